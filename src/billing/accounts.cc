@@ -1,0 +1,78 @@
+#include "billing/accounts.h"
+
+#include "common/error_codes.h"
+#include "common/ids.h"
+
+namespace kanjian::billing {
+
+store::ApiKey AccountService::SealNewKey(const std::string& account_id, NewKey* plain) const {
+  plain->secret_id = ids::NewSecretId();
+  plain->secret_key = ids::NewSecretKey();
+  return store::ApiKey{plain->secret_id, account_id, box_.Seal(plain->secret_key, plain->secret_id),
+                       true, clock_.NowMicros()};
+}
+
+Result<NewAccount> AccountService::Create(const std::string& name) {
+  if (name.empty() || name.size() > 64)
+    return Status(errc::kInvalidParameterValue, "account name must be 1-64 characters");
+  NewAccount out;
+  out.account_id = ids::NewAccountId();
+  store::Account account{out.account_id, name, store::AccountStatus::kInactive,
+                         clock_.NowMicros(), std::nullopt, ""};
+  if (Status s = store_.CreateAccount(account, SealNewKey(out.account_id, &out.key)); !s.ok())
+    return s;
+  return out;
+}
+
+Result<store::Account> AccountService::Activate(const std::string& name) {
+  auto account = store_.FindAccount(name);
+  if (!account.ok()) return account.status();
+  if (account->status == store::AccountStatus::kInactive) {
+    account->status = store::AccountStatus::kActive;
+    account->activated_at = clock_.NowMicros();
+    if (Status s = store_.UpdateAccount(*account); !s.ok()) return s;
+  }
+  return account;
+}
+
+Result<NewKey> AccountService::CreateKey(const std::string& name) {
+  auto account = store_.FindAccount(name);
+  if (!account.ok()) return account.status();
+  NewKey key;
+  if (Status s = store_.InsertKey(SealNewKey(account->id, &key)); !s.ok()) return s;
+  return key;
+}
+
+Result<NewKey> AccountService::RotateKey(const std::string& secret_id) {
+  auto old = store_.FindKey(secret_id);
+  if (!old.ok()) return old.status();
+  NewKey key;
+  if (Status s = store_.RotateKey(secret_id, SealNewKey(old->account_id, &key)); !s.ok()) return s;
+  return key;
+}
+
+Status AccountService::DisableKey(const std::string& secret_id) {
+  return store_.SetKeyEnabled(secret_id, false);
+}
+
+Status AccountService::EnableKey(const std::string& secret_id) {
+  return store_.SetKeyEnabled(secret_id, true);
+}
+
+Result<std::vector<store::ApiKey>> AccountService::ListKeys(const std::string& name) {
+  auto account = store_.FindAccount(name);
+  if (!account.ok()) return account.status();
+  return store_.ListKeys(account->id);
+}
+
+Result<Caller> AccountService::Authenticate(const std::string& secret_id) {
+  auto key = store_.FindKey(secret_id);
+  if (!key.ok() && key.status().code() != errc::kNotFound) return key.status();
+  if (!key.ok() || !key->enabled)
+    return Status(errc::kSecretIdNotFound, "SecretId not found or disabled: " + secret_id);
+  auto secret = box_.Open(key->sealed_secret, key->secret_id);
+  if (!secret.ok()) return secret.status();
+  return Caller{key->account_id, std::move(secret).value()};
+}
+
+}  // namespace kanjian::billing

@@ -1,0 +1,59 @@
+// Accounts and their API keys: creation, service activation, key
+// management, and the key lookup that signature verification uses.
+// SecretKeys are sealed under the server master key before they reach the
+// store; the plain key is shown once, at creation.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "store/store.h"
+
+namespace kanjian::billing {
+
+struct NewKey {
+  std::string secret_id;
+  std::string secret_key;
+};
+
+struct NewAccount {
+  std::string account_id;
+  NewKey key;
+};
+
+struct Caller {
+  std::string account_id;
+  std::string secret_key;
+};
+
+class AccountService {
+ public:
+  AccountService(store::Store& store, const crypto::SecretBox& box, const Clock& clock)
+      : store_(store), box_(box), clock_(clock) {}
+
+  Result<NewAccount> Create(const std::string& name);
+  // Idempotent: activating an active account changes nothing.
+  Result<store::Account> Activate(const std::string& account);
+  Result<store::Account> Find(const std::string& account) { return store_.FindAccount(account); }
+
+  Result<NewKey> CreateKey(const std::string& account);
+  Result<NewKey> RotateKey(const std::string& secret_id);
+  Status DisableKey(const std::string& secret_id);
+  Status EnableKey(const std::string& secret_id);
+  Result<std::vector<store::ApiKey>> ListKeys(const std::string& account);
+
+  // The caller behind an enabled SecretId; AuthFailure.SecretIdNotFound for
+  // unknown or disabled keys (the two are not told apart to the client).
+  Result<Caller> Authenticate(const std::string& secret_id);
+
+ private:
+  store::ApiKey SealNewKey(const std::string& account_id, NewKey* plain) const;
+
+  store::Store& store_;
+  const crypto::SecretBox& box_;
+  const Clock& clock_;
+};
+
+}  // namespace kanjian::billing

@@ -1,0 +1,40 @@
+#include "billing/usage_meter.h"
+
+#include <vector>
+
+namespace kanjian::billing {
+
+Status UsageMeter::Record(store::UsageRecord record) {
+  Waiter self{std::move(record)};
+  std::unique_lock<std::mutex> lock(mu_);
+  queue_.push_back(&self);
+  cv_.wait(lock, [&] { return self.done || queue_.front() == &self; });
+  if (self.done) return self.status;
+
+  // This thread leads: write itself and the waiters queued behind it.
+  std::vector<store::UsageRecord> batch;
+  std::vector<Waiter*> members;
+  for (Waiter* w : queue_) {
+    if (members.size() == batch_max_) break;
+    batch.push_back(w->record);
+    members.push_back(w);
+  }
+  lock.unlock();
+  Status status = store_.AppendUsage(batch);  // one transaction, one fsync
+  lock.lock();
+  ++batches_;
+  for (Waiter* w : members) {
+    queue_.pop_front();
+    w->status = status;
+    w->done = true;
+  }
+  cv_.notify_all();
+  return self.status;
+}
+
+uint64_t UsageMeter::batches_written() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return batches_;
+}
+
+}  // namespace kanjian::billing

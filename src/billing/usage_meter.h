@@ -1,0 +1,41 @@
+// Durable metering with group commit (leveldb's Write() shape): each caller
+// enqueues its record and waits; the first waiter becomes the writer,
+// gathers everything queued behind it and appends it in one transaction, so
+// N concurrent calls cost one fsync, not N.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "store/store.h"
+
+namespace kanjian::billing {
+
+class UsageMeter {
+ public:
+  explicit UsageMeter(store::Store& store, size_t batch_max = 512)
+      : store_(store), batch_max_(batch_max) {}
+
+  // Returns once `record` is durable (or the write failed). Thread-safe.
+  Status Record(store::UsageRecord record);
+
+  uint64_t batches_written() const;
+
+ private:
+  struct Waiter {
+    store::UsageRecord record;
+    Status status;
+    bool done = false;
+  };
+
+  store::Store& store_;
+  const size_t batch_max_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Waiter*> queue_;  // guarded by mu_; front is the current writer
+  uint64_t batches_ = 0;       // guarded by mu_
+};
+
+}  // namespace kanjian::billing

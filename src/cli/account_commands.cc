@@ -1,0 +1,121 @@
+// kanjian account create|activate|show|key {list,create,disable,enable,rotate}
+#include "cli/commands.h"
+
+namespace kanjian::cli {
+namespace {
+
+using nlohmann::json;
+
+json AccountJson(const store::Account& a) {
+  return {{"AccountId", a.id},
+          {"Name", a.name},
+          {"Status", std::string(store::ToString(a.status))},
+          {"CreatedAt", FormatTime(a.created_at)},
+          {"ActivatedAt", a.activated_at ? json(FormatTime(*a.activated_at)) : json(nullptr)}};
+}
+
+// Runs `body` with the account service, mapping setup failures to an exit code.
+template <typename Body>
+int WithAccounts(Context& ctx, Body body) {
+  auto accounts = ctx.accounts();
+  if (!accounts.ok()) return ctx.Fail(accounts.status());
+  return body(**accounts);
+}
+
+}  // namespace
+
+void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
+  auto* account = app.add_subcommand("account", "accounts and their API keys");
+  account->require_subcommand(1);
+  static std::string name, secret_id;
+
+  auto* create = account->add_subcommand("create", "create an account and its first key");
+  create->add_option("NAME", name, "unique account name")->required();
+  create->callback([&ctx, rc] {
+    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+      auto created = accounts.Create(name);
+      if (!created.ok()) return ctx.Fail(created.status());
+      return ctx.Print({{"AccountId", created->account_id},
+                        {"SecretId", created->key.secret_id},
+                        {"SecretKey", created->key.secret_key}},
+                       "AccountId " + created->account_id + "\nSecretId  " +
+                           created->key.secret_id + "\nSecretKey " + created->key.secret_key +
+                           "\n(the SecretKey is shown only now)");
+    });
+  });
+
+  auto* activate = account->add_subcommand("activate", "activate the tiia service");
+  activate->add_option("ACCOUNT", name, "AccountId or name")->required();
+  activate->callback([&ctx, rc] {
+    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+      auto a = accounts.Activate(name);
+      if (!a.ok()) return ctx.Fail(a.status());
+      return ctx.Print(AccountJson(*a), a->id + " active");
+    });
+  });
+
+  auto* show = account->add_subcommand("show", "show an account");
+  show->add_option("ACCOUNT", name, "AccountId or name")->required();
+  show->callback([&ctx, rc] {
+    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+      auto a = accounts.Find(name);
+      if (!a.ok()) return ctx.Fail(a.status());
+      return ctx.Print(AccountJson(*a), AccountJson(*a).dump(2));
+    });
+  });
+
+  auto* key = account->add_subcommand("key", "API keys");
+  key->require_subcommand(1);
+  auto* list = key->add_subcommand("list", "list an account's keys (never the secrets)");
+  list->add_option("ACCOUNT", name, "AccountId or name")->required();
+  list->callback([&ctx, rc] {
+    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+      auto keys = accounts.ListKeys(name);
+      if (!keys.ok()) return ctx.Fail(keys.status());
+      json out = json::array();
+      std::string text;
+      for (const auto& k : *keys) {
+        const char* status = k.enabled ? "enabled" : "disabled";
+        out.push_back({{"SecretId", k.secret_id}, {"Status", status}, {"CreatedAt", FormatTime(k.created_at)}});
+        text += k.secret_id + "  " + status + "  " + FormatTime(k.created_at) + "\n";
+      }
+      return ctx.Print({{"Keys", out}}, text);
+    });
+  });
+
+  auto print_key = [&ctx](const billing::NewKey& k) {
+    return ctx.Print({{"SecretId", k.secret_id}, {"SecretKey", k.secret_key}},
+                     "SecretId  " + k.secret_id + "\nSecretKey " + k.secret_key);
+  };
+  auto* key_create = key->add_subcommand("create", "add a key to an account");
+  key_create->add_option("ACCOUNT", name, "AccountId or name")->required();
+  key_create->callback([&ctx, rc, print_key] {
+    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+      auto k = accounts.CreateKey(name);
+      return k.ok() ? print_key(*k) : ctx.Fail(k.status());
+    });
+  });
+  auto* rotate = key->add_subcommand("rotate", "replace a key: new key enabled, old key disabled");
+  rotate->add_option("SECRET_ID", secret_id)->required();
+  rotate->callback([&ctx, rc, print_key] {
+    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+      auto k = accounts.RotateKey(secret_id);
+      return k.ok() ? print_key(*k) : ctx.Fail(k.status());
+    });
+  });
+  for (bool enable : {false, true}) {
+    auto* toggle = key->add_subcommand(enable ? "enable" : "disable",
+                                       enable ? "re-enable a key" : "disable a key at once");
+    toggle->add_option("SECRET_ID", secret_id)->required();
+    toggle->callback([&ctx, rc, enable] {
+      *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+        Status s = enable ? accounts.EnableKey(secret_id) : accounts.DisableKey(secret_id);
+        if (!s.ok()) return ctx.Fail(s);
+        return ctx.Print({{"SecretId", secret_id}, {"Status", enable ? "enabled" : "disabled"}},
+                         secret_id + (enable ? " enabled" : " disabled"));
+      });
+    });
+  }
+}
+
+}  // namespace kanjian::cli

@@ -1,0 +1,15 @@
+// Registration of each subcommand group on the CLI11 app. A command's
+// callback sets *exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+
+namespace kanjian::cli {
+
+void AddAccountCommands(CLI::App& app, Context& ctx, int* exit_code);
+void AddUsageCommands(CLI::App& app, Context& ctx, int* exit_code);
+void AddServeCommand(CLI::App& app, Context& ctx, int* exit_code);
+
+}  // namespace kanjian::cli

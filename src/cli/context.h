@@ -1,0 +1,61 @@
+// What every subcommand shares: the global options (--db, --json, --at)
+// and the objects built from them, created on first use.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "billing/accounts.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "store/store.h"
+
+namespace kanjian::cli {
+
+// Month boundaries, dates on output: Asia/Shanghai (billing.md).
+inline constexpr int kDisplayOffsetSeconds = 8 * 3600;
+
+struct GlobalOptions {
+  std::string db = "kanjian.db";
+  bool json = false;
+  std::string at;  // ISO 8601; "" = now
+};
+
+class Context {
+ public:
+  // `options` is filled by the parser before any command runs.
+  explicit Context(const GlobalOptions& options) : options_(options) {}
+
+  const GlobalOptions& options() const { return options_; }
+  // Fixed at --at for one-shot commands; `serve` runs a clock from it.
+  Result<UnixMicros> At() const;
+  const Clock& clock();
+  // For long-running commands: the clock starts at --at (or now) and runs
+  // on. Call before clock() is first used.
+  Status UseRunningClock();
+  Result<store::Store*> store();
+  Result<billing::AccountService*> accounts();
+
+  // Prints `value` (--json) or `text`, returns exit code 0.
+  int Print(const nlohmann::json& value, const std::string& text) const;
+  // Prints the error ({"Error":{Code,Message}} with --json), returns 1.
+  int Fail(const Status& status) const;
+
+ private:
+  const GlobalOptions& options_;
+  std::unique_ptr<Clock> clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<crypto::SecretBox> box_;
+  std::unique_ptr<billing::AccountService> accounts_;
+};
+
+// The 32-byte master key that seals SecretKeys: $KANJIAN_MASTER_KEY (64 hex
+// digits) or the file DB.key beside the database, created (mode 0600) on
+// first use.
+Result<std::string> LoadMasterKey(const std::string& db_path);
+
+std::string FormatTime(UnixMicros t);
+
+}  // namespace kanjian::cli

@@ -1,0 +1,131 @@
+// kanjian serve: loads the models, then serves the API until SIGTERM/SIGINT,
+// finishing in-flight requests before it exits.
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <thread>
+
+#include "billing/usage_meter.h"
+#include "cli/commands.h"
+#include "common/error_codes.h"
+#include "protocol/actions.h"
+#include "server/api_handler.h"
+#include "server/http_server.h"
+#include "vision/vision_engine.h"
+
+namespace kanjian::cli {
+namespace {
+
+struct ServeFlags {
+  std::string listen = "127.0.0.1:8080";
+  std::string models;
+  int workers = 2;
+  int http_threads = 16;
+  size_t max_body_bytes = 6 * 1024 * 1024;
+  int request_timeout_ms = 10000;
+  std::vector<std::string> qps;
+};
+
+std::string DefaultModelsDir() {
+  if (const char* env = std::getenv("KANJIAN_MODELS"); env && *env) return env;
+  if (const char* cache = std::getenv("KANJIAN_CACHE"); cache && *cache)
+    return std::string(cache) + "/models";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.cache/kanjian/models";
+}
+
+Status ParseListen(const std::string& listen, server::HttpOptions* http) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return Status(errc::kInvalidParameterValue, "--listen must be HOST:PORT");
+  http->host = listen.substr(0, colon);
+  try {
+    http->port = std::stoi(listen.substr(colon + 1));
+  } catch (...) {
+    return Status(errc::kInvalidParameterValue, "--listen port is not a number");
+  }
+  return Status::Ok();
+}
+
+Status ParseQps(const std::vector<std::string>& flags, std::map<std::string, int>* qps) {
+  for (const auto& flag : flags) {
+    const size_t eq = flag.find('=');
+    const std::string action = flag.substr(0, eq);
+    if (eq == std::string::npos || !protocol::FindAction(action))
+      return Status(errc::kInvalidParameterValue, "--qps wants ACTION=N with a tiia action: " + flag);
+    try {
+      (*qps)[action] = std::stoi(flag.substr(eq + 1));
+    } catch (...) {
+      return Status(errc::kInvalidParameterValue, "--qps limit is not a number: " + flag);
+    }
+  }
+  return Status::Ok();
+}
+
+int Serve(Context& ctx, const ServeFlags& flags) {
+  // Signals go to the watcher thread only, so block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  server::HttpOptions http;
+  http.threads = flags.http_threads;
+  server::ApiOptions api_options;
+  api_options.max_body_bytes = flags.max_body_bytes;
+  api_options.request_timeout_ms = flags.request_timeout_ms;
+  if (Status s = ParseListen(flags.listen, &http); !s.ok()) return ctx.Fail(s);
+  if (Status s = ParseQps(flags.qps, &api_options.qps); !s.ok()) return ctx.Fail(s);
+
+  if (Status s = ctx.UseRunningClock(); !s.ok()) return ctx.Fail(s);
+  auto accounts = ctx.accounts();
+  if (!accounts.ok()) return ctx.Fail(accounts.status());
+  auto store = ctx.store();
+
+  vision::VisionConfig vision_config;
+  vision_config.models_dir = flags.models.empty() ? DefaultModelsDir() : flags.models;
+  vision_config.workers = flags.workers;
+  spdlog::info("loading models from {}", vision_config.models_dir);
+  auto vision = vision::VisionEngine::Load(vision_config);
+  if (!vision.ok()) return ctx.Fail(vision.status());
+
+  billing::UsageMeter meter(**store);
+  server::ServerMetrics metrics;
+  // TODO(wire): inference histogram from vision
+  metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
+  metrics.usage_batches = [&] { return meter.batches_written(); };
+  server::ApiHandler api(api_options, **accounts, meter, **vision, ctx.clock(), metrics);
+  server::HttpServer server(http, api, metrics);
+  if (Status s = server.Bind(); !s.ok()) return ctx.Fail(s);
+
+  std::thread watcher([&] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    spdlog::info("signal {}: finishing in-flight requests, then exiting", signal);
+    server.Stop();
+  });
+  watcher.detach();
+  Status served = server.Serve();
+  spdlog::info("stopped");
+  return served.ok() ? 0 : ctx.Fail(served);
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
+  static ServeFlags flags;
+  auto* serve = app.add_subcommand("serve", "serve the tiia API, /healthz and /metrics");
+  serve->add_option("--listen", flags.listen, "HOST:PORT (port 0 = any free port)")->capture_default_str();
+  serve->add_option("--models", flags.models, "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
+  serve->add_option("--workers", flags.workers, "inference worker threads")->capture_default_str();
+  serve->add_option("--http-threads", flags.http_threads, "HTTP connection threads")->capture_default_str();
+  serve->add_option("--max-body-bytes", flags.max_body_bytes, "larger bodies → RequestSizeLimitExceeded")->capture_default_str();
+  serve->add_option("--request-timeout-ms", flags.request_timeout_ms, "→ FailedOperation.RequestTimeout")->capture_default_str();
+  serve->add_option("--qps", flags.qps, "per-account limit override, ACTION=N (repeatable)");
+  serve->callback([&ctx, rc] { *rc = Serve(ctx, flags); });
+}
+
+}  // namespace kanjian::cli

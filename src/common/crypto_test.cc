@@ -1,0 +1,58 @@
+#include "common/crypto.h"
+
+#include <gtest/gtest.h>
+
+namespace kanjian::crypto {
+namespace {
+
+TEST(CryptoTest, HmacSha256MatchesRfc4231Case2) {
+  EXPECT_EQ(Hex(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(CryptoTest, Sha256OfEmpty) {
+  EXPECT_EQ(Hex(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(CryptoTest, Base64IsStrict) {
+  EXPECT_EQ(Base64Decode("aGVsbG8="), "hello");
+  EXPECT_EQ(Base64Decode("aGk="), "hi");
+  EXPECT_EQ(Base64Decode(""), "");
+  EXPECT_FALSE(Base64Decode("aGVsbG8").has_value());     // missing padding
+  EXPECT_FALSE(Base64Decode("aGV$bG8=").has_value());    // bad character
+  EXPECT_FALSE(Base64Decode("aG=sbG8=").has_value());    // padding in the middle
+  EXPECT_FALSE(Base64Decode("data:image/png;base64,aGk=").has_value());
+  const std::string bytes = RandomBytes(1000);
+  EXPECT_EQ(Base64Decode(Base64Encode(bytes)), bytes);
+}
+
+TEST(CryptoTest, ConstantTimeEquals) {
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+}
+
+TEST(CryptoTest, RandomAlnumHasAlphabetAndLength) {
+  const std::string s = RandomAlnum(500);
+  ASSERT_EQ(s.size(), 500u);
+  for (char c : s) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c))) << c;
+  EXPECT_NE(RandomAlnum(32), RandomAlnum(32));
+}
+
+TEST(SecretBoxTest, RoundTripAndTamperDetection) {
+  SecretBox box(std::string(32, 'k'));
+  const std::string sealed = box.Seal("my secret key", "AKID1");
+  EXPECT_EQ(sealed.find("my secret key"), std::string::npos);
+  auto opened = box.Open(sealed, "AKID1");
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(*opened, "my secret key");
+  EXPECT_FALSE(box.Open(sealed, "AKID2").ok());  // bound to its row
+  std::string tampered = sealed;
+  tampered[14] ^= 1;
+  EXPECT_FALSE(box.Open(tampered, "AKID1").ok());
+  EXPECT_FALSE(SecretBox(std::string(32, 'x')).Open(sealed, "AKID1").ok());
+  EXPECT_NE(box.Seal("same", "a"), box.Seal("same", "a"));  // fresh nonce
+}
+
+}  // namespace
+}  // namespace kanjian::crypto

@@ -1,0 +1,46 @@
+// Every public error code Kanjian answers with, in one place (api.md §3).
+// The strings are the wire names; README "Error codes" documents when each
+// is returned.
+#pragma once
+
+namespace kanjian::errc {
+
+// Authentication.
+inline constexpr char kSignatureExpire[] = "AuthFailure.SignatureExpire";
+inline constexpr char kSignatureFailure[] = "AuthFailure.SignatureFailure";
+inline constexpr char kSecretIdNotFound[] = "AuthFailure.SecretIdNotFound";
+inline constexpr char kInvalidAuthorization[] = "AuthFailure.InvalidAuthorization";
+// Request shape.
+inline constexpr char kInvalidAction[] = "InvalidAction";
+inline constexpr char kNoSuchVersion[] = "NoSuchVersion";
+inline constexpr char kMissingParameter[] = "MissingParameter";
+inline constexpr char kInvalidParameter[] = "InvalidParameter";
+inline constexpr char kInvalidParameterValue[] = "InvalidParameterValue";
+inline constexpr char kUnknownParameter[] = "UnknownParameter";
+// Limits.
+inline constexpr char kRequestLimitExceeded[] = "RequestLimitExceeded";
+inline constexpr char kRequestSizeLimitExceeded[] = "RequestSizeLimitExceeded";
+inline constexpr char kTooLargeFile[] = "LimitExceeded.TooLargeFileError";
+// Account state.
+inline constexpr char kNotActivated[] = "ResourceUnavailable.NotExist";
+inline constexpr char kInArrears[] = "ResourceUnavailable.InArrears";
+inline constexpr char kStopUsing[] = "ResourceUnavailable.StopUsing";
+// Images.
+inline constexpr char kImageDecodeFailed[] = "FailedOperation.ImageDecodeFailed";
+inline constexpr char kImageNotSupported[] = "FailedOperation.ImageNotSupported";
+inline constexpr char kImageSizeExceed[] = "FailedOperation.ImageSizeExceed";
+inline constexpr char kImageResolutionExceed[] = "FailedOperation.ImageResolutionExceed";
+inline constexpr char kEmptyImage[] = "FailedOperation.EmptyImageError";
+inline constexpr char kDownLoadError[] = "FailedOperation.DownLoadError";
+inline constexpr char kUrlIllegal[] = "InvalidParameterValue.UrlIllegal";
+// Recognition outcome.
+inline constexpr char kNoObjectDetected[] = "FailedOperation.NoObjectDetected";
+inline constexpr char kNoBodyInPhoto[] = "FailedOperation.NoBodyInPhoto";
+// Server side.
+inline constexpr char kRequestTimeout[] = "FailedOperation.RequestTimeout";
+inline constexpr char kInternalError[] = "InternalError";
+// CLI / operator errors (not sent by the API).
+inline constexpr char kNotFound[] = "ResourceNotFound";
+inline constexpr char kAlreadyExists[] = "ResourceInUse";
+
+}  // namespace kanjian::errc

@@ -1,0 +1,25 @@
+#include "server/server_metrics.h"
+
+namespace kanjian::server {
+
+std::string ServerMetrics::RenderPrometheus() const {
+  std::string out;
+  metrics::RenderHeader("kanjian_requests_total", "counter",
+                        "API requests by action and result code (OK on success).", &out);
+  requests.Render("kanjian_requests_total", &out);
+  metrics::RenderHeader("kanjian_request_latency_ms", "histogram",
+                        "End-to-end API request latency in milliseconds.", &out);
+  latency.Render("kanjian_request_latency_ms", &out);
+  metrics::RenderHeader("kanjian_inference_ms", "histogram",
+                        "Decode + model inference time per image in milliseconds.", &out);
+  if (inference) inference->Render("kanjian_inference_ms", "", &out);
+  metrics::RenderHeader("kanjian_inference_queue_depth", "gauge",
+                        "Images waiting for an inference worker.", &out);
+  out += "kanjian_inference_queue_depth " + std::to_string(queue_depth ? queue_depth() : 0) + "\n";
+  metrics::RenderHeader("kanjian_usage_batches_total", "counter",
+                        "Group-commit transactions written for usage records.", &out);
+  out += "kanjian_usage_batches_total " + std::to_string(usage_batches ? usage_batches() : 0) + "\n";
+  return out;
+}
+
+}  // namespace kanjian::server

@@ -1,0 +1,21 @@
+// The server's metrics, declared in one struct and exported in one place.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "common/metrics.h"
+
+namespace kanjian::server {
+
+struct ServerMetrics {
+  metrics::CounterFamily requests;         // kanjian_requests_total{action,code}
+  metrics::HistogramFamily latency;        // kanjian_request_latency_ms{action}
+  const metrics::Histogram* inference = nullptr;  // kanjian_inference_ms (owned by vision)
+  std::function<size_t()> queue_depth;     // kanjian_inference_queue_depth
+  std::function<uint64_t()> usage_batches; // kanjian_usage_batches_total
+
+  std::string RenderPrometheus() const;
+};
+
+}  // namespace kanjian::server

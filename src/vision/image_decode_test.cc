@@ -1,0 +1,153 @@
+#include "vision/image_decode.h"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "common/error_codes.h"
+#include "vision/vision_test_util.h"
+
+namespace kanjian::vision {
+namespace {
+
+std::string Encode(const cv::Mat& m, const std::string& ext) {
+  std::vector<uchar> buf;
+  EXPECT_TRUE(cv::imencode(ext, m, buf));
+  return std::string(buf.begin(), buf.end());
+}
+
+cv::Mat Gradient(int w, int h) {
+  cv::Mat m(h, w, CV_8UC3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) m.at<cv::Vec3b>(y, x) = cv::Vec3b(x % 256, y % 256, 128);
+  return m;
+}
+
+TEST(DecodeImage, DecodesJpegPngBmp) {
+  for (const char* ext : {".jpg", ".png", ".bmp"}) {
+    auto r = DecodeImage(Encode(Gradient(64, 48), ext), ImageLimits{});
+    ASSERT_TRUE(r.ok()) << ext << " " << r.status().ToString();
+    EXPECT_EQ(r->cols, 64);
+    EXPECT_EQ(r->rows, 48);
+    EXPECT_EQ(r->type(), CV_8UC3);
+  }
+}
+
+TEST(DecodeImage, EmptyIsEmptyImage) {
+  EXPECT_EQ(DecodeImage("", ImageLimits{}).status().code(), errc::kEmptyImage);
+}
+
+TEST(DecodeImage, OversizeIsSizeExceed) {
+  ImageLimits limits;
+  std::string big = Encode(Gradient(64, 48), ".bmp");
+  limits.max_bytes = big.size() - 1;
+  EXPECT_EQ(DecodeImage(big, limits).status().code(), errc::kImageSizeExceed);
+  EXPECT_EQ(DecodeImage(std::string(5u << 20, 'x'), ImageLimits{}).status().code(),
+            errc::kImageSizeExceed);
+}
+
+TEST(DecodeImage, GifAndUnknownAreNotSupported) {
+  EXPECT_EQ(DecodeImage("GIF89a\x01\x00\x01\x00\x00\x00\x00;", ImageLimits{}).status().code(),
+            errc::kImageNotSupported);
+  EXPECT_EQ(DecodeImage("GIF87a....", ImageLimits{}).status().code(), errc::kImageNotSupported);
+  EXPECT_EQ(DecodeImage("hello, world", ImageLimits{}).status().code(),
+            errc::kImageNotSupported);
+}
+
+TEST(DecodeImage, BmpAllowedOrRefused) {
+  std::string bmp = Encode(Gradient(32, 16), ".bmp");
+  EXPECT_TRUE(DecodeImage(bmp, ImageLimits{}).ok());
+  ImageLimits no_bmp;
+  no_bmp.allow_bmp = false;
+  EXPECT_EQ(DecodeImage(bmp, no_bmp).status().code(), errc::kImageNotSupported);
+}
+
+TEST(DecodeImage, JpgOnlyRefusesPng) {
+  ImageLimits jpg_only;
+  jpg_only.jpg_only = true;
+  EXPECT_EQ(DecodeImage(Encode(Gradient(8, 8), ".png"), jpg_only).status().code(),
+            errc::kImageNotSupported);
+  EXPECT_TRUE(DecodeImage(Encode(Gradient(8, 8), ".jpg"), jpg_only).ok());
+}
+
+TEST(DecodeImage, TruncatedIsDecodeFailed) {
+  for (const char* ext : {".jpg", ".png", ".bmp"}) {
+    std::string full = Encode(Gradient(64, 48), ext);
+    for (size_t keep : {size_t(4), size_t(40), full.size() / 2, full.size() - 3}) {
+      auto r = DecodeImage(full.substr(0, keep), ImageLimits{});
+      EXPECT_EQ(r.status().code(), errc::kImageDecodeFailed) << ext << " cut to " << keep;
+    }
+  }
+}
+
+TEST(DecodeImage, TruncatedRealPhotoIsDecodeFailed) {
+  const std::string path = testing::DarknetImage("dog.jpg");
+  KANJIAN_REQUIRE_FILE(path);
+  std::string jpg = testing::ReadFile(path);
+  ASSERT_TRUE(DecodeImage(jpg, ImageLimits{}).ok());
+  EXPECT_EQ(DecodeImage(jpg.substr(0, jpg.size() * 2 / 3), ImageLimits{}).status().code(),
+            errc::kImageDecodeFailed);
+}
+
+TEST(DecodeImage, CorruptScanIsNotAccepted) {
+  std::string jpg = Encode(Gradient(64, 48), ".jpg");
+  // Keep the headers, replace the scan data with junk but keep the EOI.
+  std::string junk = jpg.substr(0, jpg.size() / 3) + std::string(10, '\xFF') + "\xFF\xD9";
+  auto r = DecodeImage(junk, ImageLimits{});
+  // libjpeg may recover a grey image from junk; it must never crash or throw.
+  if (!r.ok()) {
+    EXPECT_EQ(r.status().code(), errc::kImageDecodeFailed);
+  }
+}
+
+TEST(DecodeImage, ResolutionLimitIgnoresOrientation) {
+  ImageLimits limits;
+  limits.max_width = 64;
+  limits.max_height = 32;
+  EXPECT_TRUE(DecodeImage(Encode(Gradient(64, 32), ".png"), limits).ok());
+  EXPECT_TRUE(DecodeImage(Encode(Gradient(32, 64), ".png"), limits).ok());
+  EXPECT_EQ(DecodeImage(Encode(Gradient(65, 10), ".png"), limits).status().code(),
+            errc::kImageResolutionExceed);
+  EXPECT_EQ(DecodeImage(Encode(Gradient(33, 33), ".jpg"), limits).status().code(),
+            errc::kImageResolutionExceed);
+  EXPECT_EQ(DecodeImage(Encode(Gradient(10, 65), ".bmp"), limits).status().code(),
+            errc::kImageResolutionExceed);
+}
+
+// A JPEG with an EXIF APP1 segment saying "rotate 90° clockwise" (6).
+std::string WithExifOrientation(const std::string& jpg, uint8_t orientation) {
+  std::string tiff("MM\x00\x2A\x00\x00\x00\x08", 8);                   // header, IFD at 8
+  tiff += std::string("\x00\x01", 2);                                  // one entry
+  tiff += std::string("\x01\x12\x00\x03\x00\x00\x00\x01\x00", 9);      // Orientation, SHORT, 1
+  tiff += char(orientation);
+  tiff += std::string("\x00\x00", 2);                                  // value padding
+  tiff += std::string("\x00\x00\x00\x00", 4);                          // no next IFD
+  std::string payload = std::string("Exif\x00\x00", 6) + tiff;
+  size_t len = payload.size() + 2;
+  std::string app1 = "\xFF\xE1";
+  app1 += char(len >> 8);
+  app1 += char(len & 0xFF);
+  return jpg.substr(0, 2) + app1 + payload + jpg.substr(2);
+}
+
+TEST(DecodeImage, AppliesExifOrientation) {
+  std::string jpg = WithExifOrientation(Encode(Gradient(40, 20), ".jpg"), 6);
+  auto r = DecodeImage(jpg, ImageLimits{});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->cols, 20);
+  EXPECT_EQ(r->rows, 40);
+}
+
+TEST(InspectImage, ReadsHeaderWithoutDecoding) {
+  auto r = InspectImage(Encode(Gradient(70, 30), ".png"), ImageLimits{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->format, ImageFormat::kPng);
+  EXPECT_EQ(r->width, 70);
+  EXPECT_EQ(r->height, 30);
+}
+
+}  // namespace
+}  // namespace kanjian::vision

@@ -1,0 +1,67 @@
+#include "vision/vision_engine.h"
+
+#include <filesystem>
+#include <utility>
+
+#include "common/error_codes.h"
+
+namespace kanjian::vision {
+
+VisionEngine::VisionEngine(VisionConfig config, std::unique_ptr<YoloDetector> detector)
+    : config_(std::move(config)), detector_(std::move(detector)) {
+  InferencePool::Options options;
+  options.workers = config_.workers;
+  options.queue_max = config_.queue_max;
+  pool_ = std::make_unique<InferencePool>(std::move(options));
+}
+
+VisionEngine::~VisionEngine() = default;
+
+Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& config) {
+  DetectorConfig dc;
+  dc.model_path = (std::filesystem::path(config.models_dir) / config.detector_file).string();
+  dc.input_size = config.detector_input;
+  dc.score_threshold = config.detector_score_threshold;
+  dc.intra_op_threads = config.intra_op_threads;
+  auto detector = YoloDetector::Load(dc);
+  if (!detector.ok()) return detector.status();
+  return std::unique_ptr<VisionEngine>(new VisionEngine(config, std::move(detector.value())));
+}
+
+Result<std::vector<Detection>> VisionEngine::DecodeAndDetect(std::string_view bytes,
+                                                             const ImageLimits& limits) {
+  Result<cv::Mat> image = DecodeImage(bytes, limits);
+  if (!image.ok()) return image.status();
+  auto start = Clock::now();
+  auto detections = detector_->Detect(*image);
+  stats_.Record(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  return detections;
+}
+
+Result<std::vector<Pet>> VisionEngine::DetectPet(std::string_view image_bytes,
+                                                 Clock::time_point deadline) {
+  const ImageLimits limits = PetImageLimits();
+  // Cheap header checks here, so bad input never takes a queue slot.
+  Result<ImageInfo> info = InspectImage(image_bytes, limits);
+  if (!info.ok()) return info.status();
+
+  // The task owns a copy: it may still run after this call timed out.
+  auto submitted = pool_->Submit<std::vector<Pet>>(
+      deadline, [this, bytes = std::string(image_bytes), limits]() -> Result<std::vector<Pet>> {
+        auto detections = DecodeAndDetect(bytes, limits);
+        if (!detections.ok()) return detections.status();
+        return PetsFromDetections(*detections, config_.pet_min_score);
+      });
+  if (!submitted.ok()) return submitted.status();
+  std::future<Result<std::vector<Pet>>>& future = submitted.value();
+  if (future.wait_until(deadline) != std::future_status::ready) {
+    return Status(errc::kRequestTimeout, "recognition did not finish in time");
+  }
+  Result<std::vector<Pet>> pets = future.get();
+  if (pets.ok() && pets->empty()) {
+    return Status(errc::kNoObjectDetected, "no cat or dog found in the image");
+  }
+  return pets;
+}
+
+}  // namespace kanjian::vision

@@ -1,0 +1,68 @@
+// The vision layer's front door: owns the models and the inference pool and
+// offers one plain function per action. No HTTP, no money.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "vision/image_decode.h"
+#include "vision/inference_pool.h"
+#include "vision/inference_stats.h"
+#include "vision/pet_recognizer.h"
+#include "vision/yolo_detector.h"
+
+namespace kanjian::vision {
+
+struct VisionConfig {
+  std::string models_dir;                       // holds yolov5s.onnx
+  std::string detector_file = "yolov5s.onnx";   // relative to models_dir
+  int workers = 2;
+  size_t queue_max = 64;
+  int detector_input = 640;
+  int intra_op_threads = 1;       // per worker
+  float detector_score_threshold = 0.25f;
+  float pet_min_score = 0.30f;    // 0..1
+};
+
+class VisionEngine {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Errors name the missing or unreadable model file.
+  static Result<std::unique_ptr<VisionEngine>> Load(const VisionConfig& config);
+  ~VisionEngine();
+
+  // DetectPet's input limits: ≤ 4 MB, ≤ 3840x2160, JPG/PNG/BMP.
+  static ImageLimits PetImageLimits() { return ImageLimits{}; }
+
+  // Checks the image bytes here, then decodes and detects on the pool (never
+  // on the caller's thread) and waits until `deadline`. Errors: image errors
+  // (image_decode.h), errc::kRequestLimitExceeded (queue full),
+  // kRequestTimeout, kNoObjectDetected (no cat or dog), kInternalError.
+  Result<std::vector<Pet>> DetectPet(std::string_view image_bytes, Clock::time_point deadline);
+
+  // Raw detector access (benchmark baseline, other recognisers).
+  const YoloDetector& detector() const { return *detector_; }
+  size_t queue_depth() const { return pool_->queue_depth(); }
+  InferenceStats::Snapshot inference_stats() const { return stats_.snapshot(); }
+  const VisionConfig& config() const { return config_; }
+
+ private:
+  VisionEngine(VisionConfig config, std::unique_ptr<YoloDetector> detector);
+
+  // Decode + detect on a worker, recording the inference time.
+  Result<std::vector<Detection>> DecodeAndDetect(std::string_view bytes, const ImageLimits& limits);
+
+  // Constant after construction. The pool is declared last so it is
+  // destroyed (workers joined) before what its tasks use.
+  const VisionConfig config_;
+  const std::unique_ptr<YoloDetector> detector_;
+  InferenceStats stats_;
+  std::unique_ptr<InferencePool> pool_;
+};
+
+}  // namespace kanjian::vision

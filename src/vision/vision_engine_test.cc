@@ -1,0 +1,105 @@
+#include "vision/vision_engine.h"
+
+#include <chrono>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+
+#include "common/error_codes.h"
+#include "vision/vision_test_util.h"
+
+namespace kanjian::vision {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::unique_ptr<VisionEngine> LoadEngine() {
+  auto r = VisionEngine::Load({.models_dir = testing::ModelsDir()});
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? std::move(r.value()) : nullptr;
+}
+
+TEST(VisionEngine, MissingModelsDirNamesTheFile) {
+  auto r = VisionEngine::Load({.models_dir = "/nonexistent/models"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("/nonexistent/models/yolov5s.onnx"), std::string::npos);
+}
+
+TEST(VisionEngine, DetectPetFindsTheDog) {
+  KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+  KANJIAN_REQUIRE_FILE(testing::DarknetImage("dog.jpg"));
+  auto engine = LoadEngine();
+  ASSERT_NE(engine, nullptr);
+  auto pets = engine->DetectPet(testing::ReadFile(testing::DarknetImage("dog.jpg")),
+                                std::chrono::steady_clock::now() + 30s);
+  ASSERT_TRUE(pets.ok()) << pets.status().ToString();
+  ASSERT_EQ(pets->size(), 1u);
+  EXPECT_EQ((*pets)[0].name, "dog");
+  EXPECT_GE((*pets)[0].score, 80);
+  EXPECT_LE((*pets)[0].score, 100);
+  EXPECT_GT((*pets)[0].location.width, 100);
+  auto stats = engine->inference_stats();
+  EXPECT_EQ(stats.count, 1u);
+  EXPECT_GT(stats.sum_ms, 0);
+}
+
+TEST(VisionEngine, DetectPetFindsTheCat) {
+  KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+  KANJIAN_REQUIRE_FILE(testing::CatImage());
+  auto engine = LoadEngine();
+  ASSERT_NE(engine, nullptr);
+  std::string png = testing::ReadFile(testing::CatImage());
+  auto pets = engine->DetectPet(png, std::chrono::steady_clock::now() + 30s);
+  ASSERT_TRUE(pets.ok()) << pets.status().ToString();
+  ASSERT_GE(pets->size(), 1u);
+  EXPECT_EQ((*pets)[0].name, "cat");
+  EXPECT_GE((*pets)[0].score, 50);
+  // Chelsea fills most of the 451x300 frame.
+  EXPECT_GT((*pets)[0].location.width, 200);
+}
+
+TEST(VisionEngine, NoPetIsNoObjectDetected) {
+  KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+  auto engine = LoadEngine();
+  ASSERT_NE(engine, nullptr);
+  std::vector<uchar> png;
+  cv::imencode(".png", cv::Mat(480, 640, CV_8UC3, cv::Scalar(30, 160, 60)), png);
+  auto r = engine->DetectPet(std::string(png.begin(), png.end()),
+                             std::chrono::steady_clock::now() + 30s);
+  EXPECT_EQ(r.status().code(), errc::kNoObjectDetected);
+}
+
+TEST(VisionEngine, EagleIsNoObjectDetected) {
+  KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+  KANJIAN_REQUIRE_FILE(testing::DarknetImage("eagle.jpg"));
+  auto engine = LoadEngine();
+  ASSERT_NE(engine, nullptr);
+  auto r = engine->DetectPet(testing::ReadFile(testing::DarknetImage("eagle.jpg")),
+                             std::chrono::steady_clock::now() + 30s);
+  EXPECT_EQ(r.status().code(), errc::kNoObjectDetected);
+}
+
+TEST(VisionEngine, ImageErrorsComeBackBeforeQueueing) {
+  KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+  auto engine = LoadEngine();
+  ASSERT_NE(engine, nullptr);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  EXPECT_EQ(engine->DetectPet("", deadline).status().code(), errc::kEmptyImage);
+  EXPECT_EQ(engine->DetectPet("GIF89a......", deadline).status().code(),
+            errc::kImageNotSupported);
+  EXPECT_EQ(engine->inference_stats().count, 0u);
+}
+
+TEST(VisionEngine, PastDeadlineIsTimeout) {
+  KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+  KANJIAN_REQUIRE_FILE(testing::DarknetImage("dog.jpg"));
+  auto engine = LoadEngine();
+  ASSERT_NE(engine, nullptr);
+  auto r = engine->DetectPet(testing::ReadFile(testing::DarknetImage("dog.jpg")),
+                             std::chrono::steady_clock::now() - 1ms);
+  EXPECT_EQ(r.status().code(), errc::kRequestTimeout);
+}
+
+}  // namespace
+}  // namespace kanjian::vision

@@ -1,0 +1,50 @@
+// Helpers shared by the vision tests: where models and sample images live.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace kanjian::vision::testing {
+
+// $KANJIAN_MODELS, else $HOME/.cache/kanjian/models (scripts/fetch_models.sh).
+inline std::string ModelsDir() {
+  if (const char* env = std::getenv("KANJIAN_MODELS"); env && *env) return env;
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.cache/kanjian/models";
+}
+
+inline std::string DetectorPath() { return ModelsDir() + "/yolov5s.onnx"; }
+
+// Sample photos from Debian's `darknet` package.
+inline std::string DarknetImage(const std::string& name) {
+  return "/usr/share/darknet/data/" + name;
+}
+
+// A cat photo: Chelsea from Debian's `python3-skimage` (451x300 PNG), or
+// $KANJIAN_CAT_IMAGE.
+inline std::string CatImage() {
+  if (const char* env = std::getenv("KANJIAN_CAT_IMAGE"); env && *env) return env;
+  return "/usr/lib/python3/dist-packages/skimage/data/chelsea.png";
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline bool Exists(const std::string& path) { return std::filesystem::exists(path); }
+
+}  // namespace kanjian::vision::testing
+
+// Skips (with the reason) when a model or sample image is not installed.
+#define KANJIAN_REQUIRE_FILE(path)                                              \
+  do {                                                                          \
+    if (!::kanjian::vision::testing::Exists(path))                              \
+      GTEST_SKIP() << (path) << " is missing (run scripts/fetch_models.sh; "    \
+                   << "apt install darknet for sample images)";                 \
+  } while (0)

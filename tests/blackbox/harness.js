@@ -1,0 +1,267 @@
+"use strict";
+// Black-box harness: temp dir + DB, CLI invocations, `serve` lifecycle and an
+// official-SDK client factory. Everything talks to the binary from outside.
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const net = require("node:net");
+const { spawn, spawnSync } = require("node:child_process");
+const tc = require("tencentcloud-sdk-nodejs");
+const { httpGet } = require("./tc3");
+
+const REPO = path.resolve(__dirname, "..", "..");
+const BIN = process.env.KANJIAN_BIN || path.join(REPO, "build", "kanjian");
+// Fixed master key so runs are deterministic (spec: env KANJIAN_MASTER_KEY, 64 hex).
+const MASTER_KEY = process.env.KANJIAN_TEST_MASTER_KEY ||
+  "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+const DARKNET = "/usr/share/darknet/data";
+const DOG_JPG = path.join(DARKNET, "dog.jpg");     // 768x576: dog, bicycle, truck
+const EAGLE_JPG = path.join(DARKNET, "eagle.jpg"); // 773x512: a bird, no cat/dog
+const HEALTH_TIMEOUT_MS = 60000;
+const STOP_TIMEOUT_MS = 30000;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function requireBinary() {
+  if (!fs.existsSync(BIN)) {
+    throw new Error(`kanjian binary not found at ${BIN} (build it, or set KANJIAN_BIN)`);
+  }
+}
+
+function childEnv(extra = {}) {
+  return { ...process.env, KANJIAN_MASTER_KEY: MASTER_KEY, ...extra };
+}
+
+/** A fresh temp dir and DB path; call cleanup() at the end. */
+class Sandbox {
+  constructor(label = "bb") {
+    requireBinary();
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `kanjian-${label}-`));
+    this.db = path.join(this.dir, "kanjian.db");
+    this.servers = [];
+  }
+
+  /** Runs the CLI: kanjian --db DB [--json] ...args. Returns {code, stdout, stderr, json}. */
+  cli(args, { json = true, timeoutMs = 60000 } = {}) {
+    const argv = ["--db", this.db, ...(json ? ["--json"] : []), ...args];
+    const r = spawnSync(BIN, argv, { env: childEnv(), encoding: "utf8", timeout: timeoutMs });
+    if (r.error) throw r.error;
+    let parsed = null;
+    if (json) { try { parsed = JSON.parse(r.stdout); } catch { /* not JSON */ } }
+    return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, json: parsed, argv };
+  }
+
+  /** Like cli() but asserts exit 0 and (with json) a parsable JSON stdout. */
+  cliOk(args, opts = {}) {
+    const r = this.cli(args, opts);
+    const desc = `kanjian ${r.argv.join(" ")}\nexit=${r.code} signal=${r.signal}\nstdout=${r.stdout}\nstderr=${r.stderr}`;
+    assert.equal(r.code, 0, `CLI failed: ${desc}`);
+    if (opts.json !== false) assert.ok(r.json, `CLI stdout is not JSON: ${desc}`);
+    return r.json ?? r;
+  }
+
+  /** Creates an account (activated unless activate:false). Returns {AccountId, SecretId, SecretKey, name}. */
+  createAccount(name, { activate = true } = {}) {
+    const acc = this.cliOk(["account", "create", name]);
+    for (const k of ["AccountId", "SecretId", "SecretKey"]) {
+      assert.equal(typeof acc[k], "string", `account create: missing ${k} in ${JSON.stringify(acc)}`);
+      assert.ok(acc[k].length > 0, `account create: empty ${k}`);
+    }
+    if (activate) this.cliOk(["account", "activate", acc.AccountId], { json: false });
+    return { ...acc, name };
+  }
+
+  usage(account) {
+    const u = this.cliOk(["usage", "list", account]);
+    assert.ok(Array.isArray(u.Records), `usage list: no Records array in ${JSON.stringify(u)}`);
+    return u.Records;
+  }
+
+  /** Starts `serve` on a free port and waits for /healthz 200. */
+  async startServer({ extraArgs = [], attempts = 3 } = {}) {
+    let lastErr;
+    for (let i = 0; i < attempts; i++) {
+      const port = await freePort();
+      const srv = new Server(this, port, extraArgs);
+      try {
+        await srv.start();
+        this.servers.push(srv);
+        return srv;
+      } catch (e) {
+        lastErr = e;
+        await srv.kill();
+        if (!/address|bind|in use/i.test(String(e.message))) break;
+      }
+    }
+    throw lastErr;
+  }
+
+  async cleanup() {
+    for (const s of this.servers) await s.kill();
+    if (!process.env.KANJIAN_KEEP_TMP) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+class Server {
+  constructor(sandbox, port, extraArgs) {
+    this.sandbox = sandbox;
+    this.port = port;
+    this.argv = ["--db", sandbox.db, "serve", "--listen", `127.0.0.1:${port}`, ...extraArgs];
+    this.logPath = path.join(sandbox.dir, `serve-${port}.log`);
+    this.exit = null; // {code, signal} once exited
+  }
+
+  async start() {
+    const log = fs.openSync(this.logPath, "a");
+    this.proc = spawn(BIN, this.argv, { env: childEnv(), stdio: ["ignore", log, log] });
+    fs.closeSync(log);
+    this.exited = new Promise((resolve) => {
+      this.proc.on("exit", (code, signal) => { this.exit = { code, signal }; resolve(this.exit); });
+      this.proc.on("error", (err) => { this.exit = { code: null, signal: null, err }; resolve(this.exit); });
+    });
+    const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+    let last = "no answer";
+    while (Date.now() < deadline) {
+      if (this.exit) {
+        throw new Error(`serve exited early (${JSON.stringify(this.exit)}): ${this.logTail()}`);
+      }
+      try {
+        const r = await httpGet(this.port, "/healthz", 2000);
+        if (r.status === 200) return;
+        last = `HTTP ${r.status} ${r.text.slice(0, 200)}`;
+      } catch (e) { last = e.message; }
+      await sleep(100);
+    }
+    throw new Error(`/healthz not 200 within ${HEALTH_TIMEOUT_MS} ms (last: ${last}): ${this.logTail()}`);
+  }
+
+  logTail(n = 2000) {
+    try { const t = fs.readFileSync(this.logPath, "utf8"); return t.slice(-n); } catch { return ""; }
+  }
+
+  /** SIGTERM and wait; resolves {code, signal}. */
+  async stop(timeoutMs = STOP_TIMEOUT_MS) {
+    if (this.exit) return this.exit;
+    this.proc.kill("SIGTERM");
+    let timer;
+    const r = await Promise.race([
+      this.exited, new Promise((res) => { timer = setTimeout(() => res(null), timeoutMs); })]);
+    clearTimeout(timer);
+    if (!r) {
+      this.proc.kill("SIGKILL");
+      await this.exited;
+      throw new Error(`serve did not exit within ${timeoutMs} ms of SIGTERM: ${this.logTail()}`);
+    }
+    return r;
+  }
+
+  /** SIGTERM, then assert a clean exit 0. */
+  async stopOk() {
+    const r = await this.stop();
+    assert.deepEqual({ code: r.code, signal: r.signal }, { code: 0, signal: null },
+      `serve did not exit 0 after SIGTERM: ${JSON.stringify(r)}\n${this.logTail()}`);
+  }
+
+  async kill() {
+    if (this.proc && !this.exit) {
+      this.proc.kill("SIGKILL");
+      await this.exited;
+    }
+  }
+
+  client(secretId, secretKey, { reqTimeout = 60 } = {}) {
+    return sdkClient(this.port, secretId, secretKey, { reqTimeout });
+  }
+}
+
+function sdkClient(port, secretId, secretKey, { reqTimeout = 60 } = {}) {
+  return new tc.tiia.v20190529.Client({
+    credential: { secretId, secretKey },
+    region: "ap-guangzhou",
+    profile: { httpProfile: { protocol: "http://", endpoint: `127.0.0.1:${port}`, reqTimeout } },
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs an SDK call expected to fail; returns the TencentCloudSDKHttpException.
+ * Asserts the error came from the server's envelope (has .code) and its code.
+ */
+async function expectSdkError(promise, code, what = "") {
+  let res;
+  try {
+    res = await promise;
+  } catch (e) {
+    assert.ok(e.code !== undefined,
+      `${what}: expected error envelope with Code ${code}, got a transport/SDK error ` +
+      `(httpCode=${e.httpCode}, message=${e.message})`);
+    assert.equal(e.code, code, `${what}: wrong error code (message: ${e.message}, requestId: ${e.requestId})`);
+    assert.match(e.requestId, UUID_RE, `${what}: RequestId ${JSON.stringify(e.requestId)} is not a UUID`);
+    return e;
+  }
+  assert.fail(`${what}: expected error ${code}, got success ${JSON.stringify(res).slice(0, 500)}`);
+}
+
+/**
+ * Records the RequestIds of successful (billable) and failed calls per account,
+ * then checks `usage list` against them: exactly one record per success, none
+ * for any failure.
+ */
+class Ledger {
+  constructor() { this.ok = new Map(); this.failed = new Map(); }
+  _bucket(m, account) { if (!m.has(account)) m.set(account, []); return m.get(account); }
+  success(account, requestId, action = "DetectPet") {
+    assert.match(String(requestId), UUID_RE, `success RequestId ${requestId} is not a UUID`);
+    this._bucket(this.ok, account).push({ requestId, action });
+  }
+  failure(account, requestId) { if (requestId) this._bucket(this.failed, account).push(requestId); }
+  /** Wraps an SDK promise that should fail with `code`, recording its RequestId. */
+  async expectError(account, promise, code, what) {
+    const e = await expectSdkError(promise, code, what);
+    this.failure(account, e.requestId);
+    return e;
+  }
+  verify(sandbox, account) {
+    const records = sandbox.usage(account);
+    const ids = records.map((r) => r.RequestId);
+    const expected = (this.ok.get(account) || []);
+    const failed = new Set(this.failed.get(account) || []);
+    const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
+    assert.deepEqual(dupes, [], `usage list for ${account} has duplicate RequestIds`);
+    const billedFailures = ids.filter((id) => failed.has(id));
+    assert.deepEqual(billedFailures, [], `usage list for ${account} bills failed calls`);
+    assert.deepEqual([...ids].sort(), expected.map((e) => e.requestId).sort(),
+      `usage list for ${account} does not match the successful calls; records=${JSON.stringify(records)}`);
+    const byId = new Map(records.map((r) => [r.RequestId, r]));
+    for (const e of expected) {
+      const r = byId.get(e.requestId);
+      assert.equal(r.Action, e.action, `usage record ${e.requestId} Action`);
+      assert.ok(r.At !== undefined && r.At !== null && r.At !== "", `usage record ${e.requestId} has no At`);
+    }
+    return records;
+  }
+}
+
+let dogB64Cache = null;
+function dogB64() {
+  if (!dogB64Cache) dogB64Cache = fs.readFileSync(DOG_JPG).toString("base64");
+  return dogB64Cache;
+}
+
+module.exports = {
+  BIN, REPO, MASTER_KEY, DOG_JPG, EAGLE_JPG, UUID_RE,
+  Sandbox, Server, Ledger, sdkClient, freePort, sleep, expectSdkError, dogB64, requireBinary,
+};
