@@ -142,7 +142,10 @@ def register_standins():
 def load(weights, img_size):
     register_standins()
     ckpt = torch.load(weights, map_location='cpu')
-    model = (ckpt.get('ema') or ckpt['model']).float().eval()
+    model = ckpt.get('ema')
+    if model is None:
+        model = ckpt['model']
+    model = model.float().eval()
     for m in model.modules():
         if isinstance(m, nn.Upsample) and not hasattr(m, 'recompute_scale_factor'):
             m.recompute_scale_factor = None  # pickled by an older torch

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <string>
-#include <vector>
-
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <string>
+#include <vector>
 
 #include "common/error_codes.h"
 
@@ -23,7 +22,8 @@ uint32_t Le16(std::string_view b, size_t at) {
 uint32_t Le32(std::string_view b, size_t at) { return Le16(b, at) | (Le16(b, at + 2) << 16); }
 
 Status Corrupt(std::string_view what) {
-  return Status(errc::kImageDecodeFailed, std::string("image data is corrupt: ") + std::string(what));
+  return Status(errc::kImageDecodeFailed,
+                std::string("image data is corrupt: ") + std::string(what));
 }
 
 // Walks the JPEG markers up to the first scan; reads the frame size and
@@ -36,8 +36,14 @@ Result<ImageInfo> InspectJpeg(std::string_view b) {
     if (pos + 4 > b.size()) return Corrupt("truncated JPEG header");
     if (uint8_t(b[pos]) != 0xFF) return Corrupt("bad JPEG marker");
     uint8_t m = uint8_t(b[pos + 1]);
-    if (m == 0xFF) { ++pos; continue; }  // fill byte
-    if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) { pos += 2; continue; }
+    if (m == 0xFF) {
+      ++pos;
+      continue;
+    }  // fill byte
+    if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+      pos += 2;
+      continue;
+    }
     if (m == 0xD9) return Corrupt("JPEG ends before its image data");
     size_t len = Be16(b, pos + 2);
     if (len < 2 || pos + 2 + len > b.size()) return Corrupt("truncated JPEG segment");
@@ -106,12 +112,12 @@ Result<ImageInfo> InspectImage(std::string_view bytes, const ImageLimits& limits
                                               std::to_string(limits.max_bytes));
   }
   // A prefix of a known signature is a cut-short file, not an unknown format.
-  for (std::string_view magic : {std::string_view("\xFF\xD8\xFF"),
-                                 std::string_view("\x89PNG\r\n\x1A\n")}) {
+  for (std::string_view magic :
+       {std::string_view("\xFF\xD8\xFF"), std::string_view("\x89PNG\r\n\x1A\n")}) {
     if (bytes.size() < magic.size() && magic.starts_with(bytes)) return Corrupt("truncated header");
   }
-  Result<ImageInfo> info = Status(errc::kImageNotSupported,
-                                  "unsupported image format; use JPG, PNG or BMP");
+  Result<ImageInfo> info =
+      Status(errc::kImageNotSupported, "unsupported image format; use JPG, PNG or BMP");
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF") {
     info = InspectJpeg(bytes);
   } else if (bytes.size() >= 8 && bytes.substr(0, 8) == "\x89PNG\r\n\x1A\n") {
@@ -119,9 +125,11 @@ Result<ImageInfo> InspectImage(std::string_view bytes, const ImageLimits& limits
     info = InspectPng(bytes);
   } else if (bytes.size() >= 2 && bytes.substr(0, 2) == "BM") {
     if (limits.jpg_only) return Status(errc::kImageNotSupported, "only JPG images are accepted");
-    if (!limits.allow_bmp) return Status(errc::kImageNotSupported, "BMP images are not accepted here");
+    if (!limits.allow_bmp)
+      return Status(errc::kImageNotSupported, "BMP images are not accepted here");
     info = InspectBmp(bytes);
-  } else if (bytes.size() >= 6 && (bytes.substr(0, 6) == "GIF87a" || bytes.substr(0, 6) == "GIF89a")) {
+  } else if (bytes.size() >= 6 &&
+             (bytes.substr(0, 6) == "GIF87a" || bytes.substr(0, 6) == "GIF89a")) {
     return Status(errc::kImageNotSupported, "GIF images are not supported; use JPG, PNG or BMP");
   } else if (limits.jpg_only) {
     return Status(errc::kImageNotSupported, "only JPG images are accepted");

@@ -4,9 +4,8 @@
 #pragma once
 
 #include <cstddef>
-#include <string_view>
-
 #include <opencv2/core/mat.hpp>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -27,7 +26,7 @@ struct ImageLimits {
 
 struct ImageInfo {
   ImageFormat format;
-  int width;   // as stored, before EXIF orientation
+  int width;  // as stored, before EXIF orientation
   int height;
 };
 

@@ -1,11 +1,11 @@
 #include "vision/image_decode.h"
 
-#include <string>
-#include <vector>
-
 #include <gtest/gtest.h>
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <string>
+#include <vector>
 
 #include "common/error_codes.h"
 #include "vision/vision_test_util.h"
@@ -36,6 +36,17 @@ TEST(DecodeImage, DecodesJpegPngBmp) {
   }
 }
 
+TEST(DecodeImage, GreyAndAlphaBecomeBgr) {
+  cv::Mat grey(20, 30, CV_8UC1, cv::Scalar(77));
+  cv::Mat bgra(20, 30, CV_8UC4, cv::Scalar(1, 2, 3, 128));
+  for (const cv::Mat& m : {grey, bgra}) {
+    auto r = DecodeImage(Encode(m, ".png"), ImageLimits{});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->type(), CV_8UC3);
+    EXPECT_EQ(r->cols, 30);
+  }
+}
+
 TEST(DecodeImage, EmptyIsEmptyImage) {
   EXPECT_EQ(DecodeImage("", ImageLimits{}).status().code(), errc::kEmptyImage);
 }
@@ -53,8 +64,7 @@ TEST(DecodeImage, GifAndUnknownAreNotSupported) {
   EXPECT_EQ(DecodeImage("GIF89a\x01\x00\x01\x00\x00\x00\x00;", ImageLimits{}).status().code(),
             errc::kImageNotSupported);
   EXPECT_EQ(DecodeImage("GIF87a....", ImageLimits{}).status().code(), errc::kImageNotSupported);
-  EXPECT_EQ(DecodeImage("hello, world", ImageLimits{}).status().code(),
-            errc::kImageNotSupported);
+  EXPECT_EQ(DecodeImage("hello, world", ImageLimits{}).status().code(), errc::kImageNotSupported);
 }
 
 TEST(DecodeImage, BmpAllowedOrRefused) {
@@ -119,12 +129,12 @@ TEST(DecodeImage, ResolutionLimitIgnoresOrientation) {
 
 // A JPEG with an EXIF APP1 segment saying "rotate 90° clockwise" (6).
 std::string WithExifOrientation(const std::string& jpg, uint8_t orientation) {
-  std::string tiff("MM\x00\x2A\x00\x00\x00\x08", 8);                   // header, IFD at 8
-  tiff += std::string("\x00\x01", 2);                                  // one entry
-  tiff += std::string("\x01\x12\x00\x03\x00\x00\x00\x01\x00", 9);      // Orientation, SHORT, 1
+  std::string tiff("MM\x00\x2A\x00\x00\x00\x08", 8);               // header, IFD at 8
+  tiff += std::string("\x00\x01", 2);                              // one entry
+  tiff += std::string("\x01\x12\x00\x03\x00\x00\x00\x01\x00", 9);  // Orientation, SHORT, 1
   tiff += char(orientation);
-  tiff += std::string("\x00\x00", 2);                                  // value padding
-  tiff += std::string("\x00\x00\x00\x00", 4);                          // no next IFD
+  tiff += std::string("\x00\x00", 2);          // value padding
+  tiff += std::string("\x00\x00\x00\x00", 4);  // no next IFD
   std::string payload = std::string("Exif\x00\x00", 6) + tiff;
   size_t len = payload.size() + 2;
   std::string app1 = "\xFF\xE1";

@@ -42,8 +42,7 @@ class InferencePool {
   // fn's result, errc::kRequestTimeout if the deadline passed before a
   // worker started it, or errc::kInternalError if fn threw.
   template <typename T>
-  Result<std::future<Result<T>>> Submit(Clock::time_point deadline,
-                                        std::function<Result<T>()> fn) {
+  Result<std::future<Result<T>>> Submit(Clock::time_point deadline, std::function<Result<T>()> fn) {
     auto promise = std::make_shared<std::promise<Result<T>>>();
     std::future<Result<T>> future = promise->get_future();
     Task task;

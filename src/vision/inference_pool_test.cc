@@ -1,10 +1,10 @@
 #include "vision/inference_pool.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "common/error_codes.h"
 

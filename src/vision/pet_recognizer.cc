@@ -5,8 +5,7 @@
 
 namespace kanjian::vision {
 
-std::vector<Pet> PetsFromDetections(const std::vector<Detection>& detections,
-                                    float min_score) {
+std::vector<Pet> PetsFromDetections(const std::vector<Detection>& detections, float min_score) {
   std::vector<const Detection*> kept;
   for (const Detection& d : detections) {
     if ((d.label == "cat" || d.label == "dog") && d.score >= min_score) kept.push_back(&d);

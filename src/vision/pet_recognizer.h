@@ -17,7 +17,6 @@ struct Pet {
 
 // Cat/dog detections at or above min_score (0..1), highest score first.
 // Empty when there is none; the caller maps that to errc::kNoObjectDetected.
-std::vector<Pet> PetsFromDetections(const std::vector<Detection>& detections,
-                                    float min_score);
+std::vector<Pet> PetsFromDetections(const std::vector<Detection>& detections, float min_score);
 
 }  // namespace kanjian::vision

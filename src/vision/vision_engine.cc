@@ -34,7 +34,7 @@ Result<std::vector<Detection>> VisionEngine::DecodeAndDetect(std::string_view by
   if (!image.ok()) return image.status();
   auto start = Clock::now();
   auto detections = detector_->Detect(*image);
-  stats_.Record(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  inference_ms_.Observe(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   return detections;
 }
 

@@ -8,24 +8,24 @@
 #include <string_view>
 #include <vector>
 
+#include "common/metrics.h"
 #include "common/status.h"
 #include "vision/image_decode.h"
 #include "vision/inference_pool.h"
-#include "vision/inference_stats.h"
 #include "vision/pet_recognizer.h"
 #include "vision/yolo_detector.h"
 
 namespace kanjian::vision {
 
 struct VisionConfig {
-  std::string models_dir;                       // holds yolov5s.onnx
-  std::string detector_file = "yolov5s.onnx";   // relative to models_dir
+  std::string models_dir;                      // holds yolov5s.onnx
+  std::string detector_file = "yolov5s.onnx";  // relative to models_dir
   int workers = 2;
   size_t queue_max = 64;
   int detector_input = 640;
-  int intra_op_threads = 1;       // per worker
+  int intra_op_threads = 1;  // per worker
   float detector_score_threshold = 0.25f;
-  float pet_min_score = 0.30f;    // 0..1
+  float pet_min_score = 0.30f;  // 0..1
 };
 
 class VisionEngine {
@@ -48,7 +48,9 @@ class VisionEngine {
   // Raw detector access (benchmark baseline, other recognisers).
   const YoloDetector& detector() const { return *detector_; }
   size_t queue_depth() const { return pool_->queue_depth(); }
-  InferenceStats::Snapshot inference_stats() const { return stats_.snapshot(); }
+  // Detector run time per image (decode excluded), for /metrics as
+  // kanjian_inference_ms. Owned by the engine; valid while it lives.
+  const metrics::Histogram& inference_histogram() const { return inference_ms_; }
   const VisionConfig& config() const { return config_; }
 
  private:
@@ -61,7 +63,7 @@ class VisionEngine {
   // destroyed (workers joined) before what its tasks use.
   const VisionConfig config_;
   const std::unique_ptr<YoloDetector> detector_;
-  InferenceStats stats_;
+  metrics::Histogram inference_ms_;
   std::unique_ptr<InferencePool> pool_;
 };
 

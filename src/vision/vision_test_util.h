@@ -42,9 +42,9 @@ inline bool Exists(const std::string& path) { return std::filesystem::exists(pat
 }  // namespace kanjian::vision::testing
 
 // Skips (with the reason) when a model or sample image is not installed.
-#define KANJIAN_REQUIRE_FILE(path)                                              \
-  do {                                                                          \
-    if (!::kanjian::vision::testing::Exists(path))                              \
-      GTEST_SKIP() << (path) << " is missing (run scripts/fetch_models.sh; "    \
-                   << "apt install darknet for sample images)";                 \
+#define KANJIAN_REQUIRE_FILE(path)                                           \
+  do {                                                                       \
+    if (!::kanjian::vision::testing::Exists(path))                           \
+      GTEST_SKIP() << (path) << " is missing (run scripts/fetch_models.sh; " \
+                   << "apt install darknet for sample images)";              \
   } while (0)

@@ -1,15 +1,15 @@
 #include "vision/yolo_detector.h"
 
+#include <onnxruntime_cxx_api.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
-#include <string>
-#include <utility>
-
-#include <onnxruntime_cxx_api.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <string>
+#include <utility>
 
 #include "common/error_codes.h"
 
@@ -124,17 +124,33 @@ std::vector<Detection> Decode(const float* rows, int64_t num_rows, int num_class
 
 const std::vector<std::string>& CocoLabels() {
   static const std::vector<std::string> kLabels = {
-      "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat",
-      "traffic light", "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat",
-      "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "backpack",
-      "umbrella", "handbag", "tie", "suitcase", "frisbee", "skis", "snowboard", "sports ball",
-      "kite", "baseball bat", "baseball glove", "skateboard", "surfboard", "tennis racket",
-      "bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple",
-      "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair",
-      "couch", "potted plant", "bed", "dining table", "toilet", "tv", "laptop", "mouse",
-      "remote", "keyboard", "cell phone", "microwave", "oven", "toaster", "sink",
-      "refrigerator", "book", "clock", "vase", "scissors", "teddy bear", "hair drier",
-      "toothbrush"};
+      "person",        "bicycle",      "car",
+      "motorcycle",    "airplane",     "bus",
+      "train",         "truck",        "boat",
+      "traffic light", "fire hydrant", "stop sign",
+      "parking meter", "bench",        "bird",
+      "cat",           "dog",          "horse",
+      "sheep",         "cow",          "elephant",
+      "bear",          "zebra",        "giraffe",
+      "backpack",      "umbrella",     "handbag",
+      "tie",           "suitcase",     "frisbee",
+      "skis",          "snowboard",    "sports ball",
+      "kite",          "baseball bat", "baseball glove",
+      "skateboard",    "surfboard",    "tennis racket",
+      "bottle",        "wine glass",   "cup",
+      "fork",          "knife",        "spoon",
+      "bowl",          "banana",       "apple",
+      "sandwich",      "orange",       "broccoli",
+      "carrot",        "hot dog",      "pizza",
+      "donut",         "cake",         "chair",
+      "couch",         "potted plant", "bed",
+      "dining table",  "toilet",       "tv",
+      "laptop",        "mouse",        "remote",
+      "keyboard",      "cell phone",   "microwave",
+      "oven",          "toaster",      "sink",
+      "refrigerator",  "book",         "clock",
+      "vase",          "scissors",     "teddy bear",
+      "hair drier",    "toothbrush"};
   return kLabels;
 }
 
@@ -152,8 +168,8 @@ Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& c
   const std::string& path = config.model_path;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status(errc::kNotFound, "detector model not found: " + path +
-                                       " (run scripts/fetch_models.sh)");
+    return Status(errc::kNotFound,
+                  "detector model not found: " + path + " (run scripts/fetch_models.sh)");
   }
   if (config.input_size <= 0 || config.input_size % 32 != 0) {
     return Status(errc::kInvalidParameterValue,
@@ -173,24 +189,22 @@ Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& c
     session = std::make_unique<Ort::Session>(OrtEnv(), path.c_str(), options);
 
     if (session->GetInputCount() != 1 || session->GetOutputCount() < 1) {
-      return Status(errc::kInternalError, "detector model " + path +
-                                              " must have one input and an [N,A,5+C] output");
+      return Status(errc::kInternalError,
+                    "detector model " + path + " must have one input and an [N,A,5+C] output");
     }
     std::vector<int64_t> in = session->GetInputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
-    std::vector<int64_t> out =
-        session->GetOutputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
-    if (in.size() != 4 || (in[1] != 3 && in[1] > 0) || out.size() != 3 ||
-        out[2] <= kBoxFields) {
+    std::vector<int64_t> out = session->GetOutputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
+    if (in.size() != 4 || (in[1] != 3 && in[1] > 0) || out.size() != 3 || out[2] <= kBoxFields) {
       return Status(errc::kInternalError, "detector model " + path +
                                               " does not have the YOLOv5 shape "
                                               "images[N,3,S,S] -> [N,A,5+C]");
     }
     for (int d : {2, 3}) {
       if (in[d] > 0 && in[d] != config.input_size) {
-        return Status(errc::kInvalidParameterValue,
-                      "detector model " + path + " takes " + std::to_string(in[d]) +
-                          " pixel input but the configuration says " +
-                          std::to_string(config.input_size));
+        return Status(errc::kInvalidParameterValue, "detector model " + path + " takes " +
+                                                        std::to_string(in[d]) +
+                                                        " pixel input but the configuration says " +
+                                                        std::to_string(config.input_size));
       }
     }
     num_classes = int(out[2] - kBoxFields);
@@ -198,8 +212,7 @@ Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& c
     input_name = session->GetInputNameAllocated(0, alloc).get();
     output_name = session->GetOutputNameAllocated(0, alloc).get();
   } catch (const Ort::Exception& e) {
-    return Status(errc::kInternalError,
-                  "cannot load detector model " + path + ": " + e.what());
+    return Status(errc::kInternalError, "cannot load detector model " + path + ": " + e.what());
   }
   return std::unique_ptr<YoloDetector>(new YoloDetector(
       config, std::move(session), num_classes, std::move(input_name), std::move(output_name)));

@@ -1,8 +1,8 @@
 #include "vision/yolo_detector.h"
 
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <opencv2/imgcodecs.hpp>
 
 #include "common/error_codes.h"
@@ -41,9 +41,7 @@ TEST_F(YoloDetectorTest, MissingModelNamesTheFile) {
 
 TEST_F(YoloDetectorTest, CorruptModelNamesTheFile) {
   std::string path = ::testing::TempDir() + "/corrupt.onnx";
-  {
-    std::ofstream(path) << "this is not a model";
-  }
+  { std::ofstream(path) << "this is not a model"; }
   auto r = YoloDetector::Load({.model_path = path});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), errc::kInternalError);

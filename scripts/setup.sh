@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything Kanjian needs on Debian 12 and builds it. Idempotent:
+# a second run installs and downloads nothing and rebuilds only what changed.
+#   1. Debian packages (apt) — only the missing ones, so no network when all present
+#   2. ONNX Runtime + YOLOv5s from pinned, checksummed npm tarballs (scripts/fetch_models.sh),
+#      cached in ${KANJIAN_CACHE:-~/.cache/kanjian}
+#   3. CMake build into build/
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+APT_PACKAGES=(
+  build-essential cmake pkg-config ca-certificates curl
+  libssl-dev libsqlite3-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev
+  libopencv-imgcodecs-dev libopencv-imgproc-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-torch    # one-time YOLOv5 checkpoint → ONNX conversion
+  darknet                  # real test photos (dog.jpg, eagle.jpg, …)
+)
+command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: apt-get install ${missing[*]}"
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+scripts/fetch_models.sh
+
+BUILD_TYPE="${KANJIAN_BUILD_TYPE:-Release}"
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" >/dev/null
+cmake --build build -j"$(nproc)"
+echo "setup: built build/kanjian"

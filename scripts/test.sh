@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs and builds what is missing,
+# then runs the unit tests (ctest) and the black-box suite, which starts the
+# real binary and drives it with the official Tencent Cloud Node.js SDK.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+ctest --test-dir build --output-on-failure -j2
+tests/blackbox/run.sh
