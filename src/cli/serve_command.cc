@@ -94,7 +94,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
 
   billing::UsageMeter meter(**store);
   server::ServerMetrics metrics;
-  // TODO(wire): inference histogram from vision
+  metrics.inference = &(*vision)->inference_histogram();
   metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
   metrics.usage_batches = [&] { return meter.batches_written(); };
   server::ApiHandler api(api_options, **accounts, meter, **vision, ctx.clock(), metrics);

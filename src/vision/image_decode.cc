@@ -102,6 +102,15 @@ Result<ImageInfo> InspectBmp(std::string_view b) {
   return ImageInfo{ImageFormat::kBmp, int(width), int(height)};
 }
 
+// WebP, TIFF, HEIF/AVIF, ICO, JPEG 2000: real images we do not accept.
+bool IsOtherImageFormat(std::string_view b) {
+  return (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") ||
+         b.starts_with(std::string_view("II*\0", 4)) || b.starts_with(std::string_view("MM\0*", 4)) ||
+         (b.size() >= 12 && b.substr(4, 4) == "ftyp") ||
+         b.starts_with(std::string_view("\0\0\1\0", 4)) ||
+         b.starts_with(std::string_view("\0\0\0\x0CjP  ", 8));
+}
+
 }  // namespace
 
 Result<ImageInfo> InspectImage(std::string_view bytes, const ImageLimits& limits) {
@@ -116,8 +125,10 @@ Result<ImageInfo> InspectImage(std::string_view bytes, const ImageLimits& limits
        {std::string_view("\xFF\xD8\xFF"), std::string_view("\x89PNG\r\n\x1A\n")}) {
     if (bytes.size() < magic.size() && magic.starts_with(bytes)) return Corrupt("truncated header");
   }
-  Result<ImageInfo> info =
-      Status(errc::kImageNotSupported, "unsupported image format; use JPG, PNG or BMP");
+  // Bytes that are no known image format at all are corrupt data
+  // (ImageDecodeFailed); a real image in a format we do not take is
+  // ImageNotSupported.
+  Result<ImageInfo> info = Corrupt("not a recognisable image (JPG, PNG or BMP expected)");
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF") {
     info = InspectJpeg(bytes);
   } else if (bytes.size() >= 8 && bytes.substr(0, 8) == "\x89PNG\r\n\x1A\n") {
@@ -131,8 +142,8 @@ Result<ImageInfo> InspectImage(std::string_view bytes, const ImageLimits& limits
   } else if (bytes.size() >= 6 &&
              (bytes.substr(0, 6) == "GIF87a" || bytes.substr(0, 6) == "GIF89a")) {
     return Status(errc::kImageNotSupported, "GIF images are not supported; use JPG, PNG or BMP");
-  } else if (limits.jpg_only) {
-    return Status(errc::kImageNotSupported, "only JPG images are accepted");
+  } else if (IsOtherImageFormat(bytes)) {
+    return Status(errc::kImageNotSupported, "unsupported image format; use JPG, PNG or BMP");
   }
   if (!info.ok()) return info;
   int long_side = std::max(info->width, info->height);

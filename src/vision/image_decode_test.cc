@@ -60,11 +60,14 @@ TEST(DecodeImage, OversizeIsSizeExceed) {
             errc::kImageSizeExceed);
 }
 
-TEST(DecodeImage, GifAndUnknownAreNotSupported) {
+TEST(DecodeImage, OtherFormatsAreNotSupportedAndNoiseIsCorrupt) {
   EXPECT_EQ(DecodeImage("GIF89a\x01\x00\x01\x00\x00\x00\x00;", ImageLimits{}).status().code(),
             errc::kImageNotSupported);
   EXPECT_EQ(DecodeImage("GIF87a....", ImageLimits{}).status().code(), errc::kImageNotSupported);
-  EXPECT_EQ(DecodeImage("hello, world", ImageLimits{}).status().code(), errc::kImageNotSupported);
+  EXPECT_EQ(DecodeImage(std::string("RIFF\x10\0\0\0WEBPVP8 ", 16), ImageLimits{}).status().code(),
+            errc::kImageNotSupported);
+  // Bytes that are no image at all are corrupt, not an unsupported format.
+  EXPECT_EQ(DecodeImage("hello, world", ImageLimits{}).status().code(), errc::kImageDecodeFailed);
 }
 
 TEST(DecodeImage, BmpAllowedOrRefused) {

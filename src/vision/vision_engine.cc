@@ -18,6 +18,10 @@ VisionEngine::VisionEngine(VisionConfig config, std::unique_ptr<YoloDetector> de
 VisionEngine::~VisionEngine() = default;
 
 Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& config) {
+  if (config.workers < 1 || config.queue_max < 1) {
+    return Status(errc::kInvalidParameterValue,
+                  "vision needs at least one worker and a queue of at least one");
+  }
   DetectorConfig dc;
   dc.model_path = (std::filesystem::path(config.models_dir) / config.detector_file).string();
   dc.input_size = config.detector_input;

@@ -59,11 +59,13 @@ class VisionEngine {
   // Decode + detect on a worker, recording the inference time.
   Result<std::vector<Detection>> DecodeAndDetect(std::string_view bytes, const ImageLimits& limits);
 
-  // Constant after construction. The pool is declared last so it is
-  // destroyed (workers joined) before what its tasks use.
+  // Constant after construction.
   const VisionConfig config_;
   const std::unique_ptr<YoloDetector> detector_;
+  // Lock-free; written by the workers.
   metrics::Histogram inference_ms_;
+  // Declared last so it is destroyed (workers joined, queued tasks failed)
+  // before anything its tasks use.
   std::unique_ptr<InferencePool> pool_;
 };
 

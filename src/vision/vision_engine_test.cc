@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <opencv2/imgcodecs.hpp>
+#include <thread>
 #include <vector>
 
 #include "common/error_codes.h"
@@ -55,6 +57,31 @@ TEST(VisionEngine, DetectPetFindsTheCat) {
   EXPECT_GE((*pets)[0].score, 50);
   // Chelsea fills most of the 451x300 frame.
   EXPECT_GT((*pets)[0].location.width, 200);
+}
+
+TEST(VisionEngine, ConcurrentCallersShareOneSession) {
+  KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+  KANJIAN_REQUIRE_FILE(testing::DarknetImage("dog.jpg"));
+  auto engine = LoadEngine();
+  ASSERT_NE(engine, nullptr);
+  const std::string jpg = testing::ReadFile(testing::DarknetImage("dog.jpg"));
+  std::atomic<int> dogs{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 4; ++i) {
+    callers.emplace_back([&] {
+      auto pets = engine->DetectPet(jpg, std::chrono::steady_clock::now() + 60s);
+      if (pets.ok() && pets->size() == 1 && (*pets)[0].name == "dog") ++dogs;
+    });
+  }
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(dogs, 4);
+  EXPECT_EQ(engine->inference_histogram().count(), 4u);
+  EXPECT_EQ(engine->queue_depth(), 0u);
+}
+
+TEST(VisionEngine, ZeroQueueIsRefused) {
+  auto r = VisionEngine::Load({.models_dir = testing::ModelsDir(), .queue_max = 0});
+  EXPECT_EQ(r.status().code(), errc::kInvalidParameterValue);
 }
 
 TEST(VisionEngine, NoPetIsNoObjectDetected) {
