@@ -116,6 +116,14 @@ int Main(int argc, char** argv) {
   const Stats raw_par = Measure(config.workers, seconds, raw);
   Print("raw_ort_detect", config.workers, raw_par);
 
+  // The vision engine alone: decode + pool hop + detect, no HTTP, no auth, no metering.
+  auto engine_call = [&] {
+    return (*engine)->DetectPet(image, Steady::now() + std::chrono::seconds(30)).ok();
+  };
+  Print("engine_detectpet", 1, Measure(1, seconds, engine_call));
+  auto decode_call = [&] { return vision::DecodeImage(image, vision::VisionEngine::PetImageLimits()).ok(); };
+  Print("decode_only", 1, Measure(1, 2, decode_call));
+
   // The server, in-process, on a temporary SQLite database.
   const auto dir = std::filesystem::temp_directory_path() / "kanjian_bench";
   std::filesystem::remove_all(dir);

@@ -5,5 +5,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
+scripts/fetch_testdata.sh
+# Under the test command nothing may be skipped for want of a model or photo.
+export KANJIAN_REQUIRE_TEST_DATA=1
 ctest --test-dir build --output-on-failure -j2
 tests/blackbox/run.sh

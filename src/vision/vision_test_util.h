@@ -23,11 +23,14 @@ inline std::string DarknetImage(const std::string& name) {
   return "/usr/share/darknet/data/" + name;
 }
 
-// A cat photo: Chelsea from Debian's `python3-skimage` (451x300 PNG), or
-// $KANJIAN_CAT_IMAGE.
+// A cat photo: Chelsea from Debian's `python3-skimage` (451x300 PNG), which
+// scripts/fetch_testdata.sh extracts into the cache; or $KANJIAN_CAT_IMAGE.
 inline std::string CatImage() {
   if (const char* env = std::getenv("KANJIAN_CAT_IMAGE"); env && *env) return env;
-  return "/usr/lib/python3/dist-packages/skimage/data/chelsea.png";
+  if (const char* cache = std::getenv("KANJIAN_CACHE"); cache && *cache)
+    return std::string(cache) + "/testdata/chelsea.png";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : "") + "/.cache/kanjian/testdata/chelsea.png";
 }
 
 inline std::string ReadFile(const std::string& path) {
@@ -41,10 +44,14 @@ inline bool Exists(const std::string& path) { return std::filesystem::exists(pat
 
 }  // namespace kanjian::vision::testing
 
-// Skips (with the reason) when a model or sample image is not installed.
-#define KANJIAN_REQUIRE_FILE(path)                                           \
-  do {                                                                       \
-    if (!::kanjian::vision::testing::Exists(path))                           \
-      GTEST_SKIP() << (path) << " is missing (run scripts/fetch_models.sh; " \
-                   << "apt install darknet for sample images)";              \
+// Skips (with the reason) when a model or sample image is not installed —
+// except under scripts/test.sh (KANJIAN_REQUIRE_TEST_DATA=1), where a
+// missing file is a failure, so CI can never pass by skipping.
+#define KANJIAN_REQUIRE_FILE(path)                                                 \
+  do {                                                                             \
+    if (!::kanjian::vision::testing::Exists(path)) {                               \
+      if (std::getenv("KANJIAN_REQUIRE_TEST_DATA")) FAIL() << (path) << " is missing"; \
+      GTEST_SKIP() << (path) << " is missing (run scripts/fetch_models.sh and "    \
+                   << "scripts/fetch_testdata.sh; apt install darknet)";           \
+    }                                                                              \
   } while (0)
