@@ -9,6 +9,7 @@
 #include "protocol/actions.h"
 #include "protocol/envelope.h"
 #include "protocol/tc3.h"
+#include "server/handlers/handlers.h"
 #include "server/image_input.h"
 
 namespace kanjian::server {
@@ -33,20 +34,6 @@ bool KnownParameter(const std::string& action, const std::string& name) {
   if (action == "DetectChefDress" || action == "DetectSecurity")
     return name == "EnableDetect" || name == "EnablePreferred";
   return false;
-}
-
-json PetsJson(const std::vector<vision::Pet>& pets) {
-  json list = json::array();
-  for (const auto& p : pets) {
-    list.push_back({{"Name", p.name},
-                    {"Score", p.score},
-                    {"Location",
-                     {{"X", p.location.x},
-                      {"Y", p.location.y},
-                      {"Width", p.location.width},
-                      {"Height", p.location.height}}}});
-  }
-  return {{"Pets", list}};
 }
 
 }  // namespace
@@ -147,15 +134,13 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& a
 
 Result<json> ApiHandler::Recognize(const std::string& action, const json& params) {
   const protocol::ActionSpec& spec = *protocol::FindAction(action);
-  if (action != "DetectPet")
-    return Status(errc::kInvalidAction, action + " is not available on this server yet");
+  ActionHandler handler = FindHandler(action);
+  if (!handler) return Status(errc::kInvalidAction, action + " is not available on this server yet");
   auto image = ImageBytesFromParams(params, spec);
   if (!image.ok()) return image.status();
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(options_.request_timeout_ms);
-  auto pets = vision_.DetectPet(*image, deadline);
-  if (!pets.ok()) return pets.status();
-  return PetsJson(*pets);
+  return handler(ActionCall{spec, params, *image, deadline, vision_});
 }
 
 int ApiHandler::QpsFor(const std::string& action) const {

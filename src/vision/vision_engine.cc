@@ -32,36 +32,22 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
   return std::unique_ptr<VisionEngine>(new VisionEngine(config, std::move(detector.value())));
 }
 
-Result<std::vector<Detection>> VisionEngine::DecodeAndDetect(std::string_view bytes,
-                                                             const ImageLimits& limits) {
-  Result<cv::Mat> image = DecodeImage(bytes, limits);
-  if (!image.ok()) return image.status();
+Result<std::vector<Detection>> VisionEngine::Detect(const cv::Mat& image) {
   auto start = Clock::now();
-  auto detections = detector_->Detect(*image);
+  auto detections = detector_->Detect(image);
   inference_ms_.Observe(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   return detections;
 }
 
 Result<std::vector<Pet>> VisionEngine::DetectPet(std::string_view image_bytes,
                                                  Clock::time_point deadline) {
-  const ImageLimits limits = PetImageLimits();
-  // Cheap header checks here, so bad input never takes a queue slot.
-  Result<ImageInfo> info = InspectImage(image_bytes, limits);
-  if (!info.ok()) return info.status();
-
-  // The task owns a copy: it may still run after this call timed out.
-  auto submitted = pool_->Submit<std::vector<Pet>>(
-      deadline, [this, bytes = std::string(image_bytes), limits]() -> Result<std::vector<Pet>> {
-        auto detections = DecodeAndDetect(bytes, limits);
+  auto pets = RunOnImage<std::vector<Pet>>(
+      image_bytes, PetImageLimits(), deadline,
+      [this](const cv::Mat& image) -> Result<std::vector<Pet>> {
+        auto detections = Detect(image);
         if (!detections.ok()) return detections.status();
         return PetsFromDetections(*detections, config_.pet_min_score);
       });
-  if (!submitted.ok()) return submitted.status();
-  std::future<Result<std::vector<Pet>>>& future = submitted.value();
-  if (future.wait_until(deadline) != std::future_status::ready) {
-    return Status(errc::kRequestTimeout, "recognition did not finish in time");
-  }
-  Result<std::vector<Pet>> pets = future.get();
   if (pets.ok() && pets->empty()) {
     return Status(errc::kNoObjectDetected, "no cat or dog found in the image");
   }

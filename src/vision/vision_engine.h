@@ -3,12 +3,14 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/metrics.h"
+#include "common/error_codes.h"
 #include "common/status.h"
 #include "vision/image_decode.h"
 #include "vision/inference_pool.h"
@@ -45,6 +47,33 @@ class VisionEngine {
   // kRequestTimeout, kNoObjectDetected (no cat or dog), kInternalError.
   Result<std::vector<Pet>> DetectPet(std::string_view image_bytes, Clock::time_point deadline);
 
+  // Checks `bytes` against `limits` on the caller's thread, then runs
+  // fn(decoded image) on the pool and waits until `deadline`. Every
+  // recogniser goes through here. Errors: image errors, RequestLimitExceeded
+  // (queue full), RequestTimeout, and whatever fn returns.
+  template <typename T>
+  Result<T> RunOnImage(std::string_view bytes, const ImageLimits& limits, Clock::time_point deadline,
+                       std::function<Result<T>(const cv::Mat&)> fn) {
+    Result<ImageInfo> info = InspectImage(bytes, limits);
+    if (!info.ok()) return info.status();
+    // The task owns a copy: it may still run after this call timed out.
+    auto submitted = pool_->Submit<T>(
+        deadline, [bytes = std::string(bytes), limits, fn = std::move(fn)]() -> Result<T> {
+          Result<cv::Mat> image = DecodeImage(bytes, limits);
+          if (!image.ok()) return image.status();
+          return fn(*image);
+        });
+    if (!submitted.ok()) return submitted.status();
+    auto& future = submitted.value();
+    if (future.wait_until(deadline) != std::future_status::ready)
+      return Status(errc::kRequestTimeout, "recognition did not finish in time");
+    return future.get();
+  }
+
+  // The COCO detector with its run time recorded in inference_histogram().
+  // REQUIRES: called on a pool worker (inside RunOnImage's fn).
+  Result<std::vector<Detection>> Detect(const cv::Mat& image);
+
   // Raw detector access (benchmark baseline, other recognisers).
   const YoloDetector& detector() const { return *detector_; }
   size_t queue_depth() const { return pool_->queue_depth(); }
@@ -55,9 +84,6 @@ class VisionEngine {
 
  private:
   VisionEngine(VisionConfig config, std::unique_ptr<YoloDetector> detector);
-
-  // Decode + detect on a worker, recording the inference time.
-  Result<std::vector<Detection>> DecodeAndDetect(std::string_view bytes, const ImageLimits& limits);
 
   // Constant after construction.
   const VisionConfig config_;

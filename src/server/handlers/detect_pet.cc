@@ -1,0 +1,22 @@
+// DetectPet (宠物识别) → {"Pets":[{"Name","Score","Location":{X,Y,Width,Height}}]}
+#include "server/handlers/handlers.h"
+
+namespace kanjian::server {
+
+Result<nlohmann::json> HandleDetectPet(const ActionCall& call) {
+  auto pets = call.vision.DetectPet(call.image, call.deadline);
+  if (!pets.ok()) return pets.status();
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& p : *pets) {
+    list.push_back({{"Name", p.name},
+                    {"Score", p.score},
+                    {"Location",
+                     {{"X", p.location.x},
+                      {"Y", p.location.y},
+                      {"Width", p.location.width},
+                      {"Height", p.location.height}}}});
+  }
+  return nlohmann::json{{"Pets", std::move(list)}};
+}
+
+}  // namespace kanjian::server

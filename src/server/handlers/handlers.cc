@@ -1,0 +1,19 @@
+#include "server/handlers/handlers.h"
+
+#include <array>
+#include <utility>
+
+namespace kanjian::server {
+
+ActionHandler FindHandler(std::string_view action) {
+  // Add a line here when an action gets its handler file.
+  static constexpr std::array<std::pair<std::string_view, ActionHandler>, 1> kHandlers = {{
+      {"DetectPet", &HandleDetectPet},
+  }};
+  for (const auto& [name, handler] : kHandlers) {
+    if (name == action) return handler;
+  }
+  return nullptr;
+}
+
+}  // namespace kanjian::server

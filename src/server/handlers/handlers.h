@@ -1,0 +1,33 @@
+// One thin handler per action: read the action's own parameters, call the
+// plain recognition function in vision/, format the response fields. The
+// image bytes are already fetched/decoded from base64 and size-checked.
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "protocol/actions.h"
+#include "vision/vision_engine.h"
+
+namespace kanjian::server {
+
+struct ActionCall {
+  const protocol::ActionSpec& spec;
+  const nlohmann::json& params;  // the request body, already checked for unknown names
+  const std::string& image;      // raw image bytes
+  std::chrono::steady_clock::time_point deadline;
+  vision::VisionEngine& vision;
+};
+
+using ActionHandler = Result<nlohmann::json> (*)(const ActionCall& call);
+
+// nullptr when the action has no handler in this build.
+ActionHandler FindHandler(std::string_view action);
+
+// The handlers, one file each (handlers/<action>.cc).
+Result<nlohmann::json> HandleDetectPet(const ActionCall& call);
+
+}  // namespace kanjian::server
