@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "billing/accounts.h"
+#include "billing/billing.h"
 #include "billing/usage_meter.h"
 #include "common/crypto.h"
 #include "protocol/tc3.h"
@@ -134,11 +135,12 @@ int Main(int argc, char** argv) {
   billing::AccountService accounts(**store, box, clock);
   auto account = accounts.Create("bench");
   (void)accounts.Activate("bench");
-  billing::UsageMeter meter(**store);
+  billing::BillingService billing(**store, clock);
+  billing::UsageMeter meter(billing);
   server::ServerMetrics metrics;
   server::ApiOptions api_options;
   api_options.qps["DetectPet"] = 1'000'000;
-  server::ApiHandler api(api_options, accounts, meter, **engine, clock, metrics);
+  server::ApiHandler api(api_options, accounts, billing, meter, **engine, clock, metrics);
   server::HttpOptions http_options;
   http_options.port = 0;
   server::HttpServer http(http_options, api, metrics);
@@ -172,10 +174,10 @@ int Main(int argc, char** argv) {
   Stats verify = Measure(1, 2, [&] { return accounts.Authenticate(secret_id).ok(); });
   std::atomic<int> seq{0};
   Stats meter1 = Measure(1, 2, [&] {
-    return meter.Record({"m1-" + std::to_string(seq++), account->account_id, "DetectPet", 0}).ok();
+    return meter.Record({"m1-" + std::to_string(seq++), account->account_id, "DetectPet", clock.NowMicros(), 1}).ok();
   });
   Stats meter8 = Measure(8, 2, [&] {
-    return meter.Record({"m8-" + std::to_string(seq++), account->account_id, "DetectPet", 0}).ok();
+    return meter.Record({"m8-" + std::to_string(seq++), account->account_id, "DetectPet", clock.NowMicros(), 1}).ok();
   });
   Print("key_lookup_and_unseal", 1, verify);
   Print("meter_record_durable", 1, meter1);

@@ -14,10 +14,17 @@ The exported graph:
 The batch dimension is dynamic; the spatial size is fixed and the detection
 grids are constants (so OpenCV 4.6's DNN can parse the file too). Opset 12.
 
+With --embed-output, the backbone alone is exported too (vision/embedder.h):
+  input  `images`     float32 [N,3,H,W], RGB, 0..1, H and W multiples of 32
+                      (both dynamic; Kanjian feeds 256x256 letterboxed crops)
+  output `embedding`  float32 [N,C]: the SPPF output (stride 32), global
+                      average pooled; C = 512 for YOLOv5s. Not normalised.
+
 Weights: Ultralytics YOLOv5 (AGPL-3.0 upstream).
 
 Usage: convert_yolov5.py --weights yolov5s.pt --output yolov5s.onnx
                          [--img-size 640] [--check IMAGE]
+                         [--embed-output yolov5s_embed.onnx]
 """
 import argparse
 import sys
@@ -210,6 +217,31 @@ def _nms(boxes, scores, iou):
     return keep
 
 
+class Backbone(nn.Module):
+    """Layers up to and including the first SPPF, then global average pool."""
+    def __init__(self, model):
+        super().__init__()
+        last = next(i for i, m in enumerate(model.model) if isinstance(m, SPPF))
+        assert all(m.f == -1 for m in model.model[:last + 1]), 'backbone is not a chain'
+        self.layers = nn.Sequential(*model.model[:last + 1])
+
+    def forward(self, x):
+        return self.layers(x).mean((2, 3))
+
+
+def export_backbone(model, output):
+    backbone = Backbone(model).eval()
+    dummy = torch.zeros(1, 3, 256, 256)
+    with torch.no_grad():
+        dim = backbone(dummy).shape[1]
+        torch.onnx.export(
+            backbone, dummy, output, opset_version=12,
+            input_names=['images'], output_names=['embedding'],
+            dynamic_axes={'images': {0: 'batch', 2: 'height', 3: 'width'},
+                          'embedding': {0: 'batch'}},
+            do_constant_folding=True)
+    print(f'convert_yolov5: wrote {output} (images[N,3,H,W] -> embedding[N,{dim}])')
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -217,6 +249,7 @@ def main():
     ap.add_argument('--output', required=True)
     ap.add_argument('--img-size', type=int, default=640)
     ap.add_argument('--check', help='image to run through the torch model')
+    ap.add_argument('--embed-output', help='also export the pooled backbone here')
     args = ap.parse_args()
     if args.img_size % 32:
         sys.exit('convert_yolov5: --img-size must be a multiple of 32')
@@ -235,6 +268,8 @@ def main():
             do_constant_folding=True)
     print(f'convert_yolov5: wrote {args.output} '
           f'(input images[N,3,{args.img_size},{args.img_size}])')
+    if args.embed_output:
+        export_backbone(model, args.embed_output)
 
 
 if __name__ == '__main__':

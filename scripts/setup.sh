@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libssl-dev libsqlite3-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev
   libopencv-imgcodecs-dev libopencv-imgproc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcurl4-openssl-dev     # ImageUrl fetcher
   python3 python3-torch    # one-time YOLOv5 checkpoint → ONNX conversion
   darknet                  # real test photos (dog.jpg, eagle.jpg, …)
 )

@@ -4,7 +4,7 @@
 
 namespace kanjian::billing {
 
-Status UsageMeter::Record(store::UsageRecord record) {
+Status UsageMeter::Record(BilledCall record) {
   Waiter self{std::move(record)};
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&self);
@@ -12,7 +12,7 @@ Status UsageMeter::Record(store::UsageRecord record) {
   if (self.done) return self.status;
 
   // This thread leads: write itself and the waiters queued behind it.
-  std::vector<store::UsageRecord> batch;
+  std::vector<BilledCall> batch;
   std::vector<Waiter*> members;
   for (Waiter* w : queue_) {
     if (members.size() == batch_max_) break;
@@ -20,7 +20,7 @@ Status UsageMeter::Record(store::UsageRecord record) {
     members.push_back(w);
   }
   lock.unlock();
-  Status status = store_.AppendUsage(batch);  // one transaction, one fsync
+  Status status = billing_.RecordCalls(batch);  // one transaction, one fsync
   lock.lock();
   ++batches_;
   for (Waiter* w : members) {

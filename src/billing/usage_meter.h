@@ -1,4 +1,6 @@
-// Durable metering with group commit (leveldb's Write() shape): each caller
+// Durable metering with group commit. Each call is attributed (free pack →
+// packs → post-paid) in the same transaction that records it.
+// (leveldb's Write() shape): each caller
 // enqueues its record and waits; the first waiter becomes the writer,
 // gathers everything queued behind it and appends it in one transaction, so
 // N concurrent calls cost one fsync, not N.
@@ -8,28 +10,29 @@
 #include <deque>
 #include <mutex>
 
-#include "store/store.h"
+#include "billing/billing.h"
 
 namespace kanjian::billing {
 
 class UsageMeter {
  public:
-  explicit UsageMeter(store::Store& store, size_t batch_max = 512)
-      : store_(store), batch_max_(batch_max) {}
+  explicit UsageMeter(BillingService& billing, size_t batch_max = 512)
+      : billing_(billing), batch_max_(batch_max) {}
 
-  // Returns once `record` is durable (or the write failed). Thread-safe.
-  Status Record(store::UsageRecord record);
+  // Returns once `call` is attributed and durable (or the write failed).
+  // Thread-safe.
+  Status Record(BilledCall call);
 
   uint64_t batches_written() const;
 
  private:
   struct Waiter {
-    store::UsageRecord record;
+    BilledCall record;
     Status status;
     bool done = false;
   };
 
-  store::Store& store_;
+  BillingService& billing_;
   const size_t batch_max_;
 
   mutable std::mutex mu_;

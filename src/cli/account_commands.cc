@@ -54,14 +54,32 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
     });
   });
 
-  auto* show = account->add_subcommand("show", "show an account");
+  auto* show = account->add_subcommand("show", "status, balance by source, vouchers");
   show->add_option("ACCOUNT", name, "AccountId or name")->required();
   show->callback([&ctx, rc] {
-    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
-      auto a = accounts.Find(name);
-      if (!a.ok()) return ctx.Fail(a.status());
-      return ctx.Print(AccountJson(*a), AccountJson(*a).dump(2));
-    });
+    auto billing = ctx.billing();
+    if (!billing.ok()) {
+      *rc = ctx.Fail(billing.status());
+      return;
+    }
+    auto v = (*billing)->ViewAccount(name);
+    if (!v.ok()) {
+      *rc = ctx.Fail(v.status());
+      return;
+    }
+    json out = AccountJson(v->account);
+    out["Status"] = v->status;  // active | arrears | disabled | inactive
+    if (!v->account.disabled_reason.empty()) out["DisabledReason"] = v->account.disabled_reason;
+    const auto& b = v->balance;
+    out["Balance"] = {{"Cash", billing::FormatYuan(b.cash)}, {"Income", billing::FormatYuan(b.income)},
+                      {"Gift", billing::FormatYuan(b.gift)}, {"Total", billing::FormatYuan(b.total())}};
+    out["Vouchers"] = json::array();
+    for (const auto& vc : v->vouchers) {
+      out["Vouchers"].push_back({{"VoucherId", vc.id}, {"Amount", billing::FormatYuan(vc.amount)},
+                                 {"Remaining", billing::FormatYuan(vc.remaining)},
+                                 {"ExpiresAt", vc.expires_at ? json(FormatTime(*vc.expires_at)) : json(nullptr)}});
+    }
+    *rc = ctx.Print(out, out.dump(2));
   });
 
   auto* key = account->add_subcommand("key", "API keys");

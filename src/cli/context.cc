@@ -63,6 +63,15 @@ Result<billing::AccountService*> Context::accounts() {
   return accounts_.get();
 }
 
+Result<billing::BillingService*> Context::billing() {
+  if (!billing_) {
+    auto s = store();
+    if (!s.ok()) return s.status();
+    billing_ = std::make_unique<billing::BillingService>(**s, clock());
+  }
+  return billing_.get();
+}
+
 int Context::Print(const nlohmann::json& value, const std::string& text) const {
   if (options_.json) {
     std::cout << value.dump() << "\n";

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "billing/accounts.h"
+#include "billing/billing.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "store/store.h"
@@ -37,6 +38,7 @@ class Context {
   Status UseRunningClock();
   Result<store::Store*> store();
   Result<billing::AccountService*> accounts();
+  Result<billing::BillingService*> billing();
 
   // Prints `value` (--json) or `text`, returns exit code 0.
   int Print(const nlohmann::json& value, const std::string& text) const;
@@ -49,6 +51,7 @@ class Context {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<crypto::SecretBox> box_;
   std::unique_ptr<billing::AccountService> accounts_;
+  std::unique_ptr<billing::BillingService> billing_;
 };
 
 // The 32-byte master key that seals SecretKeys: $KANJIAN_MASTER_KEY (64 hex

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   AddAccountCommands(app, ctx, &exit_code);
   AddUsageCommands(app, ctx, &exit_code);
   AddServeCommand(app, ctx, &exit_code);
+  AddModelCommands(app, ctx, &exit_code);
+  AddBillingCommands(app, ctx, &exit_code);
 
   try {
     app.parse(argc, argv);

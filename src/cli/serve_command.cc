@@ -13,6 +13,8 @@
 #include "protocol/actions.h"
 #include "server/api_handler.h"
 #include "server/http_server.h"
+#include "server/settlement_scheduler.h"
+#include "vision/model_registry.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::cli {
@@ -26,6 +28,12 @@ struct ServeFlags {
   size_t max_body_bytes = 6 * 1024 * 1024;
   int request_timeout_ms = 10000;
   std::vector<std::string> qps;
+  std::string models_config;  // "" = the bundled set (vision/model_registry.h)
+  std::vector<std::string> image_url_allow;
+  bool image_url_allow_loopback_for_tests = false;
+  int batch_max = 1;
+  int batch_window_ms = 5;
+  std::string product_gallery;
 };
 
 std::string DefaultModelsDir() {
@@ -70,6 +78,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reload the models config
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   server::HttpOptions http;
@@ -77,6 +86,10 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   server::ApiOptions api_options;
   api_options.max_body_bytes = flags.max_body_bytes;
   api_options.request_timeout_ms = flags.request_timeout_ms;
+  api_options.image_url.allow = flags.image_url_allow;
+  api_options.image_url.allow_loopback_for_tests = flags.image_url_allow_loopback_for_tests;
+  if (flags.image_url_allow_loopback_for_tests)
+    spdlog::warn("--image-url-allow-loopback-for-tests: ImageUrl may reach 127.0.0.1 (tests only)");
   if (Status s = ParseListen(flags.listen, &http); !s.ok()) return ctx.Fail(s);
   if (Status s = ParseQps(flags.qps, &api_options.qps); !s.ok()) return ctx.Fail(s);
 
@@ -88,22 +101,51 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   vision::VisionConfig vision_config;
   vision_config.models_dir = flags.models.empty() ? DefaultModelsDir() : flags.models;
   vision_config.workers = flags.workers;
+  vision_config.batch_max = flags.batch_max;
+  vision_config.batch_window_ms = flags.batch_window_ms;
+  if (!flags.product_gallery.empty()) {
+    auto gallery = vision::ProductGallery::Load(flags.product_gallery, [](const cv::Mat& bgr) {
+      return Result<std::vector<float>>(vision::ClassicalProductEmbedding(bgr));
+    });
+    if (!gallery.ok()) return ctx.Fail(gallery.status());
+    spdlog::info("product gallery {}: {} products, {} photos", flags.product_gallery,
+                 (*gallery)->products(), (*gallery)->photos());
+    vision_config.product_gallery = std::move(gallery).value();
+  }
   spdlog::info("loading models from {}", vision_config.models_dir);
+  // The models config names every task's file; errors name the file.
+  auto registry = vision::ModelRegistry::Load(flags.models_config, vision_config.models_dir,
+                                              vision_config.intra_op_threads);
+  if (!registry.ok()) return ctx.Fail(registry.status());
+  if (const auto* od = (*registry)->Snapshot()->config.Find("object_detector")) {
+    vision_config.detector_file = od->path;  // absolute: models_dir / it == it
+    vision_config.detector_input = od->input.width;
+    vision_config.detector_score_threshold =
+        od->raw.value("score_threshold", vision_config.detector_score_threshold);
+  }
+  vision_config.registry = std::move(registry.value());
   auto vision = vision::VisionEngine::Load(vision_config);
   if (!vision.ok()) return ctx.Fail(vision.status());
 
-  billing::UsageMeter meter(**store);
+  billing::BillingService billing(**store, ctx.clock());
+  billing::UsageMeter meter(billing);
+  server::SettlementScheduler settlement(billing, std::chrono::seconds(30));
   server::ServerMetrics metrics;
   metrics.inference = &(*vision)->inference_histogram();
   metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
   metrics.usage_batches = [&] { return meter.batches_written(); };
-  server::ApiHandler api(api_options, **accounts, meter, **vision, ctx.clock(), metrics);
+  server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);
   server::HttpServer server(http, api, metrics);
   if (Status s = server.Bind(); !s.ok()) return ctx.Fail(s);
 
   std::thread watcher([&] {
     int signal = 0;
-    sigwait(&signals, &signal);
+    while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+      // In-flight requests keep the set they started with.
+      Status reloaded = vision_config.registry->Reload();
+      if (reloaded.ok()) spdlog::info("SIGHUP: models config reloaded");
+      else spdlog::error("SIGHUP: reload failed, keeping the current models: {}", reloaded.ToString());
+    }
     spdlog::info("signal {}: finishing in-flight requests, then exiting", signal);
     server.Stop();
   });
@@ -120,11 +162,23 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
   auto* serve = app.add_subcommand("serve", "serve the tiia API, /healthz and /metrics");
   serve->add_option("--listen", flags.listen, "HOST:PORT (port 0 = any free port)")->capture_default_str();
   serve->add_option("--models", flags.models, "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
+  serve->add_option("--models-config", flags.models_config,
+                    "JSON naming each task's model (default: the bundled set; see config/models.example.json); SIGHUP reloads it");
   serve->add_option("--workers", flags.workers, "inference worker threads")->capture_default_str();
   serve->add_option("--http-threads", flags.http_threads, "HTTP connection threads")->capture_default_str();
   serve->add_option("--max-body-bytes", flags.max_body_bytes, "larger bodies → RequestSizeLimitExceeded")->capture_default_str();
   serve->add_option("--request-timeout-ms", flags.request_timeout_ms, "→ FailedOperation.RequestTimeout")->capture_default_str();
   serve->add_option("--qps", flags.qps, "per-account limit override, ACTION=N (repeatable)");
+  serve->add_option("--image-url-allow", flags.image_url_allow,
+                    "ImageUrl host allowed: HOST, .SUFFIX or * (repeatable; none = ImageUrl refused)");
+  serve->add_flag("--image-url-allow-loopback-for-tests", flags.image_url_allow_loopback_for_tests,
+                  "TESTS ONLY: let ImageUrl reach loopback addresses");
+  serve->add_option("--batch-max", flags.batch_max,
+                    "detector micro-batch size (1 = off)")->capture_default_str()->check(CLI::Range(1, 64));
+  serve->add_option("--batch-window-ms", flags.batch_window_ms,
+                    "how long a batch waits for neighbours")->capture_default_str()->check(CLI::Range(0, 1000));
+  serve->add_option("--product-gallery", flags.product_gallery,
+                    "DetectProductBeta SKU gallery directory (gallery.json + photos)");
   serve->callback([&ctx, rc] { *rc = Serve(ctx, flags); });
 }
 

@@ -42,5 +42,22 @@ inline constexpr char kInternalError[] = "InternalError";
 // CLI / operator errors (not sent by the API).
 inline constexpr char kNotFound[] = "ResourceNotFound";
 inline constexpr char kAlreadyExists[] = "ResourceInUse";
+// Billing (CLI and console); each refusal names the rule (billing.md).
+inline constexpr char kInsufficientBalance[] = "InsufficientBalance";
+inline constexpr char kIdempotencyKeyReused[] = "IdempotencyKeyReused";
+inline constexpr char kSkuNotFound[] = "SkuNotFound";
+inline constexpr char kPromotionNotFound[] = "PromotionNotFound";
+inline constexpr char kVoucherUnusable[] = "VoucherUnusable";
+inline constexpr char kMonthNotEnded[] = "MonthNotEnded";
+inline constexpr char kNoticePeriodTooShort[] = "NoticePeriodTooShort";
+inline constexpr char kAccountNotActive[] = "AccountNotActive";
+// Refund refusals (billing.md §7).
+inline constexpr char kRefundWindowClosed[] = "RefundWindowClosed";
+inline constexpr char kPackPartiallyUsed[] = "PackPartiallyUsed";
+inline constexpr char kPackNotPurchased[] = "PackNotPurchased";
+inline constexpr char kPromotionNoRefund[] = "PromotionNoRefund";
+inline constexpr char kAccountDisabledForContent[] = "AccountDisabledForContent";
+inline constexpr char kRefundLimitExceeded[] = "RefundLimitExceeded";
+inline constexpr char kAlreadyRefunded[] = "AlreadyRefunded";
 
 }  // namespace kanjian::errc

@@ -6,7 +6,7 @@
 
 namespace kanjian::ids {
 
-std::string NewRequestId();  // UUID v4, lowercase, 36 chars
+std::string NewRequestId();  // UUID v7 (time-ordered), lowercase, 36 chars
 std::string NewAccountId();  // "acc-" + 12 lowercase hex
 std::string NewSecretId();   // "AKID" + 32 alphanumerics
 std::string NewSecretKey();  // 32 alphanumerics

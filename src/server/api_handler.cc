@@ -100,12 +100,10 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& a
   response->account_id = account_id;
 
   // Account state.
-  auto account = accounts_.Find(account_id);
-  if (!account.ok()) return Status(errc::kInternalError, "account lookup failed");
-  if (account->status == store::AccountStatus::kDisabled)
-    return Status(errc::kStopUsing, "this account has been disabled by the operator");
-  if (account->status != store::AccountStatus::kActive)
-    return Status(errc::kNotActivated, "the tiia service is not activated for this account");
+  // Account state: activated, not disabled, not in arrears (read per call,
+  // so a CLI change reaches a running server at once).
+  if (Status serviceable = billing_.CheckServiceable(account_id); !serviceable.ok())
+    return serviceable;
 
   if (!limiter_.Allow(account_id, action, QpsFor(action)))
     return Status(errc::kRequestLimitExceeded, "more than " + std::to_string(QpsFor(action)) +
@@ -124,7 +122,7 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& a
   if (!answer.ok()) return answer;
 
   // Billed exactly once: durable before the answer leaves.
-  Status metered = meter_.Record({request_id, account_id, action, clock_.NowMicros()});
+  Status metered = meter_.Record({request_id, account_id, action, clock_.NowMicros(), 1});
   if (!metered.ok()) {
     spdlog::error("metering failed for {}: {}", request_id, metered.ToString());
     return Status(errc::kInternalError, "the call could not be recorded; it was not billed");
@@ -136,7 +134,7 @@ Result<json> ApiHandler::Recognize(const std::string& action, const json& params
   const protocol::ActionSpec& spec = *protocol::FindAction(action);
   ActionHandler handler = FindHandler(action);
   if (!handler) return Status(errc::kInvalidAction, action + " is not available on this server yet");
-  auto image = ImageBytesFromParams(params, spec);
+  auto image = ImageBytesFromParams(params, spec, &fetcher_);
   if (!image.ok()) return image.status();
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(options_.request_timeout_ms);

@@ -10,8 +10,10 @@
 #include <string>
 
 #include "billing/accounts.h"
+#include "billing/billing.h"
 #include "billing/usage_meter.h"
 #include "common/clock.h"
+#include "server/image_fetcher.h"
 #include "server/rate_limiter.h"
 #include "server/server_metrics.h"
 #include "vision/vision_engine.h"
@@ -37,14 +39,17 @@ struct ApiOptions {
   size_t max_body_bytes = 6 * 1024 * 1024;  // larger bodies → RequestSizeLimitExceeded
   int request_timeout_ms = 10000;           // → FailedOperation.RequestTimeout
   std::map<std::string, int> qps;           // per-action overrides of api.md's defaults
+  ImageFetcherOptions image_url;            // ImageUrl: empty allow-list = refused
 };
 
 class ApiHandler {
  public:
-  ApiHandler(ApiOptions options, billing::AccountService& accounts, billing::UsageMeter& meter,
+  ApiHandler(ApiOptions options, billing::AccountService& accounts,
+             billing::BillingService& billing, billing::UsageMeter& meter,
              vision::VisionEngine& vision, const Clock& clock, ServerMetrics& metrics)
-      : options_(std::move(options)), accounts_(accounts), meter_(meter), vision_(vision),
-        clock_(clock), limiter_(clock), metrics_(metrics) {}
+      : options_(std::move(options)), accounts_(accounts), billing_(billing), meter_(meter),
+        vision_(vision),
+        clock_(clock), limiter_(clock), metrics_(metrics), fetcher_(options_.image_url) {}
 
   ApiResponse Handle(const ApiRequest& request);
 
@@ -57,11 +62,13 @@ class ApiHandler {
 
   const ApiOptions options_;
   billing::AccountService& accounts_;
+  billing::BillingService& billing_;
   billing::UsageMeter& meter_;
   vision::VisionEngine& vision_;
   const Clock& clock_;
   RateLimiter limiter_;
   ServerMetrics& metrics_;
+  const ImageFetcher fetcher_;  // downloads on the connection thread, never on the pool
 };
 
 }  // namespace kanjian::server

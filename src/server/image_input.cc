@@ -6,17 +6,21 @@
 namespace kanjian::server {
 
 Result<std::string> ImageBytesFromParams(const nlohmann::json& params,
-                                         const protocol::ActionSpec& action) {
+                                         const protocol::ActionSpec& action,
+                                         const ImageFetcher* fetcher) {
   auto url = params.find("ImageUrl");
   auto b64 = params.find("ImageBase64");
   if (url != params.end() && !url->is_string())
     return Status(errc::kInvalidParameterValue, "ImageUrl must be a string");
   if (b64 != params.end() && !b64->is_string())
     return Status(errc::kInvalidParameterValue, "ImageBase64 must be a string");
-  if (url != params.end() && !url->get_ref<const std::string&>().empty())
-    return Status(errc::kUrlIllegal,
-                  "ImageUrl is disabled on this server (it must not fetch arbitrary URLs); "
-                  "send the image as ImageBase64");
+  if (url != params.end() && !url->get_ref<const std::string&>().empty()) {
+    if (!fetcher || !fetcher->enabled())
+      return Status(errc::kUrlIllegal,
+                    "ImageUrl is disabled on this server (it must not fetch arbitrary URLs); "
+                    "send the image as ImageBase64");
+    return fetcher->Fetch(url->get_ref<const std::string&>(), action.max_image_bytes);
+  }
   if (b64 == params.end())
     return Status(errc::kMissingParameter, "one of ImageBase64 or ImageUrl is required");
   const std::string& text = b64->get_ref<const std::string&>();

@@ -6,7 +6,7 @@
 
 namespace kanjian::store {
 
-inline constexpr std::array<const char*, 1> kSqliteMigrations = {
+inline constexpr std::array<const char*, 2> kSqliteMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -31,6 +31,112 @@ CREATE TABLE usage_records (
   at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX usage_by_account_time ON usage_records(account_id, at);
+)sql",
+    // Step 2: usage attribution (quantity, source, pack), packs, the
+    // double-entry ledger (append-only, enforced here), vouchers, bills,
+    // catalog versions and notices.
+    R"sql(
+ALTER TABLE usage_records ADD COLUMN quantity INTEGER NOT NULL DEFAULT 1 CHECK (quantity > 0);
+ALTER TABLE usage_records ADD COLUMN source TEXT NOT NULL DEFAULT 'postpaid'
+  CHECK (source IN ('free','pack','postpaid'));
+ALTER TABLE usage_records ADD COLUMN pack_id TEXT NOT NULL DEFAULT ''
+  CHECK ((source = 'postpaid') = (pack_id = ''));
+-- Covering: SumUsage reads a time range of an account from the index alone.
+DROP INDEX usage_by_account_time;
+CREATE INDEX usage_by_account_time_sum ON usage_records(account_id, at, action, source, quantity);
+
+CREATE TABLE packs (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  kind TEXT NOT NULL CHECK (kind IN ('free','purchased','gift')),
+  actions TEXT NOT NULL,  -- JSON array of action names
+  free_group TEXT NOT NULL DEFAULT '',
+  calls INTEGER NOT NULL CHECK (calls >= 0),
+  used INTEGER NOT NULL DEFAULT 0 CHECK (used >= 0 AND used <= calls),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  refunded_at INTEGER,
+  price_fen INTEGER NOT NULL DEFAULT 0,
+  promotion TEXT NOT NULL DEFAULT '',
+  refundable INTEGER NOT NULL DEFAULT 0,
+  purchase_txn TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX packs_by_account_expiry ON packs(account_id, expires_at);
+
+CREATE TABLE ledger_txns (
+  id TEXT PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  request_hash TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  ref TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ledger_txns_by_account_kind_time ON ledger_txns(account_id, kind, at);
+CREATE TABLE ledger_postings (
+  txn_id TEXT NOT NULL REFERENCES ledger_txns(id),
+  leg INTEGER NOT NULL,  -- position within the transaction
+  owner TEXT NOT NULL,
+  book TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL,
+  PRIMARY KEY (txn_id, leg)
+) WITHOUT ROWID;
+CREATE INDEX ledger_postings_by_owner_book ON ledger_postings(owner, book);
+CREATE TRIGGER ledger_txns_no_update BEFORE UPDATE ON ledger_txns
+  BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_txns_no_delete BEFORE DELETE ON ledger_txns
+  BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_postings_no_update BEFORE UPDATE ON ledger_postings
+  BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_postings_no_delete BEFORE DELETE ON ledger_postings
+  BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+
+CREATE TABLE vouchers (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+  granted_at INTEGER NOT NULL,
+  expires_at INTEGER
+);
+CREATE INDEX vouchers_by_account ON vouchers(account_id, granted_at);
+
+CREATE TABLE bills (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  month TEXT NOT NULL,  -- YYYY-MM
+  created_at INTEGER NOT NULL,
+  total_fen INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  UNIQUE (account_id, month)
+);
+CREATE TABLE bill_lines (
+  bill_id TEXT NOT NULL REFERENCES bills(id),
+  line INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  tier INTEGER NOT NULL,
+  unit_price_e4 INTEGER NOT NULL,
+  amount_fen INTEGER NOT NULL,
+  PRIMARY KEY (bill_id, line)
+) WITHOUT ROWID;
+
+CREATE TABLE catalog_versions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  version TEXT NOT NULL UNIQUE,
+  effective_from INTEGER NOT NULL,
+  published_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+
+CREATE TABLE notices (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX notices_by_account_time ON notices(account_id, at);
 )sql",
 };
 

@@ -36,8 +36,10 @@ bool Statement::Step() {
   if (!status_.ok()) return false;
   rc_ = sqlite3_step(stmt_);
   if (rc_ == SQLITE_ROW) return true;
-  if (rc_ != SQLITE_DONE)
+  if (rc_ != SQLITE_DONE) {
+    extended_rc_ = sqlite3_extended_errcode(db_);
     status_ = Status(errc::kInternalError, std::string("SQL step: ") + sqlite3_errmsg(db_));
+  }
   return false;
 }
 
@@ -45,12 +47,22 @@ void Statement::Reset() {
   if (!stmt_) return;
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  rc_ = SQLITE_OK;
+  extended_rc_ = SQLITE_OK;
+  status_ = Status::Ok();
 }
 
 std::string Statement::Text(int column) const {
   const void* p = sqlite3_column_blob(stmt_, column);
   int n = sqlite3_column_bytes(stmt_, column);
   return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+}
+
+std::string_view Statement::TextView(int column) const {
+  const void* p = sqlite3_column_blob(stmt_, column);
+  int n = sqlite3_column_bytes(stmt_, column);
+  return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(n))
+           : std::string_view();
 }
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }

@@ -26,12 +26,17 @@ class Statement {
   Statement& BindNull(int index);
   // SQLITE_ROW → true, SQLITE_DONE → false; errors become status().
   bool Step();
-  // Rewinds for another execution with new bindings.
+  // Rewinds for another execution with new bindings and clears a step
+  // error, so a cached statement can be reused (a prepare error stays).
   void Reset();
   Status status() const { return status_; }
   int result_code() const { return rc_; }
+  // The extended code of the last failed step (e.g. SQLITE_CONSTRAINT_UNIQUE).
+  int extended_result_code() const { return extended_rc_; }
 
   std::string Text(int column) const;
+  // Valid until the next Step/Reset.
+  std::string_view TextView(int column) const;
   int64_t Int(int column) const;
   std::optional<int64_t> OptionalInt(int column) const;
 
@@ -39,6 +44,7 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int rc_ = SQLITE_OK;
+  int extended_rc_ = SQLITE_OK;
   Status status_;
 };
 

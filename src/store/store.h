@@ -1,7 +1,16 @@
 // The storage interface. Domain code (billing, server) sees only this;
-// sqlite_store.cc is the one place that talks SQL. Times are UnixMicros.
+// sqlite_store.cc is the one place that talks SQL. Times are UnixMicros,
+// money is integer fen (0.01 元), prices per thousand calls are integer
+// units of 0.0001 元.
+//
+// Every operation runs inside a transaction: Store::Write/Read hand the
+// caller a Txn; Write commits when the callback returns OK and rolls back
+// otherwise, so a multi-step billing operation is atomic. The convenience
+// methods on Store each run one operation in its own transaction.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -23,7 +32,7 @@ struct Account {
   AccountStatus status = AccountStatus::kInactive;
   UnixMicros created_at = 0;
   std::optional<UnixMicros> activated_at;
-  std::string disabled_reason;  // "" unless disabled
+  std::string disabled_reason;  // "" unless disabled ("content-review" | "operator")
 };
 
 struct ApiKey {
@@ -34,38 +43,218 @@ struct ApiKey {
   UnixMicros created_at = 0;
 };
 
-// One successful, billed API call. request_id is the idempotency key: a
-// record appended twice is stored once.
+// One billed quantity of an action, attributed to one source. A successful
+// API call is one record with quantity 1; an import (`usage record`) may be
+// split over several records (one per pack it draws on). request_id is the
+// idempotency key: a record inserted twice is stored once.
 struct UsageRecord {
   std::string request_id;
   std::string account_id;
   std::string action;
   UnixMicros at = 0;
+  int64_t quantity = 1;
+  std::string source = "postpaid";  // "free" | "pack" | "postpaid"
+  std::string pack_id;              // "" unless source is free or pack
+};
+
+// Usage summed by (account, action, source).
+struct UsageSum {
+  std::string account_id;
+  std::string action;
+  std::string source;
+  int64_t quantity = 0;
+};
+
+struct Pack {
+  std::string id;
+  std::string account_id;
+  std::string kind;                  // "free" | "purchased" | "gift"
+  std::vector<std::string> actions;  // the actions it covers (a free group may cover several)
+  std::string free_group;            // group name for free packs, else ""
+  int64_t calls = 0;
+  int64_t used = 0;
+  UnixMicros created_at = 0;
+  UnixMicros expires_at = 0;  // exclusive: usable while at < expires_at
+  std::optional<UnixMicros> refunded_at;
+  int64_t price_fen = 0;
+  std::string promotion;     // "" if none
+  bool refundable = false;
+  std::string purchase_txn;  // ledger txn that paid for it, "" for free/gift
+};
+
+// One leg of a ledger transaction. owner is an AccountId or "platform";
+// book names the balance: "cash" | "income" | "gift" | "voucher:<id>" for
+// accounts; "external", "revenue:pack", "revenue:postpaid", "vouchers" for
+// the platform. Legs of a transaction sum to zero.
+struct Posting {
+  std::string owner;
+  std::string book;
+  int64_t amount_fen = 0;
+};
+
+// Append-only: never updated or deleted (the schema refuses it); a mistake
+// is corrected by a new transaction with a reason.
+struct LedgerTxn {
+  std::string id;
+  std::string idempotency_key;  // unique
+  std::string request_hash;     // what was asked, to tell a retry from a reuse
+  std::string account_id;
+  std::string kind;  // "recharge" | "voucher_grant" | "purchase" | "refund" | "settlement" | ...
+  UnixMicros at = 0;
+  std::string ref;  // pack id, bill id, ...
+  std::string reason;
+  std::vector<Posting> postings;
+};
+
+struct Voucher {
+  std::string id;
+  std::string account_id;
+  int64_t amount_fen = 0;
+  UnixMicros granted_at = 0;
+  std::optional<UnixMicros> expires_at;  // exclusive
+};
+
+struct BillLine {
+  std::string action;
+  int64_t quantity = 0;  // post-paid calls billed on this line
+  int tier = 0;          // 1-based tier reached (or of this segment, graduated)
+  int64_t unit_price_e4 = 0;  // per thousand calls, 0.0001 元
+  int64_t amount_fen = 0;
+};
+
+struct Bill {
+  std::string id;
+  std::string account_id;
+  std::string month;  // "YYYY-MM"
+  UnixMicros created_at = 0;
+  int64_t total_fen = 0;
+  std::string status;  // "settled"
+  std::vector<BillLine> lines;
+};
+
+struct CatalogVersion {
+  int64_t seq = 0;  // assigned by the store, increasing
+  std::string version;
+  UnixMicros effective_from = 0;
+  UnixMicros published_at = 0;
+  std::string body;  // the version's JSON document
+};
+
+struct Notice {
+  std::string id;
+  std::string account_id;
+  UnixMicros at = 0;
+  std::string kind;
+  std::string message;
+};
+
+class Txn {
+ public:
+  virtual ~Txn() = default;
+
+  // Accounts and keys.
+  // Name must be unique (errc::kAlreadyExists).
+  virtual Status InsertAccount(const Account& account) = 0;
+  // Looks up by AccountId, then by name. errc::kNotFound.
+  virtual Result<Account> FindAccount(std::string_view id_or_name) = 0;
+  virtual Status UpdateAccount(const Account& account) = 0;
+  // Every account, ordered by id.
+  virtual Result<std::vector<Account>> ListAccounts() = 0;
+  virtual Status InsertKey(const ApiKey& key) = 0;
+  virtual Result<ApiKey> FindKey(std::string_view secret_id) = 0;  // errc::kNotFound
+  virtual Result<std::vector<ApiKey>> ListKeys(std::string_view account_id) = 0;
+  virtual Status SetKeyEnabled(std::string_view secret_id, bool enabled) = 0;  // errc::kNotFound
+
+  // Usage. Inserting a request_id that exists is a no-op (OK).
+  virtual Status InsertUsage(std::span<const UsageRecord> records) = 0;
+  // Records of an account with from <= at < to, oldest first.
+  virtual Result<std::vector<UsageRecord>> ListUsage(std::string_view account_id, UnixMicros from,
+                                                     UnixMicros to) = 0;
+  // Whether a record with this request_id exists (a retried call is
+  // attributed once).
+  virtual Result<bool> UsageExists(std::string_view request_id) = 0;
+  // Sums by (account, action, source) over from <= at < to; account_id ""
+  // means every account. Ordered by account, action, source.
+  virtual Result<std::vector<UsageSum>> SumUsage(std::string_view account_id, UnixMicros from,
+                                                 UnixMicros to) = 0;
+
+  // Packs.
+  virtual Status InsertPack(const Pack& pack) = 0;
+  virtual Result<Pack> FindPack(std::string_view pack_id) = 0;  // errc::kNotFound
+  // Every pack of the account, ordered by expires_at, created_at, id.
+  virtual Result<std::vector<Pack>> ListPacks(std::string_view account_id) = 0;
+  // Packs that can still pay for `action` at `at`: covering it, not
+  // refunded, created_at <= at < expires_at, used < calls. Same order.
+  virtual Result<std::vector<Pack>> ListUsablePacks(std::string_view account_id,
+                                                    std::string_view action, UnixMicros at) = 0;
+  // The account's free pack of `free_group` issued for the month starting
+  // at `month_start` (free packs have created_at within that month).
+  virtual Result<std::optional<Pack>> FindFreePack(std::string_view account_id,
+                                                   std::string_view free_group,
+                                                   UnixMicros month_start, UnixMicros month_end) = 0;
+  virtual Status AddPackUsed(std::string_view pack_id, int64_t delta) = 0;
+  virtual Status MarkPackRefunded(std::string_view pack_id, UnixMicros at) = 0;
+
+  // Ledger. InsertLedgerTxn refuses unbalanced postings (errc::kInternalError)
+  // and a duplicate idempotency key (errc::kAlreadyExists).
+  virtual Result<std::optional<LedgerTxn>> FindLedgerTxnByKey(std::string_view idempotency_key) = 0;
+  virtual Status InsertLedgerTxn(const LedgerTxn& txn) = 0;
+  // Sum of postings by book for an owner (AccountId or "platform").
+  virtual Result<std::map<std::string, int64_t>> Balances(std::string_view owner) = 0;
+  // The owner's transactions, oldest first.
+  virtual Result<std::vector<LedgerTxn>> ListLedgerTxns(std::string_view account_id) = 0;
+  // Transactions of `kind` for the account with from <= at < to.
+  virtual Result<int64_t> CountLedgerTxns(std::string_view account_id, std::string_view kind,
+                                          UnixMicros from, UnixMicros to) = 0;
+
+  // Vouchers.
+  virtual Status InsertVoucher(const Voucher& voucher) = 0;
+  virtual Result<Voucher> FindVoucher(std::string_view voucher_id) = 0;  // errc::kNotFound
+  virtual Result<std::vector<Voucher>> ListVouchers(std::string_view account_id) = 0;
+
+  // Bills: one per (account, month).
+  virtual Result<std::optional<Bill>> FindBill(std::string_view account_id, std::string_view month) = 0;
+  virtual Status InsertBill(const Bill& bill) = 0;  // errc::kAlreadyExists for a second one
+  // The latest bill of the account, if any.
+  virtual Result<std::optional<Bill>> LatestBill(std::string_view account_id) = 0;
+
+  // Catalog versions, ordered by seq.
+  virtual Result<std::vector<CatalogVersion>> ListCatalogVersions() = 0;
+  virtual Result<int64_t> InsertCatalogVersion(const CatalogVersion& version) = 0;  // returns seq
+
+  virtual Status InsertNotice(const Notice& notice) = 0;
+  virtual Result<std::vector<Notice>> ListNotices(std::string_view account_id) = 0;
+
+  // Audit helpers: ledger transactions whose postings do not sum to zero,
+  // and packs whose `used` differs from the usage records that name them.
+  virtual Result<std::vector<std::string>> UnbalancedLedgerTxns() = 0;
+  virtual Result<std::vector<std::string>> PacksWithUsageMismatch() = 0;
 };
 
 class Store {
  public:
   virtual ~Store() = default;
 
-  // Inserts the account and its first key atomically. Name must be unique
-  // (errc::kAlreadyExists).
-  virtual Status CreateAccount(const Account& account, const ApiKey& first_key) = 0;
-  // Looks up by AccountId, then by name. errc::kNotFound.
-  virtual Result<Account> FindAccount(std::string_view id_or_name) = 0;
-  virtual Status UpdateAccount(const Account& account) = 0;
+  // Runs `body` in one write transaction (BEGIN IMMEDIATE): commits if it
+  // returns OK, rolls back otherwise, and returns its status (or the
+  // commit's). Durable on return (synchronous=FULL).
+  virtual Status Write(const std::function<Status(Txn&)>& body) = 0;
+  // Runs `body` in one read transaction (a consistent snapshot).
+  virtual Status Read(const std::function<Status(Txn&)>& body) = 0;
 
-  virtual Status InsertKey(const ApiKey& key) = 0;
-  virtual Result<ApiKey> FindKey(std::string_view secret_id) = 0;
-  virtual Result<std::vector<ApiKey>> ListKeys(std::string_view account_id) = 0;
-  virtual Status SetKeyEnabled(std::string_view secret_id, bool enabled) = 0;
+  // One-operation conveniences, each its own transaction.
+  Status CreateAccount(const Account& account, const ApiKey& first_key);  // atomic pair
+  Result<Account> FindAccount(std::string_view id_or_name);
+  Status UpdateAccount(const Account& account);
+  Status InsertKey(const ApiKey& key);
+  Result<ApiKey> FindKey(std::string_view secret_id);
+  Result<std::vector<ApiKey>> ListKeys(std::string_view account_id);
+  Status SetKeyEnabled(std::string_view secret_id, bool enabled);
   // Inserts `replacement` and disables `old_secret_id` in one transaction.
-  virtual Status RotateKey(std::string_view old_secret_id, const ApiKey& replacement) = 0;
-
-  // Appends all records in one durable transaction (one fsync).
-  virtual Status AppendUsage(std::span<const UsageRecord> records) = 0;
-  // Records of an account with from <= at < to, oldest first.
-  virtual Result<std::vector<UsageRecord>> ListUsage(std::string_view account_id, UnixMicros from,
-                                                     UnixMicros to) = 0;
+  Status RotateKey(std::string_view old_secret_id, const ApiKey& replacement);
+  Status AppendUsage(std::span<const UsageRecord> records);
+  Result<std::vector<UsageRecord>> ListUsage(std::string_view account_id, UnixMicros from,
+                                             UnixMicros to);
 };
 
 // Opens (creating and migrating as needed) a SQLite database in WAL mode.

@@ -1,5 +1,6 @@
 #include "vision/vision_engine.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 
@@ -10,7 +11,12 @@ namespace kanjian::vision {
 VisionEngine::VisionEngine(VisionConfig config, std::unique_ptr<YoloDetector> detector)
     : config_(std::move(config)), detector_(std::move(detector)) {
   InferencePool::Options options;
-  options.workers = config_.workers;
+  options.workers = config_.workers * std::max(1, config_.batch_max);
+  if (config_.batch_max > 1) {
+    batcher_ = std::make_unique<DetectBatcher>(
+        DetectBatcher::Options{config_.batch_max, config_.batch_window_ms, config_.workers},
+        [this](const std::vector<cv::Mat>& images) { return detector_->DetectBatch(images); });
+  }
   options.queue_max = config_.queue_max;
   pool_ = std::make_unique<InferencePool>(std::move(options));
 }
@@ -29,12 +35,19 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
   dc.intra_op_threads = config.intra_op_threads;
   auto detector = YoloDetector::Load(dc);
   if (!detector.ok()) return detector.status();
-  return std::unique_ptr<VisionEngine>(new VisionEngine(config, std::move(detector.value())));
+  ocr::OcrConfig oc;
+  oc.models_dir = (std::filesystem::path(config.models_dir) / config.ocr_subdir).string();
+  oc.intra_op_threads = config.intra_op_threads;
+  auto ocr = ocr::OcrEngine::Load(oc);
+  if (!ocr.ok()) return ocr.status();
+  auto engine = std::unique_ptr<VisionEngine>(new VisionEngine(config, std::move(detector.value())));
+  engine->ocr_ = std::move(ocr.value());
+  return engine;
 }
 
 Result<std::vector<Detection>> VisionEngine::Detect(const cv::Mat& image) {
   auto start = Clock::now();
-  auto detections = detector_->Detect(image);
+  auto detections = batcher_ ? batcher_->Detect(image) : detector_->Detect(image);
   inference_ms_.Observe(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   return detections;
 }

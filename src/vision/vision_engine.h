@@ -14,7 +14,10 @@
 #include "common/status.h"
 #include "vision/image_decode.h"
 #include "vision/inference_pool.h"
+#include "vision/ocr/ocr_engine.h"
 #include "vision/pet_recognizer.h"
+#include "vision/detect_batcher.h"
+#include "vision/product_gallery.h"
 #include "vision/yolo_detector.h"
 
 namespace kanjian::vision {
@@ -28,6 +31,18 @@ struct VisionConfig {
   int intra_op_threads = 1;  // per worker
   float detector_score_threshold = 0.25f;
   float pet_min_score = 0.30f;  // 0..1
+  // Micro-batching of the detector (detect_batcher.h); batch_max 1 = off.
+  // With batching on, the pool runs workers × batch_max threads so that
+  // `workers` batches can fill at the same time.
+  int batch_max = 1;
+  int batch_window_ms = 5;
+  // DetectProductBeta's SKU gallery (product_gallery.h); null = FindSKU 0.
+  std::shared_ptr<const ProductGallery> product_gallery;
+  // PP-OCRv4 det/rec + keys (scripts/fetch_models.sh), relative to models_dir. Required.
+  std::string ocr_subdir = "ocr";
+  // Faces, embedder, attribute classifiers (model_registry.h); may be null
+  // (then DetectChefDress/DetectSecurity answer InternalError).
+  std::shared_ptr<class ModelRegistry> registry;
 };
 
 class VisionEngine {
@@ -76,6 +91,12 @@ class VisionEngine {
 
   // Raw detector access (benchmark baseline, other recognisers).
   const YoloDetector& detector() const { return *detector_; }
+  // The operator's SKU gallery, or nullptr.
+  const ProductGallery* product_gallery() const { return config_.product_gallery.get(); }
+  // nullptr when micro-batching is off.
+  const DetectBatcher* batcher() const { return batcher_.get(); }
+  // PP-OCRv4 text detection + recognition (RecognizeCarPro, DetectEnvelope).
+  const ocr::OcrEngine& ocr() const { return *ocr_; }
   size_t queue_depth() const { return pool_->queue_depth(); }
   // Detector run time per image (decode excluded), for /metrics as
   // kanjian_inference_ms. Owned by the engine; valid while it lives.
@@ -90,6 +111,10 @@ class VisionEngine {
   const std::unique_ptr<YoloDetector> detector_;
   // Lock-free; written by the workers.
   metrics::Histogram inference_ms_;
+  // Set in the constructor when config_.batch_max > 1.
+  std::unique_ptr<DetectBatcher> batcher_;
+  // Set once in Load(), before the engine is shared.
+  std::unique_ptr<ocr::OcrEngine> ocr_;
   // Declared last so it is destroyed (workers joined, queued tasks failed)
   // before anything its tasks use.
   std::unique_ptr<InferencePool> pool_;

@@ -29,5 +29,12 @@ ActionHandler FindHandler(std::string_view action);
 
 // The handlers, one file each (handlers/<action>.cc).
 Result<nlohmann::json> HandleDetectPet(const ActionCall& call);
+Result<nlohmann::json> HandleDetectProduct(const ActionCall& call);
+Result<nlohmann::json> HandleDetectProductBeta(const ActionCall& call);
+Result<nlohmann::json> HandleRecognizeCar(const ActionCall& call);     // recognize_car.cc
+Result<nlohmann::json> HandleRecognizeCarPro(const ActionCall& call);  // recognize_car.cc
+Result<nlohmann::json> HandleDetectEnvelope(const ActionCall& call);
+Result<nlohmann::json> HandleDetectChefDress(const ActionCall& call);  // + detect_security.cc
+Result<nlohmann::json> HandleDetectSecurity(const ActionCall& call);
 
 }  // namespace kanjian::server

@@ -1,0 +1,325 @@
+#!/usr/bin/python3
+"""Renders the synthetic evaluation images for RecognizeCar(Pro) and
+DetectEnvelope, and writes their labelled manifest.
+
+  scripts/make_eval_images.py [--out tests/eval] [--car PATH]
+
+Needs Debian's python3-pil, python3-numpy and fonts-wqy-microhei. The car
+photo is OpenCV's samples/data/licenseplate_motion.jpg (Debian opencv-doc,
+/usr/share/doc/opencv-doc/examples/data/); the other photos come from Debian's
+darknet package. Output is deterministic (seeded) and small (committed):
+  <out>/images/*.jpg
+  <out>/ocr_car_envelope.json   manifest (format: tests/eval/README.md)
+"""
+import argparse
+import json
+import os
+import random
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+DARKNET = "/usr/share/darknet/data"
+CAR_DEFAULT = "/usr/share/doc/opencv-doc/examples/data/licenseplate_motion.jpg"
+# Where the (blurred, unreadable) plate of licenseplate_motion.jpg sits, and
+# the car around it, in its 600x482 pixels.
+CAR_PLATE_CENTRE = (293, 262)
+CAR_BOX = (0, 30, 600, 440)
+
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青川宁琼"
+LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, O
+ALNUM = LETTERS + "0123456789"
+
+PLATE_STYLES = {  # background, text colour, expected Color / Type
+    "blue": ((20, 70, 190), (255, 255, 255), "蓝", "普通蓝牌"),
+    "yellow": ((240, 190, 20), (10, 10, 10), "黄", "普通黄牌"),
+    "green": ((90, 200, 110), (10, 10, 10), "绿", "新能源绿牌"),
+}
+
+
+def font(size):
+    return ImageFont.truetype(FONT, size)
+
+
+def random_plate(rng, style):
+    head = rng.choice(PROVINCES) + rng.choice(LETTERS)
+    if style == "green":  # new energy: D/F then 5 alphanumerics (small car)
+        return head + rng.choice("DF") + "".join(rng.choice(ALNUM[:4] + "0123456789") for _ in range(5))
+    tail = "".join(rng.choice("0123456789") if i % 2 else rng.choice(ALNUM) for i in range(5))
+    return head + tail
+
+
+def render_plate(text, style):
+    """A 440x140 plate image (the real size in mm, 1 px/mm); 480x140 for new energy."""
+    bg, fg, _, _ = PLATE_STYLES[style]
+    w = 480 if style == "green" else 440
+    plate = Image.new("RGB", (w, 140), bg)
+    d = ImageDraw.Draw(plate)
+    if style == "green":  # gradient from white-green at the top to green
+        for y in range(140):
+            t = y / 139
+            c = tuple(int(230 * (1 - t) + bg[i] * t) for i in range(3))
+            d.line([(0, y), (w, y)], fill=c)
+    d.rounded_rectangle([4, 4, w - 5, 135], radius=10, outline=fg, width=3)
+    # One cell per character (condensed, as plate fonts are), a dot after the
+    # second: 45 mm characters with ~12 mm gaps on a real plate.
+    n = len(text)
+    dot = 20
+    cell = (w - 24 - dot) / n
+    x = 12.0
+    for i, ch in enumerate(text):
+        glyph = Image.new("L", (110, 110), 0)
+        ImageDraw.Draw(glyph).text((55, 55), ch, font=font(100), fill=255, anchor="mm")
+        bbox = glyph.getbbox() or (0, 0, 110, 110)
+        glyph = glyph.crop(bbox).resize((int(cell * 0.82), 104), Image.LANCZOS)
+        plate.paste(Image.new("RGB", glyph.size, fg), (int(x + cell * 0.09), 18), glyph)
+        x += cell
+        if i == 1:
+            d.ellipse([x + 4, 64, x + 14, 74], fill=fg)
+            x += dot
+    return plate
+
+
+def paste_plate(img, plate, centre, width, rng):
+    """Pastes the plate (scaled to `width`, a slight tilt) centred at `centre`;
+    returns its 4 corners [[x,y]...] clockwise from top-left."""
+    h = int(round(width * plate.height / plate.width))
+    p = plate.resize((width, h), Image.LANCZOS)
+    angle = rng.uniform(-4, 4)
+    p = p.convert("RGBA").rotate(angle, expand=True, resample=Image.BICUBIC)
+    x0 = int(centre[0] - p.width / 2)
+    y0 = int(centre[1] - p.height / 2)
+    img.paste(p, (x0, y0), p)
+    import math
+    a = math.radians(-angle)
+    cx, cy = centre
+    corners = []
+    for dx, dy in [(-width / 2, -h / 2), (width / 2, -h / 2), (width / 2, h / 2), (-width / 2, h / 2)]:
+        corners.append([round(cx + dx * math.cos(a) - dy * math.sin(a)),
+                        round(cy + dx * math.sin(a) + dy * math.cos(a))])
+    return corners
+
+
+# Car colours: the silver car recoloured by keeping its luminance and
+# replacing its chroma. (name, RGB target for mid-grey, luminance gain)
+CAR_COLOURS = [
+    ("银灰", None, 1.0),
+    ("白", (255, 255, 255), 1.35),
+    ("黑", (40, 40, 40), 0.25),
+    ("红", (200, 25, 25), 0.75),
+    ("蓝", (30, 70, 200), 0.75),
+    ("黄", (235, 200, 30), 0.95),
+    ("绿", (40, 150, 60), 0.7),
+]
+
+
+def recolour(img, target, gain):
+    if target is None:
+        return img.copy()
+    a = np.asarray(img).astype(np.float32) / 255
+    lum = (0.299 * a[..., 0] + 0.587 * a[..., 1] + 0.114 * a[..., 2])[..., None]
+    # Only the grey body: leave the saturated tail lights as they are.
+    sat = a.max(axis=2, keepdims=True) - a.min(axis=2, keepdims=True)
+    t = np.array(target, np.float32)[None, None, :] / 255
+    body = np.clip(lum * gain * (t / max(t.mean(), 1e-3)) if gain < 1.2 else lum * gain, 0, 1)
+    if target == (255, 255, 255):
+        body = np.clip(lum * gain, 0, 1).repeat(3, axis=2)
+    w = np.clip(1 - (sat - 0.15) / 0.15, 0, 1)
+    out = body * w + a * (1 - w)
+    return Image.fromarray((out * 255).astype(np.uint8))
+
+
+def on_road(car_img, rng, size=(1280, 720)):
+    """The car photo scaled into a 1280x720 street-like frame (grey road, a
+    lighter sky band), so the vehicle fills part of the frame as in traffic
+    photos. Returns the image and f(x, y) mapping car-photo pixels into it."""
+    W, H = size
+    frame = Image.new("RGB", size)
+    d = ImageDraw.Draw(frame)
+    for y in range(H):
+        t = y / (H - 1)
+        g = int(175 - 70 * t)
+        d.line([(0, y), (W, y)], fill=(g, g, g - 5))
+    width = rng.randint(500, 620)
+    scale = width / car_img.width
+    height = int(round(car_img.height * scale))
+    x0 = rng.randint(120, W - width - 120)
+    y0 = rng.randint(H - height - 60, H - height - 10)
+    frame.paste(car_img.resize((width, height), Image.LANCZOS), (x0, y0))
+    return frame, (lambda x, y: [round(x0 + x * scale), round(y0 + y * scale)])
+
+
+def envelope(rng, sf, front, size=(640, 440)):
+    paper = rng.choice([(236, 226, 205), (245, 245, 240), (225, 205, 170)])
+    e = Image.new("RGB", size, paper)
+    d = ImageDraw.Draw(e)
+    W, H = size
+    brand = ("顺丰速运", "SF EXPRESS") if sf else rng.choice(
+        [("中通快递", "ZTO EXPRESS"), ("圆通速递", "YTO EXPRESS"), ("中国邮政 EMS", "EMS"),
+         ("韵达快递", "YUNDA EXPRESS")])
+    accent = (30, 30, 30) if sf else rng.choice([(20, 60, 160), (120, 40, 140), (0, 110, 60)])
+    if front:
+        d.rectangle([0, 0, W, 60], fill=accent)
+        d.text((20, 10), brand[0], font=font(34), fill=(255, 255, 255))
+        d.text((W - 230, 18), brand[1], font=font(24), fill=(255, 255, 255))
+        number = ("SF" if sf else "") + "".join(rng.choice("0123456789") for _ in range(12))
+        # Barcode: random bar widths.
+        x = 30
+        while x < 360:
+            bw = rng.choice([2, 2, 3, 4, 6])
+            d.rectangle([x, 80, x + bw - 1, 150], fill=(0, 0, 0))
+            x += bw + rng.choice([2, 3, 4])
+        d.text((30, 156), "运单号 " + number, font=font(22), fill=(0, 0, 0))
+        d.text((30, 200), "寄件人：" + rng.choice(["李四", "王芳", "陈明"]) + "  138****" +
+               str(rng.randint(1000, 9999)), font=font(24), fill=(0, 0, 0))
+        d.text((30, 240), "收件人：" + rng.choice(["张三", "刘洋", "赵敏"]) + "  139****" +
+               str(rng.randint(1000, 9999)), font=font(24), fill=(0, 0, 0))
+        d.text((30, 280), "地址：" + rng.choice(["广东省深圳市南山区科技园", "北京市海淀区中关村大街1号",
+                                              "上海市浦东新区世纪大道100号"]), font=font(22), fill=(0, 0, 0))
+        d.text((30, 330), "文件", font=font(26), fill=(0, 0, 0))
+    else:
+        d.text((W // 2 - 140, 60), brand[0], font=font(64), fill=accent)
+        d.text((W // 2 - 100, 150), brand[1], font=font(30), fill=accent)
+        d.text((40, 240), "温馨提示：本文件封仅限寄递文件资料", font=font(22), fill=(60, 60, 60))
+        d.text((40, 280), "请勿寄递现金及违禁物品", font=font(22), fill=(60, 60, 60))
+        d.text((40, 330), "服务热线 " + ("95338" if sf else rng.choice(["95311", "95554", "11183"])),
+               font=font(22), fill=(60, 60, 60))
+    return e
+
+
+def document_page(rng, size=(640, 440)):
+    """A text page that is no envelope (negative with text)."""
+    e = Image.new("RGB", size, (250, 250, 250))
+    d = ImageDraw.Draw(e)
+    title, lines = rng.choice([
+        ("会议通知", ["时间：周三下午三点", "地点：三楼会议室", "议题：季度工作总结", "请各部门准时参加"]),
+        ("今日菜单", ["宫保鸡丁 28元", "鱼香肉丝 26元", "麻婆豆腐 18元", "米饭 2元"]),
+        ("READING LIST", ["1. Design of Computer Programs", "2. The C++ Programming Language",
+                          "3. Computer Vision", "4. Pattern Recognition"]),
+    ])
+    d.text((40, 30), title, font=font(40), fill=(0, 0, 0))
+    for i, l in enumerate(lines):
+        d.text((40, 110 + 60 * i), l, font=font(28), fill=(30, 30, 30))
+    return e
+
+
+def place_on_background(fg, bg, rng, out_size=(800, 600)):
+    """fg rotated a little and pasted on bg (resized to out_size); returns image and fg box."""
+    canvas = bg.resize(out_size)
+    angle = rng.uniform(-8, 8)
+    scale = rng.uniform(0.8, 0.95) * min(out_size[0] / fg.width, out_size[1] / fg.height)
+    f = fg.resize((int(fg.width * scale), int(fg.height * scale)), Image.LANCZOS).convert("RGBA")
+    f = f.rotate(angle, expand=True, resample=Image.BICUBIC)
+    x0 = (out_size[0] - f.width) // 2 + rng.randint(-20, 20)
+    y0 = (out_size[1] - f.height) // 2 + rng.randint(-20, 20)
+    canvas.paste(f, (x0, y0), f)
+    return canvas, [x0, y0, x0 + f.width, y0 + f.height]
+
+
+def save(img, out, name, quality=82):
+    path = os.path.join(out, "images", name)
+    img.convert("RGB").save(path, quality=quality, optimize=True)
+    return "images/" + name
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "tests", "eval"))
+    ap.add_argument("--car", default=CAR_DEFAULT)
+    args = ap.parse_args()
+    os.makedirs(os.path.join(args.out, "images"), exist_ok=True)
+    rng = random.Random(20241126)
+    car = Image.open(args.car).convert("RGB")
+    items = []
+
+    # Plates on the car, each colour of car, each plate style.
+    for ci, (colour, target, gain) in enumerate(CAR_COLOURS):
+        for si, style in enumerate(["blue", "yellow", "green"]):
+            if (ci + si) % 2 and ci != 0:
+                continue  # keep the set small: all styles on the silver car, alternating elsewhere
+            img = recolour(car, target, gain)
+            text = random_plate(rng, style)
+            width = 136 if style != "green" else 148
+            corners = paste_plate(img, render_plate(text, style), CAR_PLATE_CENTRE, width, rng)
+            img = img.filter(ImageFilter.GaussianBlur(0.6))
+            img, to_frame = on_road(img, rng)
+            corners = [to_frame(*c) for c in corners]
+            car_box = to_frame(*CAR_BOX[:2]) + to_frame(*CAR_BOX[2:])
+            name = f"car_{ci}_{style}.jpg"
+            rel = save(img, args.out, name)
+            _, _, pcolour, ptype = PLATE_STYLES[style]
+            items.append({
+                "id": name[:-4], "action": "RecognizeCarPro", "image": rel,
+                "checks": [
+                    {"metric": "car_box", "path": "CarTags.0.CarLocation", "iou_at_least": 0.5,
+                     "box": car_box},
+                    {"metric": "car_type", "path": "CarTags.0.Type", "equals": "轿车"},
+                    {"metric": "car_color", "path": "CarTags.0.Color", "equals": colour},
+                    {"metric": "plate", "path": "CarTags.0.PlateContent.Plate", "equals": text},
+                    {"metric": "plate_color", "path": "CarTags.0.PlateContent.Color", "equals": pcolour},
+                    {"metric": "plate_type", "path": "CarTags.0.PlateContent.Type", "equals": ptype},
+                    {"metric": "plate_box", "path": "CarTags.0.PlateContent.PlateLocation",
+                     "iou_at_least": 0.3, "box": [min(c[0] for c in corners), min(c[1] for c in corners),
+                                                  max(c[0] for c in corners), max(c[1] for c in corners)]},
+                ]})
+            if style == "blue":  # the same image through the plain action
+                items.append({"id": name[:-4] + "_plain", "action": "RecognizeCar", "image": rel,
+                              "checks": [
+                                  {"metric": "car_box", "path": "CarTags.0.CarLocation",
+                                   "iou_at_least": 0.5, "box": car_box},
+                                  {"metric": "car_type", "path": "CarTags.0.Type", "equals": "轿车"},
+                                  {"metric": "car_color", "path": "CarTags.0.Color", "equals": colour},
+                              ]})
+
+    # The white pickup in dog.jpg (no readable plate), and photos with no vehicle.
+    items.append({"id": "darknet_dog_truck", "action": "RecognizeCarPro", "image": f"{DARKNET}/dog.jpg",
+                  "checks": [{"metric": "car_color", "path": "CarTags.0.Color", "equals": "白"},
+                             {"metric": "car_box", "path": "CarTags.0.CarLocation", "iou_at_least": 0.5,
+                              "box": [465, 75, 695, 170]},
+                             {"metric": "plate", "path": "CarTags.0.PlateContent.Plate", "equals": ""}]})
+    for n in ["eagle.jpg", "giraffe.jpg", "person.jpg"]:
+        items.append({"id": "darknet_" + n[:-4] + "_nocar", "action": "RecognizeCar",
+                      "image": f"{DARKNET}/{n}",
+                      "checks": [{"metric": "error", "path": "$error", "equals": "FailedOperation.NoObjectDetected"}]})
+
+    # Envelopes: SF / other x front / back, on darknet backgrounds; negatives.
+    backgrounds = [Image.open(f"{DARKNET}/{n}").convert("RGB") for n in ["eagle.jpg", "kite.jpg", "horses.jpg"]]
+    table = Image.new("RGB", (800, 600), (120, 90, 60))
+    k = 0
+    for sf in (True, False):
+        for front in (True, False):
+            for rep in range(3):
+                e = envelope(rng, sf, front)
+                bg = table if rep == 0 else backgrounds[(k + rep) % len(backgrounds)]
+                img, box = place_on_background(e, bg, rng)
+                name = f"envelope_{'sf' if sf else 'other'}_{'front' if front else 'back'}_{rep}.jpg"
+                rel = save(img, args.out, name)
+                second = ("顺丰" if sf else "非顺丰") + "文件封" + ("正面" if front else "反面")
+                items.append({"id": name[:-4], "action": "DetectEnvelope", "image": rel,
+                              "checks": [{"metric": "first_tag", "path": "FirstTags.0.Name", "equals": "文件封"},
+                                         {"metric": "second_tag", "path": "SecondTags.0.Name", "equals": second}]})
+                k += 1
+    for i in range(3):
+        img, _ = place_on_background(document_page(rng), table if i == 0 else backgrounds[i], rng)
+        rel = save(img, args.out, f"document_page_{i}.jpg")
+        items.append({"id": f"document_page_{i}", "action": "DetectEnvelope", "image": rel,
+                      "checks": [{"metric": "first_tag", "path": "FirstTags.0.Name", "equals": "非文件封"},
+                                 {"metric": "second_tag", "path": "SecondTags.0.Name", "equals": "非文件封"}]})
+    for n in ["dog.jpg", "eagle.jpg", "person.jpg"]:
+        items.append({"id": "darknet_" + n[:-4] + "_noenvelope", "action": "DetectEnvelope",
+                      "image": f"{DARKNET}/{n}",
+                      "checks": [{"metric": "first_tag", "path": "FirstTags.0.Name", "equals": "非文件封"},
+                                 {"metric": "second_tag", "path": "SecondTags.0.Name", "equals": "非文件封"}]})
+
+    manifest = {"version": 1, "description": "Synthetic plates on a real car (OpenCV sample), "
+                "rendered envelopes, and Debian darknet photos. Made by scripts/make_eval_images.py.",
+                "items": items}
+    with open(os.path.join(args.out, "ocr_car_envelope.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print(f"wrote {len(items)} items to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+// The billing domain (billing.md): funds and vouchers, free and prepaid
+// packs, call attribution, monthly settlement, arrears, refunds, catalog
+// publication and the audit. No HTTP, no SQL: it sees store::Store and a
+// Clock. Every money movement is one ledger transaction with an
+// idempotency key, written in the same store transaction as the state it
+// changes, so a retry never moves money twice.
+//
+// Implementation files by area: funds.cc, packs.cc, attribution.cc,
+// settlement.cc, catalog_service.cc, audit.cc.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "billing/calendar.h"
+#include "billing/catalog.h"
+#include "billing/money.h"
+#include "common/clock.h"
+#include "store/store.h"
+
+namespace kanjian::billing {
+
+struct Balance {
+  Fen cash = 0, income = 0, gift = 0;
+  Fen total() const { return cash + income + gift; }
+};
+
+struct VoucherView {
+  std::string id;
+  Fen amount = 0, remaining = 0;
+  std::optional<UnixMicros> expires_at;
+};
+
+// "active" | "arrears" | "disabled" | "inactive"
+struct AccountView {
+  store::Account account;
+  std::string status;
+  Balance balance;
+  std::vector<VoucherView> vouchers;
+};
+
+struct Payment {
+  Fen cash = 0, income = 0, gift = 0, voucher = 0;
+};
+
+struct Purchase {
+  store::Pack pack;
+  Payment paid;
+};
+
+struct UsageByAction {
+  std::string action;
+  int64_t total = 0, free = 0, pack = 0, postpaid = 0;
+};
+
+struct BillView {
+  std::string month;
+  std::vector<store::BillLine> lines;
+  Fen total = 0;
+  std::string status;  // "settled" | "unsettled" (month ended, not run) | "open" (month running)
+};
+
+struct AuditReport {
+  std::vector<std::string> problems;  // empty when every invariant holds
+  int64_t accounts = 0, ledger_txns = 0, packs = 0;
+};
+
+// A call (or an imported quantity of calls) to attribute and record.
+struct BilledCall {
+  std::string request_id;
+  std::string account_id;
+  std::string action;
+  UnixMicros at = 0;
+  int64_t quantity = 1;
+};
+
+class BillingService {
+ public:
+  BillingService(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Catalog (catalog_service.cc).
+  Result<Catalog> LoadCatalog();
+  // Appends the versions in `document`. A version that lowers any free
+  // quota must take effect at least notice_days after now; a valid one
+  // stores a notice for every activated account it affects.
+  Result<std::vector<std::string>> PublishCatalog(const nlohmann::json& document);
+  Result<std::vector<store::Notice>> Notices(const std::string& account);
+
+  // Funds (funds.cc). Keys: "" = a fresh key (no retry protection).
+  Result<Balance> Recharge(const std::string& account, Fen amount, const std::string& source,
+                           const std::string& idempotency_key);
+  Result<std::string> GrantVoucher(const std::string& account, Fen amount,
+                                   std::optional<UnixMicros> expires_at,
+                                   const std::string& idempotency_key);
+  Result<AccountView> ViewAccount(const std::string& account);
+  Status SetDisabled(const std::string& account, bool disabled, const std::string& reason);
+
+  // Packs (packs.cc).
+  Result<Purchase> BuyPack(const std::string& account, const std::string& action, int64_t calls,
+                           const std::string& voucher_id, const std::string& promotion,
+                           const std::string& idempotency_key);
+  // Operator gift: not paid, not refundable.
+  Result<store::Pack> GrantPack(const std::string& account, const std::string& action, int64_t calls,
+                                int validity_months, const std::string& idempotency_key);
+  // Every pack of the account, issuing this month's free packs first.
+  Result<std::vector<store::Pack>> ListPacks(const std::string& account);
+  Result<Payment> RefundPack(const std::string& pack_id);
+
+  // Attribution (attribution.cc): free pack → purchased/gift packs
+  // (earliest expiry first) → post-paid, recorded in one transaction.
+  Status RecordCalls(std::span<const BilledCall> calls);
+  Result<std::vector<UsageByAction>> UsageForMonth(const std::string& account, Month month);
+
+  // Settlement (settlement.cc).
+  using Progress = std::function<void(int64_t done, int64_t total)>;
+  // Settles `month` for every account activated before its end; a second
+  // run changes nothing. Returns how many bills were created now.
+  Result<int64_t> RunBills(Month month, const Progress& progress = nullptr);
+  Result<BillView> ShowBill(const std::string& account, Month month);
+
+  // Whether the account may call the API now: OK, or
+  // ResourceUnavailable.{NotExist, StopUsing, InArrears}.
+  Status CheckServiceable(const std::string& account_id);
+
+  // Audit (audit.cc): re-derives balances and usage counts from the ledger
+  // and the usage records and reports every mismatch.
+  Result<AuditReport> Audit();
+
+  const Clock& clock() const { return clock_; }
+
+ private:
+  // REQUIRES: inside a store write transaction.
+  Status EnsureFreePacks(store::Txn& txn, const Catalog& catalog, const store::Account& account,
+                         UnixMicros at);
+  Result<std::string> ResolveAccountId(store::Txn& txn, const std::string& account);
+  static Result<Balance> ReadBalance(store::Txn& txn, const std::string& account_id);
+  static std::string AccountStatus(store::Txn& txn, const store::Account& account,
+                                   const Balance& balance, const BillingSettings& settings,
+                                   UnixMicros now);
+
+  store::Store& store_;
+  const Clock& clock_;
+
+  // The catalog is re-read at most once a second (another process may
+  // publish) and at once after a publish here.
+  std::mutex catalog_mu_;
+  std::optional<Catalog> catalog_;                        // guarded by catalog_mu_
+  std::chrono::steady_clock::time_point catalog_loaded_;  // guarded by catalog_mu_
+};
+
+}  // namespace kanjian::billing

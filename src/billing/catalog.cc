@@ -1,0 +1,231 @@
+#include "billing/catalog.h"
+
+#include <algorithm>
+#include <set>
+
+#include "billing/bundled_catalog.h"  // generated from config/catalog.json
+#include "common/error_codes.h"
+#include "common/iso8601.h"
+
+namespace kanjian::billing {
+
+using nlohmann::json;
+
+const FreeGroup* CatalogVersion::FreeGroupOf(const std::string& action) const {
+  for (const auto& g : free_groups) {
+    if (std::find(g.actions.begin(), g.actions.end(), action) != g.actions.end()) return &g;
+  }
+  return nullptr;
+}
+
+int64_t CatalogVersion::FreeQuotaOf(const std::string& action) const {
+  const FreeGroup* g = FreeGroupOf(action);
+  return g ? g->quota : 0;
+}
+
+const PackSku* CatalogVersion::FindSku(const std::string& action, int64_t calls) const {
+  for (const auto& p : packs) {
+    if (p.action == action && p.calls == calls) return &p;
+  }
+  return nullptr;
+}
+
+const Promotion* CatalogVersion::FindPromotion(const std::string& name) const {
+  for (const auto& p : promotions) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+namespace {
+
+Status Invalid(const std::string& what) {
+  return Status(errc::kInvalidParameterValue, "catalog: " + what);
+}
+
+// Reads an int field that must be within [lo, hi].
+Status ReadInt(const json& obj, const char* key, int64_t lo, int64_t hi, int64_t* out, bool required) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return required ? Invalid(std::string(key) + " is required") : Status::Ok();
+  if (!it->is_number_integer()) return Invalid(std::string(key) + " must be an integer");
+  int64_t v = it->get<int64_t>();
+  if (v < lo || v > hi) return Invalid(std::string(key) + " out of range");
+  *out = v;
+  return Status::Ok();
+}
+
+Status ParseOffset(const std::string& text, int* out) {
+  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':')
+    return Invalid("utc_offset must look like +08:00");
+  int h = std::stoi(text.substr(1, 2)), m = std::stoi(text.substr(4, 2));
+  *out = (h * 3600 + m * 60) * (text[0] == '-' ? -1 : 1);
+  return Status::Ok();
+}
+
+Status ParseSettings(const json& s, BillingSettings* out) {
+  if (!s.is_object()) return Invalid("settings must be an object");
+  if (auto it = s.find("utc_offset"); it != s.end()) {
+    if (!it->is_string()) return Invalid("utc_offset must be a string");
+    if (Status st = ParseOffset(*it, &out->utc_offset_s); !st.ok()) return st;
+  }
+  int64_t v;
+  struct Field { const char* key; int* dest; int64_t lo, hi; };
+  for (Field f : {Field{"refund_window_days", &out->refund_window_days, 0, 3650},
+                  Field{"refunds_per_year", &out->refunds_per_year, 0, 1000000},
+                  Field{"arrears_grace_days", &out->arrears_grace_days, 0, 3650},
+                  Field{"notice_days", &out->notice_days, 0, 3650}}) {
+    v = *f.dest;
+    if (Status st = ReadInt(s, f.key, f.lo, f.hi, &v, false); !st.ok()) return st;
+    *f.dest = static_cast<int>(v);
+  }
+  if (auto it = s.find("payment_order"); it != s.end()) {
+    std::vector<std::string> order;
+    for (const auto& src : *it) {
+      if (!src.is_string()) return Invalid("payment_order holds source names");
+      order.push_back(src);
+    }
+    std::vector<std::string> sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    if (sorted != std::vector<std::string>{"cash", "gift", "income", "voucher"})
+      return Invalid("payment_order must list cash, income, gift and voucher once each");
+    out->payment_order = order;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<CatalogVersion> ParseCatalogVersion(const json& d) {
+  if (!d.is_object()) return Invalid("a version must be an object");
+  CatalogVersion v;
+  v.document = d;
+  if (!d.contains("version") || !d["version"].is_string() || d["version"].get<std::string>().empty())
+    return Invalid("version (a non-empty string) is required");
+  v.version = d["version"];
+  if (Status s = ParseSettings(d.value("settings", json::object()), &v.settings); !s.ok()) return s;
+  if (!d.contains("effective_from") || !d["effective_from"].is_string())
+    return Invalid("effective_from (ISO 8601) is required");
+  auto eff = ParseIso8601(d["effective_from"].get<std::string>(), v.settings.utc_offset_s);
+  if (!eff.ok()) return Invalid(eff.status().message());
+  v.effective_from = *eff;
+
+  const std::string mode = d.value("tier_mode", "volume");
+  if (mode != "volume" && mode != "graduated") return Invalid("tier_mode must be volume or graduated");
+  v.tier_mode = mode == "volume" ? TierMode::kVolume : TierMode::kGraduated;
+  const std::string basis = d.value("tier_basis", "all_calls");
+  if (basis != "all_calls" && basis != "postpaid_calls")
+    return Invalid("tier_basis must be all_calls or postpaid_calls");
+  v.tier_basis = basis == "all_calls" ? TierBasis::kAllCalls : TierBasis::kPostpaidCalls;
+
+  if (!d.contains("actions") || !d["actions"].is_object() || d["actions"].empty())
+    return Invalid("actions (an object keyed by action) is required");
+  for (const auto& [action, spec] : d["actions"].items()) {
+    if (!spec.is_object() || !spec.contains("tiers") || !spec["tiers"].is_array() || spec["tiers"].empty())
+      return Invalid(action + ": tiers are required");
+    std::vector<Tier> tiers;
+    for (const auto& t : spec["tiers"]) {
+      Tier tier;
+      if (Status s = ReadInt(t, "from", 0, INT64_MAX, &tier.from_calls, true); !s.ok()) return s;
+      if (!t.contains("price") || !t["price"].is_string())
+        return Invalid(action + ": each tier needs a price string (元 per 1000 calls)");
+      auto price = ParsePriceE4(t["price"].get<std::string>());
+      if (!price.ok()) return Invalid(action + ": " + price.status().message());
+      tier.price = *price;
+      if (tiers.empty() ? tier.from_calls != 0 : tier.from_calls <= tiers.back().from_calls)
+        return Invalid(action + ": tiers must start at 0 and increase");
+      tiers.push_back(tier);
+    }
+    v.tiers[action] = std::move(tiers);
+  }
+
+  std::set<std::string> grouped, group_names;
+  for (const auto& g : d.value("free_groups", json::array())) {
+    FreeGroup group;
+    if (!g.contains("name") || !g["name"].is_string()) return Invalid("free group needs a name");
+    group.name = g["name"];
+    if (!group_names.insert(group.name).second) return Invalid("duplicate free group " + group.name);
+    if (Status s = ReadInt(g, "quota", 0, INT64_MAX, &group.quota, true); !s.ok()) return s;
+    for (const auto& a : g.value("actions", json::array())) {
+      if (!a.is_string() || !v.tiers.count(a.get<std::string>()))
+        return Invalid("free group " + group.name + " names an action without tiers");
+      if (!grouped.insert(a.get<std::string>()).second)
+        return Invalid(a.get<std::string>() + " is in two free groups");
+      group.actions.push_back(a);
+    }
+    if (group.actions.empty()) return Invalid("free group " + group.name + " covers no action");
+    v.free_groups.push_back(std::move(group));
+  }
+
+  for (const auto& p : d.value("packs", json::array())) {
+    PackSku sku;
+    if (!p.contains("action") || !p["action"].is_string() || !v.tiers.count(p["action"].get<std::string>()))
+      return Invalid("a pack needs an action that has tiers");
+    sku.action = p["action"];
+    if (Status s = ReadInt(p, "calls", 1, INT64_MAX, &sku.calls, true); !s.ok()) return s;
+    if (!p.contains("price") || !p["price"].is_string()) return Invalid("a pack needs a price string");
+    auto price = ParseYuan(p["price"].get<std::string>());
+    if (!price.ok() || *price < 0) return Invalid("pack price: " + std::string(p["price"].dump()));
+    sku.price = *price;
+    int64_t months = 12;
+    if (Status s = ReadInt(p, "validity_months", 1, 1200, &months, false); !s.ok()) return s;
+    sku.validity_months = static_cast<int>(months);
+    sku.refundable = p.value("refundable", true);
+    if (v.FindSku(sku.action, sku.calls)) return Invalid("duplicate pack SKU");
+    v.packs.push_back(sku);
+  }
+
+  for (const auto& p : d.value("promotions", json::array())) {
+    Promotion promo;
+    if (!p.contains("name") || !p["name"].is_string()) return Invalid("a promotion needs a name");
+    promo.name = p["name"];
+    int64_t pct = 0;
+    if (Status s = ReadInt(p, "discount_percent", 0, 100, &pct, false); !s.ok()) return s;
+    promo.discount_percent = static_cast<int>(pct);
+    promo.refundable = p.value("refundable", true);
+    v.promotions.push_back(promo);
+  }
+  return v;
+}
+
+Catalog::Catalog(std::vector<CatalogVersion> versions)
+    : versions_(std::make_shared<const std::vector<CatalogVersion>>(std::move(versions))) {}
+
+Result<std::vector<CatalogVersion>> Catalog::ParseDocument(const json& document) {
+  std::vector<CatalogVersion> out;
+  if (document.is_object() && document.contains("versions")) {
+    if (!document["versions"].is_array() || document["versions"].empty())
+      return Invalid("versions must be a non-empty array");
+    for (const auto& v : document["versions"]) {
+      auto parsed = ParseCatalogVersion(v);
+      if (!parsed.ok()) return parsed.status();
+      out.push_back(std::move(parsed).value());
+    }
+  } else {
+    auto parsed = ParseCatalogVersion(document);
+    if (!parsed.ok()) return parsed.status();
+    out.push_back(std::move(parsed).value());
+  }
+  return out;
+}
+
+Catalog Catalog::Bundled() {
+  auto versions = ParseDocument(json::parse(kBundledCatalogJson));
+  if (!versions.ok()) throw std::logic_error("bundled catalog is invalid: " + versions.status().ToString());
+  return Catalog(std::move(versions).value());
+}
+
+const CatalogVersion& Catalog::InForceAt(UnixMicros t) const {
+  const CatalogVersion* best = nullptr;
+  for (const auto& v : *versions_) {  // publication order: a later equal-dated version wins
+    if (v.effective_from <= t && (!best || v.effective_from >= best->effective_from)) best = &v;
+  }
+  if (!best) {  // before every version: the earliest one applies
+    best = &versions_->front();
+    for (const auto& v : *versions_) {
+      if (v.effective_from < best->effective_from) best = &v;
+    }
+  }
+  return *best;
+}
+
+}  // namespace kanjian::billing

@@ -1,0 +1,151 @@
+// Funds: recharges by source, vouchers, the account view, arrears and the
+// operator's disable switch.
+#include "billing/billing.h"
+#include "billing/ledger_util.h"
+
+namespace kanjian::billing {
+
+using internal::kPlatform;
+
+Result<std::string> BillingService::ResolveAccountId(store::Txn& txn, const std::string& account) {
+  auto found = txn.FindAccount(account);
+  if (!found.ok()) return found.status();
+  return found->id;
+}
+
+Result<Balance> BillingService::ReadBalance(store::Txn& txn, const std::string& account_id) {
+  auto books = txn.Balances(account_id);
+  if (!books.ok()) return books.status();
+  Balance b;
+  for (const auto& [book, amount] : *books) {
+    if (book == "cash") b.cash = amount;
+    else if (book == "income") b.income = amount;
+    else if (book == "gift") b.gift = amount;
+  }
+  return b;
+}
+
+std::string BillingService::AccountStatus(store::Txn& txn, const store::Account& account,
+                                          const Balance& balance, const BillingSettings& settings,
+                                          UnixMicros now) {
+  if (account.status == store::AccountStatus::kDisabled) return "disabled";
+  if (account.status == store::AccountStatus::kInactive) return "inactive";
+  if (balance.total() >= 0) return "active";
+  // A negative balance suspends once the grace period after the settlement
+  // that caused it has passed (default 0 days: at once).
+  auto bill = txn.LatestBill(account.id);
+  const UnixMicros since = bill.ok() && *bill ? (*bill)->created_at : now;
+  return now >= since + int64_t{settings.arrears_grace_days} * 86'400'000'000 ? "arrears" : "active";
+}
+
+Result<Balance> BillingService::Recharge(const std::string& account, Fen amount,
+                                         const std::string& source, const std::string& key_in) {
+  if (amount <= 0) return Status(errc::kInvalidParameterValue, "a recharge must be positive");
+  if (source != "cash" && source != "income" && source != "gift")
+    return Status(errc::kInvalidParameterValue, "source must be cash, income or gift");
+  const std::string key = internal::KeyOrFresh(key_in);
+  Balance out;
+  Status s = store_.Write([&](store::Txn& txn) -> Status {
+    auto id = ResolveAccountId(txn, account);
+    if (!id.ok()) return id.status();
+    const std::string hash = internal::RequestHash({"recharge", *id, std::to_string(amount), source});
+    auto retry = internal::FindRetry(txn, key, hash);
+    if (!retry.ok()) return retry.status();
+    if (!*retry) {
+      store::LedgerTxn t{ids::NewRequestId(), key, hash, *id, "recharge", clock_.NowMicros(), "",
+                         "", {{*id, source, amount}, {kPlatform, "external", -amount}}};
+      if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
+    }
+    auto b = ReadBalance(txn, *id);
+    if (!b.ok()) return b.status();
+    out = *b;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::string> BillingService::GrantVoucher(const std::string& account, Fen amount,
+                                                 std::optional<UnixMicros> expires_at,
+                                                 const std::string& key_in) {
+  if (amount <= 0) return Status(errc::kInvalidParameterValue, "a voucher must be positive");
+  const std::string key = internal::KeyOrFresh(key_in);
+  std::string voucher_id;
+  Status s = store_.Write([&](store::Txn& txn) -> Status {
+    auto id = ResolveAccountId(txn, account);
+    if (!id.ok()) return id.status();
+    const std::string hash = internal::RequestHash(
+        {"voucher", *id, std::to_string(amount), expires_at ? std::to_string(*expires_at) : ""});
+    auto retry = internal::FindRetry(txn, key, hash);
+    if (!retry.ok()) return retry.status();
+    if (*retry) {
+      voucher_id = (*retry)->ref;
+      return Status::Ok();
+    }
+    voucher_id = "vch-" + crypto::Hex(crypto::RandomBytes(6));
+    const UnixMicros now = clock_.NowMicros();
+    if (Status st = txn.InsertVoucher({voucher_id, *id, amount, now, expires_at}); !st.ok()) return st;
+    return txn.InsertLedgerTxn({ids::NewRequestId(), key, hash, *id, "voucher_grant", now, voucher_id, "",
+                                {{*id, "voucher:" + voucher_id, amount}, {kPlatform, "vouchers", -amount}}});
+  });
+  if (!s.ok()) return s;
+  return voucher_id;
+}
+
+Result<AccountView> BillingService::ViewAccount(const std::string& account) {
+  auto catalog = LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  AccountView view;
+  const UnixMicros now = clock_.NowMicros();
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto a = txn.FindAccount(account);
+    if (!a.ok()) return a.status();
+    view.account = *a;
+    auto b = ReadBalance(txn, a->id);
+    if (!b.ok()) return b.status();
+    view.balance = *b;
+    view.status = AccountStatus(txn, *a, *b, catalog->InForceAt(now).settings, now);
+    auto books = txn.Balances(a->id);
+    auto vouchers = txn.ListVouchers(a->id);
+    if (!books.ok()) return books.status();
+    if (!vouchers.ok()) return vouchers.status();
+    for (const auto& v : *vouchers) {
+      auto it = books->find("voucher:" + v.id);
+      view.vouchers.push_back({v.id, v.amount_fen, it == books->end() ? 0 : it->second, v.expires_at});
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return view;
+}
+
+Status BillingService::SetDisabled(const std::string& account, bool disabled,
+                                   const std::string& reason) {
+  if (disabled && reason != "content-review" && reason != "operator")
+    return Status(errc::kInvalidParameterValue, "reason must be content-review or operator");
+  return store_.Write([&](store::Txn& txn) -> Status {
+    auto a = txn.FindAccount(account);
+    if (!a.ok()) return a.status();
+    if (disabled) {
+      a->status = store::AccountStatus::kDisabled;
+      a->disabled_reason = reason;
+    } else if (a->status == store::AccountStatus::kDisabled) {
+      a->status = a->activated_at ? store::AccountStatus::kActive : store::AccountStatus::kInactive;
+      a->disabled_reason.clear();
+    }
+    return txn.UpdateAccount(*a);
+  });
+}
+
+Status BillingService::CheckServiceable(const std::string& account_id) {
+  auto view = ViewAccount(account_id);
+  if (!view.ok()) return view.status();
+  if (view->status == "active") return Status::Ok();
+  if (view->status == "disabled")
+    return Status(errc::kStopUsing, "this account has been disabled by the operator");
+  if (view->status == "arrears")
+    return Status(errc::kInArrears, "the account is in arrears; recharge to resume service");
+  return Status(errc::kNotActivated, "the tiia service is not activated for this account");
+}
+
+}  // namespace kanjian::billing

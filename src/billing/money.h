@@ -1,0 +1,38 @@
+// Money is integer fen (0.01 元); prices per thousand calls are integer
+// units of 0.0001 元 ("e4"), so every price in billing.md (2.5, 3.2, 75 …)
+// is exact and a bill line is computed without any rounding until the one
+// half-up rounding to fen. Arithmetic is overflow-checked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace kanjian::billing {
+
+using Fen = int64_t;
+using PriceE4 = int64_t;  // 元 per 1000 calls × 10 000
+
+// "675.00", "-1.50": yuan with exactly two decimals.
+std::string FormatYuan(Fen amount);
+// "675", "675.5", "675.50", "-3" → fen. More than two decimals, junk or
+// overflow → InvalidParameterValue.
+Result<Fen> ParseYuan(std::string_view text);
+// Prices: up to four decimals ("2.5", "0.0125").
+Result<PriceE4> ParsePriceE4(std::string_view text);
+// Two decimals, or more when the price needs them: "2.50", "0.0125".
+std::string FormatPriceE4(PriceE4 price);
+
+// quantity × price-per-thousand / 1000, exact, rounded half-up to the fen.
+// REQUIRES: quantity >= 0, price >= 0.
+Fen LineAmount(int64_t quantity, PriceE4 price);
+// Same for the exact amount of several (quantity, price) segments summed
+// before the single rounding (graduated tiers on one line).
+Fen RoundE7ToFen(__int128 amount_e7);
+
+// Overflow-checked; false on overflow.
+[[nodiscard]] bool CheckedAdd(int64_t a, int64_t b, int64_t* out);
+
+}  // namespace kanjian::billing

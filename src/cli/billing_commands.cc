@@ -1,0 +1,367 @@
+// Billing commands: account recharge|disable|enable, voucher grant,
+// pack buy|list|refund|grant, usage record|show, bill run|show, quote,
+// catalog show|publish, notice list, audit. Money is printed as yuan
+// strings with two decimals ("675.00").
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "billing/pricing.h"
+#include "cli/commands.h"
+#include "common/error_codes.h"
+#include "common/ids.h"
+#include "common/iso8601.h"
+
+namespace kanjian::cli {
+namespace {
+
+using billing::FormatYuan;
+using nlohmann::json;
+
+template <typename Body>
+int WithBilling(Context& ctx, Body body) {
+  auto billing = ctx.billing();
+  if (!billing.ok()) return ctx.Fail(billing.status());
+  return body(**billing);
+}
+
+json BalanceJson(const billing::Balance& b) {
+  return {{"Cash", FormatYuan(b.cash)}, {"Income", FormatYuan(b.income)},
+          {"Gift", FormatYuan(b.gift)}, {"Total", FormatYuan(b.total())}};
+}
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+
+json PackJson(const store::Pack& p) {
+  return {{"PackId", p.id},
+          {"Action", Join(p.actions)},
+          {"Calls", p.calls},
+          {"Used", p.used},
+          {"Remaining", p.refunded_at ? 0 : p.calls - p.used},
+          {"Kind", p.kind},
+          {"CreatedAt", FormatTime(p.created_at)},
+          {"ExpiresAt", FormatTime(p.expires_at)},
+          {"Price", FormatYuan(p.price_fen)},
+          {"Refunded", p.refunded_at.has_value()}};
+}
+
+json LineJson(const std::string& action, int64_t quantity, int tier, int64_t unit_price, int64_t amount) {
+  return {{"Action", action}, {"Quantity", quantity}, {"Tier", tier},
+          {"UnitPrice", billing::FormatPriceE4(unit_price)}, {"Amount", FormatYuan(amount)}};
+}
+
+Result<billing::Month> MonthArg(const std::string& text) { return billing::ParseMonth(text); }
+
+}  // namespace
+
+void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
+  static std::string account, action, source = "cash", reason, amount, expires, voucher, promotion,
+                     key, pack_id, month, file;
+  static int64_t calls = 0, count = 0;
+  static int validity_months = 12;
+
+  // account recharge / disable / enable (the account group exists already).
+  CLI::App* acct = app.get_subcommand("account");
+  auto* recharge = acct->add_subcommand("recharge", "add funds from a source");
+  recharge->add_option("ACCOUNT", account)->required();
+  recharge->add_option("AMOUNT", amount, "yuan, e.g. 100 or 99.50")->required();
+  recharge->add_option("--source", source, "cash | income | gift")->capture_default_str();
+  recharge->add_option("--idempotency-key", key, "a retry with the same key changes nothing");
+  recharge->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto fen = billing::ParseYuan(amount);
+      if (!fen.ok()) return ctx.Fail(fen.status());
+      auto balance = b.Recharge(account, *fen, source, key);
+      if (!balance.ok()) return ctx.Fail(balance.status());
+      return ctx.Print({{"Balance", BalanceJson(*balance)}}, "balance " + FormatYuan(balance->total()));
+    });
+  });
+  auto* disable = acct->add_subcommand("disable", "stop an account's API access");
+  disable->add_option("ACCOUNT", account)->required();
+  disable->add_option("--reason", reason, "content-review | operator")->required();
+  disable->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      Status s = b.SetDisabled(account, true, reason);
+      return s.ok() ? ctx.Print({{"Status", "disabled"}}, "disabled") : ctx.Fail(s);
+    });
+  });
+  auto* enable = acct->add_subcommand("enable", "lift an operator disable");
+  enable->add_option("ACCOUNT", account)->required();
+  enable->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      Status s = b.SetDisabled(account, false, "");
+      return s.ok() ? ctx.Print({{"Status", "enabled"}}, "enabled") : ctx.Fail(s);
+    });
+  });
+
+  auto* voucher_cmd = app.add_subcommand("voucher", "vouchers (代金券)");
+  voucher_cmd->require_subcommand(1);
+  auto* grant = voucher_cmd->add_subcommand("grant", "grant a voucher usable for packs");
+  grant->add_option("ACCOUNT", account)->required();
+  grant->add_option("AMOUNT", amount)->required();
+  grant->add_option("--expires", expires, "ISO 8601");
+  grant->add_option("--idempotency-key", key);
+  grant->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto fen = billing::ParseYuan(amount);
+      if (!fen.ok()) return ctx.Fail(fen.status());
+      std::optional<UnixMicros> until;
+      if (!expires.empty()) {
+        auto t = ParseIso8601(expires, kDisplayOffsetSeconds);
+        if (!t.ok()) return ctx.Fail(t.status());
+        until = *t;
+      }
+      auto id = b.GrantVoucher(account, *fen, until, key);
+      if (!id.ok()) return ctx.Fail(id.status());
+      return ctx.Print({{"VoucherId", *id}}, *id);
+    });
+  });
+
+  auto* pack = app.add_subcommand("pack", "resource packs");
+  pack->require_subcommand(1);
+  auto* buy = pack->add_subcommand("buy", "buy a prepaid pack");
+  buy->add_option("ACCOUNT", account)->required();
+  buy->add_option("--action", action)->required();
+  buy->add_option("--calls", calls)->required();
+  buy->add_option("--voucher", voucher);
+  buy->add_option("--promotion", promotion);
+  buy->add_option("--idempotency-key", key);
+  buy->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto p = b.BuyPack(account, action, calls, voucher, promotion, key);
+      if (!p.ok()) return ctx.Fail(p.status());
+      return ctx.Print({{"PackId", p->pack.id},
+                        {"Price", FormatYuan(p->pack.price_fen)},
+                        {"Paid",
+                         {{"Cash", FormatYuan(p->paid.cash)},
+                          {"Income", FormatYuan(p->paid.income)},
+                          {"Gift", FormatYuan(p->paid.gift)},
+                          {"Voucher", FormatYuan(p->paid.voucher)}}},
+                        {"ExpiresAt", FormatTime(p->pack.expires_at)}},
+                       p->pack.id + " " + FormatYuan(p->pack.price_fen));
+    });
+  });
+  auto* gift = pack->add_subcommand("grant", "give a pack (not refundable)");
+  gift->add_option("ACCOUNT", account)->required();
+  gift->add_option("--action", action)->required();
+  gift->add_option("--calls", calls)->required();
+  gift->add_option("--months", validity_months)->capture_default_str();
+  gift->add_option("--idempotency-key", key);
+  gift->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto p = b.GrantPack(account, action, calls, validity_months, key);
+      return p.ok() ? ctx.Print(PackJson(*p), p->id) : ctx.Fail(p.status());
+    });
+  });
+  auto* list = pack->add_subcommand("list", "every pack of an account");
+  list->add_option("ACCOUNT", account)->required();
+  list->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto packs = b.ListPacks(account);
+      if (!packs.ok()) return ctx.Fail(packs.status());
+      json out = json::array();
+      std::string text;
+      for (const auto& p : *packs) {
+        out.push_back(PackJson(p));
+        text += p.id + "  " + p.kind + "  " + Join(p.actions) + "  " + std::to_string(p.used) + "/" +
+                std::to_string(p.calls) + "  until " + FormatTime(p.expires_at) + "\n";
+      }
+      return ctx.Print(out, text);
+    });
+  });
+  auto* refund = pack->add_subcommand("refund", "7-day no-reason refund of an unused pack");
+  refund->add_option("PACK_ID", pack_id)->required();
+  refund->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto r = b.RefundPack(pack_id);
+      if (!r.ok()) return ctx.Fail(r.status());
+      return ctx.Print({{"Refunded",
+                         {{"Cash", FormatYuan(r->cash)},
+                          {"Income", FormatYuan(r->income)},
+                          {"Gift", FormatYuan(r->gift)}}}},
+                       "refunded " + FormatYuan(r->cash + r->income + r->gift));
+    });
+  });
+
+  CLI::App* usage = app.get_subcommand("usage");
+  auto* record = usage->add_subcommand("record", "import COUNT successful calls at --at");
+  record->add_option("ACCOUNT", account)->required();
+  record->add_option("ACTION", action)->required();
+  record->add_option("COUNT", count)->required()->check(CLI::PositiveNumber);
+  record->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto view = b.ViewAccount(account);
+      if (!view.ok()) return ctx.Fail(view.status());
+      const UnixMicros at = ctx.clock().NowMicros();
+      if (!view->account.activated_at || *view->account.activated_at > at)
+        return ctx.Fail(Status(errc::kAccountNotActive, "the service was not activated at that time"));
+      billing::BilledCall call{"import-" + ids::NewRequestId(), view->account.id, action, at, count};
+      Status s = b.RecordCalls(std::span(&call, 1));
+      if (!s.ok()) return ctx.Fail(s);
+      return ctx.Print({{"Recorded", count}, {"Action", action}}, std::to_string(count) + " calls recorded");
+    });
+  });
+  auto* show = usage->add_subcommand("show", "a month's usage per action and source");
+  show->add_option("ACCOUNT", account)->required();
+  show->add_option("--month", month, "YYYY-MM")->required();
+  show->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto m = MonthArg(month);
+      if (!m.ok()) return ctx.Fail(m.status());
+      auto rows = b.UsageForMonth(account, *m);
+      if (!rows.ok()) return ctx.Fail(rows.status());
+      json out = json::array();
+      std::string text;
+      for (const auto& u : *rows) {
+        out.push_back({{"Action", u.action}, {"Total", u.total}, {"Free", u.free}, {"Pack", u.pack},
+                       {"Postpaid", u.postpaid}});
+        text += u.action + "  total " + std::to_string(u.total) + "  free " + std::to_string(u.free) +
+                "  pack " + std::to_string(u.pack) + "  postpaid " + std::to_string(u.postpaid) + "\n";
+      }
+      return ctx.Print(out, text);
+    });
+  });
+
+  auto* bill = app.add_subcommand("bill", "monthly settlement");
+  bill->require_subcommand(1);
+  auto* run = bill->add_subcommand("run", "settle a month for every account (idempotent)");
+  run->add_option("--month", month, "YYYY-MM")->required();
+  run->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto m = MonthArg(month);
+      if (!m.ok()) return ctx.Fail(m.status());
+      const bool tty = ::isatty(STDERR_FILENO);
+      auto created = b.RunBills(*m, [tty](int64_t done, int64_t total) {
+        if (!tty || total == 0) return;
+        const int width = 40, filled = static_cast<int>(width * done / total);
+        std::fprintf(stderr, "\r[%s%s] %lld/%lld accounts", std::string(filled, '#').c_str(),
+                     std::string(width - filled, ' ').c_str(), static_cast<long long>(done),
+                     static_cast<long long>(total));
+        if (done == total) std::fprintf(stderr, "\n");
+      });
+      if (!created.ok()) return ctx.Fail(created.status());
+      return ctx.Print({{"Month", m->ToString()}, {"BillsCreated", *created}},
+                       std::to_string(*created) + " bills created for " + m->ToString());
+    });
+  });
+  auto* bill_show = bill->add_subcommand("show", "an account's bill for a month");
+  bill_show->add_option("ACCOUNT", account)->required();
+  bill_show->add_option("--month", month, "YYYY-MM")->required();
+  bill_show->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto m = MonthArg(month);
+      if (!m.ok()) return ctx.Fail(m.status());
+      auto v = b.ShowBill(account, *m);
+      if (!v.ok()) return ctx.Fail(v.status());
+      json lines = json::array();
+      std::string text = v->month + " (" + v->status + ")\n";
+      for (const auto& l : v->lines) {
+        lines.push_back(LineJson(l.action, l.quantity, l.tier, l.unit_price_e4, l.amount_fen));
+        text += l.action + "  " + std::to_string(l.quantity) + " calls  tier " + std::to_string(l.tier) +
+                "  " + billing::FormatPriceE4(l.unit_price_e4) + " 元/千次  " + FormatYuan(l.amount_fen) + "\n";
+      }
+      text += "total " + FormatYuan(v->total);
+      return ctx.Print({{"Month", v->month}, {"Lines", lines}, {"Total", FormatYuan(v->total)},
+                        {"Status", v->status}},
+                       text);
+    });
+  });
+
+  auto* quote = app.add_subcommand("quote", "post-paid cost of CALLS calls in a month, after the free pack");
+  quote->add_option("ACTION", action)->required();
+  quote->add_option("CALLS", calls)->required()->check(CLI::NonNegativeNumber);
+  quote->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto catalog = b.LoadCatalog();
+      if (!catalog.ok()) return ctx.Fail(catalog.status());
+      const auto& version = catalog->InForceAt(ctx.clock().NowMicros());
+      if (!version.tiers.count(action))
+        return ctx.Fail(Status(errc::kInvalidParameterValue, "no prices for " + action));
+      billing::Quote q = billing::QuoteMonth(version, action, calls);
+      json lines = json::array();
+      for (const auto& l : q.lines) lines.push_back(LineJson(action, l.quantity, l.tier, l.unit_price, l.amount));
+      json out = {{"Action", action}, {"Calls", q.calls}, {"Free", q.free}, {"Postpaid", q.postpaid},
+                  {"Lines", lines}, {"Amount", FormatYuan(q.total)}, {"CatalogVersion", version.version}};
+      if (!q.lines.empty()) {
+        out["Tier"] = q.lines.back().tier;
+        out["UnitPrice"] = billing::FormatPriceE4(q.lines.back().unit_price);
+      }
+      return ctx.Print(out, FormatYuan(q.total) + " 元");
+    });
+  });
+
+  auto* catalog = app.add_subcommand("catalog", "price catalog versions");
+  catalog->require_subcommand(1);
+  auto* cshow = catalog->add_subcommand("show", "versions, and the one in force at --at");
+  cshow->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto c = b.LoadCatalog();
+      if (!c.ok()) return ctx.Fail(c.status());
+      const auto& in_force = c->InForceAt(ctx.clock().NowMicros());
+      json versions = json::array();
+      std::string text;
+      for (const auto& v : c->versions()) {
+        versions.push_back({{"Version", v.version}, {"EffectiveFrom", FormatTime(v.effective_from)},
+                            {"InForce", &v == &in_force}});
+        text += v.version + "  from " + FormatTime(v.effective_from) + (&v == &in_force ? "  (in force)" : "") + "\n";
+      }
+      return ctx.Print({{"Versions", versions}, {"InForce", in_force.document}}, text);
+    });
+  });
+  auto* publish = catalog->add_subcommand("publish", "publish new catalog version(s) from a JSON file");
+  publish->add_option("FILE", file)->required();
+  publish->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      std::ifstream in(file);
+      if (!in) return ctx.Fail(Status(errc::kNotFound, "cannot read " + file));
+      json doc = json::parse(in, nullptr, false);
+      if (doc.is_discarded()) return ctx.Fail(Status(errc::kInvalidParameterValue, file + " is not JSON"));
+      auto published = b.PublishCatalog(doc);
+      if (!published.ok()) return ctx.Fail(published.status());
+      return ctx.Print({{"Published", *published}}, "published " + Join(*published));
+    });
+  });
+
+  auto* notice = app.add_subcommand("notice", "notices sent to accounts");
+  notice->require_subcommand(1);
+  auto* nlist = notice->add_subcommand("list", "an account's notices");
+  nlist->add_option("ACCOUNT", account)->required();
+  nlist->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto notices = b.Notices(account);
+      if (!notices.ok()) return ctx.Fail(notices.status());
+      json out = json::array();
+      std::string text;
+      for (const auto& n : *notices) {
+        out.push_back({{"NoticeId", n.id}, {"At", FormatTime(n.at)}, {"Kind", n.kind}, {"Message", n.message}});
+        text += FormatTime(n.at) + "  " + n.message + "\n";
+      }
+      return ctx.Print(out, text);
+    });
+  });
+
+  auto* audit = app.add_subcommand("audit", "re-derive every balance and usage count; exit 1 on any mismatch");
+  audit->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto r = b.Audit();
+      if (!r.ok()) return ctx.Fail(r.status());
+      std::string text;
+      for (const auto& p : r->problems) text += "MISMATCH " + p + "\n";
+      text += std::to_string(r->accounts) + " accounts, " + std::to_string(r->ledger_txns) +
+              " ledger transactions, " + std::to_string(r->packs) + " packs: " +
+              (r->problems.empty() ? "consistent" : "INCONSISTENT");
+      ctx.Print({{"Ok", r->problems.empty()}, {"Problems", r->problems}, {"Accounts", r->accounts},
+                 {"LedgerTxns", r->ledger_txns}, {"Packs", r->packs}},
+                text);
+      return r->problems.empty() ? 0 : 1;
+    });
+  });
+}
+
+}  // namespace kanjian::cli

@@ -1,0 +1,58 @@
+// DetectChefDress (厨师穿戴识别) and the shared body-action handler:
+// {"Bodies":[{"Rect":{X,Y,Width,Height},"DetectConfidence","Attributes":[{Name,Label,Confidence}]}]}
+// Request extras: EnableDetect, EnablePreferred (Booleans, default true).
+#include <cmath>
+
+#include "common/error_codes.h"
+#include "server/handlers/handlers.h"
+#include "vision/body_recognizer.h"
+
+namespace kanjian::server {
+namespace {
+
+Result<bool> BoolParam(const nlohmann::json& params, const char* name, bool dflt) {
+  if (!params.contains(name)) return dflt;
+  const auto& v = params[name];
+  if (!v.is_boolean())
+    return Status(errc::kInvalidParameterValue, std::string(name) + " must be a Boolean");
+  return v.get<bool>();
+}
+
+// 0..1 with 4 decimals (a float printed as a double shows noise digits).
+double Round4(float v) { return std::round(double(v) * 1e4) / 1e4; }
+
+}  // namespace
+
+Result<nlohmann::json> HandleBodyAction(const ActionCall& call, vision::BodyAction action) {
+  vision::BodyOptions options;
+  auto detect = BoolParam(call.params, "EnableDetect", true);
+  if (!detect.ok()) return detect.status();
+  auto preferred = BoolParam(call.params, "EnablePreferred", true);
+  if (!preferred.ok()) return preferred.status();
+  options.enable_detect = *detect;
+  options.enable_preferred = *preferred;
+  const auto& registry = call.vision.config().registry;
+  if (!registry) return Status(errc::kInternalError, "body models are not loaded on this server");
+
+  auto bodies = vision::DetectBodies(call.vision, *registry, action, options, call.image,
+                                     call.deadline);
+  if (!bodies.ok()) return bodies.status();
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& b : *bodies) {
+    nlohmann::json attributes = nlohmann::json::array();
+    for (const auto& a : b.attributes)
+      attributes.push_back({{"Name", a.name}, {"Label", a.label}, {"Confidence", Round4(a.confidence)}});
+    list.push_back({{"Rect",
+                     {{"X", b.rect.x}, {"Y", b.rect.y}, {"Width", b.rect.width},
+                      {"Height", b.rect.height}}},
+                    {"DetectConfidence", Round4(b.detect_confidence)},
+                    {"Attributes", std::move(attributes)}});
+  }
+  return nlohmann::json{{"Bodies", std::move(list)}};
+}
+
+Result<nlohmann::json> HandleDetectChefDress(const ActionCall& call) {
+  return HandleBodyAction(call, vision::BodyAction::kChefDress);
+}
+
+}  // namespace kanjian::server

@@ -1,0 +1,337 @@
+#include "server/image_fetcher.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netdb.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/error_codes.h"
+
+namespace kanjian::server {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool Ipv4Allowed(uint32_t a, bool allow_loopback) {
+  auto in = [a](uint32_t net, int bits) {
+    const uint32_t mask = bits == 0 ? 0 : ~uint32_t(0) << (32 - bits);
+    return (a & mask) == net;
+  };
+  if (in(0x7F000000, 8)) return allow_loopback;  // 127/8 loopback
+  return !(in(0x00000000, 8) ||   // "this network", 0.0.0.0
+           in(0x0A000000, 8) ||   // 10/8 private
+           in(0x64400000, 10) ||  // 100.64/10 carrier-grade NAT
+           in(0xA9FE0000, 16) ||  // 169.254/16 link-local, cloud metadata
+           in(0xAC100000, 12) ||  // 172.16/12 private
+           in(0xC0000000, 24) ||  // 192.0.0/24 IETF protocol assignments
+           in(0xC0000200, 24) ||  // 192.0.2/24 TEST-NET-1
+           in(0xC0586300, 24) ||  // 192.88.99/24 6to4 relay
+           in(0xC0A80000, 16) ||  // 192.168/16 private
+           in(0xC6120000, 15) ||  // 198.18/15 benchmarking
+           in(0xC6336400, 24) ||  // 198.51.100/24 TEST-NET-2
+           in(0xCB007100, 24) ||  // 203.0.113/24 TEST-NET-3
+           in(0xE0000000, 4) ||   // 224/4 multicast
+           in(0xF0000000, 4));    // 240/4 reserved, 255.255.255.255
+}
+
+bool Ipv6Allowed(const uint8_t b[16], bool allow_loopback) {
+  static const uint8_t kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+  if (std::memcmp(b, kLoopback, 16) == 0) return allow_loopback;
+  if (std::memcmp(b, kMappedPrefix, 12) == 0) {  // ::ffff:a.b.c.d: judge the IPv4 address
+    const uint32_t v4 = uint32_t(b[12]) << 24 | uint32_t(b[13]) << 16 | uint32_t(b[14]) << 8 | b[15];
+    return Ipv4Allowed(v4, allow_loopback);
+  }
+  // Only global unicast 2000::/3 (this excludes ::, ::a.b.c.d, fc00::/7 incl.
+  // fd00::/8, fe80::/10, fec0::/10, ff00::/8, 64:ff9b::/96, 100::/64) …
+  if ((b[0] & 0xE0) != 0x20) return false;
+  // … minus the ranges inside it that tunnel to or stand for other addresses.
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00) return false;  // Teredo 2001::/32
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) return false;  // 2001:db8::/32 docs
+  if (b[0] == 0x20 && b[1] == 0x02) return false;                                   // 6to4 2002::/16
+  return true;
+}
+
+// An address resolved for a host: the sockaddr and its numeric text.
+struct Resolved {
+  sockaddr_storage address{};
+  socklen_t length = 0;
+  std::string text;
+};
+
+std::string NumericText(const sockaddr* sa) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+  return buf;
+}
+
+bool SameAddress(const sockaddr* a, const sockaddr* b) {
+  if (a->sa_family != b->sa_family) return false;
+  if (a->sa_family == AF_INET)
+    return std::memcmp(&reinterpret_cast<const sockaddr_in*>(a)->sin_addr,
+                       &reinterpret_cast<const sockaddr_in*>(b)->sin_addr, sizeof(in_addr)) == 0;
+  if (a->sa_family == AF_INET6)
+    return std::memcmp(&reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr,
+                       &reinterpret_cast<const sockaddr_in6*>(b)->sin6_addr, sizeof(in6_addr)) == 0;
+  return false;
+}
+
+// getaddrinfo has no timeout, so it runs on its own detached thread and we
+// wait at most until `deadline`; a late answer is dropped.
+Result<std::vector<Resolved>> Resolve(const std::string& host, Steady::time_point deadline) {
+  struct Shared {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    int rc = 0;
+    std::vector<Resolved> addresses;
+  };
+  auto shared = std::make_shared<Shared>();
+  std::thread([shared, host] {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* list = nullptr;
+    const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &list);
+    std::vector<Resolved> out;
+    for (addrinfo* ai = list; rc == 0 && ai; ai = ai->ai_next) {
+      if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
+      Resolved r;
+      std::memcpy(&r.address, ai->ai_addr, ai->ai_addrlen);
+      r.length = ai->ai_addrlen;
+      r.text = NumericText(ai->ai_addr);
+      out.push_back(std::move(r));
+    }
+    if (list) freeaddrinfo(list);
+    std::lock_guard<std::mutex> lock(shared->mu);
+    shared->rc = rc;
+    shared->addresses = std::move(out);
+    shared->done = true;
+    shared->cv.notify_all();
+  }).detach();
+  std::unique_lock<std::mutex> lock(shared->mu);
+  if (!shared->cv.wait_until(lock, deadline, [&] { return shared->done; }))
+    return Status(errc::kDownLoadError, "ImageUrl host name did not resolve within the time limit");
+  if (shared->rc != 0 || shared->addresses.empty())
+    return Status(errc::kDownLoadError, "ImageUrl host name '" + host + "' does not resolve");
+  return std::move(shared->addresses);
+}
+
+struct UrlParts {
+  std::string scheme, host, port;  // host without IPv6 brackets
+};
+
+Result<UrlParts> ParseUrl(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+    return Status(errc::kUrlIllegal, "ImageUrl is not a valid absolute URL");
+  auto part = [&](CURLUPart which, unsigned flags) -> std::string {
+    char* value = nullptr;
+    if (curl_url_get(u.get(), which, &value, flags) != CURLUE_OK || !value) return "";
+    std::string out(value);
+    curl_free(value);
+    return out;
+  };
+  UrlParts p;
+  p.scheme = Lower(part(CURLUPART_SCHEME, 0));
+  if (p.scheme != "http" && p.scheme != "https")
+    return Status(errc::kUrlIllegal, "ImageUrl must use http or https");
+  p.host = Lower(part(CURLUPART_HOST, 0));
+  if (p.host.size() > 2 && p.host.front() == '[' && p.host.back() == ']')
+    p.host = p.host.substr(1, p.host.size() - 2);
+  if (p.host.empty()) return Status(errc::kUrlIllegal, "ImageUrl has no host");
+  p.port = part(CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  return p;
+}
+
+struct Transfer {
+  std::string body;
+  size_t max_bytes = 0;
+  bool over_cap = false;
+  const sockaddr* pinned = nullptr;
+  bool allow_loopback = false;
+  bool refused_socket = false;
+};
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  if (t->body.size() + n > t->max_bytes) {
+    t->over_cap = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  t->body.append(data, n);
+  return n;
+}
+
+// The last line of defence: curl may only ever connect to the address we
+// checked, whatever its resolver or the environment (proxies) says.
+curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  const sockaddr* sa = &address->addr;
+  if (purpose != CURLSOCKTYPE_IPCXN || !SameAddress(sa, t->pinned) ||
+      !AddressAllowed(sa, t->allow_loopback)) {
+    t->refused_socket = true;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+bool HostAllowed(std::string_view host_in, const std::vector<std::string>& allow) {
+  std::string host = Lower(host_in);
+  if (!host.empty() && host.back() == '.') host.pop_back();
+  if (host.empty()) return false;
+  for (const std::string& entry_in : allow) {
+    std::string entry = Lower(entry_in);
+    if (!entry.empty() && entry.back() == '.') entry.pop_back();
+    if (entry.empty()) continue;
+    if (entry == "*") return true;
+    if (entry.front() == '.') {
+      if (host.size() > entry.size() && host.compare(host.size() - entry.size(), entry.size(), entry) == 0)
+        return true;
+    } else if (host == entry) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool AddressAllowed(const sockaddr* address, bool allow_loopback) {
+  if (address->sa_family == AF_INET) {
+    return Ipv4Allowed(ntohl(reinterpret_cast<const sockaddr_in*>(address)->sin_addr.s_addr),
+                       allow_loopback);
+  }
+  if (address->sa_family == AF_INET6) {
+    return Ipv6Allowed(reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr.s6_addr,
+                       allow_loopback);
+  }
+  return false;
+}
+
+bool AddressTextAllowed(const std::string& numeric, bool allow_loopback) {
+  sockaddr_in v4{};
+  sockaddr_in6 v6{};
+  if (inet_pton(AF_INET, numeric.c_str(), &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    return AddressAllowed(reinterpret_cast<sockaddr*>(&v4), allow_loopback);
+  }
+  if (inet_pton(AF_INET6, numeric.c_str(), &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    return AddressAllowed(reinterpret_cast<sockaddr*>(&v6), allow_loopback);
+  }
+  return false;
+}
+
+ImageFetcher::ImageFetcher(ImageFetcherOptions options) : options_(std::move(options)) {
+  GlobalInitOnce();
+}
+
+Result<std::string> ImageFetcher::Fetch(const std::string& url_in, size_t max_bytes) const {
+  if (!enabled())
+    return Status(errc::kUrlIllegal,
+                  "ImageUrl is disabled on this server (no --image-url-allow hosts); send the "
+                  "image as ImageBase64");
+  const auto deadline = Steady::now() + std::chrono::milliseconds(options_.total_timeout_ms);
+  const std::string limit_text = std::to_string(options_.total_timeout_ms) + " ms";
+  std::string url = url_in;
+  for (int hop = 0; hop <= options_.max_redirects; ++hop) {
+    auto parts = ParseUrl(url);
+    if (!parts.ok()) return parts.status();
+    if (!HostAllowed(parts->host, options_.allow))
+      return Status(errc::kUrlIllegal, "ImageUrl host '" + parts->host +
+                                           "' is not on this server's allow-list");
+    auto addresses = Resolve(parts->host, deadline);
+    if (!addresses.ok()) return addresses.status();
+    for (const Resolved& r : *addresses) {
+      if (!AddressAllowed(reinterpret_cast<const sockaddr*>(&r.address), options_.allow_loopback_for_tests))
+        return Status(errc::kUrlIllegal, "ImageUrl host '" + parts->host +
+                                             "' resolves to a non-public address");
+    }
+    const Resolved& pinned = addresses->front();
+
+    const auto left_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now()).count();
+    if (left_ms <= 0) return Status(errc::kDownLoadError, "ImageUrl download took over " + limit_text);
+
+    Transfer t;
+    t.max_bytes = max_bytes;
+    t.pinned = reinterpret_cast<const sockaddr*>(&pinned.address);
+    t.allow_loopback = options_.allow_loopback_for_tests;
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+    if (!curl) return Status(errc::kInternalError, "cannot start a download");
+    const std::string pin = parts->host + ":" + parts->port + ":" +
+                            (pinned.length == sizeof(sockaddr_in6) && pinned.address.ss_family == AF_INET6
+                                 ? "[" + pinned.text + "]"
+                                 : pinned.text);
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(
+        curl_slist_append(nullptr, pin.c_str()), &curl_slist_free_all);
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_PROXY, "");  // ignore http_proxy & co. from the environment
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(left_ms));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, long(left_ms));
+    curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max_bytes));
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kanjian-image-fetcher/1");
+    const CURLcode rc = curl_easy_perform(c);
+
+    const std::string size_text = std::to_string(max_bytes) + " bytes";
+    if (t.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
+      return Status(errc::kImageSizeExceed, "the image at ImageUrl is larger than " + size_text);
+    if (t.refused_socket)
+      return Status(errc::kUrlIllegal, "ImageUrl host '" + parts->host +
+                                           "' tried to connect to an unchecked address");
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+      return Status(errc::kDownLoadError, "ImageUrl download took over " + limit_text);
+    if (rc != CURLE_OK)
+      return Status(errc::kDownLoadError,
+                    std::string("ImageUrl could not be downloaded: ") + curl_easy_strerror(rc));
+    long code = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    if (code >= 200 && code < 300) return std::move(t.body);
+    if (code == 301 || code == 302 || code == 303 || code == 307 || code == 308) {
+      char* next = nullptr;
+      curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &next);
+      if (!next || !*next)
+        return Status(errc::kDownLoadError, "ImageUrl answered a redirect without a Location");
+      url = next;
+      continue;
+    }
+    return Status(errc::kDownLoadError, "ImageUrl answered HTTP " + std::to_string(code));
+  }
+  return Status(errc::kDownLoadError, "ImageUrl redirected more than " +
+                                          std::to_string(options_.max_redirects) + " times");
+}
+
+}  // namespace kanjian::server

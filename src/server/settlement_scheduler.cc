@@ -1,0 +1,48 @@
+#include "server/settlement_scheduler.h"
+
+#include <spdlog/spdlog.h>
+
+namespace kanjian::server {
+
+SettlementScheduler::SettlementScheduler(billing::BillingService& billing,
+                                         std::chrono::milliseconds interval)
+    : billing_(billing), interval_(interval), thread_([this] { Loop(); }) {}
+
+SettlementScheduler::~SettlementScheduler() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void SettlementScheduler::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    lock.unlock();
+    Tick();
+    lock.lock();
+    cv_.wait_for(lock, interval_, [this] { return stop_; });
+  }
+}
+
+void SettlementScheduler::Tick() {
+  auto catalog = billing_.LoadCatalog();
+  if (!catalog.ok()) return;
+  const UnixMicros now = billing_.clock().NowMicros();
+  const int offset = catalog->InForceAt(now).settings.utc_offset_s;
+  billing::Month current = billing::MonthOf(now, offset);
+  billing::Month previous = current.month == 1 ? billing::Month{current.year - 1, 12}
+                                               : billing::Month{current.year, current.month - 1};
+  if (previous.ToString() == settled_month_) return;
+  auto created = billing_.RunBills(previous);
+  if (!created.ok()) {
+    spdlog::error("settlement of {} failed: {}", previous.ToString(), created.status().ToString());
+    return;
+  }
+  if (*created > 0) spdlog::info("settled {}: {} bills", previous.ToString(), *created);
+  settled_month_ = previous.ToString();
+}
+
+}  // namespace kanjian::server

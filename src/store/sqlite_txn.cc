@@ -1,0 +1,646 @@
+#include "store/sqlite_txn.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/error_codes.h"
+
+namespace kanjian::store {
+
+StatementCache::Lease StatementCache::Get(const char* sql) {
+  auto& slot = statements_[sql];
+  if (!slot) slot = std::make_unique<Statement>(db_, sql);
+  return Lease(slot.get());
+}
+
+namespace {
+
+// ---- SQL, one named constant per statement. ----
+
+constexpr char kInsertAccount[] =
+    "INSERT INTO accounts(id,name,status,created_at,activated_at,disabled_reason) "
+    "VALUES(?1,?2,?3,?4,?5,?6)";
+constexpr char kSelectAccount[] =
+    "SELECT id,name,status,created_at,activated_at,disabled_reason FROM accounts WHERE id=?1 "
+    "UNION ALL SELECT id,name,status,created_at,activated_at,disabled_reason FROM accounts "
+    "WHERE name=?1 AND id<>?1 LIMIT 1";
+constexpr char kUpdateAccount[] =
+    "UPDATE accounts SET name=?2,status=?3,activated_at=?4,disabled_reason=?5 WHERE id=?1";
+constexpr char kSelectAccounts[] =
+    "SELECT id,name,status,created_at,activated_at,disabled_reason FROM accounts ORDER BY id";
+constexpr char kInsertKey[] =
+    "INSERT INTO api_keys(secret_id,account_id,sealed_secret,enabled,created_at) "
+    "VALUES(?1,?2,?3,?4,?5)";
+constexpr char kSelectKey[] =
+    "SELECT secret_id,account_id,sealed_secret,enabled,created_at FROM api_keys "
+    "WHERE secret_id=?1";
+constexpr char kSelectKeys[] =
+    "SELECT secret_id,account_id,sealed_secret,enabled,created_at FROM api_keys "
+    "WHERE account_id=?1 ORDER BY created_at, secret_id";
+constexpr char kSetKeyEnabled[] = "UPDATE api_keys SET enabled=?2 WHERE secret_id=?1";
+
+// ON CONFLICT(request_id) rather than INSERT OR IGNORE: OR IGNORE would also
+// silently drop rows that fail a CHECK.
+constexpr char kUsageExists[] = "SELECT 1 FROM usage_records WHERE request_id=?";
+constexpr char kInsertUsage[] =
+    "INSERT INTO usage_records(request_id,account_id,action,at,quantity,source,pack_id) "
+    "VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(request_id) DO NOTHING";
+constexpr char kSelectUsage[] =
+    "SELECT request_id,account_id,action,at,quantity,source,pack_id FROM usage_records "
+    "WHERE account_id=?1 AND at>=?2 AND at<?3 ORDER BY at, request_id";
+// SumUsage reads the rows (from the covering index) and sums them in code:
+// SQLite's GROUP BY would sort every row of the range first, ~7x slower over
+// a month of one account's calls.
+constexpr char kScanUsageOfAccount[] =
+    "SELECT account_id,action,source,quantity FROM usage_records "
+    "WHERE account_id=?1 AND at>=?2 AND at<?3";
+constexpr char kScanUsageOfAll[] =
+    "SELECT account_id,action,source,quantity FROM usage_records WHERE at>=?1 AND at<?2";
+
+#define KANJIAN_PACK_COLUMNS                                                          \
+  "id,account_id,kind,actions,free_group,calls,used,created_at,expires_at,refunded_at," \
+  "price_fen,promotion,refundable,purchase_txn"
+constexpr char kInsertPack[] =
+    "INSERT INTO packs(" KANJIAN_PACK_COLUMNS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)";
+constexpr char kSelectPack[] = "SELECT " KANJIAN_PACK_COLUMNS " FROM packs WHERE id=?1";
+constexpr char kSelectPacks[] = "SELECT " KANJIAN_PACK_COLUMNS
+                                " FROM packs WHERE account_id=?1 "
+                                "ORDER BY expires_at, created_at, id";
+constexpr char kSelectUsablePacks[] =
+    "SELECT " KANJIAN_PACK_COLUMNS
+    " FROM packs WHERE account_id=?1 AND expires_at>?3 AND created_at<=?3 "
+    "AND refunded_at IS NULL AND used<calls "
+    "AND EXISTS (SELECT 1 FROM json_each(packs.actions) WHERE value=?2) "
+    "ORDER BY expires_at, created_at, id";
+constexpr char kSelectFreePack[] =
+    "SELECT " KANJIAN_PACK_COLUMNS
+    " FROM packs WHERE account_id=?1 AND kind='free' AND free_group=?2 "
+    "AND created_at>=?3 AND created_at<?4 ORDER BY created_at, id LIMIT 1";
+#undef KANJIAN_PACK_COLUMNS
+constexpr char kAddPackUsed[] = "UPDATE packs SET used=used+?2 WHERE id=?1";
+constexpr char kMarkPackRefunded[] =
+    "UPDATE packs SET refunded_at=?2 WHERE id=?1 AND refunded_at IS NULL";
+constexpr char kPackExists[] = "SELECT 1 FROM packs WHERE id=?1";
+
+constexpr char kInsertLedgerTxn[] =
+    "INSERT INTO ledger_txns(id,idempotency_key,request_hash,account_id,kind,at,ref,reason) "
+    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
+constexpr char kInsertPosting[] =
+    "INSERT INTO ledger_postings(txn_id,leg,owner,book,amount_fen) VALUES(?1,?2,?3,?4,?5)";
+constexpr char kSelectLedgerTxnByKey[] =
+    "SELECT t.id,t.idempotency_key,t.request_hash,t.account_id,t.kind,t.at,t.ref,t.reason,"
+    "p.owner,p.book,p.amount_fen FROM ledger_txns t "
+    "LEFT JOIN ledger_postings p ON p.txn_id=t.id WHERE t.idempotency_key=?1 ORDER BY p.leg";
+constexpr char kSelectLedgerTxnsOfAccount[] =
+    "SELECT t.id,t.idempotency_key,t.request_hash,t.account_id,t.kind,t.at,t.ref,t.reason,"
+    "p.owner,p.book,p.amount_fen FROM ledger_txns t "
+    "LEFT JOIN ledger_postings p ON p.txn_id=t.id WHERE t.account_id=?1 "
+    "ORDER BY t.at, t.rowid, p.leg";
+constexpr char kBalances[] =
+    "SELECT book, SUM(amount_fen) FROM ledger_postings WHERE owner=?1 GROUP BY book";
+constexpr char kCountLedgerTxns[] =
+    "SELECT COUNT(*) FROM ledger_txns WHERE account_id=?1 AND kind=?2 AND at>=?3 AND at<?4";
+
+constexpr char kInsertVoucher[] =
+    "INSERT INTO vouchers(id,account_id,amount_fen,granted_at,expires_at) VALUES(?1,?2,?3,?4,?5)";
+constexpr char kSelectVoucher[] =
+    "SELECT id,account_id,amount_fen,granted_at,expires_at FROM vouchers WHERE id=?1";
+constexpr char kSelectVouchers[] =
+    "SELECT id,account_id,amount_fen,granted_at,expires_at FROM vouchers WHERE account_id=?1 "
+    "ORDER BY granted_at, id";
+
+constexpr char kInsertBill[] =
+    "INSERT INTO bills(id,account_id,month,created_at,total_fen,status) VALUES(?1,?2,?3,?4,?5,?6)";
+constexpr char kInsertBillLine[] =
+    "INSERT INTO bill_lines(bill_id,line,action,quantity,tier,unit_price_e4,amount_fen) "
+    "VALUES(?1,?2,?3,?4,?5,?6,?7)";
+constexpr char kSelectBill[] =
+    "SELECT id,account_id,month,created_at,total_fen,status FROM bills "
+    "WHERE account_id=?1 AND month=?2";
+// "Latest" is the latest month billed ("YYYY-MM" sorts as text).
+constexpr char kSelectLatestBill[] =
+    "SELECT id,account_id,month,created_at,total_fen,status FROM bills "
+    "WHERE account_id=?1 ORDER BY month DESC LIMIT 1";
+constexpr char kSelectBillLines[] =
+    "SELECT action,quantity,tier,unit_price_e4,amount_fen FROM bill_lines WHERE bill_id=?1 "
+    "ORDER BY line";
+
+constexpr char kSelectCatalogVersions[] =
+    "SELECT seq,version,effective_from,published_at,body FROM catalog_versions ORDER BY seq";
+constexpr char kInsertCatalogVersion[] =
+    "INSERT INTO catalog_versions(version,effective_from,published_at,body) VALUES(?1,?2,?3,?4)";
+
+constexpr char kInsertNotice[] =
+    "INSERT INTO notices(id,account_id,at,kind,message) VALUES(?1,?2,?3,?4,?5)";
+constexpr char kSelectNotices[] =
+    "SELECT id,account_id,at,kind,message FROM notices WHERE account_id=?1 ORDER BY at, id";
+
+constexpr char kUnbalancedLedgerTxns[] =
+    "SELECT txn_id FROM ledger_postings GROUP BY txn_id HAVING SUM(amount_fen)<>0 "
+    "ORDER BY txn_id";
+// Packs whose `used` differs from their usage records, and pack ids named by
+// usage records that match no pack.
+constexpr char kPacksWithUsageMismatch[] =
+    "WITH u AS (SELECT pack_id, SUM(quantity) AS q FROM usage_records WHERE pack_id<>'' "
+    "GROUP BY pack_id) "
+    "SELECT p.id FROM packs p LEFT JOIN u ON u.pack_id=p.id WHERE p.used<>IFNULL(u.q,0) "
+    "UNION SELECT u.pack_id FROM u WHERE u.pack_id NOT IN (SELECT id FROM packs) ORDER BY 1";
+
+// ---- Helpers. ----
+
+bool IsUniqueViolation(const Statement& s) {
+  int x = s.extended_result_code();
+  return x == SQLITE_CONSTRAINT_UNIQUE || x == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+// Steps a statement that returns no rows; a uniqueness violation becomes
+// errc::kAlreadyExists with `exists_message`.
+Status Run(Statement& s, std::string_view exists_message) {
+  s.Step();
+  if (s.status().ok()) return Status::Ok();
+  if (IsUniqueViolation(s)) return Status(errc::kAlreadyExists, exists_message);
+  return s.status();
+}
+
+Status NotFound(std::string_view what, std::string_view id) {
+  return Status(errc::kNotFound, "no " + std::string(what) + " '" + std::string(id) + "'");
+}
+
+void BindOptional(Statement& s, int index, const std::optional<int64_t>& v) {
+  if (v) {
+    s.Bind(index, *v);
+  } else {
+    s.BindNull(index);
+  }
+}
+
+template <typename T, typename Read>
+Result<std::vector<T>> Collect(Statement& s, Read read) {
+  std::vector<T> out;
+  while (s.Step()) out.push_back(read(s));
+  if (!s.status().ok()) return s.status();
+  return out;
+}
+
+// The first row, kNotFound when there is none.
+template <typename T, typename Read>
+Result<T> One(Statement& s, Read read, std::string_view what, std::string_view id) {
+  if (s.Step()) return read(s);
+  if (!s.status().ok()) return s.status();
+  return NotFound(what, id);
+}
+
+AccountStatus ParseAccountStatus(const std::string& s) {
+  if (s == "active") return AccountStatus::kActive;
+  if (s == "disabled") return AccountStatus::kDisabled;
+  return AccountStatus::kInactive;
+}
+
+Account ReadAccount(const Statement& s) {
+  return Account{s.Text(0), s.Text(1), ParseAccountStatus(s.Text(2)), s.Int(3), s.OptionalInt(4),
+                 s.Text(5)};
+}
+
+ApiKey ReadKey(const Statement& s) {
+  return ApiKey{s.Text(0), s.Text(1), s.Text(2), s.Int(3) != 0, s.Int(4)};
+}
+
+UsageRecord ReadUsage(const Statement& s) {
+  return UsageRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), s.Text(5), s.Text(6)};
+}
+
+std::string EncodeActions(const std::vector<std::string>& actions) {
+  return nlohmann::json(actions).dump();
+}
+
+std::vector<std::string> DecodeActions(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& v : j)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+Pack ReadPack(const Statement& s) {
+  Pack p;
+  p.id = s.Text(0);
+  p.account_id = s.Text(1);
+  p.kind = s.Text(2);
+  p.actions = DecodeActions(s.Text(3));
+  p.free_group = s.Text(4);
+  p.calls = s.Int(5);
+  p.used = s.Int(6);
+  p.created_at = s.Int(7);
+  p.expires_at = s.Int(8);
+  p.refunded_at = s.OptionalInt(9);
+  p.price_fen = s.Int(10);
+  p.promotion = s.Text(11);
+  p.refundable = s.Int(12) != 0;
+  p.purchase_txn = s.Text(13);
+  return p;
+}
+
+Voucher ReadVoucher(const Statement& s) {
+  return Voucher{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.OptionalInt(4)};
+}
+
+// Rows of (txn columns 0-7, posting columns 8-10), grouped by txn in order;
+// a txn without postings has NULL posting columns.
+Result<std::vector<LedgerTxn>> ReadLedgerTxns(Statement& s) {
+  std::vector<LedgerTxn> out;
+  while (s.Step()) {
+    std::string id = s.Text(0);
+    if (out.empty() || out.back().id != id) {
+      out.push_back(LedgerTxn{id, s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.Text(6),
+                              s.Text(7), {}});
+    }
+    if (auto amount = s.OptionalInt(10)) out.back().postings.push_back({s.Text(8), s.Text(9), *amount});
+  }
+  if (!s.status().ok()) return s.status();
+  return out;
+}
+
+}  // namespace
+
+// ---- Accounts and keys. ----
+
+Status SqliteTxn::InsertAccount(const Account& a) {
+  auto s = cache_.Get(kInsertAccount);
+  s->Bind(1, a.id).Bind(2, a.name).Bind(3, ToString(a.status)).Bind(4, a.created_at);
+  BindOptional(*s, 5, a.activated_at);
+  s->Bind(6, a.disabled_reason);
+  return Run(*s, "an account named '" + a.name + "' or with id '" + a.id + "' already exists");
+}
+
+Result<Account> SqliteTxn::FindAccount(std::string_view id_or_name) {
+  auto s = cache_.Get(kSelectAccount);
+  s->Bind(1, id_or_name);
+  return One<Account>(*s, ReadAccount, "account", id_or_name);
+}
+
+Status SqliteTxn::UpdateAccount(const Account& a) {
+  auto s = cache_.Get(kUpdateAccount);
+  s->Bind(1, a.id).Bind(2, a.name).Bind(3, ToString(a.status));
+  BindOptional(*s, 4, a.activated_at);
+  s->Bind(5, a.disabled_reason);
+  if (Status st = Run(*s, "an account named '" + a.name + "' already exists"); !st.ok()) return st;
+  if (sqlite3_changes(cache_.db()) == 0) return NotFound("account", a.id);
+  return Status::Ok();
+}
+
+Result<std::vector<Account>> SqliteTxn::ListAccounts() {
+  auto s = cache_.Get(kSelectAccounts);
+  return Collect<Account>(*s, ReadAccount);
+}
+
+Status SqliteTxn::InsertKey(const ApiKey& k) {
+  auto s = cache_.Get(kInsertKey);
+  s->Bind(1, k.secret_id).Bind(2, k.account_id).BindBlob(3, k.sealed_secret);
+  s->Bind(4, int64_t{k.enabled ? 1 : 0}).Bind(5, k.created_at);
+  return Run(*s, "key '" + k.secret_id + "' already exists");
+}
+
+Result<ApiKey> SqliteTxn::FindKey(std::string_view secret_id) {
+  auto s = cache_.Get(kSelectKey);
+  s->Bind(1, secret_id);
+  return One<ApiKey>(*s, ReadKey, "key", secret_id);
+}
+
+Result<std::vector<ApiKey>> SqliteTxn::ListKeys(std::string_view account_id) {
+  auto s = cache_.Get(kSelectKeys);
+  s->Bind(1, account_id);
+  return Collect<ApiKey>(*s, ReadKey);
+}
+
+Status SqliteTxn::SetKeyEnabled(std::string_view secret_id, bool enabled) {
+  auto s = cache_.Get(kSetKeyEnabled);
+  s->Bind(1, secret_id).Bind(2, int64_t{enabled ? 1 : 0}).Step();
+  if (!s->status().ok()) return s->status();
+  if (sqlite3_changes(cache_.db()) == 0) return NotFound("key", secret_id);
+  return Status::Ok();
+}
+
+// ---- Usage. ----
+
+// Hot path: one cached statement for the whole span.
+Status SqliteTxn::InsertUsage(std::span<const UsageRecord> records) {
+  auto s = cache_.Get(kInsertUsage);
+  for (const UsageRecord& r : records) {
+    s->Bind(1, r.request_id).Bind(2, r.account_id).Bind(3, r.action).Bind(4, r.at);
+    s->Bind(5, r.quantity).Bind(6, r.source).Bind(7, r.pack_id).Step();
+    if (!s->status().ok())
+      return Status(errc::kInternalError,
+                    "usage record '" + r.request_id + "': " + s->status().message());
+    s->Reset();
+  }
+  return Status::Ok();
+}
+
+Result<bool> SqliteTxn::UsageExists(std::string_view request_id) {
+  auto s = cache_.Get(kUsageExists);
+  s->Bind(1, request_id);
+  const bool found = s->Step();
+  Status status = s->status();
+  s->Reset();
+  if (!status.ok()) return status;
+  return found;
+}
+
+Result<std::vector<UsageRecord>> SqliteTxn::ListUsage(std::string_view account_id,
+                                                      UnixMicros from, UnixMicros to) {
+  auto s = cache_.Get(kSelectUsage);
+  s->Bind(1, account_id).Bind(2, from).Bind(3, to);
+  return Collect<UsageRecord>(*s, ReadUsage);
+}
+
+Result<std::vector<UsageSum>> SqliteTxn::SumUsage(std::string_view account_id, UnixMicros from,
+                                                  UnixMicros to) {
+  // Two statements, not "?1='' OR account_id=?1", so that the one-account
+  // query is a range of the (account_id, at, ...) index.
+  auto s = cache_.Get(account_id.empty() ? kScanUsageOfAll : kScanUsageOfAccount);
+  if (account_id.empty()) {
+    s->Bind(1, from).Bind(2, to);
+  } else {
+    s->Bind(1, account_id).Bind(2, from).Bind(3, to);
+  }
+  // Keyed by "account\0action\0source", which sorts as the tuple does.
+  std::map<std::string, int64_t, std::less<>> sums;
+  std::string key;
+  while (s->Step()) {
+    key.assign(s->TextView(0)).append(1, '\0').append(s->TextView(1)).append(1, '\0');
+    key.append(s->TextView(2));
+    auto it = sums.find(key);
+    if (it == sums.end()) it = sums.emplace(key, 0).first;
+    if (__builtin_add_overflow(it->second, s->Int(3), &it->second))
+      return Status(errc::kInternalError, "usage sum overflows");
+  }
+  if (!s->status().ok()) return s->status();
+  std::vector<UsageSum> out;
+  out.reserve(sums.size());
+  for (const auto& [k, quantity] : sums) {
+    const size_t a = k.find('\0'), b = k.find('\0', a + 1);
+    out.push_back({k.substr(0, a), k.substr(a + 1, b - a - 1), k.substr(b + 1), quantity});
+  }
+  return out;
+}
+
+// ---- Packs. ----
+
+Status SqliteTxn::InsertPack(const Pack& p) {
+  auto s = cache_.Get(kInsertPack);
+  s->Bind(1, p.id).Bind(2, p.account_id).Bind(3, p.kind).Bind(4, EncodeActions(p.actions));
+  s->Bind(5, p.free_group).Bind(6, p.calls).Bind(7, p.used).Bind(8, p.created_at);
+  s->Bind(9, p.expires_at);
+  BindOptional(*s, 10, p.refunded_at);
+  s->Bind(11, p.price_fen).Bind(12, p.promotion).Bind(13, int64_t{p.refundable ? 1 : 0});
+  s->Bind(14, p.purchase_txn);
+  return Run(*s, "pack '" + p.id + "' already exists");
+}
+
+Result<Pack> SqliteTxn::FindPack(std::string_view pack_id) {
+  auto s = cache_.Get(kSelectPack);
+  s->Bind(1, pack_id);
+  return One<Pack>(*s, ReadPack, "pack", pack_id);
+}
+
+Result<std::vector<Pack>> SqliteTxn::ListPacks(std::string_view account_id) {
+  auto s = cache_.Get(kSelectPacks);
+  s->Bind(1, account_id);
+  return Collect<Pack>(*s, ReadPack);
+}
+
+Result<std::vector<Pack>> SqliteTxn::ListUsablePacks(std::string_view account_id,
+                                                     std::string_view action, UnixMicros at) {
+  auto s = cache_.Get(kSelectUsablePacks);
+  s->Bind(1, account_id).Bind(2, action).Bind(3, at);
+  return Collect<Pack>(*s, ReadPack);
+}
+
+Result<std::optional<Pack>> SqliteTxn::FindFreePack(std::string_view account_id,
+                                                    std::string_view free_group,
+                                                    UnixMicros month_start, UnixMicros month_end) {
+  auto s = cache_.Get(kSelectFreePack);
+  s->Bind(1, account_id).Bind(2, free_group).Bind(3, month_start).Bind(4, month_end);
+  if (s->Step()) return std::optional<Pack>(ReadPack(*s));
+  if (!s->status().ok()) return s->status();
+  return std::optional<Pack>();
+}
+
+// Hot path. The schema keeps 0 <= used <= calls.
+Status SqliteTxn::AddPackUsed(std::string_view pack_id, int64_t delta) {
+  auto s = cache_.Get(kAddPackUsed);
+  s->Bind(1, pack_id).Bind(2, delta).Step();
+  if (!s->status().ok()) {
+    if (s->extended_result_code() == SQLITE_CONSTRAINT_CHECK)
+      return Status(errc::kInternalError, "pack '" + std::string(pack_id) + "': adding " +
+                                              std::to_string(delta) +
+                                              " would take `used` outside [0, calls]");
+    return s->status();
+  }
+  if (sqlite3_changes(cache_.db()) == 0) return NotFound("pack", pack_id);
+  return Status::Ok();
+}
+
+// A second refund is refused (errc::kAlreadyExists); the first time stays.
+Status SqliteTxn::MarkPackRefunded(std::string_view pack_id, UnixMicros at) {
+  {
+    auto s = cache_.Get(kMarkPackRefunded);
+    s->Bind(1, pack_id).Bind(2, at).Step();
+    if (!s->status().ok()) return s->status();
+    if (sqlite3_changes(cache_.db()) == 1) return Status::Ok();
+  }
+  auto exists = cache_.Get(kPackExists);
+  exists->Bind(1, pack_id);
+  if (exists->Step())
+    return Status(errc::kAlreadyExists, "pack '" + std::string(pack_id) + "' is already refunded");
+  if (!exists->status().ok()) return exists->status();
+  return NotFound("pack", pack_id);
+}
+
+// ---- Ledger. ----
+
+Result<std::optional<LedgerTxn>> SqliteTxn::FindLedgerTxnByKey(std::string_view key) {
+  auto s = cache_.Get(kSelectLedgerTxnByKey);
+  s->Bind(1, key);
+  auto txns = ReadLedgerTxns(*s);
+  if (!txns.ok()) return txns.status();
+  if (txns->empty()) return std::optional<LedgerTxn>();
+  return std::optional<LedgerTxn>(std::move(txns->front()));
+}
+
+Status SqliteTxn::InsertLedgerTxn(const LedgerTxn& t) {
+  int64_t sum = 0;
+  for (const Posting& p : t.postings) {
+    if (__builtin_add_overflow(sum, p.amount_fen, &sum))
+      return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings overflow");
+  }
+  if (sum != 0)
+    return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings sum to " +
+                                            std::to_string(sum) + " fen, not 0");
+  {
+    auto s = cache_.Get(kInsertLedgerTxn);
+    s->Bind(1, t.id).Bind(2, t.idempotency_key).Bind(3, t.request_hash).Bind(4, t.account_id);
+    s->Bind(5, t.kind).Bind(6, t.at).Bind(7, t.ref).Bind(8, t.reason);
+    if (Status st = Run(*s, "ledger txn '" + t.id + "' or idempotency key '" + t.idempotency_key +
+                                "' already exists");
+        !st.ok())
+      return st;
+  }
+  auto s = cache_.Get(kInsertPosting);
+  for (size_t i = 0; i < t.postings.size(); ++i) {
+    const Posting& p = t.postings[i];
+    s->Bind(1, t.id).Bind(2, static_cast<int64_t>(i)).Bind(3, p.owner).Bind(4, p.book);
+    s->Bind(5, p.amount_fen).Step();
+    if (!s->status().ok()) return s->status();
+    s->Reset();
+  }
+  return Status::Ok();
+}
+
+Result<std::map<std::string, int64_t>> SqliteTxn::Balances(std::string_view owner) {
+  auto s = cache_.Get(kBalances);
+  s->Bind(1, owner);
+  std::map<std::string, int64_t> out;
+  while (s->Step()) out[s->Text(0)] = s->Int(1);
+  if (!s->status().ok()) return s->status();
+  return out;
+}
+
+Result<std::vector<LedgerTxn>> SqliteTxn::ListLedgerTxns(std::string_view account_id) {
+  auto s = cache_.Get(kSelectLedgerTxnsOfAccount);
+  s->Bind(1, account_id);
+  return ReadLedgerTxns(*s);
+}
+
+Result<int64_t> SqliteTxn::CountLedgerTxns(std::string_view account_id, std::string_view kind,
+                                           UnixMicros from, UnixMicros to) {
+  auto s = cache_.Get(kCountLedgerTxns);
+  s->Bind(1, account_id).Bind(2, kind).Bind(3, from).Bind(4, to);
+  if (s->Step()) return s->Int(0);
+  if (!s->status().ok()) return s->status();
+  return int64_t{0};
+}
+
+// ---- Vouchers. ----
+
+Status SqliteTxn::InsertVoucher(const Voucher& v) {
+  auto s = cache_.Get(kInsertVoucher);
+  s->Bind(1, v.id).Bind(2, v.account_id).Bind(3, v.amount_fen).Bind(4, v.granted_at);
+  BindOptional(*s, 5, v.expires_at);
+  return Run(*s, "voucher '" + v.id + "' already exists");
+}
+
+Result<Voucher> SqliteTxn::FindVoucher(std::string_view voucher_id) {
+  auto s = cache_.Get(kSelectVoucher);
+  s->Bind(1, voucher_id);
+  return One<Voucher>(*s, ReadVoucher, "voucher", voucher_id);
+}
+
+Result<std::vector<Voucher>> SqliteTxn::ListVouchers(std::string_view account_id) {
+  auto s = cache_.Get(kSelectVouchers);
+  s->Bind(1, account_id);
+  return Collect<Voucher>(*s, ReadVoucher);
+}
+
+// ---- Bills. ----
+
+Result<std::optional<Bill>> SqliteTxn::QueryBill(const char* sql, std::string_view account_id,
+                                                 std::string_view month) {
+  Bill bill;
+  {
+    auto s = cache_.Get(sql);
+    s->Bind(1, account_id);
+    if (sql == kSelectBill) s->Bind(2, month);
+    if (!s->Step()) {
+      if (!s->status().ok()) return s->status();
+      return std::optional<Bill>();
+    }
+    bill = Bill{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4), s->Text(5), {}};
+  }
+  auto s = cache_.Get(kSelectBillLines);
+  s->Bind(1, bill.id);
+  auto lines = Collect<BillLine>(*s, [](const Statement& r) {
+    return BillLine{r.Text(0), r.Int(1), static_cast<int>(r.Int(2)), r.Int(3), r.Int(4)};
+  });
+  if (!lines.ok()) return lines.status();
+  bill.lines = std::move(lines).value();
+  return std::optional<Bill>(std::move(bill));
+}
+
+Result<std::optional<Bill>> SqliteTxn::FindBill(std::string_view account_id,
+                                                std::string_view month) {
+  return QueryBill(kSelectBill, account_id, month);
+}
+
+Result<std::optional<Bill>> SqliteTxn::LatestBill(std::string_view account_id) {
+  return QueryBill(kSelectLatestBill, account_id, "");
+}
+
+Status SqliteTxn::InsertBill(const Bill& b) {
+  {
+    auto s = cache_.Get(kInsertBill);
+    s->Bind(1, b.id).Bind(2, b.account_id).Bind(3, b.month).Bind(4, b.created_at);
+    s->Bind(5, b.total_fen).Bind(6, b.status);
+    if (Status st = Run(*s, "a bill for account '" + b.account_id + "' month " + b.month +
+                                " (or with id '" + b.id + "') already exists");
+        !st.ok())
+      return st;
+  }
+  auto s = cache_.Get(kInsertBillLine);
+  for (size_t i = 0; i < b.lines.size(); ++i) {
+    const BillLine& l = b.lines[i];
+    s->Bind(1, b.id).Bind(2, static_cast<int64_t>(i)).Bind(3, l.action).Bind(4, l.quantity);
+    s->Bind(5, int64_t{l.tier}).Bind(6, l.unit_price_e4).Bind(7, l.amount_fen).Step();
+    if (!s->status().ok()) return s->status();
+    s->Reset();
+  }
+  return Status::Ok();
+}
+
+// ---- Catalog versions and notices. ----
+
+Result<std::vector<CatalogVersion>> SqliteTxn::ListCatalogVersions() {
+  auto s = cache_.Get(kSelectCatalogVersions);
+  return Collect<CatalogVersion>(*s, [](const Statement& r) {
+    return CatalogVersion{r.Int(0), r.Text(1), r.Int(2), r.Int(3), r.Text(4)};
+  });
+}
+
+Result<int64_t> SqliteTxn::InsertCatalogVersion(const CatalogVersion& v) {
+  auto s = cache_.Get(kInsertCatalogVersion);
+  s->Bind(1, v.version).Bind(2, v.effective_from).Bind(3, v.published_at).Bind(4, v.body);
+  if (Status st = Run(*s, "catalog version '" + v.version + "' already exists"); !st.ok())
+    return st;
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(cache_.db()));
+}
+
+Status SqliteTxn::InsertNotice(const Notice& n) {
+  auto s = cache_.Get(kInsertNotice);
+  s->Bind(1, n.id).Bind(2, n.account_id).Bind(3, n.at).Bind(4, n.kind).Bind(5, n.message);
+  return Run(*s, "notice '" + n.id + "' already exists");
+}
+
+Result<std::vector<Notice>> SqliteTxn::ListNotices(std::string_view account_id) {
+  auto s = cache_.Get(kSelectNotices);
+  s->Bind(1, account_id);
+  return Collect<Notice>(*s, [](const Statement& r) {
+    return Notice{r.Text(0), r.Text(1), r.Int(2), r.Text(3), r.Text(4)};
+  });
+}
+
+// ---- Audit helpers. ----
+
+Result<std::vector<std::string>> SqliteTxn::QueryIds(const char* sql) {
+  auto s = cache_.Get(sql);
+  return Collect<std::string>(*s, [](const Statement& r) { return r.Text(0); });
+}
+
+Result<std::vector<std::string>> SqliteTxn::UnbalancedLedgerTxns() {
+  return QueryIds(kUnbalancedLedgerTxns);
+}
+
+Result<std::vector<std::string>> SqliteTxn::PacksWithUsageMismatch() {
+  return QueryIds(kPacksWithUsageMismatch);
+}
+
+}  // namespace kanjian::store

@@ -1,0 +1,111 @@
+// The SQLite implementation of Txn, and the per-connection cache of prepared
+// statements it draws on. A SqliteTxn lives for one Store::Write/Read; the
+// caller has already begun the transaction and holds the connection's mutex.
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace kanjian::store {
+
+// Prepared statements of one connection, keyed by the address of their SQL
+// text (a named constant), prepared on first use and kept until the
+// connection closes. Not thread-safe: REQUIRES the connection's mutex held.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  // Resets the statement when the borrower is done with it, so no cached
+  // statement keeps a read open past its use.
+  class Lease {
+   public:
+    explicit Lease(Statement* s) : s_(s) {}
+    ~Lease() { s_->Reset(); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Statement& operator*() const { return *s_; }
+    Statement* operator->() const { return s_; }
+
+   private:
+    Statement* s_;
+  };
+
+  // REQUIRES: `sql` has static storage duration.
+  Lease Get(const char* sql);
+  sqlite3* db() const { return db_; }
+
+ private:
+  sqlite3* const db_;
+  std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+};
+
+class SqliteTxn final : public Txn {
+ public:
+  explicit SqliteTxn(StatementCache& cache) : cache_(cache) {}
+
+  Status InsertAccount(const Account& account) override;
+  Result<Account> FindAccount(std::string_view id_or_name) override;
+  Status UpdateAccount(const Account& account) override;
+  Result<std::vector<Account>> ListAccounts() override;
+  Status InsertKey(const ApiKey& key) override;
+  Result<ApiKey> FindKey(std::string_view secret_id) override;
+  Result<std::vector<ApiKey>> ListKeys(std::string_view account_id) override;
+  Status SetKeyEnabled(std::string_view secret_id, bool enabled) override;
+
+  Status InsertUsage(std::span<const UsageRecord> records) override;
+  Result<bool> UsageExists(std::string_view request_id) override;
+  Result<std::vector<UsageRecord>> ListUsage(std::string_view account_id, UnixMicros from,
+                                             UnixMicros to) override;
+  Result<std::vector<UsageSum>> SumUsage(std::string_view account_id, UnixMicros from,
+                                         UnixMicros to) override;
+
+  Status InsertPack(const Pack& pack) override;
+  Result<Pack> FindPack(std::string_view pack_id) override;
+  Result<std::vector<Pack>> ListPacks(std::string_view account_id) override;
+  Result<std::vector<Pack>> ListUsablePacks(std::string_view account_id, std::string_view action,
+                                            UnixMicros at) override;
+  Result<std::optional<Pack>> FindFreePack(std::string_view account_id,
+                                           std::string_view free_group, UnixMicros month_start,
+                                           UnixMicros month_end) override;
+  Status AddPackUsed(std::string_view pack_id, int64_t delta) override;
+  Status MarkPackRefunded(std::string_view pack_id, UnixMicros at) override;
+
+  Result<std::optional<LedgerTxn>> FindLedgerTxnByKey(std::string_view idempotency_key) override;
+  Status InsertLedgerTxn(const LedgerTxn& txn) override;
+  Result<std::map<std::string, int64_t>> Balances(std::string_view owner) override;
+  Result<std::vector<LedgerTxn>> ListLedgerTxns(std::string_view account_id) override;
+  Result<int64_t> CountLedgerTxns(std::string_view account_id, std::string_view kind,
+                                  UnixMicros from, UnixMicros to) override;
+
+  Status InsertVoucher(const Voucher& voucher) override;
+  Result<Voucher> FindVoucher(std::string_view voucher_id) override;
+  Result<std::vector<Voucher>> ListVouchers(std::string_view account_id) override;
+
+  Result<std::optional<Bill>> FindBill(std::string_view account_id,
+                                       std::string_view month) override;
+  Status InsertBill(const Bill& bill) override;
+  Result<std::optional<Bill>> LatestBill(std::string_view account_id) override;
+
+  Result<std::vector<CatalogVersion>> ListCatalogVersions() override;
+  Result<int64_t> InsertCatalogVersion(const CatalogVersion& version) override;
+
+  Status InsertNotice(const Notice& notice) override;
+  Result<std::vector<Notice>> ListNotices(std::string_view account_id) override;
+
+  Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
+  Result<std::vector<std::string>> PacksWithUsageMismatch() override;
+
+ private:
+  Result<std::optional<Bill>> QueryBill(const char* sql, std::string_view account_id,
+                                        std::string_view month);
+  Result<std::vector<std::string>> QueryIds(const char* sql);
+
+  StatementCache& cache_;
+};
+
+}  // namespace kanjian::store

@@ -1,0 +1,439 @@
+#include "vision/model_registry.h"
+
+#include <onnxruntime_cxx_api.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgproc.hpp>
+#include <set>
+#include <utility>
+
+#include "common/error_codes.h"
+#include "vision/attribute_builtin.h"
+#include "vision/attribute_classifier.h"
+#include "vision/embedder.h"
+#include "vision/face_detector.h"
+
+namespace kanjian::vision {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Ort::Env& OrtEnv() {
+  static Ort::Env* env = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "kanjian-models");  // never freed
+  return *env;
+}
+
+// Output decoding kinds each task accepts. Tasks other engineers load
+// (ocr_*, vehicle_make, plate_detector, product_embedder) are parsed and
+// their files validated here; their loaders read ModelsConfig::Find().
+const std::map<std::string, std::set<std::string>>& TaskDecodes() {
+  static const auto* k = new std::map<std::string, std::set<std::string>>{
+      {"object_detector", {"yolov5"}},
+      {"face_detector", {"ultraface"}},
+      {"embedder", {"embedding"}},
+      {"product_embedder", {"embedding"}},
+      {"ocr_det", {"db"}},
+      {"ocr_rec", {"ctc"}},
+      {"ocr_cls", {"softmax", "probs"}},
+      {"plate_detector", {"yolov5", "db"}},
+      {"vehicle_make", {"softmax", "probs"}},
+  };
+  return *k;
+}
+
+std::string Where(const std::string& source, const std::string& entry) {
+  return "models config " + source + ", " + entry;
+}
+
+std::string ExpandHome(const std::string& p) {
+  if (p.rfind("~/", 0) == 0) {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : "") + p.substr(1);
+  }
+  return p;
+}
+
+std::string Resolve(const std::string& file, const std::string& dir) {
+  fs::path p(ExpandHome(file));
+  if (p.is_relative()) p = fs::path(dir) / p;
+  return p.lexically_normal().string();
+}
+
+Status RequireFile(const std::string& path, const std::string& where) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    return Status(errc::kNotFound, where + ": model file not found: " + path);
+  return Status::Ok();
+}
+
+Result<std::array<float, 3>> Triple(const json& j, const std::string& name, float dflt,
+                                    const std::string& where) {
+  if (!j.contains(name)) return std::array<float, 3>{dflt, dflt, dflt};
+  const json& v = j[name];
+  if (v.is_number()) return std::array<float, 3>{v.get<float>(), v.get<float>(), v.get<float>()};
+  if (v.is_array() && v.size() == 3 && v[0].is_number() && v[1].is_number() && v[2].is_number())
+    return std::array<float, 3>{v[0].get<float>(), v[1].get<float>(), v[2].get<float>()};
+  return Status(errc::kInvalidParameterValue, where + ": input." + name + " must be 3 numbers");
+}
+
+Result<std::vector<std::string>> Labels(const json& entry, const std::string& where) {
+  if (!entry.contains("labels")) return std::vector<std::string>{};
+  const json& l = entry["labels"];
+  if (l.is_string() && l.get<std::string>() == "coco80") return std::vector<std::string>{};
+  if (!l.is_array()) return Status(errc::kInvalidParameterValue, where + ": labels must be a list");
+  std::vector<std::string> out;
+  for (const json& s : l) {
+    if (!s.is_string())
+      return Status(errc::kInvalidParameterValue, where + ": labels must be strings");
+    out.push_back(s.get<std::string>());
+  }
+  return out;
+}
+
+// Parses the common part of an entry: file, input, decode, labels.
+Result<ModelSpec> ParseModel(const std::string& task, const json& entry, const std::string& dir,
+                             const std::string& where, bool needs_input) {
+  if (!entry.is_object()) return Status(errc::kInvalidParameterValue, where + " must be an object");
+  ModelSpec m;
+  m.task = task;
+  m.raw = entry;
+  if (!entry.contains("file") || !entry["file"].is_string())
+    return Status(errc::kInvalidParameterValue, where + ": \"file\" is missing");
+  m.path = Resolve(entry["file"].get<std::string>(), dir);
+  if (Status s = RequireFile(m.path, where); !s.ok()) return s;
+  // Companion files (e.g. "keys_file" of ocr_rec) must exist too.
+  for (const auto& [key, value] : entry.items()) {
+    if (key.size() > 5 && key.compare(key.size() - 5, 5, "_file") == 0 && value.is_string()) {
+      std::string p = Resolve(value.get<std::string>(), dir);
+      if (Status s = RequireFile(p, where + "." + key); !s.ok()) return s;
+      m.raw[key] = p;
+    }
+  }
+  m.decode = entry.value("decode", "");
+  auto labels = Labels(entry, where);
+  if (!labels.ok()) return labels.status();
+  m.labels = std::move(labels.value());
+  if (entry.contains("input")) {
+    auto in = ParseInputSpec(entry["input"], where);
+    if (!in.ok()) return in.status();
+    m.input = *in;
+  } else if (needs_input) {
+    return Status(errc::kInvalidParameterValue, where + ": \"input\" is missing");
+  }
+  return m;
+}
+
+Result<AttributeSpec> ParseAttribute(const std::string& name, const json& entry,
+                                     const std::string& dir, const std::string& where) {
+  const auto& allowed = AttributeLabels(name);
+  if (allowed.empty())
+    return Status(errc::kInvalidParameterValue, where + ": unknown attribute name");
+  if (!entry.is_object()) return Status(errc::kInvalidParameterValue, where + " must be an object");
+  AttributeSpec a;
+  a.name = name;
+  a.method = entry.value("method", "");
+  a.region = entry.value("region", "");
+  static const std::set<std::string> kRegions = {"", "full", "head", "upper", "lower"};
+  if (!kRegions.count(a.region))
+    return Status(errc::kInvalidParameterValue, where + ": region must be full, head, upper or lower");
+  if (a.method == "builtin") {
+    a.builtin = entry.value("builtin", "");
+    if (BuiltinAttributeFor(a.builtin) != name)
+      return Status(errc::kInvalidParameterValue,
+                    where + ": builtin '" + a.builtin + "' does not judge " + name);
+    return a;
+  }
+  if (a.method == "head") {
+    auto m = ParseModel("attribute:" + name, entry, dir, where, /*needs_input=*/false);
+    if (!m.ok()) return m.status();
+    a.model = std::move(m.value());
+    return a;
+  }
+  if (a.method == "onnx") {
+    auto m = ParseModel("attribute:" + name, entry, dir, where, /*needs_input=*/true);
+    if (!m.ok()) return m.status();
+    a.model = std::move(m.value());
+    static const std::set<std::string> kDecodes = {"softmax", "sigmoid", "probs"};
+    if (!kDecodes.count(a.model.decode))
+      return Status(errc::kInvalidParameterValue, where + ": decode must be softmax, sigmoid or probs");
+    if (a.model.labels.size() < 2)
+      return Status(errc::kInvalidParameterValue, where + ": an onnx attribute needs its labels");
+    for (const auto& l : a.model.labels) {
+      if (std::find(allowed.begin(), allowed.end(), l) == allowed.end())
+        return Status(errc::kInvalidParameterValue, where + ": label '" + l + "' is not one of " + name + "'s labels");
+    }
+    if (a.region.empty()) a.region = "full";
+    return a;
+  }
+  return Status(errc::kInvalidParameterValue, where + ": method must be builtin, onnx or head");
+}
+
+// Entry-level overlay: entries of `over` replace those of `base`; null removes.
+void Overlay(json* base, const json& over, const char* section) {
+  if (!over.contains(section)) return;
+  json& b = (*base)[section];
+  if (!b.is_object()) b = json::object();
+  for (const auto& [k, v] : over[section].items()) {
+    if (v.is_null()) b.erase(k);
+    else b[k] = v;
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Ort::Session>> OpenOnnxSession(const std::string& path, int threads,
+                                                      std::string_view what) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    return Status(errc::kNotFound, std::string(what) + " model not found: " + path);
+  try {
+    Ort::SessionOptions options;
+    options.SetIntraOpNumThreads(std::max(1, threads));
+    options.SetInterOpNumThreads(1);
+    options.SetExecutionMode(ORT_SEQUENTIAL);
+    options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
+    options.AddConfigEntry("session.intra_op.allow_spinning", "0");
+    return std::make_unique<Ort::Session>(OrtEnv(), path.c_str(), options);
+  } catch (const Ort::Exception& e) {
+    return Status(errc::kInternalError,
+                  "cannot load " + std::string(what) + " model " + path + ": " + e.what());
+  }
+}
+
+InputGeometry FillInputTensor(const cv::Mat& bgr, const InputSpec& spec, float* dst) {
+  const int W = spec.width, H = spec.height;
+  InputGeometry g;
+  cv::Mat canvas;
+  if (spec.resize == InputSpec::Resize::kLetterbox) {
+    float s = std::min(float(W) / bgr.cols, float(H) / bgr.rows);
+    int w = std::max(1, int(std::lround(bgr.cols * s)));
+    int h = std::max(1, int(std::lround(bgr.rows * s)));
+    g = {s, s, (W - w) / 2, (H - h) / 2};
+    canvas = cv::Mat(H, W, CV_8UC3, cv::Scalar::all(spec.pad));
+    cv::resize(bgr, canvas(cv::Rect(g.pad_x, g.pad_y, w, h)), cv::Size(w, h), 0, 0,
+               cv::INTER_LINEAR);
+  } else {
+    g = {float(W) / bgr.cols, float(H) / bgr.rows, 0, 0};
+    if (bgr.cols == W && bgr.rows == H) canvas = bgr;
+    else cv::resize(bgr, canvas, cv::Size(W, H), 0, 0, cv::INTER_LINEAR);
+  }
+  // Channel c of the tensor takes BGR channel src[c].
+  const int src[3] = {spec.rgb ? 2 : 0, 1, spec.rgb ? 0 : 2};
+  float mul[3], add[3];
+  for (int c = 0; c < 3; ++c) {
+    mul[c] = spec.scale / spec.std[c];
+    add[c] = -spec.mean[c] / spec.std[c];
+  }
+  const size_t plane = size_t(W) * H;
+  for (int y = 0; y < H; ++y) {
+    const uint8_t* row = canvas.ptr<uint8_t>(y);
+    for (int x = 0; x < W; ++x) {
+      const uint8_t* px = row + 3 * x;
+      const size_t i = size_t(y) * W + x;
+      for (int c = 0; c < 3; ++c) {
+        float v = px[src[c]] * mul[c] + add[c];
+        if (spec.layout == InputSpec::Layout::kNCHW) dst[c * plane + i] = v;
+        else dst[i * 3 + c] = v;
+      }
+    }
+  }
+  return g;
+}
+
+Result<InputSpec> ParseInputSpec(const json& j, const std::string& where) {
+  if (!j.is_object()) return Status(errc::kInvalidParameterValue, where + ": input must be an object");
+  InputSpec s;
+  try {
+    s.width = j.value("width", 0);
+    s.height = j.value("height", 0);
+    std::string layout = j.value("layout", "NCHW"), channels = j.value("channels", "RGB"),
+                resize = j.value("resize", "stretch");
+    if (layout != "NCHW" && layout != "NHWC")
+      return Status(errc::kInvalidParameterValue, where + ": input.layout must be NCHW or NHWC");
+    if (channels != "RGB" && channels != "BGR")
+      return Status(errc::kInvalidParameterValue, where + ": input.channels must be RGB or BGR");
+    if (resize != "stretch" && resize != "letterbox")
+      return Status(errc::kInvalidParameterValue, where + ": input.resize must be stretch or letterbox");
+    s.layout = layout == "NCHW" ? InputSpec::Layout::kNCHW : InputSpec::Layout::kNHWC;
+    s.rgb = channels == "RGB";
+    s.resize = resize == "letterbox" ? InputSpec::Resize::kLetterbox : InputSpec::Resize::kStretch;
+    s.scale = j.value("scale", 1.0f / 255);
+    s.pad = j.value("pad", 114);
+  } catch (const json::exception& e) {
+    return Status(errc::kInvalidParameterValue, where + ": input: " + e.what());
+  }
+  if (s.width <= 0 || s.height <= 0 || s.width > 4096 || s.height > 4096)
+    return Status(errc::kInvalidParameterValue, where + ": input.width/height must be 1..4096");
+  auto mean = Triple(j, "mean", 0, where);
+  if (!mean.ok()) return mean.status();
+  auto std = Triple(j, "std", 1, where);
+  if (!std.ok()) return std.status();
+  s.mean = *mean;
+  s.std = *std;
+  for (float v : s.std)
+    if (v == 0) return Status(errc::kInvalidParameterValue, where + ": input.std must not be 0");
+  return s;
+}
+
+const ModelSpec* ModelsConfig::Find(std::string_view task) const {
+  auto it = tasks.find(std::string(task));
+  return it == tasks.end() ? nullptr : &it->second;
+}
+
+json BundledModelsConfig() {
+  return json::parse(R"({
+  "tasks": {
+    "object_detector": {"file": "yolov5s.onnx", "decode": "yolov5", "labels": "coco80",
+      "input": {"width": 640, "height": 640, "channels": "RGB", "layout": "NCHW",
+                "scale": 0.00392156862745098, "resize": "letterbox", "pad": 114}},
+    "face_detector": {"file": "fr_detect.onnx", "decode": "ultraface",
+      "score_threshold": 0.7, "nms_iou": 0.4,
+      "input": {"width": 320, "height": 240, "channels": "RGB", "layout": "NCHW",
+                "scale": 1, "mean": [127, 127, 127], "std": [128, 128, 128], "resize": "stretch"}},
+    "embedder": {"file": "yolov5s_embed.onnx", "decode": "embedding",
+      "input": {"width": 256, "height": 256, "channels": "RGB", "layout": "NCHW",
+                "scale": 0.00392156862745098, "resize": "letterbox", "pad": 114}}
+  },
+  "attributes": {
+    "玩手机识别": {"method": "builtin", "builtin": "phone_near_person"},
+    "赤膊识别": {"method": "builtin", "builtin": "skin_torso"},
+    "反光衣识别": {"method": "builtin", "builtin": "fluorescent_vest"}
+  }
+})");
+}
+
+Result<ModelsConfig> ParseModelsConfig(const json& doc, const std::string& models_dir,
+                                       const std::string& source) {
+  if (!doc.is_object())
+    return Status(errc::kInvalidParameterValue, "models config " + source + " must be a JSON object");
+  ModelsConfig c;
+  c.source = source;
+  c.models_dir = models_dir;
+  for (const auto& [key, value] : doc.items()) {
+    if (key != "tasks" && key != "attributes" && key != "models_dir" && key != "comment")
+      return Status(errc::kInvalidParameterValue, Where(source, "\"" + key + "\"") + ": unknown key");
+  }
+  if (doc.contains("tasks")) {
+    if (!doc["tasks"].is_object())
+      return Status(errc::kInvalidParameterValue, Where(source, "tasks") + " must be an object");
+    for (const auto& [task, entry] : doc["tasks"].items()) {
+      const std::string where = Where(source, "task " + task);
+      auto known = TaskDecodes().find(task);
+      if (known == TaskDecodes().end())
+        return Status(errc::kInvalidParameterValue, where + ": unknown task");
+      auto m = ParseModel(task, entry, models_dir, where, /*needs_input=*/task != "ocr_det");
+      if (!m.ok()) return m.status();
+      if (!known->second.count(m->decode)) {
+        std::string kinds;
+        for (const auto& k : known->second) kinds += (kinds.empty() ? "" : ", ") + k;
+        return Status(errc::kInvalidParameterValue,
+                      where + ": decode '" + m->decode + "' is not one of: " + kinds);
+      }
+      c.tasks.emplace(task, std::move(m.value()));
+    }
+  }
+  if (doc.contains("attributes")) {
+    if (!doc["attributes"].is_object())
+      return Status(errc::kInvalidParameterValue, Where(source, "attributes") + " must be an object");
+    for (const auto& [name, entry] : doc["attributes"].items()) {
+      auto a = ParseAttribute(name, entry, models_dir, Where(source, "attribute " + name));
+      if (!a.ok()) return a.status();
+      c.attributes.emplace(name, std::move(a.value()));
+    }
+  }
+  return c;
+}
+
+Result<ModelsConfig> LoadModelsConfig(const std::string& file, const std::string& models_dir) {
+  json doc = BundledModelsConfig();
+  if (file.empty()) return ParseModelsConfig(doc, models_dir, "(bundled)");
+  std::ifstream in(file);
+  if (!in) return Status(errc::kNotFound, "models config not found: " + file);
+  json over = json::parse(in, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  if (over.is_discarded() || !over.is_object())
+    return Status(errc::kInvalidParameterValue, "models config " + file + " is not a JSON object");
+  std::string dir = models_dir;
+  if (over.contains("models_dir")) {
+    if (!over["models_dir"].is_string())
+      return Status(errc::kInvalidParameterValue, "models config " + file + ": models_dir must be a string");
+    dir = Resolve(over["models_dir"].get<std::string>(),
+                  fs::absolute(file).parent_path().string());
+  }
+  Overlay(&doc, over, "tasks");
+  Overlay(&doc, over, "attributes");
+  for (const auto& [k, v] : over.items())
+    if (k != "tasks" && k != "attributes" && k != "models_dir") doc[k] = v;
+  return ParseModelsConfig(doc, dir, file);
+}
+
+Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int threads) {
+  auto set = std::make_shared<ModelSet>();
+  if (const ModelSpec* f = config.Find("face_detector")) {
+    auto fd = FaceDetector::Load(*f, threads);
+    if (!fd.ok()) return fd.status();
+    set->face_detector = std::move(fd.value());
+  }
+  if (const ModelSpec* e = config.Find("embedder")) {
+    auto em = Embedder::Load(*e, threads);
+    if (!em.ok()) return em.status();
+    set->embedder = std::move(em.value());
+  }
+  for (const auto& [name, spec] : config.attributes) {
+    auto c = MakeAttributeClassifier(spec, set->embedder, threads);
+    if (!c.ok())
+      return Status(c.status().code(), Where(config.source, "attribute " + name) + ": " +
+                                           c.status().message());
+    set->attributes.emplace(name, std::move(c.value()));
+  }
+  set->config = std::move(config);
+  return std::shared_ptr<const ModelSet>(std::move(set));
+}
+
+ModelRegistry::ModelRegistry(std::string config_file, std::string models_dir, int threads,
+                             std::shared_ptr<const ModelSet> set)
+    : config_file_(std::move(config_file)),
+      models_dir_(std::move(models_dir)),
+      intra_op_threads_(threads),
+      current_(std::move(set)) {}
+
+Result<std::unique_ptr<ModelRegistry>> ModelRegistry::Load(std::string config_file,
+                                                           std::string models_dir, int threads) {
+  auto config = LoadModelsConfig(config_file, models_dir);
+  if (!config.ok()) return config.status();
+  auto set = LoadModelSet(std::move(config.value()), threads);
+  if (!set.ok()) return set.status();
+  return std::unique_ptr<ModelRegistry>(new ModelRegistry(
+      std::move(config_file), std::move(models_dir), threads, std::move(set.value())));
+}
+
+std::shared_ptr<const ModelSet> ModelRegistry::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return current_;
+}
+
+Status ModelRegistry::Reload() {
+  std::lock_guard<std::mutex> reload(reload_mu_);
+  auto config = LoadModelsConfig(config_file_, models_dir_);
+  if (!config.ok()) return config.status();
+  auto set = LoadModelSet(std::move(config.value()), intra_op_threads_);
+  if (!set.ok()) return set.status();
+  Swap(std::move(set.value()));
+  return Status::Ok();
+}
+
+void ModelRegistry::Swap(std::shared_ptr<const ModelSet> set) {
+  std::shared_ptr<const ModelSet> old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = std::move(current_);
+    current_ = std::move(set);
+  }
+  // `old` is freed here, outside the lock, unless a request still holds it.
+}
+
+}  // namespace kanjian::vision

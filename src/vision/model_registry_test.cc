@@ -1,0 +1,141 @@
+#include "vision/model_registry.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "vision/attribute_classifier.h"
+#include "vision/body_test_util.h"
+
+namespace kanjian::vision {
+namespace {
+
+using namespace testing;
+namespace fs = std::filesystem;
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  fs::path p = fs::temp_directory_path() / ("kanjian_registry_" + std::to_string(getpid()) + name);
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+TEST(InputSpecTest, NormalisesAndOrdersChannels) {
+  cv::Mat px(1, 1, CV_8UC3, cv::Scalar(10, 20, 30));  // B G R
+  InputSpec s;
+  s.width = s.height = 1;
+  s.scale = 1;
+  s.mean = {127, 127, 127};
+  s.std = {128, 128, 128};
+  float out[3];
+  FillInputTensor(px, s, out);
+  EXPECT_FLOAT_EQ(out[0], (30 - 127) / 128.f);  // R first
+  EXPECT_FLOAT_EQ(out[2], (10 - 127) / 128.f);
+  s.rgb = false;
+  FillInputTensor(px, s, out);
+  EXPECT_FLOAT_EQ(out[0], (10 - 127) / 128.f);
+}
+
+TEST(InputSpecTest, LetterboxNhwc) {
+  cv::Mat img(2, 4, CV_8UC3, cv::Scalar(255, 255, 255));
+  InputSpec s;
+  s.width = s.height = 4;
+  s.layout = InputSpec::Layout::kNHWC;
+  s.resize = InputSpec::Resize::kLetterbox;
+  s.pad = 0;
+  std::vector<float> out(48);
+  InputGeometry g = FillInputTensor(img, s, out.data());
+  EXPECT_EQ(g.pad_y, 1);
+  EXPECT_FLOAT_EQ(out[0], 0.f);              // padding row
+  EXPECT_FLOAT_EQ(out[(1 * 4 + 0) * 3], 1.f);  // image row
+}
+
+TEST(ModelsConfigTest, BundledParsesWhenModelsAreInstalled) {
+  KANJIAN_REQUIRE_FILE(FaceModelPath());
+  KANJIAN_REQUIRE_FILE(EmbedModelPath());
+  auto c = LoadModelsConfig("", ModelsDir());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_NE(c->Find("face_detector"), nullptr);
+  EXPECT_EQ(c->Find("face_detector")->input.width, 320);
+  EXPECT_EQ(c->attributes.at("反光衣识别").builtin, "fluorescent_vest");
+}
+
+TEST(ModelsConfigTest, MissingConfigFileIsNamed) {
+  auto c = LoadModelsConfig("/no/such/models.json", ModelsDir());
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("/no/such/models.json"), std::string::npos);
+}
+
+TEST(ModelsConfigTest, MissingFileIsNamed) {
+  auto path = WriteTemp("missing.json", R"({"tasks":{"face_detector":{"file":"/no/such/face.onnx",
+      "decode":"ultraface","input":{"width":320,"height":240}}}})");
+  auto c = ParseModelsConfig(nlohmann::json::parse(std::ifstream(path)), "/nonexistent-models", path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("/no/such/face.onnx"), std::string::npos)
+      << c.status().message();
+  EXPECT_NE(c.status().message().find(path), std::string::npos);
+}
+
+TEST(ModelsConfigTest, RejectsUnknownTaskDecodeAttributeAndLabel) {
+  const std::string dir = fs::temp_directory_path().string();
+  const std::string model = WriteTemp("m.onnx", "x");
+  auto parse = [&](const std::string& text) {
+    return ParseModelsConfig(nlohmann::json::parse(text), dir, "t.json");
+  };
+  auto r1 = parse(R"({"tasks":{"flux_capacitor":{"file":")" + model + R"("}}})");
+  EXPECT_NE(r1.status().message().find("unknown task"), std::string::npos);
+  auto r2 = parse(R"({"tasks":{"face_detector":{"file":")" + model +
+                  R"(","decode":"yolo9","input":{"width":8,"height":8}}}})");
+  EXPECT_NE(r2.status().message().find("decode"), std::string::npos);
+  auto r3 = parse(R"({"attributes":{"隐身识别":{"method":"builtin","builtin":"skin_torso"}}})");
+  EXPECT_NE(r3.status().message().find("unknown attribute"), std::string::npos);
+  auto r4 = parse(R"({"attributes":{"安全帽识别":{"method":"onnx","file":")" + model +
+                  R"(","decode":"softmax","labels":["无安全帽","有帽子"],"input":{"width":8,"height":8}}}})");
+  EXPECT_NE(r4.status().message().find("有帽子"), std::string::npos);
+  auto r5 = parse(R"({"attributes":{"安全帽识别":{"method":"builtin","builtin":"skin_torso"}}})");
+  EXPECT_FALSE(r5.ok());
+  auto ok = parse(R"({"attributes":{"安全帽识别":{"method":"onnx","file":")" + model +
+                  R"(","decode":"softmax","labels":["无安全帽","有安全帽"],"region":"head",
+                  "input":{"width":64,"height":64,"layout":"NHWC","channels":"BGR","mean":0.5}}}})");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  const auto& a = ok->attributes.at("安全帽识别");
+  EXPECT_EQ(a.model.input.layout, InputSpec::Layout::kNHWC);
+  EXPECT_FALSE(a.model.input.rgb);
+  EXPECT_EQ(a.region, "head");
+}
+
+TEST(ModelsConfigTest, FileOverlaysBundledEntriesAndNullRemoves) {
+  KANJIAN_REQUIRE_FILE(FaceModelPath());
+  KANJIAN_REQUIRE_FILE(EmbedModelPath());
+  auto path = WriteTemp("overlay.json", R"({"attributes":{"赤膊识别":null}})");
+  auto c = LoadModelsConfig(path, ModelsDir());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->attributes.count("赤膊识别"), 0u);
+  EXPECT_EQ(c->attributes.count("反光衣识别"), 1u);
+}
+
+TEST(ModelRegistryTest, ReloadSwapsAndKeepsOldSetOnError) {
+  KANJIAN_REQUIRE_FILE(FaceModelPath());
+  KANJIAN_REQUIRE_FILE(EmbedModelPath());
+  auto path = WriteTemp("reload.json", R"({"attributes":{"赤膊识别":null}})");
+  auto reg = ModelRegistry::Load(path, ModelsDir());
+  ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+  auto before = (*reg)->Snapshot();
+  EXPECT_EQ(before->attributes.count("赤膊识别"), 0u);
+
+  std::ofstream(path) << "{}";
+  ASSERT_TRUE((*reg)->Reload().ok());
+  auto after = (*reg)->Snapshot();
+  EXPECT_EQ(after->attributes.count("赤膊识别"), 1u);
+  EXPECT_EQ(before->attributes.count("赤膊识别"), 0u);  // the old snapshot is untouched
+
+  std::ofstream(path) << R"({"tasks":{"embedder":{"file":"gone.onnx","decode":"embedding",
+                             "input":{"width":8,"height":8}}}})";
+  Status s = (*reg)->Reload();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("gone.onnx"), std::string::npos);
+  EXPECT_EQ((*reg)->Snapshot(), after);
+}
+
+}  // namespace
+}  // namespace kanjian::vision

@@ -1,0 +1,32 @@
+#include "vision/vehicle_action.h"
+
+#include "common/error_codes.h"
+
+namespace kanjian::vision {
+
+Result<std::vector<CarTag>> RecognizeCars(VisionEngine& engine, std::string_view image_bytes,
+                                          VisionEngine::Clock::time_point deadline, bool pro,
+                                          const VehicleOptions& options) {
+  auto cars = engine.RunOnImage<std::vector<CarTag>>(
+      image_bytes, ImageLimits{}, deadline,
+      [&engine, pro, options](const cv::Mat& image) -> Result<std::vector<CarTag>> {
+        auto detections = engine.Detect(image);
+        if (!detections.ok()) return detections.status();
+        return CarsFromDetections(image, *detections, pro ? &engine.ocr() : nullptr, options);
+      });
+  if (cars.ok() && cars->empty()) {
+    return Status(errc::kNoObjectDetected, "no vehicle found in the image");
+  }
+  return cars;
+}
+
+Result<EnvelopeResult> DetectEnvelope(VisionEngine& engine, std::string_view image_bytes,
+                                      VisionEngine::Clock::time_point deadline) {
+  return engine.RunOnImage<EnvelopeResult>(
+      image_bytes, ImageLimits{}, deadline,
+      [&engine](const cv::Mat& image) -> Result<EnvelopeResult> {
+        return RecognizeEnvelope(image, engine.ocr());
+      });
+}
+
+}  // namespace kanjian::vision
