@@ -32,6 +32,9 @@ fi
 
 scripts/fetch_models.sh
 
+# ccache keys on paths relative to the checkout, so any clone on this
+# machine reuses earlier compilations.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 BUILD_TYPE="${KANJIAN_BUILD_TYPE:-Release}"
 cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" >/dev/null
 cmake --build build -j"$(nproc)"
