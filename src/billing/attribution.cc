@@ -4,6 +4,7 @@
 // remaining quota is always exact and refund eligibility is known.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "billing/billing.h"
 #include "billing/ledger_util.h"
@@ -26,7 +27,13 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
   if (calls.empty()) return Status::Ok();
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
-  return store_.Write([&](store::Txn& txn) -> Status {
+  std::set<std::string> newly_issued;
+  auto known_issued = [this](const std::string& key) {
+    std::lock_guard<std::mutex> lock(free_mu_);
+    return free_issued_.count(key) > 0;
+  };
+  Status written = store_.Write([&](store::Txn& txn) -> Status {
+    newly_issued.clear();
     // Per batch: each account's packs, loaded once and updated in memory.
     std::map<std::string, std::vector<store::Pack>> packs_by_account;
     std::map<std::string, std::string> free_months_done;  // account → "YYYY-MM" issued
@@ -44,9 +51,14 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
       const std::string month =
           MonthOf(call.at, catalog->InForceAt(call.at).settings.utc_offset_s).ToString();
       if (it == packs_by_account.end() || free_months_done[call.account_id] != month) {
-        auto account = txn.FindAccount(call.account_id);
-        if (!account.ok()) return account.status();
-        if (Status s = EnsureFreePacks(txn, *catalog, *account, call.at); !s.ok()) return s;
+        const std::string issued_key = call.account_id + "|" + month;
+        if (!newly_issued.count(issued_key) && !known_issued(issued_key)) {
+          auto account = txn.FindAccount(call.account_id);
+          if (!account.ok()) return account.status();
+          if (Status s = EnsureFreePacks(txn, *catalog, *account, call.at); !s.ok()) return s;
+          // Only an activated account's month is settled for good.
+          if (account->activated_at && *account->activated_at <= call.at) newly_issued.insert(issued_key);
+        }
         free_months_done[call.account_id] = month;
         auto list = txn.ListPacks(call.account_id);
         if (!list.ok()) return list.status();
@@ -83,6 +95,11 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
     }
     return Status::Ok();
   });
+  if (written.ok()) {  // remember only what is committed
+    std::lock_guard<std::mutex> lock(free_mu_);
+    free_issued_.insert(newly_issued.begin(), newly_issued.end());
+  }
+  return written;
 }
 
 Result<std::vector<UsageByAction>> BillingService::UsageForMonth(const std::string& account,

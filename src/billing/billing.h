@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,11 @@ class BillingService {
   std::mutex catalog_mu_;
   std::optional<Catalog> catalog_;                        // guarded by catalog_mu_
   std::chrono::steady_clock::time_point catalog_loaded_;  // guarded by catalog_mu_
+
+  // "account|YYYY-MM" whose free packs are known to exist (committed), so
+  // the hot path skips re-checking them. Free packs are never deleted.
+  std::mutex free_mu_;
+  std::set<std::string> free_issued_;  // guarded by free_mu_
 };
 
 }  // namespace kanjian::billing

@@ -6,6 +6,8 @@
 // prices the whole month, as free quotas are those of the pack issued then.
 #include <algorithm>
 #include <map>
+#include <set>
+#include <unordered_map>
 
 #include "billing/billing.h"
 #include "billing/ledger_util.h"
@@ -64,7 +66,7 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
                                             std::to_string(end / 1'000'000) + ")");
 
   std::vector<store::Account> accounts;
-  std::map<std::string, std::map<std::string, ActionSums>> usage;
+  std::unordered_map<std::string, std::map<std::string, ActionSums>> usage;
   Status read = store_.Read([&](store::Txn& txn) -> Status {
     auto all = txn.ListAccounts();
     if (!all.ok()) return all.status();
@@ -89,11 +91,13 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
     int64_t created_here = 0;
     Status s = store_.Write([&](store::Txn& txn) -> Status {
       created_here = 0;
+      // Read inside the write transaction: no other writer can add one now.
+      auto billed = txn.BilledAccounts(month.ToString());
+      if (!billed.ok()) return billed.status();
+      const std::set<std::string> settled(billed->begin(), billed->end());
       for (size_t i = begin; i < stop; ++i) {
         const store::Account& a = accounts[i];
-        auto existing = txn.FindBill(a.id, month.ToString());
-        if (!existing.ok()) return existing.status();
-        if (*existing) continue;  // settled before: change nothing
+        if (settled.count(a.id)) continue;  // settled before: change nothing
         store::Bill bill;
         bill.id = "bill-" + month.ToString() + "-" + a.id;
         bill.account_id = a.id;

@@ -113,6 +113,7 @@ constexpr char kInsertBill[] =
 constexpr char kInsertBillLine[] =
     "INSERT INTO bill_lines(bill_id,line,action,quantity,tier,unit_price_e4,amount_fen) "
     "VALUES(?1,?2,?3,?4,?5,?6,?7)";
+constexpr char kSelectBilledAccounts[] = "SELECT account_id FROM bills WHERE month=?";
 constexpr char kSelectBill[] =
     "SELECT id,account_id,month,created_at,total_fen,status FROM bills "
     "WHERE account_id=?1 AND month=?2";
@@ -565,6 +566,17 @@ Result<std::optional<Bill>> SqliteTxn::QueryBill(const char* sql, std::string_vi
   if (!lines.ok()) return lines.status();
   bill.lines = std::move(lines).value();
   return std::optional<Bill>(std::move(bill));
+}
+
+Result<std::vector<std::string>> SqliteTxn::BilledAccounts(std::string_view month) {
+  auto s = cache_.Get(kSelectBilledAccounts);
+  s->Bind(1, month);
+  std::vector<std::string> ids;
+  while (s->Step()) ids.push_back(s->Text(0));
+  Status status = s->status();
+  s->Reset();
+  if (!status.ok()) return status;
+  return ids;
 }
 
 Result<std::optional<Bill>> SqliteTxn::FindBill(std::string_view account_id,

@@ -86,6 +86,7 @@ class SqliteTxn final : public Txn {
   Result<Voucher> FindVoucher(std::string_view voucher_id) override;
   Result<std::vector<Voucher>> ListVouchers(std::string_view account_id) override;
 
+  Result<std::vector<std::string>> BilledAccounts(std::string_view month) override;
   Result<std::optional<Bill>> FindBill(std::string_view account_id,
                                        std::string_view month) override;
   Status InsertBill(const Bill& bill) override;

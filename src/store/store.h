@@ -215,6 +215,8 @@ class Txn {
   // Bills: one per (account, month).
   virtual Result<std::optional<Bill>> FindBill(std::string_view account_id, std::string_view month) = 0;
   virtual Status InsertBill(const Bill& bill) = 0;  // errc::kAlreadyExists for a second one
+  // AccountIds that already have a bill for `month` (one query for a bill run).
+  virtual Result<std::vector<std::string>> BilledAccounts(std::string_view month) = 0;
   // The latest bill of the account, if any.
   virtual Result<std::optional<Bill>> LatestBill(std::string_view account_id) = 0;
 
