@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench_support.h"
 #include "billing/accounts.h"
 #include "billing/billing.h"
 #include "billing/usage_meter.h"
@@ -29,59 +30,20 @@
 namespace kanjian {
 namespace {
 
-using Steady = std::chrono::steady_clock;
-
-struct Stats {
-  double images_per_s = 0, p50_ms = 0, p99_ms = 0;
-  size_t n = 0;
-};
-
-// Runs `call` from `concurrency` threads for `seconds`; each call is one image.
-template <typename Call>
-Stats Measure(int concurrency, double seconds, Call call) {
-  std::vector<std::vector<double>> per_thread(concurrency);
-  std::atomic<bool> failed{false};
-  const auto start = Steady::now();
-  const auto stop = start + std::chrono::duration<double>(seconds);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < concurrency; ++t) {
-    threads.emplace_back([&, t] {
-      while (Steady::now() < stop && !failed) {
-        const auto t0 = Steady::now();
-        if (!call()) failed = true;
-        per_thread[t].push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  const double elapsed = std::chrono::duration<double>(Steady::now() - start).count();
-  std::vector<double> all;
-  for (auto& v : per_thread) all.insert(all.end(), v.begin(), v.end());
-  std::sort(all.begin(), all.end());
-  if (failed || all.empty()) {
-    std::fprintf(stderr, "bench: a call failed\n");
-    std::exit(1);
-  }
-  Stats s;
-  s.n = all.size();
-  s.images_per_s = all.size() / elapsed;
-  s.p50_ms = all[all.size() / 2];
-  s.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  return s;
-}
+using bench::Measure;
+using bench::ReadFile;
+using bench::Stats;
+using bench::Steady;
 
 void Print(const char* name, int concurrency, const Stats& s) {
+  if (s.failed > 0 || s.n == 0) {
+    std::fprintf(stderr, "bench: %zu of %zu %s calls failed\n", s.failed, s.n, name);
+    std::exit(1);
+  }
   std::printf("{\"bench\":\"%s\",\"concurrency\":%d,\"calls\":%zu,\"images_per_s\":%.2f,"
               "\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
               name, concurrency, s.n, s.images_per_s, s.p50_ms, s.p99_ms);
   std::fflush(stdout);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 int Main(int argc, char** argv) {
@@ -126,17 +88,12 @@ int Main(int argc, char** argv) {
   Print("decode_only", 1, Measure(1, 2, decode_call));
 
   // The server, in-process, on a temporary SQLite database.
-  const auto dir = std::filesystem::temp_directory_path() / "kanjian_bench";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  auto store = store::OpenSqliteStore((dir / "bench.db").string());
-  SystemClock clock;
-  crypto::SecretBox box(crypto::RandomBytes(32));
-  billing::AccountService accounts(**store, box, clock);
-  auto account = accounts.Create("bench");
-  (void)accounts.Activate("bench");
-  billing::BillingService billing(**store, clock);
-  billing::UsageMeter meter(billing);
+  bench::Tenant tenant("kanjian_bench");
+  auto& clock = tenant.clock;
+  auto& accounts = *tenant.accounts;
+  auto& billing = *tenant.billing;
+  auto& meter = *tenant.meter;
+  const billing::NewAccount* account = &tenant.account;
   server::ServerMetrics metrics;
   server::ApiOptions api_options;
   api_options.qps["DetectPet"] = 1'000'000;
@@ -192,7 +149,6 @@ int Main(int argc, char** argv) {
               meter1.p50_ms, 1000.0 / meter8.images_per_s);
   http.Stop();
   serving.join();
-  std::filesystem::remove_all(dir);
   return 0;
 }
 

@@ -27,6 +27,7 @@
 #include "protocol/actions.h"
 #include "protocol/tc3.h"
 #include "server/api_handler.h"
+#include "bench_support.h"
 #include "server/handlers/handlers.h"
 #include "server/http_server.h"
 #include "vision/image_decode.h"
@@ -35,57 +36,16 @@
 namespace kanjian {
 namespace {
 
-using Steady = std::chrono::steady_clock;
-
-struct Stats {
-  double images_per_s = 0, p50_ms = 0, p99_ms = 0;
-  size_t n = 0, failed = 0;
-};
-
-// Runs `call` from `concurrency` threads for `seconds`; each call is one image.
-template <typename Call>
-Stats Measure(int concurrency, double seconds, Call call) {
-  std::vector<std::vector<double>> per_thread(concurrency);
-  std::atomic<size_t> failed{0};
-  const auto start = Steady::now();
-  const auto stop = start + std::chrono::duration<double>(seconds);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < concurrency; ++t) {
-    threads.emplace_back([&, t] {
-      while (Steady::now() < stop) {
-        const auto t0 = Steady::now();
-        if (!call()) ++failed;
-        per_thread[t].push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  const double elapsed = std::chrono::duration<double>(Steady::now() - start).count();
-  std::vector<double> all;
-  for (auto& v : per_thread) all.insert(all.end(), v.begin(), v.end());
-  std::sort(all.begin(), all.end());
-  Stats s;
-  s.n = all.size();
-  s.failed = failed;
-  if (all.empty()) return s;
-  s.images_per_s = (all.size() - failed) / elapsed;
-  s.p50_ms = all[all.size() / 2];
-  s.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  return s;
-}
+using bench::Measure;
+using bench::ReadFile;
+using bench::Stats;
+using bench::Steady;
 
 void Print(const std::string& name, const std::string& mode, int concurrency, const Stats& s) {
   std::printf("{\"bench\":\"%s\",\"batching\":\"%s\",\"concurrency\":%d,\"calls\":%zu,\"failed\":%zu,"
               "\"images_per_s\":%.2f,\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
               name.c_str(), mode.c_str(), concurrency, s.n, s.failed, s.images_per_s, s.p50_ms, s.p99_ms);
   std::fflush(stdout);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::vector<std::string> Split(const std::string& s) {
@@ -150,17 +110,12 @@ int Main(int argc, char** argv) {
   Print("raw_ort_detect_batch" + std::to_string(batch_max), "on", workers, raw_batch);
   raw_engine->reset();
 
-  const auto dir = std::filesystem::temp_directory_path() / "kanjian_vision_bench";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  auto store = store::OpenSqliteStore((dir / "bench.db").string());
-  SystemClock clock;
-  crypto::SecretBox box(crypto::RandomBytes(32));
-  billing::AccountService accounts(**store, box, clock);
-  auto account = accounts.Create("bench");
-  (void)accounts.Activate("bench");
-  billing::BillingService billing(**store, clock);
-  billing::UsageMeter meter(billing);
+  bench::Tenant tenant("kanjian_vision_bench");
+  auto& clock = tenant.clock;
+  auto& accounts = *tenant.accounts;
+  auto& billing = *tenant.billing;
+  auto& meter = *tenant.meter;
+  const billing::NewAccount* account = &tenant.account;
   const std::string body = "{\"ImageBase64\":\"" + crypto::Base64Encode(image) + "\"}";
 
   std::map<std::string, std::map<std::string, std::map<int, Stats>>> e2e;  // mode → action → c
@@ -232,7 +187,6 @@ int Main(int argc, char** argv) {
                 e2e["off"][a].count(1) ? e2e["off"][a][1].p50_ms : 0.0);
   }
   std::printf("}\n");
-  std::filesystem::remove_all(dir);
   return 0;
 }
 

@@ -870,7 +870,7 @@ class Simulation {
       }
     }
 
-    // The platform's books mirror every movement (double entry).
+    // The platform's books mirror every movement (two-sided entries).
     std::map<std::string, int64_t> books;
     Status read = sqlite_->Read([&](store::Txn& txn) -> Status {
       auto b = txn.Balances("platform");
