@@ -63,7 +63,7 @@ int Main(int argc, char** argv) {
   if (const char* m = std::getenv("KANJIAN_MODELS")) models = m;
   std::string actions_flag = "DetectPet,DetectProduct,DetectProductBeta";
   std::string concurrency_flag = "1,4,16";
-  int workers = 2, batch_max = 4, batch_window_ms = 5;
+  int workers = 2, batch_max = 4, batch_window_ms = 5, intra_op_threads = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--seconds") seconds = std::stod(value);
@@ -72,6 +72,7 @@ int Main(int argc, char** argv) {
     if (flag == "--actions") actions_flag = value;
     if (flag == "--concurrency") concurrency_flag = value;
     if (flag == "--workers") workers = std::stoi(value);
+    if (flag == "--intra-op-threads") intra_op_threads = std::stoi(value);
     if (flag == "--batch-max") batch_max = std::stoi(value);
     if (flag == "--batch-window-ms") batch_window_ms = std::stoi(value);
   }
@@ -86,6 +87,7 @@ int Main(int argc, char** argv) {
   vision::VisionConfig base;
   base.models_dir = models;
   base.workers = workers;
+  base.intra_op_threads = intra_op_threads;
   auto raw_engine = vision::VisionEngine::Load(base);
   if (!raw_engine.ok()) {
     std::fprintf(stderr, "bench: %s\n", raw_engine.status().ToString().c_str());
