@@ -53,8 +53,11 @@ constexpr char kSelectUsage[] =
 constexpr char kScanUsageOfAccount[] =
     "SELECT account_id,action,source,quantity FROM usage_records "
     "WHERE account_id=?1 AND at>=?2 AND at<?3";
+// ORDER BY account_id walks the (account_id, at, ...) covering index, so
+// each account's rows arrive together and are summed in a small map.
 constexpr char kScanUsageOfAll[] =
-    "SELECT account_id,action,source,quantity FROM usage_records WHERE at>=?1 AND at<?2";
+    "SELECT account_id,action,source,quantity FROM usage_records WHERE at>=?1 AND at<?2 "
+    "ORDER BY account_id";
 
 #define KANJIAN_PACK_COLUMNS                                                          \
   "id,account_id,kind,actions,free_group,calls,used,created_at,expires_at,refunded_at," \
@@ -364,24 +367,30 @@ Result<std::vector<UsageSum>> SqliteTxn::SumUsage(std::string_view account_id, U
   } else {
     s->Bind(1, account_id).Bind(2, from).Bind(3, to);
   }
-  // Keyed by "account\0action\0source", which sorts as the tuple does.
-  std::map<std::string, int64_t, std::less<>> sums;
-  std::string key;
+  // Rows come grouped by account (one account, or ORDER BY account_id), so
+  // sums are kept per account, keyed "action\0source", and flushed in order.
+  std::vector<UsageSum> out;
+  std::map<std::string, int64_t> sums;
+  std::string current, key;
+  auto flush = [&] {
+    for (const auto& [k, quantity] : sums) {
+      const size_t a = k.find('\0');
+      out.push_back({current, k.substr(0, a), k.substr(a + 1), quantity});
+    }
+    sums.clear();
+  };
   while (s->Step()) {
-    key.assign(s->TextView(0)).append(1, '\0').append(s->TextView(1)).append(1, '\0');
-    key.append(s->TextView(2));
-    auto it = sums.find(key);
-    if (it == sums.end()) it = sums.emplace(key, 0).first;
-    if (__builtin_add_overflow(it->second, s->Int(3), &it->second))
+    if (s->TextView(0) != current) {
+      flush();
+      current.assign(s->TextView(0));
+    }
+    key.assign(s->TextView(1)).append(1, '\0').append(s->TextView(2));
+    int64_t& sum = sums[key];
+    if (__builtin_add_overflow(sum, s->Int(3), &sum))
       return Status(errc::kInternalError, "usage sum overflows");
   }
   if (!s->status().ok()) return s->status();
-  std::vector<UsageSum> out;
-  out.reserve(sums.size());
-  for (const auto& [k, quantity] : sums) {
-    const size_t a = k.find('\0'), b = k.find('\0', a + 1);
-    out.push_back({k.substr(0, a), k.substr(a + 1, b - a - 1), k.substr(b + 1), quantity});
-  }
+  flush();
   return out;
 }
 
