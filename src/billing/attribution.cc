@@ -106,7 +106,7 @@ Result<std::vector<UsageByAction>> BillingService::UsageForMonth(const std::stri
                                                                   Month month) {
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
-  const int offset = catalog->InForceAt(MonthStart(month, 8 * 3600)).settings.utc_offset_s;
+  const int offset = OffsetOf(*catalog, month);
   std::vector<UsageByAction> out;
   for (const auto& [action, tiers] : catalog->InForceAt(MonthStart(month, offset)).tiers)
     out.push_back({action});

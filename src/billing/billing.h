@@ -140,6 +140,9 @@ class BillingService {
                          UnixMicros at);
   Result<std::string> ResolveAccountId(store::Txn& txn, const std::string& account);
   static Result<Balance> ReadBalance(store::Txn& txn, const std::string& account_id);
+  static Balance BalanceOf(const std::map<std::string, int64_t>& books);
+  // The billing time zone's offset for `month` (the version in force at its start).
+  static int OffsetOf(const Catalog& catalog, Month month);
   static std::string AccountStatus(store::Txn& txn, const store::Account& account,
                                    const Balance& balance, const BillingSettings& settings,
                                    UnixMicros now);

@@ -35,6 +35,14 @@ Result<Catalog> BillingService::LoadCatalog() {
   return *catalog_;
 }
 
+int BillingService::OffsetOf(const Catalog& catalog, Month month) {
+  // The month's start depends on the offset and the offset on the version in
+  // force then: resolve with the latest version's offset (they agree unless
+  // an operator moves the billing time zone).
+  const int guess = catalog.versions().back().settings.utc_offset_s;
+  return catalog.InForceAt(MonthStart(month, guess)).settings.utc_offset_s;
+}
+
 namespace {
 
 // Human-readable differences between the version in force and a new one.

@@ -13,16 +13,20 @@ Result<std::string> BillingService::ResolveAccountId(store::Txn& txn, const std:
   return found->id;
 }
 
-Result<Balance> BillingService::ReadBalance(store::Txn& txn, const std::string& account_id) {
-  auto books = txn.Balances(account_id);
-  if (!books.ok()) return books.status();
+Balance BillingService::BalanceOf(const std::map<std::string, int64_t>& books) {
   Balance b;
-  for (const auto& [book, amount] : *books) {
+  for (const auto& [book, amount] : books) {
     if (book == "cash") b.cash = amount;
     else if (book == "income") b.income = amount;
     else if (book == "gift") b.gift = amount;
   }
   return b;
+}
+
+Result<Balance> BillingService::ReadBalance(store::Txn& txn, const std::string& account_id) {
+  auto books = txn.Balances(account_id);
+  if (!books.ok()) return books.status();
+  return BalanceOf(*books);
 }
 
 std::string BillingService::AccountStatus(store::Txn& txn, const store::Account& account,
@@ -101,13 +105,11 @@ Result<AccountView> BillingService::ViewAccount(const std::string& account) {
     auto a = txn.FindAccount(account);
     if (!a.ok()) return a.status();
     view.account = *a;
-    auto b = ReadBalance(txn, a->id);
-    if (!b.ok()) return b.status();
-    view.balance = *b;
-    view.status = AccountStatus(txn, *a, *b, catalog->InForceAt(now).settings, now);
-    auto books = txn.Balances(a->id);
-    auto vouchers = txn.ListVouchers(a->id);
+    auto books = txn.Balances(a->id);  // sources and vouchers in one read
     if (!books.ok()) return books.status();
+    view.balance = BalanceOf(*books);
+    view.status = AccountStatus(txn, *a, view.balance, catalog->InForceAt(now).settings, now);
+    auto vouchers = txn.ListVouchers(a->id);
     if (!vouchers.ok()) return vouchers.status();
     for (const auto& v : *vouchers) {
       auto it = books->find("voucher:" + v.id);
@@ -137,13 +139,26 @@ Status BillingService::SetDisabled(const std::string& account, bool disabled,
   });
 }
 
+// On every API call: the account, its balance and (only when negative)
+// its latest bill — no vouchers, no view.
 Status BillingService::CheckServiceable(const std::string& account_id) {
-  auto view = ViewAccount(account_id);
-  if (!view.ok()) return view.status();
-  if (view->status == "active") return Status::Ok();
-  if (view->status == "disabled")
+  auto catalog = LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  const UnixMicros now = clock_.NowMicros();
+  std::string status;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto a = txn.FindAccount(account_id);
+    if (!a.ok()) return a.status();
+    auto balance = ReadBalance(txn, a->id);
+    if (!balance.ok()) return balance.status();
+    status = AccountStatus(txn, *a, *balance, catalog->InForceAt(now).settings, now);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (status == "active") return Status::Ok();
+  if (status == "disabled")
     return Status(errc::kStopUsing, "this account has been disabled by the operator");
-  if (view->status == "arrears")
+  if (status == "arrears")
     return Status(errc::kInArrears, "the account is in arrears; recharge to resume service");
   return Status(errc::kNotActivated, "the tiia service is not activated for this account");
 }

@@ -57,7 +57,7 @@ std::vector<store::Posting> DeductionLegs(const std::string& account_id, Fen tot
 Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) {
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
-  const int offset = catalog->InForceAt(MonthStart(month, 8 * 3600)).settings.utc_offset_s;
+  const int offset = OffsetOf(*catalog, month);
   const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
   const CatalogVersion& version = catalog->InForceAt(start);
   const UnixMicros now = clock_.NowMicros();
@@ -130,7 +130,7 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
 Result<BillView> BillingService::ShowBill(const std::string& account, Month month) {
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
-  const int offset = catalog->InForceAt(MonthStart(month, 8 * 3600)).settings.utc_offset_s;
+  const int offset = OffsetOf(*catalog, month);
   const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
   BillView view;
   view.month = month.ToString();

@@ -1,11 +1,11 @@
 "use strict";
 // RecognizeCar / RecognizeCarPro through the official SDK on real and
 // synthetic photos (tests/eval/images, made by scripts/make_eval_images.py).
-const { test, before, after } = require("node:test");
+const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { Sandbox, Ledger, UUID_RE, DOG_JPG, EAGLE_JPG, dogB64 } = require("./harness");
+const { useServer, UUID_RE, DOG_JPG, EAGLE_JPG, dogB64 } = require("./harness");
 
 const EVAL = path.join(__dirname, "..", "eval");
 const manifest = JSON.parse(fs.readFileSync(path.join(EVAL, "ocr_car_envelope.json"), "utf8"));
@@ -13,26 +13,8 @@ const item = (id) => manifest.items.find((i) => i.id === id);
 const check = (it, metric) => it.checks.find((c) => c.metric === metric);
 const b64 = (rel) => fs.readFileSync(path.isAbsolute(rel) ? rel : path.join(EVAL, rel)).toString("base64");
 
-let sb, srv, acc, client;
-const ledger = new Ledger();
-
-before(async () => {
-  sb = new Sandbox("car");
-  acc = sb.createAccount("car-owner");
-  srv = await sb.startServer();
-  client = srv.client(acc.SecretId, acc.SecretKey);
-});
-
-after(async () => {
-  try {
-    if (srv) {
-      ledger.verify(sb, acc.AccountId);
-      await srv.stopOk();
-    }
-  } finally {
-    if (sb) await sb.cleanup();
-  }
-});
+const env = useServer("car", "car-owner");
+const ledger = env.ledger;
 
 function boxOf(points) {
   const xs = points.map((p) => p.X), ys = points.map((p) => p.Y);
@@ -53,9 +35,9 @@ function assertPoints(points, what) {
 
 test("RecognizeCar: the silver car, its box, Type 轿车, Color, no make/year invented", async (t) => {
   const it = item("car_0_blue_plain");
-  const res = await client.RecognizeCar({ ImageBase64: b64(it.image) });
+  const res = await env.client.RecognizeCar({ ImageBase64: b64(it.image) });
   t.diagnostic(JSON.stringify(res));
-  ledger.success(acc.AccountId, res.RequestId, "RecognizeCar");
+  ledger.success(env.acc.AccountId, res.RequestId, "RecognizeCar");
   assert.match(res.RequestId, UUID_RE);
   assert.ok(res.CarTags.length >= 1);
   const car = res.CarTags[0];
@@ -79,9 +61,9 @@ test("RecognizeCar: the silver car, its box, Type 轿车, Color, no make/year in
 for (const id of ["car_0_blue", "car_0_yellow", "car_0_green", "car_3_yellow"]) {
   test(`RecognizeCarPro reads the synthetic plate of ${id}`, async (t) => {
     const it = item(id);
-    const res = await client.RecognizeCarPro({ ImageBase64: b64(it.image) });
+    const res = await env.client.RecognizeCarPro({ ImageBase64: b64(it.image) });
     t.diagnostic(JSON.stringify(res.CarTags[0]));
-    ledger.success(acc.AccountId, res.RequestId, "RecognizeCarPro");
+    ledger.success(env.acc.AccountId, res.RequestId, "RecognizeCarPro");
     const car = res.CarTags[0];
     const pc = car.PlateContent;
     assert.equal(pc.Plate, check(it, "plate").equals, "plate text");
@@ -101,9 +83,9 @@ for (const id of ["car_0_blue", "car_0_yellow", "car_0_green", "car_3_yellow"]) 
 }
 
 test("RecognizeCarPro on dog.jpg: the pickup (货车 or 轿车), no readable plate -> empty strings and []", async (t) => {
-  const res = await client.RecognizeCarPro({ ImageBase64: dogB64() });
+  const res = await env.client.RecognizeCarPro({ ImageBase64: dogB64() });
   t.diagnostic(JSON.stringify(res));
-  ledger.success(acc.AccountId, res.RequestId, "RecognizeCarPro");
+  ledger.success(env.acc.AccountId, res.RequestId, "RecognizeCarPro");
   const car = res.CarTags[0];
   assert.ok(["货车", "轿车"].includes(car.Type), car.Type);
   assert.ok(iou(boxOf(car.CarLocation), check(item("darknet_dog_truck"), "car_box").box) >= 0.5);
@@ -116,18 +98,18 @@ test("RecognizeCarPro on dog.jpg: the pickup (货车 or 轿车), no readable pla
 
 test("no vehicle (eagle.jpg) -> FailedOperation.NoObjectDetected for both actions, not billed", async () => {
   const img = fs.readFileSync(EAGLE_JPG).toString("base64");
-  await ledger.expectError(acc.AccountId, client.RecognizeCar({ ImageBase64: img }),
+  await ledger.expectError(env.acc.AccountId, env.client.RecognizeCar({ ImageBase64: img }),
     "FailedOperation.NoObjectDetected", "RecognizeCar(eagle)");
-  await ledger.expectError(acc.AccountId, client.RecognizeCarPro({ ImageBase64: img }),
+  await ledger.expectError(env.acc.AccountId, env.client.RecognizeCarPro({ ImageBase64: img }),
     "FailedOperation.NoObjectDetected", "RecognizeCarPro(eagle)");
 });
 
 test("bad images -> image errors", async () => {
-  await ledger.expectError(acc.AccountId, client.RecognizeCarPro({}), "MissingParameter", "{}");
-  await ledger.expectError(acc.AccountId,
-    client.RecognizeCar({ ImageBase64: fs.readFileSync(DOG_JPG).subarray(0, 20000).toString("base64") }),
+  await ledger.expectError(env.acc.AccountId, env.client.RecognizeCarPro({}), "MissingParameter", "{}");
+  await ledger.expectError(env.acc.AccountId,
+    env.client.RecognizeCar({ ImageBase64: fs.readFileSync(DOG_JPG).subarray(0, 20000).toString("base64") }),
     "FailedOperation.ImageDecodeFailed", "truncated JPEG");
-  await ledger.expectError(acc.AccountId,
-    client.RecognizeCarPro({ ImageBase64: "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" }),
+  await ledger.expectError(env.acc.AccountId,
+    env.client.RecognizeCarPro({ ImageBase64: "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" }),
     "FailedOperation.ImageNotSupported", "GIF");
 });

@@ -1,35 +1,17 @@
 "use strict";
 // DetectEnvelope through the official SDK on rendered envelopes
 // (tests/eval/images, scripts/make_eval_images.py) and photos without one.
-const { test, before, after } = require("node:test");
+const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { Sandbox, Ledger, UUID_RE, EAGLE_JPG } = require("./harness");
+const { useServer, UUID_RE, EAGLE_JPG } = require("./harness");
 
 const EVAL = path.join(__dirname, "..", "eval");
 const b64 = (rel) => fs.readFileSync(path.isAbsolute(rel) ? rel : path.join(EVAL, rel)).toString("base64");
 
-let sb, srv, acc, client;
-const ledger = new Ledger();
-
-before(async () => {
-  sb = new Sandbox("envelope");
-  acc = sb.createAccount("envelope-owner");
-  srv = await sb.startServer();
-  client = srv.client(acc.SecretId, acc.SecretKey);
-});
-
-after(async () => {
-  try {
-    if (srv) {
-      ledger.verify(sb, acc.AccountId);
-      await srv.stopOk();
-    }
-  } finally {
-    if (sb) await sb.cleanup();
-  }
-});
+const env = useServer("envelope", "envelope-owner");
+const ledger = env.ledger;
 
 function assertTags(res) {
   for (const k of ["FirstTags", "SecondTags"]) {
@@ -53,10 +35,10 @@ const cases = [
 
 for (const [image, first, second] of cases) {
   test(`DetectEnvelope(${path.basename(image)}) = ${first} / ${second}`, async (t) => {
-    const res = await client.DetectEnvelope({ ImageBase64: b64(image) });
+    const res = await env.client.DetectEnvelope({ ImageBase64: b64(image) });
     t.diagnostic(JSON.stringify(res));
     assert.match(res.RequestId, UUID_RE);
-    ledger.success(acc.AccountId, res.RequestId, "DetectEnvelope");
+    ledger.success(env.acc.AccountId, res.RequestId, "DetectEnvelope");
     assertTags(res);
     assert.equal(res.FirstTags[0].Name, first);
     assert.equal(res.SecondTags[0].Name, second);
@@ -65,7 +47,7 @@ for (const [image, first, second] of cases) {
 }
 
 test("DetectEnvelope: bad image -> FailedOperation.ImageDecodeFailed, not billed", async () => {
-  await ledger.expectError(acc.AccountId,
-    client.DetectEnvelope({ ImageBase64: Buffer.from("not an image at all").toString("base64") }),
+  await ledger.expectError(env.acc.AccountId,
+    env.client.DetectEnvelope({ ImageBase64: Buffer.from("not an image at all").toString("base64") }),
     "FailedOperation.ImageDecodeFailed", "junk");
 });

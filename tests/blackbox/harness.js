@@ -261,7 +261,35 @@ function dogB64() {
   return dogB64Cache;
 }
 
+/**
+ * Registers node:test hooks for the common file shape: one sandbox, one
+ * activated account, one server, a ledger verified before the server stops.
+ * Returns an object whose sb/srv/acc/client fields are set once `before` ran.
+ */
+function useServer(label, accountName, { extraArgs = [] } = {}) {
+  const { before, after } = require("node:test");
+  const ctx = { sb: null, srv: null, acc: null, client: null, ledger: new Ledger() };
+  before(async () => {
+    ctx.sb = new Sandbox(label);
+    ctx.acc = ctx.sb.createAccount(accountName);
+    ctx.srv = await ctx.sb.startServer({ extraArgs });
+    ctx.client = ctx.srv.client(ctx.acc.SecretId, ctx.acc.SecretKey);
+  });
+  after(async () => {
+    try {
+      if (ctx.srv) {
+        ctx.ledger.verify(ctx.sb, ctx.acc.AccountId);
+        await ctx.srv.stopOk();
+      }
+    } finally {
+      if (ctx.sb) await ctx.sb.cleanup();
+    }
+  });
+  return ctx;
+}
+
 module.exports = {
+  useServer,
   BIN, REPO, MASTER_KEY, DOG_JPG, EAGLE_JPG, UUID_RE,
   Sandbox, Server, Ledger, sdkClient, freePort, sleep, expectSdkError, dogB64, requireBinary,
 };
