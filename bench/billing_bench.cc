@@ -2,9 +2,10 @@
 //  1. attribution + durable recording of billed calls, through the group-
 //     commit meter from many threads (what the server does) and as direct
 //     batches (the ceiling), against a baseline of plain usage inserts;
+//     Request ids are UUIDv7, as the server makes them (time-ordered keys).
 //  2. `bill run` over N accounts × 8 actions (target: 100 000 in ≤ 10 s).
 //
-//   bench/billing_bench [--accounts N] [--calls N]
+//   bench/billing_bench [--accounts N] [--calls N] [--phase baseline|direct|meter|bills]
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@
 
 #include "billing/billing.h"
 #include "billing/usage_meter.h"
+#include "common/ids.h"
 #include "common/iso8601.h"
 
 namespace kanjian {
@@ -60,8 +62,10 @@ std::vector<std::string> MakeAccounts(store::Store& store, int n, UnixMicros at)
 int Main(int argc, char** argv) {
   int accounts_n = 100000;
   int calls_n = 200000;
+  std::string phase;  // "" = all; for profiling one: baseline|direct|meter|bills
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
+    if (flag == "--phase") phase = argv[i + 1];
     if (flag == "--accounts") accounts_n = std::stoi(argv[i + 1]);
     if (flag == "--calls") calls_n = std::stoi(argv[i + 1]);
   }
@@ -78,24 +82,30 @@ int Main(int argc, char** argv) {
     auto ids = MakeAccounts(*store, 100, t0);
     billing::BillingService billing(*store, clock);
 
+    auto run = [&](const char* name) { return phase.empty() || phase == name; };
     // Baseline: plain inserts of usage rows in batches of 512 (no attribution).
+    double base_rate = 0;
     auto start = Steady::now();
-    std::vector<store::UsageRecord> batch;
-    for (int i = 0; i < calls_n; ++i) {
-      batch.push_back({"base-" + std::to_string(i), ids[i % ids.size()], "DetectPet", t0, 1, "postpaid", ""});
-      if (batch.size() == 512 || i + 1 == calls_n) {
-        if (!store->AppendUsage(batch).ok()) return 1;
-        batch.clear();
+    if (run("baseline")) {
+      std::vector<store::UsageRecord> batch;
+      for (int i = 0; i < calls_n; ++i) {
+        batch.push_back({ids::NewRequestId(), ids[i % ids.size()], kActions[i % 8], t0, 1, "postpaid", ""});
+        if (batch.size() == 512 || i + 1 == calls_n) {
+          if (!store->AppendUsage(batch).ok()) return 1;
+          batch.clear();
+        }
       }
+      base_rate = calls_n / Seconds(start);
+      std::printf("{\"bench\":\"usage_insert_baseline\",\"calls\":%d,\"calls_per_s\":%.0f}\n", calls_n,
+                  base_rate);
     }
-    const double base_rate = calls_n / Seconds(start);
-    std::printf("{\"bench\":\"usage_insert_baseline\",\"calls\":%d,\"calls_per_s\":%.0f}\n", calls_n, base_rate);
 
     // Direct batches of 512 through attribution (free pack → packs → post-paid).
     start = Steady::now();
+    if (run("direct")) {
     std::vector<billing::BilledCall> calls;
     for (int i = 0; i < calls_n; ++i) {
-      calls.push_back({"direct-" + std::to_string(i), ids[i % ids.size()], kActions[i % 8], t0, 1});
+      calls.push_back({ids::NewRequestId(), ids[i % ids.size()], kActions[i % 8], t0, 1});
       if (calls.size() == 512 || i + 1 == calls_n) {
         if (!billing.RecordCalls(calls).ok()) return 1;
         calls.clear();
@@ -104,8 +114,10 @@ int Main(int argc, char** argv) {
     const double direct_rate = calls_n / Seconds(start);
     std::printf("{\"bench\":\"attribute_record_batches\",\"calls\":%d,\"calls_per_s\":%.0f,\"vs_baseline\":%.2f}\n",
                 calls_n, direct_rate, direct_rate / base_rate);
+    }
 
     // The server's path: one call per Record() from 64 threads, group commit.
+    if (run("meter")) {
     billing::UsageMeter meter(billing, 4096);
     std::atomic<int> next{0};
     start = Steady::now();
@@ -113,7 +125,7 @@ int Main(int argc, char** argv) {
     for (int t = 0; t < 64; ++t) {
       threads.emplace_back([&] {
         for (int i = next++; i < calls_n; i = next++) {
-          if (!meter.Record({"meter-" + std::to_string(i), ids[i % ids.size()], kActions[i % 8], t0, 1}).ok())
+          if (!meter.Record({ids::NewRequestId(), ids[i % ids.size()], kActions[i % 8], t0, 1}).ok())
             std::exit(1);
         }
       });
@@ -124,10 +136,11 @@ int Main(int argc, char** argv) {
                 "\"vs_baseline\":%.2f}\n",
                 calls_n, meter_rate, static_cast<unsigned long long>(meter.batches_written()),
                 meter_rate / base_rate);
+    }
   }
 
   // --- 2. bill run over N accounts × 8 actions --------------------------------
-  {
+  if (phase.empty() || phase == "bills") {
     auto store = FreshStore(dir / "bills.db");
     auto ids = MakeAccounts(*store, accounts_n, t0);
     billing::BillingService billing(*store, clock);

@@ -15,6 +15,9 @@ Result<AuditReport> BillingService::Audit() {
     if (!mismatched.ok()) return mismatched.status();
     for (const auto& id : *mismatched)
       report.problems.push_back("pack " + id + ": used differs from its usage records");
+    auto totals = txn.UsageTotalsMismatch();
+    if (!totals.ok()) return totals.status();
+    for (const auto& t : *totals) report.problems.push_back("usage totals " + t + " differ from the call log");
 
     auto accounts = txn.ListAccounts();
     if (!accounts.ok()) return accounts.status();

@@ -55,9 +55,13 @@ Status ReadInt(const json& obj, const char* key, int64_t lo, int64_t hi, int64_t
 }
 
 Status ParseOffset(const std::string& text, int* out) {
-  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':')
+  auto digit = [&](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':' || !digit(1) ||
+      !digit(2) || !digit(4) || !digit(5))
     return Invalid("utc_offset must look like +08:00");
   int h = std::stoi(text.substr(1, 2)), m = std::stoi(text.substr(4, 2));
+  // Usage is totalled per UTC hour (store::HourOf), so a month must start on one.
+  if (m != 0 || h > 14) return Invalid("utc_offset must be a whole number of hours, -14:00 to +14:00");
   *out = (h * 3600 + m * 60) * (text[0] == '-' ? -1 : 1);
   return Status::Ok();
 }

@@ -100,6 +100,7 @@ class SqliteTxn final : public Txn {
 
   Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
   Result<std::vector<std::string>> PacksWithUsageMismatch() override;
+  Result<std::vector<std::string>> UsageTotalsMismatch() override;
 
  private:
   Result<std::optional<Bill>> QueryBill(const char* sql, std::string_view account_id,

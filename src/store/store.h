@@ -57,6 +57,13 @@ struct UsageRecord {
   std::string pack_id;              // "" unless source is free or pack
 };
 
+// The start of the UTC hour holding `at`. Usage totals are kept per hour, so
+// SumUsage ranges are whole hours (any whole-hour UTC offset's month is).
+constexpr UnixMicros kMicrosPerHour = 3'600'000'000;
+constexpr UnixMicros HourOf(UnixMicros at) {
+  return (at / kMicrosPerHour - (at % kMicrosPerHour < 0 ? 1 : 0)) * kMicrosPerHour;
+}
+
 // Usage summed by (account, action, source).
 struct UsageSum {
   std::string account_id;
@@ -174,7 +181,8 @@ class Txn {
   // attributed once).
   virtual Result<bool> UsageExists(std::string_view request_id) = 0;
   // Sums by (account, action, source) over from <= at < to; account_id ""
-  // means every account. Ordered by account, action, source.
+  // means every account. Ordered by account, action, source. `from` and `to`
+  // must be whole hours (HourOf(x) == x), else errc::kInternalError.
   virtual Result<std::vector<UsageSum>> SumUsage(std::string_view account_id, UnixMicros from,
                                                  UnixMicros to) = 0;
 
@@ -231,6 +239,9 @@ class Txn {
   // and packs whose `used` differs from the usage records that name them.
   virtual Result<std::vector<std::string>> UnbalancedLedgerTxns() = 0;
   virtual Result<std::vector<std::string>> PacksWithUsageMismatch() = 0;
+  // Hourly usage totals that differ from the sums of the per-call log, as
+  // "account action source hour <UnixMicros>".
+  virtual Result<std::vector<std::string>> UsageTotalsMismatch() = 0;
 };
 
 class Store {
