@@ -27,77 +27,101 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
   if (calls.empty()) return Status::Ok();
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
+  std::lock_guard<std::mutex> lock(attribution_mu_);
   std::set<std::string> newly_issued;
-  auto known_issued = [this](const std::string& key) {
-    std::lock_guard<std::mutex> lock(free_mu_);
-    return free_issued_.count(key) > 0;
-  };
+  uint64_t state_after = 0;
   Status written = store_.Write([&](store::Txn& txn) -> Status {
     newly_issued.clear();
-    // Per batch: each account's packs, loaded once and updated in memory.
-    std::map<std::string, std::vector<store::Pack>> packs_by_account;
-    std::map<std::string, std::string> free_months_done;  // account → "YYYY-MM" issued
-    std::map<std::string, int64_t> used_delta;
-    std::vector<store::UsageRecord> records;
-    records.reserve(calls.size());
+    auto state = txn.StateAtStart();
+    if (!state.ok()) return state.status();
+    if (live_packs_state_ != *state) live_packs_.clear();  // someone else committed
+    auto after = txn.StateAfterCommit();
+    if (!after.ok()) return after.status();
+    state_after = *after;
 
+    // What this batch takes from each pack; the store is told at the end.
+    std::map<std::string, int64_t> used_delta;
+    // Loads (or reloads for another month) an account's live packs, issuing
+    // the month's free packs first if need be.
+    auto load = [&](const BilledCall& call) -> Result<LivePacks*> {
+      const int offset = catalog->InForceAt(call.at).settings.utc_offset_s;
+      const Month month = MonthOf(call.at, offset);
+      const std::string issued_key = call.account_id + "|" + month.ToString();
+      if (!newly_issued.count(issued_key) && !free_issued_.count(issued_key)) {
+        auto account = txn.FindAccount(call.account_id);
+        if (!account.ok()) return account.status();
+        if (Status s = EnsureFreePacks(txn, *catalog, *account, call.at); !s.ok()) return s;
+        // Only an activated account's month is settled for good.
+        if (account->activated_at && *account->activated_at <= call.at) newly_issued.insert(issued_key);
+      }
+      LivePacks live{MonthStart(month, offset), MonthEnd(month, offset), {}};
+      auto list = txn.ListLivePacks(call.account_id, live.start);
+      if (!list.ok()) return list.status();
+      live.packs = std::move(list).value();
+      std::stable_partition(live.packs.begin(), live.packs.end(),
+                            [](const store::Pack& p) { return p.kind == "free"; });
+      // The store does not know yet what this batch took.
+      for (auto& p : live.packs) {
+        if (auto d = used_delta.find(p.id); d != used_delta.end()) p.used += d->second;
+      }
+      return &(live_packs_[call.account_id] = std::move(live));
+    };
+
+    std::vector<store::UsageRecord> segments;  // one call's records, one per source
+    std::vector<std::pair<store::Pack*, int64_t>> takes;
     for (const BilledCall& call : calls) {
       if (call.quantity <= 0) return Status(errc::kInvalidParameterValue, "quantity must be positive");
-      // A retried call (same RequestId) was attributed the first time.
-      auto seen = txn.UsageExists(call.request_id);
-      if (!seen.ok()) return seen.status();
-      if (*seen) continue;
-      auto it = packs_by_account.find(call.account_id);
-      const std::string month =
-          MonthOf(call.at, catalog->InForceAt(call.at).settings.utc_offset_s).ToString();
-      if (it == packs_by_account.end() || free_months_done[call.account_id] != month) {
-        const std::string issued_key = call.account_id + "|" + month;
-        if (!newly_issued.count(issued_key) && !known_issued(issued_key)) {
-          auto account = txn.FindAccount(call.account_id);
-          if (!account.ok()) return account.status();
-          if (Status s = EnsureFreePacks(txn, *catalog, *account, call.at); !s.ok()) return s;
-          // Only an activated account's month is settled for good.
-          if (account->activated_at && *account->activated_at <= call.at) newly_issued.insert(issued_key);
-        }
-        free_months_done[call.account_id] = month;
-        auto list = txn.ListPacks(call.account_id);
-        if (!list.ok()) return list.status();
-        // Free packs first, then by expiry (the store's order).
-        std::stable_partition(list->begin(), list->end(),
-                              [](const store::Pack& p) { return p.kind == "free"; });
-        // Keep in-memory `used` in step with what this batch already took.
-        for (auto& p : *list) p.used += used_delta[p.id];
-        it = packs_by_account.insert_or_assign(call.account_id, std::move(list).value()).first;
+      LivePacks* live = nullptr;
+      if (auto it = live_packs_.find(call.account_id);
+          it != live_packs_.end() && it->second.start <= call.at && call.at < it->second.end) {
+        live = &it->second;
+      } else {
+        auto loaded = load(call);
+        if (!loaded.ok()) return loaded.status();
+        live = *loaded;
       }
+      segments.clear();
+      takes.clear();
       int64_t left = call.quantity;
-      int segment = 0;
       auto emit = [&](int64_t quantity, const char* source, const std::string& pack_id) {
-        records.push_back({segment == 0 ? call.request_id
-                                        : call.request_id + ":" + std::to_string(segment),
-                           call.account_id, call.action, call.at, quantity, source, pack_id});
-        ++segment;
+        segments.push_back({segments.empty() ? call.request_id
+                                             : call.request_id + ":" + std::to_string(segments.size()),
+                            call.account_id, call.action, call.at, quantity, source, pack_id});
       };
-      for (store::Pack& p : it->second) {
+      for (store::Pack& p : live->packs) {
         if (left == 0) break;
         if (!Usable(p, call.action, call.at)) continue;
         const int64_t take = std::min(left, p.calls - p.used);
         p.used += take;
-        used_delta[p.id] += take;
+        takes.emplace_back(&p, take);
         left -= take;
         emit(take, p.kind == "free" ? "free" : "pack", p.id);
       }
       if (left > 0) emit(left, "postpaid", "");
+      // A retried call (its RequestId recorded before, or earlier in this
+      // batch) was attributed the first time: give back what it took.
+      auto recorded = txn.InsertCall(segments);
+      if (!recorded.ok()) return recorded.status();
+      for (auto& [pack, take] : takes) {
+        if (*recorded) used_delta[pack->id] += take;
+        else pack->used -= take;
+      }
     }
-    if (Status s = txn.InsertUsage(records); !s.ok()) return s;
     for (const auto& [pack_id, delta] : used_delta) {
-      if (delta == 0) continue;
       if (Status s = txn.AddPackUsed(pack_id, delta); !s.ok()) return s;
     }
     return Status::Ok();
   });
-  if (written.ok()) {  // remember only what is committed
-    std::lock_guard<std::mutex> lock(free_mu_);
+  // The working set now holds this batch's takes: right if and only if it
+  // committed.
+  constexpr size_t kMaxCachedAccounts = 50'000;
+  if (written.ok() && live_packs_.size() <= kMaxCachedAccounts) {
+    live_packs_state_ = state_after;
     free_issued_.insert(newly_issued.begin(), newly_issued.end());
+  } else {
+    live_packs_.clear();
+    live_packs_state_.reset();
+    if (written.ok()) free_issued_.insert(newly_issued.begin(), newly_issued.end());
   }
   return written;
 }

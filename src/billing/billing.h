@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "billing/calendar.h"
@@ -156,10 +157,23 @@ class BillingService {
   std::optional<Catalog> catalog_;                        // guarded by catalog_mu_
   std::chrono::steady_clock::time_point catalog_loaded_;  // guarded by catalog_mu_
 
-  // "account|YYYY-MM" whose free packs are known to exist (committed), so
-  // the hot path skips re-checking them. Free packs are never deleted.
-  std::mutex free_mu_;
-  std::set<std::string> free_issued_;  // guarded by free_mu_
+  // Attribution's working set (attribution.cc), guarded by attribution_mu_,
+  // which also serialises RecordCalls.
+  //  - live_packs_: per account, the packs that can pay for calls in the
+  //    month [start, end) they were loaded for, with `used` as committed. It
+  //    is only trusted while the store is in the state the last successful
+  //    RecordCalls left (live_packs_state_): any other commit, here or in
+  //    another process (a purchase, a refund), empties it.
+  //  - free_issued_: "account|YYYY-MM" whose free packs are known to exist
+  //    (free packs are never deleted), so they are not looked up again.
+  struct LivePacks {
+    UnixMicros start = 0, end = 0;
+    std::vector<store::Pack> packs;  // free first, then earliest expiry
+  };
+  std::mutex attribution_mu_;
+  std::optional<uint64_t> live_packs_state_;
+  std::unordered_map<std::string, LivePacks> live_packs_;
+  std::set<std::string> free_issued_;
 };
 
 }  // namespace kanjian::billing

@@ -66,23 +66,39 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
                                             std::to_string(end / 1'000'000) + ")");
 
   std::vector<store::Account> accounts;
-  std::unordered_map<std::string, std::map<std::string, ActionSums>> usage;
+  // The month's usage per account, from one pass over the hourly totals.
+  // Actions are interned (a handful of names), so an account's sums are a
+  // small vector, not a map of strings.
+  std::vector<std::string> action_names;
+  std::unordered_map<std::string, std::vector<ActionSums>> usage;
   Status read = store_.Read([&](store::Txn& txn) -> Status {
     auto all = txn.ListAccounts();
     if (!all.ok()) return all.status();
     for (auto& a : *all) {
       if (a.activated_at && *a.activated_at < end) accounts.push_back(std::move(a));
     }
-    auto sums = txn.SumUsage("", start, end);  // one pass over the month
-    if (!sums.ok()) return sums.status();
-    for (const auto& row : *sums) {
-      ActionSums& s = usage[row.account_id][row.action];
-      s.total += row.quantity;
-      if (row.source == "postpaid") s.postpaid += row.quantity;
-    }
-    return Status::Ok();
+    std::string account_key;
+    return txn.ScanUsageTotals(start, end, [&](std::string_view account, std::string_view action,
+                                               std::string_view source, int64_t quantity) {
+      size_t index = std::find(action_names.begin(), action_names.end(), action) - action_names.begin();
+      if (index == action_names.size()) action_names.emplace_back(action);
+      account_key.assign(account);
+      std::vector<ActionSums>& sums = usage[account_key];
+      if (sums.size() <= index) sums.resize(index + 1);
+      sums[index].total += quantity;
+      if (source == "postpaid") sums[index].postpaid += quantity;
+    });
   });
   if (!read.ok()) return read;
+  auto sums_of = [&](const std::string& account_id) {
+    std::map<std::string, ActionSums> by_action;
+    if (auto it = usage.find(account_id); it != usage.end()) {
+      for (size_t i = 0; i < it->second.size(); ++i) {
+        if (it->second[i].total > 0) by_action[action_names[i]] = it->second[i];
+      }
+    }
+    return by_action;
+  };
 
   int64_t created = 0;
   constexpr size_t kChunk = 5000;  // accounts per transaction
@@ -92,7 +108,7 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
     Status s = store_.Write([&](store::Txn& txn) -> Status {
       created_here = 0;
       // Read inside the write transaction: no other writer can add one now.
-      auto billed = txn.BilledAccounts(month.ToString());
+      auto billed = txn.BilledAccounts(month.ToString(), accounts[begin].id, accounts[stop - 1].id);
       if (!billed.ok()) return billed.status();
       const std::set<std::string> settled(billed->begin(), billed->end());
       for (size_t i = begin; i < stop; ++i) {
@@ -104,7 +120,7 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
         bill.month = month.ToString();
         bill.created_at = now;
         bill.status = "settled";
-        bill.lines = PriceAccountMonth(version, usage[a.id]);
+        bill.lines = PriceAccountMonth(version, sums_of(a.id));
         for (const auto& l : bill.lines) bill.total_fen += l.amount_fen;
         if (Status st = txn.InsertBill(bill); !st.ok()) return st;
         if (bill.total_fen > 0) {

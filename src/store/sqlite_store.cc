@@ -4,6 +4,7 @@
 // SQLite's own locking.
 #include <atomic>
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include "common/error_codes.h"
@@ -80,11 +81,15 @@ class SqliteStore final : public Store {
     Scope scope(*this, read_only);
     if (Status s = db_->Exec(begin); !s.ok()) return s;
     scope.open = true;
-    SqliteTxn txn(cache_);
+    SqliteTxn txn(cache_, instance_, commits_, !read_only);
     Status status = body(txn);
+    if (status.ok() && !read_only) status = txn.FlushUsageTotals();
     // A Read ends in ROLLBACK, so nothing written inside one can persist.
     if (status.ok()) status = db_->Exec(read_only ? kRollback : kCommit);  // a failed COMMIT is rolled back below
-    if (status.ok()) scope.open = false;
+    if (status.ok()) {
+      scope.open = false;
+      if (!read_only) ++commits_;
+    }
     return status;
   }
 
@@ -104,6 +109,10 @@ class SqliteStore final : public Store {
   };
 
   std::mutex mu_;
+  uint64_t commits_ = 0;  // guarded by mu_: write transactions committed here
+  // Tells this store's states from another's (a reopened file starts at 0).
+  const uint64_t instance_ = std::random_device{}() * 0x9E3779B97F4A7C15ull ^
+                             reinterpret_cast<uintptr_t>(this);
   std::atomic<std::thread::id> owner_{};  // the thread holding mu_ in Run, if any
   // Guarded by mu_. cache_ is declared after db_ so its statements are
   // finalized before the connection closes.

@@ -42,7 +42,6 @@ constexpr char kSetKeyEnabled[] = "UPDATE api_keys SET enabled=?2 WHERE secret_i
 
 // ON CONFLICT(request_id) rather than INSERT OR IGNORE: OR IGNORE would also
 // silently drop rows that fail a CHECK.
-constexpr char kUsageExists[] = "SELECT 1 FROM usage_records WHERE request_id=?";
 constexpr char kInsertUsage[] =
     "INSERT INTO usage_records(request_id,account_id,action,at,quantity,source,pack_id) "
     "VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(request_id) DO NOTHING";
@@ -71,6 +70,12 @@ constexpr char kSelectPack[] = "SELECT " KANJIAN_PACK_COLUMNS " FROM packs WHERE
 constexpr char kSelectPacks[] = "SELECT " KANJIAN_PACK_COLUMNS
                                 " FROM packs WHERE account_id=?1 "
                                 "ORDER BY expires_at, created_at, id";
+constexpr char kSelectLivePacks[] = "SELECT " KANJIAN_PACK_COLUMNS
+                                    " FROM packs WHERE account_id=?1 AND expires_at>?2 "
+                                    "AND refunded_at IS NULL AND used<calls "
+                                    "ORDER BY expires_at, created_at, id";
+// Changes when another connection commits (not when this one does).
+constexpr char kDataVersion[] = "PRAGMA data_version";
 constexpr char kSelectUsablePacks[] =
     "SELECT " KANJIAN_PACK_COLUMNS
     " FROM packs WHERE account_id=?1 AND expires_at>?3 AND created_at<=?3 "
@@ -119,7 +124,10 @@ constexpr char kInsertBill[] =
 constexpr char kInsertBillLine[] =
     "INSERT INTO bill_lines(bill_id,line,action,quantity,tier,unit_price_e4,amount_fen) "
     "VALUES(?1,?2,?3,?4,?5,?6,?7)";
-constexpr char kSelectBilledAccounts[] = "SELECT account_id FROM bills WHERE month=?";
+// A range of the UNIQUE (account_id, month) index.
+constexpr char kSelectBilledAccounts[] =
+    "SELECT account_id FROM bills WHERE account_id>=?2 AND account_id<=?3 AND month=?1 "
+    "ORDER BY account_id";
 constexpr char kSelectBill[] =
     "SELECT id,account_id,month,created_at,total_fen,status FROM bills "
     "WHERE account_id=?1 AND month=?2";
@@ -356,47 +364,55 @@ Status CheckUsage(const UsageRecord& r) {
 
 }  // namespace
 
-// Hot path: each new record goes into the log, and the batch's records,
-// summed per (hour, account, action, source), into the hourly totals. A
-// request_id already logged is skipped, and so not counted twice.
-Status SqliteTxn::InsertUsage(std::span<const UsageRecord> records) {
-  struct Key {
+// Hot path. A new record goes into the log and its quantity into the
+// transaction's pending hourly totals; one already logged adds nothing.
+Result<bool> SqliteTxn::LogUsage(const UsageRecord& r) {
+  if (Status bad = CheckUsage(r); !bad.ok()) return bad;
+  auto s = cache_.Get(kInsertUsage);
+  s->Bind(1, r.request_id).Bind(2, r.account_id).Bind(3, r.action).Bind(4, r.at);
+  s->Bind(5, r.quantity).Bind(6, r.source).Bind(7, r.pack_id).Step();
+  if (!s->status().ok())
+    return Status(errc::kInternalError, "usage record '" + r.request_id + "': " + s->status().message());
+  if (sqlite3_changes(cache_.db()) == 0) return false;
+  struct View {
     UnixMicros hour;
     std::string_view account_id, action, source;
-    auto operator<=>(const Key&) const = default;
-  };
-  std::map<Key, int64_t> totals;
-  {
-    auto s = cache_.Get(kInsertUsage);
-    for (const UsageRecord& r : records) {
-      if (Status bad = CheckUsage(r); !bad.ok()) return bad;
-      s->Bind(1, r.request_id).Bind(2, r.account_id).Bind(3, r.action).Bind(4, r.at);
-      s->Bind(5, r.quantity).Bind(6, r.source).Bind(7, r.pack_id).Step();
-      if (!s->status().ok())
-        return Status(errc::kInternalError,
-                      "usage record '" + r.request_id + "': " + s->status().message());
-      if (sqlite3_changes(cache_.db()) == 1)
-        totals[{HourOf(r.at), r.account_id, r.action, r.source}] += r.quantity;
-      s->Reset();
-    }
-  }
-  auto s = cache_.Get(kUpsertUsageHourly);
-  for (const auto& [k, quantity] : totals) {
-    s->Bind(1, k.hour).Bind(2, k.account_id).Bind(3, k.action).Bind(4, k.source).Bind(5, quantity).Step();
-    if (!s->status().ok()) return s->status();
-    s->Reset();
+  } key{HourOf(r.at), r.account_id, r.action, r.source};
+  auto it = pending_totals_.find(key);
+  if (it == pending_totals_.end())
+    it = pending_totals_.emplace(HourKey{key.hour, r.account_id, r.action, r.source}, 0).first;
+  it->second += r.quantity;
+  return true;
+}
+
+Status SqliteTxn::InsertUsage(std::span<const UsageRecord> records) {
+  for (const UsageRecord& r : records) {
+    if (auto logged = LogUsage(r); !logged.ok()) return logged.status();
   }
   return Status::Ok();
 }
 
-Result<bool> SqliteTxn::UsageExists(std::string_view request_id) {
-  auto s = cache_.Get(kUsageExists);
-  s->Bind(1, request_id);
-  const bool found = s->Step();
-  Status status = s->status();
-  s->Reset();
-  if (!status.ok()) return status;
-  return found;
+Result<bool> SqliteTxn::InsertCall(std::span<const UsageRecord> records) {
+  if (records.empty()) return Status(errc::kInternalError, "a call has at least one usage record");
+  auto first = LogUsage(records[0]);
+  if (!first.ok() || !*first) return first;
+  for (const UsageRecord& r : records.subspan(1)) {
+    auto logged = LogUsage(r);
+    if (!logged.ok()) return logged.status();
+    if (!*logged) return Status(errc::kInternalError, "usage record '" + r.request_id + "' exists without its call");
+  }
+  return true;
+}
+
+Status SqliteTxn::FlushUsageTotals() {
+  auto s = cache_.Get(kUpsertUsageHourly);
+  for (const auto& [k, quantity] : pending_totals_) {
+    s->Bind(1, k.hour).Bind(2, k.account_id).Bind(3, k.action).Bind(4, k.source).Bind(5, quantity).Step();
+    if (!s->status().ok()) return s->status();
+    s->Reset();
+  }
+  pending_totals_.clear();
+  return Status::Ok();
 }
 
 Result<std::vector<UsageRecord>> SqliteTxn::ListUsage(std::string_view account_id,
@@ -410,6 +426,7 @@ Result<std::vector<UsageSum>> SqliteTxn::SumUsage(std::string_view account_id, U
                                                   UnixMicros to) {
   if (HourOf(from) != from || HourOf(to) != to)
     return Status(errc::kInternalError, "SumUsage reads whole hours (hourly totals)");
+  if (Status s = FlushUsageTotals(); !s.ok()) return s;
   // Two statements, not "?1='' OR account_id=?1", so that the one-account
   // query is a range of the (account_id, hour) index.
   auto s = cache_.Get(account_id.empty() ? kScanHourlyOfAll : kScanHourlyOfAccount);
@@ -440,6 +457,16 @@ Result<std::vector<UsageSum>> SqliteTxn::SumUsage(std::string_view account_id, U
   return out;
 }
 
+Status SqliteTxn::ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) {
+  if (HourOf(from) != from || HourOf(to) != to)
+    return Status(errc::kInternalError, "ScanUsageTotals reads whole hours (hourly totals)");
+  if (Status s = FlushUsageTotals(); !s.ok()) return s;
+  auto s = cache_.Get(kScanHourlyOfAll);
+  s->Bind(1, from).Bind(2, to);
+  while (s->Step()) fn(s->TextView(0), s->TextView(1), s->TextView(2), s->Int(3));
+  return s->status();
+}
+
 // ---- Packs. ----
 
 Status SqliteTxn::InsertPack(const Pack& p) {
@@ -462,6 +489,12 @@ Result<Pack> SqliteTxn::FindPack(std::string_view pack_id) {
 Result<std::vector<Pack>> SqliteTxn::ListPacks(std::string_view account_id) {
   auto s = cache_.Get(kSelectPacks);
   s->Bind(1, account_id);
+  return Collect<Pack>(*s, ReadPack);
+}
+
+Result<std::vector<Pack>> SqliteTxn::ListLivePacks(std::string_view account_id, UnixMicros from) {
+  auto s = cache_.Get(kSelectLivePacks);
+  s->Bind(1, account_id).Bind(2, from);
   return Collect<Pack>(*s, ReadPack);
 }
 
@@ -623,9 +656,10 @@ Result<std::optional<Bill>> SqliteTxn::QueryBill(const char* sql, std::string_vi
   return std::optional<Bill>(std::move(bill));
 }
 
-Result<std::vector<std::string>> SqliteTxn::BilledAccounts(std::string_view month) {
+Result<std::vector<std::string>> SqliteTxn::BilledAccounts(std::string_view month, std::string_view first,
+                                                           std::string_view last) {
   auto s = cache_.Get(kSelectBilledAccounts);
-  s->Bind(1, month);
+  s->Bind(1, month).Bind(2, first).Bind(3, last);
   std::vector<std::string> ids;
   while (s->Step()) ids.push_back(s->Text(0));
   Status status = s->status();
@@ -706,7 +740,26 @@ Result<std::vector<std::string>> SqliteTxn::UnbalancedLedgerTxns() {
   return QueryIds(kUnbalancedLedgerTxns);
 }
 
+// ---- State. ----
+
+Result<uint64_t> SqliteTxn::StateAfterCommit() {
+  if (!write_) return Status(errc::kInternalError, "StateAfterCommit outside a write transaction");
+  return State(commits_ + 1);
+}
+
+// Other processes' commits (data_version) and this store's own (commits).
+// Hashed into one number: equal numbers mean the same state.
+Result<uint64_t> SqliteTxn::State(uint64_t commits) {
+  auto s = cache_.Get(kDataVersion);
+  if (!s->Step()) return s->status().ok() ? Status(errc::kInternalError, "no data_version") : s->status();
+  uint64_t h = instance_;
+  for (uint64_t part : {static_cast<uint64_t>(s->Int(0)), commits})
+    h = (h ^ part) * 0x100000001b3ull + (h >> 29);
+  return h;
+}
+
 Result<std::vector<std::string>> SqliteTxn::UsageTotalsMismatch() {
+  if (Status s = FlushUsageTotals(); !s.ok()) return s;
   return QueryIds(kUsageTotalsMismatch);
 }
 

@@ -3,7 +3,9 @@
 // caller has already begun the transaction and holds the connection's mutex.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <tuple>
 #include <unordered_map>
 
 #include "store/sqlite_db.h"
@@ -46,7 +48,10 @@ class StatementCache {
 
 class SqliteTxn final : public Txn {
  public:
-  explicit SqliteTxn(StatementCache& cache) : cache_(cache) {}
+  // `commits`: write transactions this store has committed so far;
+  // `instance`: tells stores apart.
+  SqliteTxn(StatementCache& cache, uint64_t instance, uint64_t commits, bool write)
+      : cache_(cache), instance_(instance), commits_(commits), write_(write) {}
 
   Status InsertAccount(const Account& account) override;
   Result<Account> FindAccount(std::string_view id_or_name) override;
@@ -58,7 +63,7 @@ class SqliteTxn final : public Txn {
   Status SetKeyEnabled(std::string_view secret_id, bool enabled) override;
 
   Status InsertUsage(std::span<const UsageRecord> records) override;
-  Result<bool> UsageExists(std::string_view request_id) override;
+  Result<bool> InsertCall(std::span<const UsageRecord> records) override;
   Result<std::vector<UsageRecord>> ListUsage(std::string_view account_id, UnixMicros from,
                                              UnixMicros to) override;
   Result<std::vector<UsageSum>> SumUsage(std::string_view account_id, UnixMicros from,
@@ -67,6 +72,8 @@ class SqliteTxn final : public Txn {
   Status InsertPack(const Pack& pack) override;
   Result<Pack> FindPack(std::string_view pack_id) override;
   Result<std::vector<Pack>> ListPacks(std::string_view account_id) override;
+  Status ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) override;
+  Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) override;
   Result<std::vector<Pack>> ListUsablePacks(std::string_view account_id, std::string_view action,
                                             UnixMicros at) override;
   Result<std::optional<Pack>> FindFreePack(std::string_view account_id,
@@ -86,7 +93,8 @@ class SqliteTxn final : public Txn {
   Result<Voucher> FindVoucher(std::string_view voucher_id) override;
   Result<std::vector<Voucher>> ListVouchers(std::string_view account_id) override;
 
-  Result<std::vector<std::string>> BilledAccounts(std::string_view month) override;
+  Result<std::vector<std::string>> BilledAccounts(std::string_view month, std::string_view first,
+                                                  std::string_view last) override;
   Result<std::optional<Bill>> FindBill(std::string_view account_id,
                                        std::string_view month) override;
   Status InsertBill(const Bill& bill) override;
@@ -101,13 +109,40 @@ class SqliteTxn final : public Txn {
   Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
   Result<std::vector<std::string>> PacksWithUsageMismatch() override;
   Result<std::vector<std::string>> UsageTotalsMismatch() override;
+  Result<uint64_t> StateAtStart() override { return State(commits_); }
+  Result<uint64_t> StateAfterCommit() override;
+
+  // Writes the pending hourly totals. REQUIRES: called before COMMIT.
+  Status FlushUsageTotals();
 
  private:
   Result<std::optional<Bill>> QueryBill(const char* sql, std::string_view account_id,
                                         std::string_view month);
   Result<std::vector<std::string>> QueryIds(const char* sql);
 
+  Result<uint64_t> State(uint64_t commits);
+  // Logs one record; false if its request_id was logged before.
+  Result<bool> LogUsage(const UsageRecord& r);
+
+  // Hourly totals of the records logged in this transaction, written by
+  // FlushUsageTotals (before COMMIT, and before anything reads totals).
+  struct HourKey {
+    UnixMicros hour;
+    std::string account_id, action, source;
+  };
+  struct HourKeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tie(a.hour, a.account_id, a.action, a.source) <
+             std::tie(b.hour, b.account_id, b.action, b.source);
+    }
+  };
+  std::map<HourKey, int64_t, HourKeyLess> pending_totals_;
+
   StatementCache& cache_;
+  const uint64_t instance_, commits_;
+  const bool write_;
 };
 
 }  // namespace kanjian::store

@@ -174,17 +174,24 @@ class Txn {
 
   // Usage. Inserting a request_id that exists is a no-op (OK).
   virtual Status InsertUsage(std::span<const UsageRecord> records) = 0;
+  // Records one billed call: its records (one per source it drew on), the
+  // first carrying the call's request_id. If that request_id is already
+  // recorded (a retry), records nothing and returns false.
+  virtual Result<bool> InsertCall(std::span<const UsageRecord> records) = 0;
   // Records of an account with from <= at < to, oldest first.
   virtual Result<std::vector<UsageRecord>> ListUsage(std::string_view account_id, UnixMicros from,
                                                      UnixMicros to) = 0;
-  // Whether a record with this request_id exists (a retried call is
-  // attributed once).
-  virtual Result<bool> UsageExists(std::string_view request_id) = 0;
   // Sums by (account, action, source) over from <= at < to; account_id ""
   // means every account. Ordered by account, action, source. `from` and `to`
   // must be whole hours (HourOf(x) == x), else errc::kInternalError.
   virtual Result<std::vector<UsageSum>> SumUsage(std::string_view account_id, UnixMicros from,
                                                  UnixMicros to) = 0;
+
+  // Streams the hourly totals with from <= hour < to, every account, in no
+  // particular order (a bill run's one pass over the month). Whole hours.
+  using UsageTotalFn = std::function<void(std::string_view account_id, std::string_view action,
+                                          std::string_view source, int64_t quantity)>;
+  virtual Status ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) = 0;
 
   // Packs.
   virtual Status InsertPack(const Pack& pack) = 0;
@@ -193,6 +200,9 @@ class Txn {
   virtual Result<std::vector<Pack>> ListPacks(std::string_view account_id) = 0;
   // Packs that can still pay for `action` at `at`: covering it, not
   // refunded, created_at <= at < expires_at, used < calls. Same order.
+  // Packs that may still pay for a call at or after `from`: not refunded,
+  // not used up, expires_at > from. Same order. (Attribution's working set.)
+  virtual Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) = 0;
   virtual Result<std::vector<Pack>> ListUsablePacks(std::string_view account_id,
                                                     std::string_view action, UnixMicros at) = 0;
   // The account's free pack of `free_group` issued for the month starting
@@ -223,8 +233,10 @@ class Txn {
   // Bills: one per (account, month).
   virtual Result<std::optional<Bill>> FindBill(std::string_view account_id, std::string_view month) = 0;
   virtual Status InsertBill(const Bill& bill) = 0;  // errc::kAlreadyExists for a second one
-  // AccountIds that already have a bill for `month` (one query for a bill run).
-  virtual Result<std::vector<std::string>> BilledAccounts(std::string_view month) = 0;
+  // AccountIds in [first, last] that already have a bill for `month` (one
+  // query per chunk of a bill run), ordered.
+  virtual Result<std::vector<std::string>> BilledAccounts(std::string_view month, std::string_view first,
+                                                          std::string_view last) = 0;
   // The latest bill of the account, if any.
   virtual Result<std::optional<Bill>> LatestBill(std::string_view account_id) = 0;
 
@@ -234,6 +246,13 @@ class Txn {
 
   virtual Status InsertNotice(const Notice& notice) = 0;
   virtual Result<std::vector<Notice>> ListNotices(std::string_view account_id) = 0;
+
+  // Identifies the committed state of the database, for caches of what it
+  // holds: StateAtStart() is the state this transaction began from, and in a
+  // write transaction StateAfterCommit() is the state its commit will leave.
+  // The state changes with every commit, by this store or another process.
+  virtual Result<uint64_t> StateAtStart() = 0;
+  virtual Result<uint64_t> StateAfterCommit() = 0;
 
   // Audit helpers: ledger transactions whose postings do not sum to zero,
   // and packs whose `used` differs from the usage records that name them.
