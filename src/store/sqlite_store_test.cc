@@ -190,6 +190,39 @@ TEST_F(SqliteStoreTest, SumUsageGroupsByAccountActionAndSourceOverWholeHours) {
   EXPECT_TRUE(one.ok()) << one.ToString();
 }
 
+// Attribution caches packs while the state is the one its commit left.
+TEST_F(SqliteStoreTest, StateChangesWithEveryCommitHereOrInAnotherConnection) {
+  AddAccount("acc-1");
+  auto state_now = [&] {
+    uint64_t state = 0;
+    EXPECT_TRUE(store_->Read([&](Txn& txn) -> Status {
+      auto s = txn.StateAtStart();
+      if (s.ok()) state = *s;
+      EXPECT_FALSE(txn.StateAfterCommit().ok());  // a read commits nothing
+      return s.status();
+    }).ok());
+    return state;
+  };
+  const uint64_t s0 = state_now();
+  EXPECT_EQ(state_now(), s0);  // reads change nothing
+  uint64_t promised = 0;
+  ASSERT_TRUE(store_->Write([&](Txn& txn) -> Status {
+    EXPECT_EQ(*txn.StateAtStart(), s0);
+    promised = *txn.StateAfterCommit();
+    return txn.InsertVoucher({"v-1", "acc-1", 5, 1, {}});
+  }).ok());
+  EXPECT_NE(promised, s0);
+  EXPECT_EQ(state_now(), promised);
+  // A write that rolls back leaves the state as it was.
+  (void)store_->Write([&](Txn&) { return Status(errc::kInternalError, "no"); });
+  EXPECT_EQ(state_now(), promised);
+  // A commit by another connection (another process) changes it too.
+  auto other = OpenSqliteStore(path_);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Write([&](Txn& txn) { return txn.InsertVoucher({"v-2", "acc-1", 5, 1, {}}); }).ok());
+  EXPECT_NE(state_now(), promised);
+}
+
 TEST_F(SqliteStoreTest, HourOfFloorsToTheUtcHour) {
   constexpr UnixMicros H = kMicrosPerHour;
   EXPECT_EQ(HourOf(0), 0);
