@@ -8,7 +8,7 @@ Status UsageMeter::Record(BilledCall record) {
   Waiter self{std::move(record)};
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&self);
-  cv_.wait(lock, [&] { return self.done || queue_.front() == &self; });
+  self.cv.wait(lock, [&] { return self.done || queue_.front() == &self; });
   if (self.done) return self.status;
 
   // This thread leads: write itself and the waiters queued behind it.
@@ -27,8 +27,9 @@ Status UsageMeter::Record(BilledCall record) {
     queue_.pop_front();
     w->status = status;
     w->done = true;
+    if (w != &self) w->cv.notify_one();
   }
-  cv_.notify_all();
+  if (!queue_.empty()) queue_.front()->cv.notify_one();  // the next writer
   return self.status;
 }
 
