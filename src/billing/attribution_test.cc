@@ -1,15 +1,20 @@
 // Attribution keeps each account's live packs in memory across batches
 // (attribution.cc). These tests change packs behind its back, from this
 // process and from a second connection (what the CLI beside a running
-// server is), and check that the very next call sees the change.
+// server is), and check that the very next call sees the change. Then
+// several connections race to spend the same money at once.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <thread>
 
 #include "billing/accounts.h"
 #include "billing/billing.h"
 #include "billing/test_util.h"
 #include "common/crypto.h"
+#include "common/error_codes.h"
 #include "common/iso8601.h"
 
 namespace kanjian::billing {
@@ -138,6 +143,78 @@ TEST_F(AttributionTest, CallsOnBothSidesOfAMonthEndDrawOnEachMonthsFreePack) {
     EXPECT_EQ(u.free, quota);
     EXPECT_EQ(u.postpaid, 1);
   }
+}
+
+// Concurrent double spends: N connections (as N CLI processes beside the
+// server would be) race for the same money at once. Each write transaction
+// takes SQLite's write lock first (BEGIN IMMEDIATE), so exactly one wins and
+// every other attempt is refused by name; the ledger moves money once.
+class DoubleSpendTest : public AttributionTest {
+ protected:
+  static constexpr int kRacers = 6;
+  // Runs fn(racer's BillingService) on kRacers threads, each with its own
+  // connection, released together; returns each one's error code ("" = OK).
+  std::vector<std::string> Race(const std::function<Status(BillingService&)>& fn) {
+    std::vector<std::unique_ptr<store::Store>> stores;
+    std::vector<std::unique_ptr<BillingService>> services;
+    for (int i = 0; i < kRacers; ++i) {
+      stores.push_back(std::move(store::OpenSqliteStore(db_.path())).value());
+      services.push_back(std::make_unique<BillingService>(*stores.back(), clock_));
+    }
+    std::vector<std::string> codes(kRacers);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kRacers; ++i) {
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < kRacers) std::this_thread::yield();
+        codes[i] = fn(*services[i]).code();
+      });
+    }
+    for (auto& t : threads) t.join();
+    return codes;
+  }
+  static int Count(const std::vector<std::string>& codes, const std::string& code) {
+    return static_cast<int>(std::count(codes.begin(), codes.end(), code));
+  }
+};
+
+TEST_F(DoubleSpendTest, OneBalanceBuysOnePackHoweverManyTryAtOnce) {
+  ASSERT_TRUE(billing_.Recharge(account_, 73000, "cash", "").ok());  // one 10 000-call pack
+  auto codes = Race([&](BillingService& b) {
+    return b.BuyPack(account_, "RecognizeCarPro", 10000, "", "", "").status();
+  });
+  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kRacers - 1);
+  auto view = billing_.ViewAccount(account_);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->balance.cash, 0);
+}
+
+TEST_F(DoubleSpendTest, OneVoucherPaysOnce) {
+  auto voucher = billing_.GrantVoucher(account_, 73000, std::nullopt, "");
+  ASSERT_TRUE(voucher.ok());
+  auto codes = Race([&](BillingService& b) {
+    return b.BuyPack(account_, "RecognizeCarPro", 10000, *voucher, "", "").status();
+  });
+  EXPECT_EQ(Count(codes, ""), 1);
+  // A spent voucher pays nothing and there is no cash behind it.
+  EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kRacers - 1);
+  auto packs = billing_.ListPacks(account_);
+  ASSERT_TRUE(packs.ok());
+  EXPECT_EQ(std::count_if(packs->begin(), packs->end(), [](auto& p) { return p.kind == "purchased"; }), 1);
+}
+
+TEST_F(DoubleSpendTest, APackIsRefundedOnce) {
+  ASSERT_TRUE(billing_.Recharge(account_, 73000, "cash", "").ok());
+  auto bought = billing_.BuyPack(account_, "RecognizeCarPro", 10000, "", "", "");
+  ASSERT_TRUE(bought.ok());
+  auto codes = Race([&](BillingService& b) { return b.RefundPack(bought->pack.id).status(); });
+  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, errc::kAlreadyRefunded), kRacers - 1);
+  auto view = billing_.ViewAccount(account_);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->balance.cash, 73000);  // back once, not six times
 }
 
 }  // namespace
