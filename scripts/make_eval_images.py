@@ -10,6 +10,9 @@ photo is OpenCV's samples/data/licenseplate_motion.jpg (Debian opencv-doc,
 darknet package. Output is deterministic (seeded) and small (committed):
   <out>/images/*.jpg
   <out>/ocr_car_envelope.json   manifest (format: tests/eval/README.md)
+
+Two-row yellow plates (large vehicles) also go on OpenCV's
+pexels_double_decker_bus.jpg (same package, opencv4/html/; --bus PATH).
 """
 import argparse
 import json
@@ -22,6 +25,10 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 DARKNET = "/usr/share/darknet/data"
 CAR_DEFAULT = "/usr/share/doc/opencv-doc/examples/data/licenseplate_motion.jpg"
+BUS_DEFAULT = "/usr/share/doc/opencv-doc/opencv4/html/pexels_double_decker_bus.jpg"
+# In the bus photo (546x413): its front (UK) plate, and the bus around it.
+BUS_PLATE_CENTRE = (430, 370)
+BUS_BOX = (65, 112, 478, 392)
 # Where the (blurred, unreadable) plate of licenseplate_motion.jpg sits, and
 # the car around it, in its 600x482 pixels.
 CAR_PLATE_CENTRE = (293, 262)
@@ -78,6 +85,37 @@ def render_plate(text, style):
         if i == 1:
             d.ellipse([x + 4, 64, x + 14, 74], fill=fg)
             x += dot
+    return plate
+
+
+def glyph_on(plate, ch, colour, box):
+    """Draws `ch` stretched to fill box (x, y, w, h) of `plate`, as plate fonts are."""
+    x, y, w, h = box
+    glyph = Image.new("L", (110, 110), 0)
+    ImageDraw.Draw(glyph).text((55, 55), ch, font=font(100), fill=255, anchor="mm")
+    glyph = glyph.crop(glyph.getbbox() or (0, 0, 110, 110)).resize((w, h), Image.LANCZOS)
+    plate.paste(Image.new("RGB", glyph.size, colour), (x, y), glyph)
+
+
+def render_two_row_plate(text, top=None, top_x=None, bottom_y=95):
+    """A 440x220 two-row yellow plate (rear plate of trucks, buses, trailers):
+    province + letter in the top row (80x60 mm characters), the other 5 in the
+    bottom row (65x110 mm). `top` overrides the top row's text and `top_x` its
+    left edge, and a larger `bottom_y` pushes the bottom row down (negative
+    samples: text that is no plate); the canvas grows to fit."""
+    bg, fg, _, _ = PLATE_STYLES["yellow"]
+    head, tail = (top or text[:2]), text[2:]
+    h = max(220, bottom_y + 125)
+    plate = Image.new("RGB", (440, h), bg)
+    ImageDraw.Draw(plate).rounded_rectangle([4, 4, 435, h - 5], radius=10, outline=fg, width=3)
+    x = 110 if top_x is None else top_x
+    for ch in head:
+        glyph_on(plate, ch, fg, (x, 15, 80, 60))
+        x += 140
+    x = 33
+    for ch in tail:
+        glyph_on(plate, ch, fg, (x, bottom_y, 65, 110))
+        x += 77
     return plate
 
 
@@ -223,10 +261,85 @@ def save(img, out, name, quality=82):
     return "images/" + name
 
 
+def two_row_items(args, car):
+    """Two-row yellow plates on the bus (scaled 2x) and on the car; two
+    negatives whose lines would pass the grammar if joined but are not laid
+    out as a plate. Metrics are named two_row_* so the single-row figures stay
+    comparable. Its own seed: the images above do not change."""
+    rng = random.Random(20250302)
+    bus = Image.open(args.bus).convert("RGB")
+    bus = bus.resize((bus.width * 2, bus.height * 2), Image.LANCZOS)
+    items = []
+
+    def item(name, img, text, corners):
+        rel = save(img, args.out, name)
+        box = [min(c[0] for c in corners), min(c[1] for c in corners),
+               max(c[0] for c in corners), max(c[1] for c in corners)]
+        checks = [{"metric": "two_row_plate", "path": "CarTags.0.PlateContent.Plate", "equals": text}]
+        if text:
+            checks += [
+                {"metric": "two_row_plate_color", "path": "CarTags.0.PlateContent.Color", "equals": "黄"},
+                {"metric": "two_row_plate_box", "path": "CarTags.0.PlateContent.PlateLocation",
+                 "iou_at_least": 0.3, "box": box}]
+        items.append({"id": name[:-4], "action": "RecognizeCarPro", "image": rel, "checks": checks})
+        return box
+
+    def plate_text(trailer):
+        head = rng.choice(PROVINCES) + rng.choice(LETTERS)
+        n = 4 if trailer else 5
+        return head + "".join(rng.choice("0123456789") if i % 2 else rng.choice(ALNUM)
+                              for i in range(n)) + ("挂" if trailer else "")
+
+    labels = []
+    for i in range(4):
+        text = plate_text(trailer=(i == 3))
+        img = bus.copy()
+        centre = (BUS_PLATE_CENTRE[0] * 2, BUS_PLATE_CENTRE[1] * 2)
+        corners = paste_plate(img, render_two_row_plate(text), centre, rng.randint(112, 128), rng)
+        img = img.filter(ImageFilter.GaussianBlur(0.6))
+        name = f"bus_two_row_{i}.jpg"
+        labels.append((name, text, [c * 2 for c in BUS_BOX], item(name, img, text, corners)))
+    for i in range(4):
+        text = plate_text(trailer=(i == 1))
+        img = recolour(car, *CAR_COLOURS[(2 * i) % len(CAR_COLOURS)][1:])
+        corners = paste_plate(img, render_two_row_plate(text), CAR_PLATE_CENTRE, 120, rng)
+        img = img.filter(ImageFilter.GaussianBlur(0.6))
+        img, to_frame = on_road(img, rng)
+        corners = [to_frame(*c) for c in corners]
+        name = f"car_two_row_{i}.jpg"
+        labels.append((name, text, to_frame(*CAR_BOX[:2]) + to_frame(*CAR_BOX[2:]),
+                       item(name, img, text, [c for c in corners])))
+    # Negatives: the top line beside the bottom one (no overlap), and far above it.
+    for i, kw in enumerate([{"top_x": -60}, {"bottom_y": 260}]):
+        text = plate_text(trailer=False)
+        if "top_x" in kw:  # top line ends left of where the bottom line begins
+            plate = render_two_row_plate("  " + text[2:], bottom_y=95)
+            wide = Image.new("RGB", (880, plate.height), PLATE_STYLES["yellow"][0])
+            wide.paste(plate, (440, 0))
+            for j, ch in enumerate(text[:2]):
+                glyph_on(wide, ch, PLATE_STYLES["yellow"][1], (120 + 140 * j, 15, 80, 60))
+            plate = wide
+        else:
+            plate = render_two_row_plate(text, **kw)
+        img = recolour(car, None, 1.0)
+        width = 240 if "top_x" in kw else 120
+        paste_plate(img, plate, CAR_PLATE_CENTRE, width, rng)
+        img = img.filter(ImageFilter.GaussianBlur(0.6))
+        img, to_frame = on_road(img, rng)
+        name = f"car_two_row_negative_{i}.jpg"
+        item(name, img, "", [[0, 0], [1, 1]])
+        labels.append((name, "", to_frame(*CAR_BOX[:2]) + to_frame(*CAR_BOX[2:]), None))
+    print("two-row labels (image, plate, vehicle box, plate box):")
+    for label in labels:
+        print("  ", label)
+    return items
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "tests", "eval"))
     ap.add_argument("--car", default=CAR_DEFAULT)
+    ap.add_argument("--bus", default=BUS_DEFAULT)
     args = ap.parse_args()
     os.makedirs(os.path.join(args.out, "images"), exist_ok=True)
     rng = random.Random(20241126)
@@ -311,6 +424,8 @@ def main():
                       "image": f"{DARKNET}/{n}",
                       "checks": [{"metric": "first_tag", "path": "FirstTags.0.Name", "equals": "非文件封"},
                                  {"metric": "second_tag", "path": "SecondTags.0.Name", "equals": "非文件封"}]})
+
+    items += two_row_items(args, car)
 
     manifest = {"version": 1, "description": "Synthetic plates on a real car (OpenCV sample), "
                 "rendered envelopes, and Debian darknet photos. Made by scripts/make_eval_images.py.",

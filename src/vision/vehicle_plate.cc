@@ -10,6 +10,8 @@ constexpr std::string_view kProvinces[] = {
     "京", "津", "沪", "渝", "冀", "豫", "云", "辽", "黑", "湘", "皖", "鲁", "新", "苏", "浙", "赣",
     "鄂", "桂", "甘", "晋", "蒙", "陕", "吉", "闽", "贵", "粤", "青", "藏", "川", "宁", "琼", "使"};
 constexpr std::string_view kSpecialTails[] = {"学", "警", "挂", "港", "澳", "领", "试", "超"};
+// Two-row plates: trailers (挂) and large training vehicles (学).
+constexpr std::string_view kTwoRowTails[] = {"学", "挂"};
 
 // UTF-8 code points of `s`, one string each.
 std::vector<std::string> Chars(const std::string& s) {
@@ -38,9 +40,8 @@ bool In(const std::string& c, const std::string_view (&set)[N]) {
   return false;
 }
 
-}  // namespace
-
-std::optional<PlateText> ParsePlate(const std::string& ocr_text) {
+// The characters of OCR text without separators, letters upper-cased.
+std::vector<std::string> NormalisedChars(const std::string& ocr_text) {
   std::vector<std::string> chars;
   for (std::string c : Chars(ocr_text)) {
     if (c == " " || c == "." || c == "-" || c == "·" || c == "•" || c == "・" || c == ":" ||
@@ -49,6 +50,19 @@ std::optional<PlateText> ParsePlate(const std::string& ocr_text) {
     if (c.size() == 1 && c[0] >= 'a' && c[0] <= 'z') c[0] = char(c[0] - 'a' + 'A');
     chars.push_back(c);
   }
+  return chars;
+}
+
+std::string Joined(const std::vector<std::string>& chars) {
+  std::string out;
+  for (const auto& c : chars) out += c;
+  return out;
+}
+
+}  // namespace
+
+std::optional<PlateText> ParsePlate(const std::string& ocr_text) {
+  std::vector<std::string> chars = NormalisedChars(ocr_text);
   if (chars.size() < 7 || chars.size() > 8) return std::nullopt;
   if (!In(chars[0], kProvinces)) return std::nullopt;
   // Letter position: digits that look like letters.
@@ -80,8 +94,28 @@ std::optional<PlateText> ParsePlate(const std::string& ocr_text) {
     if (!small && !large) return std::nullopt;
     out.kind = PlateKind::kNewEnergy;
   }
-  for (const auto& c : chars) out.plate += c;
+  out.plate = Joined(chars);
   return out;
+}
+
+bool IsTwoRowBottom(const std::string& ocr_text) {
+  std::vector<std::string> chars = NormalisedChars(ocr_text);
+  if (chars.size() != 5) return false;
+  // O and I read for 0 and 1, as ParsePlate fixes them after the letter.
+  auto alnum = [](const std::string& c) { return IsAlnum(c) || c == "O" || c == "I"; };
+  for (size_t i = 0; i < 4; ++i)
+    if (!alnum(chars[i])) return false;
+  return alnum(chars[4]) || In(chars[4], kTwoRowTails);
+}
+
+std::optional<PlateText> ParseTwoRowPlate(const std::string& top_ocr_text,
+                                          const std::string& bottom_ocr_text) {
+  std::vector<std::string> top = NormalisedChars(top_ocr_text);
+  if (top.size() != 2 || !IsTwoRowBottom(bottom_ocr_text)) return std::nullopt;
+  // Province, letter and the O/I fixes: the single-row grammar on the joined text.
+  auto plate = ParsePlate(Joined(top) + Joined(NormalisedChars(bottom_ocr_text)));
+  if (!plate || plate->kind == PlateKind::kNewEnergy) return std::nullopt;
+  return plate;
 }
 
 std::string PlateTypeText(const std::string& color, PlateKind kind) {

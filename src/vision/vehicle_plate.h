@@ -5,6 +5,8 @@
 //   new energy:  province + letter + 6, with D/F first (small car)
 //                or last (large car)                            (e.g. 粤BD12345)
 //   special:     ordinary with 学/警/挂/港/澳/领/试/超 as the 5th (last) character
+//   two-row:     rear plates of large vehicles: province + letter on top, the
+//                other 5 below (ordinary, or 挂/学 last)         (e.g. 京A / 12345)
 #pragma once
 
 #include <optional>
@@ -23,6 +25,17 @@ struct PlateText {
 // letter position, the reverse in the letter position) and validates it.
 // nullopt when it is no plate.
 std::optional<PlateText> ParsePlate(const std::string& ocr_text);
+
+// The two rows of a two-row plate joined and validated: `top` must normalise
+// (as in ParsePlate) to exactly province + letter, `bottom` to exactly 5
+// characters ending in an alphanumeric, 挂 or 学, and the joined text must
+// pass ParsePlate. nullopt otherwise; nothing is guessed.
+std::optional<PlateText> ParseTwoRowPlate(const std::string& top_ocr_text,
+                                          const std::string& bottom_ocr_text);
+
+// Whether a line could be the bottom row of a two-row plate: 5 characters
+// after normalisation, 4 alphanumerics and then an alphanumeric, 挂 or 学.
+bool IsTwoRowBottom(const std::string& ocr_text);
 
 // "普通蓝牌", "普通黄牌", "新能源绿牌", "新能源黄绿牌", "白牌", "黑牌"…
 // from the plate's background colour name (蓝/黄/绿/白/黑) and kind.

@@ -33,6 +33,29 @@ float BoxIou(const Box& a, const Box& b) {
   return uni > 0 ? inter / uni : 0;
 }
 
+// PlateInfo for a plate read from `box` (vehicle-crop pixels; `crop` is the
+// upright plate image, for its colour).
+PlateInfo MakePlateInfo(const cv::Mat& crop, const ocr::TextBox& box, const PlateText& parsed,
+                        const ocr::DecodedText& text, Point offset) {
+  PlateInfo info;
+  info.plate = parsed.plate;
+  ColorName color = NamePlateColor(crop);
+  info.color = color.name;
+  info.type = PlateTypeText(color.name, parsed.kind);
+  for (const auto& c : box.corners)
+    info.location.push_back({offset.x + int(std::lround(c.x)), offset.y + int(std::lround(c.y))});
+  info.angle_deg = std::round(box.angle_deg * 10) / 10;
+  info.confidence = int(std::lround(100 * text.confidence));
+  // A clean plate reads with a high mean and no very weak character; a
+  // smudged/occluded/blurred one loses one or the other.
+  float weakest = *std::min_element(text.char_confidence.begin(), text.char_confidence.end());
+  bool clean = text.confidence >= 0.85f && weakest >= 0.45f;
+  info.status = clean ? "正常车牌" : "遮挡污损模糊车牌";
+  float quality = 0.5f * (text.confidence + weakest);
+  info.status_confidence = int(std::lround(100 * (clean ? quality : 1 - quality)));
+  return info;
+}
+
 }  // namespace
 
 std::string VehicleTypeFromLabel(const std::string& label) {
@@ -62,33 +85,84 @@ Result<std::optional<PlateInfo>> FindPlate(const cv::Mat& vehicle_bgr, Point off
     candidates.resize(options.plate_candidates_max);
 
   std::optional<PlateInfo> best;
+  // Candidates that read as the bottom row of a two-row plate, with their text.
+  std::vector<std::pair<const ocr::TextBox*, ocr::DecodedText>> bottom_rows;
   for (const auto& box : candidates) {
     cv::Mat crop = ocr::OcrEngine::CropBox(vehicle_bgr, box);
     auto text = ocr.RecognizeLine(crop);
     if (!text.ok()) return text.status();
     auto parsed = ParsePlate(text->text);
-    if (!parsed) continue;
+    if (!parsed) {
+      if (IsTwoRowBottom(text->text)) bottom_rows.emplace_back(&box, std::move(*text));
+      continue;
+    }
     int confidence = int(std::lround(100 * text->confidence));
     if (best && best->confidence >= confidence) continue;
-    PlateInfo info;
-    info.plate = parsed->plate;
-    ColorName color = NamePlateColor(crop);
-    info.color = color.name;
-    info.type = PlateTypeText(color.name, parsed->kind);
-    for (const auto& c : box.corners)
-      info.location.push_back({offset.x + int(std::lround(c.x)), offset.y + int(std::lround(c.y))});
-    info.angle_deg = std::round(box.angle_deg * 10) / 10;
-    info.confidence = confidence;
-    // A clean plate reads with a high mean and no very weak character; a
-    // smudged/occluded/blurred one loses one or the other.
-    float weakest = *std::min_element(text->char_confidence.begin(), text->char_confidence.end());
-    bool clean = text->confidence >= 0.85f && weakest >= 0.45f;
-    info.status = clean ? "正常车牌" : "遮挡污损模糊车牌";
-    float quality = 0.5f * (text->confidence + weakest);
-    info.status_confidence = int(std::lround(100 * (clean ? quality : 1 - quality)));
-    best = std::move(info);
+    best = MakePlateInfo(crop, box, *parsed, *text, offset);
+  }
+  if (best) return best;  // single-row plates as before; two-row only without one
+
+  for (const auto& [bottom, bottom_text] : bottom_rows) {
+    auto top = TwoRowTopLine(*bottom, *boxes);
+    if (!top) continue;
+    auto top_text = ocr.RecognizeLine(ocr::OcrEngine::CropBox(vehicle_bgr, *top));
+    if (!top_text.ok()) return top_text.status();
+    auto parsed = ParseTwoRowPlate(top_text->text, bottom_text.text);
+    if (!parsed) continue;
+    // Both rows' characters judge the text; the box spans both rows.
+    ocr::DecodedText joined;
+    joined.text = parsed->plate;
+    joined.char_confidence = top_text->char_confidence;
+    joined.char_confidence.insert(joined.char_confidence.end(),
+                                  bottom_text.char_confidence.begin(),
+                                  bottom_text.char_confidence.end());
+    float sum = 0;
+    for (float c : joined.char_confidence) sum += c;
+    joined.confidence = sum / float(joined.char_confidence.size());
+    ocr::TextBox plate = *bottom;
+    plate.corners[0] = top->corners[0];
+    plate.corners[1] = top->corners[1];
+    int confidence = int(std::lround(100 * joined.confidence));
+    if (best && best->confidence >= confidence) continue;
+    best = MakePlateInfo(ocr::OcrEngine::CropBox(vehicle_bgr, plate), plate, *parsed, joined,
+                         offset);
   }
   return best;
+}
+
+std::optional<ocr::TextBox> TwoRowTopLine(const ocr::TextBox& bottom,
+                                          const std::vector<ocr::TextBox>& boxes) {
+  const auto& b = bottom.corners;
+  const double w = cv::norm(b[1] - b[0]), h = cv::norm(b[3] - b[0]);
+  if (w < 1 || h < 1) return std::nullopt;
+  const cv::Point2f u = (b[1] - b[0]) / float(w), v = (b[3] - b[0]) / float(h);
+  double top = 0, low = 0;  // the top row's extent along v
+  bool found = false;
+  for (const auto& box : boxes) {
+    if (box.corners == bottom.corners) continue;
+    double x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
+    for (const auto& c : box.corners) {
+      const cv::Point2f d = c - b[0];
+      x0 = std::min(x0, double(d.dot(u)));
+      x1 = std::max(x1, double(d.dot(u)));
+      y0 = std::min(y0, double(d.dot(v)));
+      y1 = std::max(y1, double(d.dot(v)));
+    }
+    const double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, height = y1 - y0;
+    if (cy >= 0 || y1 < -0.5 * h) continue;             // above, and close
+    if (height < 0.3 * h || height > 1.0 * h) continue;  // a smaller line
+    if (cx < 0.1 * w || cx > 0.9 * w || x0 < -0.1 * w || x1 > 1.1 * w) continue;  // over it
+    top = found ? std::min(top, y0) : y0;
+    low = found ? std::max(low, y1) : y1;
+    found = true;
+  }
+  if (!found || low - top > h) return std::nullopt;
+  ocr::TextBox line;
+  line.corners = {b[0] + v * float(top), b[1] + v * float(top), b[1] + v * float(low),
+                  b[0] + v * float(low)};
+  line.score = bottom.score;
+  line.angle_deg = bottom.angle_deg;
+  return line;
 }
 
 Result<std::vector<CarTag>> CarsFromDetections(const cv::Mat& image,

@@ -64,9 +64,23 @@ Result<std::vector<CarTag>> CarsFromDetections(const cv::Mat& image,
                                                const VehicleOptions& options);
 
 // The plate in one vehicle crop (BGR); offset maps crop to image pixels.
-// nullopt when no text box parses as a plate.
+// Single-row plates first; only when none reads, two-row plates: a candidate
+// line that reads as a bottom row (IsTwoRowBottom) joined with the line
+// TwoRowTopLine finds above it, under ParseTwoRowPlate. The plate box then
+// covers both rows. nullopt when nothing parses as a plate.
 Result<std::optional<PlateInfo>> FindPlate(const cv::Mat& vehicle_bgr, Point offset,
                                            const ocr::OcrEngine& ocr,
                                            const VehicleOptions& options);
+
+// The top row of a two-row plate whose bottom row is `bottom`, from the text
+// boxes detected in the same crop. In the bottom row's frame (x along it,
+// y down, h its height, w its width) a top-row box has its centre above the
+// bottom row (y < 0), its lower edge at most h/2 above it, a height of
+// 0.3–1 h, its centre in the middle 80 % of w and its ends within w ± 10 %.
+// The line returned spans the bottom row's width and those boxes' height, so
+// a top row the detector split (京 | A) or half missed is read whole.
+// nullopt when no box sits there.
+std::optional<ocr::TextBox> TwoRowTopLine(const ocr::TextBox& bottom,
+                                          const std::vector<ocr::TextBox>& boxes);
 
 }  // namespace kanjian::vision
