@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "common/error_codes.h"
 #include "protocol/actions.h"
+#include "server/admin_reload.h"
 #include "server/api_handler.h"
 #include "server/http_server.h"
 #include "server/settlement_scheduler.h"
@@ -118,17 +119,14 @@ int Serve(Context& ctx, const ServeFlags& flags) {
     vision_config.product_gallery = std::move(gallery).value();
   }
   spdlog::info("loading models from {}", vision_config.models_dir);
-  // The models config names every task's file; errors name the file.
+  // The models config names every task's file, the COCO detector included;
+  // errors name the file. SIGHUP and POST /admin/reload reload all of them.
   auto registry = vision::ModelRegistry::Load(flags.models_config, vision_config.models_dir,
-                                              vision_config.intra_op_threads);
+                                              vision_config.intra_op_threads,
+                                              /*required_tasks=*/{"object_detector"});
   if (!registry.ok()) return ctx.Fail(registry.status());
-  if (const auto* od = (*registry)->Snapshot()->config.Find("object_detector")) {
-    vision_config.detector_file = od->path;  // absolute: models_dir / it == it
-    vision_config.detector_input = od->input.width;
-    vision_config.detector_score_threshold =
-        od->raw.value("score_threshold", vision_config.detector_score_threshold);
-  }
   vision_config.registry = std::move(registry.value());
+  http.models = vision_config.registry;
   auto vision = vision::VisionEngine::Load(vision_config);
   if (!vision.ok()) return ctx.Fail(vision.status());
 
@@ -146,10 +144,8 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   std::thread watcher([&] {
     int signal = 0;
     while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
-      // In-flight requests keep the set they started with.
-      Status reloaded = vision_config.registry->Reload();
-      if (reloaded.ok()) spdlog::info("SIGHUP: models config reloaded");
-      else spdlog::error("SIGHUP: reload failed, keeping the current models: {}", reloaded.ToString());
+      // In-flight requests keep the models they started with; logs the outcome.
+      (void)server::ReloadModels(*vision_config.registry, "SIGHUP");
     }
     spdlog::info("signal {}: finishing in-flight requests, then exiting", signal);
     server.Stop();
@@ -168,7 +164,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
   serve->add_option("--listen", flags.listen, "HOST:PORT (port 0 = any free port)")->capture_default_str();
   serve->add_option("--models", flags.models, "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
   serve->add_option("--models-config", flags.models_config,
-                    "JSON naming each task's model (default: the bundled set; see config/models.example.json); SIGHUP reloads it");
+                    "JSON naming each task's model (default: the bundled set; see config/models.example.json); SIGHUP or POST /admin/reload from loopback reloads it");
   serve->add_option("--workers", flags.workers, "inference worker threads")->capture_default_str();
   serve->add_option("--intra-op-threads", flags.intra_op_threads, "ONNX Runtime threads per worker")->capture_default_str();
   serve->add_option("--http-threads", flags.http_threads, "HTTP connection threads")->capture_default_str();

@@ -39,6 +39,9 @@ inline constexpr char kNoBodyInPhoto[] = "FailedOperation.NoBodyInPhoto";
 // Server side.
 inline constexpr char kRequestTimeout[] = "FailedOperation.RequestTimeout";
 inline constexpr char kInternalError[] = "InternalError";
+// Operator endpoints (POST /admin/reload; not sent by the tiia API).
+inline constexpr char kModelReloadFailed[] = "FailedOperation.ModelReloadFailed";
+inline constexpr char kUnauthorizedOperation[] = "UnauthorizedOperation";
 // CLI / operator errors (not sent by the API).
 inline constexpr char kNotFound[] = "ResourceNotFound";
 inline constexpr char kAlreadyExists[] = "ResourceInUse";

@@ -8,6 +8,7 @@
 #include "common/error_codes.h"
 #include "common/ids.h"
 #include "protocol/envelope.h"
+#include "server/admin_reload.h"
 
 namespace kanjian::server {
 namespace {
@@ -50,6 +51,14 @@ HttpServer::HttpServer(HttpOptions options, ApiHandler& api, const ServerMetrics
   http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics_.RenderPrometheus(), "text/plain; version=0.0.4");
   });
+  if (options_.models) {
+    // Unsigned, so loopback peers only (admin_reload.h): 403 for any other.
+    http_->Post("/admin/reload", [this](const httplib::Request& req, httplib::Response& res) {
+      AdminAnswer answer = HandleAdminReload(req.remote_addr, *options_.models);
+      res.status = answer.http_status;
+      res.set_content(answer.body, kJson);
+    });
+  }
   // Bodies over the hard limit are refused before being read; the SDKs
   // still need an HTTP 200 envelope to show the reason.
   http_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -1,6 +1,7 @@
 // HTTP transport on cpp-httplib: POST / → ApiHandler, GET /healthz,
-// GET /metrics. Handlers run on httplib's connection threads and only
-// wait there; inference runs on the vision pool.
+// GET /metrics, POST /admin/reload (loopback peers only, admin_reload.h).
+// Handlers run on httplib's connection threads and only wait there;
+// inference runs on the vision pool.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,10 @@ namespace httplib {
 class Server;
 }
 
+namespace kanjian::vision {
+class ModelRegistry;
+}
+
 namespace kanjian::server {
 
 struct HttpOptions {
@@ -23,6 +28,9 @@ struct HttpOptions {
   size_t hard_body_limit = 32 * 1024 * 1024;  // not even read beyond this
   int read_timeout_s = 10;
   int write_timeout_s = 10;
+  // POST /admin/reload reloads it (the same reload as SIGHUP); null = no
+  // such route.
+  std::shared_ptr<vision::ModelRegistry> models;
 };
 
 class HttpServer {

@@ -16,6 +16,7 @@
 #include "vision/attribute_classifier.h"
 #include "vision/embedder.h"
 #include "vision/face_detector.h"
+#include "vision/yolo_detector.h"
 
 namespace kanjian::vision {
 namespace {
@@ -373,6 +374,22 @@ Result<ModelsConfig> LoadModelsConfig(const std::string& file, const std::string
 
 Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int threads) {
   auto set = std::make_shared<ModelSet>();
+  if (const ModelSpec* od = config.Find("object_detector")) {
+    const std::string where = Where(config.source, "task object_detector");
+    if (od->input.width != od->input.height)
+      return Status(errc::kInvalidParameterValue,
+                    where + ": the detector's input must be square (" + od->path + ")");
+    DetectorConfig dc;
+    dc.model_path = od->path;
+    dc.input_size = od->input.width;
+    dc.score_threshold = od->raw.value("score_threshold", dc.score_threshold);
+    dc.nms_iou = od->raw.value("nms_iou", dc.nms_iou);
+    dc.intra_op_threads = threads;
+    auto detector = YoloDetector::Load(dc);
+    if (!detector.ok())
+      return Status(detector.status().code(), where + ": " + detector.status().message());
+    set->detector = std::move(detector.value());
+  }
   if (const ModelSpec* f = config.Find("face_detector")) {
     auto fd = FaceDetector::Load(*f, threads);
     if (!fd.ok()) return fd.status();
@@ -395,20 +412,35 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
 }
 
 ModelRegistry::ModelRegistry(std::string config_file, std::string models_dir, int threads,
+                             std::vector<std::string> required_tasks,
                              std::shared_ptr<const ModelSet> set)
     : config_file_(std::move(config_file)),
       models_dir_(std::move(models_dir)),
       intra_op_threads_(threads),
+      required_tasks_(std::move(required_tasks)),
       current_(std::move(set)) {}
 
-Result<std::unique_ptr<ModelRegistry>> ModelRegistry::Load(std::string config_file,
-                                                           std::string models_dir, int threads) {
+Result<std::shared_ptr<const ModelSet>> ModelRegistry::LoadFromFile(
+    const std::string& config_file, const std::string& models_dir, int threads,
+    const std::vector<std::string>& required_tasks) {
   auto config = LoadModelsConfig(config_file, models_dir);
   if (!config.ok()) return config.status();
-  auto set = LoadModelSet(std::move(config.value()), threads);
+  for (const std::string& task : required_tasks) {
+    if (!config->Find(task))
+      return Status(errc::kInvalidParameterValue,
+                    Where(config->source, "task " + task) + ": required by the server, not configured");
+  }
+  return LoadModelSet(std::move(config.value()), threads);
+}
+
+Result<std::unique_ptr<ModelRegistry>> ModelRegistry::Load(std::string config_file,
+                                                           std::string models_dir, int threads,
+                                                           std::vector<std::string> required_tasks) {
+  auto set = LoadFromFile(config_file, models_dir, threads, required_tasks);
   if (!set.ok()) return set.status();
-  return std::unique_ptr<ModelRegistry>(new ModelRegistry(
-      std::move(config_file), std::move(models_dir), threads, std::move(set.value())));
+  return std::unique_ptr<ModelRegistry>(
+      new ModelRegistry(std::move(config_file), std::move(models_dir), threads,
+                        std::move(required_tasks), std::move(set.value())));
 }
 
 std::shared_ptr<const ModelSet> ModelRegistry::Snapshot() const {
@@ -418,9 +450,8 @@ std::shared_ptr<const ModelSet> ModelRegistry::Snapshot() const {
 
 Status ModelRegistry::Reload() {
   std::lock_guard<std::mutex> reload(reload_mu_);
-  auto config = LoadModelsConfig(config_file_, models_dir_);
-  if (!config.ok()) return config.status();
-  auto set = LoadModelSet(std::move(config.value()), intra_op_threads_);
+  // Everything loads before anything is installed: a failure changes nothing.
+  auto set = LoadFromFile(config_file_, models_dir_, intra_op_threads_, required_tasks_);
   if (!set.ok()) return set.status();
   Swap(std::move(set.value()));
   return Status::Ok();

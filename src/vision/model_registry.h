@@ -4,7 +4,8 @@
 // documented in config/models.example.json and docs/vision/bodies_registry.md.
 //
 //   ModelsConfig   parsed + validated configuration (no models loaded)
-//   ModelSet       the models loaded from one ModelsConfig, immutable
+//   ModelSet       the models loaded from one ModelsConfig (the COCO detector
+//                  included), immutable
 //   ModelRegistry  holds the current ModelSet; Reload() builds a new one and
 //                  swaps a shared_ptr, so in-flight requests keep the old one
 #pragma once
@@ -106,10 +107,14 @@ Result<ModelsConfig> LoadModelsConfig(const std::string& file, const std::string
 class FaceDetector;
 class Embedder;
 class AttributeClassifier;
+class YoloDetector;
 
 // The models loaded from one configuration. Immutable; shared by requests.
 struct ModelSet {
   ModelsConfig config;
+  // The "object_detector" task (YOLOv5, COCO-80); null if not configured.
+  // VisionEngine serves Detect() with it (vision_engine.h).
+  std::shared_ptr<const YoloDetector> detector;
   std::shared_ptr<const FaceDetector> face_detector;  // null if not configured
   std::shared_ptr<const Embedder> embedder;           // null if not configured
   std::map<std::string, std::shared_ptr<const AttributeClassifier>> attributes;
@@ -121,13 +126,19 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int in
 // Thread-safe holder of the current ModelSet.
 class ModelRegistry {
  public:
+  // `required_tasks` must be configured, at start and in every reload (the
+  // server requires "object_detector"); a config that drops one is refused.
   static Result<std::unique_ptr<ModelRegistry>> Load(std::string config_file,
                                                      std::string models_dir,
-                                                     int intra_op_threads = 1);
+                                                     int intra_op_threads = 1,
+                                                     std::vector<std::string> required_tasks = {});
   // The current models; a request keeps its snapshot until it finishes.
   std::shared_ptr<const ModelSet> Snapshot() const;
-  // Re-reads the config file and reloads every model; on any error the old
-  // set stays in service and the error is returned.
+  // Re-reads the config file and reloads every model; on any error (config
+  // unreadable or invalid, a model file missing or refused by ONNX Runtime:
+  // the message names the file) the old set stays in service and the error
+  // is returned. Reloads run one at a time; requests are never blocked by
+  // one, only the final pointer swap takes mu_.
   Status Reload();
   // Installs a set built elsewhere (tests).
   void Swap(std::shared_ptr<const ModelSet> set);
@@ -135,12 +146,18 @@ class ModelRegistry {
 
  private:
   ModelRegistry(std::string config_file, std::string models_dir, int threads,
-                std::shared_ptr<const ModelSet> set);
+                std::vector<std::string> required_tasks, std::shared_ptr<const ModelSet> set);
+
+  // Reads the config file and loads its models; installs nothing.
+  static Result<std::shared_ptr<const ModelSet>> LoadFromFile(
+      const std::string& config_file, const std::string& models_dir, int threads,
+      const std::vector<std::string>& required_tasks);
 
   // Constant after construction.
   const std::string config_file_;
   const std::string models_dir_;
   const int intra_op_threads_;
+  const std::vector<std::string> required_tasks_;
   std::mutex reload_mu_;  // one Reload at a time
   mutable std::mutex mu_;
   std::shared_ptr<const ModelSet> current_;  // guarded by mu_

@@ -4,9 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <opencv2/imgcodecs.hpp>
 
 #include "vision/attribute_classifier.h"
 #include "vision/body_test_util.h"
+#include "vision/yolo_detector.h"
 
 namespace kanjian::vision {
 namespace {
@@ -135,6 +137,43 @@ TEST(ModelRegistryTest, ReloadSwapsAndKeepsOldSetOnError) {
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("gone.onnx"), std::string::npos);
   EXPECT_EQ((*reg)->Snapshot(), after);
+}
+
+// The COCO detector is part of the set: a holder of the old set keeps a
+// working detector while a reload installs a new one; a reload whose
+// detector ONNX is corrupt is refused, naming the file, and changes nothing.
+TEST(ModelRegistryTest, DetectorIsSwappedWithTheSet) {
+  KANJIAN_REQUIRE_FILE(DetectorPath());
+  KANJIAN_REQUIRE_FILE(DarknetImage("dog.jpg"));
+  auto detector_only = [](const std::string& file) {
+    return R"({"tasks":{"face_detector":null,"embedder":null,"object_detector":{"file":")" + file +
+           R"(","decode":"yolov5","labels":"coco80","input":{"width":640,"height":640,
+           "resize":"letterbox"}}},"attributes":{"玩手机识别":null,"赤膊识别":null,"反光衣识别":null}})";
+  };
+  auto path = WriteTemp("detector.json", detector_only("yolov5s.onnx"));
+  auto reg = ModelRegistry::Load(path, ModelsDir(), 1, {"object_detector"});
+  ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+  std::shared_ptr<const ModelSet> held = (*reg)->Snapshot();
+  ASSERT_NE(held->detector, nullptr);
+  EXPECT_EQ(held->face_detector, nullptr);
+
+  ASSERT_TRUE((*reg)->Reload().ok());
+  auto current = (*reg)->Snapshot();
+  ASSERT_NE(current->detector, nullptr);
+  EXPECT_NE(current->detector, held->detector);  // a new model was loaded and installed
+  cv::Mat dog = cv::imread(DarknetImage("dog.jpg"));
+  auto old_answer = held->detector->Detect(dog);  // the holder's model still works
+  auto new_answer = current->detector->Detect(dog);
+  ASSERT_TRUE(old_answer.ok()) << old_answer.status().ToString();
+  ASSERT_TRUE(new_answer.ok()) << new_answer.status().ToString();
+  EXPECT_EQ(old_answer->size(), new_answer->size());
+
+  const std::string corrupt = WriteTemp("corrupt.onnx", "not a model");
+  std::ofstream(path) << detector_only(corrupt);
+  Status s = (*reg)->Reload();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(corrupt), std::string::npos) << s.message();
+  EXPECT_EQ((*reg)->Snapshot(), current);
 }
 
 }  // namespace

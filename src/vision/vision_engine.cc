@@ -5,49 +5,101 @@
 #include <utility>
 
 #include "common/error_codes.h"
+#include "vision/model_registry.h"
 
 namespace kanjian::vision {
+namespace {
 
-VisionEngine::VisionEngine(VisionConfig config, std::unique_ptr<YoloDetector> detector)
-    : config_(std::move(config)), detector_(std::move(detector)) {
+// The detector RunOnImage's task pinned for the request running on this
+// thread; null outside such a task.
+thread_local const VisionEngine::DetectorSlot* pinned_detector = nullptr;
+
+}  // namespace
+
+VisionEngine::PinnedDetectorScope::PinnedDetectorScope(const DetectorSlot* slot)
+    : saved_(pinned_detector) {
+  pinned_detector = slot;
+}
+
+VisionEngine::PinnedDetectorScope::~PinnedDetectorScope() { pinned_detector = saved_; }
+
+VisionEngine::VisionEngine(VisionConfig config, std::shared_ptr<const YoloDetector> detector)
+    : config_(std::move(config)) {
+  detector_ = MakeSlot(std::move(detector));
   InferencePool::Options options;
   options.workers = config_.workers * std::max(1, config_.batch_max);
-  if (config_.batch_max > 1) {
-    batcher_ = std::make_unique<DetectBatcher>(
-        DetectBatcher::Options{config_.batch_max, config_.batch_window_ms, config_.workers},
-        [this](const std::vector<cv::Mat>& images) { return detector_->DetectBatch(images); });
-  }
   options.queue_max = config_.queue_max;
   pool_ = std::make_unique<InferencePool>(std::move(options));
 }
 
 VisionEngine::~VisionEngine() = default;
 
+std::shared_ptr<const VisionEngine::DetectorSlot> VisionEngine::MakeSlot(
+    std::shared_ptr<const YoloDetector> detector) const {
+  auto slot = std::make_shared<DetectorSlot>();
+  slot->detector = std::move(detector);
+  if (config_.batch_max > 1) {
+    // The slot owns the detector the batcher runs, and outlives the batcher.
+    const YoloDetector* d = slot->detector.get();
+    slot->batcher = std::make_unique<DetectBatcher>(
+        DetectBatcher::Options{config_.batch_max, config_.batch_window_ms, config_.workers},
+        [d](const std::vector<cv::Mat>& images) { return d->DetectBatch(images); });
+  }
+  return slot;
+}
+
+std::shared_ptr<const VisionEngine::DetectorSlot> VisionEngine::CurrentDetector() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (config_.registry) {
+    std::shared_ptr<const YoloDetector> current = config_.registry->Snapshot()->detector;
+    // A registry always holds a detector when the engine uses it (Load checks,
+    // the server requires the task on every reload); keep the last one if not.
+    if (current && current != detector_->detector) detector_ = MakeSlot(std::move(current));
+  }
+  return detector_;
+}
+
 Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& config) {
   if (config.workers < 1 || config.queue_max < 1) {
     return Status(errc::kInvalidParameterValue,
                   "vision needs at least one worker and a queue of at least one");
   }
-  DetectorConfig dc;
-  dc.model_path = (std::filesystem::path(config.models_dir) / config.detector_file).string();
-  dc.input_size = config.detector_input;
-  dc.score_threshold = config.detector_score_threshold;
-  dc.intra_op_threads = config.intra_op_threads;
-  auto detector = YoloDetector::Load(dc);
-  if (!detector.ok()) return detector.status();
+  std::shared_ptr<const YoloDetector> detector;
+  if (config.registry) {
+    auto models = config.registry->Snapshot();
+    detector = models->detector;
+    if (!detector)
+      return Status(errc::kInvalidParameterValue,
+                    "models config " + models->config.source + " has no object_detector");
+  } else {
+    DetectorConfig dc;
+    dc.model_path = (std::filesystem::path(config.models_dir) / config.detector_file).string();
+    dc.input_size = config.detector_input;
+    dc.score_threshold = config.detector_score_threshold;
+    dc.intra_op_threads = config.intra_op_threads;
+    auto loaded = YoloDetector::Load(dc);
+    if (!loaded.ok()) return loaded.status();
+    detector = std::move(loaded.value());
+  }
   ocr::OcrConfig oc;
   oc.models_dir = (std::filesystem::path(config.models_dir) / config.ocr_subdir).string();
   oc.intra_op_threads = config.intra_op_threads;
   auto ocr = ocr::OcrEngine::Load(oc);
   if (!ocr.ok()) return ocr.status();
-  auto engine = std::unique_ptr<VisionEngine>(new VisionEngine(config, std::move(detector.value())));
+  auto engine = std::unique_ptr<VisionEngine>(new VisionEngine(config, std::move(detector)));
   engine->ocr_ = std::move(ocr.value());
   return engine;
 }
 
 Result<std::vector<Detection>> VisionEngine::Detect(const cv::Mat& image) {
+  std::shared_ptr<const DetectorSlot> current;
+  const DetectorSlot* slot = pinned_detector;
+  if (!slot) {
+    current = CurrentDetector();
+    slot = current.get();
+  }
   auto start = Clock::now();
-  auto detections = batcher_ ? batcher_->Detect(image) : detector_->Detect(image);
+  auto detections = slot->batcher ? slot->batcher->Detect(image) : slot->detector->Detect(image);
   inference_ms_.Observe(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   return detections;
 }

@@ -1,0 +1,69 @@
+#include "server/admin_reload.h"
+
+#include <arpa/inet.h>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <string>
+
+#include "common/error_codes.h"
+#include "vision/model_registry.h"
+
+namespace kanjian::server {
+namespace {
+
+nlohmann::json ErrorJson(const char* code, const std::string& message) {
+  return {{"Error", {{"Code", code}, {"Message", message}}}};
+}
+
+// What a reload installed: every task's file and each attribute's model file.
+nlohmann::json ModelsJson(const vision::ModelSet& set) {
+  nlohmann::json models = nlohmann::json::array();
+  for (const auto& [task, spec] : set.config.tasks)
+    models.push_back({{"Task", task}, {"File", spec.path}});
+  for (const auto& [name, spec] : set.config.attributes) {
+    if (spec.method == "builtin") continue;
+    models.push_back({{"Task", "attribute:" + name}, {"File", spec.model.path}});
+  }
+  return models;
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(std::string_view address) {
+  const std::string a(address);
+  in_addr v4{};
+  if (inet_pton(AF_INET, a.c_str(), &v4) == 1)
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, a.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
+ReloadOutcome ReloadModels(vision::ModelRegistry& registry, std::string_view trigger) {
+  Status reloaded = registry.Reload();
+  if (!reloaded.ok()) {
+    spdlog::error("{}: model reload failed, keeping the current models: {}", trigger,
+                  reloaded.ToString());
+    return {false, ErrorJson(errc::kModelReloadFailed, reloaded.message())};
+  }
+  // A reload that lands right after this one may already have replaced the
+  // set; the answer then names the newer models, which are in service.
+  auto set = registry.Snapshot();
+  spdlog::info("{}: models reloaded from {}", trigger, set->config.source);
+  return {true, {{"Reloaded", true}, {"Source", set->config.source}, {"Models", ModelsJson(*set)}}};
+}
+
+AdminAnswer HandleAdminReload(std::string_view peer_address, vision::ModelRegistry& registry) {
+  if (!IsLoopbackAddress(peer_address)) {
+    spdlog::warn("POST /admin/reload from {} refused: loopback only", peer_address);
+    return {403, ErrorJson(errc::kUnauthorizedOperation,
+                           "/admin/reload is accepted only from a loopback address")
+                     .dump()};
+  }
+  ReloadOutcome outcome = ReloadModels(registry, "POST /admin/reload");
+  return {outcome.ok ? 200 : 500, outcome.body.dump()};
+}
+
+}  // namespace kanjian::server

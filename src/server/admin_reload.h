@@ -1,0 +1,48 @@
+// Model reload for the operator: the one function SIGHUP and
+// POST /admin/reload both call, and the HTTP route's plain handler.
+//
+// POST /admin/reload is an operator endpoint, not part of the tiia API: it
+// needs no signature, so it is accepted only from a loopback peer
+// (127.0.0.0/8, ::1, or ::ffff:127.x.x.x on a dual-stack socket) and any
+// other peer gets HTTP 403. The peer is the TCP peer address; headers such
+// as X-Forwarded-For are never trusted. A reverse proxy on the same host
+// makes every customer a loopback peer, so it must forward only `/`
+// (README "Configuration").
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace kanjian::vision {
+class ModelRegistry;
+}
+
+namespace kanjian::server {
+
+// True for 127.0.0.0/8, ::1 and IPv4-mapped 127.0.0.0/8 in numeric form
+// (as getnameinfo writes it); false for anything else, names included.
+bool IsLoopbackAddress(std::string_view address);
+
+struct ReloadOutcome {
+  bool ok = false;
+  // {"Reloaded":true,"Source":"…","Models":[{"Task","File"}…]} or
+  // {"Error":{"Code":"FailedOperation.ModelReloadFailed","Message":"…"}},
+  // the message naming the config or model file at fault.
+  nlohmann::json body;
+};
+
+// Reloads every model the registry's config names (ModelRegistry::Reload:
+// in-flight requests finish on the models they started with, a failure
+// changes nothing) and logs the outcome with `trigger` ("SIGHUP", …).
+ReloadOutcome ReloadModels(vision::ModelRegistry& registry, std::string_view trigger);
+
+struct AdminAnswer {
+  int http_status = 200;  // 200 reloaded, 403 not loopback, 500 reload failed
+  std::string body;       // JSON
+};
+
+// POST /admin/reload from `peer_address`.
+AdminAnswer HandleAdminReload(std::string_view peer_address, vision::ModelRegistry& registry);
+
+}  // namespace kanjian::server

@@ -1,0 +1,194 @@
+// The detector is reloadable through the model registry (vision_engine.h):
+// a request admitted before a reload finishes on the detector it pinned,
+// later requests use the new one, and a failed reload changes nothing.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "common/error_codes.h"
+#include "vision/model_registry.h"
+#include "vision/vision_engine.h"
+#include "vision/vision_test_util.h"
+
+namespace kanjian::vision {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// A models config with the COCO detector only (nothing else to load), its
+// file and score threshold chosen by the test. At 0.99 the dog (≈0.9) is
+// not found: an observable difference between two detectors.
+std::string DetectorOnlyConfig(const std::string& file, double score_threshold) {
+  return R"({"tasks":{"face_detector":null,"embedder":null,
+    "object_detector":{"file":")" + file + R"(","decode":"yolov5","labels":"coco80",
+      "score_threshold":)" + std::to_string(score_threshold) + R"(,
+      "input":{"width":640,"height":640,"scale":0.00392156862745098,
+               "resize":"letterbox","pad":114}}},
+    "attributes":{"玩手机识别":null,"赤膊识别":null,"反光衣识别":null}})";
+}
+
+class DetectorReloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+    KANJIAN_REQUIRE_FILE(testing::DarknetImage("dog.jpg"));
+    dir_ = fs::temp_directory_path() /
+           ("kanjian_reload_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    config_ = (dir_ / "models.json").string();
+    dog_ = testing::ReadFile(testing::DarknetImage("dog.jpg"));
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  void WriteConfig(const std::string& text) { std::ofstream(config_, std::ios::trunc) << text; }
+
+  // Registry + engine on `config_`, as `kanjian serve` wires them.
+  void Start(int batch_max = 1) {
+    auto registry = ModelRegistry::Load(config_, testing::ModelsDir(), 1, {"object_detector"});
+    ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+    registry_ = std::move(registry.value());
+    VisionConfig vc;
+    vc.models_dir = testing::ModelsDir();
+    vc.workers = 2;
+    vc.batch_max = batch_max;
+    vc.registry = registry_;
+    auto engine = VisionEngine::Load(vc);
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(engine.value());
+  }
+
+  Result<std::vector<Pet>> DetectDog() {
+    return engine_->DetectPet(dog_, std::chrono::steady_clock::now() + 60s);
+  }
+
+  fs::path dir_;
+  std::string config_;
+  std::string dog_;
+  std::shared_ptr<ModelRegistry> registry_;
+  std::unique_ptr<VisionEngine> engine_;
+};
+
+TEST_F(DetectorReloadTest, InFlightRequestKeepsItsDetectorNewRequestsGetTheNewOne) {
+  WriteConfig(DetectorOnlyConfig("yolov5s.onnx", 0.25));
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(DetectDog().ok());
+  std::weak_ptr<const YoloDetector> old_detector = engine_->CurrentDetector()->detector;
+  ASSERT_EQ(old_detector.lock(), registry_->Snapshot()->detector);
+
+  // A request admitted now, held on its worker until the reload is done.
+  std::promise<void> started, go;
+  std::shared_future<void> go_signal = go.get_future().share();
+  Result<std::vector<Pet>> in_flight = Status(errc::kInternalError, "not run");
+  std::thread request([&] {
+    in_flight = engine_->RunOnImage<std::vector<Pet>>(
+        dog_, VisionEngine::PetImageLimits(), std::chrono::steady_clock::now() + 60s,
+        [&](const cv::Mat& image) -> Result<std::vector<Pet>> {
+          started.set_value();
+          go_signal.wait();
+          auto detections = engine_->Detect(image);
+          if (!detections.ok()) return detections.status();
+          return PetsFromDetections(*detections, 0.30f);
+        });
+  });
+  started.get_future().wait();
+
+  WriteConfig(DetectorOnlyConfig("yolov5s.onnx", 0.99));
+  Status reloaded = registry_->Reload();
+  ASSERT_TRUE(reloaded.ok()) << reloaded.ToString();
+  // New requests use the new detector (threshold 0.99: no dog)…
+  EXPECT_EQ(DetectDog().status().code(), errc::kNoObjectDetected);
+  EXPECT_EQ(engine_->CurrentDetector()->detector, registry_->Snapshot()->detector);
+  // …while the old one stays loaded for the request that pinned it.
+  EXPECT_FALSE(old_detector.expired());
+  EXPECT_NE(old_detector.lock(), registry_->Snapshot()->detector);
+
+  go.set_value();
+  request.join();
+  ASSERT_TRUE(in_flight.ok()) << in_flight.status().ToString();
+  ASSERT_EQ(in_flight->size(), 1u);
+  EXPECT_EQ((*in_flight)[0].name, "dog");  // answered by the old detector (0.25)
+
+  // Freed once its last request is done (the pool drops the task just after
+  // handing over the answer).
+  for (int i = 0; i < 500 && !old_detector.expired(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(old_detector.expired());
+}
+
+TEST_F(DetectorReloadTest, FailedReloadChangesNothingAndNamesTheFile) {
+  WriteConfig(DetectorOnlyConfig("yolov5s.onnx", 0.25));
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const auto set_before = registry_->Snapshot();
+  const auto slot_before = engine_->CurrentDetector();
+
+  const std::string corrupt = (dir_ / "corrupt.onnx").string();
+  std::ofstream(corrupt) << "this is not an ONNX model";
+  const std::string gone = (dir_ / "gone.onnx").string();
+  struct Case {
+    std::string config;
+    std::string named;  // the file the error must name
+  };
+  const Case cases[] = {
+      {DetectorOnlyConfig(corrupt, 0.25), corrupt},  // ONNX Runtime refuses it
+      {DetectorOnlyConfig(gone, 0.25), gone},        // missing model file
+      {"{ not json", config_},                       // unreadable config
+      {R"({"tasks":{"object_detector":null}})", "object_detector"},  // required task dropped
+  };
+  for (const Case& c : cases) {
+    WriteConfig(c.config);
+    Status s = registry_->Reload();
+    ASSERT_FALSE(s.ok()) << c.config;
+    EXPECT_NE(s.message().find(c.named), std::string::npos) << s.message();
+    EXPECT_EQ(registry_->Snapshot(), set_before);
+    EXPECT_EQ(engine_->CurrentDetector(), slot_before);
+    auto pets = DetectDog();
+    ASSERT_TRUE(pets.ok()) << pets.status().ToString();
+    EXPECT_EQ((*pets)[0].name, "dog");
+  }
+}
+
+TEST_F(DetectorReloadTest, BatchedEngineGetsABatcherForTheNewDetector) {
+  WriteConfig(DetectorOnlyConfig("yolov5s.onnx", 0.25));
+  ASSERT_NO_FATAL_FAILURE(Start(/*batch_max=*/2));
+  ASSERT_TRUE(DetectDog().ok());
+  const auto before = engine_->CurrentDetector();
+  ASSERT_NE(before->batcher, nullptr);
+  EXPECT_EQ(before->batcher->images_run(), 1u);
+
+  WriteConfig(DetectorOnlyConfig("yolov5s.onnx", 0.99));
+  ASSERT_TRUE(registry_->Reload().ok());
+  EXPECT_EQ(DetectDog().status().code(), errc::kNoObjectDetected);
+  const auto after = engine_->CurrentDetector();
+  ASSERT_NE(after->batcher, nullptr);
+  EXPECT_NE(after->batcher.get(), before->batcher.get());
+  EXPECT_EQ(after->batcher->images_run(), 1u);   // ran on the new detector's batcher
+  EXPECT_EQ(before->batcher->images_run(), 1u);  // the old one saw nothing more
+}
+
+TEST(DetectorReload, EngineWithoutDetectorInRegistryIsRefused) {
+  KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+  const fs::path path =
+      fs::temp_directory_path() / ("kanjian_reload_" + std::to_string(getpid()) + "_none.json");
+  std::ofstream(path) << R"({"tasks":{"object_detector":null,"face_detector":null,"embedder":null},
+      "attributes":{"玩手机识别":null,"赤膊识别":null,"反光衣识别":null}})";
+  auto registry = ModelRegistry::Load(path.string(), testing::ModelsDir());
+  ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+  VisionConfig vc;
+  vc.models_dir = testing::ModelsDir();
+  vc.registry = std::move(registry.value());
+  auto engine = VisionEngine::Load(vc);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_NE(engine.status().message().find("object_detector"), std::string::npos);
+  fs::remove(path);
+}
+
+}  // namespace
+}  // namespace kanjian::vision

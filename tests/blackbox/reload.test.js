@@ -1,0 +1,176 @@
+"use strict";
+// Model reload without dropping requests: DetectPet calls run concurrently
+// while POST /admin/reload (and SIGHUP) reload every model, the COCO
+// detector included, and while one reload with a broken models config is
+// refused. Every call must succeed with the right answer and be metered
+// exactly once (the useServer ledger, checked before the server stops).
+// /admin/reload is refused (403) to a non-loopback peer.
+const { test, after } = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const http = require("node:http");
+const { useServer, Server, freePort, sleep, dogB64 } = require("./harness");
+
+const CAT_PNG = process.env.KANJIAN_CAT_IMAGE ||
+  `${process.env.KANJIAN_CACHE || process.env.HOME + "/.cache/kanjian"}/testdata/chelsea.png`;
+
+// The models config the server reloads; "{}" is the bundled set.
+const confDir = fs.mkdtempSync(path.join(os.tmpdir(), "kanjian-reload-conf-"));
+const configPath = path.join(confDir, "models.json");
+fs.writeFileSync(configPath, "{}\n");
+after(() => fs.rmSync(confDir, { recursive: true, force: true }));
+
+const env = useServer("reload", "reload-owner", {
+  extraArgs: ["--models-config", configPath, "--request-timeout-ms", "60000"],
+});
+
+/** POST /admin/reload to host:port; resolves { status, json, text }. */
+function postReload(port, host = "127.0.0.1", timeoutMs = 120000) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host, port, path: "/admin/reload", method: "POST", agent: false,
+                               timeout: timeoutMs, headers: { "Content-Length": 0 } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, json, text });
+      });
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error("POST /admin/reload timed out")));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function assertReloaded(r, what) {
+  assert.equal(r.status, 200, `${what}: ${r.text}`);
+  assert.equal(r.json.Reloaded, true, `${what}: ${r.text}`);
+  assert.equal(r.json.Source, configPath);
+  const detector = r.json.Models.find((m) => m.Task === "object_detector");
+  assert.ok(detector, `${what}: the detector is among the reloaded models: ${r.text}`);
+  assert.match(detector.File, /yolov5s\.onnx$/);
+}
+
+test("DetectPet calls keep succeeding, each metered once, across reloads and a refused broken one",
+  async (t) => {
+    assert.ok(fs.existsSync(CAT_PNG), `${CAT_PNG} is missing (scripts/fetch_testdata.sh)`);
+    const images = [
+      { b64: dogB64(), want: "dog" },
+      { b64: fs.readFileSync(CAT_PNG).toString("base64"), want: "cat" },
+    ];
+    const port = env.srv.port;
+    let stop = false, started = 0, finished = 0;
+    const failures = [];
+    // Four callers, each one call at a time, dog and cat alternating.
+    const callers = [0, 1, 2, 3].map(async (k) => {
+      for (let i = k; !stop; i++) {
+        const image = images[i % images.length];
+        started++;
+        try {
+          const res = await env.client.DetectPet({ ImageBase64: image.b64 });
+          env.ledger.success(env.acc.AccountId, res.RequestId, "DetectPet");
+          if (!res.Pets || res.Pets.length < 1 || res.Pets[0].Name !== image.want || res.Pets[0].Score < 50) {
+            failures.push(`wanted ${image.want}, got ${JSON.stringify(res.Pets)}`);
+          }
+        } catch (e) {
+          env.ledger.failure(env.acc.AccountId, e.requestId);
+          failures.push(`${e.code}: ${e.message}`);
+        } finally {
+          finished++;
+        }
+      }
+    });
+
+    // Each reload starts while calls are in flight and must leave them whole.
+    const duringCalls = async (what, reload) => {
+      const before = finished;
+      for (let i = 0; i < 600 && finished < before + 2; i++) await sleep(50);
+      assert.ok(started > finished, `${what}: calls are in flight`);
+      const r = await reload();
+      const mark = finished;
+      for (let i = 0; i < 600 && finished < mark + 4; i++) await sleep(50);  // served after it
+      return r;
+    };
+    try {
+      const first = await duringCalls("reload 1", () => postReload(port));
+      assertReloaded(first, "reload 1");
+
+      // A broken config (the detector's ONNX is missing): refused, naming the
+      // file; the models in service stay.
+      const missing = path.join(confDir, "missing-yolov5s.onnx");
+      fs.writeFileSync(configPath, JSON.stringify({ tasks: { object_detector: {
+        file: missing, decode: "yolov5", labels: "coco80",
+        input: { width: 640, height: 640, resize: "letterbox" } } } }));
+      const broken = await duringCalls("broken reload", () => postReload(port));
+      assert.equal(broken.status, 500, broken.text);
+      assert.equal(broken.json.Error.Code, "FailedOperation.ModelReloadFailed", broken.text);
+      assert.ok(broken.json.Error.Message.includes(missing), `names the file: ${broken.text}`);
+
+      // A corrupt ONNX file: refused too.
+      const corrupt = path.join(confDir, "corrupt.onnx");
+      fs.writeFileSync(corrupt, "not an onnx model");
+      fs.writeFileSync(configPath, JSON.stringify({ tasks: { object_detector: {
+        file: corrupt, decode: "yolov5", labels: "coco80",
+        input: { width: 640, height: 640, resize: "letterbox" } } } }));
+      const bad = await duringCalls("corrupt reload", () => postReload(port));
+      assert.equal(bad.status, 500, bad.text);
+      assert.ok(bad.json.Error.Message.includes(corrupt), `names the file: ${bad.text}`);
+
+      // Repaired: SIGHUP runs the same reload; then HTTP once more.
+      fs.writeFileSync(configPath, "{}\n");
+      await duringCalls("SIGHUP", async () => {
+        const logBefore = env.srv.logTail(1e6).length;
+        env.srv.proc.kill("SIGHUP");
+        for (let i = 0; i < 1200; i++) {
+          if (/SIGHUP: models reloaded/.test(env.srv.logTail(1e6).slice(logBefore))) return;
+          await sleep(50);
+        }
+        assert.fail(`no SIGHUP reload in the log: ${env.srv.logTail()}`);
+      });
+      assertReloaded(await duringCalls("reload 2", () => postReload(port)), "reload 2");
+    } finally {
+      stop = true;
+      await Promise.all(callers);
+    }
+    t.diagnostic(`${finished} DetectPet calls across 5 reloads`);
+    assert.deepEqual(failures, [], "every DetectPet call succeeded with the right pet");
+    assert.ok(finished >= 20, `enough calls overlapped the reloads (${finished})`);
+    const log = env.srv.logTail(1e6);
+    assert.match(log, /POST \/admin\/reload: model reload failed/);
+  });
+
+test("/admin/reload answers 403 to a non-loopback peer, and is not an API route for GET", async (t) => {
+  const get = await new Promise((resolve, reject) => {
+    http.get({ host: "127.0.0.1", port: env.srv.port, path: "/admin/reload", agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+    }).on("error", reject);
+  });
+  assert.equal(get, 404);
+
+  const lan = Object.values(os.networkInterfaces()).flat()
+    .find((a) => a && a.family === "IPv4" && !a.internal);
+  if (!lan) {
+    t.skip("this machine has no non-loopback IPv4 address to call from");
+    return;
+  }
+  // A second server on all interfaces, called through the LAN address.
+  const port = await freePort();
+  const srv = new Server(env.sb, port, ["--models-config", configPath]);
+  srv.argv[srv.argv.indexOf("--listen") + 1] = `0.0.0.0:${port}`;
+  try {
+    await srv.start();
+    const r = await postReload(port, lan.address);
+    assert.equal(r.status, 403, r.text);
+    assert.equal(r.json.Error.Code, "UnauthorizedOperation", r.text);
+    assert.doesNotMatch(srv.logTail(1e6), /models reloaded/, "nothing was reloaded");
+    assertReloaded(await postReload(port), "the same server from loopback");
+  } finally {
+    await srv.stop();
+  }
+});
