@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev     # ImageUrl fetcher
   python3 python3-torch    # one-time YOLOv5 checkpoint → ONNX conversion
+  python3-numpy python3-pil  # tests/eval/body_vest_set.py renders the vest evaluation set
   darknet                  # real test photos (dog.jpg, eagle.jpg, …)
 )
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs and builds what is missing,
-# then runs the unit tests (ctest) and the black-box suite, which starts the
-# real binary and drives it with the official Tencent Cloud Node.js SDK.
+# then runs the unit tests (ctest), the black-box suite, which starts the
+# real binary and drives it with the official Tencent Cloud Node.js SDK, and
+# the labelled evaluation (tests/eval), which fails when a metric falls below
+# its minimum in tests/eval/thresholds.json.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
@@ -10,3 +12,4 @@ scripts/fetch_testdata.sh
 export KANJIAN_REQUIRE_TEST_DATA=1
 ctest --test-dir build --output-on-failure -j2
 tests/blackbox/run.sh
+node tests/eval/eval.js   # uses the SDK that run.sh installed; ~1 min on 2 cores

@@ -65,6 +65,12 @@ json Manifest() {
   return json::parse(in);
 }
 
+// The evaluation's minimums (tests/eval/README.md, "Thresholds").
+json Threshold(const std::string& key) {
+  std::ifstream in(std::string(KANJIAN_SOURCE_DIR) + "/tests/eval/thresholds.json");
+  return json::parse(in).at("metrics").at(key);
+}
+
 TEST(ProductGalleryTest, EmbeddingIsUnitLengthAndDeterministic) {
   cv::Mat a(50, 80, CV_8UC3, cv::Scalar(10, 200, 30));
   cv::rectangle(a, {10, 10, 30, 20}, cv::Scalar(255, 255, 255), -1);
@@ -143,7 +149,17 @@ TEST(ProductGalleryTest, SkuTop1AccuracyOnRealPhotos) {
               crops.size(), queries, double(top1) / queries, threshold,
               double(accepted_right) / queries, double(accepted_wrong) / queries, distractors,
               double(false_accepts) / distractors);
-  EXPECT_GE(double(top1) / queries, 0.85);
+  const json top1_min = Threshold("DetectProductBeta sku_top1");
+  const json false_accept_max = Threshold("DetectProductBeta sku_distractor_false_accept");
+  EXPECT_EQ(queries, top1_min.at("n").get<int>())
+      << "the SKU set changed: re-measure and update tests/eval/thresholds.json";
+  EXPECT_GE(top1, top1_min.at("min").get<int>())
+      << "DetectProductBeta sku_top1 fell below its minimum in tests/eval/thresholds.json";
+  EXPECT_EQ(distractors, false_accept_max.at("n").get<int>())
+      << "the distractor set changed: re-measure and update tests/eval/thresholds.json";
+  EXPECT_LE(false_accepts, false_accept_max.at("max").get<int>())
+      << "DetectProductBeta sku_distractor_false_accept rose above its maximum in "
+         "tests/eval/thresholds.json";
   fs::remove_all(dir);
 }
 

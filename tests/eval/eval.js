@@ -1,22 +1,34 @@
 #!/usr/bin/env node
 "use strict";
-// Evaluation runner: starts the real server (tests/blackbox/harness.js), sends
-// every manifest item through the official SDK and prints one JSON line per
-// (action, metric): accuracy, and for label metrics per-label precision/recall;
-// then per action p50/p95 latency. Manifest format: tests/eval/README.md.
+// Evaluation runner and regression gate: starts the real server
+// (tests/blackbox/harness.js), sends every manifest item through the official
+// SDK and prints one JSON line per (action, metric): accuracy, and for label
+// metrics per-label precision/recall; then per action p50/p95 latency. Then it
+// checks every (action, metric) against tests/eval/thresholds.json and exits 1
+// naming each metric below its minimum (or whose item count changed).
+// Manifest and threshold formats: tests/eval/README.md.
 //
 //   node tests/eval/eval.js [manifest.json ...]    (default: every tests/eval/*.json)
-//   KANJIAN_BIN, KANJIAN_MODELS as for the black-box suite; EVAL_VERBOSE=1 prints each item.
+//   KANJIAN_BIN, KANJIAN_MODELS as for the black-box suite; EVAL_VERBOSE=1 prints each item;
+//   EVAL_THRESHOLDS=FILE checks against another thresholds file.
 const fs = require("node:fs");
 const path = require("node:path");
+const { spawnSync } = require("node:child_process");
 const { Sandbox } = require("../blackbox/harness");
 
+const THRESHOLDS = process.env.EVAL_THRESHOLDS || path.join(__dirname, "thresholds.json");
+const NOT_MANIFESTS = new Set(["thresholds.json"]);
+
+// A dot path; a number indexes an array, `Field=value` picks the first array
+// element whose Field is value (e.g. Bodies.0.Attributes.Name=反光衣识别.Label).
 function getPath(obj, p) {
   if (p === "$error") return obj.$error;
   let cur = obj;
   for (const part of p.split(".")) {
     if (cur === null || cur === undefined) return undefined;
-    cur = cur[/^\d+$/.test(part) ? Number(part) : part];
+    const sel = /^([^=]+)=(.*)$/.exec(part);
+    if (sel) cur = Array.isArray(cur) ? cur.find((e) => e && String(e[sel[1]]) === sel[2]) : undefined;
+    else cur = cur[/^\d+$/.test(part) ? Number(part) : part];
   }
   return cur;
 }
@@ -63,34 +75,110 @@ function pct(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const manifests = args.length ? args : fs.readdirSync(__dirname)
-    .filter((f) => f.endsWith(".json") && !f.startsWith("package")).map((f) => path.join(__dirname, f));
-  const sb = new Sandbox("eval");
-  const acc = sb.createAccount("eval");
-  // Generous QPS: the evaluation measures recognition, not throttling.
-  const qpsArgs = [];
-  const actions = new Set();
+// Runs a manifest's "generate" command (argv; "$OUT" stands for a fresh folder
+// in the sandbox, the command runs in the manifest's folder); returns that folder.
+function generate(m, doc, sb) {
+  const out = path.join(sb.dir, `gen-${path.basename(m, ".json")}`);
+  fs.mkdirSync(out, { recursive: true });
+  const argv = doc.generate.map((a) => a.replaceAll("$OUT", out));
+  const t0 = Date.now();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: path.dirname(m), encoding: "utf8",
+                                                stdio: ["ignore", "pipe", "pipe"] });
+  if (r.error || r.status !== 0) {
+    throw new Error(`${path.basename(m)}: generate ${argv.join(" ")} failed ` +
+      `(${r.error ? r.error.message : `exit ${r.status}`}):\n${r.stdout}${r.stderr}`);
+  }
+  process.stderr.write(`eval: ${path.basename(m)}: generated in ${Date.now() - t0} ms: ${r.stdout.trim()}\n`);
+  return out;
+}
+
+// "folders" entries: every image of DIR/<label>/ becomes an item whose one
+// check is {metric, path, equals: <label>}.
+function folderItems(m, entry, root) {
+  const dir = path.join(root, entry.dir);
+  if (!fs.existsSync(dir)) throw new Error(`${path.basename(m)}: folder ${dir} is missing`);
+  const items = [];
+  for (const label of fs.readdirSync(dir).sort()) {
+    if (!fs.statSync(path.join(dir, label)).isDirectory()) continue;
+    for (const f of fs.readdirSync(path.join(dir, label)).sort()) {
+      if (!/\.(png|jpe?g|bmp)$/i.test(f)) continue;
+      items.push({ id: `${entry.id}/${label}/${f}`, action: entry.action, image: path.join(dir, label, f),
+                   params: entry.params, checks: [{ metric: entry.metric, path: entry.path, equals: label }] });
+    }
+  }
+  if (!items.length) throw new Error(`${path.basename(m)}: no labelled images under ${dir}`);
+  return items;
+}
+
+function loadItems(manifests, explicit, sb) {
   const items = [];
   for (const m of manifests) {
     const doc = JSON.parse(fs.readFileSync(m, "utf8"));
-    if (!Array.isArray(doc.items)) {  // another format (e.g. read by a C++ test): not ours
-      if (args.length) throw new Error(`${m} has no "items" array`);
-      process.stderr.write(`eval: skipping ${path.basename(m)} (no "items")\n`);
+    if (!Array.isArray(doc.items) && !Array.isArray(doc.folders)) {
+      if (explicit) throw new Error(`${m} has no "items" or "folders" array`);
+      process.stderr.write(`eval: skipping ${path.basename(m)} (no "items" or "folders")\n`);
       continue;
     }
-    for (const it of doc.items) {
-      items.push({ ...it, manifest: path.basename(m), dir: path.dirname(m) });
-      actions.add(it.action);
+    const add = (it) => items.push({ ...it, manifest: path.basename(m), dir: path.dirname(m) });
+    for (const it of doc.items || []) add(it);
+    if (doc.folders) {
+      const root = doc.generate ? generate(m, doc, sb) : path.dirname(m);
+      for (const entry of doc.folders) folderItems(m, entry, root).forEach(add);
     }
   }
+  return items;
+}
+
+// Compares the measured stats with the thresholds file. Every measured metric
+// needs an entry; its n must match (a changed set must be re-baselined on
+// purpose) and its correct count must reach "min". With every manifest run,
+// an eval.js entry that was not measured at all is a failure too.
+function checkThresholds(stats, complete) {
+  const doc = JSON.parse(fs.readFileSync(THRESHOLDS, "utf8"));
+  const want = doc.metrics || {};
+  const failures = [];
+  for (const [key, s] of stats) {
+    const name = key.replace("|", " ");
+    const t = want[name];
+    if (!t) { failures.push(`${name}: ${s.pass}/${s.n}, but no minimum in ${path.basename(THRESHOLDS)}`); continue; }
+    if (t.measured_by) { failures.push(`${name}: measured here but ${path.basename(THRESHOLDS)} says measured_by ${t.measured_by}`); continue; }
+    if (typeof t.n !== "number" || typeof t.min !== "number") failures.push(`${name}: its entry in ${path.basename(THRESHOLDS)} needs numbers n and min`);
+    else if (t.n !== s.n) failures.push(`${name}: ${s.n} checks, ${path.basename(THRESHOLDS)} expects n ${t.n} (the set changed: re-measure and update it)`);
+    else if (s.pass < t.min) failures.push(`${name}: ${s.pass}/${s.n} correct, below the minimum ${t.min}/${t.n}`);
+  }
+  if (complete) {
+    for (const [name, t] of Object.entries(want)) {
+      if (!t.measured_by && !stats.has(name.replace(" ", "|"))) failures.push(`${name}: has a minimum but was not measured`);
+    }
+  }
+  return { failures, checked: stats.size };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const manifests = args.length ? args : fs.readdirSync(__dirname)
+    .filter((f) => f.endsWith(".json") && !f.startsWith("package") && !NOT_MANIFESTS.has(f))
+    .sort().map((f) => path.join(__dirname, f));
+  const t_start = Date.now();
+  const sb = new Sandbox("eval");
+  let items, acc;
+  try {
+    items = loadItems(manifests, args.length > 0, sb);
+    acc = sb.createAccount("eval");
+  } catch (e) {
+    await sb.cleanup();
+    throw e;
+  }
+  // Generous QPS: the evaluation measures recognition, not throttling.
+  const qpsArgs = [];
+  const actions = new Set(items.map((it) => it.action));
   for (const a of actions) qpsArgs.push("--qps", `${a}=1000`);
-  const srv = await sb.startServer({ extraArgs: qpsArgs });
-  const client = srv.client(acc.SecretId, acc.SecretKey);
   const stats = new Map();  // action|metric -> {n, pass, pairs: [[expected, got]]}
   const latency = new Map();
+  let srv = null;
   try {
+    srv = await sb.startServer({ extraArgs: qpsArgs });
+    const client = srv.client(acc.SecretId, acc.SecretKey);
     for (const it of items) {
       const file = path.isAbsolute(it.image) ? it.image : path.join(it.dir, it.image);
       if (!fs.existsSync(file)) throw new Error(`${it.manifest}:${it.id}: image ${file} is missing`);
@@ -121,7 +209,7 @@ async function main() {
       }
     }
   } finally {
-    await srv.stopOk().catch(() => {});
+    if (srv) await srv.stopOk().catch(() => {});
     await sb.cleanup();
   }
   for (const [key, s] of stats) {
@@ -147,6 +235,15 @@ async function main() {
     const sorted = [...ms].sort((a, b) => a - b);
     console.log(JSON.stringify({ action, metric: "latency_ms", n: sorted.length,
       p50: +pct(sorted, 0.5).toFixed(1), p95: +pct(sorted, 0.95).toFixed(1) }));
+  }
+  const { failures, checked } = checkThresholds(stats, args.length === 0);
+  const took = `${items.length} items in ${((Date.now() - t_start) / 1000).toFixed(1)} s`;
+  if (failures.length) {
+    for (const f of failures) process.stderr.write(`eval: FAIL ${f}\n`);
+    process.stderr.write(`eval: ${failures.length} metric(s) failed ${THRESHOLDS} (${took})\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`eval: all ${checked} metrics at or above their minimums in ${THRESHOLDS} (${took})\n`);
   }
 }
 
