@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <cctype>
 
@@ -59,6 +60,13 @@ HttpServer::HttpServer(HttpOptions options, ApiHandler& api, const ServerMetrics
       res.set_content(answer.body, kJson);
     });
   }
+  // cpp-httplib also sets SO_REUSEPORT by default, which lets a second
+  // `serve` bind the same port and silently take half the traffic. Only
+  // SO_REUSEADDR (a restart may bind over TIME_WAIT): a taken port fails.
+  http_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   // Bodies over the hard limit are refused before being read; the SDKs
   // still need an HTTP 200 envelope to show the reason.
   http_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -291,5 +291,5 @@ function useServer(label, accountName, { extraArgs = [] } = {}) {
 module.exports = {
   useServer,
   BIN, REPO, MASTER_KEY, DOG_JPG, EAGLE_JPG, UUID_RE,
-  Sandbox, Server, Ledger, sdkClient, freePort, sleep, expectSdkError, dogB64, requireBinary,
+  Sandbox, Server, Ledger, sdkClient, freePort, sleep, expectSdkError, dogB64, requireBinary, childEnv,
 };

@@ -5,7 +5,9 @@ const { test, after } = require("node:test");
 const assert = require("node:assert/strict");
 const http = require("node:http");
 const tc = require("tencentcloud-sdk-nodejs");
-const { Sandbox, Ledger, sleep, dogB64 } = require("./harness");
+const fs = require("node:fs");
+const { spawn } = require("node:child_process");
+const { Sandbox, Server, BIN, childEnv, Ledger, sleep, dogB64 } = require("./harness");
 
 let sb;
 after(async () => { if (sb) await sb.cleanup(); });
@@ -77,4 +79,25 @@ test("SIGTERM with 2 DetectPet calls in flight: both succeed, both metered, exit
     `exit after SIGTERM\n${srv.logTail()}`);
   // Metering survived the shutdown (read after the server is gone).
   ledger.verify(sb, acc.AccountId);
+});
+
+test("a second serve on a port already in use fails to start instead of sharing it", async () => {
+  const box = new Sandbox("port");
+  try {
+    const first = await box.startServer();
+    // Not Server.start(): its /healthz poll would be answered by the first.
+    const second = new Server(box, first.port, []);
+    const log = fs.openSync(second.logPath, "a");
+    const proc = spawn(BIN, second.argv, { env: childEnv(), stdio: ["ignore", log, log] });
+    fs.closeSync(log);
+    const exited = new Promise((resolve) => proc.on("exit", (c) => resolve(c)));
+    const code = await Promise.race([exited, sleep(30000).then(() => "running")]);
+    if (code === "running") { proc.kill("SIGKILL"); await exited; }
+    assert.notEqual(code, "running", "the second serve is still running: it shares the port");
+    assert.notEqual(code, 0);
+    assert.match(second.logTail(), /cannot listen on 127\.0\.0\.1:/);
+    await first.stopOk();
+  } finally {
+    await box.cleanup();
+  }
 });
