@@ -135,6 +135,7 @@ int Evaluate(Context& ctx, const ModelFlags& mf, const TrainFlags& f) {
   std::vector<std::vector<int>> confusion(set->labels.size(),
                                           std::vector<int>(api_labels.size(), 0));
   int total = 0, correct = 0;
+  nlohmann::json misjudged = nlohmann::json::array();  // so an operator can look at them
   for (const auto& [path, label] : set->images) {
     cv::Mat image = cv::imread(path, cv::IMREAD_COLOR);
     if (image.empty()) return ctx.Fail(Status(errc::kImageDecodeFailed, "cannot read " + path));
@@ -160,7 +161,8 @@ int Evaluate(Context& ctx, const ModelFlags& mf, const TrainFlags& f) {
     int p = int(std::find(api_labels.begin(), api_labels.end(), j->label) - api_labels.begin());
     if (p < int(api_labels.size())) ++confusion[label][p];
     ++total;
-    correct += j->label == set->labels[label];
+    if (j->label == set->labels[label]) ++correct;
+    else misjudged.push_back({{"File", path}, {"Label", set->labels[label]}, {"Judged", j->label}});
   }
   double acc = total ? double(correct) / total : 0;
   return ctx.Print({{"Attribute", f.attribute},
@@ -169,7 +171,8 @@ int Evaluate(Context& ctx, const ModelFlags& mf, const TrainFlags& f) {
                     {"Accuracy", acc},
                     {"Labels", set->labels},
                     {"PredictedLabels", api_labels},
-                    {"Confusion", confusion}},
+                    {"Confusion", confusion},
+                    {"Misjudged", misjudged}},
                    f.attribute + ": accuracy " + std::to_string(acc) + " on " +
                        std::to_string(total) + " images");
 }
