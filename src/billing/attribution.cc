@@ -113,15 +113,17 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
     return Status::Ok();
   });
   // The working set now holds this batch's takes: right if and only if it
-  // committed.
-  constexpr size_t kMaxCachedAccounts = 50'000;
+  // committed. Both caches are bounded (a miss only costs a reload).
+  constexpr size_t kMaxCachedAccounts = 50'000, kMaxIssuedMonths = 500'000;
+  if (written.ok()) {
+    if (free_issued_.size() + newly_issued.size() > kMaxIssuedMonths) free_issued_.clear();
+    free_issued_.insert(newly_issued.begin(), newly_issued.end());
+  }
   if (written.ok() && live_packs_.size() <= kMaxCachedAccounts) {
     live_packs_state_ = state_after;
-    free_issued_.insert(newly_issued.begin(), newly_issued.end());
   } else {
     live_packs_.clear();
     live_packs_state_.reset();
-    if (written.ok()) free_issued_.insert(newly_issued.begin(), newly_issued.end());
   }
   return written;
 }

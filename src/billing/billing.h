@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "billing/calendar.h"
@@ -173,7 +174,7 @@ class BillingService {
   std::mutex attribution_mu_;
   std::optional<uint64_t> live_packs_state_;
   std::unordered_map<std::string, LivePacks> live_packs_;
-  std::set<std::string> free_issued_;
+  std::unordered_set<std::string> free_issued_;
 };
 
 }  // namespace kanjian::billing
