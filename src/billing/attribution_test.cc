@@ -145,7 +145,7 @@ TEST_F(AttributionTest, CallsOnBothSidesOfAMonthEndDrawOnEachMonthsFreePack) {
   }
 }
 
-// Concurrent double spends: N connections (as N CLI processes beside the
+// Double-spend attempts: N connections (as N CLI processes beside the
 // server would be) race for the same money at once. Each write transaction
 // takes SQLite's write lock first (BEGIN IMMEDIATE), so exactly one wins and
 // every other attempt is refused by name; the ledger moves money once.
