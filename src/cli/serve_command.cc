@@ -109,22 +109,20 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   vision_config.intra_op_threads = flags.intra_op_threads;
   vision_config.batch_max = flags.batch_max;
   vision_config.batch_window_ms = flags.batch_window_ms;
-  if (!flags.product_gallery.empty()) {
-    auto gallery = vision::ProductGallery::Load(flags.product_gallery, [](const cv::Mat& bgr) {
-      return Result<std::vector<float>>(vision::ClassicalProductEmbedding(bgr));
-    });
-    if (!gallery.ok()) return ctx.Fail(gallery.status());
-    spdlog::info("product gallery {}: {} products, {} photos", flags.product_gallery,
-                 (*gallery)->products(), (*gallery)->photos());
-    vision_config.product_gallery = std::move(gallery).value();
-  }
   spdlog::info("loading models from {}", vision_config.models_dir);
   // The models config names every task's file, the COCO detector included;
-  // errors name the file. SIGHUP and POST /admin/reload reload all of them.
+  // the OCR models and the product gallery come from their directories.
+  // Errors name the file. SIGHUP and POST /admin/reload reload all of them.
+  vision::ExtraModelDirs extra;
+  extra.ocr_dir = vision_config.models_dir + "/" + vision_config.ocr_subdir;
+  extra.product_gallery_dir = flags.product_gallery;
   auto registry = vision::ModelRegistry::Load(flags.models_config, vision_config.models_dir,
                                               vision_config.intra_op_threads,
-                                              /*required_tasks=*/{"object_detector"});
+                                              /*required_tasks=*/{"object_detector"}, extra);
   if (!registry.ok()) return ctx.Fail(registry.status());
+  if (const auto& gallery = (*registry)->Snapshot()->product_gallery)
+    spdlog::info("product gallery {}: {} products, {} photos", flags.product_gallery,
+                 gallery->products(), gallery->photos());
   vision_config.registry = std::move(registry.value());
   http.models = vision_config.registry;
   auto vision = vision::VisionEngine::Load(vision_config);

@@ -8,6 +8,7 @@
 
 #include "common/error_codes.h"
 #include "vision/model_registry.h"
+#include "vision/product_gallery.h"
 
 namespace kanjian::server {
 namespace {
@@ -24,6 +25,14 @@ nlohmann::json ModelsJson(const vision::ModelSet& set) {
   for (const auto& [name, spec] : set.config.attributes) {
     if (spec.method == "builtin") continue;
     models.push_back({{"Task", "attribute:" + name}, {"File", spec.model.path}});
+  }
+  // Outside the config: the PP-OCRv4 directory and the gallery's metadata.
+  if (set.ocr) models.push_back({{"Task", "ocr"}, {"File", set.dirs.ocr_dir}});
+  if (set.product_gallery) {
+    models.push_back({{"Task", "product_gallery"},
+                      {"File", set.dirs.product_gallery_dir + "/gallery.json"},
+                      {"Products", set.product_gallery->products()},
+                      {"Photos", set.product_gallery->photos()}});
   }
   return models;
 }

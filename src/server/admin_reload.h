@@ -26,7 +26,8 @@ bool IsLoopbackAddress(std::string_view address);
 
 struct ReloadOutcome {
   bool ok = false;
-  // {"Reloaded":true,"Source":"…","Models":[{"Task","File"}…]} or
+  // {"Reloaded":true,"Source":"…","Models":[{"Task","File"}…]} (OCR as
+  // Task "ocr", the gallery as "product_gallery" with its Products/Photos) or
   // {"Error":{"Code":"FailedOperation.ModelReloadFailed","Message":"…"}},
   // the message naming the config or model file at fault.
   nlohmann::json body;

@@ -16,6 +16,8 @@
 #include "vision/attribute_classifier.h"
 #include "vision/embedder.h"
 #include "vision/face_detector.h"
+#include "vision/ocr/ocr_engine.h"
+#include "vision/product_gallery.h"
 #include "vision/yolo_detector.h"
 
 namespace kanjian::vision {
@@ -372,7 +374,8 @@ Result<ModelsConfig> LoadModelsConfig(const std::string& file, const std::string
   return ParseModelsConfig(doc, dir, file);
 }
 
-Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int threads) {
+Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int threads,
+                                                     const ExtraModelDirs& extra) {
   auto set = std::make_shared<ModelSet>();
   if (const ModelSpec* od = config.Find("object_detector")) {
     const std::string where = Where(config.source, "task object_detector");
@@ -407,22 +410,39 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
                                            c.status().message());
     set->attributes.emplace(name, std::move(c.value()));
   }
+  set->dirs = extra;
+  if (!extra.ocr_dir.empty()) {
+    ocr::OcrConfig oc;
+    oc.models_dir = extra.ocr_dir;
+    oc.intra_op_threads = threads;
+    auto engine = ocr::OcrEngine::Load(oc);
+    if (!engine.ok()) return engine.status();
+    set->ocr = std::move(engine.value());
+  }
+  if (!extra.product_gallery_dir.empty()) {
+    auto gallery = ProductGallery::Load(extra.product_gallery_dir, [](const cv::Mat& bgr) {
+      return Result<std::vector<float>>(ClassicalProductEmbedding(bgr));
+    });
+    if (!gallery.ok()) return gallery.status();
+    set->product_gallery = std::move(gallery.value());
+  }
   set->config = std::move(config);
   return std::shared_ptr<const ModelSet>(std::move(set));
 }
 
 ModelRegistry::ModelRegistry(std::string config_file, std::string models_dir, int threads,
-                             std::vector<std::string> required_tasks,
+                             std::vector<std::string> required_tasks, ExtraModelDirs extra,
                              std::shared_ptr<const ModelSet> set)
     : config_file_(std::move(config_file)),
       models_dir_(std::move(models_dir)),
       intra_op_threads_(threads),
       required_tasks_(std::move(required_tasks)),
+      extra_(std::move(extra)),
       current_(std::move(set)) {}
 
 Result<std::shared_ptr<const ModelSet>> ModelRegistry::LoadFromFile(
     const std::string& config_file, const std::string& models_dir, int threads,
-    const std::vector<std::string>& required_tasks) {
+    const std::vector<std::string>& required_tasks, const ExtraModelDirs& extra) {
   auto config = LoadModelsConfig(config_file, models_dir);
   if (!config.ok()) return config.status();
   for (const std::string& task : required_tasks) {
@@ -430,17 +450,18 @@ Result<std::shared_ptr<const ModelSet>> ModelRegistry::LoadFromFile(
       return Status(errc::kInvalidParameterValue,
                     Where(config->source, "task " + task) + ": required by the server, not configured");
   }
-  return LoadModelSet(std::move(config.value()), threads);
+  return LoadModelSet(std::move(config.value()), threads, extra);
 }
 
 Result<std::unique_ptr<ModelRegistry>> ModelRegistry::Load(std::string config_file,
                                                            std::string models_dir, int threads,
-                                                           std::vector<std::string> required_tasks) {
-  auto set = LoadFromFile(config_file, models_dir, threads, required_tasks);
+                                                           std::vector<std::string> required_tasks,
+                                                           ExtraModelDirs extra) {
+  auto set = LoadFromFile(config_file, models_dir, threads, required_tasks, extra);
   if (!set.ok()) return set.status();
   return std::unique_ptr<ModelRegistry>(
       new ModelRegistry(std::move(config_file), std::move(models_dir), threads,
-                        std::move(required_tasks), std::move(set.value())));
+                        std::move(required_tasks), std::move(extra), std::move(set.value())));
 }
 
 std::shared_ptr<const ModelSet> ModelRegistry::Snapshot() const {
@@ -451,7 +472,7 @@ std::shared_ptr<const ModelSet> ModelRegistry::Snapshot() const {
 Status ModelRegistry::Reload() {
   std::lock_guard<std::mutex> reload(reload_mu_);
   // Everything loads before anything is installed: a failure changes nothing.
-  auto set = LoadFromFile(config_file_, models_dir_, intra_op_threads_, required_tasks_);
+  auto set = LoadFromFile(config_file_, models_dir_, intra_op_threads_, required_tasks_, extra_);
   if (!set.ok()) return set.status();
   Swap(std::move(set.value()));
   return Status::Ok();

@@ -5,7 +5,8 @@
 //
 //   ModelsConfig   parsed + validated configuration (no models loaded)
 //   ModelSet       the models loaded from one ModelsConfig (the COCO detector
-//                  included), immutable
+//                  included) plus the PP-OCRv4 models and the product
+//                  gallery (ExtraModelDirs), immutable
 //   ModelRegistry  holds the current ModelSet; Reload() builds a new one and
 //                  swaps a shared_ptr, so in-flight requests keep the old one
 #pragma once
@@ -108,6 +109,21 @@ class FaceDetector;
 class Embedder;
 class AttributeClassifier;
 class YoloDetector;
+class ProductGallery;
+namespace ocr {
+class OcrEngine;
+}
+
+// What a ModelSet loads besides the models config; fixed for a registry's
+// life, re-read on every reload. `serve` passes both.
+struct ExtraModelDirs {
+  // PP-OCRv4 det/rec + keys (ocr_engine.h: RecognizeCarPro, DetectEnvelope);
+  // "" = not loaded.
+  std::string ocr_dir;
+  // DetectProductBeta's SKU gallery (product_gallery.h: gallery.json +
+  // photos, embedded with ClassicalProductEmbedding); "" = none.
+  std::string product_gallery_dir;
+};
 
 // The models loaded from one configuration. Immutable; shared by requests.
 struct ModelSet {
@@ -118,27 +134,36 @@ struct ModelSet {
   std::shared_ptr<const FaceDetector> face_detector;  // null if not configured
   std::shared_ptr<const Embedder> embedder;           // null if not configured
   std::map<std::string, std::shared_ptr<const AttributeClassifier>> attributes;
+  ExtraModelDirs dirs;                                  // where the two below came from
+  std::shared_ptr<const ocr::OcrEngine> ocr;            // null if dirs.ocr_dir is ""
+  std::shared_ptr<const ProductGallery> product_gallery;  // null if no gallery dir
 };
 
-// Loads every model of `config` (each error names its file).
-Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int intra_op_threads);
+// Loads every model of `config` and of `extra` (each error names its file).
+Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int intra_op_threads,
+                                                     const ExtraModelDirs& extra = {});
 
 // Thread-safe holder of the current ModelSet.
 class ModelRegistry {
  public:
   // `required_tasks` must be configured, at start and in every reload (the
   // server requires "object_detector"); a config that drops one is refused.
+  // `extra` (OCR, product gallery) is loaded into every set, re-read from
+  // its directories on each reload.
   static Result<std::unique_ptr<ModelRegistry>> Load(std::string config_file,
                                                      std::string models_dir,
                                                      int intra_op_threads = 1,
-                                                     std::vector<std::string> required_tasks = {});
+                                                     std::vector<std::string> required_tasks = {},
+                                                     ExtraModelDirs extra = {});
   // The current models; a request keeps its snapshot until it finishes.
   std::shared_ptr<const ModelSet> Snapshot() const;
-  // Re-reads the config file and reloads every model; on any error (config
-  // unreadable or invalid, a model file missing or refused by ONNX Runtime:
-  // the message names the file) the old set stays in service and the error
-  // is returned. Reloads run one at a time; requests are never blocked by
-  // one, only the final pointer swap takes mu_.
+  // Re-reads the config file and reloads every model, the OCR models and the
+  // gallery directory (gallery.json and its photos) included; on any error
+  // (config unreadable or invalid, a model file missing or refused by ONNX
+  // Runtime, a gallery photo unreadable: the message names the file) the
+  // old set stays in service and the error is returned. Reloads run one at
+  // a time; requests are never blocked by one, only the final pointer swap
+  // takes mu_.
   Status Reload();
   // Installs a set built elsewhere (tests).
   void Swap(std::shared_ptr<const ModelSet> set);
@@ -146,18 +171,20 @@ class ModelRegistry {
 
  private:
   ModelRegistry(std::string config_file, std::string models_dir, int threads,
-                std::vector<std::string> required_tasks, std::shared_ptr<const ModelSet> set);
+                std::vector<std::string> required_tasks, ExtraModelDirs extra,
+                std::shared_ptr<const ModelSet> set);
 
-  // Reads the config file and loads its models; installs nothing.
+  // Reads the config file and loads its models and `extra`; installs nothing.
   static Result<std::shared_ptr<const ModelSet>> LoadFromFile(
       const std::string& config_file, const std::string& models_dir, int threads,
-      const std::vector<std::string>& required_tasks);
+      const std::vector<std::string>& required_tasks, const ExtraModelDirs& extra);
 
   // Constant after construction.
   const std::string config_file_;
   const std::string models_dir_;
   const int intra_op_threads_;
   const std::vector<std::string> required_tasks_;
+  const ExtraModelDirs extra_;
   std::mutex reload_mu_;  // one Reload at a time
   mutable std::mutex mu_;
   std::shared_ptr<const ModelSet> current_;  // guarded by mu_

@@ -107,6 +107,9 @@ Result<std::unique_ptr<ProductGallery>> ProductGallery::Load(const std::string& 
                         meta.string() + ")");
     g->products_.push_back(std::move(gp));
     for (const auto& f : p["Files"]) {
+      if (!f.is_string())
+        return Status(errc::kInvalidParameterValue,
+                      "product gallery: Files must list file names (" + meta.string() + ")");
       const fs::path photo = fs::path(dir) / f.get<std::string>();
       cv::Mat image = cv::imread(photo.string(), cv::IMREAD_COLOR);
       if (image.empty()) return Status(errc::kNotFound, "product gallery: cannot read image " + photo.string());

@@ -23,9 +23,11 @@ VisionEngine::PinnedDetectorScope::PinnedDetectorScope(const DetectorSlot* slot)
 
 VisionEngine::PinnedDetectorScope::~PinnedDetectorScope() { pinned_detector = saved_; }
 
-VisionEngine::VisionEngine(VisionConfig config, std::shared_ptr<const YoloDetector> detector)
-    : config_(std::move(config)) {
-  detector_ = MakeSlot(std::move(detector));
+VisionEngine::VisionEngine(VisionConfig config, std::shared_ptr<const ModelSet> models,
+                           std::shared_ptr<const YoloDetector> detector,
+                           std::shared_ptr<const ocr::OcrEngine> fixed_ocr)
+    : config_(std::move(config)), fixed_ocr_(std::move(fixed_ocr)) {
+  detector_ = MakeSlot(std::move(models), std::move(detector));
   InferencePool::Options options;
   options.workers = config_.workers * std::max(1, config_.batch_max);
   options.queue_max = config_.queue_max;
@@ -35,9 +37,13 @@ VisionEngine::VisionEngine(VisionConfig config, std::shared_ptr<const YoloDetect
 VisionEngine::~VisionEngine() = default;
 
 std::shared_ptr<const VisionEngine::DetectorSlot> VisionEngine::MakeSlot(
-    std::shared_ptr<const YoloDetector> detector) const {
+    std::shared_ptr<const ModelSet> models, std::shared_ptr<const YoloDetector> detector) const {
   auto slot = std::make_shared<DetectorSlot>();
   slot->detector = std::move(detector);
+  slot->ocr = models && models->ocr ? models->ocr : fixed_ocr_;
+  slot->product_gallery =
+      models && models->product_gallery ? models->product_gallery : config_.product_gallery;
+  slot->models = std::move(models);
   if (config_.batch_max > 1) {
     // The slot owns the detector the batcher runs, and outlives the batcher.
     const YoloDetector* d = slot->detector.get();
@@ -51,12 +57,33 @@ std::shared_ptr<const VisionEngine::DetectorSlot> VisionEngine::MakeSlot(
 std::shared_ptr<const VisionEngine::DetectorSlot> VisionEngine::CurrentDetector() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (config_.registry) {
-    std::shared_ptr<const YoloDetector> current = config_.registry->Snapshot()->detector;
+    std::shared_ptr<const ModelSet> current = config_.registry->Snapshot();
     // A registry always holds a detector when the engine uses it (Load checks,
-    // the server requires the task on every reload); keep the last one if not.
-    if (current && current != detector_->detector) detector_ = MakeSlot(std::move(current));
+    // the server requires the task on every reload), and OCR models if it did
+    // at start (its directories are fixed); keep the last slot if not.
+    if (current != detector_->models && current->detector && (current->ocr || fixed_ocr_)) {
+      std::shared_ptr<const YoloDetector> detector = current->detector;
+      detector_ = MakeSlot(std::move(current), std::move(detector));
+    }
   }
   return detector_;
+}
+
+const VisionEngine::DetectorSlot& VisionEngine::PinnedOrCurrent(
+    std::shared_ptr<const DetectorSlot>* hold) const {
+  if (pinned_detector) return *pinned_detector;
+  *hold = CurrentDetector();
+  return **hold;
+}
+
+const ProductGallery* VisionEngine::product_gallery() const {
+  std::shared_ptr<const DetectorSlot> hold;
+  return PinnedOrCurrent(&hold).product_gallery.get();  // the set in service holds it
+}
+
+const ocr::OcrEngine& VisionEngine::ocr() const {
+  std::shared_ptr<const DetectorSlot> hold;
+  return *PinnedOrCurrent(&hold).ocr;  // the set in service holds it
 }
 
 Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& config) {
@@ -65,8 +92,9 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
                   "vision needs at least one worker and a queue of at least one");
   }
   std::shared_ptr<const YoloDetector> detector;
+  std::shared_ptr<const ModelSet> models;
   if (config.registry) {
-    auto models = config.registry->Snapshot();
+    models = config.registry->Snapshot();
     detector = models->detector;
     if (!detector)
       return Status(errc::kInvalidParameterValue,
@@ -81,14 +109,17 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
     if (!loaded.ok()) return loaded.status();
     detector = std::move(loaded.value());
   }
-  ocr::OcrConfig oc;
-  oc.models_dir = (std::filesystem::path(config.models_dir) / config.ocr_subdir).string();
-  oc.intra_op_threads = config.intra_op_threads;
-  auto ocr = ocr::OcrEngine::Load(oc);
-  if (!ocr.ok()) return ocr.status();
-  auto engine = std::unique_ptr<VisionEngine>(new VisionEngine(config, std::move(detector)));
-  engine->ocr_ = std::move(ocr.value());
-  return engine;
+  std::shared_ptr<const ocr::OcrEngine> fixed_ocr;
+  if (!models || !models->ocr) {
+    ocr::OcrConfig oc;
+    oc.models_dir = (std::filesystem::path(config.models_dir) / config.ocr_subdir).string();
+    oc.intra_op_threads = config.intra_op_threads;
+    auto ocr = ocr::OcrEngine::Load(oc);
+    if (!ocr.ok()) return ocr.status();
+    fixed_ocr = std::move(ocr.value());
+  }
+  return std::unique_ptr<VisionEngine>(
+      new VisionEngine(config, std::move(models), std::move(detector), std::move(fixed_ocr)));
 }
 
 Result<std::vector<Detection>> VisionEngine::Detect(const cv::Mat& image) {

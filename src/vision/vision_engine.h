@@ -1,12 +1,13 @@
 // The vision layer's front door: owns the models and the inference pool and
 // offers one plain function per action. No HTTP, no money.
 //
-// The COCO detector is reloadable: with a ModelRegistry (VisionConfig::
-// registry) it is the current ModelSet's "object_detector", and the engine
-// follows the registry's swaps. Each request pins the detector current when
-// it is admitted (RunOnImage) and keeps it until it finishes, so a reload
-// never changes or frees the model under an in-flight request; requests
-// admitted later use the new one.
+// The COCO detector, the PP-OCRv4 models and the product gallery are
+// reloadable: with a ModelRegistry (VisionConfig::registry) they are the
+// current ModelSet's "object_detector", ocr and product_gallery, and the
+// engine follows the registry's swaps. Each request pins the models current
+// when it is admitted (RunOnImage: a DetectorSlot) and keeps them until it
+// finishes, so a reload never changes or frees a model under an in-flight
+// request; requests admitted later use the new ones.
 #pragma once
 
 #include <chrono>
@@ -30,6 +31,9 @@
 
 namespace kanjian::vision {
 
+class ModelRegistry;
+struct ModelSet;
+
 struct VisionConfig {
   std::string models_dir;                      // holds yolov5s.onnx
   // The detector when `registry` is null (fixed for the engine's life);
@@ -46,27 +50,36 @@ struct VisionConfig {
   // `workers` batches can fill at the same time.
   int batch_max = 1;
   int batch_window_ms = 5;
-  // DetectProductBeta's SKU gallery (product_gallery.h); null = FindSKU 0.
+  // DetectProductBeta's SKU gallery (product_gallery.h) when the registry's
+  // sets carry none (fixed); null = FindSKU 0. `serve` loads the gallery
+  // through the registry instead (ExtraModelDirs), so that it reloads.
   std::shared_ptr<const ProductGallery> product_gallery;
-  // PP-OCRv4 det/rec + keys (scripts/fetch_models.sh), relative to models_dir. Required.
+  // PP-OCRv4 det/rec + keys (scripts/fetch_models.sh), relative to models_dir:
+  // loaded once at start unless the registry's sets carry the OCR models
+  // (ExtraModelDirs::ocr_dir, as `serve` wires it). Required either way.
   std::string ocr_subdir = "ocr";
-  // The COCO detector, faces, embedder, attribute classifiers
-  // (model_registry.h), reloadable; may be null (then the detector is
-  // loaded from detector_file and DetectChefDress/DetectSecurity answer
-  // InternalError). Its snapshots must hold a detector.
-  std::shared_ptr<class ModelRegistry> registry;
+  // The COCO detector, faces, embedder, attribute classifiers, and with
+  // ExtraModelDirs the OCR models and the gallery (model_registry.h),
+  // reloadable; may be null (then the detector is loaded from detector_file
+  // and DetectChefDress/DetectSecurity answer InternalError). Its snapshots
+  // must hold a detector.
+  std::shared_ptr<ModelRegistry> registry;
 };
 
 class VisionEngine {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // One loaded detector and, when micro-batching is on, its own batcher (a
-  // batch never mixes two models). Immutable once built; shared by the
-  // requests that pinned it.
+  // The models one request pins: a loaded detector and, when micro-batching
+  // is on, its own batcher (a batch never mixes two models), with the OCR
+  // engine and gallery of the same ModelSet. Immutable once built; shared by
+  // the requests that pinned it.
   struct DetectorSlot {
+    std::shared_ptr<const ModelSet> models;  // the set it came from; null without a registry
     std::shared_ptr<const YoloDetector> detector;
     std::unique_ptr<DetectBatcher> batcher;  // null when batching is off
+    std::shared_ptr<const ocr::OcrEngine> ocr;               // never null
+    std::shared_ptr<const ProductGallery> product_gallery;  // null = no gallery
   };
 
   // Errors name the missing or unreadable model file.
@@ -113,20 +126,22 @@ class VisionEngine {
   // current one.
   Result<std::vector<Detection>> Detect(const cv::Mat& image);
 
-  // The detector new requests get: the registry's current one (followed
-  // here when the registry swapped), else the fixed one. Thread-safe.
+  // The models new requests get: the registry's current set (followed here
+  // when the registry swapped), else the fixed ones. Thread-safe.
   std::shared_ptr<const DetectorSlot> CurrentDetector() const;
 
   // Raw access to the current detector (benchmark baseline, tests). Valid
   // until the next reload; requests use Detect() instead.
   const YoloDetector& detector() const { return *CurrentDetector()->detector; }
-  // The operator's SKU gallery, or nullptr.
-  const ProductGallery* product_gallery() const { return config_.product_gallery.get(); }
+  // The operator's SKU gallery, or nullptr; and PP-OCRv4 text detection +
+  // recognition (RecognizeCarPro, DetectEnvelope). Inside RunOnImage's fn
+  // the ones that request pinned; elsewhere the current ones, valid until
+  // the next reload.
+  const ProductGallery* product_gallery() const;
+  const ocr::OcrEngine& ocr() const;
   // The current detector's batcher; nullptr when micro-batching is off.
   // Valid until the next reload.
   const DetectBatcher* batcher() const { return CurrentDetector()->batcher.get(); }
-  // PP-OCRv4 text detection + recognition (RecognizeCarPro, DetectEnvelope).
-  const ocr::OcrEngine& ocr() const { return *ocr_; }
   size_t queue_depth() const { return pool_->queue_depth(); }
   // Detector run time per image (decode excluded), for /metrics as
   // kanjian_inference_ms. Owned by the engine; valid while it lives.
@@ -146,19 +161,25 @@ class VisionEngine {
     const DetectorSlot* const saved_;
   };
 
-  VisionEngine(VisionConfig config, std::shared_ptr<const YoloDetector> detector);
-  std::shared_ptr<const DetectorSlot> MakeSlot(std::shared_ptr<const YoloDetector> detector) const;
+  VisionEngine(VisionConfig config, std::shared_ptr<const ModelSet> models,
+               std::shared_ptr<const YoloDetector> detector,
+               std::shared_ptr<const ocr::OcrEngine> fixed_ocr);
+  std::shared_ptr<const DetectorSlot> MakeSlot(std::shared_ptr<const ModelSet> models,
+                                               std::shared_ptr<const YoloDetector> detector) const;
+  // The slot RunOnImage pinned on this thread, else the current one (kept
+  // alive by *hold).
+  const DetectorSlot& PinnedOrCurrent(std::shared_ptr<const DetectorSlot>* hold) const;
 
   // Constant after construction.
   const VisionConfig config_;
+  // The OCR engine loaded at start when the registry's sets carry none.
+  const std::shared_ptr<const ocr::OcrEngine> fixed_ocr_;
   // Lock-free; written by the workers.
   metrics::Histogram inference_ms_;
   // Lock order: mu_, then the registry's (CurrentDetector reads its
   // snapshot under mu_ so that two callers never install slots out of order).
   mutable std::mutex mu_;
   mutable std::shared_ptr<const DetectorSlot> detector_;  // guarded by mu_; never null
-  // Set once in Load(), before the engine is shared.
-  std::unique_ptr<ocr::OcrEngine> ocr_;
   // Declared last so it is destroyed (workers joined, queued tasks failed)
   // before anything its tasks use.
   std::unique_ptr<InferencePool> pool_;

@@ -1,12 +1,15 @@
-// The detector is reloadable through the model registry (vision_engine.h):
-// a request admitted before a reload finishes on the detector it pinned,
-// later requests use the new one, and a failed reload changes nothing.
+// The detector, the OCR models and the product gallery are reloadable
+// through the model registry (vision_engine.h): a request admitted before a
+// reload finishes on the models it pinned, later requests use the new ones,
+// and a failed reload changes nothing.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <thread>
 
 #include "common/error_codes.h"
@@ -188,6 +191,174 @@ TEST(DetectorReload, EngineWithoutDetectorInRegistryIsRefused) {
   ASSERT_FALSE(engine.ok());
   EXPECT_NE(engine.status().message().find("object_detector"), std::string::npos);
   fs::remove(path);
+}
+
+// OCR and gallery: a registry as `serve` wires it (ExtraModelDirs), on a
+// temporary OCR directory (links to the real files) and gallery directory.
+class OcrGalleryReloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+    KANJIAN_REQUIRE_FILE(OcrSource("ch_PP-OCRv4_det_infer.onnx"));
+    KANJIAN_REQUIRE_FILE(testing::DarknetImage("dog.jpg"));
+    KANJIAN_REQUIRE_FILE(testing::DarknetImage("giraffe.jpg"));
+    dir_ = fs::temp_directory_path() /
+           ("kanjian_reload_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "ocr");
+    fs::create_directories(dir_ / "gallery");
+    for (const char* f : {"ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx",
+                          "ppocr_keys_v1.txt"})
+      fs::create_symlink(OcrSource(f), dir_ / "ocr" / f);
+    config_ = (dir_ / "models.json").string();
+    std::ofstream(config_) << DetectorOnlyConfig("yolov5s.onnx", 0.25);
+    AddProduct("长颈鹿玩偶", "giraffe.jpg");
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  static std::string OcrSource(const std::string& file) {
+    return testing::ModelsDir() + "/ocr/" + file;
+  }
+  // Copies the darknet photo `file` into the gallery as product `name`.
+  void AddProduct(const std::string& name, const std::string& file) {
+    fs::copy_file(testing::DarknetImage(file), dir_ / "gallery" / file,
+                  fs::copy_options::overwrite_existing);
+    products_.push_back({{"Name", name}, {"Files", {file}}});
+    WriteGallery();
+  }
+  void WriteGallery() {
+    std::ofstream(dir_ / "gallery" / "gallery.json", std::ios::trunc)
+        << nlohmann::json{{"Products", products_}}.dump();
+  }
+
+  void Start() {
+    ExtraModelDirs extra;
+    extra.ocr_dir = (dir_ / "ocr").string();
+    extra.product_gallery_dir = (dir_ / "gallery").string();
+    auto registry =
+        ModelRegistry::Load(config_, testing::ModelsDir(), 1, {"object_detector"}, extra);
+    ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+    registry_ = std::move(registry.value());
+    VisionConfig vc;
+    vc.models_dir = "/nonexistent";  // OCR must come from the registry, not from here
+    vc.workers = 2;
+    vc.registry = registry_;
+    auto engine = VisionEngine::Load(vc);
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(engine.value());
+  }
+
+  // The best gallery product for the whole dog.jpg, as a new request sees it.
+  std::string BestForDog() {
+    cv::Mat dog = cv::imread(testing::DarknetImage("dog.jpg"), cv::IMREAD_COLOR);
+    auto matches = engine_->product_gallery()->NearestTo(dog, 1);
+    if (!matches.ok() || matches->empty()) return "(none)";
+    return (*matches)[0].product->name;
+  }
+
+  fs::path dir_;
+  std::string config_;
+  nlohmann::json products_ = nlohmann::json::array();
+  std::shared_ptr<ModelRegistry> registry_;
+  std::unique_ptr<VisionEngine> engine_;
+};
+
+TEST_F(OcrGalleryReloadTest, ReloadRereadsTheGalleryInFlightRequestKeepsTheOldModels) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const auto before = registry_->Snapshot();
+  ASSERT_NE(before->ocr, nullptr);
+  ASSERT_NE(before->product_gallery, nullptr);
+  EXPECT_EQ(&engine_->ocr(), before->ocr.get());
+  EXPECT_EQ(engine_->product_gallery(), before->product_gallery.get());
+  EXPECT_EQ(BestForDog(), "长颈鹿玩偶");  // the only product
+
+  // A request admitted now, held on its worker until the reload is done.
+  std::promise<void> started, go;
+  std::shared_future<void> go_signal = go.get_future().share();
+  struct Seen {
+    const ocr::OcrEngine* ocr = nullptr;
+    const ProductGallery* gallery = nullptr;
+    size_t products = 0;
+  };
+  Result<Seen> in_flight = Status(errc::kInternalError, "not run");
+  std::thread request([&] {
+    in_flight = engine_->RunOnImage<Seen>(
+        testing::ReadFile(testing::DarknetImage("dog.jpg")), VisionEngine::PetImageLimits(),
+        std::chrono::steady_clock::now() + 60s, [&](const cv::Mat&) -> Result<Seen> {
+          started.set_value();
+          go_signal.wait();
+          return Seen{&engine_->ocr(), engine_->product_gallery(),
+                      engine_->product_gallery()->products()};
+        });
+  });
+  started.get_future().wait();
+
+  // The operator adds a SKU photo, then reloads.
+  AddProduct("捷安特自行车", "dog.jpg");
+  Status reloaded = registry_->Reload();
+  ASSERT_TRUE(reloaded.ok()) << reloaded.ToString();
+  const auto after = registry_->Snapshot();
+  EXPECT_EQ(after->product_gallery->products(), 2u);
+  EXPECT_EQ(BestForDog(), "捷安特自行车");  // new requests see the new SKU…
+  EXPECT_EQ(&engine_->ocr(), after->ocr.get());  // …and the reloaded OCR models
+  EXPECT_NE(after->ocr, before->ocr);
+
+  go.set_value();
+  request.join();
+  ASSERT_TRUE(in_flight.ok()) << in_flight.status().ToString();
+  EXPECT_EQ(in_flight->ocr, before->ocr.get());  // the in-flight one kept the old ones
+  EXPECT_EQ(in_flight->gallery, before->product_gallery.get());
+  EXPECT_EQ(in_flight->products, 1u);
+}
+
+TEST_F(OcrGalleryReloadTest, BrokenGalleryOrOcrFileFailsTheReloadAndKeepsTheOldSet) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const auto set_before = registry_->Snapshot();
+  const auto slot_before = engine_->CurrentDetector();
+  auto expect_refused = [&](const std::string& named) {
+    Status s = registry_->Reload();
+    ASSERT_FALSE(s.ok()) << named;
+    EXPECT_NE(s.message().find(named), std::string::npos) << s.message();
+    EXPECT_EQ(registry_->Snapshot(), set_before);
+    EXPECT_EQ(engine_->CurrentDetector(), slot_before);
+    EXPECT_EQ(engine_->product_gallery(), set_before->product_gallery.get());
+    EXPECT_EQ(&engine_->ocr(), set_before->ocr.get());
+    EXPECT_EQ(BestForDog(), "长颈鹿玩偶");
+  };
+
+  // A gallery photo that is not an image.
+  const fs::path bad = dir_ / "gallery" / "broken.jpg";
+  std::ofstream(bad) << "not a JPEG";
+  products_.push_back({{"Name", "坏图"}, {"Files", {"broken.jpg"}}});
+  WriteGallery();
+  ASSERT_NO_FATAL_FAILURE(expect_refused(bad.string()));
+  // A photo listed but missing.
+  products_.back()["Files"] = {"gone.jpg"};
+  WriteGallery();
+  ASSERT_NO_FATAL_FAILURE(expect_refused((dir_ / "gallery" / "gone.jpg").string()));
+  // The metadata unreadable, then missing.
+  std::ofstream(dir_ / "gallery" / "gallery.json", std::ios::trunc) << "{ not json";
+  ASSERT_NO_FATAL_FAILURE(expect_refused("gallery.json"));
+  fs::remove(dir_ / "gallery" / "gallery.json");
+  ASSERT_NO_FATAL_FAILURE(expect_refused((dir_ / "gallery" / "gallery.json").string()));
+
+  // Gallery repaired, but an OCR model corrupt.
+  products_.erase(products_.size() - 1);
+  WriteGallery();
+  const fs::path det = dir_ / "ocr" / "ch_PP-OCRv4_det_infer.onnx";
+  fs::remove(det);
+  std::ofstream(det) << "not an ONNX model";
+  ASSERT_NO_FATAL_FAILURE(expect_refused(det.string()));
+
+  // Both repaired: the reload goes through.
+  fs::remove(det);
+  fs::create_symlink(OcrSource("ch_PP-OCRv4_det_infer.onnx"), det);
+  ASSERT_TRUE(registry_->Reload().ok());
+  EXPECT_NE(registry_->Snapshot(), set_before);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 // detector included, and while one reload with a broken models config is
 // refused. Every call must succeed with the right answer and be metered
 // exactly once (the useServer ledger, checked before the server stops).
+// A reload re-reads the product gallery: DetectProductBeta finds a SKU added
+// to --product-gallery after POST /admin/reload.
 // /admin/reload is refused (403) to a non-loopback peer.
 const { test, after } = require("node:test");
 const assert = require("node:assert/strict");
@@ -11,7 +13,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const http = require("node:http");
-const { useServer, Server, freePort, sleep, dogB64 } = require("./harness");
+const { useServer, Server, freePort, sleep, dogB64, DOG_JPG } = require("./harness");
 
 const CAT_PNG = process.env.KANJIAN_CAT_IMAGE ||
   `${process.env.KANJIAN_CACHE || process.env.HOME + "/.cache/kanjian"}/testdata/chelsea.png`;
@@ -172,5 +174,52 @@ test("/admin/reload answers 403 to a non-loopback peer, and is not an API route 
     assertReloaded(await postReload(port), "the same server from loopback");
   } finally {
     await srv.stop();
+  }
+});
+
+test("a reload re-reads the product gallery: DetectProductBeta finds a newly added SKU", async (t) => {
+  const DARKNET = path.dirname(DOG_JPG);
+  const dir = path.join(env.sb.dir, "reload-gallery");
+  fs.mkdirSync(dir);
+  const products = [];
+  const addProduct = (file, name) => {
+    fs.copyFileSync(path.join(DARKNET, file), path.join(dir, file));
+    products.push({ Name: name, Brand: "B", Price: "1.00", ProductCategory: "C", Files: [file] });
+    fs.writeFileSync(path.join(dir, "gallery.json"), JSON.stringify({ Products: products }));
+  };
+  addProduct("giraffe.jpg", "长颈鹿玩偶");
+  const srv = await env.sb.startServer({ extraArgs: ["--models-config", configPath,
+    "--product-gallery", dir, "--qps", "DetectProductBeta=100"] });
+  try {
+    const client = srv.client(env.acc.SecretId, env.acc.SecretKey);
+    const beta = async () => {
+      const res = await client.request("DetectProductBeta", { ImageBase64: dogB64() });
+      env.ledger.success(env.acc.AccountId, res.RequestId, "DetectProductBeta");
+      return res;
+    };
+    const before = await beta();
+    t.diagnostic(JSON.stringify(before.ProductInfo));
+    assert.notEqual(before.ProductInfo.Name, "捷安特自行车");
+
+    // The operator adds the bicycle's photo, then reloads.
+    addProduct("dog.jpg", "捷安特自行车");
+    const r = await postReload(srv.port);
+    assertReloaded(r, "gallery reload");
+    const gallery = r.json.Models.find((m) => m.Task === "product_gallery");
+    assert.ok(gallery && gallery.Products === 2, `the gallery is reloaded: ${r.text}`);
+    const after = await beta();
+    assert.equal(after.ProductInfo.FindSKU, 1, JSON.stringify(after.ProductInfo));
+    assert.equal(after.ProductInfo.Name, "捷安特自行车");
+
+    // A photo that cannot be read: refused, naming it; the gallery stays.
+    fs.writeFileSync(path.join(dir, "broken.jpg"), "not a JPEG");
+    products.push({ Name: "坏图", Files: ["broken.jpg"] });
+    fs.writeFileSync(path.join(dir, "gallery.json"), JSON.stringify({ Products: products }));
+    const broken = await postReload(srv.port);
+    assert.equal(broken.status, 500, broken.text);
+    assert.ok(broken.json.Error.Message.includes(path.join(dir, "broken.jpg")), broken.text);
+    assert.equal((await beta()).ProductInfo.Name, "捷安特自行车");
+  } finally {
+    await srv.stopOk();
   }
 });

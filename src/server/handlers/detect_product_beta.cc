@@ -1,8 +1,9 @@
 // DetectProductBeta (商品识别-微信识物版): ≤ 1 MB JPG only. →
 // {"RegionDetected":[{"Category","CategoryScore","Location"}] (≤ 3, most
 // salient first), "ProductInfo":{"FindSKU",…}, "ProductInfoList":[…]|null}.
-// SKU fields come only from the operator's gallery (serve --product-gallery);
-// without one FindSKU is 0. Nothing found → FailedOperation.NoObjectDetected.
+// SKU fields come only from the operator's gallery (serve --product-gallery,
+// re-read on a models reload); without one FindSKU is 0. Nothing found →
+// FailedOperation.NoObjectDetected.
 #include "common/error_codes.h"
 #include "server/handlers/handlers.h"
 #include "vision/product_recognizer.h"
@@ -47,13 +48,14 @@ Result<json> HandleDetectProductBeta(const ActionCall& call) {
   limits.max_bytes = call.spec.max_image_bytes;
   limits.jpg_only = call.spec.jpg_only;
   limits.allow_bmp = !call.spec.jpg_only;
-  const vision::ProductGallery* gallery = call.vision.product_gallery();
   auto result = call.vision.RunOnImage<vision::ProductBetaResult>(
       call.image, limits, call.deadline,
-      [&vision = call.vision, gallery](const cv::Mat& image) -> Result<vision::ProductBetaResult> {
+      [&vision = call.vision](const cv::Mat& image) -> Result<vision::ProductBetaResult> {
         auto detections = vision.Detect(image);
         if (!detections.ok()) return detections.status();
-        return vision::RecognizeProductBeta(image, *detections, gallery, vision::ProductBetaOptions{});
+        // The gallery this request pinned with its detector (reloadable).
+        return vision::RecognizeProductBeta(image, *detections, vision.product_gallery(),
+                                            vision::ProductBetaOptions{});
       });
   if (!result.ok()) return result.status();
   if (result->regions.empty() && result->skus.empty())
