@@ -26,11 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Ort::Env& OrtEnv() {
-  static Ort::Env* env = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "kanjian-models");  // never freed
-  return *env;
-}
-
 // Output decoding kinds each task accepts. Tasks other engineers load
 // (ocr_*, vehicle_make, plate_detector, product_embedder) are parsed and
 // their files validated here; their loaders read ModelsConfig::Find().
@@ -189,24 +184,6 @@ void Overlay(json* base, const json& over, const char* section) {
 
 }  // namespace
 
-Result<std::unique_ptr<Ort::Session>> OpenOnnxSession(const std::string& path, int threads,
-                                                      std::string_view what) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
-    return Status(errc::kNotFound, std::string(what) + " model not found: " + path);
-  try {
-    Ort::SessionOptions options;
-    options.SetIntraOpNumThreads(std::max(1, threads));
-    options.SetInterOpNumThreads(1);
-    options.SetExecutionMode(ORT_SEQUENTIAL);
-    options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
-    options.AddConfigEntry("session.intra_op.allow_spinning", "0");
-    return std::make_unique<Ort::Session>(OrtEnv(), path.c_str(), options);
-  } catch (const Ort::Exception& e) {
-    return Status(errc::kInternalError,
-                  "cannot load " + std::string(what) + " model " + path + ": " + e.what());
-  }
-}
 
 InputGeometry FillInputTensor(const cv::Mat& bgr, const InputSpec& spec, float* dst) {
   const int W = spec.width, H = spec.height;

@@ -22,17 +22,13 @@
 #include <vector>
 
 #include "common/status.h"
+#include "vision/onnx_session.h"
 
 namespace Ort {
 struct Session;
 }
 
 namespace kanjian::vision {
-
-// One ONNX Runtime session (CPU, sequential, `threads` intra-op threads).
-// Errors name the file: kNotFound if missing, kInternalError if ORT rejects it.
-Result<std::unique_ptr<Ort::Session>> OpenOnnxSession(const std::string& path, int threads,
-                                                      std::string_view what);
 
 // How an image becomes a float input tensor:
 //   v = pixel(0..255) * scale; v = (v - mean[c]) / std[c]

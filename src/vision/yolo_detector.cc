@@ -12,16 +12,12 @@
 #include <utility>
 
 #include "common/error_codes.h"
+#include "vision/onnx_session.h"
 
 namespace kanjian::vision {
 namespace {
 
 constexpr int kBoxFields = 5;  // cx, cy, w, h, objectness
-
-Ort::Env& OrtEnv() {
-  static Ort::Env* env = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "kanjian");  // never destroyed
-  return *env;
-}
 
 // Where one image went inside the square network input.
 struct Letterbox {
@@ -166,27 +162,17 @@ YoloDetector::~YoloDetector() = default;
 
 Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& config) {
   const std::string& path = config.model_path;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status(errc::kNotFound,
-                  "detector model not found: " + path + " (run scripts/fetch_models.sh)");
-  }
   if (config.input_size <= 0 || config.input_size % 32 != 0) {
     return Status(errc::kInvalidParameterValue,
                   "detector input size must be a positive multiple of 32, got " +
                       std::to_string(config.input_size));
   }
-  std::unique_ptr<Ort::Session> session;
+  auto opened = OpenOnnxSession(path, config.intra_op_threads, "detector", config.allow_spinning);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<Ort::Session> session = std::move(opened).value();
   int num_classes = 0;
   std::string input_name, output_name;
   try {
-    Ort::SessionOptions options;
-    options.SetIntraOpNumThreads(std::max(1, config.intra_op_threads));
-    options.SetInterOpNumThreads(1);
-    options.SetExecutionMode(ORT_SEQUENTIAL);
-    options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
-    options.AddConfigEntry("session.intra_op.allow_spinning", config.allow_spinning ? "1" : "0");
-    session = std::make_unique<Ort::Session>(OrtEnv(), path.c_str(), options);
 
     if (session->GetInputCount() != 1 || session->GetOutputCount() < 1) {
       return Status(errc::kInternalError,

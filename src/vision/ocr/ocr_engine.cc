@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/error_codes.h"
+#include "vision/onnx_session.h"
 
 namespace kanjian::vision::ocr {
 namespace {
@@ -18,40 +19,27 @@ constexpr int kRecHeight = 48;
 constexpr int kRecMinWidth = 48;
 constexpr int kRecMaxWidth = 1280;
 
-Ort::Env& OrtEnv() {
-  static Ort::Env* env = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "kanjian-ocr");  // never destroyed
-  return *env;
-}
 
+// An OCR session, checked for one [N,3,H,W] input and one output.
 Result<std::unique_ptr<Ort::Session>> OpenSession(const std::string& path, int threads,
                                                   const char* what) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status(errc::kNotFound, std::string("OCR ") + what + " model not found: " + path +
-                                       " (run scripts/fetch_models.sh)");
-  }
+  auto session = OpenOnnxSession(path, threads, std::string("OCR ") + what);
+  if (!session.ok()) return session.status();
   try {
-    Ort::SessionOptions options;
-    options.SetIntraOpNumThreads(std::max(1, threads));
-    options.SetInterOpNumThreads(1);
-    options.SetExecutionMode(ORT_SEQUENTIAL);
-    options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
-    options.AddConfigEntry("session.intra_op.allow_spinning", "0");
-    auto session = std::make_unique<Ort::Session>(OrtEnv(), path.c_str(), options);
-    if (session->GetInputCount() != 1 || session->GetOutputCount() != 1) {
+    if ((*session)->GetInputCount() != 1 || (*session)->GetOutputCount() != 1) {
       return Status(errc::kInternalError,
                     std::string("OCR ") + what + " model " + path + " must have one input and one output");
     }
-    auto shape = session->GetInputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
+    auto shape = (*session)->GetInputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
     if (shape.size() != 4 || (shape[1] > 0 && shape[1] != 3)) {
       return Status(errc::kInternalError,
                     std::string("OCR ") + what + " model " + path + " does not take [N,3,H,W] input");
     }
-    return session;
   } catch (const Ort::Exception& e) {
     return Status(errc::kInternalError,
                   std::string("cannot load OCR ") + what + " model " + path + ": " + e.what());
   }
+  return session;
 }
 
 // Writes `bgr` (8UC3) as planar float (v/255 - mean[c]) / std[c] into dst.
