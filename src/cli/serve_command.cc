@@ -37,7 +37,7 @@ struct ServeFlags {
   std::vector<std::string> image_url_allow;
   bool image_url_allow_loopback_for_tests = false;
   int batch_max = 1;
-  int batch_window_ms = 5;
+  int batch_window_ms = 0;
   std::string product_gallery;
 };
 
@@ -176,7 +176,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
   serve->add_option("--batch-max", flags.batch_max,
                     "detector micro-batch size (1 = off)")->capture_default_str()->check(CLI::Range(1, 64));
   serve->add_option("--batch-window-ms", flags.batch_window_ms,
-                    "how long a batch waits for neighbours")->capture_default_str()->check(CLI::Range(0, 1000));
+                    "with a detector worker free, how long a batch waits for neighbours "
+                    "(0: batches form from requests queued while every worker was busy)")->capture_default_str()->check(CLI::Range(0, 1000));
   serve->add_option("--product-gallery", flags.product_gallery,
                     "DetectProductBeta SKU gallery directory (gallery.json + photos)");
   serve->callback([&ctx, rc] { *rc = Serve(ctx, flags); });

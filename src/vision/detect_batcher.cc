@@ -26,12 +26,16 @@ Result<std::vector<Detection>> DetectBatcher::Detect(const cv::Mat& image) {
   self.cv.wait(lock, [&] { return self.done || self.lead; });
   if (self.done) return std::move(*self.result);
 
-  // Gatherer: self is pending_.front(). Wait for neighbours, bounded.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.window_ms);
-  gather_cv_.wait_until(lock, until, [&] { return pending_.size() >= size_t(options_.batch_max); });
+  // Gatherer: self is pending_.front(). Only gatherers take slots, so once one
+  // is free it stays free while the window runs.
   gather_cv_.wait(lock, [&] { return inflight_ < options_.max_inflight; });
+  if (options_.window_ms > 0) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.window_ms);
+    gather_cv_.wait_until(lock, until, [&] { return pending_.size() >= size_t(options_.batch_max); });
+  }
+  const size_t free_slots = size_t(options_.max_inflight - inflight_);
+  const size_t n = std::min((pending_.size() + free_slots - 1) / free_slots, size_t(options_.batch_max));
   ++inflight_;
-  const size_t n = std::min(pending_.size(), size_t(options_.batch_max));
   std::vector<Waiter*> batch(pending_.begin(), pending_.begin() + n);
   pending_.erase(pending_.begin(), pending_.begin() + n);
   if (pending_.empty()) {

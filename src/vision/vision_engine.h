@@ -49,7 +49,7 @@ struct VisionConfig {
   // With batching on, the pool runs workers × batch_max threads so that
   // `workers` batches can fill at the same time.
   int batch_max = 1;
-  int batch_window_ms = 5;
+  int batch_window_ms = 0;
   // DetectProductBeta's SKU gallery (product_gallery.h) when the registry's
   // sets carry none (fixed); null = FindSKU 0. `serve` loads the gallery
   // through the registry instead (ExtraModelDirs), so that it reloads.
