@@ -26,9 +26,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Output decoding kinds each task accepts. Tasks other engineers load
-// (ocr_*, vehicle_make, plate_detector, product_embedder) are parsed and
-// their files validated here; their loaders read ModelsConfig::Find().
+// Output decoding kinds each task accepts. ocr_det/ocr_rec (+ keys_file)
+// name the PP-OCR files LoadModelSet hands the OCR engine; ocr_cls,
+// vehicle_make, plate_detector and product_embedder are parsed and their
+// files validated here, for loaders that read ModelsConfig::Find().
 const std::map<std::string, std::set<std::string>>& TaskDecodes() {
   static const auto* k = new std::map<std::string, std::set<std::string>>{
       {"object_detector", {"yolov5"}},
@@ -392,6 +393,13 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
     ocr::OcrConfig oc;
     oc.models_dir = extra.ocr_dir;
     oc.intra_op_threads = threads;
+    // Configured files win over the OCR dir's defaults (absolute paths, so
+    // models_dir / file is the file itself).
+    if (const ModelSpec* det = config.Find("ocr_det")) oc.det_file = det->path;
+    if (const ModelSpec* rec = config.Find("ocr_rec")) {
+      oc.rec_file = rec->path;
+      if (rec->raw.contains("keys_file")) oc.keys_file = rec->raw["keys_file"].get<std::string>();
+    }
     auto engine = ocr::OcrEngine::Load(oc);
     if (!engine.ok()) return engine.status();
     set->ocr = std::move(engine.value());

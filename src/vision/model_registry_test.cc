@@ -176,5 +176,42 @@ TEST(ModelRegistryTest, DetectorIsSwappedWithTheSet) {
   EXPECT_EQ((*reg)->Snapshot(), current);
 }
 
+// The ocr_det / ocr_rec entries name the files the OCR engine loads: a set
+// whose configured recogniser is a renamed copy loads, and one whose
+// configured recogniser is corrupt is refused naming it (the OCR dir's
+// defaults are intact, so only the configured file can be the cause).
+TEST(ModelRegistryTest, OcrLoadsTheConfiguredFiles) {
+  const std::string ocr_dir = ModelsDir() + "/ocr";
+  KANJIAN_REQUIRE_FILE(ocr_dir + "/ch_PP-OCRv4_rec_infer.onnx");
+  const fs::path own = fs::temp_directory_path() / ("kanjian_registry_ocr_" + std::to_string(getpid()));
+  fs::create_directories(own);
+  fs::copy_file(ocr_dir + "/ch_PP-OCRv4_rec_infer.onnx", own / "my_rec.onnx", fs::copy_options::overwrite_existing);
+  fs::copy_file(ocr_dir + "/ppocr_keys_v1.txt", own / "my_keys.txt", fs::copy_options::overwrite_existing);
+  std::ofstream(own / "broken_rec.onnx") << "not a model";
+  auto config_with_rec = [&](const std::string& rec) {
+    return R"({"tasks":{"face_detector":null,"embedder":null,"object_detector":null,
+             "ocr_rec":{"input":{"width":320,"height":48},"file":")" + (own / rec).string() +
+           R"(","decode":"ctc","keys_file":")" +
+           (own / "my_keys.txt").string() + R"("}},
+             "attributes":{"玩手机识别":null,"赤膊识别":null,"反光衣识别":null}})";
+  };
+  ExtraModelDirs extra;
+  extra.ocr_dir = ocr_dir;
+
+  auto good = LoadModelsConfig(WriteTemp("ocr_good.json", config_with_rec("my_rec.onnx")), ModelsDir());
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  auto set = LoadModelSet(std::move(good.value()), 1, extra);
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_NE((*set)->ocr, nullptr);
+
+  auto bad = LoadModelsConfig(WriteTemp("ocr_bad.json", config_with_rec("broken_rec.onnx")), ModelsDir());
+  ASSERT_TRUE(bad.ok()) << bad.status().ToString();
+  auto refused = LoadModelSet(std::move(bad.value()), 1, extra);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("broken_rec.onnx"), std::string::npos)
+      << refused.status().message();
+  fs::remove_all(own);
+}
+
 }  // namespace
 }  // namespace kanjian::vision
