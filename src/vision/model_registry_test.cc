@@ -109,27 +109,33 @@ TEST(ModelsConfigTest, RejectsUnknownTaskDecodeAttributeAndLabel) {
 TEST(ModelsConfigTest, FileOverlaysBundledEntriesAndNullRemoves) {
   KANJIAN_REQUIRE_FILE(FaceModelPath());
   KANJIAN_REQUIRE_FILE(EmbedModelPath());
-  auto path = WriteTemp("overlay.json", R"({"attributes":{"赤膊识别":null}})");
+  auto bundled = LoadModelsConfig("", ModelsDir());
+  ASSERT_TRUE(bundled.ok()) << bundled.status().ToString();
+  EXPECT_EQ(bundled->attributes.count("反光衣识别"), 1u);
+  EXPECT_EQ(bundled->attributes.count("玩手机识别"), 0u);  // opt-in: measured 0/4 on real phones
+  EXPECT_EQ(bundled->attributes.count("赤膊识别"), 0u);    // opt-in: measured 0/1, 9/10 false alarms
+  auto path = WriteTemp("overlay.json", R"({"attributes":{"反光衣识别":null,
+      "赤膊识别":{"method":"builtin","builtin":"skin_torso"}}})");
   auto c = LoadModelsConfig(path, ModelsDir());
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  EXPECT_EQ(c->attributes.count("赤膊识别"), 0u);
-  EXPECT_EQ(c->attributes.count("反光衣识别"), 1u);
+  EXPECT_EQ(c->attributes.count("反光衣识别"), 0u);
+  EXPECT_EQ(c->attributes.count("赤膊识别"), 1u);
 }
 
 TEST(ModelRegistryTest, ReloadSwapsAndKeepsOldSetOnError) {
   KANJIAN_REQUIRE_FILE(FaceModelPath());
   KANJIAN_REQUIRE_FILE(EmbedModelPath());
-  auto path = WriteTemp("reload.json", R"({"attributes":{"赤膊识别":null}})");
+  auto path = WriteTemp("reload.json", R"({"attributes":{"反光衣识别":null}})");
   auto reg = ModelRegistry::Load(path, ModelsDir());
   ASSERT_TRUE(reg.ok()) << reg.status().ToString();
   auto before = (*reg)->Snapshot();
-  EXPECT_EQ(before->attributes.count("赤膊识别"), 0u);
+  EXPECT_EQ(before->attributes.count("反光衣识别"), 0u);
 
   std::ofstream(path) << "{}";
   ASSERT_TRUE((*reg)->Reload().ok());
   auto after = (*reg)->Snapshot();
-  EXPECT_EQ(after->attributes.count("赤膊识别"), 1u);
-  EXPECT_EQ(before->attributes.count("赤膊识别"), 0u);  // the old snapshot is untouched
+  EXPECT_EQ(after->attributes.count("反光衣识别"), 1u);
+  EXPECT_EQ(before->attributes.count("反光衣识别"), 0u);  // the old snapshot is untouched
 
   std::ofstream(path) << R"({"tasks":{"embedder":{"file":"gone.onnx","decode":"embedding",
                              "input":{"width":8,"height":8}}}})";

@@ -17,6 +17,10 @@ const b64 = (p) => fs.readFileSync(p).toString("base64");
 const SECURITY = ["安全帽识别", "玩手机识别", "抽烟识别", "口罩识别", "工地安全带识别", "手套识别",
                   "工服识别", "护目镜识别", "反光衣识别"];
 const CHEF = ["厨师服识别", "厨师帽识别", "赤膊识别", "口罩识别"];
+const OPT_IN_BUILTINS = {
+  "玩手机识别": { method: "builtin", builtin: "phone_near_person" },
+  "赤膊识别": { method: "builtin", builtin: "skin_torso" },
+};
 
 let sb, srv, acc, client, configPath;
 
@@ -24,7 +28,9 @@ before(async () => {
   sb = new Sandbox("body");
   acc = sb.createAccount("site-owner");
   configPath = path.join(sb.dir, "models.json");
-  fs.writeFileSync(configPath, "{}\n"); // = the bundled set
+  // The bundled set plus the two opt-in built-ins, so their wiring is tested;
+  // the last test checks that the bundled set alone leaves them out.
+  fs.writeFileSync(configPath, JSON.stringify({ attributes: OPT_IN_BUILTINS }));
   srv = await sb.startServer({ extraArgs: ["--models-config", configPath, "--qps", "DetectSecurity=50",
                                            "--qps", "DetectChefDress=50"] });
   client = srv.client(acc.SecretId, acc.SecretKey);
@@ -126,4 +132,20 @@ test("serve refuses a models config naming a missing file, naming it", () => {
   const r = sb.cli(["serve", "--listen", "127.0.0.1:0", "--models-config", bad], { timeoutMs: 60000 });
   assert.notEqual(r.code, 0);
   assert.match(r.stdout + r.stderr, /\/nonexistent\/faces\.onnx/);
+});
+
+test("the bundled set leaves 玩手机识别 and 赤膊识别 out (opt-in built-ins)", async () => {
+  fs.writeFileSync(configPath, "{}\n");
+  srv.proc.kill("SIGHUP");
+  let security = null;
+  for (let i = 0; i < 50; i++) {
+    await sleep(100);
+    security = await client.DetectSecurity({ ImageBase64: b64(PERSON_JPG), EnablePreferred: false });
+    if (attr(security.Bodies[0], "玩手机识别") === undefined) break;
+  }
+  assert.equal(attr(security.Bodies[0], "玩手机识别"), undefined, "玩手机识别 left out");
+  assert.equal(attr(security.Bodies[0], "反光衣识别").Label, "无反光衣");
+  const chef = await client.DetectChefDress({ ImageBase64: b64(PERSON_JPG), EnablePreferred: false });
+  assert.equal(chef.Bodies.length, 1);
+  assert.deepEqual(chef.Bodies[0].Attributes, [], "nothing bundled can judge a chef's dress");
 });
