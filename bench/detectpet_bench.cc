@@ -16,14 +16,12 @@
 #include <sstream>
 #include <thread>
 
+#include "bench_server.h"
 #include "bench_support.h"
 #include "billing/accounts.h"
 #include "billing/billing.h"
 #include "billing/usage_meter.h"
 #include "common/crypto.h"
-#include "protocol/tc3.h"
-#include "server/api_handler.h"
-#include "server/http_server.h"
 #include "vision/image_decode.h"
 #include "vision/vision_engine.h"
 
@@ -89,36 +87,11 @@ int Main(int argc, char** argv) {
 
   // The server, in-process, on a temporary SQLite database.
   bench::Tenant tenant("kanjian_bench");
-  auto& clock = tenant.clock;
-  auto& accounts = *tenant.accounts;
-  auto& billing = *tenant.billing;
-  auto& meter = *tenant.meter;
-  const billing::NewAccount* account = &tenant.account;
-  server::ServerMetrics metrics;
-  server::ApiOptions api_options;
-  api_options.qps["DetectPet"] = 1'000'000;
-  server::ApiHandler api(api_options, accounts, billing, meter, **engine, clock, metrics);
-  server::HttpOptions http_options;
-  http_options.port = 0;
-  server::HttpServer http(http_options, api, metrics);
-  if (!http.Bind().ok()) return 1;
-  std::thread serving([&] { (void)http.Serve(); });
-
+  bench::BenchServer server(tenant, **engine, {"DetectPet"});
+  if (!server.ok()) return 1;
   const std::string body = "{\"ImageBase64\":\"" + crypto::Base64Encode(image) + "\"}";
   auto e2e = [&] {
-    thread_local httplib::Client client("127.0.0.1", http.port());
-    protocol::SignedRequest r;
-    r.method = "POST";
-    r.headers = {{"content-type", "application/json"}, {"host", "127.0.0.1"}};
-    r.body = body;
-    const std::string auth = protocol::SignAuthorization(
-        r, account->key.secret_id, account->key.secret_key, "tiia", clock.NowSeconds());
-    httplib::Headers headers = {{"Authorization", auth},
-                                {"X-TC-Action", "DetectPet"},
-                                {"X-TC-Version", "2019-05-29"},
-                                {"X-TC-Timestamp", std::to_string(clock.NowSeconds())},
-                                {"Host", "127.0.0.1"}};
-    auto res = client.Post("/", headers, body, "application/json");
+    auto res = server.Call("DetectPet", body);
     return res && res->status == 200 && res->body.find("\"Pets\"") != std::string::npos;
   };
   Stats e2e1 = Measure(1, seconds, e2e);
@@ -127,14 +100,16 @@ int Main(int argc, char** argv) {
   Print("server_detectpet", 4, e2e4);
 
   // Per-call overheads that are not inference.
-  const std::string secret_id = account->key.secret_id;
-  Stats verify = Measure(1, 2, [&] { return accounts.Authenticate(secret_id).ok(); });
+  const billing::NewAccount& account = tenant.account;
+  auto& meter = *tenant.meter;
+  auto& clock = tenant.clock;
+  Stats verify = Measure(1, 2, [&] { return tenant.accounts->Authenticate(account.key.secret_id).ok(); });
   std::atomic<int> seq{0};
   Stats meter1 = Measure(1, 2, [&] {
-    return meter.Record({"m1-" + std::to_string(seq++), account->account_id, "DetectPet", clock.NowMicros(), 1}).ok();
+    return meter.Record({"m1-" + std::to_string(seq++), account.account_id, "DetectPet", clock.NowMicros(), 1}).ok();
   });
   Stats meter8 = Measure(8, 2, [&] {
-    return meter.Record({"m8-" + std::to_string(seq++), account->account_id, "DetectPet", clock.NowMicros(), 1}).ok();
+    return meter.Record({"m8-" + std::to_string(seq++), account.account_id, "DetectPet", clock.NowMicros(), 1}).ok();
   });
   Print("key_lookup_and_unseal", 1, verify);
   Print("meter_record_durable", 1, meter1);
@@ -147,8 +122,6 @@ int Main(int argc, char** argv) {
               e2e1.images_per_s / raw1.images_per_s, config.workers,
               e2e4.images_per_s / raw_par.images_per_s, e2e1.p50_ms - raw1.p50_ms, verify.p50_ms,
               meter1.p50_ms, 1000.0 / meter8.images_per_s);
-  http.Stop();
-  serving.join();
   return 0;
 }
 
