@@ -185,7 +185,6 @@ void Overlay(json* base, const json& over, const char* section) {
 
 }  // namespace
 
-
 InputGeometry FillInputTensor(const cv::Mat& bgr, const InputSpec& spec, float* dst) {
   const int W = spec.width, H = spec.height;
   InputGeometry g;

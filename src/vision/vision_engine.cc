@@ -123,14 +123,10 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
 }
 
 Result<std::vector<Detection>> VisionEngine::Detect(const cv::Mat& image) {
-  std::shared_ptr<const DetectorSlot> current;
-  const DetectorSlot* slot = pinned_detector;
-  if (!slot) {
-    current = CurrentDetector();
-    slot = current.get();
-  }
+  std::shared_ptr<const DetectorSlot> hold;
+  const DetectorSlot& slot = PinnedOrCurrent(&hold);
   auto start = Clock::now();
-  auto detections = slot->batcher ? slot->batcher->Detect(image) : slot->detector->Detect(image);
+  auto detections = slot.batcher ? slot.batcher->Detect(image) : slot.detector->Detect(image);
   inference_ms_.Observe(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   return detections;
 }

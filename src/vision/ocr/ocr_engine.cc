@@ -19,7 +19,6 @@ constexpr int kRecHeight = 48;
 constexpr int kRecMinWidth = 48;
 constexpr int kRecMaxWidth = 1280;
 
-
 // An OCR session, checked for one [N,3,H,W] input and one output.
 Result<std::unique_ptr<Ort::Session>> OpenSession(const std::string& path, int threads,
                                                   const char* what) {
