@@ -5,10 +5,17 @@
 
 namespace kanjian::billing {
 
-store::ApiKey AccountService::SealNewKey(const std::string& account_id, NewKey* plain) const {
+Status AccountService::NeedBox() const {
+  if (box_) return Status::Ok();
+  return Status(errc::kMasterKeyMissing, "this operation needs the master key");
+}
+
+Result<store::ApiKey> AccountService::SealNewKey(const std::string& account_id,
+                                                 NewKey* plain) const {
+  if (Status s = NeedBox(); !s.ok()) return s;
   plain->secret_id = ids::NewSecretId();
   plain->secret_key = ids::NewSecretKey();
-  return store::ApiKey{plain->secret_id, account_id, box_.Seal(plain->secret_key, plain->secret_id),
+  return store::ApiKey{plain->secret_id, account_id, box_->Seal(plain->secret_key, plain->secret_id),
                        true, clock_.NowMicros()};
 }
 
@@ -19,8 +26,9 @@ Result<NewAccount> AccountService::Create(const std::string& name) {
   out.account_id = ids::NewAccountId();
   store::Account account{out.account_id, name, store::AccountStatus::kInactive,
                          clock_.NowMicros(), std::nullopt, ""};
-  if (Status s = store_.CreateAccount(account, SealNewKey(out.account_id, &out.key)); !s.ok())
-    return s;
+  auto sealed = SealNewKey(out.account_id, &out.key);
+  if (!sealed.ok()) return sealed.status();
+  if (Status s = store_.CreateAccount(account, *sealed); !s.ok()) return s;
   return out;
 }
 
@@ -39,7 +47,9 @@ Result<NewKey> AccountService::CreateKey(const std::string& name) {
   auto account = store_.FindAccount(name);
   if (!account.ok()) return account.status();
   NewKey key;
-  if (Status s = store_.InsertKey(SealNewKey(account->id, &key)); !s.ok()) return s;
+  auto sealed = SealNewKey(account->id, &key);
+  if (!sealed.ok()) return sealed.status();
+  if (Status s = store_.InsertKey(*sealed); !s.ok()) return s;
   return key;
 }
 
@@ -47,7 +57,9 @@ Result<NewKey> AccountService::RotateKey(const std::string& secret_id) {
   auto old = store_.FindKey(secret_id);
   if (!old.ok()) return old.status();
   NewKey key;
-  if (Status s = store_.RotateKey(secret_id, SealNewKey(old->account_id, &key)); !s.ok()) return s;
+  auto sealed = SealNewKey(old->account_id, &key);
+  if (!sealed.ok()) return sealed.status();
+  if (Status s = store_.RotateKey(secret_id, *sealed); !s.ok()) return s;
   return key;
 }
 
@@ -70,7 +82,8 @@ Result<Caller> AccountService::Authenticate(const std::string& secret_id) {
   if (!key.ok() && key.status().code() != errc::kNotFound) return key.status();
   if (!key.ok() || !key->enabled)
     return Status(errc::kSecretIdNotFound, "SecretId not found or disabled: " + secret_id);
-  auto secret = box_.Open(key->sealed_secret, key->secret_id);
+  if (Status s = NeedBox(); !s.ok()) return s;
+  auto secret = box_->Open(key->sealed_secret, key->secret_id);
   if (!secret.ok()) return secret.status();
   return Caller{key->account_id, std::move(secret).value()};
 }

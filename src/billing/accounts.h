@@ -31,7 +31,13 @@ struct Caller {
 class AccountService {
  public:
   AccountService(store::Store& store, const crypto::SecretBox& box, const Clock& clock)
-      : store_(store), box_(box), clock_(clock) {}
+      : store_(store), box_(&box), clock_(clock) {}
+  // Without the master key: everything but sealing a new key (Create,
+  // CreateKey, RotateKey) and opening one (Authenticate), which answer
+  // errc::kMasterKeyMissing. For operator commands on a database whose key
+  // is lost.
+  AccountService(store::Store& store, const Clock& clock)
+      : store_(store), box_(nullptr), clock_(clock) {}
 
   Result<NewAccount> Create(const std::string& name);
   // Idempotent: activating an active account changes nothing.
@@ -49,10 +55,11 @@ class AccountService {
   Result<Caller> Authenticate(const std::string& secret_id);
 
  private:
-  store::ApiKey SealNewKey(const std::string& account_id, NewKey* plain) const;
+  Result<store::ApiKey> SealNewKey(const std::string& account_id, NewKey* plain) const;
+  Status NeedBox() const;
 
   store::Store& store_;
-  const crypto::SecretBox& box_;
+  const crypto::SecretBox* const box_;  // null: no master key
   const Clock& clock_;
 };
 

@@ -45,6 +45,10 @@ inline constexpr char kUnauthorizedOperation[] = "UnauthorizedOperation";
 // CLI / operator errors (not sent by the API).
 inline constexpr char kNotFound[] = "ResourceNotFound";
 inline constexpr char kAlreadyExists[] = "ResourceInUse";
+// The database holds sealed SecretKeys but no master key is configured, or
+// the one configured does not open them (startup refusals).
+inline constexpr char kMasterKeyMissing[] = "MasterKeyMissing";
+inline constexpr char kMasterKeyMismatch[] = "MasterKeyMismatch";
 // Billing (CLI and console); each refusal names the rule (billing.md).
 inline constexpr char kInsufficientBalance[] = "InsufficientBalance";
 inline constexpr char kIdempotencyKeyReused[] = "IdempotencyKeyReused";

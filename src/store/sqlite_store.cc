@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/error_codes.h"
+#include "common/private_file.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_txn.h"
@@ -120,9 +121,23 @@ class SqliteStore final : public Store {
   StatementCache cache_;
 };
 
+// In-memory and temporary databases (":memory:", "", URIs) have no file to
+// protect.
+bool IsFilePath(const std::string& path) {
+  return !path.empty() && path != ":memory:" && !path.starts_with("file:");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  // SQLite creates -wal, -shm and -journal with the database file's mode, so
+  // a database created 0600 keeps them 0600; stale looser ones are tightened.
+  if (IsFilePath(path)) {
+    if (Status s = RestrictToOwner(path, /*create=*/true); !s.ok()) return s;
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+      if (Status s = RestrictToOwner(path + suffix, /*create=*/false); !s.ok()) return s;
+    }
+  }
   auto db = Database::Open(path);
   if (!db.ok()) return db.status();
   auto store = std::make_unique<SqliteStore>(std::move(db).value());

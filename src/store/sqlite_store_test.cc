@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -99,6 +100,47 @@ TEST_F(SqliteStoreTest, RotateDisablesTheOldKeyAtomically) {
   // Rotating a key that does not exist inserts nothing.
   EXPECT_EQ(store_->RotateKey("AKIDnone", Key("AKID3", "acc-1")).code(), errc::kNotFound);
   EXPECT_EQ(store_->FindKey("AKID3").status().code(), errc::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, OldestKeyIsTheFirstCreatedOrNone) {
+  auto none = store_->OldestKey();
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(store_->CreateAccount({"acc-1", "shop", AccountStatus::kActive, 1, 1, ""},
+                                    ApiKey{"AKIDb", "acc-1", "s1", true, 10}).ok());
+  ASSERT_TRUE(store_->InsertKey(ApiKey{"AKIDa", "acc-1", "s2", true, 20}).ok());
+  ASSERT_TRUE(store_->SetKeyEnabled("AKIDb", false).ok());
+  auto oldest = store_->OldestKey();
+  ASSERT_TRUE(oldest.ok() && oldest->has_value());
+  EXPECT_EQ((*oldest)->secret_id, "AKIDb");  // disabled keys count: they are sealed too
+}
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 07777;
+}
+
+TEST_F(SqliteStoreTest, DatabaseWalAndShmAreOwnerOnlyWhateverTheUmask) {
+  const mode_t old_umask = ::umask(022);  // alone it would make them 0644
+  const std::string path = (dir_ / "fresh.db").string();
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->CreateAccount({"acc-1", "shop", AccountStatus::kActive, 1, 1, ""},
+                                        Key("AKID1", "acc-1")).ok());
+    for (const char* suffix : {"", "-wal", "-shm"}) EXPECT_EQ(ModeOf(path + suffix), 0600u) << suffix;
+  }
+  // A database left readable by others (an older version, a copy) is tightened on open.
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ(ModeOf(path), 0600u);
+    ASSERT_TRUE((*store)->InsertKey(Key("AKID2", "acc-1")).ok());
+    for (const char* suffix : {"-wal", "-shm"}) EXPECT_EQ(ModeOf(path + suffix), 0600u) << suffix;
+  }
+  ::umask(old_umask);
 }
 
 TEST_F(SqliteStoreTest, UsageIsIdempotentOnRequestIdAndDurable) {

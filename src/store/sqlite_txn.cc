@@ -38,6 +38,9 @@ constexpr char kSelectKey[] =
 constexpr char kSelectKeys[] =
     "SELECT secret_id,account_id,sealed_secret,enabled,created_at FROM api_keys "
     "WHERE account_id=?1 ORDER BY created_at, secret_id";
+constexpr char kSelectOldestKey[] =
+    "SELECT secret_id,account_id,sealed_secret,enabled,created_at FROM api_keys "
+    "ORDER BY created_at, secret_id LIMIT 1";
 constexpr char kSetKeyEnabled[] = "UPDATE api_keys SET enabled=?2 WHERE secret_id=?1";
 
 // ON CONFLICT(request_id) rather than INSERT OR IGNORE: OR IGNORE would also
@@ -335,6 +338,13 @@ Result<std::vector<ApiKey>> SqliteTxn::ListKeys(std::string_view account_id) {
   auto s = cache_.Get(kSelectKeys);
   s->Bind(1, account_id);
   return Collect<ApiKey>(*s, ReadKey);
+}
+
+Result<std::optional<ApiKey>> SqliteTxn::OldestKey() {
+  auto s = cache_.Get(kSelectOldestKey);
+  if (s->Step()) return std::optional<ApiKey>(ReadKey(*s));
+  if (!s->status().ok()) return s->status();
+  return std::optional<ApiKey>();
 }
 
 Status SqliteTxn::SetKeyEnabled(std::string_view secret_id, bool enabled) {

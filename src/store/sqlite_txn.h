@@ -61,6 +61,7 @@ class SqliteTxn final : public Txn {
   Result<ApiKey> FindKey(std::string_view secret_id) override;
   Result<std::vector<ApiKey>> ListKeys(std::string_view account_id) override;
   Status SetKeyEnabled(std::string_view secret_id, bool enabled) override;
+  Result<std::optional<ApiKey>> OldestKey() override;
 
   Status InsertUsage(std::span<const UsageRecord> records) override;
   Result<bool> InsertCall(std::span<const UsageRecord> records) override;

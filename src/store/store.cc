@@ -52,6 +52,10 @@ Status Store::InsertKey(const ApiKey& key) {
   return Write([&](Txn& txn) { return txn.InsertKey(key); });
 }
 
+Result<std::optional<ApiKey>> Store::OldestKey() {
+  return ReadValue<std::optional<ApiKey>>(*this, [](Txn& txn) { return txn.OldestKey(); });
+}
+
 Result<ApiKey> Store::FindKey(std::string_view secret_id) {
   return ReadValue<ApiKey>(*this, [&](Txn& txn) { return txn.FindKey(secret_id); });
 }

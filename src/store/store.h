@@ -171,6 +171,9 @@ class Txn {
   virtual Result<ApiKey> FindKey(std::string_view secret_id) = 0;  // errc::kNotFound
   virtual Result<std::vector<ApiKey>> ListKeys(std::string_view account_id) = 0;
   virtual Status SetKeyEnabled(std::string_view secret_id, bool enabled) = 0;  // errc::kNotFound
+  // The oldest key (enabled or not), nullopt when the database holds none:
+  // what the master key check opens at startup.
+  virtual Result<std::optional<ApiKey>> OldestKey() = 0;
 
   // Usage. Inserting a request_id that exists is a no-op (OK).
   virtual Status InsertUsage(std::span<const UsageRecord> records) = 0;
@@ -282,6 +285,7 @@ class Store {
   Result<ApiKey> FindKey(std::string_view secret_id);
   Result<std::vector<ApiKey>> ListKeys(std::string_view account_id);
   Status SetKeyEnabled(std::string_view secret_id, bool enabled);
+  Result<std::optional<ApiKey>> OldestKey();
   // Inserts `replacement` and disables `old_secret_id` in one transaction.
   Status RotateKey(std::string_view old_secret_id, const ApiKey& replacement);
   Status AppendUsage(std::span<const UsageRecord> records);
@@ -290,6 +294,8 @@ class Store {
 };
 
 // Opens (creating and migrating as needed) a SQLite database in WAL mode.
+// The file, its -wal, -shm and -journal are mode 0600: created so, and
+// tightened (with a warning) when an existing one is readable by others.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 
 }  // namespace kanjian::store
