@@ -15,9 +15,10 @@ json AccountJson(const store::Account& a) {
 }
 
 // Runs `body` with the account service, mapping setup failures to an exit code.
+// `needs_master_key`: the command seals or opens a SecretKey.
 template <typename Body>
-int WithAccounts(Context& ctx, Body body) {
-  auto accounts = ctx.accounts();
+int WithAccounts(Context& ctx, bool needs_master_key, Body body) {
+  auto accounts = needs_master_key ? ctx.accounts() : ctx.accounts_without_key();
   if (!accounts.ok()) return ctx.Fail(accounts.status());
   return body(**accounts);
 }
@@ -32,7 +33,7 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* create = account->add_subcommand("create", "create an account and its first key");
   create->add_option("NAME", name, "unique account name")->required();
   create->callback([&ctx, rc] {
-    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+    *rc = WithAccounts(ctx, /*needs_master_key=*/true, [&](billing::AccountService& accounts) {
       auto created = accounts.Create(name);
       if (!created.ok()) return ctx.Fail(created.status());
       return ctx.Print({{"AccountId", created->account_id},
@@ -47,7 +48,7 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* activate = account->add_subcommand("activate", "activate the tiia service");
   activate->add_option("ACCOUNT", name, "AccountId or name")->required();
   activate->callback([&ctx, rc] {
-    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+    *rc = WithAccounts(ctx, /*needs_master_key=*/false, [&](billing::AccountService& accounts) {
       auto a = accounts.Activate(name);
       if (!a.ok()) return ctx.Fail(a.status());
       return ctx.Print(AccountJson(*a), a->id + " active");
@@ -87,7 +88,7 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* list = key->add_subcommand("list", "list an account's keys (never the secrets)");
   list->add_option("ACCOUNT", name, "AccountId or name")->required();
   list->callback([&ctx, rc] {
-    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+    *rc = WithAccounts(ctx, /*needs_master_key=*/false, [&](billing::AccountService& accounts) {
       auto keys = accounts.ListKeys(name);
       if (!keys.ok()) return ctx.Fail(keys.status());
       json out = json::array();
@@ -108,7 +109,7 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* key_create = key->add_subcommand("create", "add a key to an account");
   key_create->add_option("ACCOUNT", name, "AccountId or name")->required();
   key_create->callback([&ctx, rc, print_key] {
-    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+    *rc = WithAccounts(ctx, /*needs_master_key=*/true, [&](billing::AccountService& accounts) {
       auto k = accounts.CreateKey(name);
       return k.ok() ? print_key(*k) : ctx.Fail(k.status());
     });
@@ -116,7 +117,7 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* rotate = key->add_subcommand("rotate", "replace a key: new key enabled, old key disabled");
   rotate->add_option("SECRET_ID", secret_id)->required();
   rotate->callback([&ctx, rc, print_key] {
-    *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+    *rc = WithAccounts(ctx, /*needs_master_key=*/true, [&](billing::AccountService& accounts) {
       auto k = accounts.RotateKey(secret_id);
       return k.ok() ? print_key(*k) : ctx.Fail(k.status());
     });
@@ -126,7 +127,7 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
                                        enable ? "re-enable a key" : "disable a key at once");
     toggle->add_option("SECRET_ID", secret_id)->required();
     toggle->callback([&ctx, rc, enable] {
-      *rc = WithAccounts(ctx, [&](billing::AccountService& accounts) {
+      *rc = WithAccounts(ctx, /*needs_master_key=*/false, [&](billing::AccountService& accounts) {
         Status s = enable ? accounts.EnableKey(secret_id) : accounts.DisableKey(secret_id);
         if (!s.ok()) return ctx.Fail(s);
         return ctx.Print({{"SecretId", secret_id}, {"Status", enable ? "enabled" : "disabled"}},

@@ -1,12 +1,9 @@
 #include "cli/context.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 
+#include "billing/master_key.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
 
@@ -55,12 +52,24 @@ Result<billing::AccountService*> Context::accounts() {
   if (!accounts_) {
     auto s = store();
     if (!s.ok()) return s.status();
-    auto key = LoadMasterKey(options_.db);
-    if (!key.ok()) return key.status();
-    box_ = std::make_unique<crypto::SecretBox>(std::move(key).value());
+    billing::MasterKeySource source;
+    if (const char* env = std::getenv(billing::kMasterKeyVariable)) source.env_hex = env;
+    source.file_path = billing::MasterKeyFileFor(options_.db);
+    auto box = billing::OpenMasterKey(**s, source);
+    if (!box.ok()) return box.status();
+    box_ = std::move(box).value();
     accounts_ = std::make_unique<billing::AccountService>(**s, *box_, clock());
   }
   return accounts_.get();
+}
+
+Result<billing::AccountService*> Context::accounts_without_key() {
+  if (!accounts_without_key_) {
+    auto s = store();
+    if (!s.ok()) return s.status();
+    accounts_without_key_ = std::make_unique<billing::AccountService>(**s, clock());
+  }
+  return accounts_without_key_.get();
 }
 
 Result<billing::BillingService*> Context::billing() {
@@ -89,34 +98,6 @@ int Context::Fail(const Status& status) const {
     std::cerr << "error: " << status.code() << ": " << status.message() << "\n";
   }
   return 1;
-}
-
-Result<std::string> LoadMasterKey(const std::string& db_path) {
-  if (const char* env = std::getenv("KANJIAN_MASTER_KEY"); env && *env) {
-    auto key = crypto::Unhex(env);
-    if (!key.ok() || key->size() != 32)
-      return Status(errc::kInvalidParameterValue, "KANJIAN_MASTER_KEY must be 64 hex digits");
-    return key;
-  }
-  const std::string path = db_path + ".key";
-  std::ifstream in(path);
-  if (in) {
-    std::string hex;
-    in >> hex;
-    auto key = crypto::Unhex(hex);
-    if (!key.ok() || key->size() != 32)
-      return Status(errc::kInternalError, path + " must hold 64 hex digits");
-    return key;
-  }
-  const std::string key = crypto::RandomBytes(32);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) return Status(errc::kInternalError, "cannot create master key file " + path);
-  const std::string hex = crypto::Hex(key) + "\n";
-  const bool ok = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return Status(errc::kInternalError, "cannot write master key file " + path);
-  return key;
 }
 
 }  // namespace kanjian::cli

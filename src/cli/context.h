@@ -37,7 +37,14 @@ class Context {
   // on. Call before clock() is first used.
   Status UseRunningClock();
   Result<store::Store*> store();
+  // With the master key, checked against the database (billing::OpenMasterKey):
+  // for commands that seal or open a SecretKey (account create, key create,
+  // key rotate, serve).
   Result<billing::AccountService*> accounts();
+  // Without reading the master key at all: for commands that neither seal
+  // nor open one (account activate, key list/enable/disable), so they work
+  // on a database whose key is lost.
+  Result<billing::AccountService*> accounts_without_key();
   Result<billing::BillingService*> billing();
 
   // Prints `value` (--json) or `text`, returns exit code 0.
@@ -51,13 +58,9 @@ class Context {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<crypto::SecretBox> box_;
   std::unique_ptr<billing::AccountService> accounts_;
+  std::unique_ptr<billing::AccountService> accounts_without_key_;
   std::unique_ptr<billing::BillingService> billing_;
 };
-
-// The 32-byte master key that seals SecretKeys: $KANJIAN_MASTER_KEY (64 hex
-// digits) or the file DB.key beside the database, created (mode 0600) on
-// first use.
-Result<std::string> LoadMasterKey(const std::string& db_path);
 
 std::string FormatTime(UnixMicros t);
 

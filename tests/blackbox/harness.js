@@ -41,10 +41,13 @@ class Sandbox {
     this.servers = [];
   }
 
-  /** Runs the CLI: kanjian --db DB [--json] ...args. Returns {code, stdout, stderr, json}. */
-  cli(args, { json = true, timeoutMs = 60000 } = {}) {
+  /**
+   * Runs the CLI: kanjian --db DB [--json] ...args. Returns {code, stdout, stderr, json}.
+   * `env` adds to (or, with "", blanks) the child's environment.
+   */
+  cli(args, { json = true, timeoutMs = 60000, env = {} } = {}) {
     const argv = ["--db", this.db, ...(json ? ["--json"] : []), ...args];
-    const r = spawnSync(BIN, argv, { env: childEnv(), encoding: "utf8", timeout: timeoutMs });
+    const r = spawnSync(BIN, argv, { env: childEnv(env), encoding: "utf8", timeout: timeoutMs });
     if (r.error) throw r.error;
     let parsed = null;
     if (json) { try { parsed = JSON.parse(r.stdout); } catch { /* not JSON */ } }
@@ -78,11 +81,11 @@ class Sandbox {
   }
 
   /** Starts `serve` on a free port and waits for /healthz 200. */
-  async startServer({ extraArgs = [], attempts = 3 } = {}) {
+  async startServer({ extraArgs = [], attempts = 3, env = {} } = {}) {
     let lastErr;
     for (let i = 0; i < attempts; i++) {
       const port = await freePort();
-      const srv = new Server(this, port, extraArgs);
+      const srv = new Server(this, port, extraArgs, env);
       try {
         await srv.start();
         this.servers.push(srv);
@@ -103,8 +106,9 @@ class Sandbox {
 }
 
 class Server {
-  constructor(sandbox, port, extraArgs) {
+  constructor(sandbox, port, extraArgs, env = {}) {
     this.sandbox = sandbox;
+    this.env = env;
     this.port = port;
     this.argv = ["--db", sandbox.db, "serve", "--listen", `127.0.0.1:${port}`, ...extraArgs];
     this.logPath = path.join(sandbox.dir, `serve-${port}.log`);
@@ -113,7 +117,7 @@ class Server {
 
   async start() {
     const log = fs.openSync(this.logPath, "a");
-    this.proc = spawn(BIN, this.argv, { env: childEnv(), stdio: ["ignore", log, log] });
+    this.proc = spawn(BIN, this.argv, { env: childEnv(this.env), stdio: ["ignore", log, log] });
     fs.closeSync(log);
     this.exited = new Promise((resolve) => {
       this.proc.on("exit", (code, signal) => { this.exit = { code, signal }; resolve(this.exit); });
