@@ -12,6 +12,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config ca-certificates curl ccache
   libssl-dev libsqlite3-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev
   libopencv-imgcodecs-dev libopencv-imgproc-dev
+  libjpeg62-turbo-dev libexif-dev   # JPEG decoding that sees truncation; EXIF orientation
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev     # ImageUrl fetcher
   python3 python3-torch    # one-time YOLOv5 checkpoint → ONNX conversion

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/error_codes.h"
+#include "vision/jpeg_decode.h"
 
 namespace kanjian::vision {
 namespace {
@@ -161,6 +162,8 @@ Result<ImageInfo> InspectImage(std::string_view bytes, const ImageLimits& limits
 Result<cv::Mat> DecodeImage(std::string_view bytes, const ImageLimits& limits) {
   Result<ImageInfo> info = InspectImage(bytes, limits);
   if (!info.ok()) return info.status();
+  // JPEG through libjpeg directly, to see truncation (jpeg_decode.h).
+  if (info->format == ImageFormat::kJpeg) return DecodeJpeg(bytes);
   cv::Mat decoded;
   try {
     // imdecode does not modify its input; the const_cast only adapts the type.

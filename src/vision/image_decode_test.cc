@@ -105,6 +105,62 @@ TEST(DecodeImage, TruncatedRealPhotoIsDecodeFailed) {
             errc::kImageDecodeFailed);
 }
 
+// A JPEG cut short and given back its end-of-image marker passes every
+// header check; libjpeg then meets the marker where scan data should be and
+// fills the rest with grey. That is refused, not answered.
+TEST(DecodeImage, JpegCutShortWithEndMarkerAppendedIsTruncated) {
+  const std::string path = testing::DarknetImage("dog.jpg");
+  KANJIAN_REQUIRE_FILE(path);
+  const std::string baseline = testing::ReadFile(path);
+  // The same photo as a progressive JPEG: cut inside a later scan, too.
+  std::vector<uchar> buf;
+  ASSERT_TRUE(cv::imencode(".jpg", cv::imread(path), buf, {cv::IMWRITE_JPEG_PROGRESSIVE, 1}));
+  const std::string progressive(buf.begin(), buf.end());
+  for (const std::string* jpg : {&baseline, &progressive}) {
+    for (int percent : {70, 80, 90, 95}) {
+      const std::string cut = jpg->substr(0, jpg->size() * percent / 100);
+      for (const std::string& bytes : {cut, cut + "\xFF\xD9"}) {
+        auto r = DecodeImage(bytes, ImageLimits{});
+        ASSERT_FALSE(r.ok()) << percent << "% " << (jpg == &baseline ? "baseline" : "progressive");
+        EXPECT_EQ(r.status().code(), errc::kImageDecodeFailed);
+        EXPECT_NE(r.status().message().find("truncated"), std::string::npos)
+            << r.status().message();
+      }
+    }
+  }
+}
+
+// What libjpeg decodes here is what cv::imdecode decoded before: same
+// library, same colour conversion, pixel for pixel.
+TEST(DecodeImage, CompleteJpegDecodesAsImdecodeDoes) {
+  const std::string path = testing::DarknetImage("dog.jpg");
+  KANJIAN_REQUIRE_FILE(path);
+  cv::Mat grey(24, 40, CV_8UC1);
+  cv::randu(grey, 0, 255);
+  for (const std::string& jpg : {testing::ReadFile(path), Encode(Gradient(64, 48), ".jpg"),
+                                 Encode(grey, ".jpg")}) {
+    auto r = DecodeImage(jpg, ImageLimits{});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    cv::Mat expected = cv::imdecode(cv::Mat(1, int(jpg.size()), CV_8UC1, (void*)jpg.data()),
+                                    cv::IMREAD_COLOR);
+    ASSERT_EQ(r->type(), CV_8UC3);
+    ASSERT_EQ(r->size(), expected.size());
+    EXPECT_EQ(cv::norm(*r, expected, cv::NORM_INF), 0.0);
+  }
+}
+
+TEST(DecodeImage, PngCutShortIsDecodeFailed) {
+  const std::string png = Encode(Gradient(320, 240), ".png");
+  const char iend[] = "\0\0\0\0IEND\xAE\x42\x60\x82";
+  for (int percent : {70, 80, 90, 95}) {
+    const std::string cut = png.substr(0, png.size() * percent / 100);
+    for (const std::string& bytes : {cut, cut + std::string(iend, 12)}) {
+      EXPECT_EQ(DecodeImage(bytes, ImageLimits{}).status().code(), errc::kImageDecodeFailed)
+          << percent << "% " << bytes.size();
+    }
+  }
+}
+
 TEST(DecodeImage, CorruptScanIsNotAccepted) {
   std::string jpg = Encode(Gradient(64, 48), ".jpg");
   // Keep the headers, replace the scan data with junk but keep the EOI.
@@ -152,6 +208,19 @@ TEST(DecodeImage, AppliesExifOrientation) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->cols, 20);
   EXPECT_EQ(r->rows, 40);
+}
+
+TEST(DecodeImage, EveryExifOrientationAsImdecodeAppliesIt) {
+  const std::string plain = Encode(Gradient(40, 20), ".jpg");
+  for (uint8_t orientation = 1; orientation <= 8; ++orientation) {
+    const std::string jpg = WithExifOrientation(plain, orientation);
+    auto r = DecodeImage(jpg, ImageLimits{});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    cv::Mat expected = cv::imdecode(cv::Mat(1, int(jpg.size()), CV_8UC1, (void*)jpg.data()),
+                                    cv::IMREAD_COLOR);
+    ASSERT_EQ(r->size(), expected.size()) << int(orientation);
+    EXPECT_EQ(cv::norm(*r, expected, cv::NORM_INF), 0.0) << int(orientation);
+  }
 }
 
 TEST(InspectImage, ReadsHeaderWithoutDecoding) {
