@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <malloc.h>  // malloc_trim (glibc)
 #include <opencv2/imgproc.hpp>
 #include <set>
 #include <utility>
@@ -354,9 +355,27 @@ Result<ModelsConfig> LoadModelsConfig(const std::string& file, const std::string
   return ParseModelsConfig(doc, dir, file);
 }
 
+namespace {
+
+// A set is hundreds of MB: ONNX Runtime's per-session arenas, weights and
+// the OCR models, malloc-ed on the thread that loaded it. When it is freed,
+// glibc keeps those pages in that thread's malloc arena (and, after a large
+// free raises the mmap threshold, in the heap) instead of returning them, so
+// every reload from another thread (HTTP handler, SIGHUP watcher) added a
+// set's worth of resident memory: 430 MB → 1.2 GB after 10 reloads.
+// malloc_trim(0) returns the free pages of every arena to the system.
+void ReleaseModelSet(const ModelSet* set) {
+  delete set;
+  malloc_trim(0);
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int threads,
                                                      const ExtraModelDirs& extra) {
-  auto set = std::make_shared<ModelSet>();
+  // Freed (with ReleaseModelSet) when its last holder lets go: a reload
+  // failing half-way, or the last request pinned to a replaced set.
+  std::shared_ptr<ModelSet> set(new ModelSet(), ReleaseModelSet);
   if (const ModelSpec* od = config.Find("object_detector")) {
     const std::string where = Where(config.source, "task object_detector");
     if (od->input.width != od->input.height)
