@@ -107,6 +107,8 @@ Decoded Run(jpeg_decompress_struct* cinfo, ErrorManager* err, std::string_view b
                static_cast<unsigned long>(bytes.size()));
   jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);
   jpeg_read_header(cinfo, TRUE);
+  // Saved markers live in the image pool, which jpeg_finish_decompress frees.
+  d.orientation = ExifOrientation(*cinfo);
   d.cmyk = cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK;
   cinfo->out_color_space = d.cmyk ? JCS_CMYK : JCS_EXT_BGR;
   jpeg_start_decompress(cinfo);
@@ -117,7 +119,6 @@ Decoded Run(jpeg_decompress_struct* cinfo, ErrorManager* err, std::string_view b
   }
   if (err->data_ended_early) return d;
   jpeg_finish_decompress(cinfo);
-  d.orientation = ExifOrientation(*cinfo);
   d.ok = !err->data_ended_early;
   return d;
 }
