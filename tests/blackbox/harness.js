@@ -81,11 +81,11 @@ class Sandbox {
   }
 
   /** Starts `serve` on a free port and waits for /healthz 200. */
-  async startServer({ extraArgs = [], attempts = 3, env = {} } = {}) {
+  async startServer({ extraArgs = [], attempts = 3, tlsCa = null, env = {} } = {}) {
     let lastErr;
     for (let i = 0; i < attempts; i++) {
       const port = await freePort();
-      const srv = new Server(this, port, extraArgs, env);
+      const srv = new Server(this, port, extraArgs, tlsCa, env);
       try {
         await srv.start();
         this.servers.push(srv);
@@ -106,8 +106,9 @@ class Sandbox {
 }
 
 class Server {
-  constructor(sandbox, port, extraArgs, env = {}) {
+  constructor(sandbox, port, extraArgs, tlsCa = null, env = {}) {
     this.sandbox = sandbox;
+    this.tlsCa = tlsCa; // PEM of the CA that signed --tls-cert: health checks go over HTTPS
     this.env = env;
     this.port = port;
     this.argv = ["--db", sandbox.db, "serve", "--listen", `127.0.0.1:${port}`, ...extraArgs];
@@ -130,7 +131,7 @@ class Server {
         throw new Error(`serve exited early (${JSON.stringify(this.exit)}): ${this.logTail()}`);
       }
       try {
-        const r = await httpGet(this.port, "/healthz", 2000);
+        const r = await httpGet(this.port, "/healthz", 2000, this.tlsCa);
         if (r.status === 200) return;
         last = `HTTP ${r.status} ${r.text.slice(0, 200)}`;
       } catch (e) { last = e.message; }
