@@ -11,6 +11,7 @@
 #include "protocol/tc3.h"
 #include "server/handlers/handlers.h"
 #include "server/image_input.h"
+#include "server/request_params.h"
 
 namespace kanjian::server {
 namespace {
@@ -25,15 +26,6 @@ std::string Header(const ApiRequest& r, const std::string& name) {
 bool IsJsonContentType(std::string value) {
   for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return value == "application/json" || value.rfind("application/json;", 0) == 0;
-}
-
-// Parameters each action accepts besides the image.
-bool KnownParameter(const std::string& action, const std::string& name) {
-  if (name == "ImageUrl" || name == "ImageBase64") return true;
-  if (action == "DetectProductBeta") return name == "NeedLemma";
-  if (action == "DetectChefDress" || action == "DetectSecurity")
-    return name == "EnableDetect" || name == "EnablePreferred";
-  return false;
 }
 
 }  // namespace
@@ -110,15 +102,10 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& a
                                                    " requests per second for " + action);
 
   // Parameters.
-  json params = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (params.is_discarded() || !params.is_object())
-    return Status(errc::kInvalidParameter, "the body must be a JSON object");
-  for (const auto& [name, value] : params.items()) {
-    if (!KnownParameter(action, name))
-      return Status(errc::kUnknownParameter, "unknown parameter '" + name + "' for " + action);
-  }
+  auto params = ParseRequestParams(*spec, request.body);
+  if (!params.ok()) return params.status();
 
-  auto answer = Recognize(action, params);
+  auto answer = Recognize(action, *params);
   if (!answer.ok()) return answer;
 
   // Billed exactly once: durable before the answer leaves.
