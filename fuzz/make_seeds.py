@@ -96,6 +96,28 @@ def verify_seeds():
         write("tc3_verify", f"signed_tamper_{tamper}", front + body + bytes(reversed(tail)))
 
 
+def sign_v1_seeds():
+    # Wire mode: byte 0 even, byte 1 = GET bit | host index << 1 | action index << 3
+    # (sign_v1_fuzz.cc), then the form text: the SDK 3.0.270 vectors of sign_v1_test.cc.
+    kats = {
+        "sdk_sha256_post": (0 | 0 << 1 | 3 << 3, "ImageBase64=%2F9j%2F4AAQ%2BSkZJRg%3D%3D&NeedLemma=1&Action=DetectProductBeta&RequestClient=SDK_NODEJS_3.0.270&Nonce=32768&Timestamp=1700000000&Version=2019-05-29&Language=en-US&SecretId=AKIDkatExample&Region=ap-guangzhou&SignatureMethod=HmacSHA256&Signature=NFr2AcTSk0sRWXsAzS9djGJVczsWkO4D%2BB7nzPL%2Bxm0%3D"),
+        "sdk_sha1_get": (1 | 1 << 1 | 6 << 3, "ImageUrl=https%3A%2F%2Fexample.com%2Fa%20b.jpg%3Fx%3D1%26y%3D%E4%B8%AD&EnableDetect=false&EnablePreferred=true&Action=DetectChefDress&RequestClient=SDK_NODEJS_3.0.270&Nonce=32768&Timestamp=1700000000&Version=2019-05-29&Language=en-US&SecretId=AKIDkatExample&Region=ap-guangzhou&SignatureMethod=HmacSHA1&Signature=%2BHE%2FS7B2UgtJGdVejOcL6rtTSeY%3D"),
+        "sdk_sha1_post": (0 | 0 << 1 | 5 << 3, "ImageBase64=aGVsbG8gd29ybGQ%3D&Action=DetectPet&RequestClient=SDK_NODEJS_3.0.270&Nonce=32768&Timestamp=1700000000&Version=2019-05-29&Language=en-US&SecretId=AKIDkatExample&Region=ap-guangzhou&SignatureMethod=HmacSHA1&Signature=gsZHLFIqls6NMLO3o4JYfMPjW0c%3D"),
+        "implied_sha1_get": (1 | 0 << 1 | 5 << 3, "Action=DetectPet&Version=2019-05-29&Nonce=7&Timestamp=1700000000&SecretId=AKIDkatExample&ImageUrl=http%3A%2F%2Fx%2Fy.jpg&Signature=%2B9Ag0jrIMSqykYPa00ezZZiourk%3D"),
+    }
+    for name, (selector, wire) in kats.items():
+        write("sign_v1", name, bytes([0, selector]) + wire.encode())
+    # Signed mode: byte 0 odd, then FuzzedDataProvider bytes (strings from the
+    # front, choices from the end): host, two extra parameters, the image.
+    front = fdp_string(b"127.0.0.1:8080") + fdp_string(b"EnableDetect") + fdp_string(b"false") \
+        + fdp_string(b"Language") + fdp_string(b"zh-CN") + b"/9j/4AAQSkZJRg=="
+    for tamper in range(10):
+        # GET, HmacSHA1, method implied, tamper, Timestamp (2 bytes), Nonce (4), 2 extras.
+        tail = [1, 1, 0, tamper, 44, 0, 0, 0x80, 0, 1, 2]  # consumed from the end
+        write("sign_v1", f"signed_tamper_{tamper}", b"\1" + front + bytes(reversed(tail)))
+
+
 if __name__ == "__main__":
     images()
     verify_seeds()
+    sign_v1_seeds()

@@ -1,5 +1,6 @@
 // The request body as ApiHandler sees it once the signature is checked:
-// server::ParseRequestParams (JSON object, names the action accepts), then
+// server::ParseJsonParams (a JSON object), server::CheckParameterNames (names
+// the action accepts), then
 // server::ImageBytesFromParams (ImageBase64 size cap and base64 decoding;
 // ImageUrl is refused, as with no allow-list). The first byte picks the
 // action. Properties: refusals carry the documented codes as valid
@@ -24,16 +25,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const protocol::ActionSpec& action = actions[data[0] % actions.size()];
   const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
 
-  auto params = server::ParseRequestParams(action, body);
+  auto params = server::ParseJsonParams(body);
   if (!params.ok()) {
-    FUZZ_CHECK(params.status().code() == errc::kInvalidParameter ||
-               params.status().code() == errc::kUnknownParameter);
+    FUZZ_CHECK(params.status().code() == errc::kInvalidParameter);
     fuzz::CheckEnvelope(params.status());
     return 0;
   }
   FUZZ_CHECK(params->is_object());
+  if (Status names = server::CheckParameterNames(action.name, *params); !names.ok()) {
+    FUZZ_CHECK(names.code() == errc::kUnknownParameter);
+    fuzz::CheckEnvelope(names);
+    return 0;
+  }
   for (const auto& [name, value] : params->items())
-    FUZZ_CHECK(server::KnownParameter(action.name, name));
+    FUZZ_CHECK(protocol::FindParameter(action.name, name).has_value());
   // A success envelope echoing the parameters is valid JSON too.
   auto echoed = nlohmann::json::parse(protocol::SuccessBody(*params, "id"), nullptr, false);
   FUZZ_CHECK(!echoed.is_discarded());

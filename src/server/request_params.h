@@ -1,23 +1,22 @@
-// The JSON body of an API 3.0 call as the handler checks it before any
-// recognition: a JSON object whose names are all parameters the action
-// accepts (the image, plus the action's own extras).
+// The parameters of an API call as the handler checks them before any
+// recognition, as plain functions (fuzz/request_json_fuzz.cc runs them):
+// a TC3 body must be a JSON object, and every name, from a TC3 body or a
+// signature v1 form, must be a parameter the action accepts.
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <string>
 #include <string_view>
 
 #include "common/status.h"
-#include "protocol/actions.h"
 
 namespace kanjian::server {
 
-// True for ImageUrl, ImageBase64 and the action's own parameters.
-bool KnownParameter(std::string_view action, std::string_view name);
+// Parses a TC3 body. Errors: InvalidParameter (not a JSON object, invalid
+// UTF-8 included).
+Result<nlohmann::json> ParseJsonParams(std::string_view body);
 
-// Parses `body`. Errors: InvalidParameter (not a JSON object, invalid UTF-8
-// included), UnknownParameter (a name the action does not take).
-Result<nlohmann::json> ParseRequestParams(const protocol::ActionSpec& action,
-                                          std::string_view body);
+// Errors: UnknownParameter naming the first name `action` does not take
+// (protocol::FindParameter).
+Status CheckParameterNames(std::string_view action, const nlohmann::json& params);
 
 }  // namespace kanjian::server
