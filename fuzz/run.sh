@@ -48,7 +48,9 @@ for h in "${harnesses[@]}"; do
       "$(grep -E '^#[0-9]+' "$log" | tail -1 | sed -E 's/ +/ /g')" "$(ls "$work" | wc -l)"
   else
     echo "fuzz: $h FAILED; log build-fuzz/$h.log; replay: build-fuzz/${h}_fuzz $artifacts/<file>"
-    grep -E -A30 '^==[0-9]+==ERROR|fuzz property failed|runtime error|deadly signal|Timeout|out-of-memory' "$log" | head -60 || tail -40 "$log"
+    # The report, template arguments cut short.
+    grep -E -A40 '^==[0-9]+==ERROR|fuzz property failed|runtime error|Timeout|out-of-memory' "$log" |
+      grep -vE 'in (fuzzer::|__sanitizer|__libc|_start|main )' | cut -c1-200 | head -50
     failed+=("$h")
   fi
   rm -rf "$work"
