@@ -18,6 +18,7 @@ APT_PACKAGES=(
   python3-numpy python3-pil  # tests/eval/body_vest_set.py renders the vest evaluation set
   darknet                  # real test photos (dog.jpg, eagle.jpg, …)
 )
+# fuzz/run.sh installs clang and libclang-rt-14-dev itself: the build here stays gcc.
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 
 missing=()
