@@ -116,6 +116,17 @@ test("ImageBase64 in a form body over 200 KB (dog.jpg: 218 KB of base64)", needs
   await expectOk(v3Client(srv.port, acc.SecretId, acc.SecretKey, { signMethod: "HmacSHA1" }), "HmacSHA1", req);
 });
 
+test("the current SDK (4.1.313) with signMethod HmacSHA256 signs v1 the same way", async () => {
+  const tc = require("tencentcloud-sdk-nodejs");
+  const client = new tc.tiia.v20190529.Client({
+    credential: { secretId: acc.SecretId, secretKey: acc.SecretKey }, region: "ap-guangzhou",
+    profile: { signMethod: "HmacSHA256", httpProfile: { protocol: "http://", endpoint: `127.0.0.1:${srv.port}` } },
+  });
+  const res = await client.DetectPet(DOG());
+  assert.ok(res.Pets.some((p) => p.Name === "dog"));
+  ledger.success(acc.AccountId, res.RequestId);
+});
+
 test("wrong SecretKey -> AuthFailure.SignatureFailure, unknown SecretId -> SecretIdNotFound (not metered)", async () => {
   const bad = acc.SecretKey.slice(0, -1) + (acc.SecretKey.endsWith("A") ? "B" : "A");
   await expectError(v3Client(srv.port, acc.SecretId, bad), "AuthFailure.SignatureFailure", "wrong key sha256");
