@@ -28,7 +28,8 @@ cmake -S fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build build-fuzz -j"$(nproc)"
 
 declare -A DICT=([tc3_authorization]=tc3 [tc3_verify]=tc3 [request_json]=json [catalog]=json
-                 [image_decode]=image [money]=money [iso8601]=iso8601 [sign_v1]=sign_v1)
+                 [image_decode]=image [money]=money [iso8601]=iso8601 [sign_v1]=sign_v1
+                 [http_head]=http)
 if (($#)); then harnesses=("$@"); else
   harnesses=(); for f in build-fuzz/*_fuzz; do harnesses+=("$(basename "${f%_fuzz}")"); done
 fi
