@@ -12,6 +12,6 @@ scripts/fetch_testdata.sh
 # Under the test command nothing may be skipped for want of a model or photo.
 export KANJIAN_REQUIRE_TEST_DATA=1
 ctest --test-dir build --output-on-failure -j2
-fuzz/run.sh 15            # libFuzzer harnesses, 15 s each (clang build into build-fuzz/); fuzz/README.md
+fuzz/run.sh 12            # nine libFuzzer harnesses, 12 s each after a clang build (~4 min in all); fuzz/README.md
 tests/blackbox/run.sh
 node tests/eval/eval.js   # uses the SDK that run.sh installed; ~1 min on 2 cores
