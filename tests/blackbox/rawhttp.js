@@ -68,7 +68,11 @@ class RawConn {
     let ok;
     try { ok = this.sock.write(buf); } catch (e) { this.error = e; return false; }
     this.sent += buf.length;
-    if (!ok) {
+    // Yield to the event loop, so an answer (and a close) that arrived is
+    // read before the next write: a write after the server's close gets
+    // EPIPE and node would drop what was still unread.
+    await new Promise(setImmediate);
+    if (!ok && !this.closed) {
       await new Promise((resolve) => {
         const t = setTimeout(resolve, drainTimeoutMs);
         const fin = () => { clearTimeout(t); this.waiters.delete(fin); this.sock.off("drain", fin); resolve(); };
