@@ -16,7 +16,10 @@ const { Sandbox, UUID_RE, DOG_JPG, EAGLE_JPG, sleep } = require("./harness");
 const SEED = Number(process.env.KANJIAN_CRASH_SEED || Math.floor(Math.random() * 2 ** 31));
 const ROUNDS = Number(process.env.KANJIAN_CRASH_ROUNDS || 4);
 const CLIENTS = 4;
-const KILL_AFTER_MS = [600, 3000];  // the kill lands uniformly in this window after load starts
+// The kill lands uniformly in this window after the round's first answer (a
+// fresh server's first inference is slow; the kill should hit steady load).
+const KILL_AFTER_MS = [300, 4000];
+const FIRST_ANSWER_TIMEOUT_MS = 20000;
 const EVERY_NTH_FAILS = 4;         // every 4th call of a client sends eagle.jpg → NoObjectDetected
 
 // mulberry32: a small seeded PRNG so a failing run can be replayed.
@@ -38,7 +41,7 @@ let sb;
 after(async () => { if (sb) await sb.cleanup(); });
 
 /** One client: calls until its first transport failure (the kill) or stop(). */
-async function clientLoop(srv, acc, tally, stop, id) {
+async function clientLoop(srv, acc, tally, stop, id, answered) {
   const client = srv.client(acc.SecretId, acc.SecretKey, { reqTimeout: 20 });
   for (let i = 0; !stop.done; i++) {
     const failing = (i + id) % EVERY_NTH_FAILS === EVERY_NTH_FAILS - 1;
@@ -47,9 +50,11 @@ async function clientLoop(srv, acc, tally, stop, id) {
       assert.match(res.RequestId, UUID_RE);
       assert.ok(!failing, "eagle.jpg must not succeed");
       tally.successes.push(res.RequestId);
+      answered();
     } catch (e) {
       if (e.code !== undefined && e.requestId) {
         tally.errors.push({ requestId: e.requestId, code: e.code });
+        answered();
       } else {
         tally.transport++;
         return; // the server is gone; this client's round ends
@@ -71,14 +76,17 @@ test(`kill -9 under SDK load, ${ROUNDS} seeded rounds (seed ${SEED})`, { timeout
     const killAfter = Math.round(KILL_AFTER_MS[0] + rand() * (KILL_AFTER_MS[1] - KILL_AFTER_MS[0]));
     const stop = { done: false };
     const before = { s: tally.successes.length, e: tally.errors.length, x: tally.transport };
-    const loops = Array.from({ length: CLIENTS }, (_, i) => clientLoop(srv, acc, tally, stop, i + round));
+    let answered;
+    const firstAnswer = new Promise((resolve) => { answered = resolve; });
+    const loops = Array.from({ length: CLIENTS }, (_, i) => clientLoop(srv, acc, tally, stop, i + round, answered));
+    await Promise.race([firstAnswer, sleep(FIRST_ANSWER_TIMEOUT_MS)]);
     await sleep(killAfter);
     await srv.kill(); // SIGKILL, waits for the exit
     assert.equal(srv.exit.signal, "SIGKILL", `round ${round}: the server was killed, not exited`);
     await Promise.race([Promise.all(loops), sleep(30000)]);
     stop.done = true;
     await Promise.all(loops);
-    t.diagnostic(`round ${round}: killed after ${killAfter} ms; ` +
+    t.diagnostic(`round ${round}: killed ${killAfter} ms after the first answer; ` +
       `+${tally.successes.length - before.s} successes, +${tally.errors.length - before.e} error answers, ` +
       `+${tally.transport - before.x} transport failures`);
   }
