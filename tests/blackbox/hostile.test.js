@@ -228,12 +228,12 @@ const CASES = [
   { name: "missing X-TC-Action", send: () => rawRequest({ headers: signedHead().filter(([k]) => k !== "X-TC-Action") , body: "{}" }), expect: env("MissingParameter") },
 
   // JSON shapes and numbers (signed, so they reach the parameter checks).
-  { name: "JSON nested 100 000 deep (closed)", send: () => signed({ body: `{"ImageBase64":${"[".repeat(100000)}${"]".repeat(100000)}}` }), expect: env(["InvalidParameterValue", "InvalidParameter"]) },
+  { name: "JSON nested 100 000 deep (closed)", send: () => signed({ body: `{"ImageBase64":${"[".repeat(100000)}${"]".repeat(100000)}}` }), expect: env("InvalidParameterValue") },
   { name: "JSON nested 1 000 000 deep (unclosed)", send: () => signed({ body: `{"ImageBase64":${"[".repeat(1000000)}` }), expect: env("InvalidParameter", "keep", { within: 30000 }) },
-  { name: "number 1e999999 for NeedLemma", send: () => signed({ action: "DetectProductBeta", body: '{"ImageBase64":"AAAA","NeedLemma":1e999999}' }), expect: env(["InvalidParameterValue", "InvalidParameter"]) },
+  { name: "number 1e999999 for NeedLemma", send: () => signed({ action: "DetectProductBeta", body: '{"ImageBase64":"AAAA","NeedLemma":1e999999}' }), expect: env("InvalidParameter") },
   { name: "30-digit integer for NeedLemma", send: () => signed({ action: "DetectProductBeta", body: '{"ImageBase64":"AAAA","NeedLemma":123456789012345678901234567890}' }), expect: env("InvalidParameterValue") },
   { name: "number for ImageBase64", send: () => signed({ body: '{"ImageBase64":-1e308}' }), expect: env("InvalidParameterValue") },
-  { name: "duplicate JSON keys, both bad images", send: () => signed({ body: '{"ImageBase64":"","ImageBase64":"!!!"}' }), expect: env(["FailedOperation.EmptyImageError", "FailedOperation.ImageDecodeFailed", "InvalidParameter"]) },
+  { name: "duplicate JSON keys: the last one counts", send: () => signed({ body: '{"ImageBase64":"","ImageBase64":"!!!"}' }), expect: env("FailedOperation.ImageDecodeFailed") },
   { name: "JSON array at the top", send: () => signed({ body: "[]" }), expect: env("InvalidParameter") },
   { name: "JSON null", send: () => signed({ body: "null" }), expect: env("InvalidParameter") },
   { name: "empty body", send: () => signed({ body: "" }), expect: env("InvalidParameter") },
@@ -242,7 +242,7 @@ const CASES = [
   // Signature edge cases (body {}: a passed signature shows as MissingParameter).
   { name: "timestamp 400 s in the past", send: () => signed({ timestamp: Math.floor(Date.now() / 1000) - 400 }), expect: env("AuthFailure.SignatureExpire") },
   { name: "timestamp 400 s in the future", send: () => signed({ timestamp: Math.floor(Date.now() / 1000) + 400 }), expect: env("AuthFailure.SignatureExpire") },
-  { name: "timestamp 2^63", send: () => signed({ timestamp: "9223372036854775808", scopeDate: "2026-01-01" }), expect: env(["AuthFailure.InvalidAuthorization", "AuthFailure.SignatureExpire"]) },
+  { name: "timestamp 2^63", send: () => signed({ timestamp: "9223372036854775808", scopeDate: "2026-01-01" }), expect: env("AuthFailure.InvalidAuthorization") },
   { name: "scope signed for another service than it names", send: () => signed({ service: "cvm", signService: "tiia" }), expect: env("AuthFailure.SignatureFailure") },
   { name: "scope naming another service, consistently signed", send: () => signed({ service: "tiia" }), expect: env("MissingParameter") },
   { name: "scope date not the timestamp's date", send: () => signed({ scopeDate: "2020-01-01" }), expect: env("AuthFailure.SignatureFailure") },
