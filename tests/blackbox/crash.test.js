@@ -110,7 +110,7 @@ test(`kill -9 under SDK load, ${ROUNDS} seeded rounds (seed ${SEED})`, { timeout
   t.diagnostic(`successes seen ${tally.successes.length}, error answers ${tally.errors.length} ` +
     `(${[...new Set(tally.errors.map((e) => e.code))].join(", ")}), transport failures ${tally.transport}, ` +
     `billed ${billed.length}, committed but answer lost ${lostAnswers}`);
-  assert.ok(tally.successes.length > ROUNDS, "the load produced successes");
+  assert.ok(tally.successes.length > ROUNDS / 2, "the load produced successes");
   assert.ok(tally.errors.length > 0, "the load produced error answers");
   assert.deepEqual(dupes, [], "no RequestId billed twice");
   assert.deepEqual(unbilledSuccesses, [], "every success a client saw is billed exactly once");
