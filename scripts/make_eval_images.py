@@ -2,14 +2,19 @@
 """Renders the synthetic evaluation images for RecognizeCar(Pro) and
 DetectEnvelope, and writes their labelled manifest.
 
-  scripts/make_eval_images.py [--out tests/eval] [--car PATH]
+  scripts/make_eval_images.py [--out tests/eval] [--car PATH] [--set dev|heldout]
 
-Needs Debian's python3-pil, python3-numpy and fonts-wqy-microhei. The car
+Needs Debian's python3-pil, python3-numpy, fonts-wqy-microhei and (held-out set)
+fonts-wqy-zenhei and fonts-arphic-ukai/uming (`KANJIAN_EVAL_TOOLS=1 scripts/setup.sh`
+installs them). The car
 photo is OpenCV's samples/data/licenseplate_motion.jpg (Debian opencv-doc,
 /usr/share/doc/opencv-doc/examples/data/); the other photos come from Debian's
 darknet package. Output is deterministic (seeded) and small (committed):
   <out>/images/*.jpg
   <out>/ocr_car_envelope.json   manifest (format: tests/eval/README.md)
+With --set heldout, the held-out set instead (nothing is tuned on it):
+  <out>/images/heldout/*.jpg
+  <out>/heldout.json
 
 Two-row yellow plates (large vehicles) also go on OpenCV's
 pexels_double_decker_bus.jpg (same package, opencv4/html/; --bus PATH).
