@@ -10,6 +10,8 @@ inline constexpr char kSignatureExpire[] = "AuthFailure.SignatureExpire";
 inline constexpr char kSignatureFailure[] = "AuthFailure.SignatureFailure";
 inline constexpr char kSecretIdNotFound[] = "AuthFailure.SecretIdNotFound";
 inline constexpr char kInvalidAuthorization[] = "AuthFailure.InvalidAuthorization";
+// Only with `serve --replay-protection`: this signed request was seen before.
+inline constexpr char kRequestReplayed[] = "AuthFailure.RequestReplayed";
 // Request shape.
 inline constexpr char kInvalidAction[] = "InvalidAction";
 inline constexpr char kNoSuchVersion[] = "NoSuchVersion";
@@ -39,6 +41,10 @@ inline constexpr char kNoBodyInPhoto[] = "FailedOperation.NoBodyInPhoto";
 // Server side.
 inline constexpr char kRequestTimeout[] = "FailedOperation.RequestTimeout";
 inline constexpr char kInternalError[] = "InternalError";
+// The client closed its connection before the answer was ready: the work is
+// dropped and nothing is billed. Seldom seen on the wire (only by a client
+// that half-closed its socket and still reads), but logged and counted.
+inline constexpr char kClientClosedRequest[] = "FailedOperation.ClientClosedRequest";
 // Operator endpoints (POST /admin/reload; not sent by the tiia API).
 inline constexpr char kModelReloadFailed[] = "FailedOperation.ModelReloadFailed";
 inline constexpr char kUnauthorizedOperation[] = "UnauthorizedOperation";
