@@ -1,0 +1,22 @@
+// The parameters of an API call as the handler checks them before any
+// recognition, as plain functions (fuzz/request_json_fuzz.cc runs them):
+// a TC3 body must be a JSON object, and every name, from a TC3 body or a
+// signature v1 form, must be a parameter the action accepts.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace kanjian::server {
+
+// Parses a TC3 body. Errors: InvalidParameter (not a JSON object, invalid
+// UTF-8 included).
+Result<nlohmann::json> ParseJsonParams(std::string_view body);
+
+// Errors: UnknownParameter naming the first name `action` does not take
+// (protocol::FindParameter).
+Status CheckParameterNames(std::string_view action, const nlohmann::json& params);
+
+}  // namespace kanjian::server
