@@ -41,7 +41,7 @@ constexpr char kForm[] = "application/x-www-form-urlencoded";
 Status CheckActionAndVersion(const std::string& action, const std::string* version,
                              const std::string& version_source) {
   if (!protocol::FindAction(action))
-    return Status(errc::kInvalidAction, "unknown action '" + action + "' for service tiia");
+    return Status(errc::kInvalidAction, "unknown action '" + ShownName(action) + "' for service tiia");
   if (!version || *version != protocol::kApiVersion)
     return Status(errc::kNoSuchVersion, version_source + " must be 2019-05-29");
   return Status::Ok();

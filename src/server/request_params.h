@@ -12,11 +12,15 @@
 namespace kanjian::server {
 
 // Parses a TC3 body. Errors: InvalidParameter (not a JSON object, invalid
-// UTF-8 included).
+// UTF-8 included, nested deeper than 16 levels).
 Result<nlohmann::json> ParseJsonParams(std::string_view body);
 
 // Errors: UnknownParameter naming the first name `action` does not take
 // (protocol::FindParameter).
 Status CheckParameterNames(std::string_view action, const nlohmann::json& params);
+
+// `name` as error messages show a client-supplied name: at most 64 bytes,
+// then a note of its full length.
+std::string ShownName(std::string_view name);
 
 }  // namespace kanjian::server
