@@ -411,11 +411,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     handling_ = true;
     if (route->run_on == RunOn::kIoThread) return Answer(Run(*route), framing_.keep_alive);
+    // The handler thread starts the write itself (no hop back to the
+    // strand): the connection has no other operation pending while
+    // handling_, and the write's completion runs on the strand.
     net::post(server_.handlers, [self = this->shared_from_this(), route] {
-      HttpResponse res = self->Run(*route);
-      net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
-        self->Answer(std::move(res), self->framing_.keep_alive);
-      });
+      self->Answer(self->Run(*route), self->framing_.keep_alive);
     });
   }
 
@@ -427,8 +427,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
   }
 
+  // On the strand, or on a handler thread while handling_ (nothing else
+  // touches the connection then). handling_ ends when the write completes.
   void Answer(HttpResponse res, bool keep_alive) {
-    handling_ = false;
     if (reserved_) {
       server_.ReleaseBody(reserved_);
       reserved_ = 0;
@@ -446,6 +447,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Lowest().expires_after(std::chrono::milliseconds(server_.options.write_timeout_ms));
     http::async_write(stream_, *response_,
                       [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                        self->handling_ = false;
                         self->response_.reset();
                         if (ec) return self->Close();
                         if (!keep_alive) return self->LingerThenClose();
@@ -507,7 +509,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::unique_ptr<char[]> discard_;  // lingering close only
   size_t discarded_ = 0;
   size_t reserved_ = 0;
-  bool handling_ = false;
+  std::atomic<bool> handling_{false};  // a request is being answered (CloseIfIdle leaves it)
   bool closed_ = false;
 };
 
