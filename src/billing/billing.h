@@ -37,6 +37,7 @@ struct VoucherView {
   std::string id;
   Fen amount = 0, remaining = 0;
   std::optional<UnixMicros> expires_at;
+  UnixMicros granted_at = 0;
 };
 
 // "active" | "arrears" | "disabled" | "inactive"

@@ -77,6 +77,7 @@ class TenantView {
   // Start of local day "YYYY-MM-DD"; InvalidParameterValue if malformed.
   Result<UnixMicros> DayStart(const std::string& date);
   Result<int> OffsetNow();
+  UnixMicros Now() const { return billing_.clock().NowMicros(); }
 
  private:
   BillingService& billing_;
