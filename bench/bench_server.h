@@ -15,19 +15,38 @@
 #include "protocol/tc3.h"
 #include "server/api_handler.h"
 #include "server/http_server.h"
+#include "server/routes.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::bench {
+
+// POST / as an SDK sends it: TC3-signed with the tenant's key, now.
+inline httplib::Result SignedPost(httplib::Client& client, Tenant& tenant, const std::string& action,
+                                  const std::string& body) {
+  const int64_t now = tenant.clock.NowSeconds();
+  protocol::SignedRequest r;
+  r.method = "POST";
+  r.headers = {{"content-type", "application/json"}, {"host", "127.0.0.1"}};
+  r.body = body;
+  const std::string auth = protocol::SignAuthorization(r, tenant.account.key.secret_id,
+                                                       tenant.account.key.secret_key, "tiia", now);
+  httplib::Headers headers = {{"Authorization", auth},
+                              {"X-TC-Action", action},
+                              {"X-TC-Version", "2019-05-29"},
+                              {"X-TC-Timestamp", std::to_string(now)},
+                              {"Host", "127.0.0.1"}};
+  return client.Post("/", headers, body, "application/json");
+}
 
 class BenchServer {
  public:
   // `actions` get a QPS limit no benchmark reaches.
   BenchServer(Tenant& tenant, vision::VisionEngine& engine, const std::vector<std::string>& actions,
-              int http_threads = server::HttpOptions{}.threads)
+              int http_threads = server::HttpOptions{}.handler_threads)
       : tenant_(tenant),
         api_(Options(actions), *tenant.accounts, *tenant.billing, *tenant.meter, engine, tenant.clock,
              metrics_),
-        http_(HttpOptionsWith(http_threads), api_, metrics_) {
+        http_(HttpOptionsWith(http_threads), server::MakeRoutes(api_, metrics_, nullptr)) {
     if (http_.Bind().ok()) serving_ = std::thread([this] { (void)http_.Serve(); });
   }
   ~BenchServer() {
@@ -49,19 +68,7 @@ class BenchServer {
       client = std::make_unique<httplib::Client>("127.0.0.1", http_.port());
       client->set_read_timeout(120, 0);
     }
-    const int64_t now = tenant_.clock.NowSeconds();
-    protocol::SignedRequest r;
-    r.method = "POST";
-    r.headers = {{"content-type", "application/json"}, {"host", "127.0.0.1"}};
-    r.body = body;
-    const std::string auth = protocol::SignAuthorization(r, tenant_.account.key.secret_id,
-                                                         tenant_.account.key.secret_key, "tiia", now);
-    httplib::Headers headers = {{"Authorization", auth},
-                                {"X-TC-Action", action},
-                                {"X-TC-Version", "2019-05-29"},
-                                {"X-TC-Timestamp", std::to_string(now)},
-                                {"Host", "127.0.0.1"}};
-    return client->Post("/", headers, body, "application/json");
+    return SignedPost(*client, tenant_, action, body);
   }
 
  private:
@@ -73,7 +80,7 @@ class BenchServer {
   static server::HttpOptions HttpOptionsWith(int threads) {
     server::HttpOptions o;
     o.port = 0;
-    o.threads = threads;
+    o.handler_threads = threads;
     return o;
   }
 

@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 APT_PACKAGES=(
-  build-essential cmake pkg-config ca-certificates curl ccache
-  libssl-dev libsqlite3-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev
+  build-essential cmake pkg-config ca-certificates curl ccache openssl
+  libssl-dev libsqlite3-dev nlohmann-json3-dev libboost1.81-dev libcpp-httplib-dev libcli11-dev libspdlog-dev
   libopencv-imgcodecs-dev libopencv-imgproc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev     # ImageUrl fetcher

@@ -1,9 +1,11 @@
 // kanjian serve: loads the models, then serves the API until SIGTERM/SIGINT,
 // finishing in-flight requests before it exits.
 #include <pthread.h>
+#include <sys/resource.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <filesystem>
 #include <cstdlib>
 #include <thread>
 
@@ -11,9 +13,14 @@
 #include "cli/commands.h"
 #include "common/error_codes.h"
 #include "protocol/actions.h"
+#include "billing/tenant_view.h"
 #include "server/admin_reload.h"
 #include "server/api_handler.h"
+#include "server/billing_api/billing_api.h"
+#include "server/console/console_api.h"
+#include "server/console/static_files.h"
 #include "server/http_server.h"
+#include "server/routes.h"
 #include "server/settlement_scheduler.h"
 #include "vision/model_registry.h"
 #include "vision/vision_engine.h"
@@ -29,8 +36,7 @@ struct ServeFlags {
   // (RecognizeCarPro p50 219 vs 375 ms on a 1280x720 photo, bench/vision_bench).
   int workers = 1;
   int intra_op_threads = 2;
-  int http_threads = 16;
-  size_t max_body_bytes = 6 * 1024 * 1024;
+  server::HttpOptions http;  // transport limits and TLS (defaults in http_server.h)
   int request_timeout_ms = 10000;
   std::vector<std::string> qps;
   std::string models_config;  // "" = the bundled set (vision/model_registry.h)
@@ -39,7 +45,24 @@ struct ServeFlags {
   int batch_max = 1;
   int batch_window_ms = 0;
   std::string product_gallery;
+  std::string console_dir;  // "" = console/ next to the build directory (server/console/static_files.h)
 };
+
+// The console's files: --console-dir, $KANJIAN_CONSOLE_DIR, or console/ in
+// the checkout the binary was built in (build/kanjian → ../console).
+std::string DefaultConsoleDir() {
+  if (const char* env = std::getenv("KANJIAN_CONSOLE_DIR"); env && *env) return env;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "console" : (exe.parent_path().parent_path() / "console").string();
+}
+
+std::string DefaultEchartsFile() {
+  if (const char* cache = std::getenv("KANJIAN_CACHE"); cache && *cache)
+    return std::string(cache) + "/console/echarts.min.js";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.cache/kanjian/console/echarts.min.js";
+}
 
 std::string DefaultModelsDir() {
   if (const char* env = std::getenv("KANJIAN_MODELS"); env && *env) return env;
@@ -77,7 +100,38 @@ Status ParseQps(const std::vector<std::string>& flags, std::map<std::string, int
   return Status::Ok();
 }
 
+// Transport flags (docs/http.md says what each limit answers).
+void AddHttpOptions(CLI::App& serve, server::HttpOptions& http) {
+  serve.add_option("--http-threads", http.handler_threads,
+                   "threads that run API requests (they wait on inference)")->capture_default_str();
+  serve.add_option("--io-threads", http.io_threads, "socket/TLS threads")->capture_default_str();
+  serve.add_option("--max-body-bytes", http.max_body_bytes,
+                   "larger bodies → RequestSizeLimitExceeded, never read")->capture_default_str();
+  serve.add_option("--max-buffered-body-bytes", http.max_buffered_body_bytes,
+                   "all connections' bodies together; beyond → RequestLimitExceeded")->capture_default_str();
+  serve.add_option("--max-connections", http.max_connections,
+                   "open connections; beyond, new ones are closed at once")->capture_default_str();
+  serve.add_option("--header-timeout-ms", http.header_timeout_ms,
+                   "from a request's first byte to the end of its head")->capture_default_str();
+  serve.add_option("--body-timeout-ms", http.body_timeout_ms, "to read a whole body")->capture_default_str();
+  serve.add_option("--idle-timeout-ms", http.idle_timeout_ms,
+                   "keep-alive wait for the next request")->capture_default_str();
+  serve.add_option("--tls-cert", http.tls_cert_file, "PEM certificate chain: serve HTTPS only");
+  serve.add_option("--tls-key", http.tls_key_file, "PEM private key for --tls-cert");
+}
+
+// Each connection is a descriptor: lift the soft limit to the hard one so
+// --max-connections, not the default 1024 descriptors, is what binds.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int Serve(Context& ctx, const ServeFlags& flags) {
+  RaiseDescriptorLimit();
   // Signals go to the watcher thread only, so block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -86,10 +140,9 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   sigaddset(&signals, SIGHUP);  // reload the models config
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  server::HttpOptions http;
-  http.threads = flags.http_threads;
+  server::HttpOptions http = flags.http;
   server::ApiOptions api_options;
-  api_options.max_body_bytes = flags.max_body_bytes;
+  api_options.max_body_bytes = http.max_body_bytes;
   api_options.request_timeout_ms = flags.request_timeout_ms;
   api_options.image_url.allow = flags.image_url_allow;
   api_options.image_url.allow_loopback_for_tests = flags.image_url_allow_loopback_for_tests;
@@ -124,7 +177,6 @@ int Serve(Context& ctx, const ServeFlags& flags) {
     spdlog::info("product gallery {}: {} products, {} photos", flags.product_gallery,
                  gallery->products(), gallery->photos());
   vision_config.registry = std::move(registry.value());
-  http.models = vision_config.registry;
   auto vision = vision::VisionEngine::Load(vision_config);
   if (!vision.ok()) return ctx.Fail(vision.status());
 
@@ -136,7 +188,18 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
   metrics.usage_batches = [&] { return meter.batches_written(); };
   server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);
-  server::HttpServer server(http, api, metrics);
+  // The tenants' billing API and console (issue 13), on the same port.
+  billing::TenantView tenant_view(billing);
+  server::BillingApiHandler billing_api({flags.http.max_body_bytes, 20}, **accounts, tenant_view,
+                                        ctx.clock(), metrics);
+  server::console::ConsoleUsers console_users(**store, ctx.clock());
+  server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock());
+  const server::console::StaticFiles console_files(
+      {flags.console_dir.empty() ? DefaultConsoleDir() : flags.console_dir, DefaultEchartsFile()});
+  server::HttpServer server(http,
+                            server::MakeRoutes(api, metrics, vision_config.registry,
+                                               {&billing_api, &console_api, &console_files}),
+                            &metrics.http_rejected);
   if (Status s = server.Bind(); !s.ok()) return ctx.Fail(s);
 
   std::thread watcher([&] {
@@ -165,8 +228,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
                     "JSON naming each task's model (default: the bundled set; see config/models.example.json); SIGHUP or POST /admin/reload from loopback reloads it");
   serve->add_option("--workers", flags.workers, "inference worker threads")->capture_default_str();
   serve->add_option("--intra-op-threads", flags.intra_op_threads, "ONNX Runtime threads per worker")->capture_default_str();
-  serve->add_option("--http-threads", flags.http_threads, "HTTP connection threads")->capture_default_str();
-  serve->add_option("--max-body-bytes", flags.max_body_bytes, "larger bodies → RequestSizeLimitExceeded")->capture_default_str();
+  AddHttpOptions(*serve, flags.http);
   serve->add_option("--request-timeout-ms", flags.request_timeout_ms, "→ FailedOperation.RequestTimeout")->capture_default_str();
   serve->add_option("--qps", flags.qps, "per-account limit override, ACTION=N (repeatable)");
   serve->add_option("--image-url-allow", flags.image_url_allow,
@@ -180,6 +242,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
                     "(0: batches form from requests queued while every worker was busy)")->capture_default_str()->check(CLI::Range(0, 1000));
   serve->add_option("--product-gallery", flags.product_gallery,
                     "DetectProductBeta SKU gallery directory (gallery.json + photos)");
+  serve->add_option("--console-dir", flags.console_dir,
+                    "the tenant console's files (default $KANJIAN_CONSOLE_DIR, else console/ beside the build dir)");
   serve->callback([&ctx, rc] { *rc = Serve(ctx, flags); });
 }
 

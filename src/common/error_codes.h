@@ -39,6 +39,10 @@ inline constexpr char kNoBodyInPhoto[] = "FailedOperation.NoBodyInPhoto";
 // Server side.
 inline constexpr char kRequestTimeout[] = "FailedOperation.RequestTimeout";
 inline constexpr char kInternalError[] = "InternalError";
+// The client closed its connection before the answer was ready: the work is
+// dropped and nothing is billed. Seldom seen on the wire (only by a client
+// that half-closed its socket and still reads), but logged and counted.
+inline constexpr char kClientClosedRequest[] = "FailedOperation.ClientClosedRequest";
 // Operator endpoints (POST /admin/reload; not sent by the tiia API).
 inline constexpr char kModelReloadFailed[] = "FailedOperation.ModelReloadFailed";
 inline constexpr char kUnauthorizedOperation[] = "UnauthorizedOperation";

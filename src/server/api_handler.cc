@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "common/cancellation.h"
 #include "common/error_codes.h"
 #include "common/ids.h"
 #include "protocol/actions.h"
@@ -61,7 +62,8 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
   spdlog::info(R"({{"RequestId":"{}","Account":"{}","Action":"{}","Code":"{}","LatencyMs":{:.1f}{}}})",
                response.request_id, response.account_id, action_label,
                response.code.empty() ? "OK" : response.code, ms,
-               result.ok() ? "" : ",\"Detail\":" + json(result.status().message()).dump());
+               result.ok() ? "" : ",\"Detail\":" + json(result.status().message())
+                                                     .dump(-1, ' ', false, json::error_handler_t::replace));
   return response;
 }
 
@@ -118,8 +120,17 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& a
       return Status(errc::kUnknownParameter, "unknown parameter '" + name + "' for " + action);
   }
 
-  auto answer = Recognize(action, params);
+  // A client that hung up does not get its call run (queued inference is
+  // dropped, common/cancellation.h) nor billed (checked again just before
+  // metering; one that leaves after this point is billed: docs/http.md).
+  Result<json> answer = [&] {
+    CancelScope scope(request.client_gone);
+    return Recognize(action, params);
+  }();
   if (!answer.ok()) return answer;
+  if (request.client_gone())
+    return Status(errc::kClientClosedRequest,
+                  "the client closed the connection before the answer; not billed");
 
   // Billed exactly once: durable before the answer leaves.
   Status metered = meter_.Record({request_id, account_id, action, clock_.NowMicros(), 1});

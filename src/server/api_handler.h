@@ -13,6 +13,7 @@
 #include "billing/billing.h"
 #include "billing/usage_meter.h"
 #include "common/clock.h"
+#include "server/http_types.h"
 #include "server/image_fetcher.h"
 #include "server/rate_limiter.h"
 #include "server/server_metrics.h"
@@ -20,12 +21,9 @@
 
 namespace kanjian::server {
 
-struct ApiRequest {
-  std::string method;
-  std::string query;
-  std::map<std::string, std::string> headers;  // lowercase names
-  std::string body;
-};
+// The request as the transport delivered it (method, query, lowercase
+// headers, body, and whether the client is still there).
+using ApiRequest = HttpRequest;
 
 struct ApiResponse {
   std::string body;  // always an API 3.0 envelope, sent with HTTP 200

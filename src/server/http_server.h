@@ -1,58 +1,64 @@
-// HTTP transport on cpp-httplib: POST / → ApiHandler, GET /healthz,
-// GET /metrics, POST /admin/reload (loopback peers only, admin_reload.h).
-// Handlers run on httplib's connection threads and only wait there;
-// inference runs on the vision pool.
+// The HTTP/1.1 transport of `kanjian serve`, on Boost.Beast/Asio (Debian
+// libboost1.81-dev), plain or TLS (OpenSSL). It is event-driven: a slow or
+// idle connection costs a few KiB of memory, never a thread. Every phase has
+// a deadline (idle keep-alive, request head, body, write), every size a cap
+// (head bytes, header fields, body, all bodies buffered at once, connections),
+// and framing is strict per RFC 9112 — see docs/http.md for each answer.
+// Complete requests go to the HttpRouter: cheap routes run on the I/O
+// threads, the rest on a handler pool, so /healthz stays prompt while every
+// handler waits on inference.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "common/metrics.h"
 #include "common/status.h"
-#include "server/api_handler.h"
-#include "server/server_metrics.h"
-
-namespace httplib {
-class Server;
-}
-
-namespace kanjian::vision {
-class ModelRegistry;
-}
+#include "server/http_router.h"
 
 namespace kanjian::server {
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;
-  int threads = 16;                        // connection threads (waiting is cheap)
-  size_t hard_body_limit = 32 * 1024 * 1024;  // not even read beyond this
-  int read_timeout_s = 10;
-  int write_timeout_s = 10;
-  // POST /admin/reload reloads it (the same reload as SIGHUP); null = no
-  // such route.
-  std::shared_ptr<vision::ModelRegistry> models;
+  int port = 8080;                  // 0 = any free port (tests)
+  int io_threads = 2;               // socket I/O, TLS, framing, inline routes
+  int handler_threads = 16;         // routes that may block (the API: waits on inference)
+  int max_connections = 1024;       // beyond this a new connection is closed at once
+  size_t max_head_bytes = 16 * 1024;  // request line + headers
+  int max_header_fields = 64;
+  size_t max_body_bytes = 6 * 1024 * 1024;         // → RequestSizeLimitExceeded, unread
+  size_t max_buffered_body_bytes = 256u << 20;      // all connections' bodies together
+  int idle_timeout_ms = 30000;      // keep-alive wait for the next request's first byte
+  int header_timeout_ms = 10000;    // from a request's first byte to the end of its head
+  int body_timeout_ms = 30000;      // the whole body
+  int write_timeout_ms = 30000;     // a client that does not read its answer
+  std::string tls_cert_file;        // both set = TLS only on this listener
+  std::string tls_key_file;
 };
 
 class HttpServer {
  public:
-  HttpServer(HttpOptions options, ApiHandler& api, const ServerMetrics& metrics);
+  // `rejected` (may be null) counts what the transport refused, by reason.
+  HttpServer(HttpOptions options, HttpRouter router, metrics::CounterFamily* rejected = nullptr);
   ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds, then serves until Stop(). Returns after in-flight requests finish.
-  Status Run();
-  // Binds only (port 0 picks a free port); then Serve() blocks.
+  // Loads the TLS certificate (if any) and binds (SO_REUSEADDR only: a port
+  // in use fails). Then Serve() blocks until Stop().
   Status Bind();
-  int port() const { return bound_port_; }
+  int port() const;
+  // Returns once stopped and every in-flight request has been answered.
   Status Serve();
-  // Safe from any thread (e.g. the SIGTERM watcher).
+  Status Run();
+  // Safe from any thread (e.g. the SIGTERM watcher): stops accepting, closes
+  // idle connections, lets requests being handled finish.
   void Stop();
 
+  struct Impl;
+
  private:
-  const HttpOptions options_;
-  ApiHandler& api_;
-  const ServerMetrics& metrics_;
-  std::unique_ptr<httplib::Server> http_;
-  int bound_port_ = 0;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace kanjian::server

@@ -10,6 +10,9 @@ std::string ServerMetrics::RenderPrometheus() const {
   metrics::RenderHeader("kanjian_request_latency_ms", "histogram",
                         "End-to-end API request latency in milliseconds.", &out);
   latency.Render("kanjian_request_latency_ms", &out);
+  metrics::RenderHeader("kanjian_http_rejected_total", "counter",
+                        "Requests and connections the HTTP front refused, by reason.", &out);
+  http_rejected.Render("kanjian_http_rejected_total", &out);
   metrics::RenderHeader("kanjian_inference_ms", "histogram",
                         "Decode + model inference time per image in milliseconds.", &out);
   if (inference) inference->Render("kanjian_inference_ms", "", &out);

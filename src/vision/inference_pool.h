@@ -1,7 +1,8 @@
 // A fixed set of worker threads for CPU-heavy work (inference), fed by a
 // bounded FIFO queue. Full queue: Submit refuses at once (load shedding).
 // A task whose deadline passed while it waited is not run: its future holds
-// errc::kRequestTimeout.
+// errc::kRequestTimeout. Nor is one whose caller has gone (the thread's
+// CancelProbe, common/cancellation.h, captured at Submit): errc::kClientClosedRequest.
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/cancellation.h"
 #include "common/error_codes.h"
 #include "common/status.h"
 
@@ -47,6 +49,7 @@ class InferencePool {
     std::future<Result<T>> future = promise->get_future();
     Task task;
     task.deadline = deadline;
+    task.caller_gone = CurrentCancelProbe();
     task.run = [promise, fn = std::move(fn)](const Status& refusal) {
       if (!refusal.ok()) {
         promise->set_value(refusal);
@@ -72,6 +75,7 @@ class InferencePool {
  private:
   struct Task {
     Clock::time_point deadline;
+    CancelProbe caller_gone;  // may be empty
     // Called once: with OK to run, or with the reason it will not run.
     std::function<void(const Status&)> run;
   };

@@ -78,11 +78,11 @@ class Sandbox {
   }
 
   /** Starts `serve` on a free port and waits for /healthz 200. */
-  async startServer({ extraArgs = [], attempts = 3 } = {}) {
+  async startServer({ extraArgs = [], attempts = 3, tlsCa = null } = {}) {
     let lastErr;
     for (let i = 0; i < attempts; i++) {
       const port = await freePort();
-      const srv = new Server(this, port, extraArgs);
+      const srv = new Server(this, port, extraArgs, tlsCa);
       try {
         await srv.start();
         this.servers.push(srv);
@@ -103,8 +103,9 @@ class Sandbox {
 }
 
 class Server {
-  constructor(sandbox, port, extraArgs) {
+  constructor(sandbox, port, extraArgs, tlsCa = null) {
     this.sandbox = sandbox;
+    this.tlsCa = tlsCa; // PEM of the CA that signed --tls-cert: health checks go over HTTPS
     this.port = port;
     this.argv = ["--db", sandbox.db, "serve", "--listen", `127.0.0.1:${port}`, ...extraArgs];
     this.logPath = path.join(sandbox.dir, `serve-${port}.log`);
@@ -126,7 +127,7 @@ class Server {
         throw new Error(`serve exited early (${JSON.stringify(this.exit)}): ${this.logTail()}`);
       }
       try {
-        const r = await httpGet(this.port, "/healthz", 2000);
+        const r = await httpGet(this.port, "/healthz", 2000, this.tlsCa);
         if (r.status === 200) return;
         last = `HTTP ${r.status} ${r.text.slice(0, 200)}`;
       } catch (e) { last = e.message; }

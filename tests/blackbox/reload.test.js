@@ -29,10 +29,11 @@ const env = useServer("reload", "reload-owner", {
 });
 
 /** POST /admin/reload to host:port; resolves { status, json, text }. */
-function postReload(port, host = "127.0.0.1", timeoutMs = 120000) {
+function postReload(port, host = "127.0.0.1", timeoutMs = 120000,
+                    headers = { "X-Kanjian-Admin": "reload" }, body = "") {
   return new Promise((resolve, reject) => {
     const req = http.request({ host, port, path: "/admin/reload", method: "POST", agent: false,
-                               timeout: timeoutMs, headers: { "Content-Length": 0 } }, (res) => {
+                               timeout: timeoutMs, headers }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => {
@@ -45,7 +46,7 @@ function postReload(port, host = "127.0.0.1", timeoutMs = 120000) {
     });
     req.on("timeout", () => req.destroy(new Error("POST /admin/reload timed out")));
     req.on("error", reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -146,6 +147,18 @@ test("DetectPet calls keep succeeding, each metered once, across reloads and a r
     assert.match(log, /POST \/admin\/reload: model reload failed/);
   });
 
+test("/admin/reload refuses what a cross-site browser form can send (no X-Kanjian-Admin header)", async () => {
+  const before = env.srv.logTail(1e6).match(/models reloaded/g)?.length ?? 0;
+  // What <form method=post enctype=text/plain> on another site sends.
+  const r = await postReload(env.srv.port, "127.0.0.1", 120000,
+    { "Content-Type": "text/plain", "Origin": "http://evil.example" }, "a=b");
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.json.Error.Code, "UnauthorizedOperation", r.text);
+  assert.match(r.json.Error.Message, /X-Kanjian-Admin/);
+  const after = env.srv.logTail(1e6).match(/models reloaded/g)?.length ?? 0;
+  assert.equal(after, before, "nothing was reloaded");
+});
+
 test("/admin/reload answers 403 to a non-loopback peer, and is not an API route for GET", async (t) => {
   const get = await new Promise((resolve, reject) => {
     http.get({ host: "127.0.0.1", port: env.srv.port, path: "/admin/reload", agent: false }, (res) => {
@@ -153,7 +166,7 @@ test("/admin/reload answers 403 to a non-loopback peer, and is not an API route 
       res.on("end", () => resolve(res.statusCode));
     }).on("error", reject);
   });
-  assert.equal(get, 404);
+  assert.equal(get, 405);
 
   const lan = Object.values(os.networkInterfaces()).flat()
     .find((a) => a && a.family === "IPv4" && !a.internal);

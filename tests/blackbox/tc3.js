@@ -106,9 +106,12 @@ function rawCall(opts) {
 }
 
 /** GET a path on 127.0.0.1:port; resolves { status, headers, text }. */
-function httpGet(port, path, timeoutMs = 5000) {
+/** GET over HTTP, or over HTTPS trusting `ca` (PEM) when given. */
+function httpGet(port, path, timeoutMs = 5000, ca = null) {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path, agent: false, timeout: timeoutMs }, (res) => {
+    const get = ca ? require("node:https").get : http.get;
+    const opts = { host: "127.0.0.1", port, path, agent: false, timeout: timeoutMs, ...(ca ? { ca } : {}) };
+    const req = get(opts, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => resolve({

@@ -1,0 +1,39 @@
+// Plain HTTP request/response values: what the transport (http_server.h)
+// hands to routes and gets back. No framework types, so routes and their
+// tests never see Boost.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kanjian::server {
+
+struct HttpRequest {
+  std::string method;  // as sent: "POST", "GET", "PUT", …
+  std::string path;    // the target up to '?'
+  std::string query;   // after '?', undecoded ("" when absent)
+  std::map<std::string, std::string> headers;  // lowercase names; repeats joined with ", "
+  std::string body;
+  std::string peer_address;  // numeric TCP peer address (never X-Forwarded-For)
+  bool tls = false;
+  // True once the client has closed its side of the connection: work done
+  // for it after that is wasted (and must not be billed). Never null.
+  std::function<bool()> client_gone = [] { return false; };
+
+  std::string Header(const std::string& lowercase_name) const {
+    auto it = headers.find(lowercase_name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+}  // namespace kanjian::server

@@ -1,0 +1,68 @@
+#include "server/routes.h"
+
+#include "common/error_codes.h"
+#include "server/admin_reload.h"
+#include "server/billing_api/billing_api.h"
+#include "server/console/console_api.h"
+#include "server/console/static_files.h"
+
+namespace kanjian::server {
+namespace {
+
+HttpResponse Json(int status, std::string body) {
+  HttpResponse res;
+  res.status = status;
+  res.body = std::move(body);
+  return res;
+}
+
+}  // namespace
+
+HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
+                      std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant) {
+  HttpRouter router;
+  router.Add({"*", "/", false, RunOn::kHandlerPool, [&api, tenant](const HttpRequest& req) {
+                // The billing service shares the endpoint; its version tells it apart.
+                if (tenant.billing_api && req.Header("x-tc-version") == kBillingApiVersion)
+                  return Json(200, tenant.billing_api->Handle({req.method, req.query, req.headers, req.body}));
+                return Json(200, api.Handle(req).body);
+              }});
+  if (tenant.console_api) {
+    router.Add({"*", "/console/api/", true, RunOn::kHandlerPool, [tenant](const HttpRequest& req) {
+                  HttpResponse res = tenant.console_api->Handle(req);
+                  console::AddSecurityHeaders(res);
+                  return res;
+                }});
+  }
+  if (tenant.console_files) {
+    for (const char* path : {"/console", "/console/"}) {
+      router.Add({"GET", path, std::string(path) == "/console/", RunOn::kHandlerPool,
+                  [tenant](const HttpRequest& req) { return tenant.console_files->Handle(req); }});
+    }
+  }
+  router.Add({"GET", "/healthz", false, RunOn::kIoThread,
+              [](const HttpRequest&) { return Json(200, "{\"status\":\"ok\"}"); }});
+  router.Add({"GET", "/metrics", false, RunOn::kIoThread, [&metrics](const HttpRequest&) {
+                HttpResponse res = Json(200, metrics.RenderPrometheus());
+                res.content_type = "text/plain; version=0.0.4";
+                return res;
+              }});
+  if (models) {
+    router.Add({"POST", "/admin/reload", false, RunOn::kHandlerPool,
+                [models](const HttpRequest& req) {
+                  if (req.Header(kAdminHeader) != kAdminHeaderValue) {
+                    nlohmann::json error = {
+                        {"Error",
+                         {{"Code", errc::kUnauthorizedOperation},
+                          {"Message", std::string("POST /admin/reload needs the header ") +
+                                          "X-Kanjian-Admin: " + kAdminHeaderValue}}}};
+                    return Json(403, error.dump());
+                  }
+                  AdminAnswer answer = HandleAdminReload(req.peer_address, *models);
+                  return Json(answer.http_status, std::move(answer.body));
+                }});
+  }
+  return router;
+}
+
+}  // namespace kanjian::server

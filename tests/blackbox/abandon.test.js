@@ -1,0 +1,54 @@
+"use strict";
+// Impatient clients (docs/http.md "Abandoned calls"): calls whose client hung
+// up are not run when still queued and not billed when already running; the
+// only calls billed without being received are those whose client left in
+// the instant between the usage record and the answer's write.
+const { test } = require("node:test");
+const assert = require("node:assert/strict");
+const { Sandbox, dogB64, sleep } = require("./harness");
+const { rawCall, httpGet } = require("./tc3");
+
+function metric(text, name, labels) {
+  const line = text.split("\n").find((l) => l.startsWith(name + (labels ? `{${labels}}` : " ")));
+  return line ? Number(line.split(" ").pop()) : 0;
+}
+
+test("2 patient clients, then 10 that give up after 700 ms, on one worker: billed = received (±1 race)", async () => {
+  const sb = new Sandbox("abandon");
+  try {
+    const acc = sb.createAccount("impatient");
+    const srv = await sb.startServer({ extraArgs: ["--workers", "1", "--qps", "DetectPet=1000"] });
+    const body = { ImageBase64: dogB64() };
+    const call = (timeoutMs) => rawCall({
+      port: srv.port, action: "DetectPet", secretId: acc.SecretId, secretKey: acc.SecretKey,
+      body, timeoutMs,
+    });
+    const patient = [call(60000), call(60000)];
+    await sleep(50);  // queued first
+    const outcomes = await Promise.allSettled([...patient, ...Array.from({ length: 10 }, () => call(700))]);
+    const received = outcomes.filter((o) => o.status === "fulfilled" && o.value.json?.Response?.Pets);
+    const gaveUp = outcomes.filter((o) => o.status === "rejected").length;
+    assert.ok(outcomes.slice(0, 2).every((o) => o.status === "fulfilled" && o.value.json?.Response?.Pets),
+      "the patient clients got their answers");
+    // Let the server work through (or drop) whatever it still holds.
+    let text = "";
+    for (let i = 0; i < 100; i++) {
+      text = (await httpGet(srv.port, "/metrics")).text;
+      if (metric(text, "kanjian_inference_queue_depth") === 0) break;
+      await sleep(100);
+    }
+    await sleep(1500);
+    text = (await httpGet(srv.port, "/metrics")).text;
+    const billed = sb.usage(acc.AccountId).length;
+    const dropped = metric(text, "kanjian_requests_total",
+      'action="DetectPet",code="FailedOperation.ClientClosedRequest"');
+    console.log(JSON.stringify({ received: received.length, gaveUp, billed, dropped }));
+    assert.ok(gaveUp >= 5, `expected most clients to give up, ${gaveUp} did`);
+    assert.ok(billed >= received.length, "a received answer was not billed");
+    assert.ok(billed - received.length <= 1, `${billed} billed for ${received.length} received`);
+    assert.ok(dropped >= gaveUp - 1, `only ${dropped} of ${gaveUp} abandoned calls were dropped unbilled`);
+    await srv.stopOk();
+  } finally {
+    await sb.cleanup();
+  }
+});
