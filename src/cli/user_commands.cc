@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "common/error_codes.h"
 #include "server/console/users.h"
 
 namespace kanjian::cli {
