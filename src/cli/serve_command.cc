@@ -46,6 +46,7 @@ struct ServeFlags {
   int batch_window_ms = 0;
   std::string product_gallery;
   std::string console_dir;  // "" = console/ next to the build directory (server/console/static_files.h)
+  bool replay_protection = false;
 };
 
 // The console's files: --console-dir, $KANJIAN_CONSOLE_DIR, or console/ in
@@ -146,6 +147,10 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   api_options.request_timeout_ms = flags.request_timeout_ms;
   api_options.image_url.allow = flags.image_url_allow;
   api_options.image_url.allow_loopback_for_tests = flags.image_url_allow_loopback_for_tests;
+  api_options.replay_protection = flags.replay_protection;
+  if (flags.replay_protection)
+    spdlog::info("replay protection on: a signed request seen in the last 5 minutes is refused "
+                 "(per process)");
   if (flags.image_url_allow_loopback_for_tests)
     spdlog::warn("--image-url-allow-loopback-for-tests: ImageUrl may reach 127.0.0.1 (tests only)");
   if (Status s = ParseListen(flags.listen, &http); !s.ok()) return ctx.Fail(s);
@@ -244,6 +249,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
                     "DetectProductBeta SKU gallery directory (gallery.json + photos)");
   serve->add_option("--console-dir", flags.console_dir,
                     "the tenant console's files (default $KANJIAN_CONSOLE_DIR, else console/ beside the build dir)");
+  serve->add_flag("--replay-protection", flags.replay_protection,
+                  "refuse a signed request already received within its 5-minute window "
+                  "(AuthFailure.RequestReplayed; per process, see README \"Signatures\")");
   serve->callback([&ctx, rc] { *rc = Serve(ctx, flags); });
 }
 

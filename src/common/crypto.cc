@@ -20,14 +20,24 @@ std::string Sha256(std::string_view data) {
   return out;
 }
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
+namespace {
+std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
   std::string out(EVP_MAX_MD_SIZE, '\0');
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+  HMAC(md, key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(),
        reinterpret_cast<unsigned char*>(out.data()), &len);
   out.resize(len);
   return out;
+}
+}  // namespace
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  return Hmac(EVP_sha256(), key, data);
+}
+
+std::string HmacSha1(std::string_view key, std::string_view data) {
+  return Hmac(EVP_sha1(), key, data);
 }
 
 std::string Hex(std::string_view bytes) {

@@ -10,6 +10,11 @@ TEST(CryptoTest, HmacSha256MatchesRfc4231Case2) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(CryptoTest, HmacSha1MatchesRfc2202Case2) {
+  EXPECT_EQ(Hex(HmacSha1("Jefe", "what do ya want for nothing?")),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+}
+
 TEST(CryptoTest, Sha256OfEmpty) {
   EXPECT_EQ(Hex(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }

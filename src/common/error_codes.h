@@ -10,6 +10,8 @@ inline constexpr char kSignatureExpire[] = "AuthFailure.SignatureExpire";
 inline constexpr char kSignatureFailure[] = "AuthFailure.SignatureFailure";
 inline constexpr char kSecretIdNotFound[] = "AuthFailure.SecretIdNotFound";
 inline constexpr char kInvalidAuthorization[] = "AuthFailure.InvalidAuthorization";
+// Only with `serve --replay-protection`: this signed request was seen before.
+inline constexpr char kRequestReplayed[] = "AuthFailure.RequestReplayed";
 // Request shape.
 inline constexpr char kInvalidAction[] = "InvalidAction";
 inline constexpr char kNoSuchVersion[] = "NoSuchVersion";

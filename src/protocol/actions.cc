@@ -28,4 +28,13 @@ const ActionSpec* FindAction(std::string_view name) {
   return nullptr;
 }
 
+std::optional<ParamType> FindParameter(std::string_view action, std::string_view name) {
+  if (name == "ImageUrl" || name == "ImageBase64") return ParamType::kString;
+  if (action == "DetectProductBeta" && name == "NeedLemma") return ParamType::kInteger;
+  if ((action == "DetectChefDress" || action == "DetectSecurity") &&
+      (name == "EnableDetect" || name == "EnablePreferred"))
+    return ParamType::kBoolean;
+  return std::nullopt;
+}
+
 }  // namespace kanjian::protocol

@@ -21,4 +21,12 @@ struct ActionSpec {
 std::span<const ActionSpec> AllActions();
 const ActionSpec* FindAction(std::string_view name);
 
+// The JSON type of a request parameter. TC3 bodies carry it; signature v1
+// forms carry text, converted by it (sign_v1.h) so handlers see one shape.
+enum class ParamType { kString, kBoolean, kInteger };
+
+// A parameter `action` accepts (ImageUrl, ImageBase64 and its own extras);
+// nullopt for any other name (→ UnknownParameter).
+std::optional<ParamType> FindParameter(std::string_view action, std::string_view name);
+
 }  // namespace kanjian::protocol

@@ -164,7 +164,7 @@ Result<VerifiedCaller> Verify(const SignedRequest& request, int64_t now_seconds,
     return crypto::ConstantTimeEquals(
         Tc3Signature(*secret, auth->date, auth->service, sts), auth->signature);
   };
-  if (matches(request)) return VerifiedCaller{auth->secret_id};
+  if (matches(request)) return VerifiedCaller{auth->secret_id, auth->signature, timestamp};
   // The Node SDK signs the host without the port it connects to.
   auto host = request.headers.find("host");
   if (host != request.headers.end()) {
@@ -173,7 +173,7 @@ Result<VerifiedCaller> Verify(const SignedRequest& request, int64_t now_seconds,
     if (colon != std::string::npos && h.find(']', colon) == std::string::npos) {
       SignedRequest without_port = request;
       without_port.headers["host"] = h.substr(0, colon);
-      if (matches(without_port)) return VerifiedCaller{auth->secret_id};
+      if (matches(without_port)) return VerifiedCaller{auth->secret_id, auth->signature, timestamp};
     }
   }
   return Status(errc::kSignatureFailure,

@@ -53,6 +53,8 @@ using SecretLookup = std::function<Result<std::string>(const std::string& secret
 
 struct VerifiedCaller {
   std::string secret_id;
+  std::string signature;  // lowercase hex, as verified
+  int64_t timestamp = 0;  // X-TC-Timestamp
 };
 
 // Checks Authorization, X-TC-Timestamp skew, scope date and signature.

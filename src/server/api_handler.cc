@@ -9,6 +9,8 @@
 #include "common/ids.h"
 #include "protocol/actions.h"
 #include "protocol/envelope.h"
+#include "protocol/form_params.h"
+#include "protocol/sign_v1.h"
 #include "protocol/tc3.h"
 #include "server/handlers/handlers.h"
 #include "server/image_input.h"
@@ -23,18 +25,25 @@ std::string Header(const ApiRequest& r, const std::string& name) {
   return it == r.headers.end() ? "" : it->second;
 }
 
-bool IsJsonContentType(std::string value) {
+// The media type without parameters (";charset=utf-8"), lowercase.
+std::string MediaType(const ApiRequest& r) {
+  std::string value = Header(r, "content-type");
+  value = value.substr(0, value.find(';'));
+  while (!value.empty() && value.back() == ' ') value.pop_back();
   for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return value == "application/json" || value.rfind("application/json;", 0) == 0;
+  return value;
 }
 
-// Parameters each action accepts besides the image.
-bool KnownParameter(const std::string& action, const std::string& name) {
-  if (name == "ImageUrl" || name == "ImageBase64") return true;
-  if (action == "DetectProductBeta") return name == "NeedLemma";
-  if (action == "DetectChefDress" || action == "DetectSecurity")
-    return name == "EnableDetect" || name == "EnablePreferred";
-  return false;
+constexpr char kJson[] = "application/json";
+constexpr char kForm[] = "application/x-www-form-urlencoded";
+
+Status CheckActionAndVersion(const std::string& action, const std::string* version,
+                             const std::string& version_source) {
+  if (!protocol::FindAction(action))
+    return Status(errc::kInvalidAction, "unknown action '" + action + "' for service tiia");
+  if (!version || *version != protocol::kApiVersion)
+    return Status(errc::kNoSuchVersion, version_source + " must be 2019-05-29");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -43,9 +52,8 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   ApiResponse response;
   response.request_id = ids::NewRequestId();
-  response.action = Header(request, "x-tc-action");
 
-  Result<json> result = Process(request, response.action, response.request_id, &response);
+  Result<json> result = Process(request, response.request_id, &response);
   if (result.ok()) {
     response.body = protocol::SuccessBody(std::move(result).value(), response.request_id);
   } else {
@@ -67,56 +75,22 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
   return response;
 }
 
-Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& action,
-                                 const std::string& request_id, ApiResponse* response) {
-  // Transport.
-  if (request.method != "POST")
-    return Status(errc::kInvalidParameter,
-                  "only POST with a JSON body is supported (GET form requests are not)");
-  if (request.body.size() > options_.max_body_bytes)
-    return Status(errc::kRequestSizeLimitExceeded,
-                  "request body is " + std::to_string(request.body.size()) +
-                      " bytes; the limit is " + std::to_string(options_.max_body_bytes));
-  if (!IsJsonContentType(Header(request, "content-type")))
-    return Status(errc::kInvalidParameter, "Content-Type must be application/json");
+Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& request_id,
+                                 ApiResponse* response) {
+  auto call = ParseEnvelope(request, response);
+  if (!call.ok()) return call.status();
+  const std::string& action = call->action;
 
-  // Action and version.
-  const protocol::ActionSpec* spec = protocol::FindAction(action);
-  if (action.empty()) return Status(errc::kMissingParameter, "X-TC-Action header is missing");
-  if (!spec) return Status(errc::kInvalidAction, "unknown action '" + action + "' for service tiia");
-  if (Header(request, "x-tc-version") != protocol::kApiVersion)
-    return Status(errc::kNoSuchVersion, "X-TC-Version must be 2019-05-29");
-
-  // Signature.
-  std::string account_id;
-  protocol::SignedRequest signed_request{request.method, request.query, request.headers,
-                                         request.body};
-  auto verified = protocol::Verify(signed_request, clock_.NowSeconds(),
-                                   [&](const std::string& secret_id) -> Result<std::string> {
-                                     auto caller = accounts_.Authenticate(secret_id);
-                                     if (!caller.ok()) return caller.status();
-                                     account_id = caller->account_id;
-                                     return caller->secret_key;
-                                   });
-  if (!verified.ok()) return verified.status();
-  response->account_id = account_id;
-
-  // Account state.
+  if (Status fresh = CheckReplay(*call); !fresh.ok()) return fresh;
   // Account state: activated, not disabled, not in arrears (read per call,
   // so a CLI change reaches a running server at once).
-  if (Status serviceable = billing_.CheckServiceable(account_id); !serviceable.ok())
+  if (Status serviceable = billing_.CheckServiceable(call->account_id); !serviceable.ok())
     return serviceable;
-
-  if (!limiter_.Allow(account_id, action, QpsFor(action)))
+  if (!limiter_.Allow(call->account_id, action, QpsFor(action)))
     return Status(errc::kRequestLimitExceeded, "more than " + std::to_string(QpsFor(action)) +
                                                    " requests per second for " + action);
-
-  // Parameters.
-  json params = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (params.is_discarded() || !params.is_object())
-    return Status(errc::kInvalidParameter, "the body must be a JSON object");
-  for (const auto& [name, value] : params.items()) {
-    if (!KnownParameter(action, name))
+  for (const auto& [name, value] : call->params.items()) {
+    if (!protocol::FindParameter(action, name))
       return Status(errc::kUnknownParameter, "unknown parameter '" + name + "' for " + action);
   }
 
@@ -125,7 +99,7 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& a
   // metering; one that leaves after this point is billed: docs/http.md).
   Result<json> answer = [&] {
     CancelScope scope(request.client_gone);
-    return Recognize(action, params);
+    return Recognize(action, call->params);
   }();
   if (!answer.ok()) return answer;
   if (request.client_gone())
@@ -133,12 +107,119 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& a
                   "the client closed the connection before the answer; not billed");
 
   // Billed exactly once: durable before the answer leaves.
-  Status metered = meter_.Record({request_id, account_id, action, clock_.NowMicros(), 1});
+  Status metered = meter_.Record({request_id, call->account_id, action, clock_.NowMicros(), 1});
   if (!metered.ok()) {
     spdlog::error("metering failed for {}: {}", request_id, metered.ToString());
     return Status(errc::kInternalError, "the call could not be recorded; it was not billed");
   }
   return answer;
+}
+
+Result<ApiHandler::VerifiedCall> ApiHandler::ParseEnvelope(const ApiRequest& request,
+                                                           ApiResponse* response) {
+  if (request.body.size() > options_.max_body_bytes)
+    return Status(errc::kRequestSizeLimitExceeded,
+                  "request body is " + std::to_string(request.body.size()) +
+                      " bytes; the limit is " + std::to_string(options_.max_body_bytes));
+  const bool tc3 = request.headers.count("authorization") > 0;
+  if (request.method == "POST") {
+    if (!tc3 && MediaType(request) == kForm) return ParseV1(request, response);
+    return ParseTc3(request, response);
+  }
+  if (request.method == "GET" && !tc3) return ParseV1(request, response);
+  return Status(errc::kInvalidParameter,
+                "use POST with a JSON body (TC3-HMAC-SHA256), or signature v1 as a form-encoded "
+                "POST body or GET query string");
+}
+
+Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
+                                                      ApiResponse* response) {
+  if (MediaType(request) != kJson)
+    return Status(errc::kInvalidParameter,
+                  "Content-Type must be application/json (TC3-HMAC-SHA256) or "
+                  "application/x-www-form-urlencoded (signature v1)");
+  VerifiedCall call;
+  call.action = response->action = Header(request, "x-tc-action");
+  if (call.action.empty()) return Status(errc::kMissingParameter, "X-TC-Action header is missing");
+  const auto version = request.headers.find("x-tc-version");
+  if (Status s = CheckActionAndVersion(
+          call.action, version == request.headers.end() ? nullptr : &version->second,
+          "X-TC-Version");
+      !s.ok())
+    return s;
+
+  protocol::SignedRequest signed_request{request.method, request.query, request.headers,
+                                         request.body};
+  auto verified = protocol::Verify(signed_request, clock_.NowSeconds(),
+                                   LookupInto(&response->account_id));
+  if (!verified.ok()) return verified.status();
+  call.account_id = response->account_id;
+  call.replay_key = "tc3:" + verified->secret_id + ":" + verified->signature;
+  call.signed_at = verified->timestamp;
+
+  call.params = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (call.params.is_discarded() || !call.params.is_object())
+    return Status(errc::kInvalidParameter, "the body must be a JSON object");
+  return call;
+}
+
+Result<ApiHandler::VerifiedCall> ApiHandler::ParseV1(const ApiRequest& request,
+                                                     ApiResponse* response) {
+  const bool is_get = request.method == "GET";
+  if (is_get && !request.body.empty())
+    return Status(errc::kInvalidParameter, "a GET request carries its parameters in the query "
+                                           "string and must have no body");
+  if (!is_get && !request.query.empty())
+    return Status(errc::kInvalidParameter, "a form-encoded POST carries every parameter in its "
+                                           "body; the query string must be empty");
+  auto form = protocol::DecodeForm(is_get ? request.query : request.body);
+  if (!form.ok()) return form.status();
+
+  VerifiedCall call;
+  auto action = form->find("Action");
+  if (action == form->end())
+    return Status(errc::kMissingParameter, "the common parameter Action is missing");
+  call.action = response->action = action->second;
+  auto version = form->find("Version");
+  if (version == form->end())
+    return Status(errc::kMissingParameter, "the common parameter Version is missing");
+  if (Status s = CheckActionAndVersion(call.action, &version->second, "Version"); !s.ok())
+    return s;
+
+  auto verified = protocol::VerifyV1(request.method, Header(request, "host"), *form,
+                                     clock_.NowSeconds(), LookupInto(&response->account_id));
+  if (!verified.ok()) return verified.status();
+  call.account_id = response->account_id;
+  call.replay_key =
+      "v1:" + verified->secret_id + ":" + verified->nonce + ":" + verified->signature;
+  call.signed_at = verified->timestamp;
+  call.params = protocol::V1ActionParams(call.action, *form);
+  return call;
+}
+
+protocol::SecretLookup ApiHandler::LookupInto(std::string* account_id) {
+  return [this, account_id](const std::string& secret_id) -> Result<std::string> {
+    auto caller = accounts_.Authenticate(secret_id);
+    if (!caller.ok()) return caller.status();
+    *account_id = caller->account_id;
+    return caller->secret_key;
+  };
+}
+
+Status ApiHandler::CheckReplay(const VerifiedCall& call) {
+  if (!options_.replay_protection) return Status::Ok();
+  switch (replay_guard_.Check(call.replay_key, call.signed_at)) {
+    case ReplayGuard::Verdict::kFirst:
+      return Status::Ok();
+    case ReplayGuard::Verdict::kReplayed:
+      return Status(errc::kRequestReplayed,
+                    "this signed request was already received; sign every request anew");
+    case ReplayGuard::Verdict::kFull:
+      break;
+  }
+  return Status(errc::kRequestLimitExceeded,
+                "too many signed requests in the last 5 minutes to guard against replay; retry "
+                "shortly");
 }
 
 Result<json> ApiHandler::Recognize(const std::string& action, const json& params) {

@@ -1,8 +1,11 @@
 // The API 3.0 endpoint as a plain function: no HTTP types in or out, so
-// tests and benchmarks call it directly. Order of checks: transport →
-// action/version → signature → account state → rate limit → parameters →
-// recognition → metering. Only a call that passes them all is metered, and
-// it is metered durably before its answer is returned.
+// tests and benchmarks call it directly. First the envelope — TC3 (JSON
+// body, X-TC-* headers, Authorization) or signature v1 (form-encoded GET
+// query or POST body) — becomes one VerifiedCall: transport → action/version
+// → signature → parameters as JSON. Then the same checks for both: replay
+// (optional) → account state → rate limit → parameter names → recognition →
+// metering. Only a call that passes them all is metered, and it is metered
+// durably before its answer is returned.
 #pragma once
 
 #include <map>
@@ -13,9 +16,11 @@
 #include "billing/billing.h"
 #include "billing/usage_meter.h"
 #include "common/clock.h"
+#include "protocol/tc3.h"
 #include "server/http_types.h"
 #include "server/image_fetcher.h"
 #include "server/rate_limiter.h"
+#include "server/replay_guard.h"
 #include "server/server_metrics.h"
 #include "vision/vision_engine.h"
 
@@ -38,6 +43,7 @@ struct ApiOptions {
   int request_timeout_ms = 10000;           // → FailedOperation.RequestTimeout
   std::map<std::string, int> qps;           // per-action overrides of api.md's defaults
   ImageFetcherOptions image_url;            // ImageUrl: empty allow-list = refused
+  bool replay_protection = false;           // → AuthFailure.RequestReplayed (replay_guard.h)
 };
 
 class ApiHandler {
@@ -47,14 +53,30 @@ class ApiHandler {
              vision::VisionEngine& vision, const Clock& clock, ServerMetrics& metrics)
       : options_(std::move(options)), accounts_(accounts), billing_(billing), meter_(meter),
         vision_(vision),
-        clock_(clock), limiter_(clock), metrics_(metrics), fetcher_(options_.image_url) {}
+        clock_(clock), limiter_(clock), metrics_(metrics), fetcher_(options_.image_url),
+        replay_guard_(clock) {}
 
   ApiResponse Handle(const ApiRequest& request);
 
  private:
-  // Everything after the envelope is known; fills response->account_id.
-  Result<nlohmann::json> Process(const ApiRequest& request, const std::string& action,
-                                 const std::string& request_id, ApiResponse* response);
+  // A request whose envelope is parsed and whose signature holds.
+  struct VerifiedCall {
+    std::string action;
+    nlohmann::json params;  // the action's own parameters, typed as in a TC3 body
+    std::string account_id;
+    std::string replay_key;  // unique per signed request
+    int64_t signed_at = 0;   // its Timestamp, Unix seconds
+  };
+
+  // Fills response->action and response->account_id as they become known.
+  Result<nlohmann::json> Process(const ApiRequest& request, const std::string& request_id,
+                                 ApiResponse* response);
+  Result<VerifiedCall> ParseEnvelope(const ApiRequest& request, ApiResponse* response);
+  Result<VerifiedCall> ParseTc3(const ApiRequest& request, ApiResponse* response);
+  Result<VerifiedCall> ParseV1(const ApiRequest& request, ApiResponse* response);
+  // Finds the account of a SecretId (and remembers it in *account_id).
+  protocol::SecretLookup LookupInto(std::string* account_id);
+  Status CheckReplay(const VerifiedCall& call);
   Result<nlohmann::json> Recognize(const std::string& action, const nlohmann::json& params);
   int QpsFor(const std::string& action) const;
 
@@ -67,6 +89,7 @@ class ApiHandler {
   RateLimiter limiter_;
   ServerMetrics& metrics_;
   const ImageFetcher fetcher_;  // downloads on the connection thread, never on the pool
+  ReplayGuard replay_guard_;    // used only with options_.replay_protection
 };
 
 }  // namespace kanjian::server
