@@ -2,14 +2,19 @@
 """Renders the synthetic evaluation images for RecognizeCar(Pro) and
 DetectEnvelope, and writes their labelled manifest.
 
-  scripts/make_eval_images.py [--out tests/eval] [--car PATH]
+  scripts/make_eval_images.py [--out tests/eval] [--car PATH] [--set dev|heldout]
 
-Needs Debian's python3-pil, python3-numpy and fonts-wqy-microhei. The car
+Needs Debian's python3-pil, python3-numpy, fonts-wqy-microhei and (held-out set)
+fonts-wqy-zenhei and fonts-arphic-ukai/uming (`KANJIAN_EVAL_TOOLS=1 scripts/setup.sh`
+installs them). The car
 photo is OpenCV's samples/data/licenseplate_motion.jpg (Debian opencv-doc,
 /usr/share/doc/opencv-doc/examples/data/); the other photos come from Debian's
 darknet package. Output is deterministic (seeded) and small (committed):
   <out>/images/*.jpg
   <out>/ocr_car_envelope.json   manifest (format: tests/eval/README.md)
+With --set heldout, the held-out set instead (nothing is tuned on it):
+  <out>/images/heldout/*.jpg
+  <out>/heldout.json
 
 Two-row yellow plates (large vehicles) also go on OpenCV's
 pexels_double_decker_bus.jpg (same package, opencv4/html/; --bus PATH).
@@ -45,8 +50,8 @@ PLATE_STYLES = {  # background, text colour, expected Color / Type
 }
 
 
-def font(size):
-    return ImageFont.truetype(FONT, size)
+def font(size, path=FONT):
+    return ImageFont.truetype(path, size)
 
 
 def random_plate(rng, style):
@@ -57,7 +62,7 @@ def random_plate(rng, style):
     return head + tail
 
 
-def render_plate(text, style):
+def render_plate(text, style, font_path=FONT):
     """A 440x140 plate image (the real size in mm, 1 px/mm); 480x140 for new energy."""
     bg, fg, _, _ = PLATE_STYLES[style]
     w = 480 if style == "green" else 440
@@ -77,7 +82,7 @@ def render_plate(text, style):
     x = 12.0
     for i, ch in enumerate(text):
         glyph = Image.new("L", (110, 110), 0)
-        ImageDraw.Draw(glyph).text((55, 55), ch, font=font(100), fill=255, anchor="mm")
+        ImageDraw.Draw(glyph).text((55, 55), ch, font=font(100, font_path), fill=255, anchor="mm")
         bbox = glyph.getbbox() or (0, 0, 110, 110)
         glyph = glyph.crop(bbox).resize((int(cell * 0.82), 104), Image.LANCZOS)
         plate.paste(Image.new("RGB", glyph.size, fg), (int(x + cell * 0.09), 18), glyph)
@@ -119,12 +124,13 @@ def render_two_row_plate(text, top=None, top_x=None, bottom_y=95):
     return plate
 
 
-def paste_plate(img, plate, centre, width, rng):
-    """Pastes the plate (scaled to `width`, a slight tilt) centred at `centre`;
-    returns its 4 corners [[x,y]...] clockwise from top-left."""
+def paste_plate(img, plate, centre, width, rng, angle=None):
+    """Pastes the plate (scaled to `width`, a slight tilt unless `angle` says)
+    centred at `centre`; returns its 4 corners [[x,y]...] clockwise from top-left."""
     h = int(round(width * plate.height / plate.width))
     p = plate.resize((width, h), Image.LANCZOS)
-    angle = rng.uniform(-4, 4)
+    if angle is None:
+        angle = rng.uniform(-4, 4)
     p = p.convert("RGBA").rotate(angle, expand=True, resample=Image.BICUBIC)
     x0 = int(centre[0] - p.width / 2)
     y0 = int(centre[1] - p.height / 2)
@@ -188,7 +194,7 @@ def on_road(car_img, rng, size=(1280, 720)):
     return frame, (lambda x, y: [round(x0 + x * scale), round(y0 + y * scale)])
 
 
-def envelope(rng, sf, front, size=(640, 440)):
+def envelope(rng, sf, front, size=(640, 440), font_path=FONT):
     paper = rng.choice([(236, 226, 205), (245, 245, 240), (225, 205, 170)])
     e = Image.new("RGB", size, paper)
     d = ImageDraw.Draw(e)
@@ -199,8 +205,8 @@ def envelope(rng, sf, front, size=(640, 440)):
     accent = (30, 30, 30) if sf else rng.choice([(20, 60, 160), (120, 40, 140), (0, 110, 60)])
     if front:
         d.rectangle([0, 0, W, 60], fill=accent)
-        d.text((20, 10), brand[0], font=font(34), fill=(255, 255, 255))
-        d.text((W - 230, 18), brand[1], font=font(24), fill=(255, 255, 255))
+        d.text((20, 10), brand[0], font=font(34, font_path), fill=(255, 255, 255))
+        d.text((W - 230, 18), brand[1], font=font(24, font_path), fill=(255, 255, 255))
         number = ("SF" if sf else "") + "".join(rng.choice("0123456789") for _ in range(12))
         # Barcode: random bar widths.
         x = 30
@@ -208,25 +214,25 @@ def envelope(rng, sf, front, size=(640, 440)):
             bw = rng.choice([2, 2, 3, 4, 6])
             d.rectangle([x, 80, x + bw - 1, 150], fill=(0, 0, 0))
             x += bw + rng.choice([2, 3, 4])
-        d.text((30, 156), "运单号 " + number, font=font(22), fill=(0, 0, 0))
+        d.text((30, 156), "运单号 " + number, font=font(22, font_path), fill=(0, 0, 0))
         d.text((30, 200), "寄件人：" + rng.choice(["李四", "王芳", "陈明"]) + "  138****" +
-               str(rng.randint(1000, 9999)), font=font(24), fill=(0, 0, 0))
+               str(rng.randint(1000, 9999)), font=font(24, font_path), fill=(0, 0, 0))
         d.text((30, 240), "收件人：" + rng.choice(["张三", "刘洋", "赵敏"]) + "  139****" +
-               str(rng.randint(1000, 9999)), font=font(24), fill=(0, 0, 0))
+               str(rng.randint(1000, 9999)), font=font(24, font_path), fill=(0, 0, 0))
         d.text((30, 280), "地址：" + rng.choice(["广东省深圳市南山区科技园", "北京市海淀区中关村大街1号",
-                                              "上海市浦东新区世纪大道100号"]), font=font(22), fill=(0, 0, 0))
-        d.text((30, 330), "文件", font=font(26), fill=(0, 0, 0))
+                                              "上海市浦东新区世纪大道100号"]), font=font(22, font_path), fill=(0, 0, 0))
+        d.text((30, 330), "文件", font=font(26, font_path), fill=(0, 0, 0))
     else:
-        d.text((W // 2 - 140, 60), brand[0], font=font(64), fill=accent)
-        d.text((W // 2 - 100, 150), brand[1], font=font(30), fill=accent)
-        d.text((40, 240), "温馨提示：本文件封仅限寄递文件资料", font=font(22), fill=(60, 60, 60))
-        d.text((40, 280), "请勿寄递现金及违禁物品", font=font(22), fill=(60, 60, 60))
+        d.text((W // 2 - 140, 60), brand[0], font=font(64, font_path), fill=accent)
+        d.text((W // 2 - 100, 150), brand[1], font=font(30, font_path), fill=accent)
+        d.text((40, 240), "温馨提示：本文件封仅限寄递文件资料", font=font(22, font_path), fill=(60, 60, 60))
+        d.text((40, 280), "请勿寄递现金及违禁物品", font=font(22, font_path), fill=(60, 60, 60))
         d.text((40, 330), "服务热线 " + ("95338" if sf else rng.choice(["95311", "95554", "11183"])),
-               font=font(22), fill=(60, 60, 60))
+               font=font(22, font_path), fill=(60, 60, 60))
     return e
 
 
-def document_page(rng, size=(640, 440)):
+def document_page(rng, size=(640, 440), font_path=FONT):
     """A text page that is no envelope (negative with text)."""
     e = Image.new("RGB", size, (250, 250, 250))
     d = ImageDraw.Draw(e)
@@ -236,17 +242,20 @@ def document_page(rng, size=(640, 440)):
         ("READING LIST", ["1. Design of Computer Programs", "2. The C++ Programming Language",
                           "3. Computer Vision", "4. Pattern Recognition"]),
     ])
-    d.text((40, 30), title, font=font(40), fill=(0, 0, 0))
+    d.text((40, 30), title, font=font(40, font_path), fill=(0, 0, 0))
     for i, l in enumerate(lines):
-        d.text((40, 110 + 60 * i), l, font=font(28), fill=(30, 30, 30))
+        d.text((40, 110 + 60 * i), l, font=font(28, font_path), fill=(30, 30, 30))
     return e
 
 
-def place_on_background(fg, bg, rng, out_size=(800, 600)):
-    """fg rotated a little and pasted on bg (resized to out_size); returns image and fg box."""
+def place_on_background(fg, bg, rng, out_size=(800, 600), angle=None, scale=None):
+    """fg rotated a little and pasted on bg (resized to out_size); returns image and fg box.
+    `angle` (degrees) and `scale` (of the largest fit) override the random ones."""
     canvas = bg.resize(out_size)
-    angle = rng.uniform(-8, 8)
-    scale = rng.uniform(0.8, 0.95) * min(out_size[0] / fg.width, out_size[1] / fg.height)
+    if angle is None:
+        angle = rng.uniform(-8, 8)
+    fit = min(out_size[0] / fg.width, out_size[1] / fg.height)
+    scale = (rng.uniform(0.8, 0.95) if scale is None else scale) * fit
     f = fg.resize((int(fg.width * scale), int(fg.height * scale)), Image.LANCZOS).convert("RGBA")
     f = f.rotate(angle, expand=True, resample=Image.BICUBIC)
     x0 = (out_size[0] - f.width) // 2 + rng.randint(-20, 20)
@@ -335,12 +344,352 @@ def two_row_items(args, car):
     return items
 
 
+# --- Close-up vehicles, postal envelopes, and the held-out variations ---------
+
+def road_frame(size, bg=None):
+    """A street-like backdrop (grey road, lighter sky) or `bg` resized to size."""
+    if bg is not None:
+        return bg.resize(size, Image.LANCZOS)
+    W, H = size
+    frame = Image.new("RGB", size)
+    d = ImageDraw.Draw(frame)
+    for y in range(H):
+        g = int(175 - 70 * y / (H - 1))
+        d.line([(0, y), (W, y)], fill=(g, g, g - 5))
+    return frame
+
+
+def car_in_frame(car_img, frac, rng, size=(1280, 720), bg=None, jitter=0.1):
+    """The car photo scaled so that the car (CAR_BOX) spans `frac` of the frame
+    width, placed low and near the middle (a gate or parking camera); from
+    frac ~1 on the car fills and overflows the frame (cropped at its edges).
+    Returns the frame and f(x, y) mapping car-photo pixels into it."""
+    W, H = size
+    cw, ch = CAR_BOX[2] - CAR_BOX[0], CAR_BOX[3] - CAR_BOX[1]
+    scale = frac * W / cw
+    big = car_img.resize((max(1, round(car_img.width * scale)), max(1, round(car_img.height * scale))),
+                         Image.LANCZOS)
+    # Centre of the car in the frame: anywhere it fits when small, the middle
+    # (with a little jitter) when it fills the frame.
+    half_w, half_h = cw * scale / 2, ch * scale / 2
+    lo_x, hi_x = min(half_w, W / 2), max(W - half_w, W / 2)
+    lo_y, hi_y = min(half_h, H / 2), max(H - half_h, H / 2)
+    cx = rng.uniform(lo_x, hi_x) if hi_x > lo_x + 1 else W / 2 + rng.uniform(-jitter, jitter) * W
+    cy = rng.uniform(max(lo_y, (lo_y + hi_y) / 2), hi_y) if hi_y > lo_y + 1 else H / 2 + rng.uniform(-jitter, jitter) * H
+    x0 = round(cx - (CAR_BOX[0] + cw / 2) * scale)
+    y0 = round(cy - (CAR_BOX[1] + ch / 2) * scale)
+    frame = road_frame(size, bg)
+    frame.paste(big, (x0, y0))
+    return frame, (lambda x, y: [round(x0 + x * scale), round(y0 + y * scale)])
+
+
+def clip_box(box, size):
+    W, H = size
+    return [max(0, box[0]), max(0, box[1]), min(W, box[2]), min(H, box[3])]
+
+
+def degrade(img, rng, blur=0.0, motion=0, gain=1.0, quality=82, noise=0.0):
+    """Blur (Gaussian sigma), horizontal motion blur (px), lighting gain,
+    sensor noise; the JPEG quality is applied by save()."""
+    if blur > 0:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    a = np.asarray(img).astype(np.float32)
+    if motion > 1:
+        k = int(motion)
+        acc = np.zeros_like(a)
+        for i in range(k):
+            acc += np.roll(a, i - k // 2, axis=1)
+        a = acc / k
+    a = a * gain
+    if noise > 0:
+        a = a + np.random.default_rng(rng.randint(0, 1 << 30)).normal(0, noise, a.shape)
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+
+
+def closeup_car_item(name, car, rng, frac, style, out, colour="银灰", plate_font=FONT, bg=None,
+                     angle=None, blur=0.6, motion=0, gain=1.0, quality=82, plate_width=None,
+                     size=(1280, 720), action="RecognizeCarPro", metric_prefix=""):
+    """One rear-view car with a synthetic plate at `frac` of the frame width;
+    checks the vehicle box (clipped to the frame), the plate text and box."""
+    text = random_plate(rng, style)
+    target, gain_c = dict((c[0], c[1:]) for c in CAR_COLOURS)[colour]
+    img = recolour(car, target, gain_c)
+    width = plate_width or (136 if style != "green" else 148)
+    corners = paste_plate(img, render_plate(text, style, plate_font), CAR_PLATE_CENTRE, width, rng, angle)
+    frame, to_frame = car_in_frame(img, frac, rng, size, bg)
+    frame = degrade(frame, rng, blur=blur, motion=motion, gain=gain)
+    corners = [to_frame(*c) for c in corners]
+    car_box = clip_box(to_frame(*CAR_BOX[:2]) + to_frame(*CAR_BOX[2:]), size)
+    plate_box = [min(c[0] for c in corners), min(c[1] for c in corners),
+                 max(c[0] for c in corners), max(c[1] for c in corners)]
+    rel = save(frame, out, name, quality)
+    m = metric_prefix
+    checks = [{"metric": m + "car_box", "path": "CarTags.0.CarLocation", "iou_at_least": 0.5, "box": car_box}]
+    if action == "RecognizeCarPro":
+        checks.append({"metric": m + "plate", "path": "CarTags.0.PlateContent.Plate", "equals": text})
+        checks.append({"metric": m + "plate_box", "path": "CarTags.0.PlateContent.PlateLocation",
+                       "iou_at_least": 0.3, "box": plate_box})
+    return {"id": name[:-4], "action": action, "image": rel, "checks": checks}
+
+
+POSTCODES = ["100080", "200120", "518057", "310012", "610041", "430070", "710061", "210008"]
+ADDRESSES = ["北京市海淀区中关村大街27号", "上海市浦东新区世纪大道100号", "广东省深圳市南山区科技园南路",
+             "浙江省杭州市西湖区文三路90号", "四川省成都市武侯区人民南路四段", "湖北省武汉市洪山区珞喻路",
+             "陕西省西安市雁塔区长安南路", "江苏省南京市鼓楼区中山路18号"]
+NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏"]
+
+
+def postal_envelope(rng, front, font_path=FONT, size=(660, 330)):
+    """A plain Chinese letter envelope (国内信封, 220x110 mm): on the front the
+    recipient's postcode in 6 red boxes top-left, the stamp box top-right, the
+    address lines, the name with 收, the sender's address with 寄 and postcode
+    bottom-right; on the back the flap and nothing printed."""
+    W, H = size
+    paper = rng.choice([(246, 244, 236), (240, 232, 212), (250, 250, 250), (232, 222, 196)])
+    e = Image.new("RGB", size, paper)
+    d = ImageDraw.Draw(e)
+    red = (200, 40, 40)
+    if not front:
+        # Flap: a trapezoid from the top corners down to ~45 % of the height,
+        # its edge a faint fold line with a shadow.
+        depth = int(H * rng.uniform(0.38, 0.5))
+        inset = int(W * rng.uniform(0.25, 0.4))
+        shade = tuple(max(0, c - 18) for c in paper)
+        d.polygon([(0, 0), (W, 0), (W - inset, depth), (inset, depth)], fill=tuple(max(0, c - 6) for c in paper))
+        d.line([(0, 0), (inset, depth), (W - inset, depth), (W, 0)], fill=shade, width=3)
+        d.line([(0, H), (W // 2, int(H * 0.55)), (W, H)], fill=tuple(max(0, c - 10) for c in paper), width=2)
+        return e
+    s = W / 660
+    box = int(34 * s)
+    for i in range(6):
+        x = int(24 * s) + i * int(box * 1.22)
+        d.rectangle([x, int(22 * s), x + box, int(22 * s) + box], outline=red, width=2)
+        d.text((x + box // 2, int(22 * s) + box // 2), POSTCODES[rng.randrange(len(POSTCODES))][i],
+               font=font(int(26 * s), font_path), fill=(20, 20, 20), anchor="mm")
+    stamp = int(86 * s)
+    d.rectangle([W - int(24 * s) - stamp, int(20 * s), W - int(24 * s), int(20 * s) + int(stamp * 1.15)],
+                outline=red, width=2)
+    d.text((W - int(24 * s) - stamp // 2, int(20 * s) + int(stamp * 0.58)), "贴邮票处",
+           font=font(int(14 * s), font_path), fill=red, anchor="mm")
+    ink = rng.choice([(20, 20, 20), (20, 30, 110)])
+    d.text((int(60 * s), int(105 * s)), rng.choice(ADDRESSES), font=font(int(26 * s), font_path), fill=ink)
+    d.line([(int(50 * s), int(140 * s)), (W - int(50 * s), int(140 * s))], fill=red, width=1)
+    d.text((W // 2, int(185 * s)), rng.choice(NAMES) + "  收", font=font(int(40 * s), font_path), fill=ink,
+           anchor="mm")
+    d.line([(int(50 * s), int(215 * s)), (W - int(50 * s), int(215 * s))], fill=red, width=1)
+    d.text((W - int(30 * s), int(250 * s)), rng.choice(ADDRESSES) + " " + rng.choice(NAMES) + " 寄",
+           font=font(int(18 * s), font_path), fill=ink, anchor="ra")
+    d.text((W - int(30 * s), int(285 * s)), "邮政编码：" + rng.choice(POSTCODES),
+           font=font(int(18 * s), font_path), fill=red, anchor="ra")
+    return e
+
+
+def blank_paper(rng, size=(660, 330)):
+    """A blank sheet (no flap, no text): what an envelope's back must not be confused with."""
+    paper = rng.choice([(246, 244, 236), (240, 232, 212), (250, 250, 250), (232, 222, 196)])
+    return Image.new("RGB", size, paper)
+
+
+def envelope_check(first, second, prefix=""):
+    return [{"metric": prefix + "first_tag", "path": "FirstTags.0.Name", "equals": first},
+            {"metric": prefix + "second_tag", "path": "SecondTags.0.Name", "equals": second}]
+
+
+def no_vehicle_item(item_id, image, action="RecognizeCar"):
+    return {"id": item_id, "action": action, "image": image,
+            "checks": [{"metric": "error", "path": "$error", "equals": "FailedOperation.NoObjectDetected"}]}
+
+
+def dev_additions(args, car):
+    """Development-set items added for issue 12: close-up rear views (the car
+    15 %..120 % of the frame width, and the photo itself with a plate), plain
+    letter envelopes (front, back) and blank paper, and more photos without a
+    vehicle. Their own seed: the images above do not change."""
+    rng = random.Random(20261128)
+    items = []
+    styles = ["blue", "yellow", "green"]
+    for i, frac in enumerate([0.15, 0.35, 0.6, 0.8, 1.0, 1.2]):
+        name = f"closeup_{int(frac * 100)}_{styles[i % 3]}.jpg"
+        items.append(closeup_car_item(name, car, rng, frac, styles[i % 3], args.out, metric_prefix="closeup_"))
+    for frac in (0.8, 1.1):  # the plain action finds them too
+        items.append(closeup_car_item(f"closeup_{int(frac * 100)}_plain.jpg", car, rng, frac, "blue", args.out,
+                                      action="RecognizeCar", metric_prefix="closeup_"))
+    for style in ("blue", "green"):  # the car photo itself, a plate on it: the car overflows the frame
+        img = car.copy()
+        text = random_plate(rng, style)
+        corners = paste_plate(img, render_plate(text, style), CAR_PLATE_CENTRE, 136, rng)
+        rel = save(img, args.out, f"closeup_raw_{style}.jpg")
+        box = [min(c[0] for c in corners), min(c[1] for c in corners),
+               max(c[0] for c in corners), max(c[1] for c in corners)]
+        items.append({"id": f"closeup_raw_{style}", "action": "RecognizeCarPro", "image": rel, "checks": [
+            {"metric": "closeup_car_box", "path": "CarTags.0.CarLocation", "iou_at_least": 0.5,
+             "box": clip_box(list(CAR_BOX), car.size)},
+            {"metric": "closeup_plate", "path": "CarTags.0.PlateContent.Plate", "equals": text},
+            {"metric": "closeup_plate_box", "path": "CarTags.0.PlateContent.PlateLocation",
+             "iou_at_least": 0.3, "box": box}]})
+    for n in ["horses.jpg", "kite.jpg", "scream.jpg"]:
+        items.append(no_vehicle_item("darknet_" + n[:-4] + "_nocar", f"{DARKNET}/{n}"))
+    for n in ["document_page_0.jpg", "envelope_other_front_1.jpg"]:
+        items.append(no_vehicle_item(n[:-4] + "_nocar", "images/" + n, "RecognizeCarPro"))
+
+    backgrounds = [Image.open(f"{DARKNET}/{n}").convert("RGB") for n in ["eagle.jpg", "kite.jpg", "horses.jpg"]]
+    table = Image.new("RGB", (800, 600), (120, 90, 60))
+    for i in range(8):
+        front = i % 2 == 0
+        bg = table if i < 2 else backgrounds[i % 3]
+        img, _ = place_on_background(postal_envelope(rng, front), bg, rng)
+        name = f"postal_{'front' if front else 'back'}_{i // 2}.jpg"
+        rel = save(img, args.out, name)
+        items.append({"id": name[:-4], "action": "DetectEnvelope", "image": rel,
+                      "checks": envelope_check("文件封", "非顺丰文件封" + ("正面" if front else "反面"), "postal_")})
+    for i in range(3):
+        img, _ = place_on_background(blank_paper(rng), table if i == 0 else backgrounds[i], rng)
+        rel = save(img, args.out, f"blank_paper_{i}.jpg")
+        items.append({"id": f"blank_paper_{i}", "action": "DetectEnvelope", "image": rel,
+                      "checks": envelope_check("非文件封", "非文件封", "postal_")})
+    return items
+
+
+OPENCV_DATA = "/usr/share/doc/opencv-doc/examples/data"
+OPENCV_TEXT = "/usr/share/doc/opencv-doc/examples/text"
+HELDOUT_PLATE_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+HELDOUT_TEXT_FONTS = ["/usr/share/fonts/truetype/arphic/ukai.ttc", "/usr/share/fonts/truetype/arphic/uming.ttc",
+                      "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"]
+HELDOUT_SIZES = [(1280, 720), (1024, 768), (1600, 900), (960, 720)]
+
+
+def heldout_items(args, car):
+    """The held-out set: nothing in src/vision was tuned on it. Another seed,
+    other fonts (WenQuanYi Zen Hei plates, AR PL UKai/UMing and Zen Hei on
+    envelopes), other backgrounds (OpenCV's sample photos instead of darknet's
+    and the grey road), other frame sizes, plate positions, tilts (±8°), blur
+    (Gaussian and motion), lighting (0.6–1.15), JPEG quality (35–90), car
+    colour shades, and real photos as negatives (OpenCV's scene-text photos
+    for envelopes, its other photos for vehicles)."""
+    rng = random.Random(4242)
+    out = args.out
+    sub = "heldout"
+    os.makedirs(os.path.join(out, "images", sub), exist_ok=True)
+    bgs = [Image.open(f"{OPENCV_DATA}/{n}").convert("RGB") for n in
+           ["building.jpg", "aero1.jpg", "home.jpg", "board.jpg", "leuvenA.jpg"]]
+    items = []
+
+    def shade(colour):  # another shade of the same colour name
+        name, target, gain = next(c for c in CAR_COLOURS if c[0] == colour)
+        if target is None or target == (255, 255, 255):
+            return name, target, gain * rng.uniform(0.95, 1.05)
+        t = tuple(int(np.clip(v + rng.uniform(-25, 25), 0, 255)) for v in target)
+        return name, t, gain * rng.uniform(0.9, 1.1)
+
+    def variation():
+        return dict(blur=rng.uniform(0.3, 1.4), motion=rng.choice([0, 0, 3, 5]), gain=rng.uniform(0.6, 1.15),
+                    quality=rng.randint(35, 90), angle=rng.uniform(-8, 8), size=rng.choice(HELDOUT_SIZES),
+                    bg=rng.choice([None] + bgs))
+
+    def car_item(name, frac, style, colour, action, prefix, full):
+        v = variation()
+        cname, target, gain_c = shade(colour)
+        text = random_plate(rng, style)
+        img = recolour(car, target, gain_c)
+        width = int((136 if style != "green" else 148) * rng.uniform(0.85, 1.15))
+        centre = (CAR_PLATE_CENTRE[0] + rng.randint(-30, 30), CAR_PLATE_CENTRE[1] + rng.randint(-10, 25))
+        corners = paste_plate(img, render_plate(text, style, HELDOUT_PLATE_FONT), centre, width, rng, v["angle"])
+        frame, to_frame = car_in_frame(img, frac, rng, v["size"], v["bg"])
+        frame = degrade(frame, rng, blur=v["blur"], motion=v["motion"], gain=v["gain"], noise=rng.uniform(0, 4))
+        corners = [to_frame(*c) for c in corners]
+        car_box = clip_box(to_frame(*CAR_BOX[:2]) + to_frame(*CAR_BOX[2:]), v["size"])
+        plate_box = [min(c[0] for c in corners), min(c[1] for c in corners),
+                     max(c[0] for c in corners), max(c[1] for c in corners)]
+        rel = save(frame, out, f"{sub}/{name}", v["quality"])
+        _, _, pcolour, ptype = PLATE_STYLES[style]
+        checks = [{"metric": prefix + "car_box", "path": "CarTags.0.CarLocation", "iou_at_least": 0.5, "box": car_box}]
+        if full:
+            checks += [{"metric": "car_type", "path": "CarTags.0.Type", "equals": "轿车"},
+                       {"metric": "car_color", "path": "CarTags.0.Color", "equals": cname}]
+        if action == "RecognizeCarPro":
+            checks.append({"metric": prefix + "plate", "path": "CarTags.0.PlateContent.Plate", "equals": text})
+            checks.append({"metric": prefix + "plate_box", "path": "CarTags.0.PlateContent.PlateLocation",
+                           "iou_at_least": 0.3, "box": plate_box})
+            if full:
+                checks += [{"metric": "plate_color", "path": "CarTags.0.PlateContent.Color", "equals": pcolour},
+                           {"metric": "plate_type", "path": "CarTags.0.PlateContent.Type", "equals": ptype}]
+        items.append({"id": f"heldout_{name[:-4]}", "action": action, "image": rel, "checks": checks,
+                      "variation": {k: (round(x, 2) if isinstance(x, float) else x) for k, x in v.items() if k != "bg"}})
+
+    colours = [c[0] for c in CAR_COLOURS]
+    styles = ["blue", "yellow", "green"]
+    # Vehicles at traffic-photo sizes (30-55 % of the frame width).
+    for i in range(9):
+        action = "RecognizeCar" if i % 3 == 2 else "RecognizeCarPro"
+        car_item(f"car_{i}.jpg", rng.uniform(0.3, 0.55), styles[i % 3], colours[i % len(colours)], action, "", True)
+    # Close-ups, 10 % .. 120 % of the frame width.
+    for i, frac in enumerate([0.1, 0.25, 0.5, 0.7, 0.9, 1.0, 1.1, 1.2]):
+        car_item(f"closeup_{int(frac * 100)}.jpg", frac, styles[(i + 1) % 3], rng.choice(colours),
+                 "RecognizeCarPro", "closeup_", False)
+    for frac in (0.75, 1.05):
+        car_item(f"closeup_{int(frac * 100)}_plain.jpg", frac, "blue", "银灰", "RecognizeCar", "closeup_", False)
+    # Photos without a vehicle (OpenCV samples).
+    for n in ["fruits.jpg", "baboon.jpg", "messi5.jpg", "starry_night.jpg", "butterfly.jpg", "HappyFish.jpg"]:
+        items.append(no_vehicle_item(f"heldout_{n[:-4]}_nocar", f"{OPENCV_DATA}/{n}",
+                                     "RecognizeCarPro" if n < "f" else "RecognizeCar"))
+
+    # Envelopes: couriers (SF / other x front / back), letter envelopes, blank paper, text that is no envelope.
+    def env_item(name, fg, first, second, prefix):
+        bg = rng.choice(bgs + [Image.new("RGB", (800, 600), rng.choice([(60, 60, 70), (150, 120, 80), (90, 110, 90)]))])
+        size = rng.choice([(800, 600), (1024, 768), (900, 900)])
+        img, _ = place_on_background(fg, bg, rng, size, angle=rng.uniform(-12, 12), scale=rng.uniform(0.6, 0.95))
+        img = degrade(img, rng, blur=rng.uniform(0, 1.0), gain=rng.uniform(0.7, 1.1), noise=rng.uniform(0, 3))
+        rel = save(img, out, f"{sub}/{name}", rng.randint(40, 90))
+        items.append({"id": f"heldout_{name[:-4]}", "action": "DetectEnvelope", "image": rel,
+                      "checks": envelope_check(first, second, prefix)})
+
+    k = 0
+    for sf in (True, False):
+        for front in (True, False):
+            for rep in range(2):
+                f = HELDOUT_TEXT_FONTS[k % 3]
+                k += 1
+                second = ("顺丰" if sf else "非顺丰") + "文件封" + ("正面" if front else "反面")
+                env_item(f"envelope_{'sf' if sf else 'other'}_{'front' if front else 'back'}_{rep}.jpg",
+                         envelope(rng, sf, front, font_path=f), "文件封", second, "")
+    for i in range(8):
+        front = i % 2 == 0
+        size = rng.choice([(660, 330), (700, 350), (640, 320)])
+        env_item(f"postal_{'front' if front else 'back'}_{i // 2}.jpg",
+                 postal_envelope(rng, front, HELDOUT_TEXT_FONTS[i % 3], size), "文件封",
+                 "非顺丰文件封" + ("正面" if front else "反面"), "postal_")
+    for i in range(3):
+        env_item(f"blank_paper_{i}.jpg", blank_paper(rng), "非文件封", "非文件封", "postal_")
+    for i in range(2):
+        env_item(f"document_page_{i}.jpg", document_page(rng, font_path=HELDOUT_TEXT_FONTS[i]), "非文件封", "非文件封", "")
+    for n in ["scenetext01.jpg", "scenetext03.jpg", "scenetext05.jpg"]:
+        items.append({"id": f"heldout_{n[:-4]}_noenvelope", "action": "DetectEnvelope", "image": f"{OPENCV_TEXT}/{n}",
+                      "checks": envelope_check("非文件封", "非文件封")})
+    return items
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "tests", "eval"))
     ap.add_argument("--car", default=CAR_DEFAULT)
     ap.add_argument("--bus", default=BUS_DEFAULT)
+    ap.add_argument("--set", choices=["dev", "heldout"], default="dev",
+                    help="dev: ocr_car_envelope.json (tuned on); heldout: heldout.json (never tuned on)")
     args = ap.parse_args()
+    if args.set == "heldout":
+        os.makedirs(os.path.join(args.out, "images"), exist_ok=True)
+        items = heldout_items(args, Image.open(args.car).convert("RGB"))
+        manifest = {"version": 1, "set": "heldout",
+                    "description": "Held-out set: generated like the development set but with another seed, "
+                    "fonts, backgrounds, frame sizes, plate positions, tilts, blur, lighting, JPEG quality and "
+                    "colour shades, and real OpenCV sample photos as negatives; nothing was tuned on it. Made by "
+                    "scripts/make_eval_images.py --set heldout.",
+                    "items": items}
+        with open(os.path.join(args.out, "heldout.json"), "w", encoding="utf-8") as f:
+            json.dump(manifest, f, ensure_ascii=False, indent=1)
+            f.write("\n")
+        print(f"wrote {len(items)} held-out items to {args.out}")
+        return
     os.makedirs(os.path.join(args.out, "images"), exist_ok=True)
     rng = random.Random(20241126)
     car = Image.open(args.car).convert("RGB")
@@ -426,9 +775,12 @@ def main():
                                  {"metric": "second_tag", "path": "SecondTags.0.Name", "equals": "非文件封"}]})
 
     items += two_row_items(args, car)
+    items += dev_additions(args, car)
 
-    manifest = {"version": 1, "description": "Synthetic plates on a real car (OpenCV sample), "
-                "rendered envelopes, and Debian darknet photos. Made by scripts/make_eval_images.py.",
+    manifest = {"version": 1, "set": "dev",
+                "description": "Development set (the methods are tuned on it): synthetic plates on a real "
+                "car (OpenCV sample), rendered envelopes, and Debian darknet photos. Made by "
+                "scripts/make_eval_images.py.",
                 "items": items}
     with open(os.path.join(args.out, "ocr_car_envelope.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=1)

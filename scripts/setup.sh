@@ -20,7 +20,16 @@ APT_PACKAGES=(
   libargon2-dev            # console passwords (argon2id)
   chromium fonts-wqy-microhei  # console browser tests (puppeteer-core drives the system browser)
 )
+# fuzz/run.sh installs clang and libclang-rt-14-dev itself: the build here stays gcc.
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
+# Only to re-render the committed evaluation images and the robustness plots
+# (scripts/make_eval_images.py, scripts/vision_sweeps.py): KANJIAN_EVAL_TOOLS=1.
+# Tests and CI read the committed images and need none of these.
+[[ -n "${KANJIAN_EVAL_TOOLS:-}" ]] && APT_PACKAGES+=(
+  opencv-doc               # the car and bus photos, OpenCV's sample photos
+  fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming  # dev / held-out fonts
+  python3-matplotlib       # docs/vision/sweep_*.png
+)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs and builds what is missing,
-# then runs the unit tests (ctest), the black-box suite, which starts the
-# real binary and drives it with the official Tencent Cloud Node.js SDK, and
-# the labelled evaluation (tests/eval), which fails when a metric falls below
-# its minimum in tests/eval/thresholds.json.
+# then runs the unit tests (ctest), a short run of each fuzzing harness
+# (fuzz/run.sh), the black-box suite, which starts the real binary and drives
+# it with the official Tencent Cloud Node.js SDK, and the labelled evaluation
+# (tests/eval), which fails when a metric falls below its minimum in
+# tests/eval/thresholds.json.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
@@ -11,5 +12,6 @@ scripts/fetch_testdata.sh
 # Under the test command nothing may be skipped for want of a model or photo.
 export KANJIAN_REQUIRE_TEST_DATA=1
 ctest --test-dir build --output-on-failure -j2
+fuzz/run.sh 12            # nine libFuzzer harnesses, 12 s each after a clang build (~4 min in all); fuzz/README.md
 tests/blackbox/run.sh
 node tests/eval/eval.js   # uses the SDK that run.sh installed; ~1 min on 2 cores

@@ -54,6 +54,34 @@ Status ReadInt(const json& obj, const char* key, int64_t lo, int64_t hi, int64_t
   return Status::Ok();
 }
 
+// Optional fields of one JSON type. A field of the wrong type is refused
+// like any other mistake, never thrown: fuzz/catalog_fuzz.cc found
+// `"refundable": 1` escaping as nlohmann::json::type_error.
+Status ReadString(const json& obj, const char* key, std::string* out) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return Status::Ok();
+  if (!it->is_string()) return Invalid(std::string(key) + " must be a string");
+  *out = it->get<std::string>();
+  return Status::Ok();
+}
+
+Status ReadBool(const json& obj, const char* key, bool* out) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return Status::Ok();
+  if (!it->is_boolean()) return Invalid(std::string(key) + " must be true or false");
+  *out = it->get<bool>();
+  return Status::Ok();
+}
+
+// An optional array field: an empty array when absent.
+Result<const json*> ReadArray(const json& obj, const char* key) {
+  static const json kEmpty = json::array();
+  auto it = obj.find(key);
+  if (it == obj.end()) return &kEmpty;
+  if (!it->is_array()) return Invalid(std::string(key) + " must be an array");
+  return &*it;
+}
+
 Status ParseOffset(const std::string& text, int* out) {
   auto digit = [&](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
   if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':' || !digit(1) ||
@@ -83,6 +111,7 @@ Status ParseSettings(const json& s, BillingSettings* out) {
     *f.dest = static_cast<int>(v);
   }
   if (auto it = s.find("payment_order"); it != s.end()) {
+    if (!it->is_array()) return Invalid("payment_order must be an array");
     std::vector<std::string> order;
     for (const auto& src : *it) {
       if (!src.is_string()) return Invalid("payment_order holds source names");
@@ -106,17 +135,20 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
   if (!d.contains("version") || !d["version"].is_string() || d["version"].get<std::string>().empty())
     return Invalid("version (a non-empty string) is required");
   v.version = d["version"];
-  if (Status s = ParseSettings(d.value("settings", json::object()), &v.settings); !s.ok()) return s;
+  if (Status s = ParseSettings(d.contains("settings") ? d["settings"] : json::object(), &v.settings);
+      !s.ok())
+    return s;
   if (!d.contains("effective_from") || !d["effective_from"].is_string())
     return Invalid("effective_from (ISO 8601) is required");
   auto eff = ParseIso8601(d["effective_from"].get<std::string>(), v.settings.utc_offset_s);
   if (!eff.ok()) return Invalid(eff.status().message());
   v.effective_from = *eff;
 
-  const std::string mode = d.value("tier_mode", "volume");
+  std::string mode = "volume", basis = "all_calls";
+  if (Status s = ReadString(d, "tier_mode", &mode); !s.ok()) return s;
+  if (Status s = ReadString(d, "tier_basis", &basis); !s.ok()) return s;
   if (mode != "volume" && mode != "graduated") return Invalid("tier_mode must be volume or graduated");
   v.tier_mode = mode == "volume" ? TierMode::kVolume : TierMode::kGraduated;
-  const std::string basis = d.value("tier_basis", "all_calls");
   if (basis != "all_calls" && basis != "postpaid_calls")
     return Invalid("tier_basis must be all_calls or postpaid_calls");
   v.tier_basis = basis == "all_calls" ? TierBasis::kAllCalls : TierBasis::kPostpaidCalls;
@@ -143,13 +175,17 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
   }
 
   std::set<std::string> grouped, group_names;
-  for (const auto& g : d.value("free_groups", json::array())) {
+  auto free_groups = ReadArray(d, "free_groups");
+  if (!free_groups.ok()) return free_groups.status();
+  for (const auto& g : **free_groups) {
     FreeGroup group;
     if (!g.contains("name") || !g["name"].is_string()) return Invalid("free group needs a name");
     group.name = g["name"];
     if (!group_names.insert(group.name).second) return Invalid("duplicate free group " + group.name);
     if (Status s = ReadInt(g, "quota", 0, INT64_MAX, &group.quota, true); !s.ok()) return s;
-    for (const auto& a : g.value("actions", json::array())) {
+    auto actions = ReadArray(g, "actions");
+    if (!actions.ok()) return actions.status();
+    for (const auto& a : **actions) {
       if (!a.is_string() || !v.tiers.count(a.get<std::string>()))
         return Invalid("free group " + group.name + " names an action without tiers");
       if (!grouped.insert(a.get<std::string>()).second)
@@ -160,7 +196,9 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
     v.free_groups.push_back(std::move(group));
   }
 
-  for (const auto& p : d.value("packs", json::array())) {
+  auto packs = ReadArray(d, "packs");
+  if (!packs.ok()) return packs.status();
+  for (const auto& p : **packs) {
     PackSku sku;
     if (!p.contains("action") || !p["action"].is_string() || !v.tiers.count(p["action"].get<std::string>()))
       return Invalid("a pack needs an action that has tiers");
@@ -173,19 +211,21 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
     int64_t months = 12;
     if (Status s = ReadInt(p, "validity_months", 1, 1200, &months, false); !s.ok()) return s;
     sku.validity_months = static_cast<int>(months);
-    sku.refundable = p.value("refundable", true);
+    if (Status s = ReadBool(p, "refundable", &sku.refundable); !s.ok()) return s;
     if (v.FindSku(sku.action, sku.calls)) return Invalid("duplicate pack SKU");
     v.packs.push_back(sku);
   }
 
-  for (const auto& p : d.value("promotions", json::array())) {
+  auto promotions = ReadArray(d, "promotions");
+  if (!promotions.ok()) return promotions.status();
+  for (const auto& p : **promotions) {
     Promotion promo;
     if (!p.contains("name") || !p["name"].is_string()) return Invalid("a promotion needs a name");
     promo.name = p["name"];
     int64_t pct = 0;
     if (Status s = ReadInt(p, "discount_percent", 0, 100, &pct, false); !s.ok()) return s;
     promo.discount_percent = static_cast<int>(pct);
-    promo.refundable = p.value("refundable", true);
+    if (Status s = ReadBool(p, "refundable", &promo.refundable); !s.ok()) return s;
     v.promotions.push_back(promo);
   }
   return v;

@@ -43,6 +43,41 @@ TEST(CatalogTest, RejectsInvalidDocuments) {
   EXPECT_TRUE(broken([](auto& d) { d["settings"]["payment_order"] = {"cash"}; }));
 }
 
+// fuzz/catalog_fuzz.cc found `"refundable": 1` in a pack escaping as
+// nlohmann::json::type_error (an exception out of `catalog publish` and the
+// server's catalog load). Every field of the wrong type is now an
+// InvalidParameterValue naming it, and lists must be arrays.
+TEST(CatalogTest, WrongTypesAreRefusedNotThrown) {
+  nlohmann::json good = Catalog::Bundled().versions().back().document;
+  auto refusal = [&](auto edit) {
+    nlohmann::json d = good;
+    edit(d);
+    Result<CatalogVersion> v = Status("NotRun", "threw");
+    EXPECT_NO_THROW(v = ParseCatalogVersion(d));
+    return v.ok() ? std::string("accepted") : v.status().code() + ": " + v.status().message();
+  };
+  const std::string kInvalid = "InvalidParameterValue: catalog: ";
+  EXPECT_EQ(refusal([](auto& d) { d["packs"][0]["refundable"] = 1; }),
+            kInvalid + "refundable must be true or false");
+  EXPECT_EQ(refusal([](auto& d) { d["promotions"] = {{{"name", "p"}, {"refundable", "no"}}}; }),
+            kInvalid + "refundable must be true or false");
+  EXPECT_EQ(refusal([](auto& d) { d["tier_mode"] = 1; }), kInvalid + "tier_mode must be a string");
+  EXPECT_EQ(refusal([](auto& d) { d["tier_basis"] = nullptr; }),
+            kInvalid + "tier_basis must be a string");
+  EXPECT_EQ(refusal([](auto& d) { d["packs"] = {{"a", d["packs"][0]}}; }),
+            kInvalid + "packs must be an array");
+  EXPECT_EQ(refusal([](auto& d) { d["free_groups"] = "CAR"; }),
+            kInvalid + "free_groups must be an array");
+  EXPECT_EQ(refusal([](auto& d) { d["free_groups"][0]["actions"] = "DetectPet"; }),
+            kInvalid + "actions must be an array");
+  EXPECT_EQ(refusal([](auto& d) {
+              d["settings"]["payment_order"] = {
+                  {"a", "voucher"}, {"b", "gift"}, {"c", "income"}, {"d", "cash"}};
+            }),
+            kInvalid + "payment_order must be an array");
+  EXPECT_EQ(refusal([](auto& d) {}), "accepted");
+}
+
 TEST(CatalogTest, LaterPublicationWinsOnEqualDates) {
   auto versions = Catalog::Bundled().versions();
   CatalogVersion again = versions.back();

@@ -60,6 +60,11 @@ Result<PriceE4> ParsePriceE4(std::string_view text) {
   auto price = ParseFixed(text, 4, "price per thousand calls");
   if (price.ok() && *price < 0)
     return Status(errc::kInvalidParameterValue, "a price cannot be negative");
+  // Found by fuzz/money_fuzz.cc: "92237230367758" was accepted and a month
+  // of 10^6 calls at it wrapped to a negative bill line.
+  if (price.ok() && *price > kMaxPriceE4)
+    return Status(errc::kInvalidParameterValue,
+                  "a price cannot exceed 1000000 per 1000 calls: '" + std::string(text) + "'");
   return price;
 }
 

@@ -20,13 +20,17 @@ std::string FormatYuan(Fen amount);
 // "675", "675.5", "675.50", "-3" → fen. More than two decimals, junk or
 // overflow → InvalidParameterValue.
 Result<Fen> ParseYuan(std::string_view text);
-// Prices: up to four decimals ("2.5", "0.0125").
+// The highest price a catalog may set: 1 000 000 元 per 1000 calls (the
+// bundled ones are 0.5–75). It keeps LineAmount inside int64 fen for any
+// month below 9×10^13 calls; a larger price is a typo, refused.
+inline constexpr PriceE4 kMaxPriceE4 = 1'000'000 * PriceE4{10'000};
+// Prices: up to four decimals ("2.5", "0.0125"), 0 to kMaxPriceE4.
 Result<PriceE4> ParsePriceE4(std::string_view text);
 // Two decimals, or more when the price needs them: "2.50", "0.0125".
 std::string FormatPriceE4(PriceE4 price);
 
 // quantity × price-per-thousand / 1000, exact, rounded half-up to the fen.
-// REQUIRES: quantity >= 0, price >= 0.
+// REQUIRES: 0 <= quantity < 9e13, 0 <= price <= kMaxPriceE4.
 Fen LineAmount(int64_t quantity, PriceE4 price);
 // Same for the exact amount of several (quantity, price) segments summed
 // before the single rounding (graduated tiers on one line).

@@ -35,6 +35,17 @@ TEST(MoneyTest, PricesKeepFourDecimals) {
   EXPECT_EQ(FormatPriceE4(750000), "75.00");
 }
 
+// fuzz/money_fuzz.cc found "92237230367758" accepted as a price; a month of
+// a million calls at it wrapped to a negative bill line.
+TEST(MoneyTest, PricesAboveTheMaximumAreRefused) {
+  EXPECT_EQ(*ParsePriceE4("1000000"), kMaxPriceE4);
+  EXPECT_FALSE(ParsePriceE4("1000000.0001").ok());
+  auto huge = ParsePriceE4("92237230367758");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.status().code(), "InvalidParameterValue");
+  EXPECT_EQ(LineAmount(1'000'000, kMaxPriceE4), 100'000'000'000);  // 10^9 元 in fen, exact
+}
+
 TEST(MoneyTest, LineAmountIsExactThenHalfUp) {
   EXPECT_EQ(LineAmount(9000, 750000), 67500);  // billing.md example 1: 675.00
   EXPECT_EQ(LineAmount(9000, 30000), 2700);    // example 2's second line: 27.00

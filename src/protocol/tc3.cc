@@ -54,6 +54,13 @@ Result<Tc3Authorization> ParseAuthorization(std::string_view header) {
     size_t eq = part.find('=');
     if (eq == std::string_view::npos) return Malformed("expected key=value");
     std::string_view key = part.substr(0, eq), value = part.substr(eq + 1);
+    // Each field once: a repeated SignedHeaders used to add to the list and a
+    // repeated Credential to replace the first (found writing the fuzz harness).
+    bool* seen = key == "Credential"      ? &have_credential
+                 : key == "SignedHeaders" ? &have_headers
+                 : key == "Signature"     ? &have_signature
+                                          : nullptr;
+    if (seen && *seen) return Malformed(std::string(key) + " is given twice");
     if (key == "Credential") {
       auto scope = Split(value, '/');
       if (scope.size() != 4 || scope[3] != "tc3_request" || scope[0].empty() ||

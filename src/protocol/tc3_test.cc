@@ -56,6 +56,18 @@ TEST(Tc3Test, VerifyAcceptsHostWithoutAndWithPort) {
   EXPECT_TRUE(Verify(r, kTs, Lookup).ok());
 }
 
+TEST(Tc3Test, AuthorizationFieldsAppearOnce) {
+  const std::string good = HeaderWithSignature(kKnownSignature);
+  ASSERT_TRUE(ParseAuthorization(good).ok());
+  for (const char* extra : {", SignedHeaders=x-tc-action", ", Credential=AKIDother/2026-11-26/127/tc3_request",
+                            ", Signature=0000000000000000000000000000000000000000000000000000000000000000"}) {
+    auto parsed = ParseAuthorization(good + extra);
+    ASSERT_FALSE(parsed.ok()) << extra;
+    EXPECT_EQ(parsed.status().code(), errc::kInvalidAuthorization);
+    EXPECT_NE(parsed.status().message().find("given twice"), std::string::npos);
+  }
+}
+
 TEST(Tc3Test, EachFailureHasItsCode) {
   SignedRequest r = NodeSdkRequest(kBody);
   r.headers["authorization"] = HeaderWithSignature(kKnownSignature);

@@ -14,6 +14,7 @@
 #include "protocol/tc3.h"
 #include "server/handlers/handlers.h"
 #include "server/image_input.h"
+#include "server/request_params.h"
 
 namespace kanjian::server {
 namespace {
@@ -40,7 +41,7 @@ constexpr char kForm[] = "application/x-www-form-urlencoded";
 Status CheckActionAndVersion(const std::string& action, const std::string* version,
                              const std::string& version_source) {
   if (!protocol::FindAction(action))
-    return Status(errc::kInvalidAction, "unknown action '" + action + "' for service tiia");
+    return Status(errc::kInvalidAction, "unknown action '" + ShownName(action) + "' for service tiia");
   if (!version || *version != protocol::kApiVersion)
     return Status(errc::kNoSuchVersion, version_source + " must be 2019-05-29");
   return Status::Ok();
@@ -89,10 +90,7 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& r
   if (!limiter_.Allow(call->account_id, action, QpsFor(action)))
     return Status(errc::kRequestLimitExceeded, "more than " + std::to_string(QpsFor(action)) +
                                                    " requests per second for " + action);
-  for (const auto& [name, value] : call->params.items()) {
-    if (!protocol::FindParameter(action, name))
-      return Status(errc::kUnknownParameter, "unknown parameter '" + name + "' for " + action);
-  }
+  if (Status names = CheckParameterNames(action, call->params); !names.ok()) return names;
 
   // A client that hung up does not get its call run (queued inference is
   // dropped, common/cancellation.h) nor billed (checked again just before
@@ -157,9 +155,9 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
   call.replay_key = "tc3:" + verified->secret_id + ":" + verified->signature;
   call.signed_at = verified->timestamp;
 
-  call.params = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (call.params.is_discarded() || !call.params.is_object())
-    return Status(errc::kInvalidParameter, "the body must be a JSON object");
+  auto params = ParseJsonParams(request.body);
+  if (!params.ok()) return params.status();
+  call.params = std::move(params).value();
   return call;
 }
 

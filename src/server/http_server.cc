@@ -214,6 +214,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       head_deadline_ = std::chrono::steady_clock::now() +
                        std::chrono::milliseconds(server_.options.header_timeout_ms);
     const size_t head_end = FindHeadEnd();
+    // A head written with bare LFs never shows a CRLF CRLF: refuse it as
+    // soon as one arrives rather than when the head deadline runs out.
+    if (HasBareLf(Buffered().substr(0, head_end))) {
+      server_.Reject("bad_head");
+      return WriteBareAndClose(400, "Bad Request");
+    }
     if (head_end != std::string_view::npos) return OnHead(head_end);
     if (buffer_.size() > server_.options.max_head_bytes) {
       server_.Reject("head_too_large");
@@ -243,6 +249,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     size_t drop = 0;
     while (data.substr(drop, 2) == "\r\n") drop += 2;
     buffer_.consume(drop);
+  }
+
+  static bool HasBareLf(std::string_view head) {
+    for (size_t at = head.find('\n'); at != std::string_view::npos; at = head.find('\n', at + 1))
+      if (at == 0 || head[at - 1] != '\r') return true;
+    return false;
   }
 
   size_t FindHeadEnd() const {

@@ -197,6 +197,7 @@ TEST_F(HttpServerTest, SmugglingFramingsGetABare400AndClose) {
       "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
       "POST /echo HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n folded\r\n\r\n",
       "GET /healthz HTTP/2.0\r\nHost: t\r\n\r\n",
+      "GET /healthz HTTP/1.1\nHost: t\n\n",  // bare LF only: refused at once, not at the deadline
   };
   for (const char* framing : framings) {
     RawClient c(port());

@@ -5,6 +5,8 @@
 #include <opencv2/imgproc.hpp>
 #include <string_view>
 
+#include "vision/envelope_layout.h"
+
 namespace kanjian::vision {
 namespace {
 
@@ -36,6 +38,24 @@ bool HasDigitRun(const std::string& s, int n) {
 
 float Clamp(float v) { return std::clamp(v, 0.f, 99.f); }
 
+bool EndsWith(const std::string& s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Marks of a letter envelope: "张三 收", "…路1号 李四 寄", 邮政编码, 贴邮票处.
+int PostalMarks(const std::vector<std::string>& lines) {
+  bool to = false, from = false, postcode = false, stamp = false;
+  for (const auto& raw : lines) {
+    const std::string l = Normalise(raw);
+    // A name before the mark: at least one more character than the mark.
+    to = to || (EndsWith(l, "收") && l.size() > 3);
+    from = from || (EndsWith(l, "寄") && l.size() > 3);
+    postcode = postcode || l.find("邮政编码") != std::string::npos || l.find("邮编") != std::string::npos;
+    stamp = stamp || l.find("邮票") != std::string::npos;
+  }
+  return int(to) + int(from) + int(postcode) + int(stamp);
+}
+
 }  // namespace
 
 EnvelopeEvidence EvidenceFromText(const std::vector<std::string>& lines) {
@@ -44,14 +64,20 @@ EnvelopeEvidence EvidenceFromText(const std::vector<std::string>& lines) {
   EnvelopeEvidence e;
   for (auto w : kSfWords)
     if (all.find(w) != std::string::npos) e.sf = true;
+  // 邮政编码 (postcode) names no carrier: it is on every letter and many forms.
+  std::string carrier_text = all;
+  for (size_t p = carrier_text.find("邮政编码"); p != std::string::npos; p = carrier_text.find("邮政编码"))
+    carrier_text.erase(p, std::string_view("邮政编码").size());
   for (auto w : kCarrierWords)
-    if (all.find(w) != std::string::npos) ++e.carrier_words;
+    if (carrier_text.find(w) != std::string::npos) ++e.carrier_words;
   if (e.sf) ++e.carrier_words;
   // 收件/寄件 are counted within 收件人/寄件人: count distinct roles, not substrings.
   bool sender = all.find("寄件") != std::string::npos || all.find("寄方") != std::string::npos;
   bool receiver = all.find("收件") != std::string::npos || all.find("收方") != std::string::npos;
   e.front_fields = int(sender) + int(receiver) + int(all.find("运单号") != std::string::npos);
   e.waybill = HasDigitRun(all, 10);
+  e.postal_marks = PostalMarks(lines);
+  e.text_lines = int(lines.size());
   if (!e.sf) {  // an SF waybill number: "SF" + 12 digits
     for (size_t p = all.find("SF"); p != std::string::npos; p = all.find("SF", p + 2)) {
       if (HasDigitRun(all.substr(p + 2, 12), 10)) e.sf = true;
@@ -65,7 +91,10 @@ EnvelopeResult JudgeEnvelope(const EnvelopeEvidence& e) {
   EnvelopeResult r;
   r.evidence = e;
   const bool code = e.waybill || e.barcode;
-  const bool is_envelope = e.carrier_words > 0 || (e.front_fields > 0 && code);
+  const bool letter_front = e.postcode_boxes || e.postal_marks >= 2;
+  const bool letter_back = e.flap && e.text_lines == 0;
+  const bool is_envelope =
+      e.carrier_words > 0 || (e.front_fields > 0 && code) || letter_front || letter_back;
   if (!is_envelope) {
     // Partial clues (a barcode alone, a 收件人 alone) lower the certainty.
     float conf = 95.f - 15.f * float(int(code) + std::min(e.front_fields, 2));
@@ -73,11 +102,13 @@ EnvelopeResult JudgeEnvelope(const EnvelopeEvidence& e) {
     r.second = {"非文件封", Clamp(conf)};
     return r;
   }
-  const int items = e.carrier_words + e.front_fields + int(e.waybill) + int(e.barcode);
+  const int items = e.carrier_words + e.front_fields + int(e.waybill) + int(e.barcode) +
+                    e.postal_marks + int(e.postcode_boxes) + int(e.flap);
   r.first = {"文件封", Clamp(55.f + 10.f * float(items))};
-  const bool front = e.front_fields > 0 || code;
+  const bool front = e.front_fields > 0 || code || letter_front;
   // Front/back: strong when waybill fields and a code agree, weaker from one clue.
-  float side_conf = front ? 50.f + 15.f * float(e.front_fields + int(e.waybill) + int(e.barcode))
+  float side_conf = front ? 50.f + 15.f * float(e.front_fields + int(e.waybill) + int(e.barcode) +
+                                                 e.postal_marks + int(e.postcode_boxes))
                           : 60.f + 10.f * float(std::min(e.carrier_words, 3));
   float brand_conf = e.sf ? 90.f : 50.f + 15.f * float(std::min(e.carrier_words, 3));
   std::string name = std::string(e.sf ? "顺丰" : "非顺丰") + "文件封" + (front ? "正面" : "反面");
@@ -161,6 +192,9 @@ Result<EnvelopeResult> RecognizeEnvelope(const cv::Mat& bgr, const ocr::OcrEngin
     if (l.confidence >= 0.5f) texts.push_back(l.text);
   EnvelopeEvidence e = EvidenceFromText(texts);
   e.barcode = HasBarcode(bgr);
+  e.postcode_boxes = HasPostcodeBoxes(bgr);
+  // The flap only decides when nothing else does: no text was read.
+  if (texts.empty()) e.flap = HasEnvelopeFlap(bgr);
   return JudgeEnvelope(e);
 }
 

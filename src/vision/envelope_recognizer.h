@@ -8,8 +8,15 @@
 //   front fields   收件人 寄件人 收件 寄件 收方 寄方 运单号 (waybill side)
 //   waybill        a run of >= 10 digits (optionally after "SF")
 //   barcode        a 1-D barcode found in the pixels
-// 文件封: carrier words, or front fields together with a waybill/barcode.
-// Front: front fields, a waybill or a barcode; otherwise back.
+//   postal marks  a line ending in 收 (recipient) or 寄 (sender), 邮政编码/邮编,
+//                  贴邮票处 (a plain letter envelope, no courier)
+//   postcode boxes the row of 6 boxes on a letter envelope's front (pixels)
+//   flap           the back's fold lines on plain paper, with no text (pixels)
+// 文件封: carrier words, or front fields together with a waybill/barcode, or
+// a letter envelope's front (postcode boxes, or 2 postal marks), or a flap
+// on a sheet where no text was read (a back).
+// Front: front fields, a waybill, a barcode or a letter envelope's front;
+// otherwise back.
 // Confidence grows with the number of evidence items (docs/vision/ocr_car_envelope.md).
 #pragma once
 
@@ -31,6 +38,10 @@ struct EnvelopeEvidence {
   int front_fields = 0;
   bool waybill = false;
   bool barcode = false;
+  int postal_marks = 0;
+  bool postcode_boxes = false;
+  bool flap = false;
+  int text_lines = 0;  // lines read at all
 };
 
 struct EnvelopeResult {

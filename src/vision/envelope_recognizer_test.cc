@@ -4,6 +4,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "vision/envelope_layout.h"
 #include "vision/ocr/ocr_test_util.h"
 
 namespace kanjian::vision {
@@ -45,6 +46,59 @@ TEST(EnvelopeJudge, TextWithoutCarrierEvidenceIsNoEnvelope) {
   auto weak = JudgeEnvelope(barcode_only);
   EXPECT_EQ(weak.first.name, "非文件封");
   EXPECT_LT(weak.first.confidence, r.first.confidence);
+}
+
+TEST(EnvelopeJudge, LetterEnvelopeFromPostalMarks) {
+  auto e = EvidenceFromText({"上海市浦东新区世纪大道100号", "赵磊 收", "广东省深圳市南山区 王芳 寄",
+                             "邮政编码：610041"});
+  EXPECT_EQ(e.postal_marks, 3);
+  EXPECT_EQ(e.carrier_words, 0);
+  auto r = JudgeEnvelope(e);
+  EXPECT_EQ(r.first.name, "文件封");
+  EXPECT_EQ(r.second.name, "非顺丰文件封正面");
+  // One mark alone (a line ending in 收, e.g. a receipt's 已收) is not enough.
+  EXPECT_EQ(JudgeEnvelope(EvidenceFromText({"货款 500元 已收"})).first.name, "非文件封");
+  // A bare 收 is no mark: a name must come before it.
+  EXPECT_EQ(EvidenceFromText({"收", "寄"}).postal_marks, 0);
+}
+
+TEST(EnvelopeJudge, FlapCountsOnlyWithoutText) {
+  EnvelopeEvidence back;
+  back.flap = true;
+  auto r = JudgeEnvelope(back);
+  EXPECT_EQ(r.first.name, "文件封");
+  EXPECT_EQ(r.second.name, "非顺丰文件封反面");
+  back.text_lines = 2;  // fold-like lines on a page with text: not judged a back
+  EXPECT_EQ(JudgeEnvelope(back).first.name, "非文件封");
+}
+
+// Letter envelopes rendered by scripts/make_eval_images.py (dev set): the
+// front by its postcode boxes and marks, the back by its flap; blank paper
+// (same colours, no flap) is no envelope.
+TEST(EnvelopeRecognizer, LetterEnvelopeFrontBackAndBlankPaper) {
+  KANJIAN_REQUIRE_FILE(testing::OcrRecPath());
+  const std::string dir = testing::RepoRoot() + "/tests/eval/images/";
+  for (const char* n : {"postal_front_0.jpg", "postal_back_0.jpg", "blank_paper_0.jpg"})
+    KANJIAN_REQUIRE_FILE(dir + n);
+  const ocr::OcrEngine* ocr = testing::SharedOcr();
+  ASSERT_NE(ocr, nullptr);
+  cv::Mat front = cv::imread(dir + "postal_front_0.jpg");
+  cv::Mat back = cv::imread(dir + "postal_back_0.jpg");
+  cv::Mat blank = cv::imread(dir + "blank_paper_0.jpg");
+  EXPECT_TRUE(HasPostcodeBoxes(front));
+  EXPECT_FALSE(HasPostcodeBoxes(back));
+  EXPECT_FALSE(HasPostcodeBoxes(cv::imread(dir + "envelope_sf_front_0.jpg")));
+  EXPECT_TRUE(HasEnvelopeFlap(back));
+  EXPECT_FALSE(HasEnvelopeFlap(blank));
+  auto f = RecognizeEnvelope(front, *ocr);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->second.name, "非顺丰文件封正面");
+  auto b = RecognizeEnvelope(back, *ocr);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->second.name, "非顺丰文件封反面");
+  auto n = RecognizeEnvelope(blank, *ocr);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->first.name, "非文件封");
 }
 
 TEST(EnvelopeRecognizer, SyntheticSfFrontAndNoEnvelopePhoto) {

@@ -1,6 +1,7 @@
 #include "vision/vehicle_action.h"
 
 #include "common/error_codes.h"
+#include "vision/vehicle_search.h"
 
 namespace kanjian::vision {
 
@@ -10,9 +11,9 @@ Result<std::vector<CarTag>> RecognizeCars(VisionEngine& engine, std::string_view
   auto cars = engine.RunOnImage<std::vector<CarTag>>(
       image_bytes, ImageLimits{}, deadline,
       [&engine, pro, options](const cv::Mat& image) -> Result<std::vector<CarTag>> {
-        auto detections = engine.Detect(image);
-        if (!detections.ok()) return detections.status();
-        return CarsFromDetections(image, *detections, pro ? &engine.ocr() : nullptr, options);
+        return FindVehicles(
+            image, [&engine](const cv::Mat& m) { return engine.Detect(m); }, engine.ocr(), pro,
+            options);
       });
   if (cars.ok() && cars->empty()) {
     return Status(errc::kNoObjectDetected, "no vehicle found in the image");

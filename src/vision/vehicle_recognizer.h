@@ -51,6 +51,12 @@ struct VehicleOptions {
   int plate_min_vehicle_px = 60; // no plate search on vehicles narrower than this
   int plate_candidates_max = 4;  // text boxes read per vehicle
   float plate_search_top = 0.35f;  // the plate is searched below this fraction of the box height
+  // Close-ups (vehicle_search.h): the second detection pass shrinks the image
+  // to this fraction of its size; the plate-first pass reads the whole image
+  // at this OCR input size and this many plate-shaped text lines.
+  float closeup_canvas_scale = 0.5f;
+  int plate_first_ocr_max_side = 960;
+  int plate_first_candidates_max = 8;
 };
 
 // COCO class -> Type text; "" for non-vehicles.

@@ -96,6 +96,30 @@ test("RecognizeCarPro on dog.jpg: the pickup (货车 or 轿车), no readable pla
   assert.equal(car.PlateContent.Type, "");
 });
 
+test("a rear view that overflows the frame is found (plate read) by both actions, and billed", async (t) => {
+  const it = item("closeup_raw_blue");
+  const res = await env.client.RecognizeCarPro({ ImageBase64: b64(it.image) });
+  t.diagnostic(JSON.stringify(res));
+  ledger.success(env.acc.AccountId, res.RequestId, "RecognizeCarPro");
+  assert.equal(res.CarTags.length, 1);
+  const car = res.CarTags[0];
+  assertPoints(car.CarLocation, "CarLocation");
+  assert.ok(iou(boxOf(car.CarLocation), check(it, "closeup_car_box").box) >= 0.5, `box ${boxOf(car.CarLocation)}`);
+  assert.equal(car.PlateContent.Plate, check(it, "closeup_plate").equals);
+  assert.ok(Number.isInteger(car.Confidence) && car.Confidence >= 20 && car.Confidence <= 100);
+  const plain = await env.client.RecognizeCar({ ImageBase64: b64(it.image) });
+  ledger.success(env.acc.AccountId, plain.RequestId, "RecognizeCar");
+  assert.equal(plain.CarTags.length, 1);
+  assert.equal(plain.CarTags[0].PlateContent, null);
+});
+
+test("a text page and a courier envelope are no vehicle -> NoObjectDetected, not billed", async () => {
+  for (const id of ["document_page_0_nocar", "envelope_other_front_1_nocar"]) {
+    await ledger.expectError(env.acc.AccountId, env.client.RecognizeCarPro({ ImageBase64: b64(item(id).image) }),
+      "FailedOperation.NoObjectDetected", id);
+  }
+});
+
 test("no vehicle (eagle.jpg) -> FailedOperation.NoObjectDetected for both actions, not billed", async () => {
   const img = fs.readFileSync(EAGLE_JPG).toString("base64");
   await ledger.expectError(env.acc.AccountId, env.client.RecognizeCar({ ImageBase64: img }),

@@ -29,6 +29,9 @@ const cases = [
   ["images/envelope_sf_back_0.jpg", "文件封", "顺丰文件封反面"],
   ["images/envelope_other_front_0.jpg", "文件封", "非顺丰文件封正面"],
   ["images/envelope_other_back_0.jpg", "文件封", "非顺丰文件封反面"],
+  ["images/postal_front_0.jpg", "文件封", "非顺丰文件封正面"],  // a plain letter envelope
+  ["images/postal_back_0.jpg", "文件封", "非顺丰文件封反面"],
+  ["images/blank_paper_0.jpg", "非文件封", "非文件封"],  // no flap: not taken for a back
   ["images/document_page_0.jpg", "非文件封", "非文件封"],
   [EAGLE_JPG, "非文件封", "非文件封"],
 ];

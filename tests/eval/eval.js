@@ -10,7 +10,7 @@
 //
 //   node tests/eval/eval.js [manifest.json ...]    (default: every tests/eval/*.json)
 //   KANJIAN_BIN, KANJIAN_MODELS as for the black-box suite; EVAL_VERBOSE=1 prints each item;
-//   EVAL_THRESHOLDS=FILE checks against another thresholds file.
+//   EVAL_THRESHOLDS=FILE checks against another thresholds file; EVAL_THRESHOLDS=none measures only.
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
@@ -119,7 +119,10 @@ function loadItems(manifests, explicit, sb) {
       process.stderr.write(`eval: skipping ${path.basename(m)} (no "items" or "folders")\n`);
       continue;
     }
-    const add = (it) => items.push({ ...it, manifest: path.basename(m), dir: path.dirname(m) });
+    // "set": "dev" (the default; what the methods were tuned on) or another
+    // name, e.g. "heldout": its metrics are kept apart as "metric@heldout".
+    const set = doc.set || "dev";
+    const add = (it) => items.push({ ...it, set, manifest: path.basename(m), dir: path.dirname(m) });
     for (const it of doc.items || []) add(it);
     if (doc.folders) {
       const root = doc.generate ? generate(m, doc, sb) : path.dirname(m);
@@ -174,7 +177,7 @@ async function main() {
   const actions = new Set(items.map((it) => it.action));
   for (const a of actions) qpsArgs.push("--qps", `${a}=1000`);
   const stats = new Map();  // action|metric -> {n, pass, pairs: [[expected, got]]}
-  const latency = new Map();
+  const latency = new Map();  // action (and @set) -> ms
   let srv = null;
   try {
     // Every built-in attribute, the opt-in ones too, so that their accuracy stays measured.
@@ -194,10 +197,11 @@ async function main() {
         res = { $error: e.code };
       }
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (!latency.has(it.action)) latency.set(it.action, []);
-      latency.get(it.action).push(ms);
+      const lkey = it.action + (it.set === "dev" ? "" : "@" + it.set);
+      if (!latency.has(lkey)) latency.set(lkey, []);
+      latency.get(lkey).push(ms);
       for (const check of it.checks) {
-        const key = `${it.action}|${check.metric}`;
+        const key = `${it.action}|${check.metric}${it.set === "dev" ? "" : "@" + it.set}`;
         if (!stats.has(key)) stats.set(key, { n: 0, pass: 0, pairs: [], label: false });
         const s = stats.get(key);
         const r = runCheck(check, res);
@@ -216,7 +220,8 @@ async function main() {
   }
   for (const [key, s] of stats) {
     const [action, metric] = key.split("|");
-    const line = { action, metric, n: s.n, accuracy: +(s.pass / s.n).toFixed(3) };
+    const line = { set: metric.includes("@") ? metric.split("@")[1] : "dev", action, metric,
+                   n: s.n, accuracy: +(s.pass / s.n).toFixed(3) };
     if (s.label) {
       // Per expected label: precision (of answers naming it) and recall.
       const labels = [...new Set(s.pairs.map((p) => p[0]))];
@@ -237,6 +242,10 @@ async function main() {
     const sorted = [...ms].sort((a, b) => a - b);
     console.log(JSON.stringify({ action, metric: "latency_ms", n: sorted.length,
       p50: +pct(sorted, 0.5).toFixed(1), p95: +pct(sorted, 0.95).toFixed(1) }));
+  }
+  if (THRESHOLDS === "none") {  // measuring only (scripts/vision_sweeps.py): no gate
+    process.stderr.write(`eval: no thresholds checked (${items.length} items)\n`);
+    return;
   }
   const { failures, checked } = checkThresholds(stats, args.length === 0);
   const took = `${items.length} items in ${((Date.now() - t_start) / 1000).toFixed(1)} s`;
