@@ -18,6 +18,8 @@ APT_PACKAGES=(
   python3 python3-torch    # one-time YOLOv5 checkpoint → ONNX conversion
   python3-numpy python3-pil  # tests/eval/body_vest_set.py renders the vest evaluation set
   darknet                  # real test photos (dog.jpg, eagle.jpg, …)
+  libargon2-dev            # console passwords (argon2id)
+  chromium fonts-wqy-microhei  # console browser tests (puppeteer-core drives the system browser)
 )
 # fuzz/run.sh installs clang and libclang-rt-14-dev itself: the build here stays gcc.
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
@@ -42,6 +44,7 @@ if ((${#missing[@]})); then
 fi
 
 scripts/fetch_models.sh
+scripts/fetch_console_assets.sh   # ECharts for the console, pinned npm tarball
 
 # ccache keys on paths relative to the checkout, so any clone on this
 # machine reuses earlier compilations.

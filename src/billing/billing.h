@@ -37,6 +37,7 @@ struct VoucherView {
   std::string id;
   Fen amount = 0, remaining = 0;
   std::optional<UnixMicros> expires_at;
+  UnixMicros granted_at = 0;
 };
 
 // "active" | "arrears" | "disabled" | "inactive"
@@ -113,6 +114,9 @@ class BillingService {
   // Every pack of the account, issuing this month's free packs first.
   Result<std::vector<store::Pack>> ListPacks(const std::string& account);
   Result<Payment> RefundPack(const std::string& pack_id);
+  // The end (exclusive) of a pack's no-reason refund window: the start of
+  // the 8th local day after its purchase day.
+  static UnixMicros RefundWindowEnd(const store::Pack& pack, const BillingSettings& settings);
 
   // Attribution (attribution.cc): free pack → purchased/gift packs
   // (earliest expiry first) → post-paid, recorded in one transaction.
@@ -137,6 +141,12 @@ class BillingService {
   const Clock& clock() const { return clock_; }
 
  private:
+  friend class TenantView;  // the tenants' read model (tenant_view.h)
+
+  // OK when `pack` may be refunded at `now`, else the refusal naming its
+  // rule (billing.md §7), checked in a fixed order.
+  static Status RefundRefusal(store::Txn& txn, const store::Pack& pack, const store::Account& account,
+                              const BillingSettings& settings, UnixMicros now);
   // REQUIRES: inside a store write transaction.
   Status EnsureFreePacks(store::Txn& txn, const Catalog& catalog, const store::Account& account,
                          UnixMicros at);

@@ -113,7 +113,8 @@ Result<AccountView> BillingService::ViewAccount(const std::string& account) {
     if (!vouchers.ok()) return vouchers.status();
     for (const auto& v : *vouchers) {
       auto it = books->find("voucher:" + v.id);
-      view.vouchers.push_back({v.id, v.amount_fen, it == books->end() ? 0 : it->second, v.expires_at});
+      view.vouchers.push_back({v.id, v.amount_fen, it == books->end() ? 0 : it->second, v.expires_at,
+                                v.granted_at});
     }
     return Status::Ok();
   });

@@ -182,6 +182,38 @@ Result<std::vector<store::Pack>> BillingService::ListPacks(const std::string& ac
   return packs;
 }
 
+Status BillingService::RefundRefusal(store::Txn& txn, const store::Pack& pack,
+                                     const store::Account& account, const BillingSettings& settings,
+                                     UnixMicros now) {
+  // Each refusal names its rule, checked in this order.
+  if (pack.kind != "purchased")
+    return Status(errc::kPackNotPurchased, "free and gifted packs are not refundable");
+  if (pack.refunded_at) return Status(errc::kAlreadyRefunded, "this pack was already refunded");
+  if (account.status == store::AccountStatus::kDisabled && account.disabled_reason == "content-review")
+    return Status(errc::kAccountDisabledForContent,
+                  "accounts disabled for content-review violations cannot refund");
+  if (pack.used > 0)
+    return Status(errc::kPackPartiallyUsed,
+                  std::to_string(pack.used) + " calls of this pack were already consumed");
+  if (now >= RefundWindowEnd(pack, settings))
+    return Status(errc::kRefundWindowClosed, "the 7-day no-reason refund window has closed");
+  if (!pack.refundable)
+    return Status(errc::kPromotionNoRefund, "this pack's promotion or SKU does not allow refunds");
+  const Month this_year_start{MonthOf(now, settings.utc_offset_s).year, 1};
+  auto count = txn.CountLedgerTxns(account.id, "refund", MonthStart(this_year_start, settings.utc_offset_s),
+                                   MonthStart({this_year_start.year + 1, 1}, settings.utc_offset_s));
+  if (!count.ok()) return count.status();
+  if (*count >= settings.refunds_per_year)
+    return Status(errc::kRefundLimitExceeded,
+                  "no-reason refunds are limited to " + std::to_string(settings.refunds_per_year) +
+                      " per account per year");
+  return Status::Ok();
+}
+
+UnixMicros BillingService::RefundWindowEnd(const store::Pack& pack, const BillingSettings& settings) {
+  return StartOfDayAfter(pack.created_at, settings.refund_window_days + 1, settings.utc_offset_s);
+}
+
 Result<Payment> BillingService::RefundPack(const std::string& pack_id) {
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
@@ -191,33 +223,10 @@ Result<Payment> BillingService::RefundPack(const std::string& pack_id) {
   Status s = store_.Write([&](store::Txn& txn) -> Status {
     auto pack = txn.FindPack(pack_id);
     if (!pack.ok()) return pack.status();
-    // Each refusal names its rule, checked in this order.
-    if (pack->kind != "purchased")
-      return Status(errc::kPackNotPurchased, "free and gifted packs are not refundable");
-    if (pack->refunded_at) return Status(errc::kAlreadyRefunded, "this pack was already refunded");
     auto account = txn.FindAccount(pack->account_id);
     if (!account.ok()) return account.status();
-    if (account->status == store::AccountStatus::kDisabled &&
-        account->disabled_reason == "content-review")
-      return Status(errc::kAccountDisabledForContent,
-                    "accounts disabled for content-review violations cannot refund");
-    if (pack->used > 0)
-      return Status(errc::kPackPartiallyUsed,
-                    std::to_string(pack->used) + " calls of this pack were already consumed");
-    const UnixMicros deadline =
-        StartOfDayAfter(pack->created_at, settings.refund_window_days + 1, settings.utc_offset_s);
-    if (now >= deadline)
-      return Status(errc::kRefundWindowClosed, "the 7-day no-reason refund window has closed");
-    if (!pack->refundable)
-      return Status(errc::kPromotionNoRefund, "this pack's promotion or SKU does not allow refunds");
-    const Month this_year_start{MonthOf(now, settings.utc_offset_s).year, 1};
-    auto count = txn.CountLedgerTxns(account->id, "refund", MonthStart(this_year_start, settings.utc_offset_s),
-                                     MonthStart({this_year_start.year + 1, 1}, settings.utc_offset_s));
-    if (!count.ok()) return count.status();
-    if (*count >= settings.refunds_per_year)
-      return Status(errc::kRefundLimitExceeded,
-                    "no-reason refunds are limited to " + std::to_string(settings.refunds_per_year) +
-                        " per account per year");
+    if (Status refusal = RefundRefusal(txn, *pack, *account, settings, now); !refusal.ok())
+      return refusal;
 
     // Return each source's share to that source; the voucher share is not returned.
     auto all = txn.ListLedgerTxns(account->id);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   AddServeCommand(app, ctx, &exit_code);
   AddModelCommands(app, ctx, &exit_code);
   AddBillingCommands(app, ctx, &exit_code);
+  AddUserCommands(app, ctx, &exit_code);
 
   try {
     app.parse(argc, argv);

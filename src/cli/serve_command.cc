@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <filesystem>
 #include <cstdlib>
 #include <thread>
 
@@ -12,8 +13,12 @@
 #include "cli/commands.h"
 #include "common/error_codes.h"
 #include "protocol/actions.h"
+#include "billing/tenant_view.h"
 #include "server/admin_reload.h"
 #include "server/api_handler.h"
+#include "server/billing_api/billing_api.h"
+#include "server/console/console_api.h"
+#include "server/console/static_files.h"
 #include "server/http_server.h"
 #include "server/routes.h"
 #include "server/settlement_scheduler.h"
@@ -40,8 +45,25 @@ struct ServeFlags {
   int batch_max = 1;
   int batch_window_ms = 0;
   std::string product_gallery;
+  std::string console_dir;  // "" = console/ next to the build directory (server/console/static_files.h)
   bool replay_protection = false;
 };
+
+// The console's files: --console-dir, $KANJIAN_CONSOLE_DIR, or console/ in
+// the checkout the binary was built in (build/kanjian → ../console).
+std::string DefaultConsoleDir() {
+  if (const char* env = std::getenv("KANJIAN_CONSOLE_DIR"); env && *env) return env;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "console" : (exe.parent_path().parent_path() / "console").string();
+}
+
+std::string DefaultEchartsFile() {
+  if (const char* cache = std::getenv("KANJIAN_CACHE"); cache && *cache)
+    return std::string(cache) + "/console/echarts.min.js";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.cache/kanjian/console/echarts.min.js";
+}
 
 std::string DefaultModelsDir() {
   if (const char* env = std::getenv("KANJIAN_MODELS"); env && *env) return env;
@@ -171,7 +193,17 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
   metrics.usage_batches = [&] { return meter.batches_written(); };
   server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);
-  server::HttpServer server(http, server::MakeRoutes(api, metrics, vision_config.registry),
+  // The tenants' billing API and console (issue 13), on the same port.
+  billing::TenantView tenant_view(billing);
+  server::BillingApiHandler billing_api({flags.http.max_body_bytes, 20}, **accounts, tenant_view,
+                                        ctx.clock(), metrics);
+  server::console::ConsoleUsers console_users(**store, ctx.clock());
+  server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock());
+  const server::console::StaticFiles console_files(
+      {flags.console_dir.empty() ? DefaultConsoleDir() : flags.console_dir, DefaultEchartsFile()});
+  server::HttpServer server(http,
+                            server::MakeRoutes(api, metrics, vision_config.registry,
+                                               {&billing_api, &console_api, &console_files}),
                             &metrics.http_rejected);
   if (Status s = server.Bind(); !s.ok()) return ctx.Fail(s);
 
@@ -215,6 +247,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
                     "(0: batches form from requests queued while every worker was busy)")->capture_default_str()->check(CLI::Range(0, 1000));
   serve->add_option("--product-gallery", flags.product_gallery,
                     "DetectProductBeta SKU gallery directory (gallery.json + photos)");
+  serve->add_option("--console-dir", flags.console_dir,
+                    "the tenant console's files (default $KANJIAN_CONSOLE_DIR, else console/ beside the build dir)");
   serve->add_flag("--replay-protection", flags.replay_protection,
                   "refuse a signed request already received within its 5-minute window "
                   "(AuthFailure.RequestReplayed; per process, see README \"Signatures\")");

@@ -72,5 +72,10 @@ inline constexpr char kPromotionNoRefund[] = "PromotionNoRefund";
 inline constexpr char kAccountDisabledForContent[] = "AccountDisabledForContent";
 inline constexpr char kRefundLimitExceeded[] = "RefundLimitExceeded";
 inline constexpr char kAlreadyRefunded[] = "AlreadyRefunded";
+// Tenant console (/console/api/, not the API 3.0 endpoint).
+inline constexpr char kInvalidCredentials[] = "AuthFailure.InvalidCredentials";
+inline constexpr char kLoginLocked[] = "AuthFailure.LoginLocked";
+inline constexpr char kSessionInvalid[] = "AuthFailure.SessionInvalid";
+inline constexpr char kCsrfTokenInvalid[] = "AuthFailure.CsrfTokenInvalid";
 
 }  // namespace kanjian::errc

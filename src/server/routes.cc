@@ -2,6 +2,9 @@
 
 #include "common/error_codes.h"
 #include "server/admin_reload.h"
+#include "server/billing_api/billing_api.h"
+#include "server/console/console_api.h"
+#include "server/console/static_files.h"
 
 namespace kanjian::server {
 namespace {
@@ -16,10 +19,27 @@ HttpResponse Json(int status, std::string body) {
 }  // namespace
 
 HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
-                      std::shared_ptr<vision::ModelRegistry> models) {
+                      std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant) {
   HttpRouter router;
-  router.Add({"*", "/", false, RunOn::kHandlerPool,
-              [&api](const HttpRequest& req) { return Json(200, api.Handle(req).body); }});
+  router.Add({"*", "/", false, RunOn::kHandlerPool, [&api, tenant](const HttpRequest& req) {
+                // The billing service shares the endpoint; its version tells it apart.
+                if (tenant.billing_api && req.Header("x-tc-version") == kBillingApiVersion)
+                  return Json(200, tenant.billing_api->Handle({req.method, req.query, req.headers, req.body}));
+                return Json(200, api.Handle(req).body);
+              }});
+  if (tenant.console_api) {
+    router.Add({"*", "/console/api/", true, RunOn::kHandlerPool, [tenant](const HttpRequest& req) {
+                  HttpResponse res = tenant.console_api->Handle(req);
+                  console::AddSecurityHeaders(res);
+                  return res;
+                }});
+  }
+  if (tenant.console_files) {
+    for (const char* path : {"/console", "/console/"}) {
+      router.Add({"GET", path, std::string(path) == "/console/", RunOn::kHandlerPool,
+                  [tenant](const HttpRequest& req) { return tenant.console_files->Handle(req); }});
+    }
+  }
   router.Add({"GET", "/healthz", false, RunOn::kIoThread,
               [](const HttpRequest&) { return Json(200, "{\"status\":\"ok\"}"); }});
   router.Add({"GET", "/metrics", false, RunOn::kIoThread, [&metrics](const HttpRequest&) {

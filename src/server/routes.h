@@ -3,6 +3,9 @@
 //   GET  /healthz       {"status":"ok"}, inline
 //   GET  /metrics       Prometheus text, inline
 //   POST /admin/reload  model reload: loopback peers with X-Kanjian-Admin only
+//   *    /              with X-TC-Version 2018-07-09: the billing API (billing_api/)
+//   *    /console/api/  the tenant console's JSON API (console/console_api.h)
+//   GET  /console/      the console's static files (console/static_files.h)
 #pragma once
 
 #include <memory>
@@ -17,6 +20,19 @@ class ModelRegistry;
 
 namespace kanjian::server {
 
+class BillingApiHandler;
+namespace console {
+class ConsoleApi;
+class StaticFiles;
+}  // namespace console
+
+// The tenants' surfaces; a null member has no route.
+struct TenantRoutes {
+  BillingApiHandler* billing_api = nullptr;
+  console::ConsoleApi* console_api = nullptr;
+  const console::StaticFiles* console_files = nullptr;
+};
+
 // A browser form cannot send a custom header, and a cross-site script that
 // tries triggers a CORS preflight this server never approves: requiring
 // this header makes /admin/reload unreachable from a web page.
@@ -25,6 +41,6 @@ inline constexpr char kAdminHeaderValue[] = "reload";
 
 // `models` may be null: then there is no /admin/reload.
 HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
-                      std::shared_ptr<vision::ModelRegistry> models);
+                      std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant = {});
 
 }  // namespace kanjian::server

@@ -6,7 +6,7 @@
 
 namespace kanjian::store {
 
-inline constexpr std::array<const char*, 3> kSqliteMigrations = {
+inline constexpr std::array<const char*, 4> kSqliteMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -176,6 +176,29 @@ INSERT INTO usage_hourly
   SELECT (at / 3600000000 - (at % 3600000000 < 0)) * 3600000000 AS h, account_id, action, source,
          SUM(quantity)
   FROM usage_records GROUP BY h, account_id, action, source;
+)sql",
+    // Step 4: the tenant console's users (created by the operator; argon2id
+    // password hashes, failed sign-ins and lock-out) and their sessions (the
+    // cookie's SHA-256, never the cookie itself; a CSRF token per session).
+    R"sql(
+CREATE TABLE console_users (
+  login TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  password_hash TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX console_users_by_account ON console_users(account_id);
+CREATE TABLE console_sessions (
+  token_hash TEXT PRIMARY KEY,
+  login TEXT NOT NULL REFERENCES console_users(login),
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX console_sessions_by_login ON console_sessions(login);
 )sql",
 };
 

@@ -107,6 +107,15 @@ class SqliteTxn final : public Txn {
   Status InsertNotice(const Notice& notice) override;
   Result<std::vector<Notice>> ListNotices(std::string_view account_id) override;
 
+  Status InsertConsoleUser(const ConsoleUser& user) override;
+  Result<ConsoleUser> FindConsoleUser(std::string_view login) override;
+  Result<std::vector<ConsoleUser>> ListConsoleUsers(std::string_view account_id) override;
+  Status UpdateConsoleUser(const ConsoleUser& user) override;
+  Status InsertConsoleSession(const ConsoleSession& session) override;
+  Result<ConsoleSession> FindConsoleSession(std::string_view token_hash) override;
+  Status DeleteConsoleSession(std::string_view token_hash) override;
+  Status DeleteConsoleSessionsOf(std::string_view login) override;
+
   Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
   Result<std::vector<std::string>> PacksWithUsageMismatch() override;
   Result<std::vector<std::string>> UsageTotalsMismatch() override;

@@ -155,6 +155,26 @@ struct Notice {
   std::string message;
 };
 
+// A tenant console user (server/console/): signs in with a login and
+// password to see and run its account's billing.
+struct ConsoleUser {
+  std::string login;
+  std::string account_id;
+  std::string password_hash;  // argon2id, encoded ($argon2id$v=19$…)
+  bool enabled = true;
+  UnixMicros created_at = 0;
+  int64_t failed_logins = 0;   // consecutive, reset by a good sign-in
+  UnixMicros locked_until = 0;  // sign-in refused before this instant
+};
+
+struct ConsoleSession {
+  std::string token_hash;  // hex SHA-256 of the session cookie's value
+  std::string login;
+  std::string csrf_token;
+  UnixMicros created_at = 0;
+  UnixMicros expires_at = 0;
+};
+
 class Txn {
  public:
   virtual ~Txn() = default;
@@ -249,6 +269,18 @@ class Txn {
 
   virtual Status InsertNotice(const Notice& notice) = 0;
   virtual Result<std::vector<Notice>> ListNotices(std::string_view account_id) = 0;
+
+  // Console users and sessions. InsertConsoleUser: errc::kAlreadyExists
+  // for a login taken; Find*: errc::kNotFound.
+  virtual Status InsertConsoleUser(const ConsoleUser& user) = 0;
+  virtual Result<ConsoleUser> FindConsoleUser(std::string_view login) = 0;
+  // account_id "" = every account's users; ordered by login.
+  virtual Result<std::vector<ConsoleUser>> ListConsoleUsers(std::string_view account_id) = 0;
+  virtual Status UpdateConsoleUser(const ConsoleUser& user) = 0;
+  virtual Status InsertConsoleSession(const ConsoleSession& session) = 0;
+  virtual Result<ConsoleSession> FindConsoleSession(std::string_view token_hash) = 0;
+  virtual Status DeleteConsoleSession(std::string_view token_hash) = 0;
+  virtual Status DeleteConsoleSessionsOf(std::string_view login) = 0;
 
   // Identifies the committed state of the database, for caches of what it
   // holds: StateAtStart() is the state this transaction began from, and in a

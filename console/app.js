@@ -1,0 +1,108 @@
+// The console shell: sign-in, navigation (#/page), language switch, the
+// account-status banner. Each page module renders into <main>.
+import { get, post, setCsrf, ApiError } from "./api.js";
+import { h } from "./dom.js";
+import { t, toggleLang, lang } from "./i18n.js";
+
+const pages = {
+  overview: () => import("./pages/overview.js"),
+  "free-packs": () => import("./pages/free_packs.js"),
+  usage: () => import("./pages/usage.js"),
+  packs: () => import("./pages/packs.js"),
+  bills: () => import("./pages/bills.js"),
+  keys: () => import("./pages/keys.js"),
+};
+const titles = { overview: "overview", "free-packs": "freePacks", usage: "usage", packs: "packs", bills: "bills", keys: "keys" };
+
+const app = document.getElementById("app");
+let session = null;
+
+function pageName() {
+  const name = location.hash.replace(/^#\/?/, "").split("?")[0];
+  return pages[name] ? name : "overview";
+}
+
+function renderChrome() {
+  document.title = t("title");
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.getElementById("lang").textContent = t("lang");
+  const logout = document.getElementById("logout");
+  logout.textContent = t("logout");
+  logout.hidden = !session;
+  document.getElementById("who").textContent = session ? `${session.Login} · ${session.AccountName}` : "";
+  const nav = document.getElementById("nav");
+  nav.replaceChildren(...(session ? Object.keys(pages).map((p) =>
+    h("a", { href: `#/${p}`, id: `nav-${p}`, class: p === pageName() ? "active" : null }, t(titles[p]))) : []));
+}
+
+export async function refreshBanner() {
+  const banner = document.getElementById("banner");
+  if (!session) { banner.hidden = true; return; }
+  const o = await get("overview");
+  const text = { arrears: "bannerArrears", disabled: "bannerDisabled", inactive: "bannerInactive" }[o.Status];
+  banner.hidden = !text;
+  banner.className = o.Status;
+  banner.textContent = text ? t(text) : "";
+}
+
+function showError(e) {
+  app.replaceChildren(h("div", { class: "card error", id: "error" }, `${t("error")}: ${e.code || ""} ${e.message}`));
+}
+
+async function route() {
+  renderChrome();
+  if (!session) return renderLogin();
+  const name = pageName();
+  try {
+    const mod = await pages[name]();
+    const started = performance.now();
+    await mod.render(app, { refreshBanner });
+    performance.mark(`page-${name}-rendered`, { detail: { ms: performance.now() - started } });
+    await refreshBanner();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) { session = null; return route(); }
+    showError(e);
+  }
+}
+
+function renderLogin() {
+  const login = h("input", { id: "login", autocomplete: "username", required: true });
+  const password = h("input", { id: "password", type: "password", autocomplete: "current-password", required: true });
+  const error = h("div", { class: "error", id: "login-error" });
+  const form = h("form", { class: "login card", id: "login-form" },
+    h("h2", {}, t("login")),
+    h("label", { for: "login" }, t("loginName")), login,
+    h("label", { for: "password" }, t("password")), password,
+    error,
+    h("button", { class: "primary", type: "submit", id: "login-submit" }, t("login")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      await post("login", { Login: login.value, Password: password.value });
+      await loadSession();
+      route();
+    } catch (e) { error.textContent = `${e.code}: ${e.message}`; }
+  });
+  app.replaceChildren(form);
+  document.getElementById("banner").hidden = true;
+}
+
+async function loadSession() {
+  try {
+    session = await get("session");
+    setCsrf(session.CsrfToken);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    session = null;
+  }
+}
+
+document.getElementById("lang").addEventListener("click", () => { toggleLang(); route(); });
+document.getElementById("logout").addEventListener("click", async () => {
+  await post("logout").catch(() => {});
+  session = null;
+  location.hash = "#/overview";
+  route();
+});
+window.addEventListener("hashchange", route);
+loadSession().then(route, showError);

@@ -1,0 +1,200 @@
+#include "billing/tenant_view.h"
+
+#include <algorithm>
+#include <map>
+
+#include "billing/ledger_util.h"
+#include "billing/pricing.h"
+#include "common/error_codes.h"
+#include "common/iso8601.h"
+
+namespace kanjian::billing {
+namespace {
+
+constexpr int64_t kMicrosPerDay = 86'400'000'000;
+
+std::string DayName(UnixMicros day_start, int offset_s) {
+  return FormatIso8601(day_start, offset_s).substr(0, 10);
+}
+
+Status NotYours(const std::string& what) {
+  return Status(errc::kNotFound, what + " not found");
+}
+
+}  // namespace
+
+Result<CatalogVersion> TenantView::CatalogNow() {
+  auto catalog = billing_.LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  return catalog->InForceAt(billing_.clock().NowMicros());
+}
+
+Result<int> TenantView::OffsetNow() {
+  auto version = CatalogNow();
+  if (!version.ok()) return version.status();
+  return version->settings.utc_offset_s;
+}
+
+Result<Month> TenantView::CurrentMonth() {
+  auto offset = OffsetNow();
+  if (!offset.ok()) return offset.status();
+  return MonthOf(billing_.clock().NowMicros(), *offset);
+}
+
+Result<UnixMicros> TenantView::DayStart(const std::string& date) {
+  auto offset = OffsetNow();
+  if (!offset.ok()) return offset.status();
+  int y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (date.size() != 10 || std::sscanf(date.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+      date[4] != '-' || date[7] != '-' || m < 1 || m > 12 || d < 1 ||
+      d > (MonthEnd({y, m}, 0) - MonthStart({y, m}, 0)) / kMicrosPerDay)
+    return Status(errc::kInvalidParameterValue, "'" + date + "' is not a date YYYY-MM-DD");
+  return MonthStart({y, m}, *offset) + (d - 1) * kMicrosPerDay;
+}
+
+Result<AccountView> TenantView::Account(const std::string& account_id) {
+  return billing_.ViewAccount(account_id);
+}
+
+Result<TenantBill> TenantView::Bill(const std::string& account_id, Month month) {
+  auto bill = billing_.ShowBill(account_id, month);
+  if (!bill.ok()) return bill.status();
+  TenantBill out{std::move(bill).value(), {}};
+  if (out.bill.status != "settled") return out;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    // Settlement's ledger entry is keyed by account and month (settlement.cc).
+    auto paid = txn.FindLedgerTxnByKey("settle:" + account_id + ":" + out.bill.month);
+    if (!paid.ok()) return paid.status();
+    if (*paid) out.paid = internal::PaymentOf(**paid, account_id);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<DailyUsage>> TenantView::Daily(const std::string& account_id, UnixMicros first_day,
+                                                  int days) {
+  auto offset = OffsetNow();
+  if (!offset.ok()) return offset.status();
+  std::vector<DailyUsage> out;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    for (int i = 0; i < days; ++i) {
+      const UnixMicros start = first_day + i * kMicrosPerDay;
+      auto sums = txn.SumUsage(account_id, start, start + kMicrosPerDay);
+      if (!sums.ok()) return sums.status();
+      std::map<std::string, DailyUsage> by_action;
+      for (const auto& row : *sums) {
+        DailyUsage& d = by_action[row.action];
+        d.action = row.action;
+        if (row.source == "free") d.free += row.quantity;
+        else if (row.source == "pack") d.pack += row.quantity;
+        else d.postpaid += row.quantity;
+      }
+      const std::string day = DayName(start, *offset);
+      for (auto& [action, d] : by_action) {
+        d.day = day;
+        out.push_back(std::move(d));
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<FreePackUsage>> TenantView::FreePacks(const std::string& account_id, Month month) {
+  auto packs = billing_.ListPacks(account_id);  // issues this month's free packs first
+  if (!packs.ok()) return packs.status();
+  auto catalog = billing_.LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  const int offset = BillingService::OffsetOf(*catalog, month);
+  const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
+  std::vector<FreePackUsage> out;
+  for (const store::Pack& p : *packs) {
+    if (p.kind != "free" || p.created_at < start || p.created_at >= end) continue;
+    out.push_back({month.ToString(), p.free_group, p.actions, p.calls, p.used});
+  }
+  return out;
+}
+
+Result<std::vector<PackState>> TenantView::Packs(const std::string& account_id) {
+  auto catalog = billing_.LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  const UnixMicros now = billing_.clock().NowMicros();
+  const BillingSettings& settings = catalog->InForceAt(now).settings;
+  std::vector<PackState> out;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    auto account = txn.FindAccount(account_id);
+    if (!account.ok()) return account.status();
+    auto packs = txn.ListPacks(account->id);
+    if (!packs.ok()) return packs.status();
+    for (const store::Pack& p : *packs) {
+      if (p.kind == "free") continue;
+      out.push_back({p, BillingService::RefundRefusal(txn, p, *account, settings, now),
+                     BillingService::RefundWindowEnd(p, settings)});
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  std::stable_sort(out.begin(), out.end(), [](const PackState& a, const PackState& b) {
+    return a.pack.created_at > b.pack.created_at;
+  });
+  return out;
+}
+
+Result<MonthCost> TenantView::CostThisMonth(const std::string& account_id) {
+  auto month = CurrentMonth();
+  if (!month.ok()) return month.status();
+  auto catalog = billing_.LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  const int offset = BillingService::OffsetOf(*catalog, *month);
+  const UnixMicros start = MonthStart(*month, offset), end = MonthEnd(*month, offset);
+  const UnixMicros now = std::clamp(billing_.clock().NowMicros(), start + 1, end);
+  const CatalogVersion& version = catalog->InForceAt(start);
+
+  auto bill = billing_.ShowBill(account_id, *month);
+  if (!bill.ok()) return bill.status();
+  auto usage = billing_.UsageForMonth(account_id, *month);
+  if (!usage.ok()) return usage.status();
+  auto packs = billing_.ListPacks(account_id);
+  if (!packs.ok()) return packs.status();
+
+  MonthCost out{month->ToString(), bill->total, 0};
+  for (const UsageByAction& u : *usage) {
+    // The same pace to the month's end; what is left in free and prepaid
+    // packs covering the action absorbs the extra calls first.
+    const int64_t projected =
+        static_cast<int64_t>(static_cast<__int128>(u.total) * (end - start) / (now - start));
+    int64_t covered = 0;
+    for (const store::Pack& p : *packs) {
+      const bool covers = std::find(p.actions.begin(), p.actions.end(), u.action) != p.actions.end();
+      if (covers && !p.refunded_at && p.expires_at > now) covered += p.calls - p.used;
+    }
+    const int64_t postpaid = u.postpaid + std::max<int64_t>(0, projected - u.total - covered);
+    for (const PricedLine& l : PriceMonth(version, u.action, projected, postpaid)) out.forecast += l.amount;
+  }
+  return out;
+}
+
+Result<Payment> TenantView::RefundPack(const std::string& account_id, const std::string& pack_id) {
+  bool mine = false;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    auto pack = txn.FindPack(pack_id);
+    mine = pack.ok() && pack->account_id == account_id;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (!mine) return NotYours("pack " + pack_id);
+  return billing_.RefundPack(pack_id);
+}
+
+Result<Purchase> TenantView::BuyPack(const std::string& account_id, const std::string& action,
+                                     int64_t calls, const std::string& voucher_id,
+                                     const std::string& idempotency_key) {
+  // Idempotency keys are global: scope the tenant's to its account.
+  const std::string key = idempotency_key.empty() ? "" : "tenant:" + account_id + ":" + idempotency_key;
+  return billing_.BuyPack(account_id, action, calls, voucher_id, "", key);
+}
+
+}  // namespace kanjian::billing

@@ -1,0 +1,165 @@
+#include "server/console/users.h"
+
+#include <regex>
+
+#include "common/crypto.h"
+#include "common/error_codes.h"
+#include "server/console/password.h"
+
+namespace kanjian::server::console {
+namespace {
+
+std::string TokenHash(const std::string& cookie) { return crypto::Hex(crypto::Sha256(cookie)); }
+
+Status InvalidCredentials() {
+  return Status(errc::kInvalidCredentials, "wrong login or password");
+}
+
+// Verified against when the login does not exist, so an unknown login
+// costs the same time as a wrong password.
+const std::string& DummyHash() {
+  static const std::string hash = *password::Hash("kanjian-no-such-user");
+  return hash;
+}
+
+}  // namespace
+
+Status ConsoleUsers::CheckPassword(const std::string& password) {
+  if (password.size() < 10 || password.size() > 256)
+    return Status(errc::kInvalidParameterValue, "a password has 10 to 256 characters");
+  return Status::Ok();
+}
+
+Status ConsoleUsers::Add(const std::string& account, const std::string& login,
+                         const std::string& password) {
+  static const std::regex kLogin("[A-Za-z0-9._@-]{3,64}");
+  if (!std::regex_match(login, kLogin))
+    return Status(errc::kInvalidParameterValue,
+                  "a login has 3 to 64 characters: letters, digits and . _ @ -");
+  if (Status s = CheckPassword(password); !s.ok()) return s;
+  auto hash = password::Hash(password);
+  if (!hash.ok()) return hash.status();
+  return store_.Write([&](store::Txn& txn) -> Status {
+    auto a = txn.FindAccount(account);
+    if (!a.ok()) return a.status();
+    return txn.InsertConsoleUser({login, a->id, *hash, true, clock_.NowMicros(), 0, 0});
+  });
+}
+
+Result<std::vector<store::ConsoleUser>> ConsoleUsers::List(const std::string& account) {
+  std::vector<store::ConsoleUser> out;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    std::string id;
+    if (!account.empty()) {
+      auto a = txn.FindAccount(account);
+      if (!a.ok()) return a.status();
+      id = a->id;
+    }
+    auto users = txn.ListConsoleUsers(id);
+    if (!users.ok()) return users.status();
+    out = std::move(users).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status ConsoleUsers::SetEnabled(const std::string& login, bool enabled) {
+  return store_.Write([&](store::Txn& txn) -> Status {
+    auto u = txn.FindConsoleUser(login);
+    if (!u.ok()) return u.status();
+    u->enabled = enabled;
+    u->failed_logins = 0;
+    u->locked_until = 0;
+    if (Status s = txn.UpdateConsoleUser(*u); !s.ok()) return s;
+    return enabled ? Status::Ok() : txn.DeleteConsoleSessionsOf(login);
+  });
+}
+
+Status ConsoleUsers::SetPassword(const std::string& login, const std::string& password) {
+  if (Status s = CheckPassword(password); !s.ok()) return s;
+  auto hash = password::Hash(password);
+  if (!hash.ok()) return hash.status();
+  return store_.Write([&](store::Txn& txn) -> Status {
+    auto u = txn.FindConsoleUser(login);
+    if (!u.ok()) return u.status();
+    u->password_hash = *hash;
+    u->failed_logins = 0;
+    u->locked_until = 0;
+    if (Status s = txn.UpdateConsoleUser(*u); !s.ok()) return s;
+    return txn.DeleteConsoleSessionsOf(login);
+  });
+}
+
+Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::string& password) {
+  const UnixMicros now = clock_.NowMicros();
+  std::optional<store::ConsoleUser> user;
+  Status read = store_.Read([&](store::Txn& txn) -> Status {
+    auto u = txn.FindConsoleUser(login);
+    if (u.ok()) user = *u;
+    return u.ok() || u.status().code() == errc::kNotFound ? Status::Ok() : u.status();
+  });
+  if (!read.ok()) return read;
+  if (!user) {
+    (void)password::Verify(DummyHash(), password);
+    return InvalidCredentials();
+  }
+  if (user->locked_until > now)
+    return Status(errc::kLoginLocked, "too many wrong passwords; this login is locked for " +
+                                          std::to_string((user->locked_until - now + 59'999'999) / 60'000'000) +
+                                          " more minute(s)");
+  // Hashing is slow on purpose: outside the write transaction.
+  const bool good = password::Verify(user->password_hash, password);
+
+  NewSession out;
+  Status s = store_.Write([&](store::Txn& txn) -> Status {
+    auto u = txn.FindConsoleUser(login);  // re-read: another sign-in may have counted
+    if (!u.ok()) return u.status();
+    if (!good || !u->enabled) {
+      if (!u->enabled) return InvalidCredentials();
+      if (++u->failed_logins >= kMaxFailedLogins) {
+        u->failed_logins = 0;
+        u->locked_until = now + kLockMicros;
+      }
+      if (Status st = txn.UpdateConsoleUser(*u); !st.ok()) return st;
+      return Status::Ok();
+    }
+    u->failed_logins = 0;
+    u->locked_until = 0;
+    if (Status st = txn.UpdateConsoleUser(*u); !st.ok()) return st;
+    out.cookie = crypto::Hex(crypto::RandomBytes(32));
+    out.csrf_token = crypto::Hex(crypto::RandomBytes(16));
+    out.user = *u;
+    return txn.InsertConsoleSession({TokenHash(out.cookie), login, out.csrf_token, now, now + kSessionMicros});
+  });
+  if (!s.ok()) return s;
+  if (out.cookie.empty()) return InvalidCredentials();  // counted as a failure above
+  return out;
+}
+
+Result<Session> ConsoleUsers::Check(const std::string& cookie) {
+  const Status invalid(errc::kSessionInvalid, "not signed in, or the session has expired");
+  if (cookie.size() != 64) return invalid;
+  Session out;
+  bool live = false;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto session = txn.FindConsoleSession(TokenHash(cookie));
+    if (!session.ok()) return session.status().code() == errc::kNotFound ? Status::Ok() : session.status();
+    if (session->expires_at <= clock_.NowMicros()) return Status::Ok();
+    auto user = txn.FindConsoleUser(session->login);
+    if (!user.ok()) return user.status();
+    if (!user->enabled) return Status::Ok();
+    out = {*user, session->csrf_token, session->expires_at};
+    live = true;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (!live) return invalid;
+  return out;
+}
+
+Status ConsoleUsers::SignOut(const std::string& cookie) {
+  return store_.Write([&](store::Txn& txn) { return txn.DeleteConsoleSession(TokenHash(cookie)); });
+}
+
+}  // namespace kanjian::server::console

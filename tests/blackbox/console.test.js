@@ -1,0 +1,281 @@
+"use strict";
+// The tenant console end to end in Debian's chromium, driven by
+// puppeteer-core (no browser download): sign-in, free-pack bars after real
+// recognition calls, buying and refunding a pack (day 1) and the refusal
+// naming its rule (day 8, a server started with --at), a settled bill, the
+// arrears banner and its clearing, key create/rotate, and the attacks that
+// must fail (CSRF, session fixation, another tenant's ids). The page may
+// request nothing outside the server. Screenshots of the main pages go to
+// $KANJIAN_SCREENSHOT_DIR (docs/console/ in the repository) when set, and
+// page timings are printed.
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { spawnSync } = require("node:child_process");
+const puppeteer = require("puppeteer-core");
+const { Sandbox, BIN, childEnv, dogB64, expectSdkError } = require("./harness");
+
+const CHROMIUM = process.env.KANJIAN_CHROMIUM || "/usr/bin/chromium";
+const SHOTS = process.env.KANJIAN_SCREENSHOT_DIR || "";
+const PASSWORD = "correct horse battery staple";
+
+function shanghai(offsetDays = 0) { return new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3); }
+const monthOf = (d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+const PREV = monthOf(new Date(Date.UTC(shanghai().getUTCFullYear(), shanghai().getUTCMonth() - 1, 1)));
+
+let sb, srv, browser, page, alpha, debtor, base;
+const outside = [];
+const servers = new Set();  // origins of the servers this test started
+const timings = {};
+
+function addUser(account, login) {
+  const r = spawnSync(BIN, ["--db", sb.db, "--json", "user", "add", account, login, "--password-stdin"],
+    { input: `${PASSWORD}\n`, env: childEnv(), encoding: "utf8" });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+}
+
+// Each user gets its own browser context (cookie jar): cookies ignore the
+// port, so two sessions in one jar would overwrite each other.
+async function newPage() {
+  const context = await browser.createBrowserContext();
+  const p = await context.newPage();
+  await p.setViewport({ width: 1200, height: 800 });
+  p.on("request", (req) => {
+    const url = req.url();
+    if (!servers.has(new URL(url).origin) && !url.startsWith("data:")) outside.push(url);
+  });
+  return p;
+}
+
+async function signIn(p, login, password = PASSWORD) {
+  await p.goto(`${base}/console/#/overview`, { waitUntil: "networkidle0" });
+  await p.waitForSelector("#login-form");
+  await p.type("#login", login);
+  await p.type("#password", password);
+  await p.click("#login-submit");
+}
+
+async function goto(p, name, selector) {
+  await p.goto(`${base}/console/#/${name}`, { waitUntil: "networkidle0" });
+  await p.reload({ waitUntil: "networkidle0" });
+  if (selector) await p.waitForSelector(selector);
+}
+
+async function shot(p, name) {
+  if (!SHOTS) return;
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+// fetch() from inside the signed-in page: the browser sends the cookie.
+function pageFetch(p, url, { method = "GET", body, csrf } = {}) {
+  return p.evaluate(async (url, method, body, csrf) => {
+    const headers = { "Content-Type": "application/json" };
+    if (csrf) headers["X-CSRF-Token"] = csrf;
+    const r = await fetch(url, { method, headers, body: body ? JSON.stringify(body) : undefined });
+    return { status: r.status, json: await r.json().catch(() => null) };
+  }, url, method, body ?? null, csrf ?? null);
+}
+
+before(async () => {
+  sb = new Sandbox("console");
+  alpha = sb.createAccount("alpha");
+  debtor = sb.cliOk(["account", "create", "debtor"]);
+  sb.cliOk(["--at", `${PREV}-02T10:00:00+08:00`, "account", "activate", "debtor"], { json: false });
+  sb.cliOk(["--at", `${PREV}-20T10:00:00+08:00`, "usage", "record", "debtor", "DetectPet", "1100"]);
+  sb.cliOk(["bill", "run", "--month", PREV]);
+  sb.cliOk(["account", "recharge", "alpha", "2000"]);
+  addUser("alpha", "alice");
+  addUser("debtor", "dora");
+  srv = await sb.startServer();
+  base = `http://127.0.0.1:${srv.port}`;
+  servers.add(base);
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  page = await newPage();
+});
+
+after(async () => {
+  try {
+    if (browser) await browser.close();
+    if (Object.keys(timings).length) console.log(`console timings (ms): ${JSON.stringify(timings)}`);
+  } finally {
+    if (sb) await sb.cleanup();
+  }
+});
+
+test("sign in: a wrong password is refused, the right one shows the overview in Chinese", async () => {
+  const started = Date.now();
+  await signIn(page, "alice", "not the password");
+  await page.waitForFunction(() => document.querySelector("#login-error")?.textContent.includes("InvalidCredentials"));
+  await page.evaluate(() => { document.querySelector("#login").value = ""; document.querySelector("#password").value = ""; });
+  await page.type("#login", "alice");
+  await page.type("#password", PASSWORD);
+  await page.click("#login-submit");
+  await page.waitForSelector("#balance-total");
+  assert.equal(await page.$eval("#balance-total", (e) => e.textContent), "2000.00");
+  assert.equal(await page.$eval("#status", (e) => e.textContent), "正常");
+  assert.equal(await page.$eval("#nav-overview", (e) => e.textContent), "概览");
+  const cookies = await page.cookies();
+  const session = cookies.find((c) => c.name === "kanjian_session");
+  assert.ok(session.httpOnly, "HttpOnly");
+  assert.equal(session.sameSite, "Strict");
+  assert.equal(await page.evaluate(() => document.cookie), "", "the session cookie is not readable by scripts");
+
+  // First load of a signed-in page, measured in the browser.
+  const t0 = Date.now();
+  await page.goto(`${base}/console/#/overview`, { waitUntil: "networkidle0" });
+  await page.waitForSelector("#balance-total");
+  timings.overviewFirstLoad = Date.now() - t0;
+  timings.signInToOverview = Date.now() - started;
+  await shot(page, "overview");
+
+  await page.click("#lang");
+  await page.waitForFunction(() => document.querySelector("#nav-overview")?.textContent === "Overview");
+  await page.click("#lang");
+  await page.waitForFunction(() => document.querySelector("#nav-overview")?.textContent === "概览");
+});
+
+test("free-pack bars move after real recognition calls", async () => {
+  await goto(page, "free-packs", ".used[data-group=DetectPet]");
+  assert.equal(await page.$eval(".used[data-group=DetectPet]", (e) => e.textContent), "0 / 1000");
+  const client = srv.client(alpha.SecretId, alpha.SecretKey);
+  await client.DetectPet({ ImageBase64: dogB64() });
+  await client.DetectPet({ ImageBase64: dogB64() });
+  await goto(page, "free-packs", ".used[data-group=DetectPet]");
+  assert.equal(await page.$eval(".used[data-group=DetectPet]", (e) => e.textContent), "2 / 1000");
+  const width = await page.$eval(".bar[data-group=DetectPet] > div", (e) => e.style.width);
+  assert.equal(width, "0.2%");
+  await shot(page, "free-packs");
+
+  await goto(page, "usage", "#chart canvas");
+  await page.waitForFunction(() => document.querySelector("#chart")?.dataset.total === "2");
+  timings.usageChartRender = Number(await page.$eval("#chart", (e) => e.dataset.renderMs));
+  const csv = await page.evaluate(async () => (await fetch(document.querySelector("#usage-csv").href)).text());
+  assert.match(csv, /^Day,Action,Free,Pack,Postpaid\r\n\d{4}-\d{2}-\d{2},DetectPet,2,0,0\r\n$/);
+  await shot(page, "usage");
+});
+
+test("a settled bill and the arrears banner, cleared by an operator recharge", async () => {
+  const p = await newPage();
+  await signIn(p, "dora");
+  await p.waitForSelector("#banner.arrears");
+  assert.match(await p.$eval("#banner", (e) => e.textContent), /欠费/);
+  await goto(p, "bills", "#bill-total");
+  await p.evaluate((m) => { document.querySelector("#month").value = m; }, PREV);
+  await p.click("#load");
+  await p.waitForFunction((m) => document.querySelector("section h2")?.textContent.endsWith(m), {}, PREV);
+  const bill = sb.cliOk(["bill", "show", "debtor", "--month", PREV]);
+  assert.equal(await p.$eval("#bill-total", (e) => e.textContent), bill.Total);
+  assert.equal(await p.$eval("#bill-status", (e) => e.textContent), "已结算");
+  await shot(p, "bills");
+
+  sb.cliOk(["account", "recharge", "debtor", "2"]);
+  await goto(p, "overview", "#balance-total");
+  await p.waitForFunction(() => document.querySelector("#banner").hidden);
+  await p.close();
+});
+
+test("buy a pack, refund it on day 1; the refusal names its rule on day 8", async () => {
+  await goto(page, "packs", "[data-buy='RecognizeCarPro:10000']");
+  await page.click("[data-buy='RecognizeCarPro:10000']");
+  await page.waitForFunction(() => document.querySelector("#packs-message")?.textContent.includes("pack-"));
+  const first = await page.$eval("[data-refund]", (e) => e.dataset.refund);
+  assert.equal(sb.cliOk(["account", "show", "alpha"]).Balance.Total, "1270.00", "730.00 paid");
+  await page.click(`[data-refund='${first}']`);
+  await page.waitForFunction(() => document.querySelector("#packs-message")?.textContent.includes("pack-"));
+  assert.equal(sb.cliOk(["account", "show", "alpha"]).Balance.Total, "2000.00", "refunded to cash");
+
+  await page.click("[data-buy='RecognizeCarPro:10000']");
+  await page.waitForSelector("[data-refund]");
+  const second = await page.$eval("[data-refund]", (e) => e.dataset.refund);
+  await shot(page, "packs");
+
+  // Day 8 after the purchase day: a server whose clock starts there (on the
+  // same database; it may settle this month "early", so it runs after the
+  // arrears test).
+  const day8 = shanghai(8).toISOString().slice(0, 10);
+  const later = await sb.startServer({ extraArgs: ["--at", `${day8}T09:00:00+08:00`] });
+  const p8 = await newPage();
+  const base8 = `http://127.0.0.1:${later.port}`;
+  servers.add(base8);
+  await p8.goto(`${base8}/console/`, { waitUntil: "networkidle0" });
+  await p8.type("#login", "alice");
+  await p8.type("#password", PASSWORD);
+  await p8.click("#login-submit");
+  await p8.waitForSelector("#nav-packs");
+  await p8.goto(`${base8}/console/#/packs`, { waitUntil: "networkidle0" });
+  await p8.waitForSelector(`[data-pack='${second}']`);
+  assert.equal(await p8.$eval(`[data-pack='${second}']`, (e) => e.dataset.rule), "RefundWindowClosed");
+  assert.match(await p8.$eval(`[data-pack='${second}']`, (e) => e.textContent), /RefundWindowClosed .*\d{4}-\d{2}-\d{2}T00:00:00\+08:00/);
+  assert.equal(await p8.$(`[data-refund='${second}']`), null, "no refund button");
+  await p8.close();
+  await later.stop();
+});
+
+test("create and rotate a key; the SecretKey is shown once and works", async () => {
+  await goto(page, "keys", "#create-key");
+  await page.click("#create-key");
+  await page.waitForSelector("#new-secret-key");
+  const created = {
+    SecretId: await page.$eval("#new-secret-id", (e) => e.textContent),
+    SecretKey: await page.$eval("#new-secret-key", (e) => e.textContent),
+  };
+  await srv.client(created.SecretId, created.SecretKey).DetectPet({ ImageBase64: dogB64() });
+  await goto(page, "keys", `[data-key='${created.SecretId}']`);
+  assert.equal(await page.$("#new-secret-key"), null, "not shown again");
+  await page.click(`[data-key='${created.SecretId}'] [data-action=rotate]`);
+  await page.waitForSelector("#new-secret-key");
+  const rotated = await page.$eval("#new-secret-id", (e) => e.textContent);
+  assert.notEqual(rotated, created.SecretId);
+  await expectSdkError(srv.client(created.SecretId, created.SecretKey).DetectPet({ ImageBase64: dogB64() }),
+    "AuthFailure.SecretIdNotFound", "the rotated-out key");
+  await shot(page, "keys");
+});
+
+test("CSRF, session fixation and another tenant's ids all fail", async () => {
+  const session = await pageFetch(page, "/console/api/session");
+  assert.equal(session.status, 200);
+  const noToken = await pageFetch(page, "/console/api/keys/create", { method: "POST", body: {} });
+  assert.deepEqual([noToken.status, noToken.json.Error.Code], [403, "AuthFailure.CsrfTokenInvalid"]);
+  const form = await page.evaluate(async () => (await fetch("/console/api/keys/create", {
+    method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "a=b" })).status);
+  assert.equal(form, 400, "a form post is refused before anything runs");
+
+  // Another tenant's pack and key, by id, from alice's session.
+  const doraKey = sb.cliOk(["account", "key", "list", "debtor"]).Keys[0].SecretId;
+  for (const [url, body] of [["keys/disable", { SecretId: doraKey }], ["keys/rotate", { SecretId: doraKey }],
+    ["packs/refund", { PackId: "pack-0000000000000000" }]]) {
+    const r = await pageFetch(page, `/console/api/${url}`, { method: "POST", body, csrf: session.json.CsrfToken });
+    assert.deepEqual([r.status, r.json.Error.Code], [404, "ResourceNotFound"], url);
+  }
+  assert.equal(sb.cliOk(["account", "key", "list", "debtor"]).Keys[0].Status, "enabled");
+
+  // Fixation: a cookie planted before sign-in is never adopted.
+  const p = await newPage();
+  const planted = "a".repeat(64);
+  await p.setCookie({ name: "kanjian_session", value: planted, url: base, path: "/console" });
+  await signIn(p, "alice");
+  await p.waitForSelector("#balance-total");
+  const after = (await p.cookies()).find((c) => c.name === "kanjian_session").value;
+  assert.notEqual(after, planted);
+  const p2 = await newPage();
+  await p2.setCookie({ name: "kanjian_session", value: planted, url: base, path: "/console" });
+  const r = await p2.goto(`${base}/console/api/overview`);
+  assert.equal(r.status(), 401);
+  await p.close();
+  await p2.close();
+});
+
+test("static files: CSP, JavaScript MIME type, no traversal; nothing requested outside the server", async () => {
+  const res = await fetch(`${base}/console/app.js`);
+  assert.equal(res.headers.get("content-type"), "text/javascript; charset=utf-8");
+  assert.match(res.headers.get("content-security-policy"), /script-src 'self'/);
+  assert.doesNotMatch(res.headers.get("content-security-policy"), /unsafe-inline/);
+  assert.ok([400, 404].includes((await fetch(`${base}/console/..%2f..%2fetc/passwd`)).status), "no traversal");
+  assert.equal((await fetch(`${base}/console/vendor/echarts.min.js`)).status, 200);
+  assert.deepEqual(outside, [], "requests outside the server");
+});
