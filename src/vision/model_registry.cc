@@ -386,6 +386,9 @@ class Trimmer {
  private:
   Trimmer() { std::thread([this] { Run(); }).detach(); }
   void Run() {
+    // Its own reference to the logger: a release just before exit must not
+    // log through spdlog's registry while static destructors tear it down.
+    const std::shared_ptr<spdlog::logger> log = spdlog::default_logger();
     std::unique_lock<std::mutex> lock(mu_);
     while (true) {
       cv_.wait(lock, [this] { return pending_; });
@@ -393,7 +396,7 @@ class Trimmer {
       lock.unlock();
       const auto start = std::chrono::steady_clock::now();
       malloc_trim(0);
-      spdlog::info("model set released: memory returned to the system in {:.1f} ms",
+      log->info("model set released: memory returned to the system in {:.1f} ms",
                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                        .count());
       lock.lock();
