@@ -21,20 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Header(const ApiRequest& r, const std::string& name) {
-  auto it = r.headers.find(name);
-  return it == r.headers.end() ? "" : it->second;
-}
-
-// The media type without parameters (";charset=utf-8"), lowercase.
-std::string MediaType(const ApiRequest& r) {
-  std::string value = Header(r, "content-type");
-  value = value.substr(0, value.find(';'));
-  while (!value.empty() && value.back() == ' ') value.pop_back();
-  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return value;
-}
-
 constexpr char kJson[] = "application/json";
 constexpr char kForm[] = "application/x-www-form-urlencoded";
 
@@ -121,7 +107,7 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseEnvelope(const ApiRequest& req
                       " bytes; the limit is " + std::to_string(options_.max_body_bytes));
   const bool tc3 = request.headers.count("authorization") > 0;
   if (request.method == "POST") {
-    if (!tc3 && MediaType(request) == kForm) return ParseV1(request, response);
+    if (!tc3 && request.MediaType() == kForm) return ParseV1(request, response);
     return ParseTc3(request, response);
   }
   if (request.method == "GET" && !tc3) return ParseV1(request, response);
@@ -132,12 +118,12 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseEnvelope(const ApiRequest& req
 
 Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
                                                       ApiResponse* response) {
-  if (MediaType(request) != kJson)
+  if (request.MediaType() != kJson)
     return Status(errc::kInvalidParameter,
                   "Content-Type must be application/json (TC3-HMAC-SHA256) or "
                   "application/x-www-form-urlencoded (signature v1)");
   VerifiedCall call;
-  call.action = response->action = Header(request, "x-tc-action");
+  call.action = response->action = request.Header("x-tc-action");
   if (call.action.empty()) return Status(errc::kMissingParameter, "X-TC-Action header is missing");
   const auto version = request.headers.find("x-tc-version");
   if (Status s = CheckActionAndVersion(
@@ -184,7 +170,7 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseV1(const ApiRequest& request,
   if (Status s = CheckActionAndVersion(call.action, &version->second, "Version"); !s.ok())
     return s;
 
-  auto verified = protocol::VerifyV1(request.method, Header(request, "host"), *form,
+  auto verified = protocol::VerifyV1(request.method, request.Header("host"), *form,
                                      clock_.NowSeconds(), LookupInto(&response->account_id));
   if (!verified.ok()) return verified.status();
   call.account_id = response->account_id;

@@ -3,6 +3,7 @@
 // tests never see Boost.
 #pragma once
 
+#include <cctype>
 #include <functional>
 #include <map>
 #include <string>
@@ -26,6 +27,15 @@ struct HttpRequest {
   std::string Header(const std::string& lowercase_name) const {
     auto it = headers.find(lowercase_name);
     return it == headers.end() ? "" : it->second;
+  }
+
+  // The Content-Type's media type without parameters ("; charset=utf-8"), lowercase.
+  std::string MediaType() const {
+    std::string value = Header("content-type");
+    value = value.substr(0, value.find(';'));
+    while (!value.empty() && value.back() == ' ') value.pop_back();
+    for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return value;
   }
 };
 

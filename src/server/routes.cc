@@ -24,7 +24,7 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
   router.Add({"*", "/", false, RunOn::kHandlerPool, [&api, tenant](const HttpRequest& req) {
                 // The billing service shares the endpoint; its version tells it apart.
                 if (tenant.billing_api && req.Header("x-tc-version") == kBillingApiVersion)
-                  return Json(200, tenant.billing_api->Handle({req.method, req.query, req.headers, req.body}));
+                  return Json(200, tenant.billing_api->Handle(req));
                 return Json(200, api.Handle(req).body);
               }});
   if (tenant.console_api) {

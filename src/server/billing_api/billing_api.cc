@@ -14,22 +14,12 @@ namespace {
 
 using nlohmann::json;
 
-std::string Header(const BillingApiRequest& r, const std::string& name) {
-  auto it = r.headers.find(name);
-  return it == r.headers.end() ? "" : it->second;
-}
-
-bool IsJsonContentType(std::string value) {
-  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return value == "application/json" || value.rfind("application/json;", 0) == 0;
-}
-
 }  // namespace
 
 std::string BillingApiHandler::Handle(const BillingApiRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   const std::string request_id = ids::NewRequestId();
-  const std::string action = Header(request, "x-tc-action");
+  const std::string action = request.Header("x-tc-action");
   std::string account_id;
   Result<json> result = Process(request, action, &account_id);
   const std::string code = result.ok() ? "OK" : result.status().code();
@@ -57,7 +47,7 @@ Result<json> BillingApiHandler::Process(const BillingApiRequest& request, const 
     return Status(errc::kRequestSizeLimitExceeded,
                   "request body is " + std::to_string(request.body.size()) + " bytes; the limit is " +
                       std::to_string(options_.max_body_bytes));
-  if (!IsJsonContentType(Header(request, "content-type")))
+  if (request.MediaType() != "application/json")
     return Status(errc::kInvalidParameter, "Content-Type must be application/json");
 
   if (action.empty()) return Status(errc::kMissingParameter, "X-TC-Action header is missing");

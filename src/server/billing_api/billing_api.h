@@ -18,16 +18,14 @@
 #include "server/rate_limiter.h"
 #include "server/server_metrics.h"
 
+#include "server/http_types.h"
+
 namespace kanjian::server {
 
 inline constexpr char kBillingApiVersion[] = "2018-07-09";
 
-struct BillingApiRequest {
-  std::string method;
-  std::string query;
-  std::map<std::string, std::string> headers;  // lowercase names
-  std::string body;
-};
+// The request as the transport delivered it, like the tiia API's.
+using BillingApiRequest = HttpRequest;
 
 struct BillingApiOptions {
   size_t max_body_bytes = 6 * 1024 * 1024;
