@@ -1,4 +1,4 @@
-// Attribution of billed calls at call time (billing.md §2, §4): the month's
+// Attribution of billed calls at call time (docs/billing.md §2, §4): the month's
 // free pack first, then purchased and gifted packs earliest-expiry first,
 // then post-paid. Done in the same transaction that records the usage, so
 // remaining quota is always exact and refund eligibility is known.

@@ -1,4 +1,4 @@
-// The billing domain (billing.md): funds and vouchers, free and prepaid
+// The billing domain (docs/billing.md): funds and vouchers, free and prepaid
 // packs, call attribution, monthly settlement, arrears, refunds, catalog
 // publication and the audit. No HTTP, no SQL: it sees store::Store and a
 // Clock. Every money movement is one ledger transaction with an
@@ -144,7 +144,7 @@ class BillingService {
   friend class TenantView;  // the tenants' read model (tenant_view.h)
 
   // OK when `pack` may be refunded at `now`, else the refusal naming its
-  // rule (billing.md §7), checked in a fixed order.
+  // rule (docs/billing.md §7), checked in a fixed order.
   static Status RefundRefusal(store::Txn& txn, const store::Pack& pack, const store::Account& account,
                               const BillingSettings& settings, UnixMicros now);
   // REQUIRES: inside a store write transaction.

@@ -1,5 +1,5 @@
 // Catalog versions in the store, publication with the 30-day notice rule
-// for lowered free quotas (billing.md §2), and the notices it schedules.
+// for lowered free quotas (docs/billing.md §2), and the notices it schedules.
 #include <set>
 
 #include "billing/billing.h"

@@ -1,7 +1,7 @@
 // Golden billing scenarios (Kill Bill's end-to-end invoice tests, Lago's
 // golden suite): a fake clock walks months forward over a real SQLite
 // store and every scenario asserts exact bill lines and balances. The
-// figures come from billing.md; the three worked examples of §6 reproduce
+// figures come from docs/billing.md; the three worked examples of §6 reproduce
 // exactly. Every scenario ends with BillingService::Audit finding nothing.
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Money is integer fen (0.01 元); prices per thousand calls are integer
-// units of 0.0001 元 ("e4"), so every price in billing.md (2.5, 3.2, 75 …)
+// units of 0.0001 元 ("e4"), so every price in docs/billing.md (2.5, 3.2, 75 …)
 // is exact and a bill line is computed without any rounding until the one
 // half-up rounding to fen. Arithmetic is overflow-checked.
 #pragma once

@@ -47,7 +47,7 @@ TEST(MoneyTest, PricesAboveTheMaximumAreRefused) {
 }
 
 TEST(MoneyTest, LineAmountIsExactThenHalfUp) {
-  EXPECT_EQ(LineAmount(9000, 750000), 67500);  // billing.md example 1: 675.00
+  EXPECT_EQ(LineAmount(9000, 750000), 67500);  // docs/billing.md example 1: 675.00
   EXPECT_EQ(LineAmount(9000, 30000), 2700);    // example 2's second line: 27.00
   EXPECT_EQ(LineAmount(1, 25000), 0);          // 0.0025 元 → 0.00
   EXPECT_EQ(LineAmount(2, 25000), 1);          // 0.005 元 → half up → 0.01

@@ -1,5 +1,5 @@
 // Packs: monthly free packs, prepaid purchases paid by source, operator
-// gifts, listing, and the 7-day no-reason refund (billing.md §2, §4, §7).
+// gifts, listing, and the 7-day no-reason refund (docs/billing.md §2, §4, §7).
 #include <algorithm>
 
 #include "billing/billing.h"
@@ -74,7 +74,7 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
       refundable = refundable && promo->refundable;
     }
 
-    // Pay: each source in the configured order (billing.md §5 "each
+    // Pay: each source in the configured order (docs/billing.md §5 "each
     // payment records how much each source paid").
     auto books = txn.Balances(a->id);
     if (!books.ok()) return books.status();

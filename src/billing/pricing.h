@@ -1,4 +1,4 @@
-// Post-paid pricing of one action's month (billing.md §3). Tier-reach
+// Post-paid pricing of one action's month (docs/billing.md §3). Tier-reach
 // ("volume"): the whole post-paid quantity at the unit price of the tier the
 // month's volume reaches. Graduated: each post-paid call at the price of the
 // tier its position in the month falls in. The volume is every billed call

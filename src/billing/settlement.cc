@@ -1,4 +1,4 @@
-// Monthly settlement (billing.md §3, §5): one bill per account and month,
+// Monthly settlement (docs/billing.md §3, §5): one bill per account and month,
 // one line per action (tier reached, unit price, amount rounded half-up
 // once per line), deducted from the balance; idempotent.
 //

@@ -6,7 +6,7 @@
 // closed and reopened under a new BillingService) and injected write
 // failures before or after the commit, each retried with the same
 // idempotency key. An auditor keeps its own model of every balance, pack
-// and usage count — computed from billing.md, not from the engine — and
+// and usage count — computed from docs/billing.md, not from the engine — and
 // checks it, the platform's books and BillingService::Audit after every
 // step. A failure names its seed and step; rerun one seed with
 // KANJIAN_SIM_SEED=<seed> (and KANJIAN_SIM_STEPS=<n> to change the length).
@@ -75,7 +75,7 @@ UnixMicros ModelAddMonths(UnixMicros t, int months) {
 UnixMicros At(std::string_view iso) { return *ParseIso8601(iso, 8 * 3600); }
 
 // ---------------------------------------------------------------------------
-// billing.md, written out again for the model.
+// docs/billing.md, written out again for the model.
 
 const std::vector<std::string> kActions = {"RecognizeCar",   "RecognizeCarPro", "DetectProduct",
                                            "DetectProductBeta", "DetectEnvelope", "DetectPet",
@@ -518,7 +518,7 @@ class Simulation {
     op_ = "buy " + a->name + " " + action + " " + std::to_string(calls) + " voucher=" + voucher +
           " promotion=" + promotion;
 
-    // What billing.md says should happen.
+    // What docs/billing.md says should happen.
     std::set<std::string> refusals;
     if (!a->disabled_reason.empty()) refusals.insert(errc::kStopUsing);
     if (!a->activated_at) refusals.insert(errc::kAccountNotActive);

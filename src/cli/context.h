@@ -15,7 +15,7 @@
 
 namespace kanjian::cli {
 
-// Month boundaries, dates on output: Asia/Shanghai (billing.md).
+// Month boundaries, dates on output: Asia/Shanghai (docs/billing.md).
 inline constexpr int kDisplayOffsetSeconds = 8 * 3600;
 
 struct GlobalOptions {

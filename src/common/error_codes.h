@@ -1,4 +1,4 @@
-// Every public error code Kanjian answers with, in one place (api.md §3).
+// Every public error code Kanjian answers with, in one place (docs/api.md §3).
 // The strings are the wire names; README "Error codes" documents when each
 // is returned.
 #pragma once
@@ -55,7 +55,7 @@ inline constexpr char kAlreadyExists[] = "ResourceInUse";
 // the one configured does not open them (startup refusals).
 inline constexpr char kMasterKeyMissing[] = "MasterKeyMissing";
 inline constexpr char kMasterKeyMismatch[] = "MasterKeyMismatch";
-// Billing (CLI and console); each refusal names the rule (billing.md).
+// Billing (CLI and console); each refusal names the rule (docs/billing.md).
 inline constexpr char kInsufficientBalance[] = "InsufficientBalance";
 inline constexpr char kIdempotencyKeyReused[] = "IdempotencyKeyReused";
 inline constexpr char kSkuNotFound[] = "SkuNotFound";
@@ -64,7 +64,7 @@ inline constexpr char kVoucherUnusable[] = "VoucherUnusable";
 inline constexpr char kMonthNotEnded[] = "MonthNotEnded";
 inline constexpr char kNoticePeriodTooShort[] = "NoticePeriodTooShort";
 inline constexpr char kAccountNotActive[] = "AccountNotActive";
-// Refund refusals (billing.md §7).
+// Refund refusals (docs/billing.md §7).
 inline constexpr char kRefundWindowClosed[] = "RefundWindowClosed";
 inline constexpr char kPackPartiallyUsed[] = "PackPartiallyUsed";
 inline constexpr char kPackNotPurchased[] = "PackNotPurchased";

@@ -1,5 +1,5 @@
 // The eight billed actions of service tiia 2019-05-29 and their per-action
-// limits (api.md §3–4). One table, read by the server, the CLI and billing.
+// limits (docs/api.md §3–4). One table, read by the server, the CLI and billing.
 #pragma once
 
 #include <cstddef>
@@ -14,7 +14,7 @@ inline constexpr std::string_view kApiVersion = "2019-05-29";
 struct ActionSpec {
   std::string_view name;
   int default_qps;         // per account
-  size_t max_image_bytes;  // of the ImageBase64 text ("≤ 4 MB after Base64", api.md §4)
+  size_t max_image_bytes;  // of the ImageBase64 text ("≤ 4 MB after Base64", docs/api.md §4)
   bool jpg_only;
 };
 

@@ -1,4 +1,4 @@
-// TC3-HMAC-SHA256, the signature scheme of API 3.0 (api.md §2): signing
+// TC3-HMAC-SHA256, the signature scheme of API 3.0 (docs/api.md §2): signing
 // (used by tests and benchmarks as a client would) and verification.
 #pragma once
 

@@ -32,7 +32,7 @@ Result<std::string> Lookup(const std::string& id) {
   return Status(errc::kSecretIdNotFound, "unknown");
 }
 
-// Captured from the official Node SDK 4.1.313 (api.md §2).
+// Captured from the official Node SDK 4.1.313 (docs/api.md §2).
 constexpr char kKnownSignature[] =
     "29d18af2e5bf3655c85de14189a1b03100063c7af53b49e47199f57e3b7376ca";
 

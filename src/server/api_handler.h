@@ -41,7 +41,7 @@ struct ApiResponse {
 struct ApiOptions {
   size_t max_body_bytes = 6 * 1024 * 1024;  // larger bodies → RequestSizeLimitExceeded
   int request_timeout_ms = 10000;           // → FailedOperation.RequestTimeout
-  std::map<std::string, int> qps;           // per-action overrides of api.md's defaults
+  std::map<std::string, int> qps;           // per-action overrides of docs/api.md's defaults
   ImageFetcherOptions image_url;            // ImageUrl: empty allow-list = refused
   bool replay_protection = false;           // → AuthFailure.RequestReplayed (replay_guard.h)
 };

@@ -1,4 +1,4 @@
-// ImageUrl (api.md §4) through a fetcher that cannot be turned into an SSRF
+// ImageUrl (docs/api.md §4) through a fetcher that cannot be turned into an SSRF
 // proxy. Every hop (the URL and each redirect, at most `max_redirects`):
 //   1. scheme http or https only (curl is also restricted to them);
 //   2. host on the operator's allow-list (empty list = ImageUrl refused);

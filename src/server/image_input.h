@@ -1,4 +1,4 @@
-// The image parameters shared by all eight actions (api.md §4): ImageUrl or
+// The image parameters shared by all eight actions (docs/api.md §4): ImageUrl or
 // ImageBase64, size-checked before decoding.
 #pragma once
 

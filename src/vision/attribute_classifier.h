@@ -1,4 +1,4 @@
-// Body attributes (DetectChefDress / DetectSecurity, api.md §5): the label
+// Body attributes (DetectChefDress / DetectSecurity, docs/api.md §5): the label
 // sets, the body regions a classifier looks at, and the classifier interface
 // with its three implementations — "builtin" (attribute_builtin.h), "onnx"
 // (an operator's ONNX classifier) and "head" (a few-shot head on embeddings,
@@ -18,10 +18,10 @@
 
 namespace kanjian::vision {
 
-// The label set of an attribute as the API spells it (api.md §5), e.g.
+// The label set of an attribute as the API spells it (docs/api.md §5), e.g.
 // 安全帽识别 → {无安全帽, 有安全帽}; empty for an unknown attribute name.
 const std::vector<std::string>& AttributeLabels(std::string_view attribute);
-// The attribute names of each action, in api.md order.
+// The attribute names of each action, in docs/api.md order.
 const std::vector<std::string>& ChefDressAttributes();
 const std::vector<std::string>& SecurityAttributes();
 // The label given to every attribute of a body filtered as low quality.

@@ -113,7 +113,7 @@ Result<std::vector<Body>> DetectBodies(VisionEngine& engine, const ModelRegistry
                                        std::chrono::steady_clock::time_point deadline) {
   std::shared_ptr<const ModelSet> models = registry.Snapshot();
   ImageLimits limits;
-  limits.max_bytes = 5u << 20;  // api.md §4: 5 MB for DetectChefDress/DetectSecurity
+  limits.max_bytes = 5u << 20;  // docs/api.md §4: 5 MB for DetectChefDress/DetectSecurity
   // The phone method needs COCO detections even when person detection is off.
   bool need_detections = options.enable_detect;
   for (const std::string& name : NamesOf(action)) {

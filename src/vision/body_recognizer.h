@@ -1,4 +1,4 @@
-// DetectChefDress / DetectSecurity (api.md §5): persons from the COCO
+// DetectChefDress / DetectSecurity (docs/api.md §5): persons from the COCO
 // detector, faces from the face detector, and each attribute judged by the
 // classifier the models config names for it. Attributes nothing can judge
 // are left out of the answer (never guessed).
@@ -58,7 +58,7 @@ Result<std::vector<Body>> RecognizeBodies(const cv::Mat& image,
 
 // Image bytes → bodies, on the engine's pool, with the registry snapshot
 // taken now (a reload during the request does not affect it). Errors: image
-// errors (limits of api.md §4: 5 MB, 3840x2160), queue full, timeout,
+// errors (limits of docs/api.md §4: 5 MB, 3840x2160), queue full, timeout,
 // kNoBodyInPhoto.
 Result<std::vector<Body>> DetectBodies(VisionEngine& engine, const ModelRegistry& registry,
                                        BodyAction action, const BodyOptions& options,

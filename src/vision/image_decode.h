@@ -1,4 +1,4 @@
-// Image bytes -> BGR pixels, with the API's input limits (api.md §4) checked
+// Image bytes -> BGR pixels, with the API's input limits (docs/api.md §4) checked
 // before any pixel is decoded: size, format by magic bytes, resolution from
 // the header, and truncation.
 #pragma once
