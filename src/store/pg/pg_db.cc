@@ -90,6 +90,24 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const std::vector<Para
     r = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
                      nullptr, nullptr, 0);
   }
+  return Check(r);
+}
+
+Result<PgResult> PgConnection::ExecPrepared(const char* sql, const std::vector<Param>& params) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    const std::string name = "k" + std::to_string(prepared_.size());
+    auto made = Check(PQprepare(conn_, name.c_str(), sql, 0, nullptr));
+    if (!made.ok()) return made.status();
+    it = prepared_.emplace(sql, name).first;
+  }
+  std::vector<const char*> values;
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return Check(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                              values.data(), nullptr, nullptr, 0));
+}
+
+Result<PgResult> PgConnection::Check(pg_result* r) {
   PgResult result(r);
   const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
@@ -98,6 +116,7 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const std::vector<Para
   }
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   sqlstate_ = state ? state : "";
+  if (first_failure_.empty()) first_failure_ = sqlstate_.empty() ? "?" : sqlstate_;
   std::string why = PQerrorMessage(conn_);
   while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
   return Status(errc::kInternalError, "PostgreSQL [" + sqlstate_ + "] " + why);

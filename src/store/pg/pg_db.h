@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -52,16 +53,28 @@ class PgConnection {
   // Runs one statement (or, without params, a script of several). The
   // error's message carries the server's text and SQLSTATE (sqlstate()).
   Result<PgResult> Exec(std::string_view sql, const std::vector<Param>& params = {});
+  // Runs a statement prepared on this connection at its first use (parsed
+  // and planned once per connection). REQUIRES: `sql` has static storage
+  // duration (a named constant): its address is the cache key.
+  Result<PgResult> ExecPrepared(const char* sql, const std::vector<Param>& params);
   // The SQLSTATE of the last failed Exec ("40001" serialization failure,
   // "23505" unique violation, "40P01" deadlock…), "" after a success.
   const std::string& sqlstate() const { return sqlstate_; }
+  // The SQLSTATE of the first failure since ClearFirstFailure(): in an
+  // aborted transaction later statements fail with 25P02, hiding the cause
+  // (a serialization failure to retry, say).
+  const std::string& first_failure() const { return first_failure_; }
+  void ClearFirstFailure() { first_failure_.clear(); }
   // False once the server has gone (the connection must be reopened).
   bool healthy() const;
 
  private:
   explicit PgConnection(pg_conn* c) : conn_(c) {}
+  Result<PgResult> Check(pg_result* r);
   pg_conn* conn_;
   std::string sqlstate_;
+  std::string first_failure_;
+  std::unordered_map<const char*, std::string> prepared_;  // sql → statement name
 };
 
 // The URI with any password replaced by "***", for logs and errors.

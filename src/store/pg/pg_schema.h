@@ -13,7 +13,7 @@
 
 namespace kanjian::store::pg {
 
-inline constexpr std::array<const char*, 1> kPgMigrations = {
+inline constexpr std::array<const char*, 2> kPgMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id text PRIMARY KEY,
@@ -172,6 +172,18 @@ CREATE TABLE console_sessions (
   expires_at bigint NOT NULL
 );
 CREATE INDEX console_sessions_by_login ON console_sessions(login);
+)sql",
+    // Step 2 (the store on top of the foundation): store_state, one counter
+    // per connection slot, summed to tell a cache whether packs or accounts
+    // changed since it was filled (pg_audit.cc); ledger_txns.seq orders
+    // same-instant transactions as they were inserted.
+    R"sql(
+CREATE TABLE store_state (
+  slot integer PRIMARY KEY,
+  changes bigint NOT NULL
+);
+ALTER TABLE ledger_txns ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+CREATE INDEX ledger_txns_by_account_time ON ledger_txns(account_id, at, seq);
 )sql",
 };
 

@@ -1,0 +1,166 @@
+// Accounts and API keys on PostgreSQL. Sealed secrets are bytes: they cross
+// libpq's text protocol as hex.
+#include "common/error_codes.h"
+#include "store/pg/pg_txn.h"
+
+namespace kanjian::store::pg {
+namespace {
+
+constexpr char kInsertAccount[] =
+    "INSERT INTO accounts(id,name,status,created_at,activated_at,disabled_reason) "
+    "VALUES($1,$2,$3,$4,$5,$6)";
+constexpr char kSelectAccount[] =
+    "SELECT id,name,status,created_at,activated_at,disabled_reason FROM accounts WHERE id=$1 "
+    "UNION ALL (SELECT id,name,status,created_at,activated_at,disabled_reason FROM accounts "
+    "WHERE name=$1 AND id<>$1) LIMIT 1";
+constexpr char kUpdateAccount[] =
+    "UPDATE accounts SET name=$2,status=$3,activated_at=$4,disabled_reason=$5 WHERE id=$1";
+constexpr char kSelectAccounts[] =
+    "SELECT id,name,status,created_at,activated_at,disabled_reason FROM accounts ORDER BY id";
+constexpr char kInsertKey[] =
+    "INSERT INTO api_keys(secret_id,account_id,sealed_secret,enabled,created_at) "
+    "VALUES($1,$2,decode($3,'hex'),$4,$5)";
+#define KANJIAN_KEY_COLUMNS "secret_id,account_id,encode(sealed_secret,'hex'),enabled,created_at"
+constexpr char kSelectKey[] = "SELECT " KANJIAN_KEY_COLUMNS " FROM api_keys WHERE secret_id=$1";
+constexpr char kSelectKeys[] = "SELECT " KANJIAN_KEY_COLUMNS
+                               " FROM api_keys WHERE account_id=$1 ORDER BY created_at, secret_id";
+constexpr char kSelectOldestKey[] =
+    "SELECT " KANJIAN_KEY_COLUMNS " FROM api_keys ORDER BY created_at, secret_id LIMIT 1";
+#undef KANJIAN_KEY_COLUMNS
+constexpr char kSetKeyEnabled[] = "UPDATE api_keys SET enabled=$2 WHERE secret_id=$1";
+
+AccountStatus ParseAccountStatus(const std::string& s) {
+  if (s == "active") return AccountStatus::kActive;
+  if (s == "disabled") return AccountStatus::kDisabled;
+  return AccountStatus::kInactive;
+}
+
+Account ReadAccount(const PgResult& r, int i) {
+  return Account{r.Text(i, 0), r.Text(i, 1), ParseAccountStatus(r.Text(i, 2)), r.Int(i, 3),
+                 r.OptionalInt(i, 4), r.Text(i, 5)};
+}
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+std::string HexDecode(std::string_view hex) {
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
+  return out;
+}
+
+ApiKey ReadKey(const PgResult& r, int i) {
+  return ApiKey{r.Text(i, 0), r.Text(i, 1), HexDecode(r.Text(i, 2)), r.Text(i, 3) == "t",
+                r.Int(i, 4)};
+}
+
+}  // namespace
+
+Status NotFound(std::string_view what, std::string_view id) {
+  return Status(errc::kNotFound, "no " + std::string(what) + " '" + std::string(id) + "'");
+}
+
+Status UniqueAs(PgConnection& db, const Status& failed, std::string_view exists_message) {
+  if (db.sqlstate() == "23505") return Status(errc::kAlreadyExists, std::string(exists_message));
+  return failed;
+}
+
+std::string TextArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const std::string& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+Param PBool(bool value) { return std::string(value ? "true" : "false"); }
+Param P(const std::optional<int64_t>& value) {
+  if (!value) return std::nullopt;
+  return std::to_string(*value);
+}
+
+Status PgTxn::InsertAccount(const Account& a) {
+  auto r = db_.ExecPrepared(kInsertAccount, {P(a.id), P(a.name), P(ToString(a.status)),
+                                             P(a.created_at), P(a.activated_at), P(a.disabled_reason)});
+  if (!r.ok())
+    return UniqueAs(db_, r.status(),
+                    "an account named '" + a.name + "' or with id '" + a.id + "' already exists");
+  return Status::Ok();
+}
+
+Result<Account> PgTxn::FindAccount(std::string_view id_or_name) {
+  auto r = db_.ExecPrepared(kSelectAccount, {P(id_or_name)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return NotFound("account", id_or_name);
+  return ReadAccount(*r, 0);
+}
+
+Status PgTxn::UpdateAccount(const Account& a) {
+  auto r = db_.ExecPrepared(kUpdateAccount, {P(a.id), P(a.name), P(ToString(a.status)),
+                                             P(a.activated_at), P(a.disabled_reason)});
+  if (!r.ok()) return UniqueAs(db_, r.status(), "an account named '" + a.name + "' already exists");
+  if (r->affected() == 0) return NotFound("account", a.id);
+  return Changed();
+}
+
+Result<std::vector<Account>> PgTxn::ListAccounts() {
+  auto r = db_.ExecPrepared(kSelectAccounts, {});
+  if (!r.ok()) return r.status();
+  std::vector<Account> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadAccount(*r, i));
+  return out;
+}
+
+Status PgTxn::InsertKey(const ApiKey& k) {
+  auto r = db_.ExecPrepared(kInsertKey, {P(k.secret_id), P(k.account_id), P(HexEncode(k.sealed_secret)),
+                                         PBool(k.enabled), P(k.created_at)});
+  if (!r.ok()) return UniqueAs(db_, r.status(), "key '" + k.secret_id + "' already exists");
+  return Status::Ok();
+}
+
+Result<ApiKey> PgTxn::FindKey(std::string_view secret_id) {
+  auto r = db_.ExecPrepared(kSelectKey, {P(secret_id)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return NotFound("key", secret_id);
+  return ReadKey(*r, 0);
+}
+
+Result<std::vector<ApiKey>> PgTxn::ListKeys(std::string_view account_id) {
+  auto r = db_.ExecPrepared(kSelectKeys, {P(account_id)});
+  if (!r.ok()) return r.status();
+  std::vector<ApiKey> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadKey(*r, i));
+  return out;
+}
+
+Result<std::optional<ApiKey>> PgTxn::OldestKey() {
+  auto r = db_.ExecPrepared(kSelectOldestKey, {});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<ApiKey>();
+  return std::optional<ApiKey>(ReadKey(*r, 0));
+}
+
+Status PgTxn::SetKeyEnabled(std::string_view secret_id, bool enabled) {
+  auto r = db_.ExecPrepared(kSetKeyEnabled, {P(secret_id), PBool(enabled)});
+  if (!r.ok()) return r.status();
+  if (r->affected() == 0) return NotFound("key", secret_id);
+  return Status::Ok();
+}
+
+}  // namespace kanjian::store::pg

@@ -1,0 +1,92 @@
+// Audit helpers and the store state on PostgreSQL.
+//
+// State: store_state holds one counter per slot; a write transaction that
+// changes what the attribution cache holds (packs, accounts) adds 1 to its
+// connection's slot (slots are claimed per connection, so two concurrent
+// transactions never update the same row and never conflict on it). The
+// state a transaction starts from is the sum of the counters in its
+// snapshot: any other such commit, on this node or another, changes it.
+#include "common/error_codes.h"
+#include "store/pg/pg_txn.h"
+
+namespace kanjian::store::pg {
+namespace {
+
+constexpr char kReadState[] = "SELECT coalesce(sum(changes),0)::bigint FROM store_state";
+constexpr char kBumpState[] =
+    "INSERT INTO store_state(slot,changes) VALUES($1,1) "
+    "ON CONFLICT(slot) DO UPDATE SET changes=store_state.changes+1";
+
+constexpr char kUnbalancedLedgerTxns[] =
+    "SELECT txn_id FROM ledger_postings GROUP BY txn_id HAVING sum(amount_fen)<>0 ORDER BY txn_id";
+// (hour, account, action, source) totals that differ from the log's sums, in
+// either direction. The hour is floored (negative instants too).
+constexpr char kUsageTotalsMismatch[] =
+    "WITH l AS (SELECT at - ((at % 3600000000) + 3600000000) % 3600000000 AS hour, account_id,"
+    " action, source, sum(quantity)::bigint AS q FROM usage_records GROUP BY 1, 2, 3, 4), "
+    "d AS ((SELECT hour, account_id, action, source, q FROM l EXCEPT "
+    "SELECT hour, account_id, action, source, quantity FROM usage_hourly) UNION "
+    "(SELECT hour, account_id, action, source, quantity FROM usage_hourly EXCEPT "
+    "SELECT hour, account_id, action, source, q FROM l)) "
+    "SELECT DISTINCT account_id || ' ' || action || ' ' || source || ' hour ' || hour FROM d ORDER BY 1";
+constexpr char kPacksWithUsageMismatch[] =
+    "WITH u AS (SELECT pack_id, sum(quantity) AS q FROM usage_records WHERE pack_id<>'' "
+    "GROUP BY pack_id) "
+    "SELECT p.id FROM packs p LEFT JOIN u ON u.pack_id=p.id WHERE p.used<>coalesce(u.q,0) "
+    "UNION SELECT u.pack_id FROM u WHERE u.pack_id NOT IN (SELECT id FROM packs) ORDER BY 1";
+
+}  // namespace
+
+Status PgTxn::Changed() {
+  if (changed_) return Status::Ok();
+  if (sealed_)
+    return Status(errc::kInternalError, "StateAfterCommit was asked before the transaction's last change");
+  if (!write_) return Status::Ok();  // a Read's writes are rolled back
+  if (!state_at_start_) {  // read before this transaction's own change counts
+    if (auto s = StateAtStart(); !s.ok()) return s.status();
+  }
+  auto r = db_.ExecPrepared(kBumpState, {P(int64_t{slot_})});
+  if (!r.ok()) return r.status();
+  changed_ = true;
+  return Status::Ok();
+}
+
+Result<uint64_t> PgTxn::StateAtStart() {
+  if (!state_at_start_) {
+    auto r = db_.ExecPrepared(kReadState, {});
+    if (!r.ok()) return r.status();
+    state_at_start_ = r->Int(0, 0) - (changed_ ? 1 : 0);
+  }
+  return static_cast<uint64_t>(*state_at_start_);
+}
+
+// REQUIRES: asked after the transaction's last change to packs or accounts
+// (a later change is refused: the state would no longer be the one promised).
+Result<uint64_t> PgTxn::StateAfterCommit() {
+  if (!write_) return Status(errc::kInternalError, "StateAfterCommit outside a write transaction");
+  auto start = StateAtStart();
+  if (!start.ok()) return start.status();
+  sealed_ = true;
+  return *start + (changed_ ? 1 : 0);
+}
+
+Result<std::vector<std::string>> PgTxn::QueryIds(const char* sql) {
+  auto r = db_.ExecPrepared(sql, {});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back(r->Text(i, 0));
+  return out;
+}
+
+Result<std::vector<std::string>> PgTxn::UnbalancedLedgerTxns() { return QueryIds(kUnbalancedLedgerTxns); }
+
+Result<std::vector<std::string>> PgTxn::PacksWithUsageMismatch() {
+  return QueryIds(kPacksWithUsageMismatch);
+}
+
+Result<std::vector<std::string>> PgTxn::UsageTotalsMismatch() {
+  if (Status s = FlushUsageTotals(); !s.ok()) return s;
+  return QueryIds(kUsageTotalsMismatch);
+}
+
+}  // namespace kanjian::store::pg

@@ -1,0 +1,140 @@
+// Packs on PostgreSQL. Every change to a pack bumps the store state (see
+// PgTxn::Changed), so another node's attribution cache reloads.
+#include <nlohmann/json.hpp>
+
+#include "common/error_codes.h"
+#include "store/pg/pg_txn.h"
+
+namespace kanjian::store::pg {
+namespace {
+
+#define KANJIAN_PACK_COLUMNS                                                            \
+  "id,account_id,kind,actions,free_group,calls,used,created_at,expires_at,refunded_at," \
+  "price_fen,promotion,refundable,purchase_txn"
+constexpr char kInsertPack[] = "INSERT INTO packs(" KANJIAN_PACK_COLUMNS
+                               ") VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)";
+constexpr char kSelectPack[] = "SELECT " KANJIAN_PACK_COLUMNS " FROM packs WHERE id=$1";
+constexpr char kSelectPacks[] = "SELECT " KANJIAN_PACK_COLUMNS
+                                " FROM packs WHERE account_id=$1 ORDER BY expires_at, created_at, id";
+constexpr char kSelectLivePacks[] = "SELECT " KANJIAN_PACK_COLUMNS
+                                    " FROM packs WHERE account_id=$1 AND expires_at>$2 "
+                                    "AND refunded_at IS NULL AND used<calls "
+                                    "ORDER BY expires_at, created_at, id";
+constexpr char kSelectUsablePacks[] =
+    "SELECT " KANJIAN_PACK_COLUMNS
+    " FROM packs WHERE account_id=$1 AND expires_at>$3 AND created_at<=$3 "
+    "AND refunded_at IS NULL AND used<calls AND actions::jsonb ? $2 "
+    "ORDER BY expires_at, created_at, id";
+constexpr char kSelectFreePack[] =
+    "SELECT " KANJIAN_PACK_COLUMNS
+    " FROM packs WHERE account_id=$1 AND kind='free' AND free_group=$2 "
+    "AND created_at>=$3 AND created_at<$4 ORDER BY created_at, id LIMIT 1";
+#undef KANJIAN_PACK_COLUMNS
+constexpr char kAddPackUsed[] = "UPDATE packs SET used=used+$2 WHERE id=$1";
+constexpr char kMarkPackRefunded[] =
+    "UPDATE packs SET refunded_at=$2 WHERE id=$1 AND refunded_at IS NULL";
+constexpr char kPackExists[] = "SELECT 1 FROM packs WHERE id=$1";
+
+std::vector<std::string> DecodeActions(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& v : j)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+Pack ReadPack(const PgResult& r, int i) {
+  Pack p;
+  p.id = r.Text(i, 0);
+  p.account_id = r.Text(i, 1);
+  p.kind = r.Text(i, 2);
+  p.actions = DecodeActions(r.Text(i, 3));
+  p.free_group = r.Text(i, 4);
+  p.calls = r.Int(i, 5);
+  p.used = r.Int(i, 6);
+  p.created_at = r.Int(i, 7);
+  p.expires_at = r.Int(i, 8);
+  p.refunded_at = r.OptionalInt(i, 9);
+  p.price_fen = r.Int(i, 10);
+  p.promotion = r.Text(i, 11);
+  p.refundable = r.Text(i, 12) == "t";
+  p.purchase_txn = r.Text(i, 13);
+  return p;
+}
+
+Result<std::vector<Pack>> Packs(Result<PgResult> r) {
+  if (!r.ok()) return r.status();
+  std::vector<Pack> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadPack(*r, i));
+  return out;
+}
+
+}  // namespace
+
+Status PgTxn::InsertPack(const Pack& p) {
+  auto r = db_.ExecPrepared(
+      kInsertPack, {P(p.id), P(p.account_id), P(p.kind), P(nlohmann::json(p.actions).dump()),
+                    P(p.free_group), P(p.calls), P(p.used), P(p.created_at), P(p.expires_at),
+                    P(p.refunded_at), P(p.price_fen), P(p.promotion), PBool(p.refundable),
+                    P(p.purchase_txn)});
+  if (!r.ok()) return UniqueAs(db_, r.status(), "pack '" + p.id + "' already exists");
+  return Changed();
+}
+
+Result<Pack> PgTxn::FindPack(std::string_view pack_id) {
+  auto r = db_.ExecPrepared(kSelectPack, {P(pack_id)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return NotFound("pack", pack_id);
+  return ReadPack(*r, 0);
+}
+
+Result<std::vector<Pack>> PgTxn::ListPacks(std::string_view account_id) {
+  return Packs(db_.ExecPrepared(kSelectPacks, {P(account_id)}));
+}
+
+Result<std::vector<Pack>> PgTxn::ListLivePacks(std::string_view account_id, UnixMicros from) {
+  return Packs(db_.ExecPrepared(kSelectLivePacks, {P(account_id), P(from)}));
+}
+
+Result<std::vector<Pack>> PgTxn::ListUsablePacks(std::string_view account_id,
+                                                 std::string_view action, UnixMicros at) {
+  return Packs(db_.ExecPrepared(kSelectUsablePacks, {P(account_id), P(action), P(at)}));
+}
+
+Result<std::optional<Pack>> PgTxn::FindFreePack(std::string_view account_id,
+                                                std::string_view free_group, UnixMicros month_start,
+                                                UnixMicros month_end) {
+  auto r = db_.ExecPrepared(kSelectFreePack, {P(account_id), P(free_group), P(month_start), P(month_end)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<Pack>();
+  return std::optional<Pack>(ReadPack(*r, 0));
+}
+
+// The schema keeps 0 <= used <= calls (23514 check_violation otherwise).
+Status PgTxn::AddPackUsed(std::string_view pack_id, int64_t delta) {
+  auto r = db_.ExecPrepared(kAddPackUsed, {P(pack_id), P(delta)});
+  if (!r.ok()) {
+    if (db_.sqlstate() == "23514")
+      return Status(errc::kInternalError, "pack '" + std::string(pack_id) + "': adding " +
+                                              std::to_string(delta) +
+                                              " would take `used` outside [0, calls]");
+    return r.status();
+  }
+  if (r->affected() == 0) return NotFound("pack", pack_id);
+  return Changed();
+}
+
+// A second refund is refused (errc::kAlreadyExists); the first time stays.
+Status PgTxn::MarkPackRefunded(std::string_view pack_id, UnixMicros at) {
+  auto r = db_.ExecPrepared(kMarkPackRefunded, {P(pack_id), P(at)});
+  if (!r.ok()) return r.status();
+  if (r->affected() == 1) return Changed();
+  auto exists = db_.ExecPrepared(kPackExists, {P(pack_id)});
+  if (!exists.ok()) return exists.status();
+  if (exists->rows() > 0)
+    return Status(errc::kAlreadyExists, "pack '" + std::string(pack_id) + "' is already refunded");
+  return NotFound("pack", pack_id);
+}
+
+}  // namespace kanjian::store::pg

@@ -1,0 +1,253 @@
+// Store over PostgreSQL (issue 11): a small pool of libpq connections, each
+// Write in one SERIALIZABLE transaction retried on serialization failures
+// and deadlocks, each Read in a REPEATABLE READ READ ONLY snapshot.
+//
+// Why SERIALIZABLE (README "Scale-out"): the billing bodies (attribution,
+// purchases, refunds, free packs, settlement) read then write and were
+// written for SQLite's single writer. SERIALIZABLE promises the same thing
+// across processes: every committed outcome is one some serial order of
+// the transactions would give. A transaction that cannot be placed in such
+// an order fails (40001) and its body runs again on a fresh snapshot, so a
+// body must have no effect outside the transaction except through what its
+// last run leaves (store.h, Store::Write).
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "common/error_codes.h"
+#include "store/pg/pg_migrate.h"
+#include "store/pg/pg_store.h"
+#include "store/pg/pg_store_internal.h"
+#include "store/pg/pg_txn.h"
+
+namespace kanjian::store::pg {
+
+UtcMonth UtcMonthOf(UnixMicros at) {
+  using namespace std::chrono;
+  const sys_days day = floor<days>(sys_time<microseconds>(microseconds(at)));
+  const year_month_day ymd(day);
+  const year_month first = ymd.year() / ymd.month();
+  const year_month next = first + months(1);
+  auto micros = [](year_month ym) {
+    return duration_cast<microseconds>(sys_days(ym / 1).time_since_epoch()).count();
+  };
+  char name[16];
+  std::snprintf(name, sizeof name, "%04d-%02u", static_cast<int>(first.year()),
+                static_cast<unsigned>(first.month()));
+  return {name, micros(first), micros(next)};
+}
+
+UtcMonth NextUtcMonth(const UtcMonth& month) { return UtcMonthOf(month.to); }
+
+namespace {
+
+constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+constexpr int kPoolConnections = 8;
+constexpr int kMaxAttempts = 12;  // serialization failures and deadlocks
+constexpr int kSlots = 4096;      // store_state rows claimed one per connection
+// Advisory lock space of the slot claims (the two-key form: apart from the
+// migration and partition locks).
+constexpr int kSlotLockClass = 0x4b4a;  // "KJ"
+
+bool Retryable(const std::string& sqlstate) { return sqlstate == "40001" || sqlstate == "40P01"; }
+
+struct PooledConnection {
+  std::unique_ptr<PgConnection> db;
+  int slot = 0;
+};
+
+thread_local const void* g_inside = nullptr;  // the store whose transaction this thread runs
+
+class PgStore final : public Store {
+ public:
+  explicit PgStore(std::string uri) : uri_(std::move(uri)) {}
+
+  Status Open() {
+    auto c = Connect();
+    if (!c.ok()) return c.status();
+    if (auto n = Migrate(*(*c)->db); !n.ok()) return n.status();
+    auto parts = (*c)->db->Exec(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_records'");
+    if (!parts.ok()) return parts.status();
+    {
+      std::lock_guard<std::mutex> lock(months_mu_);
+      for (int i = 0; i < parts->rows(); ++i) {
+        std::string name = parts->Text(i, 0).substr(std::string_view("usage_records_").size());
+        if (name.size() == 7) name[4] = '-';
+        months_.insert(name);
+      }
+    }
+    Release(std::move(c).value());
+    return Status::Ok();
+  }
+
+  Status Write(const std::function<Status(Txn&)>& body) override { return Run(body, true); }
+  Status Read(const std::function<Status(Txn&)>& body) override { return Run(body, false); }
+
+ private:
+  Status Run(const std::function<Status(Txn&)>& body, bool write) {
+    // A nested Write/Read would take a second connection and a second
+    // transaction: not what the caller means, and a deadlock when the pool
+    // is empty.
+    if (g_inside == this)
+      return Status(errc::kInternalError, "Store::Write/Read called inside a transaction");
+    auto c = Acquire();
+    if (!c.ok()) return c.status();
+    std::unique_ptr<PooledConnection> conn = std::move(c).value();
+    g_inside = this;
+    Status status = Attempts(*conn, body, write);
+    g_inside = nullptr;
+    Release(std::move(conn));
+    return status;
+  }
+
+  Status Attempts(PooledConnection& conn, const std::function<Status(Txn&)>& body, bool write) {
+    PgConnection& db = *conn.db;
+    std::mt19937 jitter(std::random_device{}());
+    auto has_month = std::function<bool(const std::string&)>(
+        [this](const std::string& month) { return HasMonth(month); });
+    for (int attempt = 1;; ++attempt) {
+      AttemptMemo memo;
+      db.ClearFirstFailure();
+      if (auto r = db.Exec(write ? kBeginWrite : kBeginRead); !r.ok()) return r.status();
+      Status status;
+      {
+        PgTxn txn(db, write, conn.slot, has_month, memo);
+        status = body(txn);
+        if (status.ok() && write) status = txn.FlushUsageTotals();
+      }
+      bool committed = false;
+      if (status.ok() && write && memo.missing_partitions.empty()) {
+        auto r = db.Exec("COMMIT");
+        committed = r.ok();
+        if (!r.ok()) status = r.status();
+      }
+      if (!committed) (void)db.Exec("ROLLBACK");  // a Read always ends here
+      if (committed || (!write && status.ok() && memo.missing_partitions.empty())) return status;
+      if (!db.healthy()) return status;  // the caller sees the error; the pool drops the connection
+      // A partition the body needed: made outside any transaction (its DDL
+      // waits for transactions using the log; ours has ended), then again.
+      if (!memo.missing_partitions.empty()) {
+        for (const std::string& month : memo.missing_partitions) {
+          if (Status s = EnsureMonth(db, month); !s.ok()) return s;
+        }
+        if (attempt < kMaxAttempts + 4) continue;
+      }
+      const std::string failure = db.first_failure();
+      if (!Retryable(failure)) return status;
+      retries_.fetch_add(1, std::memory_order_relaxed);
+      if (attempt >= kMaxAttempts)
+        return Status(errc::kInternalError, "PostgreSQL: the transaction kept conflicting with others (" +
+                                                std::to_string(attempt) + " tries): " + status.message());
+      // Randomised backoff, growing: two nodes that collided do not collide again.
+      const int cap_us = 200 << std::min(attempt, 6);
+      std::this_thread::sleep_for(std::chrono::microseconds(jitter() % cap_us));
+    }
+  }
+
+  bool HasMonth(const std::string& month) {
+    std::lock_guard<std::mutex> lock(months_mu_);
+    return months_.count(month) > 0;
+  }
+
+  // Makes the month's partition and the next one's, so a month boundary
+  // finds its partition made a month before (no node waits on DDL then).
+  Status EnsureMonth(PgConnection& db, const std::string& month) {
+    UtcMonth m = UtcMonthOf(0);
+    {
+      int year = 0;
+      unsigned mon = 0;
+      std::sscanf(month.c_str(), "%d-%u", &year, &mon);
+      using namespace std::chrono;
+      m = UtcMonthOf(duration_cast<microseconds>(
+                         sys_days(std::chrono::year(year) / std::chrono::month(mon) / 1).time_since_epoch())
+                         .count());
+    }
+    for (const UtcMonth& one : {m, NextUtcMonth(m)}) {
+      if (Status s = EnsureUsagePartition(db, one.name, one.from, one.to); !s.ok()) return s;
+      std::lock_guard<std::mutex> lock(months_mu_);
+      months_.insert(one.name);
+    }
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<PooledConnection>> Connect() {
+    auto db = PgConnection::Open(uri_);
+    if (!db.ok()) return db.status();
+    auto conn = std::make_unique<PooledConnection>();
+    conn->db = std::move(db).value();
+    // Claim a store_state slot no other live connection holds (a session
+    // advisory lock, released when the connection ends).
+    const int start = static_cast<int>(std::random_device{}() % kSlots);
+    conn->slot = -1;
+    for (int i = 0; i < kSlots && conn->slot < 0; ++i) {
+      const int slot = (start + i) % kSlots;
+      auto r = conn->db->Exec("SELECT pg_try_advisory_lock($1, $2)",
+                              {P(int64_t{kSlotLockClass}), P(int64_t{slot})});
+      if (!r.ok()) return r.status();
+      if (r->Text(0, 0) == "t") conn->slot = slot;
+    }
+    // Every slot held: share one (two transactions on it may then conflict
+    // and retry, still correct).
+    if (conn->slot < 0) conn->slot = kSlots + start % 64;
+    return conn;
+  }
+
+  Result<std::unique_ptr<PooledConnection>> Acquire() {
+    std::unique_lock<std::mutex> lock(pool_mu_);
+    pool_cv_.wait(lock, [&] { return !idle_.empty() || open_ < kPoolConnections; });
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+    ++open_;
+    lock.unlock();
+    auto c = Connect();
+    if (!c.ok()) {
+      std::lock_guard<std::mutex> relock(pool_mu_);
+      --open_;
+      pool_cv_.notify_one();
+    }
+    return c;
+  }
+
+  void Release(std::unique_ptr<PooledConnection> conn) {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    if (conn->db->healthy()) {
+      idle_.push_back(std::move(conn));
+    } else {
+      --open_;  // reopened on demand (a restarted server, say)
+    }
+    pool_cv_.notify_one();
+  }
+
+  const std::string uri_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<PooledConnection>> idle_;  // guarded by pool_mu_
+  int open_ = 0;                                          // guarded by pool_mu_
+  std::mutex months_mu_;
+  std::set<std::string> months_;  // guarded by months_mu_: UTC months with a partition
+  std::atomic<uint64_t> retries_{0};
+};
+
+}  // namespace
+
+bool IsPostgresUri(std::string_view db) {
+  return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+Result<std::unique_ptr<Store>> OpenPgStore(const std::string& uri) {
+  auto store = std::make_unique<PgStore>(uri);
+  if (Status s = store->Open(); !s.ok()) return s;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace kanjian::store::pg

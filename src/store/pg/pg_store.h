@@ -1,0 +1,21 @@
+// Opens the PostgreSQL store (issue 11): `--db postgresql://…`.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "store/store.h"
+
+namespace kanjian::store::pg {
+
+// True for a libpq URI (postgresql:// or postgres://): the CLI's test for
+// which store to open.
+bool IsPostgresUri(std::string_view db);
+
+// Connects, applies pending migrations (under an advisory lock, so nodes
+// may start together) and returns the store. Its connections are opened on
+// demand, up to 8.
+Result<std::unique_ptr<Store>> OpenPgStore(const std::string& uri);
+
+}  // namespace kanjian::store::pg

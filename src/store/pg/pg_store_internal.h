@@ -1,0 +1,20 @@
+// Pieces of the PostgreSQL store shared by pg_store.cc and the Txn files.
+#pragma once
+
+#include <string>
+
+#include "common/clock.h"
+
+namespace kanjian::store::pg {
+
+// A UTC calendar month: the usage log's partitions are UTC months (a
+// billing month in another offset spans two of them; see README
+// "Scale-out").
+struct UtcMonth {
+  std::string name;  // "YYYY-MM"
+  UnixMicros from = 0, to = 0;
+};
+UtcMonth UtcMonthOf(UnixMicros at);
+UtcMonth NextUtcMonth(const UtcMonth& month);
+
+}  // namespace kanjian::store::pg

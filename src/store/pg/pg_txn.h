@@ -1,0 +1,137 @@
+// The PostgreSQL implementation of Txn (one file per aggregate: pg_accounts,
+// pg_usage, pg_packs, pg_ledger, pg_bills, pg_catalog, pg_console,
+// pg_audit). A PgTxn lives for one attempt of a Store::Write/Read body on
+// one pooled connection; pg_store.cc has begun the transaction.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_set>
+
+#include "store/pg/pg_db.h"
+#include "store/store.h"
+
+namespace kanjian::store::pg {
+
+// What a write attempt learnt that the next attempt must know.
+struct AttemptMemo {
+  // UTC months ("YYYY-MM") whose usage partition must exist before the
+  // body can run again (made outside the transaction, see pg_store.cc).
+  std::set<std::string> missing_partitions;
+};
+
+class PgTxn final : public Txn {
+ public:
+  // `slot`: this connection's row in store_state (see StateAtStart);
+  // `known_months`: UTC months whose usage partition exists.
+  PgTxn(PgConnection& db, bool write, int slot, const std::function<bool(const std::string&)>& has_month,
+        AttemptMemo& memo)
+      : db_(db), write_(write), slot_(slot), has_month_(has_month), memo_(memo) {}
+
+  Status InsertAccount(const Account& account) override;
+  Result<Account> FindAccount(std::string_view id_or_name) override;
+  Status UpdateAccount(const Account& account) override;
+  Result<std::vector<Account>> ListAccounts() override;
+  Status InsertKey(const ApiKey& key) override;
+  Result<ApiKey> FindKey(std::string_view secret_id) override;
+  Result<std::vector<ApiKey>> ListKeys(std::string_view account_id) override;
+  Status SetKeyEnabled(std::string_view secret_id, bool enabled) override;
+  Result<std::optional<ApiKey>> OldestKey() override;
+
+  Status InsertUsage(std::span<const UsageRecord> records) override;
+  Result<bool> InsertCall(std::span<const UsageRecord> records) override;
+  Result<std::vector<UsageRecord>> ListUsage(std::string_view account_id, UnixMicros from,
+                                             UnixMicros to) override;
+  Result<std::vector<UsageSum>> SumUsage(std::string_view account_id, UnixMicros from,
+                                         UnixMicros to) override;
+  Status ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) override;
+
+  Status InsertPack(const Pack& pack) override;
+  Result<Pack> FindPack(std::string_view pack_id) override;
+  Result<std::vector<Pack>> ListPacks(std::string_view account_id) override;
+  Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) override;
+  Result<std::vector<Pack>> ListUsablePacks(std::string_view account_id, std::string_view action,
+                                            UnixMicros at) override;
+  Result<std::optional<Pack>> FindFreePack(std::string_view account_id,
+                                           std::string_view free_group, UnixMicros month_start,
+                                           UnixMicros month_end) override;
+  Status AddPackUsed(std::string_view pack_id, int64_t delta) override;
+  Status MarkPackRefunded(std::string_view pack_id, UnixMicros at) override;
+
+  Result<std::optional<LedgerTxn>> FindLedgerTxnByKey(std::string_view idempotency_key) override;
+  Status InsertLedgerTxn(const LedgerTxn& txn) override;
+  Result<std::map<std::string, int64_t>> Balances(std::string_view owner) override;
+  Result<std::vector<LedgerTxn>> ListLedgerTxns(std::string_view account_id) override;
+  Result<int64_t> CountLedgerTxns(std::string_view account_id, std::string_view kind,
+                                  UnixMicros from, UnixMicros to) override;
+
+  Status InsertVoucher(const Voucher& voucher) override;
+  Result<Voucher> FindVoucher(std::string_view voucher_id) override;
+  Result<std::vector<Voucher>> ListVouchers(std::string_view account_id) override;
+
+  Result<std::optional<Bill>> FindBill(std::string_view account_id,
+                                       std::string_view month) override;
+  Status InsertBill(const Bill& bill) override;
+  Result<std::vector<std::string>> BilledAccounts(std::string_view month, std::string_view first,
+                                                  std::string_view last) override;
+  Result<std::optional<Bill>> LatestBill(std::string_view account_id) override;
+
+  Result<std::vector<CatalogVersion>> ListCatalogVersions() override;
+  Result<int64_t> InsertCatalogVersion(const CatalogVersion& version) override;
+  Status InsertNotice(const Notice& notice) override;
+  Result<std::vector<Notice>> ListNotices(std::string_view account_id) override;
+
+  Status InsertConsoleUser(const ConsoleUser& user) override;
+  Result<ConsoleUser> FindConsoleUser(std::string_view login) override;
+  Result<std::vector<ConsoleUser>> ListConsoleUsers(std::string_view account_id) override;
+  Status UpdateConsoleUser(const ConsoleUser& user) override;
+  Status InsertConsoleSession(const ConsoleSession& session) override;
+  Result<ConsoleSession> FindConsoleSession(std::string_view token_hash) override;
+  Status DeleteConsoleSession(std::string_view token_hash) override;
+  Status DeleteConsoleSessionsOf(std::string_view login) override;
+
+  Result<uint64_t> StateAtStart() override;
+  Result<uint64_t> StateAfterCommit() override;
+
+  Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
+  Result<std::vector<std::string>> PacksWithUsageMismatch() override;
+  Result<std::vector<std::string>> UsageTotalsMismatch() override;
+
+  // Writes the pending hourly totals in one statement. REQUIRES: called
+  // before COMMIT (pg_store.cc does).
+  Status FlushUsageTotals();
+
+ private:
+  // Records that this transaction changes what the attribution cache holds
+  // (packs, accounts): bumps this connection's store_state row once.
+  Status Changed();
+  Result<bool> LogUsage(const UsageRecord& r);
+  Result<std::optional<Bill>> QueryBill(const char* sql, std::vector<Param> params);
+  Result<std::vector<std::string>> QueryIds(const char* sql);
+
+  PgConnection& db_;
+  const bool write_;
+  const int slot_;
+  const std::function<bool(const std::string&)>& has_month_;
+  AttemptMemo& memo_;
+  // Hourly totals of the records logged in this transaction, keyed
+  // "hour\0account\0action\0source".
+  std::map<std::string, int64_t> pending_totals_;
+  std::optional<int64_t> state_at_start_;
+  bool changed_ = false;
+  bool sealed_ = false;  // StateAfterCommit was asked
+};
+
+// Shared by the aggregate files.
+Status NotFound(std::string_view what, std::string_view id);
+// A failed statement as errc::kAlreadyExists when it broke a unique key
+// (SQLSTATE 23505), else its own status.
+Status UniqueAs(PgConnection& db, const Status& failed, std::string_view exists_message);
+Param PBool(bool value);
+// A PostgreSQL array literal ({"a","b"}), each element quoted.
+std::string TextArray(const std::vector<std::string>& items);
+Param P(const std::optional<int64_t>& value);
+
+}  // namespace kanjian::store::pg
