@@ -30,14 +30,16 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
   std::lock_guard<std::mutex> lock(attribution_mu_);
   std::set<std::string> newly_issued;
   uint64_t state_after = 0;
+  bool first_run = true;
   Status written = store_.Write([&](store::Txn& txn) -> Status {
+    // A store may run this body again (PostgreSQL, after a serialization
+    // failure): the working set then holds a rolled-back run's takes.
+    if (!first_run) live_packs_.clear();
+    first_run = false;
     newly_issued.clear();
     auto state = txn.StateAtStart();
     if (!state.ok()) return state.status();
     if (live_packs_state_ != *state) live_packs_.clear();  // someone else committed
-    auto after = txn.StateAfterCommit();
-    if (!after.ok()) return after.status();
-    state_after = *after;
 
     // What this batch takes from each pack; the store is told at the end.
     std::map<std::string, int64_t> used_delta;
@@ -110,6 +112,10 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
     for (const auto& [pack_id, delta] : used_delta) {
       if (Status s = txn.AddPackUsed(pack_id, delta); !s.ok()) return s;
     }
+    // Asked after the last change: a store may promise a state only then.
+    auto after = txn.StateAfterCommit();
+    if (!after.ok()) return after.status();
+    state_after = *after;
     return Status::Ok();
   });
   // The working set now holds this batch's takes: right if and only if it

@@ -6,6 +6,7 @@
 #include "billing/master_key.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
+#include "store/pg/pg_store.h"
 
 namespace kanjian::cli {
 
@@ -41,7 +42,10 @@ Status Context::UseRunningClock() {
 
 Result<store::Store*> Context::store() {
   if (!store_) {
-    auto opened = store::OpenSqliteStore(options_.db);
+    // A libpq URI selects PostgreSQL (scale-out, README "Scale-out");
+    // anything else is a SQLite file.
+    auto opened = store::pg::IsPostgresUri(options_.db) ? store::pg::OpenPgStore(options_.db)
+                                                         : store::OpenSqliteStore(options_.db);
     if (!opened.ok()) return opened.status();
     store_ = std::move(opened).value();
   }
@@ -54,6 +58,14 @@ Result<billing::AccountService*> Context::accounts() {
     if (!s.ok()) return s.status();
     billing::MasterKeySource source;
     if (const char* env = std::getenv(billing::kMasterKeyVariable)) source.env_hex = env;
+    // The sealed keys live in the shared database and every node must hold
+    // the same key: no file beside a URI, the key comes from the variable.
+    if (store::pg::IsPostgresUri(options_.db) && source.env_hex.empty())
+      return Status(errc::kMasterKeyMissing,
+                    std::string("a PostgreSQL database needs its master key in ") +
+                        billing::kMasterKeyVariable +
+                        " (64 hex digits, the same on every node; generate one with "
+                        "`openssl rand -hex 32` for a new database)");
     source.file_path = billing::MasterKeyFileFor(options_.db);
     auto box = billing::OpenMasterKey(**s, source);
     if (!box.ok()) return box.status();

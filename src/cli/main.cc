@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Kanjian (看见): a self-hosted image-recognition cloud"};
   app.fallthrough();
   app.require_subcommand(1);
-  app.add_option("--db", options.db, "SQLite database path")->envname("KANJIAN_DB")->capture_default_str();
+  app.add_option("--db", options.db, "SQLite database path, or a PostgreSQL URI (postgresql://…; needs KANJIAN_MASTER_KEY)")->envname("KANJIAN_DB")->capture_default_str();
   app.add_flag("--json", options.json, "machine-readable output");
   app.add_option("--at", options.at, "the instant the command acts at, ISO 8601 (default now)");
 

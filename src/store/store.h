@@ -284,8 +284,10 @@ class Txn {
 
   // Identifies the committed state of the database, for caches of what it
   // holds: StateAtStart() is the state this transaction began from, and in a
-  // write transaction StateAfterCommit() is the state its commit will leave.
-  // The state changes with every commit, by this store or another process.
+  // write transaction StateAfterCommit() is the state its commit will leave
+  // (ask it after the transaction's last write). The state changes with
+  // every commit, by this store or another process (PostgreSQL: every commit
+  // that changes packs or accounts, the attribution cache's contents).
   virtual Result<uint64_t> StateAtStart() = 0;
   virtual Result<uint64_t> StateAfterCommit() = 0;
 
@@ -304,7 +306,9 @@ class Store {
 
   // Runs `body` in one write transaction (BEGIN IMMEDIATE): commits if it
   // returns OK, rolls back otherwise, and returns its status (or the
-  // commit's). Durable on return (synchronous=FULL).
+  // commit's). Durable on return (synchronous=FULL). PostgreSQL may run
+  // `body` more than once (a serialization failure rolls it back): a body
+  // leaves nothing outside the transaction but what its last run sets.
   virtual Status Write(const std::function<Status(Txn&)>& body) = 0;
   // Runs `body` in one read transaction (a consistent snapshot).
   virtual Status Read(const std::function<Status(Txn&)>& body) = 0;

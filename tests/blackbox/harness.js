@@ -32,6 +32,11 @@ function childEnv(extra = {}) {
   return { ...process.env, KANJIAN_MASTER_KEY: MASTER_KEY, ...extra };
 }
 
+function psql(uri, sql) {
+  const r = spawnSync("psql", [uri, "-qAtc", sql], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`psql ${sql}: ${r.stderr || r.error}`);
+}
+
 /** A fresh temp dir and DB path; call cleanup() at the end. */
 class Sandbox {
   constructor(label = "bb") {
@@ -39,6 +44,15 @@ class Sandbox {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `kanjian-${label}-`));
     this.db = path.join(this.dir, "kanjian.db");
     this.servers = [];
+    // KANJIAN_BLACKBOX_PG=postgresql://…/DB (a database the test may create
+    // databases from): each sandbox gets a fresh PostgreSQL database instead
+    // of a SQLite file (README "Scale-out: PostgreSQL").
+    const pg = process.env.KANJIAN_BLACKBOX_PG;
+    if (pg) {
+      this.pgName = `bb_${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${process.pid}_${Date.now()}`;
+      psql(pg, `CREATE DATABASE ${this.pgName}`);
+      this.db = pg.replace(/\/[^/?]*(\?.*)?$/, `/${this.pgName}$1`).replace(/undefined$/, "");
+    }
   }
 
   /**
@@ -101,6 +115,8 @@ class Sandbox {
 
   async cleanup() {
     for (const s of this.servers) await s.kill();
+    if (this.pgName && !process.env.KANJIAN_KEEP_TMP)
+      psql(process.env.KANJIAN_BLACKBOX_PG, `DROP DATABASE IF EXISTS ${this.pgName}`);
     if (!process.env.KANJIAN_KEEP_TMP) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,226 @@
+// Races across nodes on PostgreSQL (issue 11): each racer is a node, with
+// its own PgStore (its own connections) and BillingService (its own
+// attribution cache), on one real PostgreSQL database. Write transactions
+// are SERIALIZABLE and retried, so whoever loses a race sees the winner's
+// commit and is refused by name: never overdrawn, never doubled, and the
+// audit is clean after every test.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <functional>
+#include <thread>
+
+#include "billing/accounts.h"
+#include "billing/billing.h"
+#include "common/crypto.h"
+#include "common/error_codes.h"
+#include "common/iso8601.h"
+#include "store/pg/pg_store.h"
+#include "store/pg/pg_test_env.h"
+
+namespace kanjian::billing {
+namespace {
+
+constexpr int kNodes = 4;
+
+class PgRaceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string name = std::string("r_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    uri_ = store::pg::PgTestServer::FreshDatabase(name.substr(0, 60));
+    for (int i = 0; i < kNodes; ++i) {
+      auto s = store::pg::OpenPgStore(uri_);
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      stores_.push_back(std::move(s).value());
+      nodes_.push_back(std::make_unique<BillingService>(*stores_.back(), clock_));
+    }
+    AccountService accounts(*stores_[0], box_, clock_);
+    auto created = accounts.Create("shop");
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    account_ = created->account_id;
+    ASSERT_TRUE(accounts.Activate(account_).ok());
+  }
+  void TearDown() override {
+    if (nodes_.empty()) return;
+    auto report = nodes_[0]->Audit();
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    for (const auto& p : report->problems) ADD_FAILURE() << "audit: " << p;
+  }
+
+  // Runs fn(node i) on every node at once; each one's error code ("" = OK).
+  std::vector<std::string> Race(const std::function<Status(BillingService&, int)>& fn) {
+    std::vector<std::string> codes(kNodes);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kNodes; ++i) {
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < kNodes) std::this_thread::yield();
+        Status s = fn(*nodes_[i], i);
+        codes[i] = s.code();
+        if (!s.ok() && s.code() == errc::kInternalError) ADD_FAILURE() << s.ToString();
+      });
+    }
+    for (auto& t : threads) t.join();
+    return codes;
+  }
+  static int Count(const std::vector<std::string>& codes, const std::string& code) {
+    return static_cast<int>(std::count(codes.begin(), codes.end(), code));
+  }
+  BillingService& node(int i) { return *nodes_[i]; }
+  UsageByAction Usage(const std::string& action) {
+    auto usage = node(0).UsageForMonth(account_, MonthOf(clock_.NowMicros(), 8 * 3600));
+    EXPECT_TRUE(usage.ok());
+    for (const auto& u : *usage)
+      if (u.action == action) return u;
+    return {};
+  }
+  int64_t FreeQuota(const std::string& action) {
+    auto packs = node(0).ListPacks(account_);
+    EXPECT_TRUE(packs.ok());
+    for (const auto& p : *packs)
+      if (p.kind == "free" && std::count(p.actions.begin(), p.actions.end(), action)) return p.calls;
+    return 0;
+  }
+
+  std::string uri_;
+  crypto::SecretBox box_{std::string(32, 'k')};
+  FakeClock clock_{*ParseIso8601("2026-10-05T10:00:00+08:00", 0)};
+  std::vector<std::unique_ptr<store::Store>> stores_;
+  std::vector<std::unique_ptr<BillingService>> nodes_;
+  std::string account_;
+};
+
+TEST_F(PgRaceTest, OneBalanceBuysOnePackFromEveryNodeAtOnce) {
+  ASSERT_TRUE(node(0).Recharge(account_, 73000, "cash", "").ok());  // one 10 000-call pack
+  auto codes = Race([&](BillingService& b, int) {
+    return b.BuyPack(account_, "RecognizeCarPro", 10000, "", "", "").status();
+  });
+  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kNodes - 1);
+  EXPECT_EQ(node(1).ViewAccount(account_)->balance.cash, 0);
+}
+
+TEST_F(PgRaceTest, OneVoucherPaysOnce) {
+  auto voucher = node(0).GrantVoucher(account_, 73000, std::nullopt, "");
+  ASSERT_TRUE(voucher.ok());
+  auto codes = Race([&](BillingService& b, int) {
+    return b.BuyPack(account_, "RecognizeCarPro", 10000, *voucher, "", "").status();
+  });
+  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kNodes - 1);
+  auto packs = node(2).ListPacks(account_);
+  ASSERT_TRUE(packs.ok());
+  EXPECT_EQ(std::count_if(packs->begin(), packs->end(), [](auto& p) { return p.kind == "purchased"; }), 1);
+}
+
+TEST_F(PgRaceTest, APackIsRefundedOnce) {
+  ASSERT_TRUE(node(0).Recharge(account_, 73000, "cash", "").ok());
+  auto bought = node(0).BuyPack(account_, "RecognizeCarPro", 10000, "", "", "");
+  ASSERT_TRUE(bought.ok());
+  auto codes = Race([&](BillingService& b, int) { return b.RefundPack(bought->pack.id).status(); });
+  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, errc::kAlreadyRefunded), kNodes - 1);
+  EXPECT_EQ(node(3).ViewAccount(account_)->balance.cash, 73000);  // back once
+}
+
+// The month's free packs are issued by whichever node first needs them, and
+// only once (their ids are fixed per account, month and group).
+TEST_F(PgRaceTest, TheFreePackIsIssuedOnceWhenNodesNeedItAtOnce) {
+  clock_.Set(*ParseIso8601("2026-11-01T00:00:01+08:00", 0));  // a month nobody has touched
+  auto codes = Race([&](BillingService& b, int i) {
+    BilledCall call{"first-" + std::to_string(i), account_, "DetectPet", clock_.NowMicros(), 1};
+    return b.RecordCalls(std::span(&call, 1));
+  });
+  EXPECT_EQ(Count(codes, ""), kNodes);
+  auto packs = node(0).ListPacks(account_);
+  ASSERT_TRUE(packs.ok());
+  std::map<std::string, int> free_per_group;
+  for (const auto& p : *packs)
+    if (p.kind == "free" && p.created_at >= clock_.NowMicros() - 2'000'000) ++free_per_group[p.free_group];
+  ASSERT_FALSE(free_per_group.empty());
+  for (const auto& [group, n] : free_per_group) EXPECT_EQ(n, 1) << group;
+  EXPECT_EQ(Usage("DetectPet").free, kNodes);
+}
+
+// The last calls of a pack, drawn by every node at once in batches (as each
+// node's usage meter writes them): the pack pays exactly its calls, the
+// rest is post-paid, every call is recorded once.
+TEST_F(PgRaceTest, TheLastCallsOfAPackAreDrawnOnceAcrossNodes) {
+  const std::string car = "RecognizeCarPro";
+  const int64_t quota = FreeQuota(car);
+  BilledCall use_free{"use-free", account_, car, clock_.NowMicros(), quota};
+  ASSERT_TRUE(node(0).RecordCalls(std::span(&use_free, 1)).ok());
+  ASSERT_TRUE(node(0).GrantPack(account_, car, 10, 1, "").ok());
+  // Every node has the account's packs cached before the race.
+  for (int i = 0; i < kNodes; ++i) {
+    BilledCall warm{"warm-" + std::to_string(i), account_, "DetectPet", clock_.NowMicros(), 1};
+    ASSERT_TRUE(node(i).RecordCalls(std::span(&warm, 1)).ok());
+  }
+  constexpr int kBatches = 5, kCallsPerBatch = 3;  // 4 nodes x 15 calls for 10 pack calls
+  auto codes = Race([&](BillingService& b, int i) -> Status {
+    for (int batch = 0; batch < kBatches; ++batch) {
+      std::vector<BilledCall> calls;
+      for (int c = 0; c < kCallsPerBatch; ++c)
+        calls.push_back({"n" + std::to_string(i) + "-" + std::to_string(batch) + "-" + std::to_string(c),
+                         account_, car, clock_.NowMicros(), 1});
+      // A retry of another node's call on this node: recorded once.
+      if (batch == 2) calls.push_back({"n0-1-0", account_, car, clock_.NowMicros(), 1});
+      if (Status s = b.RecordCalls(calls); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+  EXPECT_EQ(Count(codes, ""), kNodes);
+  const UsageByAction u = Usage(car);
+  EXPECT_EQ(u.total, quota + kNodes * kBatches * kCallsPerBatch);
+  EXPECT_EQ(u.free, quota);
+  EXPECT_EQ(u.pack, 10);
+  EXPECT_EQ(u.postpaid, kNodes * kBatches * kCallsPerBatch - 10);
+}
+
+// A pack bought on one node pays the very next call on another, whose
+// cache held the account's packs from before.
+TEST_F(PgRaceTest, APackBoughtOnAnotherNodePaysTheNextCall) {
+  const std::string car = "RecognizeCarPro";
+  const int64_t quota = FreeQuota(car);
+  BilledCall use_free{"use-free", account_, car, clock_.NowMicros(), quota + 1};
+  ASSERT_TRUE(node(0).RecordCalls(std::span(&use_free, 1)).ok());  // cached; one post-paid
+  ASSERT_TRUE(node(1).Recharge(account_, 73000, "cash", "").ok());
+  ASSERT_TRUE(node(1).BuyPack(account_, car, 10000, "", "", "").ok());
+  BilledCall next{"next", account_, car, clock_.NowMicros(), 2};
+  ASSERT_TRUE(node(0).RecordCalls(std::span(&next, 1)).ok());
+  EXPECT_EQ(Usage(car).pack, 2);
+  EXPECT_EQ(Usage(car).postpaid, 1);
+}
+
+// Every node runs the month's bills at once: one bill, one deduction.
+TEST_F(PgRaceTest, SettlementRunsOnceHoweverManyNodesTry) {
+  const int64_t quota = FreeQuota("DetectPet");
+  BilledCall calls{"many", account_, "DetectPet", clock_.NowMicros(), quota + 5000};
+  ASSERT_TRUE(node(0).RecordCalls(std::span(&calls, 1)).ok());
+  clock_.Set(*ParseIso8601("2026-11-02T00:00:00+08:00", 0));
+  std::atomic<int64_t> created{0};
+  auto codes = Race([&](BillingService& b, int) -> Status {
+    auto n = b.RunBills(Month{2026, 10});
+    if (n.ok()) created += *n;
+    return n.status();
+  });
+  EXPECT_EQ(Count(codes, ""), kNodes);
+  EXPECT_EQ(created.load(), 1);
+  auto bill = node(2).ShowBill(account_, Month{2026, 10});
+  ASSERT_TRUE(bill.ok());
+  EXPECT_GT(bill->total, 0);
+  EXPECT_EQ(node(3).ViewAccount(account_)->balance.cash, -bill->total);  // deducted once
+}
+
+}  // namespace
+}  // namespace kanjian::billing
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new kanjian::store::pg::PgTestServer);
+  return RUN_ALL_TESTS();
+}
