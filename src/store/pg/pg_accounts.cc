@@ -96,7 +96,7 @@ Param P(const std::optional<int64_t>& value) {
 }
 
 Status PgTxn::InsertAccount(const Account& a) {
-  auto r = db_.ExecPrepared(kInsertAccount, {P(a.id), P(a.name), P(ToString(a.status)),
+  auto r = Exec(kInsertAccount, {P(a.id), P(a.name), P(ToString(a.status)),
                                              P(a.created_at), P(a.activated_at), P(a.disabled_reason)});
   if (!r.ok())
     return UniqueAs(db_, r.status(),
@@ -105,14 +105,14 @@ Status PgTxn::InsertAccount(const Account& a) {
 }
 
 Result<Account> PgTxn::FindAccount(std::string_view id_or_name) {
-  auto r = db_.ExecPrepared(kSelectAccount, {P(id_or_name)});
+  auto r = Exec(kSelectAccount, {P(id_or_name)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return NotFound("account", id_or_name);
   return ReadAccount(*r, 0);
 }
 
 Status PgTxn::UpdateAccount(const Account& a) {
-  auto r = db_.ExecPrepared(kUpdateAccount, {P(a.id), P(a.name), P(ToString(a.status)),
+  auto r = Exec(kUpdateAccount, {P(a.id), P(a.name), P(ToString(a.status)),
                                              P(a.activated_at), P(a.disabled_reason)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "an account named '" + a.name + "' already exists");
   if (r->affected() == 0) return NotFound("account", a.id);
@@ -120,7 +120,7 @@ Status PgTxn::UpdateAccount(const Account& a) {
 }
 
 Result<std::vector<Account>> PgTxn::ListAccounts() {
-  auto r = db_.ExecPrepared(kSelectAccounts, {});
+  auto r = Exec(kSelectAccounts, {});
   if (!r.ok()) return r.status();
   std::vector<Account> out;
   for (int i = 0; i < r->rows(); ++i) out.push_back(ReadAccount(*r, i));
@@ -128,21 +128,21 @@ Result<std::vector<Account>> PgTxn::ListAccounts() {
 }
 
 Status PgTxn::InsertKey(const ApiKey& k) {
-  auto r = db_.ExecPrepared(kInsertKey, {P(k.secret_id), P(k.account_id), P(HexEncode(k.sealed_secret)),
+  auto r = Exec(kInsertKey, {P(k.secret_id), P(k.account_id), P(HexEncode(k.sealed_secret)),
                                          PBool(k.enabled), P(k.created_at)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "key '" + k.secret_id + "' already exists");
   return Status::Ok();
 }
 
 Result<ApiKey> PgTxn::FindKey(std::string_view secret_id) {
-  auto r = db_.ExecPrepared(kSelectKey, {P(secret_id)});
+  auto r = Exec(kSelectKey, {P(secret_id)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return NotFound("key", secret_id);
   return ReadKey(*r, 0);
 }
 
 Result<std::vector<ApiKey>> PgTxn::ListKeys(std::string_view account_id) {
-  auto r = db_.ExecPrepared(kSelectKeys, {P(account_id)});
+  auto r = Exec(kSelectKeys, {P(account_id)});
   if (!r.ok()) return r.status();
   std::vector<ApiKey> out;
   for (int i = 0; i < r->rows(); ++i) out.push_back(ReadKey(*r, i));
@@ -150,14 +150,14 @@ Result<std::vector<ApiKey>> PgTxn::ListKeys(std::string_view account_id) {
 }
 
 Result<std::optional<ApiKey>> PgTxn::OldestKey() {
-  auto r = db_.ExecPrepared(kSelectOldestKey, {});
+  auto r = Exec(kSelectOldestKey, {});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return std::optional<ApiKey>();
   return std::optional<ApiKey>(ReadKey(*r, 0));
 }
 
 Status PgTxn::SetKeyEnabled(std::string_view secret_id, bool enabled) {
-  auto r = db_.ExecPrepared(kSetKeyEnabled, {P(secret_id), PBool(enabled)});
+  auto r = Exec(kSetKeyEnabled, {P(secret_id), PBool(enabled)});
   if (!r.ok()) return r.status();
   if (r->affected() == 0) return NotFound("key", secret_id);
   return Status::Ok();

@@ -24,10 +24,9 @@ constexpr char kUnbalancedLedgerTxns[] =
 constexpr char kUsageTotalsMismatch[] =
     "WITH l AS (SELECT at - ((at % 3600000000) + 3600000000) % 3600000000 AS hour, account_id,"
     " action, source, sum(quantity)::bigint AS q FROM usage_records GROUP BY 1, 2, 3, 4), "
-    "d AS ((SELECT hour, account_id, action, source, q FROM l EXCEPT "
-    "SELECT hour, account_id, action, source, quantity FROM usage_hourly) UNION "
-    "(SELECT hour, account_id, action, source, quantity FROM usage_hourly EXCEPT "
-    "SELECT hour, account_id, action, source, q FROM l)) "
+    "h AS (SELECT hour, account_id, action, source, sum(quantity)::bigint AS q FROM usage_hourly "
+    "GROUP BY 1, 2, 3, 4), "
+    "d AS ((SELECT * FROM l EXCEPT SELECT * FROM h) UNION (SELECT * FROM h EXCEPT SELECT * FROM l)) "
     "SELECT DISTINCT account_id || ' ' || action || ' ' || source || ' hour ' || hour FROM d ORDER BY 1";
 constexpr char kPacksWithUsageMismatch[] =
     "WITH u AS (SELECT pack_id, sum(quantity) AS q FROM usage_records WHERE pack_id<>'' "
@@ -37,25 +36,43 @@ constexpr char kPacksWithUsageMismatch[] =
 
 }  // namespace
 
+// Marks the transaction as changing packs or accounts; the bump itself is
+// written with the batch (Flush).
 Status PgTxn::Changed() {
-  if (changed_) return Status::Ok();
+  if (changed_ || !write_) return Status::Ok();  // a Read's writes are rolled back
   if (sealed_)
     return Status(errc::kInternalError, "StateAfterCommit was asked before the transaction's last change");
-  if (!write_) return Status::Ok();  // a Read's writes are rolled back
-  if (!state_at_start_) {  // read before this transaction's own change counts
-    if (auto s = StateAtStart(); !s.ok()) return s.status();
-  }
-  auto r = db_.ExecPrepared(kBumpState, {P(int64_t{slot_})});
-  if (!r.ok()) return r.status();
   changed_ = true;
   return Status::Ok();
 }
 
+Status PgTxn::FlushUsageTotals() {
+  if (changed_ && !bumped_) {
+    if (!state_at_start_) {  // read before this transaction's own bump counts
+      auto r = db_.ExecPrepared(kReadState, {});
+      if (!r.ok()) return r.status();
+      state_at_start_ = r->Int(0, 0);
+    }
+    auto r = db_.ExecPrepared(kBumpState, {P(int64_t{slot_})});
+    if (!r.ok()) return r.status();
+    bumped_ = true;
+  }
+  if (Status s = FlushUsage(); !s.ok()) return s;
+  return FlushPackUse();
+}
+
+Result<PgResult> PgTxn::Exec(const char* sql, const std::vector<Param>& params) {
+  if (!pending_usage_.empty() || !pending_pack_use_.empty() || (changed_ && !bumped_)) {
+    if (Status s = FlushUsageTotals(); !s.ok()) return s;
+  }
+  return db_.ExecPrepared(sql, params);
+}
+
 Result<uint64_t> PgTxn::StateAtStart() {
   if (!state_at_start_) {
-    auto r = db_.ExecPrepared(kReadState, {});
+    auto r = Exec(kReadState, {});
     if (!r.ok()) return r.status();
-    state_at_start_ = r->Int(0, 0) - (changed_ ? 1 : 0);
+    state_at_start_ = r->Int(0, 0) - (bumped_ ? 1 : 0);
   }
   return static_cast<uint64_t>(*state_at_start_);
 }
@@ -71,7 +88,7 @@ Result<uint64_t> PgTxn::StateAfterCommit() {
 }
 
 Result<std::vector<std::string>> PgTxn::QueryIds(const char* sql) {
-  auto r = db_.ExecPrepared(sql, {});
+  auto r = Exec(sql, {});
   if (!r.ok()) return r.status();
   std::vector<std::string> out;
   for (int i = 0; i < r->rows(); ++i) out.push_back(r->Text(i, 0));
@@ -85,7 +102,6 @@ Result<std::vector<std::string>> PgTxn::PacksWithUsageMismatch() {
 }
 
 Result<std::vector<std::string>> PgTxn::UsageTotalsMismatch() {
-  if (Status s = FlushUsageTotals(); !s.ok()) return s;
   return QueryIds(kUsageTotalsMismatch);
 }
 

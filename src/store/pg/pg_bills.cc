@@ -28,11 +28,11 @@ constexpr char kSelectBillLines[] =
 }  // namespace
 
 Result<std::optional<Bill>> PgTxn::QueryBill(const char* sql, std::vector<Param> params) {
-  auto r = db_.ExecPrepared(sql, params);
+  auto r = Exec(sql, params);
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return std::optional<Bill>();
   Bill bill{r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Int(0, 3), r->Int(0, 4), r->Text(0, 5), {}};
-  auto lines = db_.ExecPrepared(kSelectBillLines, {P(bill.id)});
+  auto lines = Exec(kSelectBillLines, {P(bill.id)});
   if (!lines.ok()) return lines.status();
   for (int i = 0; i < lines->rows(); ++i)
     bill.lines.push_back({lines->Text(i, 0), lines->Int(i, 1), static_cast<int>(lines->Int(i, 2)),
@@ -50,7 +50,7 @@ Result<std::optional<Bill>> PgTxn::LatestBill(std::string_view account_id) {
 
 Result<std::vector<std::string>> PgTxn::BilledAccounts(std::string_view month, std::string_view first,
                                                        std::string_view last) {
-  auto r = db_.ExecPrepared(kSelectBilledAccounts, {P(month), P(first), P(last)});
+  auto r = Exec(kSelectBilledAccounts, {P(month), P(first), P(last)});
   if (!r.ok()) return r.status();
   std::vector<std::string> ids;
   for (int i = 0; i < r->rows(); ++i) ids.push_back(r->Text(i, 0));
@@ -58,7 +58,7 @@ Result<std::vector<std::string>> PgTxn::BilledAccounts(std::string_view month, s
 }
 
 Status PgTxn::InsertBill(const Bill& b) {
-  auto r = db_.ExecPrepared(kInsertBill, {P(b.id), P(b.account_id), P(b.month), P(b.created_at),
+  auto r = Exec(kInsertBill, {P(b.id), P(b.account_id), P(b.month), P(b.created_at),
                                           P(b.total_fen), P(b.status)});
   if (!r.ok())
     return UniqueAs(db_, r.status(), "a bill for account '" + b.account_id + "' month " + b.month +
@@ -72,7 +72,7 @@ Status PgTxn::InsertBill(const Bill& b) {
     prices.push_back(std::to_string(l.unit_price_e4));
     amounts.push_back(std::to_string(l.amount_fen));
   }
-  auto lines = db_.ExecPrepared(kInsertBillLines, {P(b.id), P(TextArray(actions)), P(TextArray(quantities)),
+  auto lines = Exec(kInsertBillLines, {P(b.id), P(TextArray(actions)), P(TextArray(quantities)),
                                                    P(TextArray(tiers)), P(TextArray(prices)),
                                                    P(TextArray(amounts))});
   return lines.ok() ? Status::Ok() : lines.status();

@@ -18,7 +18,7 @@ constexpr char kSelectNotices[] =
 }  // namespace
 
 Result<std::vector<CatalogVersion>> PgTxn::ListCatalogVersions() {
-  auto r = db_.ExecPrepared(kSelectCatalogVersions, {});
+  auto r = Exec(kSelectCatalogVersions, {});
   if (!r.ok()) return r.status();
   std::vector<CatalogVersion> out;
   for (int i = 0; i < r->rows(); ++i)
@@ -27,20 +27,20 @@ Result<std::vector<CatalogVersion>> PgTxn::ListCatalogVersions() {
 }
 
 Result<int64_t> PgTxn::InsertCatalogVersion(const CatalogVersion& v) {
-  auto r = db_.ExecPrepared(kInsertCatalogVersion,
+  auto r = Exec(kInsertCatalogVersion,
                             {P(v.version), P(v.effective_from), P(v.published_at), P(v.body)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "catalog version '" + v.version + "' already exists");
   return r->Int(0, 0);
 }
 
 Status PgTxn::InsertNotice(const Notice& n) {
-  auto r = db_.ExecPrepared(kInsertNotice, {P(n.id), P(n.account_id), P(n.at), P(n.kind), P(n.message)});
+  auto r = Exec(kInsertNotice, {P(n.id), P(n.account_id), P(n.at), P(n.kind), P(n.message)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "notice '" + n.id + "' already exists");
   return Status::Ok();
 }
 
 Result<std::vector<Notice>> PgTxn::ListNotices(std::string_view account_id) {
-  auto r = db_.ExecPrepared(kSelectNotices, {P(account_id)});
+  auto r = Exec(kSelectNotices, {P(account_id)});
   if (!r.ok()) return r.status();
   std::vector<Notice> out;
   for (int i = 0; i < r->rows(); ++i)

@@ -36,7 +36,7 @@ Status Done(const Result<PgResult>& r) { return r.ok() ? Status::Ok() : r.status
 }  // namespace
 
 Status PgTxn::InsertConsoleUser(const ConsoleUser& u) {
-  auto r = db_.ExecPrepared(kInsertConsoleUser, {P(u.login), P(u.account_id), P(u.password_hash),
+  auto r = Exec(kInsertConsoleUser, {P(u.login), P(u.account_id), P(u.password_hash),
                                                  PBool(u.enabled), P(u.created_at), P(u.failed_logins),
                                                  P(u.locked_until)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "a console user '" + u.login + "' already exists");
@@ -44,14 +44,14 @@ Status PgTxn::InsertConsoleUser(const ConsoleUser& u) {
 }
 
 Result<ConsoleUser> PgTxn::FindConsoleUser(std::string_view login) {
-  auto r = db_.ExecPrepared(kSelectConsoleUser, {P(login)});
+  auto r = Exec(kSelectConsoleUser, {P(login)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return NotFound("console user", login);
   return ReadConsoleUser(*r, 0);
 }
 
 Result<std::vector<ConsoleUser>> PgTxn::ListConsoleUsers(std::string_view account_id) {
-  auto r = db_.ExecPrepared(kSelectConsoleUsers, {P(account_id)});
+  auto r = Exec(kSelectConsoleUsers, {P(account_id)});
   if (!r.ok()) return r.status();
   std::vector<ConsoleUser> out;
   for (int i = 0; i < r->rows(); ++i) out.push_back(ReadConsoleUser(*r, i));
@@ -59,7 +59,7 @@ Result<std::vector<ConsoleUser>> PgTxn::ListConsoleUsers(std::string_view accoun
 }
 
 Status PgTxn::UpdateConsoleUser(const ConsoleUser& u) {
-  auto r = db_.ExecPrepared(kUpdateConsoleUser, {P(u.login), P(u.password_hash), PBool(u.enabled),
+  auto r = Exec(kUpdateConsoleUser, {P(u.login), P(u.password_hash), PBool(u.enabled),
                                                  P(u.failed_logins), P(u.locked_until)});
   if (!r.ok()) return r.status();
   if (r->affected() == 0) return NotFound("console user", u.login);
@@ -67,25 +67,25 @@ Status PgTxn::UpdateConsoleUser(const ConsoleUser& u) {
 }
 
 Status PgTxn::InsertConsoleSession(const ConsoleSession& c) {
-  auto r = db_.ExecPrepared(kInsertConsoleSession, {P(c.token_hash), P(c.login), P(c.csrf_token),
+  auto r = Exec(kInsertConsoleSession, {P(c.token_hash), P(c.login), P(c.csrf_token),
                                                     P(c.created_at), P(c.expires_at)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "session exists");
   return Status::Ok();
 }
 
 Result<ConsoleSession> PgTxn::FindConsoleSession(std::string_view token_hash) {
-  auto r = db_.ExecPrepared(kSelectConsoleSession, {P(token_hash)});
+  auto r = Exec(kSelectConsoleSession, {P(token_hash)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return NotFound("session", "(hidden)");
   return ConsoleSession{r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Int(0, 3), r->Int(0, 4)};
 }
 
 Status PgTxn::DeleteConsoleSession(std::string_view token_hash) {
-  return Done(db_.ExecPrepared(kDeleteConsoleSession, {P(token_hash)}));
+  return Done(Exec(kDeleteConsoleSession, {P(token_hash)}));
 }
 
 Status PgTxn::DeleteConsoleSessionsOf(std::string_view login) {
-  return Done(db_.ExecPrepared(kDeleteConsoleSessionsOf, {P(login)}));
+  return Done(Exec(kDeleteConsoleSessionsOf, {P(login)}));
 }
 
 }  // namespace kanjian::store::pg

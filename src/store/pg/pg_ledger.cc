@@ -55,7 +55,7 @@ Voucher ReadVoucher(const PgResult& r, int i) {
 }  // namespace
 
 Result<std::optional<LedgerTxn>> PgTxn::FindLedgerTxnByKey(std::string_view key) {
-  auto r = db_.ExecPrepared(kSelectLedgerTxnByKey, {P(key)});
+  auto r = Exec(kSelectLedgerTxnByKey, {P(key)});
   if (!r.ok()) return r.status();
   auto txns = ReadLedgerTxns(*r);
   if (txns.empty()) return std::optional<LedgerTxn>();
@@ -71,7 +71,7 @@ Status PgTxn::InsertLedgerTxn(const LedgerTxn& t) {
   if (sum != 0)
     return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings sum to " +
                                             std::to_string(sum) + " fen, not 0");
-  auto r = db_.ExecPrepared(kInsertLedgerTxn, {P(t.id), P(t.idempotency_key), P(t.request_hash),
+  auto r = Exec(kInsertLedgerTxn, {P(t.id), P(t.idempotency_key), P(t.request_hash),
                                                P(t.account_id), P(t.kind), P(t.at), P(t.ref), P(t.reason)});
   if (!r.ok())
     return UniqueAs(db_, r.status(), "ledger txn '" + t.id + "' or idempotency key '" +
@@ -83,13 +83,13 @@ Status PgTxn::InsertLedgerTxn(const LedgerTxn& t) {
     books.push_back(p.book);
     amounts.push_back(std::to_string(p.amount_fen));
   }
-  auto legs = db_.ExecPrepared(kInsertPostings, {P(t.id), P(TextArray(owners)), P(TextArray(books)),
+  auto legs = Exec(kInsertPostings, {P(t.id), P(TextArray(owners)), P(TextArray(books)),
                                                  P(TextArray(amounts))});
   return legs.ok() ? Status::Ok() : legs.status();
 }
 
 Result<std::map<std::string, int64_t>> PgTxn::Balances(std::string_view owner) {
-  auto r = db_.ExecPrepared(kBalances, {P(owner)});
+  auto r = Exec(kBalances, {P(owner)});
   if (!r.ok()) return r.status();
   std::map<std::string, int64_t> out;
   for (int i = 0; i < r->rows(); ++i) out[r->Text(i, 0)] = r->Int(i, 1);
@@ -97,34 +97,34 @@ Result<std::map<std::string, int64_t>> PgTxn::Balances(std::string_view owner) {
 }
 
 Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxns(std::string_view account_id) {
-  auto r = db_.ExecPrepared(kSelectLedgerTxnsOfAccount, {P(account_id)});
+  auto r = Exec(kSelectLedgerTxnsOfAccount, {P(account_id)});
   if (!r.ok()) return r.status();
   return ReadLedgerTxns(*r);
 }
 
 Result<int64_t> PgTxn::CountLedgerTxns(std::string_view account_id, std::string_view kind,
                                        UnixMicros from, UnixMicros to) {
-  auto r = db_.ExecPrepared(kCountLedgerTxns, {P(account_id), P(kind), P(from), P(to)});
+  auto r = Exec(kCountLedgerTxns, {P(account_id), P(kind), P(from), P(to)});
   if (!r.ok()) return r.status();
   return r->Int(0, 0);
 }
 
 Status PgTxn::InsertVoucher(const Voucher& v) {
-  auto r = db_.ExecPrepared(kInsertVoucher, {P(v.id), P(v.account_id), P(v.amount_fen), P(v.granted_at),
+  auto r = Exec(kInsertVoucher, {P(v.id), P(v.account_id), P(v.amount_fen), P(v.granted_at),
                                              P(v.expires_at)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "voucher '" + v.id + "' already exists");
   return Status::Ok();
 }
 
 Result<Voucher> PgTxn::FindVoucher(std::string_view voucher_id) {
-  auto r = db_.ExecPrepared(kSelectVoucher, {P(voucher_id)});
+  auto r = Exec(kSelectVoucher, {P(voucher_id)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return NotFound("voucher", voucher_id);
   return ReadVoucher(*r, 0);
 }
 
 Result<std::vector<Voucher>> PgTxn::ListVouchers(std::string_view account_id) {
-  auto r = db_.ExecPrepared(kSelectVouchers, {P(account_id)});
+  auto r = Exec(kSelectVouchers, {P(account_id)});
   if (!r.ok()) return r.status();
   std::vector<Voucher> out;
   for (int i = 0; i < r->rows(); ++i) out.push_back(ReadVoucher(*r, i));

@@ -30,7 +30,10 @@ constexpr char kSelectFreePack[] =
     " FROM packs WHERE account_id=$1 AND kind='free' AND free_group=$2 "
     "AND created_at>=$3 AND created_at<$4 ORDER BY created_at, id LIMIT 1";
 #undef KANJIAN_PACK_COLUMNS
-constexpr char kAddPackUsed[] = "UPDATE packs SET used=used+$2 WHERE id=$1";
+// A batch's pack use in one statement; the ids updated come back.
+constexpr char kAddPackUsed[] =
+    "UPDATE packs SET used=used+d.delta FROM unnest($1::text[],$2::bigint[]) AS d(id,delta) "
+    "WHERE packs.id=d.id RETURNING packs.id";
 constexpr char kMarkPackRefunded[] =
     "UPDATE packs SET refunded_at=$2 WHERE id=$1 AND refunded_at IS NULL";
 constexpr char kPackExists[] = "SELECT 1 FROM packs WHERE id=$1";
@@ -73,7 +76,7 @@ Result<std::vector<Pack>> Packs(Result<PgResult> r) {
 }  // namespace
 
 Status PgTxn::InsertPack(const Pack& p) {
-  auto r = db_.ExecPrepared(
+  auto r = Exec(
       kInsertPack, {P(p.id), P(p.account_id), P(p.kind), P(nlohmann::json(p.actions).dump()),
                     P(p.free_group), P(p.calls), P(p.used), P(p.created_at), P(p.expires_at),
                     P(p.refunded_at), P(p.price_fen), P(p.promotion), PBool(p.refundable),
@@ -83,54 +86,72 @@ Status PgTxn::InsertPack(const Pack& p) {
 }
 
 Result<Pack> PgTxn::FindPack(std::string_view pack_id) {
-  auto r = db_.ExecPrepared(kSelectPack, {P(pack_id)});
+  auto r = Exec(kSelectPack, {P(pack_id)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return NotFound("pack", pack_id);
   return ReadPack(*r, 0);
 }
 
 Result<std::vector<Pack>> PgTxn::ListPacks(std::string_view account_id) {
-  return Packs(db_.ExecPrepared(kSelectPacks, {P(account_id)}));
+  return Packs(Exec(kSelectPacks, {P(account_id)}));
 }
 
 Result<std::vector<Pack>> PgTxn::ListLivePacks(std::string_view account_id, UnixMicros from) {
-  return Packs(db_.ExecPrepared(kSelectLivePacks, {P(account_id), P(from)}));
+  return Packs(Exec(kSelectLivePacks, {P(account_id), P(from)}));
 }
 
 Result<std::vector<Pack>> PgTxn::ListUsablePacks(std::string_view account_id,
                                                  std::string_view action, UnixMicros at) {
-  return Packs(db_.ExecPrepared(kSelectUsablePacks, {P(account_id), P(action), P(at)}));
+  return Packs(Exec(kSelectUsablePacks, {P(account_id), P(action), P(at)}));
 }
 
 Result<std::optional<Pack>> PgTxn::FindFreePack(std::string_view account_id,
                                                 std::string_view free_group, UnixMicros month_start,
                                                 UnixMicros month_end) {
-  auto r = db_.ExecPrepared(kSelectFreePack, {P(account_id), P(free_group), P(month_start), P(month_end)});
+  auto r = Exec(kSelectFreePack, {P(account_id), P(free_group), P(month_start), P(month_end)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return std::optional<Pack>();
   return std::optional<Pack>(ReadPack(*r, 0));
 }
 
-// The schema keeps 0 <= used <= calls (23514 check_violation otherwise).
+// Hot path: queued, written with the batch (FlushPackUse). The schema
+// keeps 0 <= used <= calls (23514 check_violation otherwise).
 Status PgTxn::AddPackUsed(std::string_view pack_id, int64_t delta) {
-  auto r = db_.ExecPrepared(kAddPackUsed, {P(pack_id), P(delta)});
+  pending_pack_use_[std::string(pack_id)] += delta;
+  return Changed();
+}
+
+Status PgTxn::FlushPackUse() {
+  if (pending_pack_use_.empty()) return Status::Ok();
+  std::vector<std::string> ids, deltas;
+  for (const auto& [id, delta] : pending_pack_use_) {
+    ids.push_back(id);
+    deltas.push_back(std::to_string(delta));
+  }
+  auto pending = std::move(pending_pack_use_);
+  pending_pack_use_.clear();
+  auto r = db_.ExecPrepared(kAddPackUsed, {TextArray(ids), TextArray(deltas)});
   if (!r.ok()) {
-    if (db_.sqlstate() == "23514")
-      return Status(errc::kInternalError, "pack '" + std::string(pack_id) + "': adding " +
-                                              std::to_string(delta) +
-                                              " would take `used` outside [0, calls]");
+    if (db_.sqlstate() == "23514") {
+      std::string what;
+      for (const auto& [id, delta] : pending) what += (what.empty() ? "" : ", ") + id + " " + std::to_string(delta);
+      return Status(errc::kInternalError, "pack use (" + what + ") would take `used` outside [0, calls]");
+    }
     return r.status();
   }
-  if (r->affected() == 0) return NotFound("pack", pack_id);
-  return Changed();
+  if (r->rows() < static_cast<int>(pending.size())) {
+    for (int i = 0; i < r->rows(); ++i) pending.erase(r->Text(i, 0));
+    return NotFound("pack", pending.begin()->first);
+  }
+  return Status::Ok();
 }
 
 // A second refund is refused (errc::kAlreadyExists); the first time stays.
 Status PgTxn::MarkPackRefunded(std::string_view pack_id, UnixMicros at) {
-  auto r = db_.ExecPrepared(kMarkPackRefunded, {P(pack_id), P(at)});
+  auto r = Exec(kMarkPackRefunded, {P(pack_id), P(at)});
   if (!r.ok()) return r.status();
   if (r->affected() == 1) return Changed();
-  auto exists = db_.ExecPrepared(kPackExists, {P(pack_id)});
+  auto exists = Exec(kPackExists, {P(pack_id)});
   if (!exists.ok()) return exists.status();
   if (exists->rows() > 0)
     return Status(errc::kAlreadyExists, "pack '" + std::string(pack_id) + "' is already refunded");

@@ -173,8 +173,8 @@ CREATE TABLE console_sessions (
 );
 CREATE INDEX console_sessions_by_login ON console_sessions(login);
 )sql",
-    // Step 2 (the store on top of the foundation): store_state, one counter
-    // per connection slot, summed to tell a cache whether packs or accounts
+    // Step 2 (the store on top of the foundation): usage_hourly per slot;
+    // store_state, one counter per connection slot, summed to tell a cache whether packs or accounts
     // changed since it was filled (pg_audit.cc); ledger_txns.seq orders
     // same-instant transactions as they were inserted.
     R"sql(
@@ -183,6 +183,12 @@ CREATE TABLE store_state (
   changes bigint NOT NULL
 );
 ALTER TABLE ledger_txns ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+-- Hourly totals per connection slot too: two nodes billing one account in
+-- one hour upsert different rows, so they never conflict on them; readers
+-- sum the slots.
+ALTER TABLE usage_hourly ADD COLUMN slot integer NOT NULL DEFAULT 0;
+ALTER TABLE usage_hourly DROP CONSTRAINT usage_hourly_pkey;
+ALTER TABLE usage_hourly ADD PRIMARY KEY (hour, account_id, action, source, slot);
 CREATE INDEX ledger_txns_by_account_time ON ledger_txns(account_id, at, seq);
 )sql",
 };

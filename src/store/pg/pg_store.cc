@@ -48,7 +48,7 @@ namespace {
 constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE";
 constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 constexpr int kPoolConnections = 8;
-constexpr int kMaxAttempts = 12;  // serialization failures and deadlocks
+constexpr int kMaxAttempts = 30;  // serialization failures and deadlocks
 constexpr int kSlots = 4096;      // store_state rows claimed one per connection
 // Advisory lock space of the slot claims (the two-key form: apart from the
 // migration and partition locks).
@@ -112,8 +112,10 @@ class PgStore final : public Store {
     std::mt19937 jitter(std::random_device{}());
     auto has_month = std::function<bool(const std::string&)>(
         [this](const std::string& month) { return HasMonth(month); });
+    AttemptMemo memo;  // what one run of the body tells the next
     for (int attempt = 1;; ++attempt) {
-      AttemptMemo memo;
+      memo.missing_partitions.clear();
+      memo.rerun = false;
       db.ClearFirstFailure();
       if (auto r = db.Exec(write ? kBeginWrite : kBeginRead); !r.ok()) return r.status();
       Status status;
@@ -123,7 +125,7 @@ class PgStore final : public Store {
         if (status.ok() && write) status = txn.FlushUsageTotals();
       }
       bool committed = false;
-      if (status.ok() && write && memo.missing_partitions.empty()) {
+      if (status.ok() && write && memo.missing_partitions.empty() && !memo.rerun) {
         auto r = db.Exec("COMMIT");
         committed = r.ok();
         if (!r.ok()) status = r.status();
@@ -131,6 +133,8 @@ class PgStore final : public Store {
       if (!committed) (void)db.Exec("ROLLBACK");  // a Read always ends here
       if (committed || (!write && status.ok() && memo.missing_partitions.empty())) return status;
       if (!db.healthy()) return status;  // the caller sees the error; the pool drops the connection
+      // InsertCall answered "new" for a call the log held: run again, told.
+      if (memo.rerun && attempt < kMaxAttempts + 4) continue;
       // A partition the body needed: made outside any transaction (its DDL
       // waits for transactions using the log; ours has ended), then again.
       if (!memo.missing_partitions.empty()) {
@@ -146,7 +150,7 @@ class PgStore final : public Store {
         return Status(errc::kInternalError, "PostgreSQL: the transaction kept conflicting with others (" +
                                                 std::to_string(attempt) + " tries): " + status.message());
       // Randomised backoff, growing: two nodes that collided do not collide again.
-      const int cap_us = 200 << std::min(attempt, 6);
+      const int cap_us = 200 << std::min(attempt, 8);  // up to 51 ms
       std::this_thread::sleep_for(std::chrono::microseconds(jitter() % cap_us));
     }
   }

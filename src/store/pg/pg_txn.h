@@ -20,6 +20,10 @@ struct AttemptMemo {
   // UTC months ("YYYY-MM") whose usage partition must exist before the
   // body can run again (made outside the transaction, see pg_store.cc).
   std::set<std::string> missing_partitions;
+  // RequestIds InsertCall answered "new" for, that the log already held
+  // (found when the batch was written): the body runs again and is told.
+  std::unordered_set<std::string> known_duplicates;
+  bool rerun = false;
 };
 
 class PgTxn final : public Txn {
@@ -99,14 +103,20 @@ class PgTxn final : public Txn {
   Result<std::vector<std::string>> PacksWithUsageMismatch() override;
   Result<std::vector<std::string>> UsageTotalsMismatch() override;
 
-  // Writes the pending hourly totals in one statement. REQUIRES: called
-  // before COMMIT (pg_store.cc does).
+  // Writes what the transaction queued (usage records with their hourly
+  // totals, pack use, the state bump), one statement each. Every other
+  // statement of the transaction runs after it (Exec); pg_store.cc calls
+  // it before COMMIT.
   Status FlushUsageTotals();
 
  private:
   // Records that this transaction changes what the attribution cache holds
   // (packs, accounts): bumps this connection's store_state row once.
   Status Changed();
+  // Runs a statement after flushing what is queued.
+  Result<PgResult> Exec(const char* sql, const std::vector<Param>& params);
+  Status FlushUsage();
+  Status FlushPackUse();
   Result<bool> LogUsage(const UsageRecord& r);
   Result<std::optional<Bill>> QueryBill(const char* sql, std::vector<Param> params);
   Result<std::vector<std::string>> QueryIds(const char* sql);
@@ -116,9 +126,13 @@ class PgTxn final : public Txn {
   const int slot_;
   const std::function<bool(const std::string&)>& has_month_;
   AttemptMemo& memo_;
-  // Hourly totals of the records logged in this transaction, keyed
-  // "hour\0account\0action\0source".
-  std::map<std::string, int64_t> pending_totals_;
+  // Queued by InsertUsage/InsertCall (one statement per batch, not one
+  // round trip per call); ids_ holds every RequestId this transaction
+  // logged or queued; call_ids_ those InsertCall answered "new" for.
+  std::vector<UsageRecord> pending_usage_;
+  std::unordered_set<std::string> ids_, call_ids_;
+  std::map<std::string, int64_t> pending_pack_use_;  // pack id → delta
+  bool bumped_ = false;
   std::optional<int64_t> state_at_start_;
   bool changed_ = false;
   bool sealed_ = false;  // StateAfterCommit was asked

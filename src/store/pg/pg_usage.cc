@@ -12,16 +12,21 @@
 namespace kanjian::store::pg {
 namespace {
 
+// A batch in one statement: the gate lets new RequestIds through, only
+// those reach the log, their hourly totals are upserted, and the ids the
+// gate refused (logged before) come back.
 constexpr char kLogUsage[] =
-    "WITH gate AS (INSERT INTO usage_request_ids(request_id,at) VALUES($1,$4) "
-    "ON CONFLICT DO NOTHING RETURNING request_id) "
-    "INSERT INTO usage_records(request_id,account_id,action,at,quantity,source,pack_id) "
-    "SELECT request_id,$2,$3,$4::bigint,$5::bigint,$6,$7 FROM gate";
-constexpr char kUpsertHourly[] =
-    "INSERT INTO usage_hourly(hour,account_id,action,source,quantity) "
-    "SELECT * FROM unnest($1::bigint[],$2::text[],$3::text[],$4::text[],$5::bigint[]) "
-    "ON CONFLICT(hour,account_id,action,source) "
-    "DO UPDATE SET quantity=usage_hourly.quantity+excluded.quantity";
+    "WITH input AS (SELECT * FROM unnest($1::text[],$2::text[],$3::text[],$4::bigint[],"
+    "$5::bigint[],$6::text[],$7::text[]) AS u(request_id,account_id,action,at,quantity,source,pack_id)), "
+    "gate AS (INSERT INTO usage_request_ids(request_id,at) SELECT request_id,at FROM input "
+    "ON CONFLICT DO NOTHING RETURNING request_id), "
+    "logged AS (INSERT INTO usage_records(request_id,account_id,action,at,quantity,source,pack_id) "
+    "SELECT i.* FROM input i JOIN gate g USING (request_id) RETURNING account_id,action,at,quantity,source), "
+    "hourly AS (INSERT INTO usage_hourly(hour,account_id,action,source,slot,quantity) "
+    "SELECT at - ((at % 3600000000) + 3600000000) % 3600000000, account_id, action, source, $8::int, "
+    "sum(quantity) FROM logged GROUP BY 1,2,3,4 ON CONFLICT(hour,account_id,action,source,slot) "
+    "DO UPDATE SET quantity=usage_hourly.quantity+excluded.quantity) "
+    "SELECT request_id FROM input WHERE request_id NOT IN (SELECT request_id FROM gate)";
 constexpr char kSelectUsage[] =
     "SELECT request_id,account_id,action,at,quantity,source,pack_id FROM usage_records "
     "WHERE at>=$2 AND at<$3 AND account_id=$1 ORDER BY at, request_id";
@@ -50,6 +55,8 @@ Status CheckUsage(const UsageRecord& r) {
 
 }  // namespace
 
+// Queues one record; false if this transaction (or, known from a
+// previous run of the body, the log) already has its RequestId.
 Result<bool> PgTxn::LogUsage(const UsageRecord& r) {
   if (Status bad = CheckUsage(r); !bad.ok()) return bad;
   const std::string month = UtcMonthOf(r.at).name;
@@ -57,14 +64,8 @@ Result<bool> PgTxn::LogUsage(const UsageRecord& r) {
     memo_.missing_partitions.insert(month);
     return Status(errc::kInternalError, "usage partition " + month + " is being made");
   }
-  auto logged = db_.ExecPrepared(kLogUsage, {P(r.request_id), P(r.account_id), P(r.action), P(r.at),
-                                             P(r.quantity), P(r.source), P(r.pack_id)});
-  if (!logged.ok())
-    return Status(errc::kInternalError, "usage record '" + r.request_id + "': " + logged.status().message());
-  if (logged->affected() == 0) return false;
-  std::string key = std::to_string(HourOf(r.at));
-  key.append(1, '\0').append(r.account_id).append(1, '\0').append(r.action).append(1, '\0').append(r.source);
-  pending_totals_[key] += r.quantity;
+  if (memo_.known_duplicates.count(r.request_id) || !ids_.insert(r.request_id).second) return false;
+  pending_usage_.push_back(r);
   return true;
 }
 
@@ -75,40 +76,55 @@ Status PgTxn::InsertUsage(std::span<const UsageRecord> records) {
   return Status::Ok();
 }
 
+// "New" is the answer as far as this transaction knows; the batch's
+// statement checks it against the log, and a RequestId found there makes
+// the body run again, told (AttemptMemo::known_duplicates).
 Result<bool> PgTxn::InsertCall(std::span<const UsageRecord> records) {
   if (records.empty()) return Status(errc::kInternalError, "a call has at least one usage record");
   auto first = LogUsage(records[0]);
   if (!first.ok() || !*first) return first;
+  call_ids_.insert(records[0].request_id);
   for (const UsageRecord& r : records.subspan(1)) {
     auto logged = LogUsage(r);
     if (!logged.ok()) return logged.status();
     if (!*logged)
       return Status(errc::kInternalError, "usage record '" + r.request_id + "' exists without its call");
+    call_ids_.insert(r.request_id);
   }
   return true;
 }
 
-Status PgTxn::FlushUsageTotals() {
-  if (pending_totals_.empty()) return Status::Ok();
-  std::vector<std::string> hours, accounts, actions, sources, quantities;
-  for (const auto& [key, quantity] : pending_totals_) {
-    const size_t a = key.find('\0'), b = key.find('\0', a + 1), c = key.find('\0', b + 1);
-    hours.push_back(key.substr(0, a));
-    accounts.push_back(key.substr(a + 1, b - a - 1));
-    actions.push_back(key.substr(b + 1, c - b - 1));
-    sources.push_back(key.substr(c + 1));
-    quantities.push_back(std::to_string(quantity));
+Status PgTxn::FlushUsage() {
+  if (pending_usage_.empty()) return Status::Ok();
+  std::vector<std::string> cols[7];
+  for (const UsageRecord& r : pending_usage_) {
+    cols[0].push_back(r.request_id);
+    cols[1].push_back(r.account_id);
+    cols[2].push_back(r.action);
+    cols[3].push_back(std::to_string(r.at));
+    cols[4].push_back(std::to_string(r.quantity));
+    cols[5].push_back(r.source);
+    cols[6].push_back(r.pack_id);
   }
-  auto r = db_.ExecPrepared(kUpsertHourly, {P(TextArray(hours)), P(TextArray(accounts)), P(TextArray(actions)),
-                                            P(TextArray(sources)), P(TextArray(quantities))});
-  if (!r.ok()) return r.status();
-  pending_totals_.clear();
+  pending_usage_.clear();
+  std::vector<Param> params;
+  for (const auto& c : cols) params.push_back(TextArray(c));
+  params.push_back(P(int64_t{slot_}));
+  auto r = db_.ExecPrepared(kLogUsage, params);
+  if (!r.ok()) return Status(errc::kInternalError, "usage batch: " + r.status().message());
+  for (int i = 0; i < r->rows(); ++i) {
+    std::string id = r->Text(i, 0);
+    if (call_ids_.count(id)) {  // answered "new" wrongly: run the body again, told
+      memo_.known_duplicates.insert(std::move(id));
+      memo_.rerun = true;
+    }
+  }
   return Status::Ok();
 }
 
 Result<std::vector<UsageRecord>> PgTxn::ListUsage(std::string_view account_id, UnixMicros from,
                                                   UnixMicros to) {
-  auto r = db_.ExecPrepared(kSelectUsage, {P(account_id), P(from), P(to)});
+  auto r = Exec(kSelectUsage, {P(account_id), P(from), P(to)});
   if (!r.ok()) return r.status();
   std::vector<UsageRecord> out;
   for (int i = 0; i < r->rows(); ++i)
@@ -122,8 +138,8 @@ Result<std::vector<UsageSum>> PgTxn::SumUsage(std::string_view account_id, UnixM
   if (HourOf(from) != from || HourOf(to) != to)
     return Status(errc::kInternalError, "SumUsage reads whole hours (hourly totals)");
   if (Status s = FlushUsageTotals(); !s.ok()) return s;
-  auto r = account_id.empty() ? db_.ExecPrepared(kSumHourlyOfAll, {P(from), P(to)})
-                              : db_.ExecPrepared(kSumHourlyOfAccount, {P(account_id), P(from), P(to)});
+  auto r = account_id.empty() ? Exec(kSumHourlyOfAll, {P(from), P(to)})
+                              : Exec(kSumHourlyOfAccount, {P(account_id), P(from), P(to)});
   if (!r.ok()) return r.status();
   std::vector<UsageSum> out;
   for (int i = 0; i < r->rows(); ++i)
@@ -135,7 +151,7 @@ Status PgTxn::ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn
   if (HourOf(from) != from || HourOf(to) != to)
     return Status(errc::kInternalError, "ScanUsageTotals reads whole hours (hourly totals)");
   if (Status s = FlushUsageTotals(); !s.ok()) return s;
-  auto r = db_.ExecPrepared(kScanHourly, {P(from), P(to)});
+  auto r = Exec(kScanHourly, {P(from), P(to)});
   if (!r.ok()) return r.status();
   for (int i = 0; i < r->rows(); ++i) fn(r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3));
   return Status::Ok();
