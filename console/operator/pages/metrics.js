@@ -46,6 +46,7 @@ export async function render(app) {
       draw();
       chartEl.dataset.samples = String(times.length);
       chartEl.dataset.requests = String(m.Requests);
+      chartEl.dataset.maxRps = String(Math.max(...series.rps));
     }
     previous = { m, at: now };
     codes.replaceChildren(table([t("code"), t("count")],
