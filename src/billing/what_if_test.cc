@@ -10,9 +10,11 @@
 namespace kanjian::billing {
 namespace {
 
+// The bundled 2019 version: RecognizeCar and RecognizeCarPro share one
+// free group (CAR, 10000 calls), DetectPet has 1000.
 CatalogVersion Current() {
   static const Catalog catalog = Catalog::Bundled();
-  return catalog.InForceAt(*ParseIso8601("2026-10-01T00:00:00+08:00", 0));
+  return catalog.InForceAt(*ParseIso8601("2019-06-01T00:00:00+08:00", 0));
 }
 
 FreeGroup* Group(CatalogVersion& v, const std::string& name) {

@@ -1,5 +1,6 @@
 #include "server/console/operator_metrics.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -34,7 +35,10 @@ MetricsSnapshot SummariseMetrics(std::string_view text) {
     const size_t space = line.rfind(' ');
     if (space == std::string_view::npos) continue;
     const std::string_view series = line.substr(0, space);
-    const double value = std::strtod(std::string(line.substr(space + 1)).c_str(), nullptr);
+    const std::string text(line.substr(space + 1));
+    char* end = nullptr;
+    double value = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size() || !std::isfinite(value)) value = 0;
     const size_t brace = series.find('{');
     const std::string_view name = series.substr(0, brace);
     const std::string_view labels = brace == std::string_view::npos ? "" : series.substr(brace);

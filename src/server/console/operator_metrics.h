@@ -21,7 +21,7 @@ struct MetricsSnapshot {
   double queue_depth = 0;                     // kanjian_inference_queue_depth
 };
 
-// Lines it does not know are skipped; a malformed value counts as 0.
+// Lines it does not know are skipped; a malformed or non-finite value counts as 0.
 MetricsSnapshot SummariseMetrics(std::string_view prometheus_text);
 
 }  // namespace kanjian::server::console
