@@ -4,7 +4,8 @@
 // and the tenant's refused call (official SDK) then succeeds; a catalog
 // lowering a free quota less than 30 days ahead is refused with the rule
 // named, one 40 days ahead is published and its notices shown; "run now"
-// twice bills once; the audit badge is green on a clean database; the
+// twice bills once; the audit badge is green on a clean database and red
+// once a pack's count is changed behind the engine; the
 // what-if shows other totals under a draft with a changed price; the
 // operator log holds every action; a tenant session cannot call the
 // operator API, the operator cannot POST without its CSRF token. The pages
@@ -28,7 +29,7 @@ const monthOf = (d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padS
 const PREV = monthOf(new Date(Date.UTC(shanghai().getUTCFullYear(), shanghai().getUTCMonth() - 1, 1)));
 const dayAhead = (days) => `${shanghai(days).toISOString().slice(0, 10)}T00:00:00+08:00`;
 
-let sb, srv, browser, page, base, debtor, inForce;
+let sb, srv, browser, page, base, debtor, inForce, refundedPack;
 const outside = [];
 const timings = {};
 
@@ -237,6 +238,7 @@ test("catalog: lowering a free quota 10 days ahead is refused with the 30-day ru
 test("vouchers are issued and listed; the refund log shows a tenant's refund", async () => {
   const bought = sb.cliOk(["pack", "buy", "alpha", "--action", "RecognizeCarPro", "--calls", "10000"]);
   sb.cliOk(["pack", "refund", bought.PackId]);
+  refundedPack = bought.PackId;
   await goto(page, "refunds", "tbody tr");
   const refund = await page.$eval("tbody tr", (e) => [...e.children].map((c) => c.textContent));
   assert.deepEqual([refund[2], refund[3]], [bought.PackId, "730.00"]);
@@ -330,4 +332,14 @@ test("static files: CSP on the operator pages; nothing requested outside the ser
   assert.match(await res.text(), /operator\/app\.js/);
   assert.equal((await fetch(`${base}/console/operator/app.js`)).headers.get("content-type"), "text/javascript; charset=utf-8");
   assert.deepEqual(outside, [], "requests outside the server");
+});
+
+test("the audit badge turns red on a mismatch (a pack's count changed behind the engine)", async () => {
+  // Last: it breaks the database on purpose, with Debian's sqlite3 shell.
+  const r = spawnSync("sqlite3", [sb.db, `UPDATE packs SET used = 1 WHERE id = '${refundedPack}'`], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  await goto(page, "audit", "#audit-badge");
+  assert.equal(await page.$eval("#audit-badge", (e) => e.className), "badge bad");
+  assert.match(await page.$eval("#audit-problems", (e) => e.textContent), new RegExp(`pack ${refundedPack}: used differs`));
+  await shot(page, "audit-mismatch");
 });
