@@ -6,7 +6,7 @@
 
 namespace kanjian::store {
 
-inline constexpr std::array<const char*, 4> kSqliteMigrations = {
+inline constexpr std::array<const char*, 5> kSqliteMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -199,6 +199,17 @@ CREATE TABLE console_sessions (
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX console_sessions_by_login ON console_sessions(login);
+)sql",
+    // Step 5: the tenant console's spend guard (an optional monthly post-paid
+    // budget per account, docs/console.md "Spend guard") and each key's last
+    // use (written at most once a minute per key, billing/accounts.h).
+    R"sql(
+CREATE TABLE spend_budgets (
+  account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+  budget_fen INTEGER NOT NULL CHECK (budget_fen >= 0),
+  updated_at INTEGER NOT NULL
+);
+ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
 )sql",
 };
 

@@ -116,6 +116,15 @@ class SqliteTxn final : public Txn {
   Status DeleteConsoleSession(std::string_view token_hash) override;
   Status DeleteConsoleSessionsOf(std::string_view login) override;
 
+  Result<std::optional<int64_t>> FindSpendBudget(std::string_view account_id) override;
+  Status SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                        UnixMicros at) override;
+  Status TouchKey(std::string_view secret_id, UnixMicros at) override;
+  Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) override;
+  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id, std::string_view action,
+                                                 UnixMicros from, UnixMicros to, UnixMicros after_at,
+                                                 std::string_view after_id, int64_t limit) override;
+
   Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
   Result<std::vector<std::string>> PacksWithUsageMismatch() override;
   Result<std::vector<std::string>> UsageTotalsMismatch() override;
