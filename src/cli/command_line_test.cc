@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Run {
+struct CliRun {
   int code;
   std::string out, err;
   json Json() const { return json::parse(out, nullptr, /*allow_exceptions=*/false); }
@@ -33,7 +33,7 @@ class CommandLineTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Run Cli(std::vector<std::string> args) {
+  CliRun Cli(std::vector<std::string> args) {
     args.insert(args.begin(), "kanjian");
     std::ostringstream out, err;
     const int code = RunCommandLine(args, out, err);
@@ -54,7 +54,7 @@ TEST_F(CommandLineTest, MalformedAtIsRefusedBeforeAnyCommandRuns) {
     for (const std::string bad : {"yesterday", "2026-13-01", "2026-10-05T25:00:00+08:00", ""}) {
       std::vector<std::string> args = {"--db", db_, "--at", bad};
       args.insert(args.end(), cmd.begin(), cmd.end());
-      Run r = Cli(args);
+      CliRun r = Cli(args);
       EXPECT_NE(r.code, 0) << cmd[0] << " --at '" << bad << "'";
       EXPECT_NE(r.err.find("--at"), std::string::npos) << r.err;
       EXPECT_FALSE(fs::exists(db_)) << "the command ran: " << cmd[0] << " " << cmd[1 % cmd.size()];
@@ -64,7 +64,7 @@ TEST_F(CommandLineTest, MalformedAtIsRefusedBeforeAnyCommandRuns) {
 
 TEST_F(CommandLineTest, MalformedAtUnderJsonIsAnErrorObject) {
   // After the subcommand too (global options are accepted there).
-  Run r = Cli({"--db", db_, "--json", "bill", "run", "--month", "2026-09", "--at", "10/05/2026"});
+  CliRun r = Cli({"--db", db_, "--json", "bill", "run", "--month", "2026-09", "--at", "10/05/2026"});
   EXPECT_NE(r.code, 0);
   const json j = r.Json();
   ASSERT_TRUE(j.contains("Error")) << r.out;
@@ -74,7 +74,7 @@ TEST_F(CommandLineTest, MalformedAtUnderJsonIsAnErrorObject) {
 }
 
 TEST_F(CommandLineTest, AtSetsTheInstantOfAOneShotCommand) {
-  Run created = Cli({"--db", db_, "--json", "--at", "2026-10-05T10:00:00+08:00", "account",
+  CliRun created = Cli({"--db", db_, "--json", "--at", "2026-10-05T10:00:00+08:00", "account",
                      "create", "shop"});
   ASSERT_EQ(created.code, 0) << created.err << created.out;
   const json c = created.Json();
@@ -82,7 +82,7 @@ TEST_F(CommandLineTest, AtSetsTheInstantOfAOneShotCommand) {
   for (const char* field : {"AccountId", "SecretId", "SecretKey"})
     EXPECT_TRUE(c.contains(field) && c[field].is_string()) << field;
   // Options after the subcommand; a bare date is midnight Asia/Shanghai.
-  Run shown = Cli({"account", "show", "shop", "--json", "--db", db_, "--at", "2026-10-06"});
+  CliRun shown = Cli({"account", "show", "shop", "--json", "--db", db_, "--at", "2026-10-06"});
   ASSERT_EQ(shown.code, 0) << shown.err;
   const json s = shown.Json();
   EXPECT_EQ(s["AccountId"], c["AccountId"]);
@@ -91,47 +91,47 @@ TEST_F(CommandLineTest, AtSetsTheInstantOfAOneShotCommand) {
 }
 
 TEST_F(CommandLineTest, UnknownFlagIsRefused) {
-  Run text = Cli({"--db", db_, "audit", "--no-such-flag"});
+  CliRun text = Cli({"--db", db_, "audit", "--no-such-flag"});
   EXPECT_NE(text.code, 0);
   EXPECT_NE(text.err.find("--no-such-flag"), std::string::npos) << text.err;
   EXPECT_TRUE(text.out.empty());
 
-  Run j = Cli({"--db", db_, "--json", "pack", "list", "shop", "--bogus", "1"});
+  CliRun j = Cli({"--db", db_, "--json", "pack", "list", "shop", "--bogus", "1"});
   EXPECT_NE(j.code, 0);
   EXPECT_EQ(j.Json()["Error"]["Code"], "UnknownParameter") << j.out;
   EXPECT_FALSE(fs::exists(db_));
 }
 
 TEST_F(CommandLineTest, MissingValuesAreRefused) {
-  Run no_arg = Cli({"--db", db_, "--json", "pack", "refund"});
+  CliRun no_arg = Cli({"--db", db_, "--json", "pack", "refund"});
   EXPECT_NE(no_arg.code, 0);
   EXPECT_EQ(no_arg.Json()["Error"]["Code"], "MissingParameter") << no_arg.out;
 
-  Run no_value = Cli({"--db", db_, "--json", "bill", "run", "--month"});
+  CliRun no_value = Cli({"--db", db_, "--json", "bill", "run", "--month"});
   EXPECT_NE(no_value.code, 0);
   EXPECT_EQ(no_value.Json()["Error"]["Code"], "MissingParameter") << no_value.out;
 
-  Run no_subcommand = Cli({"--db", db_, "account"});
+  CliRun no_subcommand = Cli({"--db", db_, "account"});
   EXPECT_NE(no_subcommand.code, 0);
   EXPECT_FALSE(fs::exists(db_));
 }
 
 TEST_F(CommandLineTest, BadValueOfATypedFlagIsRefused) {
-  Run r = Cli({"--db", db_, "--json", "pack", "grant", "shop", "--action", "DetectPet", "--calls",
+  CliRun r = Cli({"--db", db_, "--json", "pack", "grant", "shop", "--action", "DetectPet", "--calls",
                "many"});
   EXPECT_NE(r.code, 0);
   EXPECT_EQ(r.Json()["Error"]["Code"], "InvalidParameterValue") << r.out;
 }
 
 TEST_F(CommandLineTest, CommandErrorsAreJsonWithExitCodeOne) {
-  Run r = Cli({"--db", db_, "--json", "account", "show", "nobody"});
+  CliRun r = Cli({"--db", db_, "--json", "account", "show", "nobody"});
   EXPECT_EQ(r.code, 1);
   const json j = r.Json();
   ASSERT_EQ(j.size(), 1u) << r.out;
   EXPECT_EQ(j["Error"]["Code"], "ResourceNotFound");
   EXPECT_TRUE(j["Error"]["Message"].is_string());
 
-  Run text = Cli({"--db", db_, "account", "show", "nobody"});
+  CliRun text = Cli({"--db", db_, "account", "show", "nobody"});
   EXPECT_EQ(text.code, 1);
   EXPECT_EQ(text.err.rfind("error: ResourceNotFound: ", 0), 0u) << text.err;
 }
@@ -140,9 +140,9 @@ TEST_F(CommandLineTest, CommandErrorsAreJsonWithExitCodeOne) {
 // become the default of the next (they were function-local statics).
 TEST_F(CommandLineTest, FlagsDoNotLeakBetweenRuns) {
   ASSERT_EQ(Cli({"--db", db_, "account", "create", "shop"}).code, 0);
-  Run gift = Cli({"--db", db_, "--json", "account", "recharge", "shop", "10", "--source", "gift"});
+  CliRun gift = Cli({"--db", db_, "--json", "account", "recharge", "shop", "10", "--source", "gift"});
   ASSERT_EQ(gift.code, 0) << gift.out << gift.err;
-  Run cash = Cli({"--db", db_, "--json", "account", "recharge", "shop", "5"});
+  CliRun cash = Cli({"--db", db_, "--json", "account", "recharge", "shop", "5"});
   ASSERT_EQ(cash.code, 0) << cash.out << cash.err;
   const json b = cash.Json()["Balance"];
   EXPECT_EQ(b["Cash"], "5.00");
@@ -151,7 +151,7 @@ TEST_F(CommandLineTest, FlagsDoNotLeakBetweenRuns) {
 }
 
 TEST_F(CommandLineTest, HelpExitsZero) {
-  Run r = Cli({"--help"});
+  CliRun r = Cli({"--help"});
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("--at"), std::string::npos);
 }

@@ -31,7 +31,7 @@ namespace {
 // Every default comes from the options struct that uses it (one place per
 // setting): vision::VisionConfig, server::HttpOptions, server::ApiOptions.
 struct ServeFlags {
-  std::string listen = "127.0.0.1:8080";
+  std::string listen = server::HttpOptions{}.host + ":" + std::to_string(server::HttpOptions{}.port);
   std::string models;
   int workers = vision::VisionConfig{}.workers;
   int intra_op_threads = vision::VisionConfig{}.intra_op_threads;
