@@ -9,6 +9,7 @@
 #include "common/ids.h"
 #include "protocol/actions.h"
 #include "protocol/envelope.h"
+#include "protocol/error_table.h"
 #include "protocol/form_params.h"
 #include "protocol/sign_v1.h"
 #include "protocol/tc3.h"
@@ -44,7 +45,7 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
   if (result.ok()) {
     response.body = protocol::SuccessBody(std::move(result).value(), response.request_id);
   } else {
-    response.code = result.status().code();
+    response.code = protocol::WireCode(result.status().code());
     response.body = protocol::ErrorBody(result.status(), response.request_id);
   }
 
@@ -216,13 +217,12 @@ Status ApiHandler::CheckReplay(const VerifiedCall& call) {
 
 Result<json> ApiHandler::Recognize(const std::string& action, const json& params) {
   const protocol::ActionSpec& spec = *protocol::FindAction(action);
-  ActionHandler handler = FindHandler(action);
-  if (!handler) return Status(errc::kInvalidAction, action + " is not available on this server yet");
   auto image = ImageBytesFromParams(params, spec, &fetcher_);
   if (!image.ok()) return image.status();
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(options_.request_timeout_ms);
-  return handler(ActionCall{spec, params, *image, deadline, vision_});
+  const vision::ImageLimits limits = ImageLimitsFor(spec);
+  return HandlerFor(spec)(ActionCall{spec, limits, params, *image, deadline, vision_});
 }
 
 int ApiHandler::QpsFor(const std::string& action) const {

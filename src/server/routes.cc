@@ -1,6 +1,7 @@
 #include "server/routes.h"
 
 #include "common/error_codes.h"
+#include "protocol/envelope.h"
 #include "server/admin_reload.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"
@@ -60,10 +61,9 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
                 [models](const HttpRequest& req) {
                   if (req.Header(kAdminHeader) != kAdminHeaderValue) {
                     nlohmann::json error = {
-                        {"Error",
-                         {{"Code", errc::kUnauthorizedOperation},
-                          {"Message", std::string("POST /admin/reload needs the header ") +
-                                          "X-Kanjian-Admin: " + kAdminHeaderValue}}}};
+                        {"Error", protocol::ErrorJson(Status::UnauthorizedOperation(
+                                      std::string("POST /admin/reload needs the header ") +
+                                      "X-Kanjian-Admin: " + kAdminHeaderValue))}};
                     return Json(403, error.dump());
                   }
                   AdminAnswer answer = HandleAdminReload(req.peer_address, *models);

@@ -39,10 +39,14 @@ struct VisionConfig {
   // The detector when `registry` is null (fixed for the engine's life);
   // with a registry its "object_detector" task is used instead.
   std::string detector_file = "yolov5s.onnx";  // relative to models_dir
-  int workers = 2;
+  // `kanjian serve`'s defaults too (its flags start from these): one worker
+  // with two ONNX Runtime threads matches two single-threaded workers'
+  // throughput on 2 cores (7.1 img/s) at half the latency (RecognizeCarPro
+  // p50 219 vs 375 ms on a 1280x720 photo, bench/vision_bench).
+  int workers = 1;
   size_t queue_max = 64;
   int detector_input = 640;
-  int intra_op_threads = 1;  // per worker
+  int intra_op_threads = 2;  // per worker
   float detector_score_threshold = 0.25f;
   float pet_min_score = 0.30f;  // 0..1
   // Micro-batching of the detector (detect_batcher.h); batch_max 1 = off.

@@ -8,8 +8,11 @@
 #include "billing/money.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
+#include "protocol/envelope.h"
+#include "protocol/error_table.h"
 #include "common/iso8601.h"
 #include "protocol/actions.h"
+#include "server/console/console_reply.h"
 
 namespace kanjian::server::console {
 namespace {
@@ -20,28 +23,8 @@ using billing::FormatYuan;
 constexpr char kApiPrefix[] = "/console/api/";
 constexpr int kSignInsPerSecond = 2;  // per peer address; a burst of 2 is allowed
 
-int HttpStatusOf(const std::string& code) {
-  if (code == errc::kNotFound) return 404;
-  if (code == errc::kSessionInvalid || code == errc::kInvalidCredentials) return 401;
-  if (code == errc::kCsrfTokenInvalid) return 403;
-  if (code == errc::kLoginLocked || code == errc::kRequestLimitExceeded) return 429;
-  if (code == errc::kInternalError) return 500;
-  return 400;
-}
-
-HttpResponse Reply(int status, const json& body) {
-  HttpResponse res;
-  res.status = status;
-  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  res.headers.push_back({"Cache-Control", "no-store"});
-  return res;
-}
-
-HttpResponse Fail(const Status& s) {
-  if (s.code() == errc::kInternalError) spdlog::error("console: {}", s.ToString());
-  const std::string message = s.code() == errc::kInternalError ? "internal error" : s.message();
-  return Reply(HttpStatusOf(s.code()), {{"Error", {{"Code", s.code()}, {"Message", message}}}});
-}
+HttpResponse Reply(int status, const json& body) { return JsonReply(status, body); }
+HttpResponse Fail(const Status& s) { return ErrorReply(s, "console"); }
 
 HttpResponse Csv(const std::string& filename, std::string body) {
   HttpResponse res;
@@ -142,7 +125,7 @@ Result<std::vector<billing::DailyUsage>> MonthDaily(const Context& c, billing::M
   if (!start.ok()) return start.status();
   auto next = c.view.DayStart(month.Next().ToString() + "-01");
   if (!next.ok()) return next.status();
-  *days = static_cast<int>((*next - *start) / 86'400'000'000);
+  *days = static_cast<int>((*next - *start) / kMicrosPerDay);
   return c.view.Daily(c.account_id(), *start, *days);
 }
 
@@ -186,7 +169,7 @@ HttpResponse Packs(const Context& c) {
                    {"Refunded", p.pack.refunded_at.has_value()},
                    {"Refund",
                     {{"Allowed", p.refund.ok()},
-                     {"Rule", p.refund.ok() ? "" : p.refund.code()},
+                     {"Rule", protocol::WireCode(p.refund.code())},
                      {"Message", p.refund.ok() ? "" : p.refund.message()},
                      {"WindowEnds", c.Time(p.refund_until)}}}});
   }

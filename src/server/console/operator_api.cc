@@ -9,6 +9,7 @@
 #include "common/error_codes.h"
 #include "common/iso8601.h"
 #include "server/console/console_api.h"
+#include "server/console/console_reply.h"
 #include "server/console/operator_metrics.h"
 
 namespace kanjian::server::console {
@@ -20,28 +21,8 @@ using nlohmann::json;
 constexpr int kSignInsPerSecond = 2;  // per peer address, as for tenants
 constexpr int64_t kListLimit = 200;   // rows per list page
 
-int HttpStatusOf(const std::string& code) {
-  if (code == errc::kNotFound) return 404;
-  if (code == errc::kSessionInvalid || code == errc::kInvalidCredentials) return 401;
-  if (code == errc::kCsrfTokenInvalid) return 403;
-  if (code == errc::kLoginLocked || code == errc::kRequestLimitExceeded) return 429;
-  if (code == errc::kInternalError) return 500;
-  return 400;
-}
-
-HttpResponse Reply(int status, const json& body) {
-  HttpResponse res;
-  res.status = status;
-  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  res.headers.push_back({"Cache-Control", "no-store"});
-  return res;
-}
-
-HttpResponse Fail(const Status& s) {
-  if (s.code() == errc::kInternalError) spdlog::error("operator console: {}", s.ToString());
-  const std::string message = s.code() == errc::kInternalError ? "internal error" : s.message();
-  return Reply(HttpStatusOf(s.code()), {{"Error", {{"Code", s.code()}, {"Message", message}}}});
-}
+HttpResponse Reply(int status, const json& body) { return JsonReply(status, body); }
+HttpResponse Fail(const Status& s) { return ErrorReply(s, "operator console"); }
 
 std::string OutcomeOf(const HttpResponse& res) {
   if (res.status == 200) return "OK";
