@@ -161,6 +161,7 @@ class BillingService {
 
  private:
   friend class TenantView;  // the tenants' read model (tenant_view.h)
+  friend class OperatorView;  // the operator console's read model (operator_view.h)
 
   // OK when `pack` may be refunded at `now`, else the refusal naming its
   // rule (docs/billing.md §7), checked in a fixed order.

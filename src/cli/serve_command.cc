@@ -18,12 +18,13 @@
 #include "server/api_handler.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"
+#include "server/console/operator_api.h"
 #include "server/console/static_files.h"
 #include "server/http_server.h"
 #include "server/routes.h"
 #include "server/settlement_scheduler.h"
 #include "server/shared_rate_limiter.h"
-#include "vision/model_registry.h"
+#include "vision/registry/model_registry.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::cli {
@@ -40,7 +41,7 @@ struct ServeFlags {
   server::HttpOptions http;  // transport limits and TLS (defaults in http_server.h)
   int request_timeout_ms = 10000;
   std::vector<std::string> qps;
-  std::string models_config;  // "" = the bundled set (vision/model_registry.h)
+  std::string models_config;  // "" = the bundled set (vision/registry/models_config.h)
   std::vector<std::string> image_url_allow;
   bool image_url_allow_loopback_for_tests = false;
   int batch_max = 1;
@@ -222,9 +223,13 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock());
   const server::console::StaticFiles console_files(
       {flags.console_dir.empty() ? DefaultConsoleDir() : flags.console_dir, DefaultEchartsFile()});
+  // The operator console: its own sign-ins, the same engine (issue 13 §3).
+  server::console::ConsoleUsers operators(**store, ctx.clock(), server::console::Realm::kOperator);
+  billing::OperatorView operator_view(billing);
+  server::console::OperatorApi operator_api(operators, billing, operator_view, **store, &metrics, ctx.clock());
   server::HttpServer server(http,
                             server::MakeRoutes(api, metrics, vision_config.registry,
-                                               {&billing_api, &console_api, &console_files}),
+                                               {&billing_api, &console_api, &console_files, &operator_api}),
                             &metrics.http_rejected);
   if (Status s = server.Bind(); !s.ok()) return ctx.Fail(s);
 
