@@ -261,11 +261,16 @@ Result<std::vector<TenantNotice>> TenantView::Notices(const std::string& account
   facts.balance = account->balance.total();
   auto month = CurrentMonth();
   if (!month.ok()) return month.status();
-  auto free = FreePacks(account_id, *month);  // issues this month's free packs first
-  if (!free.ok()) return free.status();
-  for (const FreePackUsage& p : *free) facts.free_packs.push_back({p.group, p.quota, p.used});
-  auto packs = billing_.ListPacks(account_id);
+  auto catalog = billing_.LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  auto packs = billing_.ListPacks(account_id);  // issues this month's free packs first
   if (!packs.ok()) return packs.status();
+  const int offset = BillingService::OffsetOf(*catalog, *month);
+  const UnixMicros start = MonthStart(*month, offset), end = MonthEnd(*month, offset);
+  for (const store::Pack& p : *packs) {  // this month's free packs, as FreePacks() selects them
+    if (p.kind == "free" && p.created_at >= start && p.created_at < end)
+      facts.free_packs.push_back({p.free_group, p.calls, p.used});
+  }
   facts.packs = std::move(packs).value();
   auto stored = billing_.Notices(account_id);
   if (!stored.ok()) return stored.status();
