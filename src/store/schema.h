@@ -6,7 +6,7 @@
 
 namespace kanjian::store {
 
-inline constexpr std::array<const char*, 5> kSqliteMigrations = {
+inline constexpr std::array<const char*, 6> kSqliteMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -235,6 +235,17 @@ CREATE TRIGGER operator_actions_no_update BEFORE UPDATE ON operator_actions
 CREATE TRIGGER operator_actions_no_delete BEFORE DELETE ON operator_actions
   BEGIN SELECT RAISE(ABORT, 'the operator log is append-only'); END;
 CREATE INDEX ledger_txns_by_kind_time ON ledger_txns(kind, at);
+)sql",
+    // Step 6: the tenant console's spend guard (an optional monthly post-paid
+    // budget per account, docs/console.md "Spend guard") and each key's last
+    // use (written at most once a minute per key, billing/accounts.h).
+    R"sql(
+CREATE TABLE spend_budgets (
+  account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+  budget_fen INTEGER NOT NULL CHECK (budget_fen >= 0),
+  updated_at INTEGER NOT NULL
+);
+ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
 )sql",
 };
 

@@ -310,6 +310,24 @@ class Txn {
   virtual Status DeleteConsoleSession(std::string_view token_hash) = 0;
   virtual Status DeleteConsoleSessionsOf(std::string_view login) = 0;
 
+  // Tenant console: spend guard, keys' last use, drill-down.
+  // The account's monthly post-paid budget (fen), nullopt when it has none.
+  virtual Result<std::optional<int64_t>> FindSpendBudget(std::string_view account_id) = 0;
+  // Sets (or, with nullopt, removes) the account's budget.
+  virtual Status SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                                UnixMicros at) = 0;
+  // Records that a key signed a request at `at` (never moves back).
+  virtual Status TouchKey(std::string_view secret_id, UnixMicros at) = 0;
+  // Last use of each of the account's keys that was ever used.
+  virtual Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) = 0;
+  // Up to `limit` usage records of the account and action with from <= at <
+  // to, ordered by (at, request_id), strictly after (after_at, after_id)
+  // when after_id is not empty: one page of a drill-down.
+  virtual Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id,
+                                                         std::string_view action, UnixMicros from,
+                                                         UnixMicros to, UnixMicros after_at,
+                                                         std::string_view after_id, int64_t limit) = 0;
+
   // Identifies the committed state of the database, for caches of what it
   // holds: StateAtStart() is the state this transaction began from, and in a
   // write transaction StateAfterCommit() is the state its commit will leave.
