@@ -8,14 +8,16 @@
 
 namespace kanjian::billing {
 
-Result<std::vector<AccountView>> OperatorView::SearchAccounts(const std::string& query, int64_t limit) {
+Result<std::vector<AccountView>> OperatorView::SearchAccounts(const std::string& query,
+                                                              int64_t limit) {
   std::vector<std::string> ids;
   Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
     auto all = txn.ListAccounts();
     if (!all.ok()) return all.status();
     for (const auto& a : *all) {
       if (static_cast<int64_t>(ids.size()) >= limit) break;
-      if (query.empty() || a.id.find(query) != std::string::npos || a.name.find(query) != std::string::npos)
+      if (query.empty() || a.id.find(query) != std::string::npos ||
+          a.name.find(query) != std::string::npos)
         ids.push_back(a.id);
     }
     return Status::Ok();
@@ -84,27 +86,31 @@ Result<std::vector<T>> ReadList(store::Store& store, Fn fn) {
 }  // namespace
 
 Result<std::vector<store::NoticeBatch>> OperatorView::CatalogNotices(int64_t limit) {
-  return ReadList<store::NoticeBatch>(billing_.store_,
-                                      [&](store::Txn& t) { return t.ListNoticeBatches("catalog_change", limit); });
+  return ReadList<store::NoticeBatch>(
+      billing_.store_, [&](store::Txn& t) { return t.ListNoticeBatches("catalog_change", limit); });
 }
 
 Result<std::vector<store::BillMonth>> OperatorView::BillMonths(int64_t limit) {
-  return ReadList<store::BillMonth>(billing_.store_, [&](store::Txn& t) { return t.ListBillMonths(limit); });
+  return ReadList<store::BillMonth>(billing_.store_,
+                                    [&](store::Txn& t) { return t.ListBillMonths(limit); });
 }
 
 Result<std::vector<store::LedgerTxn>> OperatorView::Refunds(int64_t limit) {
-  return ReadList<store::LedgerTxn>(billing_.store_,
-                                    [&](store::Txn& t) { return t.ListLedgerTxnsOfKind("refund", limit); });
+  return ReadList<store::LedgerTxn>(
+      billing_.store_, [&](store::Txn& t) { return t.ListLedgerTxnsOfKind("refund", limit); });
 }
 
 Result<std::vector<store::Voucher>> OperatorView::Vouchers(int64_t limit) {
-  return ReadList<store::Voucher>(billing_.store_, [&](store::Txn& t) { return t.ListRecentVouchers(limit); });
+  return ReadList<store::Voucher>(billing_.store_,
+                                  [&](store::Txn& t) { return t.ListRecentVouchers(limit); });
 }
 
-Result<WhatIfReport> OperatorView::WhatIf(Month month, const nlohmann::json& draft_document, size_t limit) {
+Result<WhatIfReport> OperatorView::WhatIf(Month month, const nlohmann::json& draft_document,
+                                          size_t limit) {
   auto draft_versions = Catalog::ParseDocument(draft_document);
   if (!draft_versions.ok()) return draft_versions.status();
-  if (draft_versions->empty()) return Status(errc::kInvalidParameterValue, "the draft holds no version");
+  if (draft_versions->empty())
+    return Status(errc::kInvalidParameterValue, "the draft holds no version");
   const CatalogVersion& draft = draft_versions->back();
   auto catalog = billing_.LoadCatalog();
   if (!catalog.ok()) return catalog.status();
@@ -119,11 +125,13 @@ Result<WhatIfReport> OperatorView::WhatIf(Month month, const nlohmann::json& dra
     auto accounts = txn.ListAccounts();
     if (!accounts.ok()) return accounts.status();
     for (const auto& a : *accounts) names[a.id] = a.name;
-    return txn.ScanUsageTotals(start, end, [&](std::string_view account, std::string_view action,
-                                               std::string_view source, int64_t quantity) {
-      SourceCalls& c = usage[std::string(account)][std::string(action)];
-      (source == "free" ? c.free : source == "pack" ? c.pack : c.postpaid) += quantity;
-    });
+    return txn.ScanUsageTotals(
+        start, end,
+        [&](std::string_view account, std::string_view action, std::string_view source,
+            int64_t quantity) {
+          SourceCalls& c = usage[std::string(account)][std::string(action)];
+          (source == "free" ? c.free : source == "pack" ? c.pack : c.postpaid) += quantity;
+        });
   });
   if (!s.ok()) return s;
 
@@ -142,10 +150,12 @@ Result<WhatIfReport> OperatorView::WhatIf(Month month, const nlohmann::json& dra
     if (r.old_total != r.new_total) ++report.accounts_changed;
     report.accounts.push_back(std::move(r));
   }
-  std::sort(report.accounts.begin(), report.accounts.end(), [](const AccountRebill& a, const AccountRebill& b) {
-    const Fen da = std::abs(a.new_total - a.old_total), db = std::abs(b.new_total - b.old_total);
-    return da != db ? da > db : a.account_id < b.account_id;
-  });
+  std::sort(report.accounts.begin(), report.accounts.end(),
+            [](const AccountRebill& a, const AccountRebill& b) {
+              const Fen da = std::abs(a.new_total - a.old_total),
+                        db = std::abs(b.new_total - b.old_total);
+              return da != db ? da > db : a.account_id < b.account_id;
+            });
   if (report.accounts.size() > limit) report.accounts.resize(limit);
   return report;
 }

@@ -28,7 +28,8 @@ TEST(WhatIfTest, UnchangedQuotasKeepTheRecordedSplitAndTheBill) {
   const CatalogVersion v = Current();
   // A shared group (CAR) used up with the Pro action post-paid: the split the
   // calls' order produced is kept, not redistributed by name.
-  const MonthCalls recorded = {{"RecognizeCar", {4000, 0, 0}}, {"RecognizeCarPro", {6000, 100, 2000}},
+  const MonthCalls recorded = {{"RecognizeCar", {4000, 0, 0}},
+                               {"RecognizeCarPro", {6000, 100, 2000}},
                                {"DetectPet", {1000, 0, 100}}};
   EXPECT_EQ(ResplitFree(v, recorded), recorded);
   const auto lines = PriceCalls(v, recorded);
@@ -43,7 +44,8 @@ TEST(WhatIfTest, AGrownQuotaFreesPostpaidCallsAShrunkOneChargesFreeCalls) {
   CatalogVersion draft = Current();
   Group(draft, "DetectPet")->quota = 1050;
   Group(draft, "CAR")->quota = 9000;
-  const MonthCalls recorded = {{"RecognizeCar", {4000, 0, 0}}, {"RecognizeCarPro", {6000, 100, 2000}},
+  const MonthCalls recorded = {{"RecognizeCar", {4000, 0, 0}},
+                               {"RecognizeCarPro", {6000, 100, 2000}},
                                {"DetectPet", {1000, 0, 100}}};
   const MonthCalls split = ResplitFree(draft, recorded);
   EXPECT_EQ(split.at("DetectPet"), (SourceCalls{1050, 0, 50}));

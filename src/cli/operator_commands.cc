@@ -58,9 +58,11 @@ void AddOperatorCommands(CLI::App& app, Context& ctx, int* rc) {
       json out = json::array();
       std::string text;
       for (const auto& u : *all) {
-        out.push_back({{"Login", u.login}, {"Status", u.enabled ? "enabled" : "disabled"},
-                       {"CreatedAt", FormatTime(u.created_at)},
-                       {"LockedUntil", u.locked_until ? json(FormatTime(u.locked_until)) : json(nullptr)}});
+        out.push_back(
+            {{"Login", u.login},
+             {"Status", u.enabled ? "enabled" : "disabled"},
+             {"CreatedAt", FormatTime(u.created_at)},
+             {"LockedUntil", u.locked_until ? json(FormatTime(u.locked_until)) : json(nullptr)}});
         text += u.login + "  " + (u.enabled ? "enabled" : "disabled") + "\n";
       }
       return ctx.Print({{"Operators", out}}, text);
@@ -68,7 +70,8 @@ void AddOperatorCommands(CLI::App& app, Context& ctx, int* rc) {
   });
 
   for (const char* verb : {"disable", "enable"}) {
-    auto* cmd = op->add_subcommand(verb, std::string(verb) + " an operator (disabling ends its sessions)");
+    auto* cmd =
+        op->add_subcommand(verb, std::string(verb) + " an operator (disabling ends its sessions)");
     cmd->add_option("LOGIN", login, "sign-in name")->required();
     const bool enabled = std::string(verb) == "enable";
     cmd->callback([&ctx, rc, enabled] {

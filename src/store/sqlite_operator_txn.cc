@@ -16,7 +16,8 @@ constexpr char kSelectOperators[] =
     "SELECT login,password_hash,enabled,created_at,failed_logins,locked_until FROM operators "
     "ORDER BY login";
 constexpr char kUpdateOperator[] =
-    "UPDATE operators SET password_hash=?2,enabled=?3,failed_logins=?4,locked_until=?5 WHERE login=?1";
+    "UPDATE operators SET password_hash=?2,enabled=?3,failed_logins=?4,locked_until=?5 WHERE "
+    "login=?1";
 constexpr char kInsertOperatorSession[] =
     "INSERT INTO operator_sessions(token_hash,login,csrf_token,created_at,expires_at) "
     "VALUES(?1,?2,?3,?4,?5)";
@@ -28,7 +29,8 @@ constexpr char kDeleteOperatorSessionsOf[] = "DELETE FROM operator_sessions WHER
 constexpr char kInsertOperatorAction[] =
     "INSERT INTO operator_actions(at,login,action,target,detail,outcome) VALUES(?1,?2,?3,?4,?5,?6)";
 constexpr char kSelectOperatorActions[] =
-    "SELECT id,at,login,action,target,detail,outcome FROM operator_actions ORDER BY id DESC LIMIT ?1";
+    "SELECT id,at,login,action,target,detail,outcome FROM operator_actions ORDER BY id DESC LIMIT "
+    "?1";
 // The newest `limit` transactions of a kind (ledger_txns_by_kind_time), then their legs.
 constexpr char kSelectLedgerTxnsOfKind[] =
     "SELECT t.id,t.idempotency_key,t.request_hash,t.account_id,t.kind,t.at,t.ref,t.reason,"
@@ -77,8 +79,12 @@ ConsoleUser ReadOperator(const Statement& r) {
 
 Status SqliteTxn::InsertOperator(const ConsoleUser& u) {
   auto s = cache_.Get(kInsertOperator);
-  s->Bind(1, u.login).Bind(2, u.password_hash).Bind(3, int64_t{u.enabled}).Bind(4, u.created_at)
-      .Bind(5, u.failed_logins).Bind(6, u.locked_until);
+  s->Bind(1, u.login)
+      .Bind(2, u.password_hash)
+      .Bind(3, int64_t{u.enabled})
+      .Bind(4, u.created_at)
+      .Bind(5, u.failed_logins)
+      .Bind(6, u.locked_until);
   return Done(*s, "an operator '" + u.login + "' already exists");
 }
 
@@ -95,14 +101,21 @@ Result<std::vector<ConsoleUser>> SqliteTxn::ListOperators() {
 
 Status SqliteTxn::UpdateOperator(const ConsoleUser& u) {
   auto s = cache_.Get(kUpdateOperator);
-  s->Bind(1, u.login).Bind(2, u.password_hash).Bind(3, int64_t{u.enabled}).Bind(4, u.failed_logins)
+  s->Bind(1, u.login)
+      .Bind(2, u.password_hash)
+      .Bind(3, int64_t{u.enabled})
+      .Bind(4, u.failed_logins)
       .Bind(5, u.locked_until);
   return Done(*s, "");
 }
 
 Status SqliteTxn::InsertOperatorSession(const ConsoleSession& c) {
   auto s = cache_.Get(kInsertOperatorSession);
-  s->Bind(1, c.token_hash).Bind(2, c.login).Bind(3, c.csrf_token).Bind(4, c.created_at).Bind(5, c.expires_at);
+  s->Bind(1, c.token_hash)
+      .Bind(2, c.login)
+      .Bind(3, c.csrf_token)
+      .Bind(4, c.created_at)
+      .Bind(5, c.expires_at);
   return Done(*s, "session exists");
 }
 
@@ -110,7 +123,10 @@ Result<ConsoleSession> SqliteTxn::FindOperatorSession(std::string_view token_has
   auto s = cache_.Get(kSelectOperatorSession);
   s->Bind(1, token_hash);
   return First<ConsoleSession>(
-      *s, [](const Statement& r) { return ConsoleSession{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4)}; },
+      *s,
+      [](const Statement& r) {
+        return ConsoleSession{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4)};
+      },
       "no session");
 }
 
@@ -128,7 +144,12 @@ Status SqliteTxn::DeleteOperatorSessionsOf(std::string_view login) {
 
 Status SqliteTxn::InsertOperatorAction(const OperatorAction& a) {
   auto s = cache_.Get(kInsertOperatorAction);
-  s->Bind(1, a.at).Bind(2, a.login).Bind(3, a.action).Bind(4, a.target).Bind(5, a.detail).Bind(6, a.outcome);
+  s->Bind(1, a.at)
+      .Bind(2, a.login)
+      .Bind(3, a.action)
+      .Bind(4, a.target)
+      .Bind(5, a.detail)
+      .Bind(6, a.outcome);
   return Done(*s, "");
 }
 
@@ -136,20 +157,30 @@ Result<std::vector<OperatorAction>> SqliteTxn::ListOperatorActions(int64_t limit
   auto s = cache_.Get(kSelectOperatorActions);
   s->Bind(1, limit);
   return Rows<OperatorAction>(*s, [](const Statement& r) {
-    return OperatorAction{r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6)};
+    return OperatorAction{r.Int(0),  r.Int(1),  r.Text(2), r.Text(3),
+                          r.Text(4), r.Text(5), r.Text(6)};
   });
 }
 
-Result<std::vector<LedgerTxn>> SqliteTxn::ListLedgerTxnsOfKind(std::string_view kind, int64_t limit) {
+Result<std::vector<LedgerTxn>> SqliteTxn::ListLedgerTxnsOfKind(std::string_view kind,
+                                                               int64_t limit) {
   auto s = cache_.Get(kSelectLedgerTxnsOfKind);
   s->Bind(1, kind).Bind(2, limit);
   std::vector<LedgerTxn> out;
   while (s->Step()) {
     std::string id = s->Text(0);
     if (out.empty() || out.back().id != id)
-      out.push_back(LedgerTxn{id, s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Int(5), s->Text(6),
-                              s->Text(7), {}});
-    if (auto amount = s->OptionalInt(10)) out.back().postings.push_back({s->Text(8), s->Text(9), *amount});
+      out.push_back(LedgerTxn{id,
+                              s->Text(1),
+                              s->Text(2),
+                              s->Text(3),
+                              s->Text(4),
+                              s->Int(5),
+                              s->Text(6),
+                              s->Text(7),
+                              {}});
+    if (auto amount = s->OptionalInt(10))
+      out.back().postings.push_back({s->Text(8), s->Text(9), *amount});
   }
   if (!s->status().ok()) return s->status();
   return out;
@@ -171,7 +202,8 @@ Result<std::vector<BillMonth>> SqliteTxn::ListBillMonths(int64_t limit) {
   });
 }
 
-Result<std::vector<NoticeBatch>> SqliteTxn::ListNoticeBatches(std::string_view kind, int64_t limit) {
+Result<std::vector<NoticeBatch>> SqliteTxn::ListNoticeBatches(std::string_view kind,
+                                                              int64_t limit) {
   auto s = cache_.Get(kSelectNoticeBatches);
   s->Bind(1, kind).Bind(2, limit);
   return Rows<NoticeBatch>(*s, [](const Statement& r) {

@@ -239,8 +239,9 @@ test("vouchers are issued and listed; the refund log shows a tenant's refund", a
   const bought = sb.cliOk(["pack", "buy", "alpha", "--action", "RecognizeCarPro", "--calls", "10000"]);
   sb.cliOk(["pack", "refund", bought.PackId]);
   refundedPack = bought.PackId;
-  await goto(page, "refunds", "tbody tr");
-  const refund = await page.$eval("tbody tr", (e) => [...e.children].map((c) => c.textContent));
+  // Page-specific selectors: a hash change does not wait for the new page.
+  await goto(page, "refunds", "#refunds tbody tr");
+  const refund = await page.$eval("#refunds tbody tr", (e) => [...e.children].map((c) => c.textContent));
   assert.deepEqual([refund[2], refund[3]], [bought.PackId, "730.00"]);
   await shot(page, "refunds");
 
@@ -249,7 +250,7 @@ test("vouchers are issued and listed; the refund log shows a tenant's refund", a
   await page.type("#voucher-amount", "50");
   await page.click("#voucher-submit");
   await page.waitForFunction(() => document.querySelector("#vouchers-message")?.textContent.includes("已发放"));
-  const listed = await page.$eval("tbody tr", (e) => [...e.children].map((c) => c.textContent));
+  const listed = await page.$eval("#vouchers-list tbody tr", (e) => [...e.children].map((c) => c.textContent));
   assert.equal(listed[2], "50.00");
   const shown = sb.cliOk(["account", "show", "alpha"]).Vouchers;
   assert.deepEqual(shown.map((v) => v.VoucherId), [listed[0]]);

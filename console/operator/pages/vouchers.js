@@ -22,6 +22,6 @@ export async function render(app, note = "", code = "") {
   app.replaceChildren(message("vouchers-message", note, code),
     card(t("vouchers"), form,
       data.Vouchers.length === 0 ? h("p", { class: "muted" }, t("none")) :
-        table([t("voucherId"), "AccountId", t("amount"), t("grantedAt"), t("expiresAt")],
-          data.Vouchers.map((v) => [v.VoucherId, v.AccountId, v.Amount, v.GrantedAt, v.ExpiresAt ?? "—"]), [2])));
+        h("div", { id: "vouchers-list" }, table([t("voucherId"), "AccountId", t("amount"), t("grantedAt"), t("expiresAt")],
+          data.Vouchers.map((v) => [v.VoucherId, v.AccountId, v.Amount, v.GrantedAt, v.ExpiresAt ?? "—"]), [2]))));
 }

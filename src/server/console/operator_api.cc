@@ -27,7 +27,8 @@ HttpResponse Fail(const Status& s) { return ErrorReply(s, "operator console"); }
 std::string OutcomeOf(const HttpResponse& res) {
   if (res.status == 200) return "OK";
   json body = json::parse(res.body, nullptr, false);
-  return body.is_object() && body.contains("Error") ? body["Error"].value("Code", "") : "HTTP " + std::to_string(res.status);
+  return body.is_object() && body.contains("Error") ? body["Error"].value("Code", "")
+                                                    : "HTTP " + std::to_string(res.status);
 }
 
 std::string QueryParam(const std::string& query, const std::string& name) {
@@ -46,26 +47,32 @@ Result<std::string> StringField(const json& body, const std::string& name, bool 
     if (!required) return std::string();
     return Status(errc::kMissingParameter, name + " is required");
   }
-  if (!body[name].is_string()) return Status(errc::kInvalidParameterValue, name + " must be a string");
+  if (!body[name].is_string())
+    return Status(errc::kInvalidParameterValue, name + " must be a string");
   return body[name].get<std::string>();
 }
 
 std::string Cookie(const std::string& value, bool tls, int64_t max_age_s) {
   return std::string(kOperatorCookieName) + "=" + value +
-         "; Path=/console/operator; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s) +
-         (tls ? "; Secure" : "");
+         "; Path=/console/operator; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(max_age_s) + (tls ? "; Secure" : "");
 }
 
 json BalanceJson(const billing::Balance& b) {
-  return {{"Cash", FormatYuan(b.cash)}, {"Income", FormatYuan(b.income)}, {"Gift", FormatYuan(b.gift)},
+  return {{"Cash", FormatYuan(b.cash)},
+          {"Income", FormatYuan(b.income)},
+          {"Gift", FormatYuan(b.gift)},
           {"Total", FormatYuan(b.total())}};
 }
 
 json LinesJson(const std::vector<store::BillLine>& lines) {
   json out = json::array();
   for (const auto& l : lines)
-    out.push_back({{"Action", l.action}, {"Quantity", l.quantity}, {"Tier", l.tier},
-                   {"UnitPrice", billing::FormatPriceE4(l.unit_price_e4)}, {"Amount", FormatYuan(l.amount_fen)}});
+    out.push_back({{"Action", l.action},
+                   {"Quantity", l.quantity},
+                   {"Tier", l.tier},
+                   {"UnitPrice", billing::FormatPriceE4(l.unit_price_e4)},
+                   {"Amount", FormatYuan(l.amount_fen)}});
   return out;
 }
 
@@ -80,11 +87,15 @@ struct OperatorApi::Call {
   std::string Time(UnixMicros t) const { return FormatIso8601(t, offset); }
 };
 
-HttpResponse OperatorApi::Logged(const std::string& login, const std::string& action, const std::string& target,
-                                 const std::string& detail, HttpResponse answer) {
-  const store::OperatorAction entry{0, clock_.NowMicros(), login, action, target, detail, OutcomeOf(answer)};
+HttpResponse OperatorApi::Logged(const std::string& login, const std::string& action,
+                                 const std::string& target, const std::string& detail,
+                                 HttpResponse answer) {
+  const store::OperatorAction entry{0,      clock_.NowMicros(), login, action, target,
+                                    detail, OutcomeOf(answer)};
   Status s = store_.Write([&](store::Txn& txn) { return txn.InsertOperatorAction(entry); });
-  if (!s.ok()) return Fail(Status(errc::kInternalError, "the operator log could not be written: " + s.ToString()));
+  if (!s.ok())
+    return Fail(
+        Status(errc::kInternalError, "the operator log could not be written: " + s.ToString()));
   return answer;
 }
 
@@ -92,7 +103,8 @@ HttpResponse OperatorApi::SignIn(const HttpRequest& req) {
   if (!limiter_.Allow(req.peer_address, "operator-sign-in", kSignInsPerSecond))
     return Fail(Status(errc::kRequestLimitExceeded, "too many sign-in attempts; wait a second"));
   json body = json::parse(req.body, nullptr, false);
-  if (!body.is_object()) return Fail(Status(errc::kInvalidParameter, "the body must be a JSON object"));
+  if (!body.is_object())
+    return Fail(Status(errc::kInvalidParameter, "the body must be a JSON object"));
   auto login = StringField(body, "Login");
   if (!login.ok()) return Fail(login.status());
   auto password = StringField(body, "Password");
@@ -100,22 +112,26 @@ HttpResponse OperatorApi::SignIn(const HttpRequest& req) {
   const std::string who = login->substr(0, 64);
   auto session = operators_.SignIn(*login, *password);
   if (!session.ok()) return Logged(who, "sign-in", "", "{}", Fail(session.status()));
-  HttpResponse res = Reply(200, {{"Login", session->user.login}, {"CsrfToken", session->csrf_token}});
-  res.headers.push_back({"Set-Cookie", Cookie(session->cookie, req.tls, kSessionMicros / 1'000'000)});
+  HttpResponse res =
+      Reply(200, {{"Login", session->user.login}, {"CsrfToken", session->csrf_token}});
+  res.headers.push_back(
+      {"Set-Cookie", Cookie(session->cookie, req.tls, kSessionMicros / 1'000'000)});
   return Logged(who, "sign-in", "", "{}", std::move(res));
 }
 
 HttpResponse OperatorApi::Handle(const HttpRequest& req) {
   const std::string route = req.path.substr(std::string(kOperatorApiPrefix).size());
   const bool post = req.method == "POST";
-  if (!post && req.method != "GET") return Fail(Status(errc::kInvalidParameter, "only GET and POST are supported"));
+  if (!post && req.method != "GET")
+    return Fail(Status(errc::kInvalidParameter, "only GET and POST are supported"));
   if (post) {
     // JSON only: a cross-site HTML form cannot send it without a CORS preflight.
     const std::string type = req.Header("content-type");
     if (type != "application/json" && type.rfind("application/json;", 0) != 0)
       return Fail(Status(errc::kInvalidParameter, "Content-Type must be application/json"));
   }
-  if (route == "login") return post ? SignIn(req) : Fail(Status(errc::kInvalidParameter, "sign in with POST"));
+  if (route == "login")
+    return post ? SignIn(req) : Fail(Status(errc::kInvalidParameter, "sign in with POST"));
 
   const std::string cookie = CookieValue(req.Header("cookie"), kOperatorCookieName);
   auto session = operators_.Check(cookie);
@@ -126,7 +142,8 @@ HttpResponse OperatorApi::Handle(const HttpRequest& req) {
   if (!crypto::ConstantTimeEquals(req.Header("x-csrf-token"), session->csrf_token))
     return Fail(Status(errc::kCsrfTokenInvalid, "missing or wrong X-CSRF-Token"));
   c.body = json::parse(req.body, nullptr, false);
-  if (!c.body.is_object()) return Fail(Status(errc::kInvalidParameter, "the body must be a JSON object"));
+  if (!c.body.is_object())
+    return Fail(Status(errc::kInvalidParameter, "the body must be a JSON object"));
   if (route == "logout") {
     if (Status s = operators_.SignOut(cookie); !s.ok()) return Fail(s);
     HttpResponse res = Reply(200, {{"SignedOut", true}});
@@ -138,7 +155,8 @@ HttpResponse OperatorApi::Handle(const HttpRequest& req) {
 
 HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
   if (route == "session")
-    return Reply(200, {{"Login", c.login()}, {"CsrfToken", c.session.csrf_token},
+    return Reply(200, {{"Login", c.login()},
+                       {"CsrfToken", c.session.csrf_token},
                        {"ExpiresAt", c.Time(c.session.expires_at)}});
   if (route == "accounts") {
     auto accounts = view_.SearchAccounts(QueryParam(c.req.query, "q"), kListLimit);
@@ -147,8 +165,11 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
     for (const auto& a : *accounts) {
       billing::Fen vouchers = 0;
       for (const auto& v : a.vouchers) vouchers += v.remaining;
-      out.push_back({{"AccountId", a.account.id}, {"Name", a.account.name}, {"Status", a.status},
-                     {"DisabledReason", a.account.disabled_reason}, {"Balance", BalanceJson(a.balance)},
+      out.push_back({{"AccountId", a.account.id},
+                     {"Name", a.account.name},
+                     {"Status", a.status},
+                     {"DisabledReason", a.account.disabled_reason},
+                     {"Balance", BalanceJson(a.balance)},
                      {"Vouchers", FormatYuan(vouchers)}});
     }
     return Reply(200, {{"Accounts", out}});
@@ -158,7 +179,9 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
     if (!vouchers.ok()) return Fail(vouchers.status());
     json out = json::array();
     for (const auto& v : *vouchers)
-      out.push_back({{"VoucherId", v.id}, {"AccountId", v.account_id}, {"Amount", FormatYuan(v.amount_fen)},
+      out.push_back({{"VoucherId", v.id},
+                     {"AccountId", v.account_id},
+                     {"Amount", FormatYuan(v.amount_fen)},
                      {"GrantedAt", c.Time(v.granted_at)},
                      {"ExpiresAt", v.expires_at ? json(c.Time(*v.expires_at)) : json(nullptr)}});
     return Reply(200, {{"Vouchers", out}});
@@ -170,7 +193,8 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
     if (!notices.ok()) return Fail(notices.status());
     json out = json::array(), sent = json::array();
     for (const auto& v : *versions)
-      out.push_back({{"Version", v.version}, {"EffectiveFrom", c.Time(v.effective_from)},
+      out.push_back({{"Version", v.version},
+                     {"EffectiveFrom", c.Time(v.effective_from)},
                      {"PublishedAt", v.published_at ? json(c.Time(v.published_at)) : json(nullptr)},
                      {"InForce", v.in_force}});
     for (const auto& n : *notices)
@@ -184,8 +208,11 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
     if (!last.ok()) return Fail(last.status());
     json out = json::array();
     for (const auto& m : *months)
-      out.push_back({{"Month", m.month}, {"Bills", m.bills}, {"Total", FormatYuan(m.total_fen)},
-                     {"FirstAt", c.Time(m.first_at)}, {"LastAt", c.Time(m.last_at)}});
+      out.push_back({{"Month", m.month},
+                     {"Bills", m.bills},
+                     {"Total", FormatYuan(m.total_fen)},
+                     {"FirstAt", c.Time(m.first_at)},
+                     {"LastAt", c.Time(m.last_at)}});
     return Reply(200, {{"LastMonth", last->ToString()}, {"Months", out}});
   }
   if (route == "refunds") {
@@ -197,24 +224,34 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
       for (const auto& p : t.postings) {
         if (p.owner == t.account_id && p.amount_fen > 0) amount += p.amount_fen;
       }
-      out.push_back({{"At", c.Time(t.at)}, {"AccountId", t.account_id}, {"PackId", t.ref},
-                     {"Amount", FormatYuan(amount)}, {"Reason", t.reason}, {"TxnId", t.id}});
+      out.push_back({{"At", c.Time(t.at)},
+                     {"AccountId", t.account_id},
+                     {"PackId", t.ref},
+                     {"Amount", FormatYuan(amount)},
+                     {"Reason", t.reason},
+                     {"TxnId", t.id}});
     }
     return Reply(200, {{"Refunds", out}});
   }
   if (route == "audit") {
     auto report = billing_.Audit();
     if (!report.ok()) return Fail(report.status());
-    return Reply(200, {{"Ok", report->problems.empty()}, {"Problems", report->problems},
-                       {"Accounts", report->accounts}, {"LedgerTxns", report->ledger_txns},
-                       {"Packs", report->packs}, {"At", c.Time(clock_.NowMicros())}});
+    return Reply(200, {{"Ok", report->problems.empty()},
+                       {"Problems", report->problems},
+                       {"Accounts", report->accounts},
+                       {"LedgerTxns", report->ledger_txns},
+                       {"Packs", report->packs},
+                       {"At", c.Time(clock_.NowMicros())}});
   }
   if (route == "metrics") {
     if (!metrics_) return Fail(Status(errc::kNotFound, "this server keeps no metrics"));
     const MetricsSnapshot m = SummariseMetrics(metrics_->RenderPrometheus());
-    return Reply(200, {{"Requests", m.requests}, {"ByCode", m.by_code},
-                       {"RequestMsSum", m.request_ms_sum}, {"RequestCount", m.request_count},
-                       {"InferenceMsSum", m.inference_ms_sum}, {"InferenceCount", m.inference_count},
+    return Reply(200, {{"Requests", m.requests},
+                       {"ByCode", m.by_code},
+                       {"RequestMsSum", m.request_ms_sum},
+                       {"RequestCount", m.request_count},
+                       {"InferenceMsSum", m.inference_ms_sum},
+                       {"InferenceCount", m.inference_count},
                        {"QueueDepth", m.queue_depth}});
   }
   if (route == "log") {
@@ -228,8 +265,13 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
     if (!s.ok()) return Fail(s);
     json out = json::array();
     for (const auto& a : rows)
-      out.push_back({{"Id", a.id}, {"At", c.Time(a.at)}, {"Login", a.login}, {"Action", a.action},
-                     {"Target", a.target}, {"Detail", a.detail}, {"Outcome", a.outcome}});
+      out.push_back({{"Id", a.id},
+                     {"At", c.Time(a.at)},
+                     {"Login", a.login},
+                     {"Action", a.action},
+                     {"Target", a.target},
+                     {"Detail", a.detail},
+                     {"Outcome", a.outcome}});
     return Reply(200, {{"Actions", out}});
   }
   return Fail(Status(errc::kNotFound, "no operator API GET " + c.req.path));
@@ -244,7 +286,8 @@ HttpResponse OperatorApi::Post(const Call& c, const std::string& route) {
     auto amount = StringField(body, "Amount");
     auto key = StringField(body, "IdempotencyKey", false);
     auto extra = StringField(body, voucher ? "ExpiresAt" : "Source", false);
-    json detail = {{"Amount", amount.ok() ? *amount : ""}, {voucher ? "ExpiresAt" : "Source", extra.ok() ? *extra : ""}};
+    json detail = {{"Amount", amount.ok() ? *amount : ""},
+                   {voucher ? "ExpiresAt" : "Source", extra.ok() ? *extra : ""}};
     auto answer = [&]() -> HttpResponse {
       if (account->empty()) return Fail(Status(errc::kMissingParameter, "Account is required"));
       for (const auto* field : {&amount, &key, &extra}) {
@@ -263,9 +306,11 @@ HttpResponse OperatorApi::Post(const Call& c, const std::string& route) {
         return id.ok() ? Reply(200, {{"VoucherId", *id}}) : Fail(id.status());
       }
       auto balance = billing_.Recharge(*account, *fen, extra->empty() ? "cash" : *extra, *key);
-      return balance.ok() ? Reply(200, {{"Balance", BalanceJson(*balance)}}) : Fail(balance.status());
+      return balance.ok() ? Reply(200, {{"Balance", BalanceJson(*balance)}})
+                          : Fail(balance.status());
     }();
-    return Logged(c.login(), voucher ? "voucher" : "recharge", *account, detail.dump(), std::move(answer));
+    return Logged(c.login(), voucher ? "voucher" : "recharge", *account, detail.dump(),
+                  std::move(answer));
   }
   if (route == "accounts/disable" || route == "accounts/enable") {
     const bool disable = route == "accounts/disable";
@@ -303,7 +348,8 @@ HttpResponse OperatorApi::Post(const Call& c, const std::string& route) {
       if (!created.ok()) return Fail(created.status());
       return Reply(200, {{"Month", month->ToString()}, {"BillsCreated", *created}});
     }();
-    return Logged(c.login(), "bill-run", month_text.ok() ? *month_text : "", "{}", std::move(answer));
+    return Logged(c.login(), "bill-run", month_text.ok() ? *month_text : "", "{}",
+                  std::move(answer));
   }
   if (route == "what-if") {  // read-only: not logged
     if (!body.contains("Draft") || !body["Draft"].is_object())
@@ -316,13 +362,20 @@ HttpResponse OperatorApi::Post(const Call& c, const std::string& route) {
     if (!report.ok()) return Fail(report.status());
     json accounts = json::array();
     for (const auto& a : report->accounts)
-      accounts.push_back({{"AccountId", a.account_id}, {"Name", a.name}, {"OldTotal", FormatYuan(a.old_total)},
-                          {"NewTotal", FormatYuan(a.new_total)}, {"Change", FormatYuan(a.new_total - a.old_total)},
-                          {"OldLines", LinesJson(a.old_lines)}, {"NewLines", LinesJson(a.new_lines)}});
-    return Reply(200, {{"Month", report->month}, {"DraftVersion", report->draft_version},
-                       {"CurrentVersion", report->current_version}, {"Accounts", accounts},
+      accounts.push_back({{"AccountId", a.account_id},
+                          {"Name", a.name},
+                          {"OldTotal", FormatYuan(a.old_total)},
+                          {"NewTotal", FormatYuan(a.new_total)},
+                          {"Change", FormatYuan(a.new_total - a.old_total)},
+                          {"OldLines", LinesJson(a.old_lines)},
+                          {"NewLines", LinesJson(a.new_lines)}});
+    return Reply(200, {{"Month", report->month},
+                       {"DraftVersion", report->draft_version},
+                       {"CurrentVersion", report->current_version},
+                       {"Accounts", accounts},
                        {"AccountsWithCalls", report->accounts_with_calls},
-                       {"AccountsChanged", report->accounts_changed}, {"OldTotal", FormatYuan(report->old_total)},
+                       {"AccountsChanged", report->accounts_changed},
+                       {"OldTotal", FormatYuan(report->old_total)},
                        {"NewTotal", FormatYuan(report->new_total)}});
   }
   return Fail(Status(errc::kNotFound, "no operator API POST " + c.req.path));

@@ -36,10 +36,16 @@ inline constexpr char kOperatorCookieName[] = "kanjian_operator";
 class OperatorApi {
  public:
   // `metrics` may be null (no live metrics then).
-  OperatorApi(ConsoleUsers& operators, billing::BillingService& billing, billing::OperatorView& view,
-              store::Store& store, const ServerMetrics* metrics, const Clock& clock)
-      : operators_(operators), billing_(billing), view_(view), store_(store), metrics_(metrics),
-        clock_(clock), limiter_(clock) {}
+  OperatorApi(ConsoleUsers& operators, billing::BillingService& billing,
+              billing::OperatorView& view, store::Store& store, const ServerMetrics* metrics,
+              const Clock& clock)
+      : operators_(operators),
+        billing_(billing),
+        view_(view),
+        store_(store),
+        metrics_(metrics),
+        clock_(clock),
+        limiter_(clock) {}
 
   HttpResponse Handle(const HttpRequest& request);
 
@@ -49,8 +55,8 @@ class OperatorApi {
   HttpResponse Get(const Call& c, const std::string& route);
   HttpResponse Post(const Call& c, const std::string& route);
   // Appends to the operator log; the answer says so if that fails.
-  HttpResponse Logged(const std::string& login, const std::string& action, const std::string& target,
-                      const std::string& detail, HttpResponse answer);
+  HttpResponse Logged(const std::string& login, const std::string& action,
+                      const std::string& target, const std::string& detail, HttpResponse answer);
 
   ConsoleUsers& operators_;
   billing::BillingService& billing_;

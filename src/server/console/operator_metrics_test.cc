@@ -34,7 +34,8 @@ TEST(OperatorMetricsTest, SumsRequestsByCodeLatencyAndQueueDepth) {
 
 TEST(OperatorMetricsTest, UnknownAndMalformedLinesAreSkipped) {
   const MetricsSnapshot m = SummariseMetrics(
-      "# HELP x\nother_metric{code=\"OK\"} 9\nkanjian_requests_total{xcode=\"A\",code=\"B\"} 2\ngarbage\n"
+      "# HELP x\nother_metric{code=\"OK\"} 9\nkanjian_requests_total{xcode=\"A\",code=\"B\"} "
+      "2\ngarbage\n"
       "kanjian_inference_queue_depth nan-ish\n");
   EXPECT_EQ(m.requests, 2u);
   EXPECT_EQ(m.by_code.size(), 1u);

@@ -35,18 +35,22 @@ TEST_F(OperatorUsersTest, SessionsNeverCrossRealms) {
   EXPECT_EQ(operators_.Check(tenant->cookie).status().code(), errc::kSessionInvalid);
   EXPECT_EQ(tenants_.Check(op->cookie).status().code(), errc::kSessionInvalid);
   // Logins are per realm: neither signs in on the other side.
-  EXPECT_EQ(operators_.SignIn("alice", "correct horse battery").status().code(), errc::kInvalidCredentials);
-  EXPECT_EQ(tenants_.SignIn("root", "operator password 1").status().code(), errc::kInvalidCredentials);
+  EXPECT_EQ(operators_.SignIn("alice", "correct horse battery").status().code(),
+            errc::kInvalidCredentials);
+  EXPECT_EQ(tenants_.SignIn("root", "operator password 1").status().code(),
+            errc::kInvalidCredentials);
   auto listed = operators_.List("");
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].login, "root");
-  EXPECT_EQ(operators_.Add("shop", "other", "operator password 2").code(), errc::kInvalidParameterValue);
+  EXPECT_EQ(operators_.Add("shop", "other", "operator password 2").code(),
+            errc::kInvalidParameterValue);
 }
 
 TEST_F(OperatorUsersTest, LockOutDisableAndPasswordChangeApplyToOperators) {
   for (int i = 0; i < kMaxFailedLogins; ++i)
-    EXPECT_EQ(operators_.SignIn("root", "wrong password").status().code(), errc::kInvalidCredentials);
+    EXPECT_EQ(operators_.SignIn("root", "wrong password").status().code(),
+              errc::kInvalidCredentials);
   EXPECT_EQ(operators_.SignIn("root", "operator password 1").status().code(), errc::kLoginLocked);
   EXPECT_TRUE(tenants_.SignIn("alice", "correct horse battery").ok()) << "the tenant is not locked";
   clock_.Advance(kLockMicros);
@@ -61,18 +65,26 @@ TEST_F(OperatorUsersTest, LockOutDisableAndPasswordChangeApplyToOperators) {
 }
 
 TEST_F(OperatorUsersTest, TheOperatorLogListsNewestFirst) {
-  ASSERT_TRUE(db_.store().Write([](store::Txn& txn) {
-    return txn.InsertOperatorAction({0, 5, "root", "recharge", "acc-1", "{}", "OK"});
-  }).ok());
-  ASSERT_TRUE(db_.store().Write([](store::Txn& txn) {
-    return txn.InsertOperatorAction({0, 6, "root", "disable", "acc-1", "{}", "ResourceNotFound"});
-  }).ok());
+  ASSERT_TRUE(
+      db_.store()
+          .Write([](store::Txn& txn) {
+            return txn.InsertOperatorAction({0, 5, "root", "recharge", "acc-1", "{}", "OK"});
+          })
+          .ok());
+  ASSERT_TRUE(db_.store()
+                  .Write([](store::Txn& txn) {
+                    return txn.InsertOperatorAction(
+                        {0, 6, "root", "disable", "acc-1", "{}", "ResourceNotFound"});
+                  })
+                  .ok());
   std::vector<store::OperatorAction> rows;
-  ASSERT_TRUE(db_.store().Read([&](store::Txn& txn) -> Status {
-    auto list = txn.ListOperatorActions(10);
-    if (list.ok()) rows = *list;
-    return list.status();
-  }).ok());
+  ASSERT_TRUE(db_.store()
+                  .Read([&](store::Txn& txn) -> Status {
+                    auto list = txn.ListOperatorActions(10);
+                    if (list.ok()) rows = *list;
+                    return list.status();
+                  })
+                  .ok());
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].action, "disable");  // newest first
   EXPECT_EQ(rows[1].outcome, "OK");
