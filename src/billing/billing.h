@@ -23,6 +23,8 @@
 #include "billing/calendar.h"
 #include "billing/catalog.h"
 #include "billing/money.h"
+#include "billing/payment_order.h"
+#include "billing/service_state.h"
 #include "common/clock.h"
 #include "store/store.h"
 
@@ -40,16 +42,11 @@ struct VoucherView {
   UnixMicros granted_at = 0;
 };
 
-// "active" | "arrears" | "disabled" | "inactive"
 struct AccountView {
   store::Account account;
-  std::string status;
+  ServiceState status = ServiceState::kInactive;  // service_state.h
   Balance balance;
   std::vector<VoucherView> vouchers;
-};
-
-struct Payment {
-  Fen cash = 0, income = 0, gift = 0, voucher = 0;
 };
 
 struct Purchase {
@@ -114,12 +111,12 @@ class BillingService {
   // Every pack of the account, issuing this month's free packs first.
   Result<std::vector<store::Pack>> ListPacks(const std::string& account);
   Result<Payment> RefundPack(const std::string& pack_id);
-  // The end (exclusive) of a pack's no-reason refund window: the start of
-  // the 8th local day after its purchase day.
+  // The end (exclusive) of a pack's no-reason refund window
+  // (refund_policy.h RefundWindowEnd).
   static UnixMicros RefundWindowEnd(const store::Pack& pack, const BillingSettings& settings);
 
-  // Attribution (attribution.cc): free pack → purchased/gift packs
-  // (earliest expiry first) → post-paid, recorded in one transaction.
+  // Attribution (attribution.cc): each call paid in the consumption order
+  // (consumption_order.h), recorded in one transaction.
   Status RecordCalls(std::span<const BilledCall> calls);
   Result<std::vector<UsageByAction>> UsageForMonth(const std::string& account, Month month);
 
@@ -143,8 +140,8 @@ class BillingService {
  private:
   friend class TenantView;  // the tenants' read model (tenant_view.h)
 
-  // OK when `pack` may be refunded at `now`, else the refusal naming its
-  // rule (docs/billing.md §7), checked in a fixed order.
+  // Loads the RefundCase of `pack` and asks refund_policy.h's RefundRefusal
+  // (docs/billing.md §7).
   static Status RefundRefusal(store::Txn& txn, const store::Pack& pack, const store::Account& account,
                               const BillingSettings& settings, UnixMicros now);
   // REQUIRES: inside a store write transaction.
@@ -155,9 +152,10 @@ class BillingService {
   static Balance BalanceOf(const std::map<std::string, int64_t>& books);
   // The billing time zone's offset for `month` (the version in force at its start).
   static int OffsetOf(const Catalog& catalog, Month month);
-  static std::string AccountStatus(store::Txn& txn, const store::Account& account,
-                                   const Balance& balance, const BillingSettings& settings,
-                                   UnixMicros now);
+  // Loads what ServiceStateOf (service_state.h) needs and asks it.
+  static Result<ServiceState> LoadServiceState(store::Txn& txn, const store::Account& account,
+                                               const Balance& balance, const BillingSettings& settings,
+                                               UnixMicros now);
 
   store::Store& store_;
   const Clock& clock_;

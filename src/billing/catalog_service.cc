@@ -92,7 +92,7 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
                     "version " + v.version + " would take effect in the past; history is never rewritten");
     bool lowers = false;
     auto changes = Changes(Catalog(all).InForceAt(v.effective_from), v, &lowers);
-    const UnixMicros earliest = now + int64_t{settings.notice_days} * 86'400'000'000;
+    const UnixMicros earliest = now + DaysToMicros(settings.notice_days);
     if (lowers && v.effective_from < earliest)
       return Status(errc::kNoticePeriodTooShort,
                     "version " + v.version + " lowers a free quota, so it must take effect at least " +

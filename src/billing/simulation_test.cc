@@ -800,7 +800,7 @@ class Simulation {
       EXPECT_EQ(view->balance.cash, a.cash);
       EXPECT_EQ(view->balance.income, a.income);
       EXPECT_EQ(view->balance.gift, a.gift);
-      EXPECT_EQ(view->status, a.Status());
+      EXPECT_EQ(ToString(view->status), a.Status());
       EXPECT_EQ(view->vouchers.size(), a.vouchers.size());
       for (const auto& v : view->vouchers) {
         auto it = a.vouchers.find(v.id);

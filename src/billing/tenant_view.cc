@@ -11,8 +11,6 @@
 namespace kanjian::billing {
 namespace {
 
-constexpr int64_t kMicrosPerDay = 86'400'000'000;
-
 std::string DayName(UnixMicros day_start, int offset_s) {
   return FormatIso8601(day_start, offset_s).substr(0, 10);
 }
