@@ -22,6 +22,7 @@
 
 #include "billing/calendar.h"
 #include "billing/catalog.h"
+#include "billing/id_source.h"
 #include "billing/money.h"
 #include "billing/payment_order.h"
 #include "billing/service_state.h"
@@ -82,7 +83,10 @@ struct BilledCall {
 
 class BillingService {
  public:
-  BillingService(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // `ids` names new packs, vouchers, notices and ledger transactions
+  // (id_source.h): random by default, sequential in simulations.
+  BillingService(store::Store& store, const Clock& clock, IdSource& ids = DefaultIds())
+      : store_(store), clock_(clock), ids_(ids) {}
 
   // Catalog (catalog_service.cc).
   Result<Catalog> LoadCatalog();
@@ -159,6 +163,7 @@ class BillingService {
 
   store::Store& store_;
   const Clock& clock_;
+  IdSource& ids_;
 
   // The catalog is re-read at most once a second (another process may
   // publish) and at once after a publish here.

@@ -125,7 +125,7 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
       for (size_t i = 0; i < changes.size(); ++i) message += (i ? "; " : "") + changes[i];
       for (const auto& a : *accounts) {
         if (!a.activated_at) continue;
-        if (Status st = txn.InsertNotice({"ntc-" + crypto::Hex(crypto::RandomBytes(6)), a.id, now,
+        if (Status st = txn.InsertNotice({ids_.Next(IdKind::kNotice), a.id, now,
                                           "catalog_change", message});
             !st.ok())
           return st;

@@ -46,7 +46,7 @@ Result<Balance> BillingService::Recharge(const std::string& account, Fen amount,
   if (amount <= 0) return Status(errc::kInvalidParameterValue, "a recharge must be positive");
   if (source != "cash" && source != "income" && source != "gift")
     return Status(errc::kInvalidParameterValue, "source must be cash, income or gift");
-  const std::string key = internal::KeyOrFresh(key_in);
+  const std::string key = internal::KeyOrFresh(key_in, ids_);
   Balance out;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
     auto id = ResolveAccountId(txn, account);
@@ -55,7 +55,7 @@ Result<Balance> BillingService::Recharge(const std::string& account, Fen amount,
     auto retry = internal::FindRetry(txn, key, hash);
     if (!retry.ok()) return retry.status();
     if (!*retry) {
-      store::LedgerTxn t{ids::NewRequestId(), key, hash, *id, "recharge", clock_.NowMicros(), "",
+      store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "recharge", clock_.NowMicros(), "",
                          "", {{*id, source, amount}, {kPlatform, "external", -amount}}};
       if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
     }
@@ -72,7 +72,7 @@ Result<std::string> BillingService::GrantVoucher(const std::string& account, Fen
                                                  std::optional<UnixMicros> expires_at,
                                                  const std::string& key_in) {
   if (amount <= 0) return Status(errc::kInvalidParameterValue, "a voucher must be positive");
-  const std::string key = internal::KeyOrFresh(key_in);
+  const std::string key = internal::KeyOrFresh(key_in, ids_);
   std::string voucher_id;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
     auto id = ResolveAccountId(txn, account);
@@ -85,10 +85,10 @@ Result<std::string> BillingService::GrantVoucher(const std::string& account, Fen
       voucher_id = (*retry)->ref;
       return Status::Ok();
     }
-    voucher_id = "vch-" + crypto::Hex(crypto::RandomBytes(6));
+    voucher_id = ids_.Next(IdKind::kVoucher);
     const UnixMicros now = clock_.NowMicros();
     if (Status st = txn.InsertVoucher({voucher_id, *id, amount, now, expires_at}); !st.ok()) return st;
-    return txn.InsertLedgerTxn({ids::NewRequestId(), key, hash, *id, "voucher_grant", now, voucher_id, "",
+    return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "voucher_grant", now, voucher_id, "",
                                 {{*id, "voucher:" + voucher_id, amount}, {kPlatform, "vouchers", -amount}}});
   });
   if (!s.ok()) return s;

@@ -8,7 +8,6 @@
 #include "billing/billing.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
-#include "common/ids.h"
 
 namespace kanjian::billing::internal {
 
@@ -24,8 +23,8 @@ inline std::string RequestHash(std::initializer_list<std::string> parts) {
   return crypto::Hex(crypto::Sha256(joined));
 }
 
-inline std::string KeyOrFresh(const std::string& key) {
-  return key.empty() ? "auto:" + ids::NewRequestId() : key;
+inline std::string KeyOrFresh(const std::string& key, IdSource& ids) {
+  return key.empty() ? ids.Next(IdKind::kIdempotencyKey) : key;
 }
 
 // nullopt: a new request. A txn: the retry's first result. Error: reuse.

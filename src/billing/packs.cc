@@ -35,7 +35,7 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
                                          const std::string& promotion_name, const std::string& key_in) {
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
-  const std::string key = internal::KeyOrFresh(key_in);
+  const std::string key = internal::KeyOrFresh(key_in, ids_);
   const UnixMicros now = clock_.NowMicros();
   const CatalogVersion& version = catalog->InForceAt(now);
   Purchase out;
@@ -85,7 +85,7 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     if (offer.price > 0) legs.push_back({kPlatform, "revenue:pack", offer.price});
 
     store::Pack pack;
-    pack.id = "pack-" + crypto::Hex(crypto::RandomBytes(8));
+    pack.id = ids_.Next(IdKind::kPack);
     pack.account_id = a->id;
     pack.kind = "purchased";
     pack.actions = {action};
@@ -95,7 +95,7 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     pack.price_fen = offer.price;
     pack.promotion = promotion_name;
     pack.refundable = offer.refundable;
-    store::LedgerTxn t{ids::NewRequestId(), key, hash, a->id, "purchase", now, pack.id, "", legs};
+    store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn), key, hash, a->id, "purchase", now, pack.id, "", legs};
     pack.purchase_txn = t.id;
     if (Status st = txn.InsertPack(pack); !st.ok()) return st;
     if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
@@ -113,7 +113,7 @@ Result<store::Pack> BillingService::GrantPack(const std::string& account, const 
     return Status(errc::kInvalidParameterValue, "calls and validity must be positive");
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
-  const std::string key = internal::KeyOrFresh(key_in);
+  const std::string key = internal::KeyOrFresh(key_in, ids_);
   const UnixMicros now = clock_.NowMicros();
   store::Pack out;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
@@ -129,7 +129,7 @@ Result<store::Pack> BillingService::GrantPack(const std::string& account, const 
       out = *pack;
       return Status::Ok();
     }
-    out.id = "gift-" + crypto::Hex(crypto::RandomBytes(8));
+    out.id = ids_.Next(IdKind::kGiftPack);
     out.account_id = *id;
     out.kind = "gift";
     out.actions = {action};
@@ -138,7 +138,7 @@ Result<store::Pack> BillingService::GrantPack(const std::string& account, const 
     out.expires_at = AddMonths(now, validity_months, catalog->InForceAt(now).settings.utc_offset_s);
     if (Status st = txn.InsertPack(out); !st.ok()) return st;
     // A zero-value ledger entry keeps the grant idempotent and audited.
-    return txn.InsertLedgerTxn({ids::NewRequestId(), key, hash, *id, "pack_grant", now, out.id, "", {}});
+    return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "pack_grant", now, out.id, "", {}});
   });
   if (!s.ok()) return s;
   return out;
@@ -200,7 +200,7 @@ Result<Payment> BillingService::RefundPack(const std::string& pack_id) {
     if (!paid) return Status(errc::kInternalError, "purchase transaction of " + pack_id + " is missing");
     refunded = PaymentOf(*paid, account->id);
     if (Status st = txn.MarkPackRefunded(pack_id, now); !st.ok()) return st;
-    return txn.InsertLedgerTxn({ids::NewRequestId(), "refund:" + pack_id,
+    return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), "refund:" + pack_id,
                                 internal::RequestHash({"refund", pack_id}), account->id, "refund",
                                 now, pack_id, RefundReason(settings), RefundLegs(account->id, refunded)});
   });

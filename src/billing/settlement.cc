@@ -91,7 +91,7 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
           PaymentPlan plan = PlanPayment(Payer::kSettlement, a.id, bill.total_fen, *books,
                                          version.settings.payment_order);
           plan.legs.push_back({kPlatform, "revenue:postpaid", bill.total_fen});
-          store::LedgerTxn t{ids::NewRequestId(), "settle:" + a.id + ":" + bill.month,
+          store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn), "settle:" + a.id + ":" + bill.month,
                              internal::RequestHash({"settle", a.id, bill.month}), a.id, "settlement",
                              now, bill.id, "post-paid usage " + bill.month, std::move(plan.legs)};
           if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
