@@ -12,7 +12,7 @@
 #include "billing/ledger_util.h"
 
 namespace kanjian::billing {
-Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
+Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vector<Status>* refusals) {
   if (calls.empty()) return Status::Ok();
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
@@ -21,6 +21,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
   uint64_t state_after = 0;
   Status written = store_.Write([&](store::Txn& txn) -> Status {
     newly_issued.clear();
+    if (refusals) refusals->assign(calls.size(), Status::Ok());
     auto state = txn.StateAtStart();
     if (!state.ok()) return state.status();
     if (live_packs_state_ != *state) live_packs_.clear();  // someone else committed
@@ -47,6 +48,9 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
       auto list = txn.ListLivePacks(call.account_id, live.start);
       if (!list.ok()) return list.status();
       live.packs = std::move(list).value();
+      auto spend = LoadSpendTally(txn, *catalog, call.account_id, live.start, live.end);
+      if (!spend.ok()) return spend.status();
+      live.spend = std::move(spend).value();
       SortByConsumptionOrder(live.packs);
       // The store does not know yet what this batch took.
       for (auto& p : live.packs) {
@@ -83,7 +87,14 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
         takes.emplace_back(&p, take.quantity);
         emit(take.quantity, p.kind == "free" ? "free" : "pack", p.id);
       }
-      if (plan.postpaid > 0) emit(plan.postpaid, "postpaid", "");
+      const int64_t left = plan.postpaid;
+      if (left > 0 && call.spend_guarded && !live->spend.Admits(call.action, call.quantity, left)) {
+        for (auto& [pack, take] : takes) pack->used -= take;  // not served: takes nothing
+        if (refusals)
+          (*refusals)[&call - calls.data()] = SpendGuardRefusal(*live->spend.budget(), live->spend.spent());
+        continue;
+      }
+      if (left > 0) emit(left, "postpaid", "");
       // A retried call (its RequestId recorded before, or earlier in this
       // batch) was attributed the first time: give back what it took.
       auto recorded = txn.InsertCall(segments);
@@ -92,6 +103,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
         if (*recorded) used_delta[pack->id] += take;
         else pack->used -= take;
       }
+      if (*recorded) live->spend.Add(call.action, call.quantity, left);
     }
     for (const auto& [pack_id, delta] : used_delta) {
       if (Status s = txn.AddPackUsed(pack_id, delta); !s.ok()) return s;

@@ -26,6 +26,7 @@
 #include "billing/money.h"
 #include "billing/payment_order.h"
 #include "billing/service_state.h"
+#include "billing/spend_guard.h"
 #include "common/clock.h"
 #include "store/store.h"
 
@@ -67,6 +68,14 @@ struct BillView {
   std::string status;  // "settled" | "unsettled" (month ended, not run) | "open" (month running)
 };
 
+// The spend guard of an account this month (spend_guard.h).
+struct SpendGuardView {
+  std::string month;          // "YYYY-MM", billing time zone
+  std::optional<Fen> budget;  // none: no guard
+  Fen spent = 0;              // this month's post-paid spend, as its bill prices it now
+  int alert_percent = 0;      // 0, 50, 80 or 100
+};
+
 struct AuditReport {
   std::vector<std::string> problems;  // empty when every invariant holds
   int64_t accounts = 0, ledger_txns = 0, packs = 0;
@@ -79,6 +88,9 @@ struct BilledCall {
   std::string action;
   UnixMicros at = 0;
   int64_t quantity = 1;
+  // API calls: the spend guard (spend_guard.h) may refuse the post-paid
+  // part. Imported usage (`usage record`) happened already and is recorded.
+  bool spend_guarded = false;
 };
 
 class BillingService {
@@ -121,8 +133,15 @@ class BillingService {
 
   // Attribution (attribution.cc): each call paid in the consumption order
   // (consumption_order.h), recorded in one transaction.
-  Status RecordCalls(std::span<const BilledCall> calls);
+  // `refusals`, when given, receives one Status per call: OK, or the spend
+  // guard's refusal (that call was not recorded; the others were).
+  Status RecordCalls(std::span<const BilledCall> calls, std::vector<Status>* refusals = nullptr);
   Result<std::vector<UsageByAction>> UsageForMonth(const std::string& account, Month month);
+
+  // Spend guard (spend_budget.cc): an optional monthly post-paid budget;
+  // nullopt removes it. A negative budget is InvalidParameterValue.
+  Status SetSpendBudget(const std::string& account, std::optional<Fen> budget);
+  Result<SpendGuardView> SpendGuard(const std::string& account);
 
   // Settlement (settlement.cc).
   using Progress = std::function<void(int64_t done, int64_t total)>;
@@ -143,6 +162,7 @@ class BillingService {
 
  private:
   friend class TenantView;  // the tenants' read model (tenant_view.h)
+  friend class OperatorView;  // the operator console's read model (operator_view.h)
 
   // Loads the RefundCase of `pack` and asks refund_policy.h's RefundRefusal
   // (docs/billing.md §7).
@@ -183,6 +203,7 @@ class BillingService {
   struct LivePacks {
     UnixMicros start = 0, end = 0;
     std::vector<store::Pack> packs;  // free first, then earliest expiry
+    SpendTally spend;                // the month's post-paid spend vs the budget
   };
   std::mutex attribution_mu_;
   std::optional<uint64_t> live_packs_state_;

@@ -171,4 +171,23 @@ Status SqliteTxn::ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTot
   return s->status();
 }
 
+namespace {
+// Walks the log's (at) index over the range (an hour in the console) and
+// filters by account and action; the keyset (at, request_id) pages it.
+constexpr char kSelectUsagePage[] =
+    "SELECT request_id,account_id,action,at,quantity,source,pack_id FROM usage_records "
+    "WHERE at>=?3 AND at<?4 AND account_id=?1 AND action=?2 "
+    "AND (?6='' OR at>?5 OR (at=?5 AND request_id>?6)) ORDER BY at, request_id LIMIT ?7";
+}  // namespace
+
+Result<std::vector<UsageRecord>> SqliteTxn::ListUsagePage(std::string_view account_id,
+                                                          std::string_view action, UnixMicros from,
+                                                          UnixMicros to, UnixMicros after_at,
+                                                          std::string_view after_id, int64_t limit) {
+  auto s = cache_.Get(kSelectUsagePage);
+  s->Bind(1, account_id).Bind(2, action).Bind(3, from).Bind(4, to).Bind(5, after_at);
+  s->Bind(6, after_id).Bind(7, limit);
+  return Collect<UsageRecord>(*s, ReadUsage);
+}
+
 }  // namespace kanjian::store
