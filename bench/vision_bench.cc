@@ -76,7 +76,7 @@ int Main(int argc, char** argv) {
   for (const auto& c : Split(concurrency_flag)) concurrencies.push_back(std::stoi(c));
   std::vector<std::string> actions;
   for (const auto& a : Split(actions_flag))
-    if (server::FindHandler(a)) actions.push_back(a);
+    if (protocol::FindAction(a)) actions.push_back(a);
 
   const std::string image = ReadFile(image_path);
   spdlog::set_level(spdlog::level::warn);

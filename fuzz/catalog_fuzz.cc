@@ -1,6 +1,6 @@
 // The catalog file (`kanjian catalog publish FILE`, config/catalog.json):
 // JSON text → billing::Catalog::ParseDocument. Properties: no exception
-// escapes (a wrong type is InvalidParameterValue like any other mistake);
+// escapes (a wrong type is InvalidConfiguration like any other mistake);
 // an accepted version holds what billing relies on (tiers from 0, strictly
 // increasing, non-negative prices and packs) and parsing its stored
 // document again gives the same version, as the server does on load.
@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (document.is_discarded()) return 0;
   auto versions = Catalog::ParseDocument(document);
   if (!versions.ok()) {
-    FUZZ_CHECK(versions.status().code() == errc::kInvalidParameterValue);
+    FUZZ_CHECK(versions.status().code() == errc::kInvalidConfiguration);
     fuzz::CheckEnvelope(versions.status());
     return 0;
   }

@@ -10,6 +10,7 @@
 
 #include "common/status.h"
 #include "protocol/envelope.h"
+#include "protocol/error_table.h"
 
 #define FUZZ_CHECK(cond)                                                                   \
   do {                                                                                     \
@@ -27,7 +28,7 @@ inline void CheckEnvelope(const Status& status) {
   const std::string body = protocol::ErrorBody(status, "fuzz-request-id");
   auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   FUZZ_CHECK(!parsed.is_discarded());
-  FUZZ_CHECK(parsed["Response"]["Error"]["Code"] == status.code());
+  FUZZ_CHECK(parsed["Response"]["Error"]["Code"] == std::string(protocol::WireCode(status.code())));
 }
 
 }  // namespace kanjian::fuzz

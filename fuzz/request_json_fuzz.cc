@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto image = server::ImageBytesFromParams(*params, action, /*fetcher=*/nullptr);
   if (!image.ok()) {
-    static const std::set<std::string> kCodes = {
+    static const std::set<ErrorCode> kCodes = {
         errc::kInvalidParameterValue, errc::kUrlIllegal, errc::kMissingParameter,
         errc::kEmptyImage, errc::kImageSizeExceed, errc::kImageDecodeFailed};
     FUZZ_CHECK(kCodes.count(image.status().code()) == 1);

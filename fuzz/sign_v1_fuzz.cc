@@ -42,7 +42,7 @@ Result<std::string> Lookup(const std::string& id) {
 }
 
 bool IsVerifyRefusal(const Status& s) {
-  static const std::set<std::string> kCodes = {
+  static const std::set<ErrorCode> kCodes = {
       errc::kMissingParameter, errc::kInvalidAuthorization, errc::kSignatureExpire,
       errc::kSecretIdNotFound, errc::kSignatureFailure};
   return kCodes.count(s.code()) == 1;

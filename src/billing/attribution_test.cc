@@ -154,14 +154,14 @@ class DoubleSpendTest : public AttributionTest {
   static constexpr int kRacers = 6;
   // Runs fn(racer's BillingService) on kRacers threads, each with its own
   // connection, released together; returns each one's error code ("" = OK).
-  std::vector<std::string> Race(const std::function<Status(BillingService&)>& fn) {
+  std::vector<ErrorCode> Race(const std::function<Status(BillingService&)>& fn) {
     std::vector<std::unique_ptr<store::Store>> stores;
     std::vector<std::unique_ptr<BillingService>> services;
     for (int i = 0; i < kRacers; ++i) {
       stores.push_back(std::move(store::OpenSqliteStore(db_.path())).value());
       services.push_back(std::make_unique<BillingService>(*stores.back(), clock_));
     }
-    std::vector<std::string> codes(kRacers);
+    std::vector<ErrorCode> codes(kRacers);
     std::atomic<int> ready{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < kRacers; ++i) {
@@ -174,7 +174,7 @@ class DoubleSpendTest : public AttributionTest {
     for (auto& t : threads) t.join();
     return codes;
   }
-  static int Count(const std::vector<std::string>& codes, const std::string& code) {
+  static int Count(const std::vector<ErrorCode>& codes, ErrorCode code) {
     return static_cast<int>(std::count(codes.begin(), codes.end(), code));
   }
 };
@@ -184,7 +184,7 @@ TEST_F(DoubleSpendTest, OneBalanceBuysOnePackHoweverManyTryAtOnce) {
   auto codes = Race([&](BillingService& b) {
     return b.BuyPack(account_, "RecognizeCarPro", 10000, "", "", "").status();
   });
-  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, ErrorCode::kOk), 1);
   EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kRacers - 1);
   auto view = billing_.ViewAccount(account_);
   ASSERT_TRUE(view.ok());
@@ -197,7 +197,7 @@ TEST_F(DoubleSpendTest, OneVoucherPaysOnce) {
   auto codes = Race([&](BillingService& b) {
     return b.BuyPack(account_, "RecognizeCarPro", 10000, *voucher, "", "").status();
   });
-  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, ErrorCode::kOk), 1);
   // A spent voucher pays nothing and there is no cash behind it.
   EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kRacers - 1);
   auto packs = billing_.ListPacks(account_);
@@ -210,7 +210,7 @@ TEST_F(DoubleSpendTest, APackIsRefundedOnce) {
   auto bought = billing_.BuyPack(account_, "RecognizeCarPro", 10000, "", "", "");
   ASSERT_TRUE(bought.ok());
   auto codes = Race([&](BillingService& b) { return b.RefundPack(bought->pack.id).status(); });
-  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, ErrorCode::kOk), 1);
   EXPECT_EQ(Count(codes, errc::kAlreadyRefunded), kRacers - 1);
   auto view = billing_.ViewAccount(account_);
   ASSERT_TRUE(view.ok());

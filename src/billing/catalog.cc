@@ -40,7 +40,7 @@ const Promotion* CatalogVersion::FindPromotion(const std::string& name) const {
 namespace {
 
 Status Invalid(const std::string& what) {
-  return Status(errc::kInvalidParameterValue, "catalog: " + what);
+  return Status(errc::kInvalidConfiguration, "catalog: " + what);
 }
 
 // Reads an int field that must be within [lo, hi].

@@ -88,7 +88,7 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
   for (CatalogVersion& v : *incoming) {
     const BillingSettings& settings = Catalog(all).InForceAt(v.effective_from).settings;
     if (v.effective_from < now)
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     "version " + v.version + " would take effect in the past; history is never rewritten");
     bool lowers = false;
     auto changes = Changes(Catalog(all).InForceAt(v.effective_from), v, &lowers);

@@ -46,17 +46,17 @@ TEST(CatalogTest, RejectsInvalidDocuments) {
 // fuzz/catalog_fuzz.cc found `"refundable": 1` in a pack escaping as
 // nlohmann::json::type_error (an exception out of `catalog publish` and the
 // server's catalog load). Every field of the wrong type is now an
-// InvalidParameterValue naming it, and lists must be arrays.
+// InvalidConfiguration naming it, and lists must be arrays.
 TEST(CatalogTest, WrongTypesAreRefusedNotThrown) {
   nlohmann::json good = Catalog::Bundled().versions().back().document;
   auto refusal = [&](auto edit) {
     nlohmann::json d = good;
     edit(d);
-    Result<CatalogVersion> v = Status("NotRun", "threw");
+    Result<CatalogVersion> v = Status(errc::kInternalError, "threw");
     EXPECT_NO_THROW(v = ParseCatalogVersion(d));
-    return v.ok() ? std::string("accepted") : v.status().code() + ": " + v.status().message();
+    return v.ok() ? std::string("accepted") : v.status().ToString();
   };
-  const std::string kInvalid = "InvalidParameterValue: catalog: ";
+  const std::string kInvalid = "InvalidConfiguration: catalog: ";
   EXPECT_EQ(refusal([](auto& d) { d["packs"][0]["refundable"] = 1; }),
             kInvalid + "refundable must be true or false");
   EXPECT_EQ(refusal([](auto& d) { d["promotions"] = {{{"name", "p"}, {"refundable", "no"}}}; }),

@@ -158,9 +158,8 @@ class GoldenTest : public ::testing::Test {
     }
     return out;
   }
-  std::string RefundCode(const std::string& pack_id) {
-    auto r = billing_.RefundPack(pack_id);
-    return r.ok() ? "OK" : r.status().code();
+  ErrorCode RefundCode(const std::string& pack_id) {
+    return billing_.RefundPack(pack_id).status().code();
   }
 
   testing::TempSqlite db_;
@@ -458,7 +457,7 @@ TEST_F(GoldenTest, ContentReviewDisabledAccountCannotRefund) {
   EXPECT_EQ(StatusOf(a), "disabled");
   EXPECT_EQ(billing_.CheckServiceable(a).code(), errc::kStopUsing);
   // Only content-review violations forbid refunds.
-  EXPECT_EQ(RefundCode(pb.pack.id), "OK");
+  EXPECT_EQ(RefundCode(pb.pack.id), ErrorCode::kOk);
   EXPECT_EQ(Funds(b), "730.00/0.00/0.00");
 }
 
@@ -468,15 +467,15 @@ TEST_F(GoldenTest, RefundLimitPerCalendarYearInShanghai) {
   SetNow("2026-12-30T10:00:00+08:00");
   std::vector<Purchase> packs;
   for (int i = 0; i < 4; ++i) packs.push_back(Buy(a, 10000));
-  EXPECT_EQ(RefundCode(packs[0].pack.id), "OK");
-  EXPECT_EQ(RefundCode(packs[1].pack.id), "OK");
-  EXPECT_EQ(RefundCode(packs[2].pack.id), "OK");
+  EXPECT_EQ(RefundCode(packs[0].pack.id), ErrorCode::kOk);
+  EXPECT_EQ(RefundCode(packs[1].pack.id), ErrorCode::kOk);
+  EXPECT_EQ(RefundCode(packs[2].pack.id), ErrorCode::kOk);
   EXPECT_EQ(RefundCode(packs[3].pack.id), errc::kRefundLimitExceeded);
   SetNow("2026-12-31T23:59:59+08:00");
   EXPECT_EQ(RefundCode(packs[3].pack.id), errc::kRefundLimitExceeded);
   // A new year begins at midnight Shanghai time (16:00 UTC on Dec 31).
   SetNow("2027-01-01T00:00:00+08:00");
-  EXPECT_EQ(RefundCode(packs[3].pack.id), "OK");
+  EXPECT_EQ(RefundCode(packs[3].pack.id), ErrorCode::kOk);
   EXPECT_EQ(Funds(a), "2920.00/0.00/0.00");
 }
 
@@ -504,7 +503,7 @@ TEST_F(GoldenTest, SecondRefundIsAlreadyRefunded) {
   Recharge(a, "730");
   SetNow("2026-10-05T10:00:00+08:00");
   const Purchase p = Buy(a, 10000);
-  EXPECT_EQ(RefundCode(p.pack.id), "OK");
+  EXPECT_EQ(RefundCode(p.pack.id), ErrorCode::kOk);
   EXPECT_EQ(RefundCode(p.pack.id), errc::kAlreadyRefunded);
   EXPECT_EQ(Funds(a), "730.00/0.00/0.00");
   // A refunded pack pays for nothing.

@@ -17,7 +17,7 @@ Result<std::string> ParseKey(std::string_view text, const std::string& source) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   auto key = crypto::Unhex(text);
   if (!key.ok() || key->size() != kKeyBytes)
-    return Status(errc::kInvalidParameterValue, source + " must hold 64 hex digits");
+    return Status(errc::kInvalidConfiguration, source + " must hold 64 hex digits");
   return key;
 }
 

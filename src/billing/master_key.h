@@ -28,7 +28,7 @@ std::string MasterKeyFileFor(const std::string& db_path);
 // open the oldest sealed secret (its AES-GCM tag) — errc::kMasterKeyMismatch.
 // It holds none: the key is read, or when there is none, minted into
 // file_path (mode 0600, fsync-ed; a racing creator's key is read instead).
-// A malformed key is errc::kInvalidParameterValue naming its source.
+// A malformed key is errc::kInvalidConfiguration naming its source.
 Result<std::unique_ptr<crypto::SecretBox>> OpenMasterKey(store::Store& store,
                                                           const MasterKeySource& source);
 

@@ -86,11 +86,11 @@ TEST_F(MasterKeyTest, TheVariableWinsOverTheFileAndIsCheckedToo) {
 TEST_F(MasterKeyTest, MalformedKeysAreRefusedNamingTheirSource) {
   MasterKeySource short_env{"abcd", MasterKeyFileFor(db_.path())};
   auto env = OpenMasterKey(db_.store(), short_env);
-  EXPECT_EQ(env.status().code(), errc::kInvalidParameterValue);
+  EXPECT_EQ(env.status().code(), errc::kInvalidConfiguration);
   EXPECT_NE(env.status().message().find(kMasterKeyVariable), std::string::npos);
   std::ofstream(MasterKeyFileFor(db_.path())) << "not hex\n";
   auto file = OpenMasterKey(db_.store(), FileSource());
-  EXPECT_EQ(file.status().code(), errc::kInvalidParameterValue);
+  EXPECT_EQ(file.status().code(), errc::kInvalidConfiguration);
   EXPECT_NE(file.status().message().find(MasterKeyFileFor(db_.path())), std::string::npos);
 }
 

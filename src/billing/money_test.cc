@@ -42,7 +42,7 @@ TEST(MoneyTest, PricesAboveTheMaximumAreRefused) {
   EXPECT_FALSE(ParsePriceE4("1000000.0001").ok());
   auto huge = ParsePriceE4("92237230367758");
   ASSERT_FALSE(huge.ok());
-  EXPECT_EQ(huge.status().code(), "InvalidParameterValue");
+  EXPECT_EQ(huge.status().code(), errc::kInvalidParameterValue);
   EXPECT_EQ(LineAmount(1'000'000, kMaxPriceE4), 100'000'000'000);  // 10^9 元 in fen, exact
 }
 

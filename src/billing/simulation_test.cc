@@ -228,7 +228,7 @@ const Status& StatusOf(const Result<T>& r) {
   return r.status();
 }
 
-std::string CodeOf(const Status& s) { return s.ok() ? "OK" : s.code(); }
+ErrorCode CodeOf(const Status& s) { return s.code(); }
 
 // ---------------------------------------------------------------------------
 
@@ -380,7 +380,7 @@ class Simulation {
       // Only what the server would let through is billed.
       const Status serviceable = billing_->CheckServiceable(a->id);
       const std::string expected = a->Status();
-      EXPECT_EQ(CodeOf(serviceable), expected == "active"     ? "OK"
+      EXPECT_EQ(CodeOf(serviceable), expected == "active"     ? ErrorCode::kOk
                                      : expected == "arrears"  ? errc::kInArrears
                                      : expected == "disabled" ? errc::kStopUsing
                                                               : errc::kNotActivated)
@@ -519,7 +519,7 @@ class Simulation {
           " promotion=" + promotion;
 
     // What docs/billing.md says should happen.
-    std::set<std::string> refusals;
+    std::set<ErrorCode> refusals;
     if (!a->disabled_reason.empty()) refusals.insert(errc::kStopUsing);
     if (!a->activated_at) refusals.insert(errc::kAccountNotActive);
     auto sku = kSkus.find(calls);
@@ -549,7 +549,7 @@ class Simulation {
 
     auto bought = Retrying([&] { return billing_->BuyPack(a->id, action, calls, voucher, promotion, key); });
     if (refusals.empty()) ++stats_["purchases"];
-    if (!bought.ok()) ++stats_["buy_" + CodeOf(bought.status())];
+    if (!bought.ok()) ++stats_["buy_" + std::string(ErrorCodeName(CodeOf(bought.status())))];
     if (!refusals.empty()) {
       EXPECT_TRUE(refusals.count(CodeOf(bought.status())))
           << "got " << bought.status().ToString() << ", expected one of " << ::testing::PrintToString(refusals);
@@ -636,7 +636,7 @@ class Simulation {
     }
     op_ = "refund " + a->name + " " + pack_id;
 
-    std::set<std::string> refusals;
+    std::set<ErrorCode> refusals;
     if (p->kind != "purchased") refusals.insert(errc::kPackNotPurchased);
     if (p->refunded) refusals.insert(errc::kAlreadyRefunded);
     if (a->disabled_reason == "content-review") refusals.insert(errc::kAccountDisabledForContent);
@@ -652,7 +652,7 @@ class Simulation {
     const bool done_unseen = refusals.empty() && committed_then_failed_ &&
                              CodeOf(refunded.status()) == errc::kAlreadyRefunded;
     if (refusals.empty()) ++stats_["refunds"];
-    if (!refunded.ok()) ++stats_["refund_" + CodeOf(refunded.status())];
+    if (!refunded.ok()) ++stats_["refund_" + std::string(ErrorCodeName(CodeOf(refunded.status())))];
     if (!refusals.empty()) {
       EXPECT_TRUE(refusals.count(CodeOf(refunded.status())))
           << "got " << refunded.status().ToString() << ", expected one of "

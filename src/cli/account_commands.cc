@@ -28,13 +28,17 @@ int WithAccounts(Context& ctx, bool needs_master_key, Body body) {
 void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* account = app.add_subcommand("account", "accounts and their API keys");
   account->require_subcommand(1);
-  static std::string name, secret_id;
+  // Owned by the callbacks (so by the app), fresh for every parse.
+  struct Flags {
+    std::string name, secret_id;
+  };
+  auto f = std::make_shared<Flags>();
 
   auto* create = account->add_subcommand("create", "create an account and its first key");
-  create->add_option("NAME", name, "unique account name")->required();
-  create->callback([&ctx, rc] {
+  create->add_option("NAME", f->name, "unique account name")->required();
+  create->callback([&ctx, rc, f] {
     *rc = WithAccounts(ctx, /*needs_master_key=*/true, [&](billing::AccountService& accounts) {
-      auto created = accounts.Create(name);
+      auto created = accounts.Create(f->name);
       if (!created.ok()) return ctx.Fail(created.status());
       return ctx.Print({{"AccountId", created->account_id},
                         {"SecretId", created->key.secret_id},
@@ -46,24 +50,24 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
   });
 
   auto* activate = account->add_subcommand("activate", "activate the tiia service");
-  activate->add_option("ACCOUNT", name, "AccountId or name")->required();
-  activate->callback([&ctx, rc] {
+  activate->add_option("ACCOUNT", f->name, "AccountId or name")->required();
+  activate->callback([&ctx, rc, f] {
     *rc = WithAccounts(ctx, /*needs_master_key=*/false, [&](billing::AccountService& accounts) {
-      auto a = accounts.Activate(name);
+      auto a = accounts.Activate(f->name);
       if (!a.ok()) return ctx.Fail(a.status());
       return ctx.Print(AccountJson(*a), a->id + " active");
     });
   });
 
   auto* show = account->add_subcommand("show", "status, balance by source, vouchers");
-  show->add_option("ACCOUNT", name, "AccountId or name")->required();
-  show->callback([&ctx, rc] {
+  show->add_option("ACCOUNT", f->name, "AccountId or name")->required();
+  show->callback([&ctx, rc, f] {
     auto billing = ctx.billing();
     if (!billing.ok()) {
       *rc = ctx.Fail(billing.status());
       return;
     }
-    auto v = (*billing)->ViewAccount(name);
+    auto v = (*billing)->ViewAccount(f->name);
     if (!v.ok()) {
       *rc = ctx.Fail(v.status());
       return;
@@ -86,10 +90,10 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* key = account->add_subcommand("key", "API keys");
   key->require_subcommand(1);
   auto* list = key->add_subcommand("list", "list an account's keys (never the secrets)");
-  list->add_option("ACCOUNT", name, "AccountId or name")->required();
-  list->callback([&ctx, rc] {
+  list->add_option("ACCOUNT", f->name, "AccountId or name")->required();
+  list->callback([&ctx, rc, f] {
     *rc = WithAccounts(ctx, /*needs_master_key=*/false, [&](billing::AccountService& accounts) {
-      auto keys = accounts.ListKeys(name);
+      auto keys = accounts.ListKeys(f->name);
       if (!keys.ok()) return ctx.Fail(keys.status());
       json out = json::array();
       std::string text;
@@ -107,31 +111,31 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
                      "SecretId  " + k.secret_id + "\nSecretKey " + k.secret_key);
   };
   auto* key_create = key->add_subcommand("create", "add a key to an account");
-  key_create->add_option("ACCOUNT", name, "AccountId or name")->required();
-  key_create->callback([&ctx, rc, print_key] {
+  key_create->add_option("ACCOUNT", f->name, "AccountId or name")->required();
+  key_create->callback([&ctx, rc, f, print_key] {
     *rc = WithAccounts(ctx, /*needs_master_key=*/true, [&](billing::AccountService& accounts) {
-      auto k = accounts.CreateKey(name);
+      auto k = accounts.CreateKey(f->name);
       return k.ok() ? print_key(*k) : ctx.Fail(k.status());
     });
   });
   auto* rotate = key->add_subcommand("rotate", "replace a key: new key enabled, old key disabled");
-  rotate->add_option("SECRET_ID", secret_id)->required();
-  rotate->callback([&ctx, rc, print_key] {
+  rotate->add_option("SECRET_ID", f->secret_id)->required();
+  rotate->callback([&ctx, rc, f, print_key] {
     *rc = WithAccounts(ctx, /*needs_master_key=*/true, [&](billing::AccountService& accounts) {
-      auto k = accounts.RotateKey(secret_id);
+      auto k = accounts.RotateKey(f->secret_id);
       return k.ok() ? print_key(*k) : ctx.Fail(k.status());
     });
   });
   for (bool enable : {false, true}) {
     auto* toggle = key->add_subcommand(enable ? "enable" : "disable",
                                        enable ? "re-enable a key" : "disable a key at once");
-    toggle->add_option("SECRET_ID", secret_id)->required();
-    toggle->callback([&ctx, rc, enable] {
+    toggle->add_option("SECRET_ID", f->secret_id)->required();
+    toggle->callback([&ctx, rc, f, enable] {
       *rc = WithAccounts(ctx, /*needs_master_key=*/false, [&](billing::AccountService& accounts) {
-        Status s = enable ? accounts.EnableKey(secret_id) : accounts.DisableKey(secret_id);
+        Status s = enable ? accounts.EnableKey(f->secret_id) : accounts.DisableKey(f->secret_id);
         if (!s.ok()) return ctx.Fail(s);
-        return ctx.Print({{"SecretId", secret_id}, {"Status", enable ? "enabled" : "disabled"}},
-                         secret_id + (enable ? " enabled" : " disabled"));
+        return ctx.Print({{"SecretId", f->secret_id}, {"Status", enable ? "enabled" : "disabled"}},
+                         f->secret_id + (enable ? " enabled" : " disabled"));
       });
     });
   }

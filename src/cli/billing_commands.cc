@@ -61,63 +61,98 @@ Result<billing::Month> MonthArg(const std::string& text) { return billing::Parse
 }  // namespace
 
 void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
-  static std::string account, action, source = "cash", reason, amount, expires, voucher, promotion,
-                     key, pack_id, month, file;
-  static int64_t calls = 0, count = 0;
-  static int validity_months = 12;
+  // Owned by the callbacks (so by the app), fresh for every parse.
+  struct Flags {
+    std::string account, action, source = "cash", reason, amount, expires, voucher, promotion, key,
+        pack_id, month, file;
+    int64_t calls = 0, count = 0;
+    int validity_months = 12;
+  };
+  auto f = std::make_shared<Flags>();
 
   // account recharge / disable / enable (the account group exists already).
   CLI::App* acct = app.get_subcommand("account");
   auto* recharge = acct->add_subcommand("recharge", "add funds from a source");
-  recharge->add_option("ACCOUNT", account)->required();
-  recharge->add_option("AMOUNT", amount, "yuan, e.g. 100 or 99.50")->required();
-  recharge->add_option("--source", source, "cash | income | gift")->capture_default_str();
-  recharge->add_option("--idempotency-key", key, "a retry with the same key changes nothing");
-  recharge->callback([&ctx, rc] {
+  recharge->add_option("ACCOUNT", f->account)->required();
+  recharge->add_option("AMOUNT", f->amount, "yuan, e.g. 100 or 99.50")->required();
+  recharge->add_option("--source", f->source, "cash | income | gift")->capture_default_str();
+  recharge->add_option("--idempotency-key", f->key, "a retry with the same key changes nothing");
+  recharge->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto fen = billing::ParseYuan(amount);
+      auto fen = billing::ParseYuan(f->amount);
       if (!fen.ok()) return ctx.Fail(fen.status());
-      auto balance = b.Recharge(account, *fen, source, key);
+      auto balance = b.Recharge(f->account, *fen, f->source, f->key);
       if (!balance.ok()) return ctx.Fail(balance.status());
       return ctx.Print({{"Balance", BalanceJson(*balance)}}, "balance " + FormatYuan(balance->total()));
     });
   });
   auto* disable = acct->add_subcommand("disable", "stop an account's API access");
-  disable->add_option("ACCOUNT", account)->required();
-  disable->add_option("--reason", reason, "content-review | operator")->required();
-  disable->callback([&ctx, rc] {
+  disable->add_option("ACCOUNT", f->account)->required();
+  disable->add_option("--reason", f->reason, "content-review | operator")->required();
+  disable->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      Status s = b.SetDisabled(account, true, reason);
+      Status s = b.SetDisabled(f->account, true, f->reason);
       return s.ok() ? ctx.Print({{"Status", "disabled"}}, "disabled") : ctx.Fail(s);
     });
   });
   auto* enable = acct->add_subcommand("enable", "lift an operator disable");
-  enable->add_option("ACCOUNT", account)->required();
-  enable->callback([&ctx, rc] {
+  enable->add_option("ACCOUNT", f->account)->required();
+  enable->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      Status s = b.SetDisabled(account, false, "");
+      Status s = b.SetDisabled(f->account, false, "");
       return s.ok() ? ctx.Print({{"Status", "enabled"}}, "enabled") : ctx.Fail(s);
+    });
+  });
+
+  // account budget: the spend guard (docs/console.md "Spend guard").
+  static bool budget_off = false;
+  auto* budget = acct->add_subcommand(
+      "budget", "monthly post-paid budget (spend guard): set AMOUNT, --off, or show it");
+  budget->add_option("ACCOUNT", account)->required();
+  budget->add_option("AMOUNT", amount, "yuan, e.g. 500 or 99.50; 0 forbids post-paid calls");
+  budget->add_flag("--off", budget_off, "remove the budget (post-paid calls are not capped)");
+  budget->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      if (budget_off && !amount.empty())
+        return ctx.Fail(Status(errc::kInvalidParameter, "give AMOUNT or --off, not both"));
+      if (budget_off || !amount.empty()) {
+        std::optional<billing::Fen> fen;
+        if (!budget_off) {
+          auto parsed = billing::ParseYuan(amount);
+          if (!parsed.ok()) return ctx.Fail(parsed.status());
+          fen = *parsed;
+        }
+        if (Status s = b.SetSpendBudget(account, fen); !s.ok()) return ctx.Fail(s);
+      }
+      auto g = b.SpendGuard(account);
+      if (!g.ok()) return ctx.Fail(g.status());
+      const std::string shown = g->budget ? FormatYuan(*g->budget) : "none";
+      return ctx.Print({{"Month", g->month},
+                        {"Budget", g->budget ? json(FormatYuan(*g->budget)) : json(nullptr)},
+                        {"Spent", FormatYuan(g->spent)},
+                        {"AlertPercent", g->alert_percent}},
+                       "budget " + shown + ", spent " + FormatYuan(g->spent) + " in " + g->month);
     });
   });
 
   auto* voucher_cmd = app.add_subcommand("voucher", "vouchers (代金券)");
   voucher_cmd->require_subcommand(1);
   auto* grant = voucher_cmd->add_subcommand("grant", "grant a voucher usable for packs");
-  grant->add_option("ACCOUNT", account)->required();
-  grant->add_option("AMOUNT", amount)->required();
-  grant->add_option("--expires", expires, "ISO 8601");
-  grant->add_option("--idempotency-key", key);
-  grant->callback([&ctx, rc] {
+  grant->add_option("ACCOUNT", f->account)->required();
+  grant->add_option("AMOUNT", f->amount)->required();
+  grant->add_option("--expires", f->expires, "ISO 8601");
+  grant->add_option("--idempotency-key", f->key);
+  grant->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto fen = billing::ParseYuan(amount);
+      auto fen = billing::ParseYuan(f->amount);
       if (!fen.ok()) return ctx.Fail(fen.status());
       std::optional<UnixMicros> until;
-      if (!expires.empty()) {
-        auto t = ParseIso8601(expires, kDisplayOffsetSeconds);
+      if (!f->expires.empty()) {
+        auto t = ParseIso8601(f->expires, kDisplayOffsetSeconds);
         if (!t.ok()) return ctx.Fail(t.status());
         until = *t;
       }
-      auto id = b.GrantVoucher(account, *fen, until, key);
+      auto id = b.GrantVoucher(f->account, *fen, until, f->key);
       if (!id.ok()) return ctx.Fail(id.status());
       return ctx.Print({{"VoucherId", *id}}, *id);
     });
@@ -126,15 +161,15 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* pack = app.add_subcommand("pack", "resource packs");
   pack->require_subcommand(1);
   auto* buy = pack->add_subcommand("buy", "buy a prepaid pack");
-  buy->add_option("ACCOUNT", account)->required();
-  buy->add_option("--action", action)->required();
-  buy->add_option("--calls", calls)->required();
-  buy->add_option("--voucher", voucher);
-  buy->add_option("--promotion", promotion);
-  buy->add_option("--idempotency-key", key);
-  buy->callback([&ctx, rc] {
+  buy->add_option("ACCOUNT", f->account)->required();
+  buy->add_option("--action", f->action)->required();
+  buy->add_option("--calls", f->calls)->required();
+  buy->add_option("--voucher", f->voucher);
+  buy->add_option("--promotion", f->promotion);
+  buy->add_option("--idempotency-key", f->key);
+  buy->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto p = b.BuyPack(account, action, calls, voucher, promotion, key);
+      auto p = b.BuyPack(f->account, f->action, f->calls, f->voucher, f->promotion, f->key);
       if (!p.ok()) return ctx.Fail(p.status());
       return ctx.Print({{"PackId", p->pack.id},
                         {"Price", FormatYuan(p->pack.price_fen)},
@@ -148,22 +183,22 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
     });
   });
   auto* gift = pack->add_subcommand("grant", "give a pack (not refundable)");
-  gift->add_option("ACCOUNT", account)->required();
-  gift->add_option("--action", action)->required();
-  gift->add_option("--calls", calls)->required();
-  gift->add_option("--months", validity_months)->capture_default_str();
-  gift->add_option("--idempotency-key", key);
-  gift->callback([&ctx, rc] {
+  gift->add_option("ACCOUNT", f->account)->required();
+  gift->add_option("--action", f->action)->required();
+  gift->add_option("--calls", f->calls)->required();
+  gift->add_option("--months", f->validity_months)->capture_default_str();
+  gift->add_option("--idempotency-key", f->key);
+  gift->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto p = b.GrantPack(account, action, calls, validity_months, key);
+      auto p = b.GrantPack(f->account, f->action, f->calls, f->validity_months, f->key);
       return p.ok() ? ctx.Print(PackJson(*p), p->id) : ctx.Fail(p.status());
     });
   });
   auto* list = pack->add_subcommand("list", "every pack of an account");
-  list->add_option("ACCOUNT", account)->required();
-  list->callback([&ctx, rc] {
+  list->add_option("ACCOUNT", f->account)->required();
+  list->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto packs = b.ListPacks(account);
+      auto packs = b.ListPacks(f->account);
       if (!packs.ok()) return ctx.Fail(packs.status());
       json out = json::array();
       std::string text;
@@ -176,10 +211,10 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
     });
   });
   auto* refund = pack->add_subcommand("refund", "7-day no-reason refund of an unused pack");
-  refund->add_option("PACK_ID", pack_id)->required();
-  refund->callback([&ctx, rc] {
+  refund->add_option("PACK_ID", f->pack_id)->required();
+  refund->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto r = b.RefundPack(pack_id);
+      auto r = b.RefundPack(f->pack_id);
       if (!r.ok()) return ctx.Fail(r.status());
       return ctx.Print({{"Refunded",
                          {{"Cash", FormatYuan(r->cash)},
@@ -191,30 +226,30 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
 
   CLI::App* usage = app.get_subcommand("usage");
   auto* record = usage->add_subcommand("record", "import COUNT successful calls at --at");
-  record->add_option("ACCOUNT", account)->required();
-  record->add_option("ACTION", action)->required();
-  record->add_option("COUNT", count)->required()->check(CLI::PositiveNumber);
-  record->callback([&ctx, rc] {
+  record->add_option("ACCOUNT", f->account)->required();
+  record->add_option("ACTION", f->action)->required();
+  record->add_option("COUNT", f->count)->required()->check(CLI::PositiveNumber);
+  record->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto view = b.ViewAccount(account);
+      auto view = b.ViewAccount(f->account);
       if (!view.ok()) return ctx.Fail(view.status());
       const UnixMicros at = ctx.clock().NowMicros();
       if (!view->account.activated_at || *view->account.activated_at > at)
         return ctx.Fail(Status(errc::kAccountNotActive, "the service was not activated at that time"));
-      billing::BilledCall call{"import-" + ids::NewRequestId(), view->account.id, action, at, count};
+      billing::BilledCall call{"import-" + ids::NewRequestId(), view->account.id, f->action, at, f->count};
       Status s = b.RecordCalls(std::span(&call, 1));
       if (!s.ok()) return ctx.Fail(s);
-      return ctx.Print({{"Recorded", count}, {"Action", action}}, std::to_string(count) + " calls recorded");
+      return ctx.Print({{"Recorded", f->count}, {"Action", f->action}}, std::to_string(f->count) + " calls recorded");
     });
   });
   auto* show = usage->add_subcommand("show", "a month's usage per action and source");
-  show->add_option("ACCOUNT", account)->required();
-  show->add_option("--month", month, "YYYY-MM")->required();
-  show->callback([&ctx, rc] {
+  show->add_option("ACCOUNT", f->account)->required();
+  show->add_option("--month", f->month, "YYYY-MM")->required();
+  show->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto m = MonthArg(month);
+      auto m = MonthArg(f->month);
       if (!m.ok()) return ctx.Fail(m.status());
-      auto rows = b.UsageForMonth(account, *m);
+      auto rows = b.UsageForMonth(f->account, *m);
       if (!rows.ok()) return ctx.Fail(rows.status());
       json out = json::array();
       std::string text;
@@ -231,10 +266,10 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* bill = app.add_subcommand("bill", "monthly settlement");
   bill->require_subcommand(1);
   auto* run = bill->add_subcommand("run", "settle a month for every account (idempotent)");
-  run->add_option("--month", month, "YYYY-MM")->required();
-  run->callback([&ctx, rc] {
+  run->add_option("--month", f->month, "YYYY-MM")->required();
+  run->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto m = MonthArg(month);
+      auto m = MonthArg(f->month);
       if (!m.ok()) return ctx.Fail(m.status());
       const bool tty = ::isatty(STDERR_FILENO);
       auto created = b.RunBills(*m, [tty](int64_t done, int64_t total) {
@@ -251,13 +286,13 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
     });
   });
   auto* bill_show = bill->add_subcommand("show", "an account's bill for a month");
-  bill_show->add_option("ACCOUNT", account)->required();
-  bill_show->add_option("--month", month, "YYYY-MM")->required();
-  bill_show->callback([&ctx, rc] {
+  bill_show->add_option("ACCOUNT", f->account)->required();
+  bill_show->add_option("--month", f->month, "YYYY-MM")->required();
+  bill_show->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto m = MonthArg(month);
+      auto m = MonthArg(f->month);
       if (!m.ok()) return ctx.Fail(m.status());
-      auto v = b.ShowBill(account, *m);
+      auto v = b.ShowBill(f->account, *m);
       if (!v.ok()) return ctx.Fail(v.status());
       json lines = json::array();
       std::string text = v->month + " (" + v->status + ")\n";
@@ -274,19 +309,19 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
   });
 
   auto* quote = app.add_subcommand("quote", "post-paid cost of CALLS calls in a month, after the free pack");
-  quote->add_option("ACTION", action)->required();
-  quote->add_option("CALLS", calls)->required()->check(CLI::NonNegativeNumber);
-  quote->callback([&ctx, rc] {
+  quote->add_option("ACTION", f->action)->required();
+  quote->add_option("CALLS", f->calls)->required()->check(CLI::NonNegativeNumber);
+  quote->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
       auto catalog = b.LoadCatalog();
       if (!catalog.ok()) return ctx.Fail(catalog.status());
       const auto& version = catalog->InForceAt(ctx.clock().NowMicros());
-      if (!version.tiers.count(action))
-        return ctx.Fail(Status(errc::kInvalidParameterValue, "no prices for " + action));
-      billing::Quote q = billing::QuoteMonth(version, action, calls);
+      if (!version.tiers.count(f->action))
+        return ctx.Fail(Status(errc::kInvalidParameterValue, "no prices for " + f->action));
+      billing::Quote q = billing::QuoteMonth(version, f->action, f->calls);
       json lines = json::array();
-      for (const auto& l : q.lines) lines.push_back(LineJson(action, l.quantity, l.tier, l.unit_price, l.amount));
-      json out = {{"Action", action}, {"Calls", q.calls}, {"Free", q.free}, {"Postpaid", q.postpaid},
+      for (const auto& l : q.lines) lines.push_back(LineJson(f->action, l.quantity, l.tier, l.unit_price, l.amount));
+      json out = {{"Action", f->action}, {"Calls", q.calls}, {"Free", q.free}, {"Postpaid", q.postpaid},
                   {"Lines", lines}, {"Amount", FormatYuan(q.total)}, {"CatalogVersion", version.version}};
       if (!q.lines.empty()) {
         out["Tier"] = q.lines.back().tier;
@@ -299,7 +334,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* catalog = app.add_subcommand("catalog", "price catalog versions");
   catalog->require_subcommand(1);
   auto* cshow = catalog->add_subcommand("show", "versions, and the one in force at --at");
-  cshow->callback([&ctx, rc] {
+  cshow->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
       auto c = b.LoadCatalog();
       if (!c.ok()) return ctx.Fail(c.status());
@@ -315,13 +350,13 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
     });
   });
   auto* publish = catalog->add_subcommand("publish", "publish new catalog version(s) from a JSON file");
-  publish->add_option("FILE", file)->required();
-  publish->callback([&ctx, rc] {
+  publish->add_option("FILE", f->file)->required();
+  publish->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      std::ifstream in(file);
-      if (!in) return ctx.Fail(Status(errc::kNotFound, "cannot read " + file));
+      std::ifstream in(f->file);
+      if (!in) return ctx.Fail(Status(errc::kNotFound, "cannot read " + f->file));
       json doc = json::parse(in, nullptr, false);
-      if (doc.is_discarded()) return ctx.Fail(Status(errc::kInvalidParameterValue, file + " is not JSON"));
+      if (doc.is_discarded()) return ctx.Fail(Status(errc::kInvalidConfiguration, f->file + " is not JSON"));
       auto published = b.PublishCatalog(doc);
       if (!published.ok()) return ctx.Fail(published.status());
       return ctx.Print({{"Published", *published}}, "published " + Join(*published));
@@ -331,10 +366,10 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* notice = app.add_subcommand("notice", "notices sent to accounts");
   notice->require_subcommand(1);
   auto* nlist = notice->add_subcommand("list", "an account's notices");
-  nlist->add_option("ACCOUNT", account)->required();
-  nlist->callback([&ctx, rc] {
+  nlist->add_option("ACCOUNT", f->account)->required();
+  nlist->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      auto notices = b.Notices(account);
+      auto notices = b.Notices(f->account);
       if (!notices.ok()) return ctx.Fail(notices.status());
       json out = json::array();
       std::string text;
@@ -347,7 +382,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
   });
 
   auto* audit = app.add_subcommand("audit", "re-derive every balance and usage count; exit 1 on any mismatch");
-  audit->callback([&ctx, rc] {
+  audit->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
       auto r = b.Audit();
       if (!r.ok()) return ctx.Fail(r.status());

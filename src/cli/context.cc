@@ -5,38 +5,42 @@
 
 #include "billing/master_key.h"
 #include "common/error_codes.h"
+#include "protocol/envelope.h"
+#include "protocol/error_table.h"
 #include "common/iso8601.h"
 
 namespace kanjian::cli {
 
 std::string FormatTime(UnixMicros t) { return FormatIso8601(t, kDisplayOffsetSeconds); }
 
-Result<UnixMicros> Context::At() const {
-  if (options_.at.empty()) return SystemClock().NowMicros();
-  return ParseIso8601(options_.at, kDisplayOffsetSeconds);
+std::string CacheDir() {
+  if (const char* cache = std::getenv("KANJIAN_CACHE"); cache && *cache) return cache;
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.cache/kanjian";
+}
+
+std::string DefaultModelsDir() {
+  if (const char* env = std::getenv("KANJIAN_MODELS"); env && *env) return env;
+  return CacheDir() + "/models";
 }
 
 const Clock& Context::clock() {
   if (!clock_) {
-    auto at = At();
-    if (options_.at.empty() || !at.ok()) {
-      clock_ = std::make_unique<SystemClock>();
+    if (options_.at) {
+      clock_ = std::make_unique<FakeClock>(*options_.at);
     } else {
-      clock_ = std::make_unique<FakeClock>(*at);
+      clock_ = std::make_unique<SystemClock>();
     }
   }
   return *clock_;
 }
 
-Status Context::UseRunningClock() {
-  if (options_.at.empty()) {
+void Context::UseRunningClock() {
+  if (options_.at) {
+    clock_ = std::make_unique<OffsetClock>(*options_.at);
+  } else {
     clock_ = std::make_unique<SystemClock>();
-    return Status::Ok();
   }
-  auto at = At();
-  if (!at.ok()) return at.status();
-  clock_ = std::make_unique<OffsetClock>(*at);
-  return Status::Ok();
 }
 
 Result<store::Store*> Context::store() {
@@ -83,19 +87,19 @@ Result<billing::BillingService*> Context::billing() {
 
 int Context::Print(const nlohmann::json& value, const std::string& text) const {
   if (options_.json) {
-    std::cout << value.dump() << "\n";
+    out_ << value.dump() << "\n";
   } else if (!text.empty()) {
-    std::cout << text << "\n";
+    out_ << text << "\n";
   }
   return 0;
 }
 
 int Context::Fail(const Status& status) const {
   if (options_.json) {
-    nlohmann::json err = {{"Error", {{"Code", status.code()}, {"Message", status.message()}}}};
-    std::cout << err.dump() << "\n";
+    nlohmann::json err = {{"Error", protocol::ErrorJson(status)}};
+    out_ << err.dump() << "\n";
   } else {
-    std::cerr << "error: " << status.code() << ": " << status.message() << "\n";
+    err_ << "error: " << protocol::WireCode(status.code()) << ": " << status.message() << "\n";
   }
   return 1;
 }

@@ -2,6 +2,7 @@
 // and the objects built from them, created on first use.
 #pragma once
 
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -21,21 +22,24 @@ inline constexpr int kDisplayOffsetSeconds = 8 * 3600;
 struct GlobalOptions {
   std::string db = "kanjian.db";
   bool json = false;
-  std::string at;  // ISO 8601; "" = now
+  // --at, parsed (and refused if malformed) by the command line itself, so
+  // no command can fall back to the wall clock on a typo; nullopt = now.
+  std::optional<UnixMicros> at;
 };
 
 class Context {
  public:
   // `options` is filled by the parser before any command runs.
-  explicit Context(const GlobalOptions& options) : options_(options) {}
+  explicit Context(const GlobalOptions& options, std::ostream& out = std::cout,
+                   std::ostream& err = std::cerr)
+      : options_(options), out_(out), err_(err) {}
 
   const GlobalOptions& options() const { return options_; }
   // Fixed at --at for one-shot commands; `serve` runs a clock from it.
-  Result<UnixMicros> At() const;
   const Clock& clock();
   // For long-running commands: the clock starts at --at (or now) and runs
   // on. Call before clock() is first used.
-  Status UseRunningClock();
+  void UseRunningClock();
   Result<store::Store*> store();
   // With the master key, checked against the database (billing::OpenMasterKey):
   // for commands that seal or open a SecretKey (account create, key create,
@@ -54,6 +58,8 @@ class Context {
 
  private:
   const GlobalOptions& options_;
+  std::ostream& out_;  // Print and --json errors
+  std::ostream& err_;  // errors without --json
   std::unique_ptr<Clock> clock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<crypto::SecretBox> box_;
@@ -63,5 +69,10 @@ class Context {
 };
 
 std::string FormatTime(UnixMicros t);
+
+// $KANJIAN_CACHE, else ~/.cache/kanjian: downloads, ONNX Runtime, models.
+std::string CacheDir();
+// $KANJIAN_MODELS, else CacheDir()/models: the default of every --models.
+std::string DefaultModelsDir();
 
 }  // namespace kanjian::cli

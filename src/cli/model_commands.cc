@@ -31,12 +31,7 @@ struct ModelFlags {
 };
 
 std::string ModelsDir(const ModelFlags& f) {
-  if (!f.models.empty()) return f.models;
-  if (const char* env = std::getenv("KANJIAN_MODELS"); env && *env) return env;
-  if (const char* cache = std::getenv("KANJIAN_CACHE"); cache && *cache)
-    return std::string(cache) + "/models";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.cache/kanjian/models";
+  return f.models.empty() ? DefaultModelsDir() : f.models;
 }
 
 struct TrainFlags {
@@ -54,7 +49,7 @@ int Train(Context& ctx, const ModelFlags& mf, const TrainFlags& f) {
   std::unique_ptr<vision::YoloDetector> detector;
   if (!f.no_detect) {
     const vision::ModelSpec* od = config->Find("object_detector");
-    if (!od) return ctx.Fail(Status(errc::kInvalidParameterValue, "no object_detector configured"));
+    if (!od) return ctx.Fail(Status(errc::kInvalidConfiguration, "no object_detector configured"));
     vision::DetectorConfig dc;
     dc.model_path = od->path;
     dc.input_size = od->input.width;
@@ -200,36 +195,37 @@ int Check(Context& ctx, const ModelFlags& mf) {
 }  // namespace
 
 void AddModelCommands(CLI::App& app, Context& ctx, int* rc) {
-  static ModelFlags mf;
-  static TrainFlags tf;
+  // Owned by the callbacks (so by the app), fresh for every parse.
+  auto mf = std::make_shared<ModelFlags>();
+  auto tf = std::make_shared<TrainFlags>();
   auto* model = app.add_subcommand("model", "model registry: check the config, train attribute heads");
   model->require_subcommand(1);
-  model->add_option("--models", mf.models, "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
-  model->add_option("--models-config", mf.models_config, "models config JSON (default: bundled set)");
+  model->add_option("--models", mf->models, "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
+  model->add_option("--models-config", mf->models_config, "models config JSON (default: bundled set)");
 
   auto* check = model->add_subcommand("check", "load every configured model and list them");
-  check->callback([&ctx, rc] { *rc = Check(ctx, mf); });
+  check->callback([&ctx, rc, mf] { *rc = Check(ctx, *mf); });
 
   auto* train = model->add_subcommand("train-attribute",
                                       "fit a few-shot attribute head on labelled photos");
-  train->add_option("NAME", tf.attribute, "attribute, e.g. 反光衣识别")->required();
-  train->add_option("--images", tf.images, "DIR with one sub-folder per label")->required();
-  train->add_option("--output", tf.output, "head JSON to write")->required();
-  train->add_option("--region", tf.region, "full, head, upper or lower")
+  train->add_option("NAME", tf->attribute, "attribute, e.g. 反光衣识别")->required();
+  train->add_option("--images", tf->images, "DIR with one sub-folder per label")->required();
+  train->add_option("--output", tf->output, "head JSON to write")->required();
+  train->add_option("--region", tf->region, "full, head, upper or lower")
       ->check(CLI::IsMember({"full", "head", "upper", "lower"}))
       ->capture_default_str();
-  train->add_option("--eval", tf.eval, "held-out DIR, same layout: report accuracy");
-  train->add_flag("--flip", tf.flip, "augment: also train on mirrored crops");
-  train->add_flag("--no-detect", tf.no_detect, "photos are already crops: skip person detection");
-  train->callback([&ctx, rc] { *rc = Train(ctx, mf, tf); });
+  train->add_option("--eval", tf->eval, "held-out DIR, same layout: report accuracy");
+  train->add_flag("--flip", tf->flip, "augment: also train on mirrored crops");
+  train->add_flag("--no-detect", tf->no_detect, "photos are already crops: skip person detection");
+  train->callback([&ctx, rc, mf, tf] { *rc = Train(ctx, *mf, *tf); });
 
-  static TrainFlags ef;
+  auto ef = std::make_shared<TrainFlags>();
   auto* eval = model->add_subcommand(
       "eval-attribute", "accuracy of the configured classifier of an attribute on labelled photos");
-  eval->add_option("NAME", ef.attribute, "attribute, e.g. 反光衣识别")->required();
-  eval->add_option("--images", ef.images, "DIR with one sub-folder per label")->required();
-  eval->add_flag("--no-detect", ef.no_detect, "photos are already crops: skip person detection");
-  eval->callback([&ctx, rc] { *rc = Evaluate(ctx, mf, ef); });
+  eval->add_option("NAME", ef->attribute, "attribute, e.g. 反光衣识别")->required();
+  eval->add_option("--images", ef->images, "DIR with one sub-folder per label")->required();
+  eval->add_flag("--no-detect", ef->no_detect, "photos are already crops: skip person detection");
+  eval->callback([&ctx, rc, mf, ef] { *rc = Evaluate(ctx, *mf, *ef); });
 }
 
 }  // namespace kanjian::cli

@@ -18,6 +18,7 @@
 #include "server/api_handler.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"
+#include "server/console/operator_api.h"
 #include "server/console/static_files.h"
 #include "server/http_server.h"
 #include "server/routes.h"
@@ -29,25 +30,27 @@
 namespace kanjian::cli {
 namespace {
 
+// Every default comes from the options struct that uses it (one place per
+// setting): vision::VisionConfig, server::HttpOptions, server::ApiOptions.
 struct ServeFlags {
-  std::string listen = "127.0.0.1:8080";
+  std::string listen = server::HttpOptions{}.host + ":" + std::to_string(server::HttpOptions{}.port);
   std::string models;
-  // One worker with two ONNX Runtime threads: on 2 cores it matches two
-  // single-threaded workers' throughput (7.1 img/s) at half the latency
-  // (RecognizeCarPro p50 219 vs 375 ms on a 1280x720 photo, bench/vision_bench).
-  int workers = 1;
-  int intra_op_threads = 2;
+  int workers = vision::VisionConfig{}.workers;
+  int intra_op_threads = vision::VisionConfig{}.intra_op_threads;
   server::HttpOptions http;  // transport limits and TLS (defaults in http_server.h)
-  int request_timeout_ms = 10000;
+  int request_timeout_ms = server::ApiOptions{}.request_timeout_ms;
   std::vector<std::string> qps;
   std::string models_config;  // "" = the bundled set (vision/registry/models_config.h)
   std::vector<std::string> image_url_allow;
   bool image_url_allow_loopback_for_tests = false;
-  int batch_max = 1;
-  int batch_window_ms = 0;
+  int batch_max = vision::VisionConfig{}.batch_max;
+  int batch_window_ms = vision::VisionConfig{}.batch_window_ms;
   std::string product_gallery;
   std::string console_dir;  // "" = console/ next to the build directory (server/console/static_files.h)
   bool replay_protection = false;
+  // Billing API 3.0 reads per account and action per second (the public
+  // cloud's billing reads are limited to 20/s).
+  int billing_api_qps = 20;
   std::string redis;      // shared QPS limits across nodes (server/shared_rate_limiter.h)
   int cluster_nodes = 1;  // without Redis, each node allows max(1, qps / cluster_nodes)
 };
@@ -61,30 +64,17 @@ std::string DefaultConsoleDir() {
   return ec ? "console" : (exe.parent_path().parent_path() / "console").string();
 }
 
-std::string DefaultEchartsFile() {
-  if (const char* cache = std::getenv("KANJIAN_CACHE"); cache && *cache)
-    return std::string(cache) + "/console/echarts.min.js";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.cache/kanjian/console/echarts.min.js";
-}
-
-std::string DefaultModelsDir() {
-  if (const char* env = std::getenv("KANJIAN_MODELS"); env && *env) return env;
-  if (const char* cache = std::getenv("KANJIAN_CACHE"); cache && *cache)
-    return std::string(cache) + "/models";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.cache/kanjian/models";
-}
+std::string DefaultEchartsFile() { return CacheDir() + "/console/echarts.min.js"; }
 
 Status ParseListen(const std::string& listen, server::HttpOptions* http) {
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0)
-    return Status(errc::kInvalidParameterValue, "--listen must be HOST:PORT");
+    return Status(errc::kInvalidConfiguration, "--listen must be HOST:PORT");
   http->host = listen.substr(0, colon);
   try {
     http->port = std::stoi(listen.substr(colon + 1));
   } catch (...) {
-    return Status(errc::kInvalidParameterValue, "--listen port is not a number");
+    return Status(errc::kInvalidConfiguration, "--listen port is not a number");
   }
   return Status::Ok();
 }
@@ -94,11 +84,11 @@ Status ParseQps(const std::vector<std::string>& flags, std::map<std::string, int
     const size_t eq = flag.find('=');
     const std::string action = flag.substr(0, eq);
     if (eq == std::string::npos || !protocol::FindAction(action))
-      return Status(errc::kInvalidParameterValue, "--qps wants ACTION=N with a tiia action: " + flag);
+      return Status(errc::kInvalidConfiguration, "--qps wants ACTION=N with a tiia action: " + flag);
     try {
       (*qps)[action] = std::stoi(flag.substr(eq + 1));
     } catch (...) {
-      return Status(errc::kInvalidParameterValue, "--qps limit is not a number: " + flag);
+      return Status(errc::kInvalidConfiguration, "--qps limit is not a number: " + flag);
     }
   }
   return Status::Ok();
@@ -159,7 +149,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   if (Status s = ParseListen(flags.listen, &http); !s.ok()) return ctx.Fail(s);
   if (Status s = ParseQps(flags.qps, &api_options.qps); !s.ok()) return ctx.Fail(s);
 
-  if (Status s = ctx.UseRunningClock(); !s.ok()) return ctx.Fail(s);
+  ctx.UseRunningClock();
   // After the clock is chosen: the limiter keeps a reference to it.
   std::shared_ptr<server::SharedRateLimiter> shared_qps;
   std::string redis = flags.redis;
@@ -204,7 +194,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
 
   billing::BillingService billing(**store, ctx.clock());
   billing::UsageMeter meter(billing);
-  server::SettlementScheduler settlement(billing, std::chrono::seconds(30));
+  server::SettlementScheduler settlement(billing, server::kSettlementInterval);
   server::ServerMetrics metrics;
   metrics.inference = &(*vision)->inference_histogram();
   metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
@@ -213,15 +203,22 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);
   // The tenants' billing API and console (issue 13), on the same port.
   billing::TenantView tenant_view(billing);
-  server::BillingApiHandler billing_api({flags.http.max_body_bytes, 20}, **accounts, tenant_view,
+  server::BillingApiOptions billing_api_options;
+  billing_api_options.max_body_bytes = flags.http.max_body_bytes;
+  billing_api_options.qps = flags.billing_api_qps;
+  server::BillingApiHandler billing_api(billing_api_options, **accounts, tenant_view,
                                         ctx.clock(), metrics);
   server::console::ConsoleUsers console_users(**store, ctx.clock());
   server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock());
   const server::console::StaticFiles console_files(
       {flags.console_dir.empty() ? DefaultConsoleDir() : flags.console_dir, DefaultEchartsFile()});
+  // The operator console: its own sign-ins, the same engine (issue 13 §3).
+  server::console::ConsoleUsers operators(**store, ctx.clock(), server::console::Realm::kOperator);
+  billing::OperatorView operator_view(billing);
+  server::console::OperatorApi operator_api(operators, billing, operator_view, **store, &metrics, ctx.clock());
   server::HttpServer server(http,
                             server::MakeRoutes(api, metrics, vision_config.registry,
-                                               {&billing_api, &console_api, &console_files}),
+                                               {&billing_api, &console_api, &console_files, &operator_api}),
                             &metrics.http_rejected);
   if (Status s = server.Bind(); !s.ok()) return ctx.Fail(s);
 
@@ -243,40 +240,44 @@ int Serve(Context& ctx, const ServeFlags& flags) {
 }  // namespace
 
 void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
-  static ServeFlags flags;
+  // Owned by the callback (so by the app), fresh for every parse.
+  auto flags = std::make_shared<ServeFlags>();
   auto* serve = app.add_subcommand("serve", "serve the tiia API, /healthz and /metrics");
-  serve->add_option("--listen", flags.listen, "HOST:PORT (port 0 = any free port)")->capture_default_str();
-  serve->add_option("--models", flags.models, "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
-  serve->add_option("--models-config", flags.models_config,
+  serve->add_option("--listen", flags->listen, "HOST:PORT (port 0 = any free port)")->capture_default_str();
+  serve->add_option("--models", flags->models, "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
+  serve->add_option("--models-config", flags->models_config,
                     "JSON naming each task's model (default: the bundled set; see config/models.example.json); SIGHUP or POST /admin/reload from loopback reloads it");
-  serve->add_option("--workers", flags.workers, "inference worker threads")->capture_default_str();
-  serve->add_option("--intra-op-threads", flags.intra_op_threads, "ONNX Runtime threads per worker")->capture_default_str();
-  AddHttpOptions(*serve, flags.http);
-  serve->add_option("--request-timeout-ms", flags.request_timeout_ms, "→ FailedOperation.RequestTimeout")->capture_default_str();
-  serve->add_option("--qps", flags.qps, "per-account limit override, ACTION=N (repeatable)");
-  serve->add_option("--image-url-allow", flags.image_url_allow,
+  serve->add_option("--workers", flags->workers, "inference worker threads")->capture_default_str();
+  serve->add_option("--intra-op-threads", flags->intra_op_threads, "ONNX Runtime threads per worker")->capture_default_str();
+  AddHttpOptions(*serve, flags->http);
+  serve->add_option("--request-timeout-ms", flags->request_timeout_ms, "→ FailedOperation.RequestTimeout")->capture_default_str();
+  serve->add_option("--qps", flags->qps, "per-account limit override, ACTION=N (repeatable)");
+  serve->add_option("--billing-api-qps", flags->billing_api_qps,
+                    "billing API 3.0 requests per second, per account and action (RequestLimitExceeded above)")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  serve->add_option("--image-url-allow", flags->image_url_allow,
                     "ImageUrl host allowed: HOST, .SUFFIX or * (repeatable; none = ImageUrl refused)");
-  serve->add_flag("--image-url-allow-loopback-for-tests", flags.image_url_allow_loopback_for_tests,
+  serve->add_flag("--image-url-allow-loopback-for-tests", flags->image_url_allow_loopback_for_tests,
                   "TESTS ONLY: let ImageUrl reach loopback addresses");
-  serve->add_option("--batch-max", flags.batch_max,
+  serve->add_option("--batch-max", flags->batch_max,
                     "detector micro-batch size (1 = off)")->capture_default_str()->check(CLI::Range(1, 64));
-  serve->add_option("--batch-window-ms", flags.batch_window_ms,
+  serve->add_option("--batch-window-ms", flags->batch_window_ms,
                     "with a detector worker free, how long a batch waits for neighbours "
                     "(0: batches form from requests queued while every worker was busy)")->capture_default_str()->check(CLI::Range(0, 1000));
-  serve->add_option("--product-gallery", flags.product_gallery,
+  serve->add_option("--product-gallery", flags->product_gallery,
                     "DetectProductBeta SKU gallery directory (gallery.json + photos)");
-  serve->add_option("--console-dir", flags.console_dir,
+  serve->add_option("--console-dir", flags->console_dir,
                     "the tenant console's files (default $KANJIAN_CONSOLE_DIR, else console/ beside the build dir)");
-  serve->add_flag("--replay-protection", flags.replay_protection,
+  serve->add_flag("--replay-protection", flags->replay_protection,
                   "refuse a signed request already received within its 5-minute window "
                   "(AuthFailure.RequestReplayed; per process, see README \"Signatures\")");
-  serve->add_option("--redis", flags.redis,
+  serve->add_option("--redis", flags->redis,
                     "share per-account QPS limits across nodes: redis://[:PASSWORD@]HOST[:PORT][/DB] "
                     "or unix:///PATH (default $KANJIAN_REDIS; none = limits per node)");
-  serve->add_option("--cluster-nodes", flags.cluster_nodes,
+  serve->add_option("--cluster-nodes", flags->cluster_nodes,
                     "nodes sharing the limits; while Redis is down each allows max(1, qps / N)")
       ->capture_default_str()->check(CLI::Range(1, 1024));
-  serve->callback([&ctx, rc] { *rc = Serve(ctx, flags); });
+  serve->callback([&ctx, rc, flags] { *rc = Serve(ctx, *flags); });
 }
 
 }  // namespace kanjian::cli

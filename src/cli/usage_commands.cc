@@ -9,16 +9,20 @@ namespace kanjian::cli {
 void AddUsageCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* usage = app.add_subcommand("usage", "metered (billed) API calls");
   usage->require_subcommand(1);
-  static std::string account, from, to;
+  // Owned by the callbacks (so by the app), fresh for every parse.
+  struct Flags {
+    std::string account, from, to;
+  };
+  auto f = std::make_shared<Flags>();
   auto* list = usage->add_subcommand("list", "every metered call of an account, oldest first");
-  list->add_option("ACCOUNT", account, "AccountId or name")->required();
-  list->add_option("--from", from, "ISO 8601, inclusive");
-  list->add_option("--to", to, "ISO 8601, exclusive");
-  list->callback([&ctx, rc] {
+  list->add_option("ACCOUNT", f->account, "AccountId or name")->required();
+  list->add_option("--from", f->from, "ISO 8601, inclusive");
+  list->add_option("--to", f->to, "ISO 8601, exclusive");
+  list->callback([&ctx, rc, f] {
     *rc = [&] {
       UnixMicros lo = std::numeric_limits<UnixMicros>::min();
       UnixMicros hi = std::numeric_limits<UnixMicros>::max();
-      for (auto [text, out] : {std::pair{&from, &lo}, std::pair{&to, &hi}}) {
+      for (auto [text, out] : {std::pair{&f->from, &lo}, std::pair{&f->to, &hi}}) {
         if (text->empty()) continue;
         auto t = ParseIso8601(*text, kDisplayOffsetSeconds);
         if (!t.ok()) return ctx.Fail(t.status());
@@ -26,7 +30,7 @@ void AddUsageCommands(CLI::App& app, Context& ctx, int* rc) {
       }
       auto store = ctx.store();
       if (!store.ok()) return ctx.Fail(store.status());
-      auto found = (*store)->FindAccount(account);
+      auto found = (*store)->FindAccount(f->account);
       if (!found.ok()) return ctx.Fail(found.status());
       auto records = (*store)->ListUsage(found->id, lo, hi);
       if (!records.ok()) return ctx.Fail(records.status());

@@ -21,7 +21,7 @@ Result<std::string> ReadPasswordFromStdin() {
 
 template <typename Body>
 int WithUsers(Context& ctx, Body body) {
-  if (Status s = ctx.UseRunningClock(); !s.ok()) return ctx.Fail(s);
+  ctx.UseRunningClock();
   auto store = ctx.store();
   if (!store.ok()) return ctx.Fail(store.status());
   server::console::ConsoleUsers users(**store, ctx.clock());
@@ -33,27 +33,31 @@ int WithUsers(Context& ctx, Body body) {
 void AddUserCommands(CLI::App& app, Context& ctx, int* rc) {
   auto* user = app.add_subcommand("user", "tenant console users (sign-in to /console/)");
   user->require_subcommand(1);
-  static std::string account, login;
-  static bool password_stdin = false;
+  // Owned by the callbacks (so by the app), fresh for every parse.
+  struct Flags {
+    std::string account, login;
+    bool password_stdin = false;
+  };
+  auto f = std::make_shared<Flags>();
 
   auto* add = user->add_subcommand("add", "create a console user for an account");
-  add->add_option("ACCOUNT", account, "AccountId or name")->required();
-  add->add_option("LOGIN", login, "sign-in name")->required();
-  add->add_flag("--password-stdin", password_stdin, "read the password from stdin")->required();
-  add->callback([&ctx, rc] {
+  add->add_option("ACCOUNT", f->account, "AccountId or name")->required();
+  add->add_option("LOGIN", f->login, "sign-in name")->required();
+  add->add_flag("--password-stdin", f->password_stdin, "read the password from stdin")->required();
+  add->callback([&ctx, rc, f] {
     *rc = WithUsers(ctx, [&](server::console::ConsoleUsers& users) {
       auto password = ReadPasswordFromStdin();
       if (!password.ok()) return ctx.Fail(password.status());
-      if (Status s = users.Add(account, login, *password); !s.ok()) return ctx.Fail(s);
-      return ctx.Print({{"Login", login}, {"Status", "enabled"}}, "user " + login + " added");
+      if (Status s = users.Add(f->account, f->login, *password); !s.ok()) return ctx.Fail(s);
+      return ctx.Print({{"Login", f->login}, {"Status", "enabled"}}, "user " + f->login + " added");
     });
   });
 
   auto* list = user->add_subcommand("list", "console users (of one account, or all)");
-  list->add_option("ACCOUNT", account, "AccountId or name");
-  list->callback([&ctx, rc] {
+  list->add_option("ACCOUNT", f->account, "AccountId or name");
+  list->callback([&ctx, rc, f] {
     *rc = WithUsers(ctx, [&](server::console::ConsoleUsers& users) {
-      auto all = users.List(account);
+      auto all = users.List(f->account);
       if (!all.ok()) return ctx.Fail(all.status());
       json out = json::array();
       std::string text;
@@ -69,26 +73,26 @@ void AddUserCommands(CLI::App& app, Context& ctx, int* rc) {
 
   for (const char* verb : {"disable", "enable"}) {
     auto* cmd = user->add_subcommand(verb, std::string(verb) + " a console user (disabling ends its sessions)");
-    cmd->add_option("LOGIN", login, "sign-in name")->required();
+    cmd->add_option("LOGIN", f->login, "sign-in name")->required();
     const bool enabled = std::string(verb) == "enable";
-    cmd->callback([&ctx, rc, enabled] {
+    cmd->callback([&ctx, rc, f, enabled] {
       *rc = WithUsers(ctx, [&](server::console::ConsoleUsers& users) {
-        if (Status s = users.SetEnabled(login, enabled); !s.ok()) return ctx.Fail(s);
+        if (Status s = users.SetEnabled(f->login, enabled); !s.ok()) return ctx.Fail(s);
         const std::string status = enabled ? "enabled" : "disabled";
-        return ctx.Print({{"Login", login}, {"Status", status}}, login + " " + status);
+        return ctx.Print({{"Login", f->login}, {"Status", status}}, f->login + " " + status);
       });
     });
   }
 
   auto* passwd = user->add_subcommand("passwd", "set a console user's password (ends its sessions)");
-  passwd->add_option("LOGIN", login, "sign-in name")->required();
-  passwd->add_flag("--password-stdin", password_stdin, "read the password from stdin")->required();
-  passwd->callback([&ctx, rc] {
+  passwd->add_option("LOGIN", f->login, "sign-in name")->required();
+  passwd->add_flag("--password-stdin", f->password_stdin, "read the password from stdin")->required();
+  passwd->callback([&ctx, rc, f] {
     *rc = WithUsers(ctx, [&](server::console::ConsoleUsers& users) {
       auto password = ReadPasswordFromStdin();
       if (!password.ok()) return ctx.Fail(password.status());
-      if (Status s = users.SetPassword(login, *password); !s.ok()) return ctx.Fail(s);
-      return ctx.Print({{"Login", login}, {"PasswordChanged", true}}, "password changed");
+      if (Status s = users.SetPassword(f->login, *password); !s.ok()) return ctx.Fail(s);
+      return ctx.Print({{"Login", f->login}, {"PasswordChanged", true}}, "password changed");
     });
   });
 }

@@ -1,6 +1,7 @@
 // Status and Result<T>: cheap error values (leveldb style). OK carries no
-// allocation. The code is one of the public error codes in error_codes.h, so
-// a failure keeps its wire name from where it is detected to the envelope.
+// allocation. The code is one of the closed ErrorCode set (error_codes.h),
+// kept typed from where the failure is detected to where it is answered;
+// protocol::WireCode turns it into the wire string there.
 #pragma once
 
 #include <memory>
@@ -9,26 +10,37 @@
 #include <string_view>
 #include <utility>
 
+#include "common/error_codes.h"
+
 namespace kanjian {
 
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
-  Status(std::string_view code, std::string_view message)
-      : rep_(std::make_shared<Rep>(Rep{std::string(code), std::string(message)})) {}
+  // REQUIRES: code != ErrorCode::kOk (a success is Status() or Ok()).
+  Status(ErrorCode code, std::string_view message)
+      : rep_(std::make_shared<Rep>(Rep{code, std::string(message)})) {}
 
   static Status Ok() { return Status(); }
+  // Named constructors, one per code: Status::UrlIllegal("host not allowed").
+#define KANJIAN_ERROR(name) \
+  static Status name(std::string_view message) { return Status(ErrorCode::k##name, message); }
+#include "common/error_codes.def"
+#undef KANJIAN_ERROR
 
   bool ok() const { return rep_ == nullptr; }
-  // The public error code, e.g. "FailedOperation.ImageDecodeFailed"; "" if OK.
-  const std::string& code() const { return ok() ? Empty() : rep_->code; }
+  // ErrorCode::kOk if OK.
+  ErrorCode code() const { return ok() ? ErrorCode::kOk : rep_->code; }
   // Client-facing message; "" if OK.
   const std::string& message() const { return ok() ? Empty() : rep_->message; }
-  std::string ToString() const { return ok() ? "OK" : code() + ": " + message(); }
+  // For logs and tests: "ImageDecodeFailed: message" (the code's C++ name).
+  std::string ToString() const {
+    return ok() ? "OK" : std::string(ErrorCodeName(code())) + ": " + message();
+  }
 
  private:
   struct Rep {
-    std::string code;
+    ErrorCode code;
     std::string message;
   };
   static const std::string& Empty() {

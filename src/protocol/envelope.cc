@@ -1,5 +1,7 @@
 #include "protocol/envelope.h"
 
+#include "protocol/error_table.h"
+
 namespace kanjian::protocol {
 
 std::string SuccessBody(nlohmann::json fields, const std::string& request_id) {
@@ -8,11 +10,12 @@ std::string SuccessBody(nlohmann::json fields, const std::string& request_id) {
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+nlohmann::json ErrorJson(const Status& status) {
+  return {{"Code", WireCode(status.code())}, {"Message", status.message()}};
+}
+
 std::string ErrorBody(const Status& status, const std::string& request_id) {
-  nlohmann::json out = {
-      {"Response",
-       {{"Error", {{"Code", status.code()}, {"Message", status.message()}}},
-        {"RequestId", request_id}}}};
+  nlohmann::json out = {{"Response", {{"Error", ErrorJson(status)}, {"RequestId", request_id}}}};
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

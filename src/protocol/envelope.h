@@ -10,6 +10,9 @@
 namespace kanjian::protocol {
 
 std::string SuccessBody(nlohmann::json fields, const std::string& request_id);
+// {"Code","Message"}: the Error object of every surface (API, CLI --json,
+// console, /admin), its code through the one table (error_table.h).
+nlohmann::json ErrorJson(const Status& status);
 std::string ErrorBody(const Status& status, const std::string& request_id);
 
 }  // namespace kanjian::protocol

@@ -7,14 +7,15 @@
 #include <string>
 
 #include "common/error_codes.h"
+#include "protocol/envelope.h"
 #include "vision/registry/model_registry.h"
 #include "vision/models/product_gallery.h"
 
 namespace kanjian::server {
 namespace {
 
-nlohmann::json ErrorJson(const char* code, const std::string& message) {
-  return {{"Error", {{"Code", code}, {"Message", message}}}};
+nlohmann::json ErrorJson(ErrorCode code, const std::string& message) {
+  return {{"Error", protocol::ErrorJson(Status(code, message))}};
 }
 
 // What a reload installed: every task's file and each attribute's model file.

@@ -40,7 +40,7 @@ struct ApiResponse {
 };
 
 struct ApiOptions {
-  size_t max_body_bytes = 6 * 1024 * 1024;  // larger bodies → RequestSizeLimitExceeded
+  size_t max_body_bytes = kDefaultMaxBodyBytes;  // larger bodies → RequestSizeLimitExceeded
   int request_timeout_ms = 10000;           // → FailedOperation.RequestTimeout
   std::map<std::string, int> qps;           // per-action overrides of docs/api.md's defaults
   ImageFetcherOptions image_url;            // ImageUrl: empty allow-list = refused
@@ -66,6 +66,7 @@ class ApiHandler {
     std::string action;
     nlohmann::json params;  // the action's own parameters, typed as in a TC3 body
     std::string account_id;
+    std::string secret_id;
     std::string replay_key;  // unique per signed request
     int64_t signed_at = 0;   // its Timestamp, Unix seconds
   };

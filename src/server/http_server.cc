@@ -63,7 +63,7 @@ std::string BareResponse(int status, const char* reason) {
 
 // An API 3.0 error envelope (HTTP 200, as the SDKs need) for refusals the
 // transport makes once a request head exists.
-HttpResponse EnvelopeError(const char* code, const std::string& message) {
+HttpResponse EnvelopeError(ErrorCode code, const std::string& message) {
   HttpResponse res;
   res.body = protocol::ErrorBody(Status(code, message), ids::NewRequestId());
   return res;

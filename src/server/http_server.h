@@ -26,7 +26,7 @@ struct HttpOptions {
   int max_connections = 1024;       // beyond this a new connection is closed at once
   size_t max_head_bytes = 16 * 1024;  // request line + headers
   int max_header_fields = 64;
-  size_t max_body_bytes = 6 * 1024 * 1024;         // → RequestSizeLimitExceeded, unread
+  size_t max_body_bytes = kDefaultMaxBodyBytes;     // → RequestSizeLimitExceeded, unread
   size_t max_buffered_body_bytes = 256u << 20;      // all connections' bodies together
   int idle_timeout_ms = 30000;      // keep-alive wait for the next request's first byte
   int header_timeout_ms = 10000;    // from a request's first byte to the end of its head

@@ -12,6 +12,10 @@
 
 namespace kanjian::server {
 
+// The largest request body, for every endpoint on the port (--max-body-bytes):
+// the transport refuses a larger one unread, the handlers check again.
+inline constexpr size_t kDefaultMaxBodyBytes = 6u << 20;
+
 struct HttpRequest {
   std::string method;  // as sent: "POST", "GET", "PUT", …
   std::string path;    // the target up to '?'

@@ -1,5 +1,5 @@
 // ImageUrl (docs/api.md §4) through a fetcher that cannot be turned into an SSRF
-// proxy. Every hop (the URL and each redirect, at most `max_redirects`):
+// proxy; which hosts and addresses are allowed is address_policy.h. Every hop (the URL and each redirect, at most `max_redirects`):
 //   1. scheme http or https only (curl is also restricted to them);
 //   2. host on the operator's allow-list (empty list = ImageUrl refused);
 //   3. DNS resolved here; every address must be public (no loopback,
@@ -15,9 +15,6 @@
 // URL), errc::kDownLoadError (DNS failure, connect/HTTP failure, non-2xx,
 // too many redirects, time cap), errc::kImageSizeExceed (body over the cap).
 #pragma once
-
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <string>
 #include <string_view>
@@ -39,15 +36,6 @@ struct ImageFetcherOptions {
   int total_timeout_ms = 3000;
   int max_redirects = 3;
 };
-
-// True when `host` is matched by one of the allow-list entries.
-bool HostAllowed(std::string_view host, const std::vector<std::string>& allow);
-
-// True when an address may be fetched from: a public unicast address.
-// `allow_loopback` additionally admits 127/8 and ::1 (tests only).
-bool AddressAllowed(const sockaddr* address, bool allow_loopback);
-// Same for a numeric address text ("10.0.0.1", "::1"); false if not numeric.
-bool AddressTextAllowed(const std::string& numeric, bool allow_loopback);
 
 class ImageFetcher {
  public:

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "protocol/tc3.h"
 
 namespace kanjian::server {
 
@@ -27,7 +28,8 @@ class ReplayGuard {
  public:
   enum class Verdict { kFirst, kReplayed, kFull };
 
-  explicit ReplayGuard(const Clock& clock, int64_t window_seconds = 300,
+  // The window is the signatures' own: older requests fail verification anyway.
+  explicit ReplayGuard(const Clock& clock, int64_t window_seconds = protocol::kMaxClockSkewSeconds,
                        size_t max_entries = 1'000'000)
       : clock_(clock), window_seconds_(window_seconds), max_entries_(max_entries) {}
 

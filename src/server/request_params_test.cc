@@ -9,9 +9,9 @@ namespace {
 
 TEST(ParseJsonParams, RefusesDeepNestingBeforeParsing) {
   EXPECT_EQ(ParseJsonParams(std::string(6 << 20, '[')).status().code(),
-            std::string(errc::kInvalidParameter));
+            errc::kInvalidParameter);
   EXPECT_EQ(ParseJsonParams(std::string(17, '[') + std::string(17, ']')).status().code(),
-            std::string(errc::kInvalidParameter));
+            errc::kInvalidParameter);
   // Brackets inside strings are not nesting.
   const std::string in_string = R"({"ImageBase64":")" + std::string(100, '[') + R"("})";
   EXPECT_TRUE(ParseJsonParams(in_string).ok());
@@ -21,7 +21,7 @@ TEST(ParseJsonParams, RefusesDeepNestingBeforeParsing) {
 TEST(CheckParameterNames, EchoesAtMost64BytesOfAnUnknownName) {
   nlohmann::json params = {{std::string(5000, 'k'), 1}};
   Status s = CheckParameterNames("DetectPet", params);
-  EXPECT_EQ(s.code(), std::string(errc::kUnknownParameter));
+  EXPECT_EQ(s.code(), errc::kUnknownParameter);
   EXPECT_LT(s.message().size(), 200u);
   EXPECT_NE(s.message().find("5000 bytes"), std::string::npos) << s.message();
 }

@@ -1,9 +1,11 @@
 #include "server/routes.h"
 
 #include "common/error_codes.h"
+#include "protocol/envelope.h"
 #include "server/admin_reload.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"
+#include "server/console/operator_api.h"
 #include "server/console/static_files.h"
 
 namespace kanjian::server {
@@ -34,6 +36,13 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
                   return res;
                 }});
   }
+  if (tenant.operator_api) {
+    router.Add({"*", console::kOperatorApiPrefix, true, RunOn::kHandlerPool, [tenant](const HttpRequest& req) {
+                  HttpResponse res = tenant.operator_api->Handle(req);
+                  console::AddSecurityHeaders(res);
+                  return res;
+                }});
+  }
   if (tenant.console_files) {
     for (const char* path : {"/console", "/console/"}) {
       router.Add({"GET", path, std::string(path) == "/console/", RunOn::kHandlerPool,
@@ -52,10 +61,9 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
                 [models](const HttpRequest& req) {
                   if (req.Header(kAdminHeader) != kAdminHeaderValue) {
                     nlohmann::json error = {
-                        {"Error",
-                         {{"Code", errc::kUnauthorizedOperation},
-                          {"Message", std::string("POST /admin/reload needs the header ") +
-                                          "X-Kanjian-Admin: " + kAdminHeaderValue}}}};
+                        {"Error", protocol::ErrorJson(Status::UnauthorizedOperation(
+                                      std::string("POST /admin/reload needs the header ") +
+                                      "X-Kanjian-Admin: " + kAdminHeaderValue))}};
                     return Json(403, error.dump());
                   }
                   AdminAnswer answer = HandleAdminReload(req.peer_address, *models);

@@ -15,6 +15,10 @@
 
 namespace kanjian::server {
 
+// How often `serve` looks for a month to settle (README "Billing": a month
+// is settled within this long of its end).
+inline constexpr std::chrono::seconds kSettlementInterval{30};
+
 class SettlementScheduler {
  public:
   SettlementScheduler(billing::BillingService& billing, std::chrono::milliseconds interval);

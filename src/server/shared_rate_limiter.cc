@@ -81,7 +81,7 @@ bool ParseInt(std::string_view s, int* out) {
 
 Result<RedisAddress> ParseRedisUrl(const std::string& url) {
   auto bad = [&](const std::string& why) {
-    return Status(errc::kInvalidParameterValue, "--redis " + why + ": " + url);
+    return Status(errc::kInvalidConfiguration, "--redis " + why + ": " + url);
   };
   RedisAddress a;
   std::string_view rest = url;

@@ -30,6 +30,24 @@ after(async () => {
   try { if (srv) await srv.stopOk(); } finally { if (sb) await sb.cleanup(); }
 });
 
+test("a malformed --at is refused by one-shot commands, never read as now", () => {
+  for (const cmd of [["pack", "refund", "no-such-pack"], ["bill", "run", "--month", PREV],
+                     ["usage", "record", "payer", "DetectPet", "1"]]) {
+    for (const bad of ["yesterday", "2026-13-01", "10/05/2026"]) {
+      const text = sb.cli(["--at", bad, ...cmd], { json: false });
+      assert.notEqual(text.code, 0, `${cmd.join(" ")} --at ${bad}`);
+      assert.match(text.stderr, /--at/);
+      const j = sb.cli([...cmd, "--at", bad]);
+      assert.notEqual(j.code, 0);
+      assert.equal(j.json.Error.Code, "InvalidParameterValue");
+      assert.match(j.json.Error.Message, /--at/);
+    }
+  }
+  // Nothing was recorded by the refused `usage record`.
+  const usage = sb.cliOk(["usage", "show", "payer", "--month", PREV]);
+  assert.equal(usage.find((u) => u.Action === "DetectPet").Total, 2000);
+});
+
 test("quote reproduces billing.md's worked examples", () => {
   const at = ["--at", "2026-10-05T10:00:00+08:00"];
   assert.equal(sb.cliOk([...at, "quote", "RecognizeCarPro", "10000"]).Amount, "675.00");

@@ -20,7 +20,6 @@ using billing::Fen;
 constexpr char kProductCode[] = "p_tiia";
 constexpr char kProductName[] = "图像分析";
 constexpr int64_t kMicroPerFen = 1'000'000;  // 1 micro = 10⁻⁸ 元
-constexpr int64_t kMicrosPerDay = 86'400'000'000;
 
 // Every parameter must be one the action takes, with the JSON type it has.
 Status CheckParams(const json& params, const std::string& action,

@@ -7,6 +7,7 @@
 #include "common/error_codes.h"
 #include "common/ids.h"
 #include "protocol/envelope.h"
+#include "protocol/error_table.h"
 #include "protocol/tc3.h"
 
 namespace kanjian::server {
@@ -22,7 +23,7 @@ std::string BillingApiHandler::Handle(const BillingApiRequest& request) {
   const std::string action = request.Header("x-tc-action");
   std::string account_id;
   Result<json> result = Process(request, action, &account_id);
-  const std::string code = result.ok() ? "OK" : result.status().code();
+  const std::string code = result.ok() ? "OK" : std::string(protocol::WireCode(result.status().code()));
   const std::string body = result.ok() ? protocol::SuccessBody(std::move(result).value(), request_id)
                                        : protocol::ErrorBody(result.status(), request_id);
 
@@ -63,6 +64,7 @@ Result<json> BillingApiHandler::Process(const BillingApiRequest& request, const 
                                      return caller->secret_key;
                                    });
   if (!verified.ok()) return verified.status();
+  accounts_.NoteKeyUsed(verified->secret_id);
 
   if (!limiter_.Allow(*account_id, "billing:" + action, options_.qps))
     return Status(errc::kRequestLimitExceeded,

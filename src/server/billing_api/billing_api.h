@@ -28,7 +28,7 @@ inline constexpr char kBillingApiVersion[] = "2018-07-09";
 using BillingApiRequest = HttpRequest;
 
 struct BillingApiOptions {
-  size_t max_body_bytes = 6 * 1024 * 1024;
+  size_t max_body_bytes = kDefaultMaxBodyBytes;
   int qps = 20;  // per account and action, like the public cloud's billing reads
 };
 

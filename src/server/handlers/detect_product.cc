@@ -11,10 +11,8 @@ constexpr float kMinScore = 0.30f;
 }  // namespace
 
 Result<nlohmann::json> HandleDetectProduct(const ActionCall& call) {
-  vision::ImageLimits limits;
-  limits.max_bytes = call.spec.max_image_bytes;
   auto products = call.vision.RunOnImage<std::vector<vision::Product>>(
-      call.image, limits, call.deadline,
+      call.image, call.limits, call.deadline,
       [&vision = call.vision](const cv::Mat& image) -> Result<std::vector<vision::Product>> {
         auto detections = vision.Detect(image);
         if (!detections.ok()) return detections.status();

@@ -44,12 +44,8 @@ Result<json> HandleDetectProductBeta(const ActionCall& call) {
       return Status(errc::kInvalidParameterValue, "NeedLemma must be 0 or 1");
     need_lemma = it->get<int64_t>() == 1;
   }
-  vision::ImageLimits limits;
-  limits.max_bytes = call.spec.max_image_bytes;
-  limits.jpg_only = call.spec.jpg_only;
-  limits.allow_bmp = !call.spec.jpg_only;
   auto result = call.vision.RunOnImage<vision::ProductBetaResult>(
-      call.image, limits, call.deadline,
+      call.image, call.limits, call.deadline,
       [&vision = call.vision](const cv::Mat& image) -> Result<vision::ProductBetaResult> {
         auto detections = vision.Detect(image);
         if (!detections.ok()) return detections.status();

@@ -16,6 +16,7 @@ namespace kanjian::server {
 
 struct ActionCall {
   const protocol::ActionSpec& spec;
+  const vision::ImageLimits& limits;  // ImageLimitsFor(spec)
   const nlohmann::json& params;  // the request body, already checked for unknown names
   const std::string& image;      // raw image bytes
   std::chrono::steady_clock::time_point deadline;
@@ -24,8 +25,11 @@ struct ActionCall {
 
 using ActionHandler = Result<nlohmann::json> (*)(const ActionCall& call);
 
-// nullptr when the action has no handler in this build.
-ActionHandler FindHandler(std::string_view action);
+// The handler of a row of protocol::kActions (every row has one).
+// REQUIRES: `spec` is an element of protocol::kActions (FindAction's result).
+ActionHandler HandlerFor(const protocol::ActionSpec& spec);
+// The decoding limits of the action's images, from its table row.
+vision::ImageLimits ImageLimitsFor(const protocol::ActionSpec& spec);
 
 // The handlers, one file each (handlers/<action>.cc).
 Result<nlohmann::json> HandleDetectPet(const ActionCall& call);

@@ -128,7 +128,7 @@ TEST(DetectBatcherTest, AFailedBatchFailsEveryCallerInIt) {
   DetectBatcher batcher({4, 20}, [](const std::vector<cv::Mat>&) -> Result<std::vector<std::vector<Detection>>> {
     return Status(errc::kInternalError, "boom");
   });
-  std::vector<std::string> codes(4);
+  std::vector<ErrorCode> codes(4);
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] {
