@@ -22,6 +22,7 @@
 #include "server/http_server.h"
 #include "server/routes.h"
 #include "server/settlement_scheduler.h"
+#include "server/shared_rate_limiter.h"
 #include "vision/model_registry.h"
 #include "vision/vision_engine.h"
 
@@ -47,6 +48,8 @@ struct ServeFlags {
   std::string product_gallery;
   std::string console_dir;  // "" = console/ next to the build directory (server/console/static_files.h)
   bool replay_protection = false;
+  std::string redis;      // shared QPS limits across nodes (server/shared_rate_limiter.h)
+  int cluster_nodes = 1;  // without Redis, each node allows max(1, qps / cluster_nodes)
 };
 
 // The console's files: --console-dir, $KANJIAN_CONSOLE_DIR, or console/ in
@@ -157,6 +160,20 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   if (Status s = ParseQps(flags.qps, &api_options.qps); !s.ok()) return ctx.Fail(s);
 
   if (Status s = ctx.UseRunningClock(); !s.ok()) return ctx.Fail(s);
+  // After the clock is chosen: the limiter keeps a reference to it.
+  std::shared_ptr<server::SharedRateLimiter> shared_qps;
+  std::string redis = flags.redis;
+  if (const char* env = std::getenv("KANJIAN_REDIS"); redis.empty() && env) redis = env;
+  if (!redis.empty()) {
+    auto address = server::ParseRedisUrl(redis);
+    if (!address.ok()) return ctx.Fail(address.status());
+    shared_qps = std::make_shared<server::SharedRateLimiter>(
+        server::SharedRateLimiterOptions{.address = *address, .nodes = flags.cluster_nodes},
+        ctx.clock());
+    api_options.shared_qps = shared_qps;
+    spdlog::info("QPS limits shared through Redis {} (fallback: qps / {} per node)", redis,
+                 flags.cluster_nodes);
+  }
   auto accounts = ctx.accounts();
   if (!accounts.ok()) return ctx.Fail(accounts.status());
   auto store = ctx.store();
@@ -192,6 +209,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   metrics.inference = &(*vision)->inference_histogram();
   metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
   metrics.usage_batches = [&] { return meter.batches_written(); };
+  if (shared_qps) metrics.qps_fallback_calls = [&] { return shared_qps->fallback_calls(); };
   server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);
   // The tenants' billing API and console (issue 13), on the same port.
   billing::TenantView tenant_view(billing);
@@ -252,6 +270,12 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
   serve->add_flag("--replay-protection", flags.replay_protection,
                   "refuse a signed request already received within its 5-minute window "
                   "(AuthFailure.RequestReplayed; per process, see README \"Signatures\")");
+  serve->add_option("--redis", flags.redis,
+                    "share per-account QPS limits across nodes: redis://[:PASSWORD@]HOST[:PORT][/DB] "
+                    "or unix:///PATH (default $KANJIAN_REDIS; none = limits per node)");
+  serve->add_option("--cluster-nodes", flags.cluster_nodes,
+                    "nodes sharing the limits; while Redis is down each allows max(1, qps / N)")
+      ->capture_default_str()->check(CLI::Range(1, 1024));
   serve->callback([&ctx, rc] { *rc = Serve(ctx, flags); });
 }
 

@@ -73,7 +73,8 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& r
   // so a CLI change reaches a running server at once).
   if (Status serviceable = billing_.CheckServiceable(call->account_id); !serviceable.ok())
     return serviceable;
-  if (!limiter_.Allow(call->account_id, action, QpsFor(action)))
+  QpsLimiter& limiter = options_.shared_qps ? *options_.shared_qps : limiter_;
+  if (!limiter.Allow(call->account_id, action, QpsFor(action)))
     return Status(errc::kRequestLimitExceeded, "more than " + std::to_string(QpsFor(action)) +
                                                    " requests per second for " + action);
   if (Status names = CheckParameterNames(action, call->params); !names.ok()) return names;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -44,6 +45,7 @@ struct ApiOptions {
   std::map<std::string, int> qps;           // per-action overrides of docs/api.md's defaults
   ImageFetcherOptions image_url;            // ImageUrl: empty allow-list = refused
   bool replay_protection = false;           // → AuthFailure.RequestReplayed (replay_guard.h)
+  std::shared_ptr<QpsLimiter> shared_qps;   // across nodes (serve --redis); null: per node
 };
 
 class ApiHandler {

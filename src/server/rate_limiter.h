@@ -7,15 +7,16 @@
 #include <string>
 
 #include "common/clock.h"
+#include "server/qps_limiter.h"
 
 namespace kanjian::server {
 
-class RateLimiter {
+class RateLimiter final : public QpsLimiter {
  public:
   explicit RateLimiter(const Clock& clock) : clock_(clock) {}
 
   // True if a call may proceed now; consumes one token.
-  bool Allow(const std::string& account_id, const std::string& action, int qps);
+  bool Allow(const std::string& account_id, const std::string& action, int qps) override;
 
  private:
   struct Bucket {

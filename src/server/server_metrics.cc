@@ -22,6 +22,11 @@ std::string ServerMetrics::RenderPrometheus() const {
   metrics::RenderHeader("kanjian_usage_batches_total", "counter",
                         "Group-commit transactions written for usage records.", &out);
   out += "kanjian_usage_batches_total " + std::to_string(usage_batches ? usage_batches() : 0) + "\n";
+  if (qps_fallback_calls) {
+    metrics::RenderHeader("kanjian_qps_fallback_calls_total", "counter",
+                          "Calls rate-limited per node because Redis could not be reached.", &out);
+    out += "kanjian_qps_fallback_calls_total " + std::to_string(qps_fallback_calls()) + "\n";
+  }
   return out;
 }
 

@@ -15,6 +15,8 @@ struct ServerMetrics {
   const metrics::Histogram* inference = nullptr;  // kanjian_inference_ms (owned by vision)
   std::function<size_t()> queue_depth;     // kanjian_inference_queue_depth
   std::function<uint64_t()> usage_batches; // kanjian_usage_batches_total
+  // Only with serve --redis: calls limited locally because Redis was down.
+  std::function<uint64_t()> qps_fallback_calls;  // kanjian_qps_fallback_calls_total
 
   std::string RenderPrometheus() const;
 };

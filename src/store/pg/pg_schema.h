@@ -1,0 +1,178 @@
+// PostgreSQL schema, applied in order by pg_migrate.cc (one row per step in
+// schema_migrations). Never edit a released step: append a new one. It
+// mirrors the SQLite schema (store/schema.h) table for table, with two
+// differences that scale-out needs:
+//  - the call log is partitioned by month (declarative RANGE on `at`);
+//    PostgreSQL refuses a unique key on a partitioned table unless it holds
+//    the partition column, so a RequestId's uniqueness across months lives in
+//    usage_request_ids (one narrow row per call: the idempotency gate);
+//  - the ledger's append-only rule is a trigger function.
+#pragma once
+
+#include <array>
+
+namespace kanjian::store::pg {
+
+inline constexpr std::array<const char*, 1> kPgMigrations = {
+    R"sql(
+CREATE TABLE accounts (
+  id text PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  status text NOT NULL CHECK (status IN ('inactive','active','disabled')),
+  created_at bigint NOT NULL,
+  activated_at bigint,
+  disabled_reason text NOT NULL DEFAULT ''
+);
+CREATE TABLE api_keys (
+  secret_id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  sealed_secret bytea NOT NULL,
+  enabled boolean NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX api_keys_by_account ON api_keys(account_id);
+
+CREATE TABLE usage_request_ids (
+  request_id text PRIMARY KEY,
+  at bigint NOT NULL  -- finds the row in its partition
+);
+CREATE TABLE usage_records (
+  request_id text NOT NULL,
+  account_id text NOT NULL,
+  action text NOT NULL,
+  at bigint NOT NULL,
+  quantity bigint NOT NULL CHECK (quantity > 0),
+  source text NOT NULL CHECK (source IN ('free','pack','postpaid')),
+  pack_id text NOT NULL CHECK ((source = 'postpaid') = (pack_id = '')),
+  PRIMARY KEY (request_id, at)
+) PARTITION BY RANGE (at);
+CREATE INDEX usage_by_time ON usage_records(at);
+CREATE TABLE usage_hourly (
+  hour bigint NOT NULL,  -- UnixMicros at the start of the UTC hour
+  account_id text NOT NULL,
+  action text NOT NULL,
+  source text NOT NULL,
+  quantity bigint NOT NULL CHECK (quantity > 0),
+  PRIMARY KEY (hour, account_id, action, source)
+);
+CREATE INDEX usage_hourly_by_account ON usage_hourly(account_id, hour);
+
+CREATE TABLE packs (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  kind text NOT NULL CHECK (kind IN ('free','purchased','gift')),
+  actions text NOT NULL,  -- JSON array of action names
+  free_group text NOT NULL DEFAULT '',
+  calls bigint NOT NULL CHECK (calls >= 0),
+  used bigint NOT NULL DEFAULT 0 CHECK (used >= 0 AND used <= calls),
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  refunded_at bigint,
+  price_fen bigint NOT NULL DEFAULT 0,
+  promotion text NOT NULL DEFAULT '',
+  refundable boolean NOT NULL DEFAULT false,
+  purchase_txn text NOT NULL DEFAULT ''
+);
+CREATE INDEX packs_by_account_expiry ON packs(account_id, expires_at);
+
+CREATE TABLE ledger_txns (
+  id text PRIMARY KEY,
+  idempotency_key text NOT NULL UNIQUE,
+  request_hash text NOT NULL,
+  account_id text NOT NULL,
+  kind text NOT NULL,
+  at bigint NOT NULL,
+  ref text NOT NULL DEFAULT '',
+  reason text NOT NULL DEFAULT ''
+);
+CREATE INDEX ledger_txns_by_account_kind_time ON ledger_txns(account_id, kind, at);
+CREATE TABLE ledger_postings (
+  txn_id text NOT NULL REFERENCES ledger_txns(id),
+  leg integer NOT NULL,
+  owner text NOT NULL,
+  book text NOT NULL,
+  amount_fen bigint NOT NULL,
+  PRIMARY KEY (txn_id, leg)
+);
+CREATE INDEX ledger_postings_by_owner_book ON ledger_postings(owner, book);
+CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'ledger is append-only' USING ERRCODE = 'restrict_violation';
+END $$;
+CREATE TRIGGER ledger_txns_append_only BEFORE UPDATE OR DELETE ON ledger_txns
+  FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE TRIGGER ledger_postings_append_only BEFORE UPDATE OR DELETE ON ledger_postings
+  FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE TRIGGER ledger_txns_no_truncate BEFORE TRUNCATE ON ledger_txns
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
+CREATE TRIGGER ledger_postings_no_truncate BEFORE TRUNCATE ON ledger_postings
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
+
+CREATE TABLE vouchers (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
+  granted_at bigint NOT NULL,
+  expires_at bigint
+);
+CREATE INDEX vouchers_by_account ON vouchers(account_id, granted_at);
+
+CREATE TABLE bills (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  month text NOT NULL,
+  created_at bigint NOT NULL,
+  total_fen bigint NOT NULL,
+  status text NOT NULL,
+  UNIQUE (account_id, month)
+);
+CREATE TABLE bill_lines (
+  bill_id text NOT NULL REFERENCES bills(id),
+  line integer NOT NULL,
+  action text NOT NULL,
+  quantity bigint NOT NULL,
+  tier integer NOT NULL,
+  unit_price_e4 bigint NOT NULL,
+  amount_fen bigint NOT NULL,
+  PRIMARY KEY (bill_id, line)
+);
+
+CREATE TABLE catalog_versions (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  version text NOT NULL UNIQUE,
+  effective_from bigint NOT NULL,
+  published_at bigint NOT NULL,
+  body text NOT NULL
+);
+
+CREATE TABLE notices (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  at bigint NOT NULL,
+  kind text NOT NULL,
+  message text NOT NULL
+);
+CREATE INDEX notices_by_account_time ON notices(account_id, at);
+
+CREATE TABLE console_users (
+  login text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  password_hash text NOT NULL,
+  enabled boolean NOT NULL,
+  created_at bigint NOT NULL,
+  failed_logins bigint NOT NULL DEFAULT 0,
+  locked_until bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX console_users_by_account ON console_users(account_id);
+CREATE TABLE console_sessions (
+  token_hash text PRIMARY KEY,
+  login text NOT NULL REFERENCES console_users(login),
+  csrf_token text NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL
+);
+CREATE INDEX console_sessions_by_login ON console_sessions(login);
+)sql",
+};
+
+}  // namespace kanjian::store::pg

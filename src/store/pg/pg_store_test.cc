@@ -1,0 +1,179 @@
+// The PostgreSQL foundation against a real server (Debian postgresql 15,
+// started by scripts/pg_cluster.sh): connections, migrations from several
+// nodes at once, the month-partitioned call log with RequestIds unique
+// across partitions, detaching a billed month, the append-only ledger.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cctype>
+#include <thread>
+#include <vector>
+
+#include "store/pg/pg_db.h"
+#include "store/pg/pg_migrate.h"
+#include "store/pg/pg_schema.h"
+#include "store/pg/pg_test_env.h"
+
+namespace kanjian::store::pg {
+namespace {
+
+constexpr int64_t kOct2026 = 1'790'784'000'000'000;  // 2026-10-01T00:00+08:00
+constexpr int64_t kNov2026 = 1'793'462'400'000'000;  // 2026-11-01T00:00+08:00
+constexpr int64_t kDec2026 = 1'796'054'400'000'000;  // 2026-12-01T00:00+08:00
+
+std::unique_ptr<PgConnection> Connect(const std::string& uri) {
+  auto c = PgConnection::Open(uri);
+  EXPECT_TRUE(c.ok()) << c.status().message();
+  return c.ok() ? std::move(*c) : nullptr;
+}
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string("t_") + info->name();
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    uri_ = PgTestServer::FreshDatabase(name);  // unquoted names fold to lower case
+    ASSERT_FALSE(uri_.empty());
+    db_ = Connect(uri_);
+    ASSERT_NE(db_, nullptr);
+  }
+  void Migrated() {
+    auto n = Migrate(*db_);
+    ASSERT_TRUE(n.ok()) << n.status().message();
+  }
+  // The store's way to record a call: through the RequestId gate.
+  int64_t InsertCall(const std::string& request_id, int64_t at) {
+    auto r = db_->Exec(
+        "WITH gate AS (INSERT INTO usage_request_ids VALUES ($1, $2) "
+        "ON CONFLICT DO NOTHING RETURNING request_id) "
+        "INSERT INTO usage_records SELECT request_id, 'acc', 'DetectPet', $2, 1, 'postpaid', '' FROM gate",
+        {P(request_id), P(at)});
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? r->affected() : -1;
+  }
+  int64_t Count(const std::string& sql) {
+    auto r = db_->Exec(sql);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? r->Int(0, 0) : -1;
+  }
+
+  std::string uri_;
+  std::unique_ptr<PgConnection> db_;
+};
+
+TEST(PgConnectionTest, AFailedConnectionNeverShowsThePassword) {
+  auto c = PgConnection::Open("postgresql://kanjian:hunter2@127.0.0.1:1/kanjian?connect_timeout=2");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message().find("hunter2"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("kanjian:***@127.0.0.1:1"), std::string::npos)
+      << c.status().message();
+  EXPECT_EQ(RedactUri("postgresql://u@h/db"), "postgresql://u@h/db");
+  EXPECT_EQ(RedactUri("postgresql://u:p@ss@h/db"), "postgresql://u:***@h/db");
+}
+
+TEST_F(PgStoreTest, NodesStartingTogetherApplyEachStepOnce) {
+  constexpr int kNodes = 6;
+  std::atomic<int> applied{0}, failed{0};
+  std::vector<std::thread> nodes;
+  for (int i = 0; i < kNodes; ++i) {
+    nodes.emplace_back([&] {
+      auto c = PgConnection::Open(uri_);
+      if (!c.ok()) return void(++failed);
+      auto n = Migrate(**c);
+      n.ok() ? void(applied += *n) : void(++failed);
+    });
+  }
+  for (auto& t : nodes) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(applied.load(), static_cast<int>(kPgMigrations.size()));
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), static_cast<int64_t>(kPgMigrations.size()));
+  auto again = Migrate(*db_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+}
+
+TEST_F(PgStoreTest, ANewerSchemaIsRefused) {
+  Migrated();
+  ASSERT_TRUE(db_->Exec("INSERT INTO schema_migrations(version) VALUES (999)").ok());
+  auto n = Migrate(*db_);
+  ASSERT_FALSE(n.ok());
+  EXPECT_NE(n.status().message().find("newer than this binary"), std::string::npos);
+}
+
+TEST_F(PgStoreTest, RequestIdIsUniqueAcrossMonthlyPartitions) {
+  Migrated();
+  ASSERT_TRUE(EnsureUsagePartition(*db_, "2026-10", kOct2026, kNov2026).ok());
+  ASSERT_TRUE(EnsureUsagePartition(*db_, "2026-11", kNov2026, kDec2026).ok());
+  EXPECT_EQ(InsertCall("req-1", kOct2026 + 5), 1);
+  EXPECT_EQ(InsertCall("req-1", kOct2026 + 5), 0);  // a retry
+  EXPECT_EQ(InsertCall("req-1", kNov2026 + 7), 0);  // the same id, next month: still one call
+  EXPECT_EQ(InsertCall("req-2", kNov2026 + 7), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM usage_records"), 2);
+  // Why the gate exists: the partitioned table's own key is (request_id, at),
+  // so on its own it would take the same RequestId again in another month.
+  EXPECT_TRUE(db_->Exec("INSERT INTO usage_records VALUES ('req-1','acc','DetectPet'," +
+                        std::to_string(kNov2026 + 9) + ",1,'postpaid','')").ok());
+  // A call outside every partition is refused, not lost silently.
+  auto r = db_->Exec("INSERT INTO usage_records VALUES ('req-3','acc','DetectPet'," +
+                     std::to_string(kDec2026) + ",1,'postpaid','')");
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(db_->sqlstate(), "23514");  // check_violation: no partition for the row
+}
+
+TEST_F(PgStoreTest, PartitionsAreMadeOnceWhenNodesRace) {
+  Migrated();
+  std::atomic<int> failed{0};
+  std::vector<std::thread> nodes;
+  for (int i = 0; i < 6; ++i) {
+    nodes.emplace_back([&] {
+      auto c = PgConnection::Open(uri_);
+      if (!c.ok() || !EnsureUsagePartition(**c, "2026-11", kNov2026, kDec2026).ok()) ++failed;
+    });
+  }
+  for (auto& t : nodes) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent "
+                  "WHERE p.relname = 'usage_records'"),
+            1);
+  EXPECT_FALSE(EnsureUsagePartition(*db_, "2026-13", kNov2026, kDec2026).ok());
+  EXPECT_FALSE(EnsureUsagePartition(*db_, "2026-11; DROP TABLE x", kNov2026, kDec2026).ok());
+}
+
+TEST_F(PgStoreTest, DetachingABilledMonthKeepsItsRowsAndItsRequestIds) {
+  Migrated();
+  ASSERT_TRUE(EnsureUsagePartition(*db_, "2026-10", kOct2026, kNov2026).ok());
+  ASSERT_TRUE(EnsureUsagePartition(*db_, "2026-11", kNov2026, kDec2026).ok());
+  EXPECT_EQ(InsertCall("old", kOct2026 + 1), 1);
+  EXPECT_EQ(InsertCall("new", kNov2026 + 1), 1);
+  ASSERT_TRUE(DetachUsagePartition(*db_, "2026-10").ok());
+  ASSERT_TRUE(DetachUsagePartition(*db_, "2026-10").ok());  // idempotent
+  EXPECT_EQ(Count("SELECT count(*) FROM usage_records"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM usage_records_2026_10"), 1);
+  EXPECT_EQ(InsertCall("old", kNov2026 + 2), 0);  // a late retry of an old call is still known
+}
+
+TEST_F(PgStoreTest, TheLedgerIsAppendOnly) {
+  Migrated();
+  ASSERT_TRUE(db_->Exec("INSERT INTO ledger_txns VALUES ('t1','k1','h','acc','recharge',1,'','')").ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO ledger_postings VALUES ('t1',0,'acc','cash',100),"
+                        "('t1',1,'platform','external',-100)").ok());
+  for (const char* sql : {"UPDATE ledger_txns SET reason='x'", "DELETE FROM ledger_txns",
+                          "UPDATE ledger_postings SET amount_fen=1", "DELETE FROM ledger_postings",
+                          "TRUNCATE ledger_postings"}) {
+    auto r = db_->Exec(sql);
+    EXPECT_FALSE(r.ok()) << sql;
+    EXPECT_EQ(db_->sqlstate(), "23001") << sql;  // restrict_violation
+  }
+  EXPECT_EQ(Count("SELECT sum(amount_fen) FROM ledger_postings"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM ledger_postings"), 2);
+}
+
+}  // namespace
+}  // namespace kanjian::store::pg
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new kanjian::store::pg::PgTestServer);
+  return RUN_ALL_TESTS();
+}
