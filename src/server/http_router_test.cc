@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <memory>
@@ -70,9 +71,10 @@ class Gate {
     cv_.notify_all();
     cv_.wait(lock, [&] { return open_; });
   }
-  void WaitEntered() {
+  // False after 30 s (a watchdog, so a routing bug fails instead of hanging).
+  bool WaitEntered() {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return entered_; });
+    return cv_.wait_for(lock, std::chrono::seconds(30), [&] { return entered_; });
   }
   void Open() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -159,7 +161,7 @@ TEST_F(HttpRoutingTest, IoThreadRoutesAnswerWhileThePoolIsBusy) {
     auto r = c.Post("/busy", "", "text/plain");
     return r ? r->body : "transport error";
   });
-  gate_.WaitEntered();
+  ASSERT_TRUE(gate_.WaitEntered()) << busy.get();
   EXPECT_EQ(Get("/healthz"), "200 ok, pool busy");
   gate_.Open();
   EXPECT_EQ(busy.get(), "done");
