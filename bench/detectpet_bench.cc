@@ -22,7 +22,7 @@
 #include "billing/billing.h"
 #include "billing/usage_meter.h"
 #include "common/crypto.h"
-#include "vision/image_decode.h"
+#include "vision/runtime/image_decode.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian {

@@ -26,7 +26,7 @@
 #include "bench_support.h"
 #include "protocol/actions.h"
 #include "server/handlers/handlers.h"
-#include "vision/image_decode.h"
+#include "vision/runtime/image_decode.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian {

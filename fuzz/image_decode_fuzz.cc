@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
-#include "vision/image_decode.h"
+#include "vision/runtime/image_decode.h"
 
 using namespace kanjian;
 

@@ -19,7 +19,7 @@ APT_PACKAGES=(
   python3-numpy python3-pil  # tests/eval/body_vest_set.py renders the vest evaluation set
   darknet                  # real test photos (dog.jpg, eagle.jpg, …)
   libargon2-dev            # console passwords (argon2id)
-  libhiredis-dev redis-server  # QPS limits shared across nodes (serve --redis) and their tests
+  libhiredis-dev redis-server haproxy  # shared QPS limits (serve --redis), scripts/cluster.sh and their tests
   libpq-dev postgresql     # the PostgreSQL store and its tests (scripts/pg_cluster.sh starts a throwaway server)
   chromium fonts-wqy-microhei  # console browser tests (puppeteer-core drives the system browser)
 )

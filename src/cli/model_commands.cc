@@ -5,7 +5,7 @@
 // kanjian model train-attribute NAME --images DIR --output FILE
 //     [--region full|head|upper|lower] [--eval DIR] [--flip] [--no-detect]
 //     [--models DIR] [--models-config FILE]
-//   fits a few-shot head (vision/attribute_head.h) on embeddings of the body
+//   fits a few-shot head (vision/models/attribute_head.h) on embeddings of the body
 //   region of each photo in DIR/<label>/, saves it as JSON and, with --eval,
 //   reports its accuracy on held-out photos laid out the same way. Point the
 //   models config at it: "attributes": {NAME: {"method":"head","file":FILE}}.
@@ -17,11 +17,11 @@
 #include "cli/commands.h"
 #include "common/error_codes.h"
 #include "vision/attribute_training.h"
-#include "vision/attribute_classifier.h"
-#include "vision/embedder.h"
-#include "vision/face_detector.h"
-#include "vision/model_registry.h"
-#include "vision/yolo_detector.h"
+#include "vision/models/attribute_classifier.h"
+#include "vision/models/embedder.h"
+#include "vision/models/face_detector.h"
+#include "vision/registry/model_registry.h"
+#include "vision/models/yolo_detector.h"
 
 namespace kanjian::cli {
 namespace {

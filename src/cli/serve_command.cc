@@ -23,7 +23,7 @@
 #include "server/routes.h"
 #include "server/settlement_scheduler.h"
 #include "server/shared_rate_limiter.h"
-#include "vision/model_registry.h"
+#include "vision/registry/model_registry.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::cli {
@@ -40,7 +40,7 @@ struct ServeFlags {
   server::HttpOptions http;  // transport limits and TLS (defaults in http_server.h)
   int request_timeout_ms = 10000;
   std::vector<std::string> qps;
-  std::string models_config;  // "" = the bundled set (vision/model_registry.h)
+  std::string models_config;  // "" = the bundled set (vision/registry/models_config.h)
   std::vector<std::string> image_url_allow;
   bool image_url_allow_loopback_for_tests = false;
   int batch_max = 1;

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "common/error_codes.h"
-#include "vision/model_registry.h"
-#include "vision/product_gallery.h"
+#include "vision/registry/model_registry.h"
+#include "vision/models/product_gallery.h"
 
 namespace kanjian::server {
 namespace {

@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "common/error_codes.h"
-#include "vision/model_registry.h"
+#include "vision/registry/model_registry.h"
 #include "vision/vision_test_util.h"
 
 namespace kanjian::server {

@@ -2,16 +2,13 @@
 // socket): limits hold across two "nodes", survive a script flush, and fall
 // back to per-node limits while Redis is down.
 #include "server/shared_rate_limiter.h"
+#include "server/redis_process.h"
 
 #include <gtest/gtest.h>
-#include <hiredis/hiredis.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <chrono>
 #include <filesystem>
+#include <unistd.h>
 #include <thread>
 
 namespace kanjian::server {
@@ -19,59 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A redis-server child process on a Unix socket in a temp directory.
-class RedisProcess {
- public:
-  explicit RedisProcess(fs::path dir) : dir_(std::move(dir)) {}
-  ~RedisProcess() { Stop(); }
-
-  std::string socket() const { return (dir_ / "redis.sock").string(); }
-
-  // Starts it and waits until it answers PING (or fails after 10 s).
-  bool Start() {
-    pid_ = fork();
-    if (pid_ == 0) {
-      const std::string sock = socket();
-      execlp("redis-server", "redis-server", "--port", "0", "--unixsocket", sock.c_str(),
-             "--save", "", "--appendonly", "no", "--dir", dir_.c_str(), "--logfile", "redis.log",
-             static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-         std::chrono::steady_clock::now() < until;) {
-      if (Ping()) return true;
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) return pid_ = -1, false;  // exec failed
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-
-  void Stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-    fs::remove(socket());
-  }
-
-  bool Command(const char* cmd) {
-    redisContext* c = redisConnectUnix(socket().c_str());
-    bool ok = false;
-    if (c && !c->err) {
-      auto* r = static_cast<redisReply*>(redisCommand(c, cmd));
-      ok = r && r->type != REDIS_REPLY_ERROR;
-      if (r) freeReplyObject(r);
-    }
-    if (c) redisFree(c);
-    return ok;
-  }
-  bool Ping() { return Command("PING"); }
-
- private:
-  fs::path dir_;
-  pid_t pid_ = -1;
-};
+namespace fs = std::filesystem;
 
 class SharedRateLimiterTest : public ::testing::Test {
  protected:

@@ -5,9 +5,9 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "common/error_codes.h"
-#include "vision/attribute_classifier.h"
-#include "vision/embedder.h"
-#include "vision/face_detector.h"
+#include "vision/models/attribute_classifier.h"
+#include "vision/models/embedder.h"
+#include "vision/models/face_detector.h"
 
 namespace kanjian::vision {
 namespace fs = std::filesystem;

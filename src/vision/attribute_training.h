@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "common/status.h"
-#include "vision/attribute_head.h"
-#include "vision/model_registry.h"
-#include "vision/yolo_detector.h"
+#include "vision/models/attribute_head.h"
+#include "vision/registry/model_registry.h"
+#include "vision/models/yolo_detector.h"
 
 namespace kanjian::vision {
 

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "vision/envelope_recognizer.h"
-#include "vision/vehicle_recognizer.h"
+#include "vision/recognisers/envelope_recognizer.h"
+#include "vision/recognisers/vehicle_recognizer.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::vision {

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "common/error_codes.h"
-#include "vision/model_registry.h"
+#include "vision/registry/model_registry.h"
 
 namespace kanjian::vision {
 namespace {

@@ -21,13 +21,13 @@
 #include "common/metrics.h"
 #include "common/error_codes.h"
 #include "common/status.h"
-#include "vision/image_decode.h"
-#include "vision/inference_pool.h"
-#include "vision/ocr/ocr_engine.h"
-#include "vision/pet_recognizer.h"
-#include "vision/detect_batcher.h"
-#include "vision/product_gallery.h"
-#include "vision/yolo_detector.h"
+#include "vision/runtime/image_decode.h"
+#include "vision/runtime/inference_pool.h"
+#include "vision/models/ocr/ocr_engine.h"
+#include "vision/recognisers/pet_recognizer.h"
+#include "vision/runtime/detect_batcher.h"
+#include "vision/models/product_gallery.h"
+#include "vision/models/yolo_detector.h"
 
 namespace kanjian::vision {
 

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "common/error_codes.h"
-#include "vision/model_registry.h"
+#include "vision/registry/model_registry.h"
 #include "vision/vision_engine.h"
 #include "vision/vision_test_util.h"
 

@@ -5,7 +5,8 @@
 
 #include "common/error_codes.h"
 #include "server/handlers/handlers.h"
-#include "vision/body_recognizer.h"
+#include "vision/body_action.h"
+#include "vision/recognisers/body_recognizer.h"
 
 namespace kanjian::server {
 namespace {

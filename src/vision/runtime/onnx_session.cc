@@ -1,0 +1,37 @@
+#include "vision/runtime/onnx_session.h"
+
+#include <onnxruntime_cxx_api.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "common/error_codes.h"
+
+namespace kanjian::vision {
+
+Ort::Env& OrtEnv() {
+  static Ort::Env* env = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "kanjian");  // never freed
+  return *env;
+}
+
+Result<std::unique_ptr<Ort::Session>> OpenOnnxSession(const std::string& path, int threads,
+                                                      std::string_view what, bool allow_spinning) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return Status(errc::kNotFound, std::string(what) + " model not found: " + path +
+                                       " (scripts/fetch_models.sh installs the bundled models)");
+  try {
+    Ort::SessionOptions options;
+    options.SetIntraOpNumThreads(std::max(1, threads));
+    options.SetInterOpNumThreads(1);
+    options.SetExecutionMode(ORT_SEQUENTIAL);
+    options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
+    options.AddConfigEntry("session.intra_op.allow_spinning", allow_spinning ? "1" : "0");
+    return std::make_unique<Ort::Session>(OrtEnv(), path.c_str(), options);
+  } catch (const Ort::Exception& e) {
+    return Status(errc::kInternalError,
+                  "cannot load " + std::string(what) + " model " + path + ": " + e.what());
+  }
+}
+
+}  // namespace kanjian::vision
