@@ -11,8 +11,12 @@ const pages = {
   packs: () => import("./pages/packs.js"),
   bills: () => import("./pages/bills.js"),
   keys: () => import("./pages/keys.js"),
+  "spend-guard": () => import("./pages/spend_guard.js"),
+  notices: () => import("./pages/notices.js"),
+  drill: () => import("./pages/drill.js"),
 };
-const titles = { overview: "overview", "free-packs": "freePacks", usage: "usage", packs: "packs", bills: "bills", keys: "keys" };
+const titles = { overview: "overview", "free-packs": "freePacks", usage: "usage", packs: "packs", bills: "bills", keys: "keys",
+  "spend-guard": "spendGuard", notices: "notices" };
 
 const app = document.getElementById("app");
 let session = null;
@@ -31,8 +35,18 @@ function renderChrome() {
   logout.hidden = !session;
   document.getElementById("who").textContent = session ? `${session.Login} · ${session.AccountName}` : "";
   const nav = document.getElementById("nav");
-  nav.replaceChildren(...(session ? Object.keys(pages).map((p) =>
-    h("a", { href: `#/${p}`, id: `nav-${p}`, class: p === pageName() ? "active" : null }, t(titles[p]))) : []));
+  nav.replaceChildren(...(session ? Object.keys(titles).map((p) =>
+    h("a", { href: `#/${p}`, id: `nav-${p}`, class: p === pageName() ? "active" : null }, t(titles[p]),
+      p === "notices" ? h("span", { class: "badge", id: "notice-badge", hidden: true }) : null)) : []));
+}
+
+// The notices badge: how many notices hold now (the engine's count).
+async function refreshBadge() {
+  const badge = document.getElementById("notice-badge");
+  if (!session || !badge) return;
+  const n = await get("notices");
+  badge.textContent = String(n.Count);
+  badge.hidden = n.Count === 0;
 }
 
 export async function refreshBanner() {
@@ -58,7 +72,7 @@ async function route() {
     const started = performance.now();
     await mod.render(app, { refreshBanner });
     performance.mark(`page-${name}-rendered`, { detail: { ms: performance.now() - started } });
-    await refreshBanner();
+    await Promise.all([refreshBanner(), refreshBadge()]);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) { session = null; return route(); }
     showError(e);

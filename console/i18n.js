@@ -21,6 +21,18 @@ const dict = {
     secretId: "SecretId", createdKey: "新密钥已创建。SecretKey 只显示这一次，请立即保存：",
     createKey: "新建密钥", rotate: "轮换", disable: "停用", enable: "启用", enabled: "已启用",
     months: "个月", error: "出错了", load: "查询",
+    notices: "通知", noNotices: "暂无通知。", level_critical: "紧急", level_warning: "提醒", level_info: "消息",
+    noticeArrears: "账户已欠费 {amount} 元，API 调用已暂停。请充值。",
+    noticeSpend: "本月后付费已达预算的 {percent}%（{spent} / {limit} 元）。达到 100% 后，后付费调用将被拒绝（ResourceUnavailable.SpendGuard）。",
+    noticeFree80: "免费额度 {group} 已用 {percent}%（{used} / {quota} 次）。",
+    noticeFree100: "免费额度 {group} 已用完（{used} / {quota} 次），后续调用将按资源包或后付费计费。",
+    noticePackExpiring: "资源包 {pack}（{action}）将于 {at} 到期，剩余 {left} 次。",
+    noticeCatalog: "价目变更通知",
+    spendGuard: "消费保护", budget: "月度后付费预算（元）", noBudget: "未设置", spentPostpaid: "本月后付费",
+    spendGuardHelp: "设置后，本月后付费金额达到预算时，会产生后付费的调用将返回错误 ResourceUnavailable.SpendGuard 且不计费；免费额度和资源包内的调用不受影响。在 50%、80%、100% 时发出通知。",
+    budgetYuan: "预算（元）", save: "保存", saved: "已保存", budgetOff: "关闭消费保护",
+    requestIds: "请求 ID", time: "时间", source: "来源", hour: "小时", more: "更多",
+    lastUsed: "最近使用", never: "从未使用", payWith: "支付方式", payBalance: "账户余额", voucher: "代金券",
   },
   en: {
     title: "Kanjian console", lang: "中文", logout: "Sign out", login: "Sign in", loginName: "Login", password: "Password",
@@ -43,11 +55,25 @@ const dict = {
     secretId: "SecretId", createdKey: "New key created. The SecretKey is shown only now; save it:",
     createKey: "Create key", rotate: "Rotate", disable: "Disable", enable: "Enable", enabled: "enabled",
     months: "months", error: "Error", load: "Show",
+    notices: "Notices", noNotices: "No notices.", level_critical: "urgent", level_warning: "warning", level_info: "info",
+    noticeArrears: "The account owes {amount} CNY and API calls are suspended. Please recharge.",
+    noticeSpend: "This month's post-paid spend is at {percent}% of the budget ({spent} / {limit} CNY). At 100 %, calls that would be post-paid are refused (ResourceUnavailable.SpendGuard).",
+    noticeFree80: "Free pack {group} is {percent}% used ({used} / {quota} calls).",
+    noticeFree100: "Free pack {group} is used up ({used} / {quota} calls); further calls draw on resource packs or are post-paid.",
+    noticePackExpiring: "Resource pack {pack} ({action}) expires at {at} with {left} calls left.",
+    noticeCatalog: "Price catalog change",
+    spendGuard: "Spend guard", budget: "Monthly post-paid budget (CNY)", noBudget: "not set", spentPostpaid: "Post-paid this month",
+    spendGuardHelp: "Once this month's post-paid amount reaches the budget, calls that would be post-paid answer ResourceUnavailable.SpendGuard and are not billed; calls paid by free or resource packs still pass. Notices at 50 %, 80 % and 100 %.",
+    budgetYuan: "Budget (CNY)", save: "Save", saved: "Saved", budgetOff: "Turn the spend guard off",
+    requestIds: "RequestIds", time: "Time", source: "Source", hour: "Hour", more: "More",
+    lastUsed: "Last used", never: "never", payWith: "Pay with", payBalance: "balance", voucher: "voucher",
   },
 };
 
 export let lang = localStorage.getItem("lang") === "en" ? "en" : "zh";
 export function t(key) { return dict[lang][key] ?? key; }
+// t(key) with {name} placeholders filled from `values`.
+export function fmt(key, values) { return t(key).replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? "")); }
 export function toggleLang() {
   lang = lang === "zh" ? "en" : "zh";
   localStorage.setItem("lang", lang);

@@ -16,8 +16,9 @@ export async function render(app, ctx, shown = null, message = "") {
       `SecretId: `, h("span", { id: "new-secret-id" }, shown.SecretId), h("br"),
       `SecretKey: `, h("span", { id: "new-secret-key" }, shown.SecretKey)) : null,
     h("div", { class: "toolbar" }, h("button", { class: "primary", type: "button", id: "create-key", onclick: () => act("create") }, t("createKey"))),
-    table([t("secretId"), t("status"), t("createdAt"), ""],
+    table([t("secretId"), t("status"), t("createdAt"), t("lastUsed"), ""],
       data.Keys.map((k) => [k.SecretId, k.Status === "enabled" ? t("enabled") : t("disabled"), k.CreatedAt,
+        h("span", { class: "last-used", "data-last-used": k.SecretId }, k.LastUsedAt ?? t("never")),
         h("span", { "data-key": k.SecretId },
           h("button", { class: "link", type: "button", "data-action": "rotate", onclick: () => act("rotate", k.SecretId) }, t("rotate")),
           k.Status === "enabled"

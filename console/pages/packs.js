@@ -3,13 +3,17 @@ import { h, card, table } from "../dom.js";
 import { t } from "../i18n.js";
 
 export async function render(app, ctx, message = "") {
-  const data = await get("packs");
+  const [data, overview] = await Promise.all([get("packs"), get("overview")]);
+  // Pay with the balance or one of the account's vouchers (vouchers pay packs only).
+  const payWith = h("select", { id: "pay-with" }, h("option", { value: "" }, t("payBalance")),
+    overview.Vouchers.filter((v) => Number(v.Remaining) > 0).map((v) =>
+      h("option", { value: v.VoucherId }, `${t("voucher")} ${v.VoucherId} (${t("remaining")} ${v.Remaining})`)));
   const note = h("div", { id: "packs-message", class: message.startsWith("!") ? "error" : "notice" }, message.replace(/^!/, ""));
   const again = (msg) => render(app, ctx, msg).then(() => ctx.refreshBanner());
   const buy = async (sku) => {
     try {
-      const r = await post("packs/buy", { Action: sku.Action, Calls: sku.Calls, IdempotencyKey: crypto.randomUUID() });
-      await again(`${t("bought")}: ${r.PackId} (${r.Price})`);
+      const r = await post("packs/buy", { Action: sku.Action, Calls: sku.Calls, VoucherId: payWith.value, IdempotencyKey: crypto.randomUUID() });
+      await again(`${t("bought")}: ${r.PackId} (${r.Price}; ${t("voucher")} ${r.Paid.Voucher})`);
     } catch (e) { await again(`!${e.code}: ${e.message}`); }
   };
   const refund = async (pack) => {
@@ -27,7 +31,7 @@ export async function render(app, ctx, message = "") {
       `${p.Refund.Rule} — ${p.Refund.Message} (${t("windowEnds")} ${p.Refund.WindowEnds})`);
   };
   app.replaceChildren(note,
-    card(`${t("sku")} (${data.Catalog})`, table([t("action"), t("calls"), t("price"), t("validity"), ""],
+    card(`${t("sku")} (${data.Catalog})`, h("div", { class: "toolbar" }, h("label", { for: "pay-with" }, t("payWith")), payWith), table([t("action"), t("calls"), t("price"), t("validity"), ""],
       data.Skus.map((s) => [s.Action, s.Calls, s.Price, s.ValidityMonths,
         h("button", { class: "primary", type: "button", "data-buy": `${s.Action}:${s.Calls}`, onclick: () => buy(s) }, t("buy"))]), [1, 2, 3])),
     card(t("myPacks"), data.Packs.length === 0 ? h("p", { class: "muted" }, t("none")) :

@@ -1,5 +1,7 @@
 #include "billing/accounts.h"
 
+#include <spdlog/spdlog.h>
+
 #include "common/error_codes.h"
 #include "common/ids.h"
 
@@ -86,6 +88,38 @@ Result<Caller> AccountService::Authenticate(const std::string& secret_id) {
   auto secret = box_->Open(key->sealed_secret, key->secret_id);
   if (!secret.ok()) return secret.status();
   return Caller{key->account_id, std::move(secret).value()};
+}
+
+}  // namespace kanjian::billing
+
+namespace kanjian::billing {
+
+void AccountService::NoteKeyUsed(const std::string& secret_id) {
+  const UnixMicros now = clock_.NowMicros();
+  const UnixMicros minute = now - now % kKeyUseResolution;
+  {
+    std::lock_guard<std::mutex> lock(key_use_mu_);
+    auto [it, fresh] = key_use_written_.try_emplace(secret_id, minute);
+    if (!fresh && it->second >= minute) return;  // written this minute already
+    it->second = minute;
+    if (key_use_written_.size() > 100'000) key_use_written_.clear();  // bounded; a miss costs one write
+  }
+  Status s = store_.Write([&](store::Txn& txn) { return txn.TouchKey(secret_id, now); });
+  if (!s.ok()) spdlog::warn("last use of key {} not recorded: {}", secret_id, s.ToString());
+}
+
+Result<std::map<std::string, UnixMicros>> AccountService::KeysLastUsed(const std::string& account) {
+  std::map<std::string, UnixMicros> out;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto found = txn.FindAccount(account);
+    if (!found.ok()) return found.status();
+    auto used = txn.KeysLastUsed(found->id);
+    if (!used.ok()) return used.status();
+    out = std::move(used).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace kanjian::billing

@@ -4,7 +4,10 @@
 // store; the plain key is shown once, at creation.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.h"
@@ -54,6 +57,15 @@ class AccountService {
   // unknown or disabled keys (the two are not told apart to the client).
   Result<Caller> Authenticate(const std::string& secret_id);
 
+  // Notes that `secret_id` signed a verified request now. Coarse on
+  // purpose: the store is written at most once a minute per key (the first
+  // use in each minute), never once per call; a failed write is logged and
+  // dropped. Thread-safe.
+  void NoteKeyUsed(const std::string& secret_id);
+  // When each of the account's keys last signed a request (to the minute's
+  // first use), for the keys ever used.
+  Result<std::map<std::string, UnixMicros>> KeysLastUsed(const std::string& account);
+
  private:
   Result<store::ApiKey> SealNewKey(const std::string& account_id, NewKey* plain) const;
   Status NeedBox() const;
@@ -61,6 +73,10 @@ class AccountService {
   store::Store& store_;
   const crypto::SecretBox* const box_;  // null: no master key
   const Clock& clock_;
+
+  static constexpr UnixMicros kKeyUseResolution = 60'000'000;
+  std::mutex key_use_mu_;
+  std::unordered_map<std::string, UnixMicros> key_use_written_;  // minute written; guarded by key_use_mu_
 };
 
 }  // namespace kanjian::billing

@@ -23,7 +23,7 @@ bool Usable(const store::Pack& p, const std::string& action, UnixMicros at) {
 
 }  // namespace
 
-Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
+Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vector<Status>* refusals) {
   if (calls.empty()) return Status::Ok();
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
@@ -32,6 +32,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
   uint64_t state_after = 0;
   Status written = store_.Write([&](store::Txn& txn) -> Status {
     newly_issued.clear();
+    if (refusals) refusals->assign(calls.size(), Status::Ok());
     auto state = txn.StateAtStart();
     if (!state.ok()) return state.status();
     if (live_packs_state_ != *state) live_packs_.clear();  // someone else committed
@@ -58,6 +59,9 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
       auto list = txn.ListLivePacks(call.account_id, live.start);
       if (!list.ok()) return list.status();
       live.packs = std::move(list).value();
+      auto spend = LoadSpendTally(txn, *catalog, call.account_id, live.start, live.end);
+      if (!spend.ok()) return spend.status();
+      live.spend = std::move(spend).value();
       std::stable_partition(live.packs.begin(), live.packs.end(),
                             [](const store::Pack& p) { return p.kind == "free"; });
       // The store does not know yet what this batch took.
@@ -97,6 +101,12 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
         left -= take;
         emit(take, p.kind == "free" ? "free" : "pack", p.id);
       }
+      if (left > 0 && call.spend_guarded && !live->spend.Admits(call.action, call.quantity, left)) {
+        for (auto& [pack, take] : takes) pack->used -= take;  // not served: takes nothing
+        if (refusals)
+          (*refusals)[&call - calls.data()] = SpendGuardRefusal(*live->spend.budget(), live->spend.spent());
+        continue;
+      }
       if (left > 0) emit(left, "postpaid", "");
       // A retried call (its RequestId recorded before, or earlier in this
       // batch) was attributed the first time: give back what it took.
@@ -106,6 +116,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls) {
         if (*recorded) used_delta[pack->id] += take;
         else pack->used -= take;
       }
+      if (*recorded) live->spend.Add(call.action, call.quantity, left);
     }
     for (const auto& [pack_id, delta] : used_delta) {
       if (Status s = txn.AddPackUsed(pack_id, delta); !s.ok()) return s;

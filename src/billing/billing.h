@@ -23,6 +23,7 @@
 #include "billing/calendar.h"
 #include "billing/catalog.h"
 #include "billing/money.h"
+#include "billing/spend_guard.h"
 #include "common/clock.h"
 #include "store/store.h"
 
@@ -69,6 +70,14 @@ struct BillView {
   std::string status;  // "settled" | "unsettled" (month ended, not run) | "open" (month running)
 };
 
+// The spend guard of an account this month (spend_guard.h).
+struct SpendGuardView {
+  std::string month;          // "YYYY-MM", billing time zone
+  std::optional<Fen> budget;  // none: no guard
+  Fen spent = 0;              // this month's post-paid spend, as its bill prices it now
+  int alert_percent = 0;      // 0, 50, 80 or 100
+};
+
 struct AuditReport {
   std::vector<std::string> problems;  // empty when every invariant holds
   int64_t accounts = 0, ledger_txns = 0, packs = 0;
@@ -81,6 +90,9 @@ struct BilledCall {
   std::string action;
   UnixMicros at = 0;
   int64_t quantity = 1;
+  // API calls: the spend guard (spend_guard.h) may refuse the post-paid
+  // part. Imported usage (`usage record`) happened already and is recorded.
+  bool spend_guarded = false;
 };
 
 class BillingService {
@@ -120,8 +132,15 @@ class BillingService {
 
   // Attribution (attribution.cc): free pack → purchased/gift packs
   // (earliest expiry first) → post-paid, recorded in one transaction.
-  Status RecordCalls(std::span<const BilledCall> calls);
+  // `refusals`, when given, receives one Status per call: OK, or the spend
+  // guard's refusal (that call was not recorded; the others were).
+  Status RecordCalls(std::span<const BilledCall> calls, std::vector<Status>* refusals = nullptr);
   Result<std::vector<UsageByAction>> UsageForMonth(const std::string& account, Month month);
+
+  // Spend guard (spend_budget.cc): an optional monthly post-paid budget;
+  // nullopt removes it. A negative budget is InvalidParameterValue.
+  Status SetSpendBudget(const std::string& account, std::optional<Fen> budget);
+  Result<SpendGuardView> SpendGuard(const std::string& account);
 
   // Settlement (settlement.cc).
   using Progress = std::function<void(int64_t done, int64_t total)>;
@@ -142,6 +161,7 @@ class BillingService {
 
  private:
   friend class TenantView;  // the tenants' read model (tenant_view.h)
+  friend class OperatorView;  // the operator console's read model (operator_view.h)
 
   // OK when `pack` may be refunded at `now`, else the refusal naming its
   // rule (docs/billing.md §7), checked in a fixed order.
@@ -180,6 +200,7 @@ class BillingService {
   struct LivePacks {
     UnixMicros start = 0, end = 0;
     std::vector<store::Pack> packs;  // free first, then earliest expiry
+    SpendTally spend;                // the month's post-paid spend vs the budget
   };
   std::mutex attribution_mu_;
   std::optional<uint64_t> live_packs_state_;

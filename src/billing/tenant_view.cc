@@ -198,3 +198,91 @@ Result<Purchase> TenantView::BuyPack(const std::string& account_id, const std::s
 }
 
 }  // namespace kanjian::billing
+
+namespace kanjian::billing {
+
+Result<std::vector<HourlyUsage>> TenantView::Hourly(const std::string& account_id,
+                                                    const std::string& action, UnixMicros day_start) {
+  std::vector<HourlyUsage> out;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    for (int h = 0; h < 24; ++h) {
+      HourlyUsage u{day_start + h * store::kMicrosPerHour};
+      auto sums = txn.SumUsage(account_id, u.hour, u.hour + store::kMicrosPerHour);
+      if (!sums.ok()) return sums.status();
+      for (const auto& row : *sums) {
+        if (row.action != action) continue;
+        if (row.source == "free") u.free += row.quantity;
+        else if (row.source == "pack") u.pack += row.quantity;
+        else u.postpaid += row.quantity;
+      }
+      out.push_back(u);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<CallPage> TenantView::Calls(const std::string& account_id, const std::string& action,
+                                   UnixMicros hour, const std::string& cursor, int64_t limit) {
+  if (limit < 1 || limit > 500) return Status(errc::kInvalidParameterValue, "limit must be 1-500");
+  if (store::HourOf(hour) != hour) return Status(errc::kInvalidParameterValue, "not the start of an hour");
+  // Cursor "<at>.<request_id>" of the last call of the previous page.
+  UnixMicros after_at = 0;
+  std::string after_id;
+  if (!cursor.empty()) {
+    const size_t dot = cursor.find('.');
+    char* end = nullptr;
+    const std::string at_text = cursor.substr(0, dot);
+    after_at = std::strtoll(at_text.c_str(), &end, 10);
+    if (dot == std::string::npos || dot == 0 || *end != '\0' || dot + 1 == cursor.size())
+      return Status(errc::kInvalidParameterValue, "malformed cursor");
+    after_id = cursor.substr(dot + 1);
+  }
+  CallPage out;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    auto page = txn.ListUsagePage(account_id, action, hour, hour + store::kMicrosPerHour, after_at,
+                                  after_id, limit);
+    if (!page.ok()) return page.status();
+    out.calls = std::move(page).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (static_cast<int64_t>(out.calls.size()) == limit)
+    out.next = std::to_string(out.calls.back().at) + "." + out.calls.back().request_id;
+  return out;
+}
+
+Result<std::vector<TenantNotice>> TenantView::Notices(const std::string& account_id) {
+  NoticeFacts facts;
+  auto account = billing_.ViewAccount(account_id);
+  if (!account.ok()) return account.status();
+  facts.status = account->status;
+  facts.balance = account->balance.total();
+  auto month = CurrentMonth();
+  if (!month.ok()) return month.status();
+  auto free = FreePacks(account_id, *month);  // issues this month's free packs first
+  if (!free.ok()) return free.status();
+  for (const FreePackUsage& p : *free) facts.free_packs.push_back({p.group, p.quota, p.used});
+  auto packs = billing_.ListPacks(account_id);
+  if (!packs.ok()) return packs.status();
+  facts.packs = std::move(packs).value();
+  auto stored = billing_.Notices(account_id);
+  if (!stored.ok()) return stored.status();
+  facts.stored = std::move(stored).value();
+  auto guard = billing_.SpendGuard(account_id);
+  if (!guard.ok()) return guard.status();
+  facts.budget = guard->budget;
+  facts.spent = guard->spent;
+  return ComputeNotices(facts, billing_.clock().NowMicros());
+}
+
+Result<SpendGuardView> TenantView::SpendGuard(const std::string& account_id) {
+  return billing_.SpendGuard(account_id);
+}
+
+Status TenantView::SetSpendBudget(const std::string& account_id, std::optional<Fen> budget) {
+  return billing_.SetSpendBudget(account_id, budget);
+}
+
+}  // namespace kanjian::billing

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "billing/billing.h"
+#include "billing/notices.h"
 
 namespace kanjian::billing {
 
@@ -51,6 +52,18 @@ struct MonthCost {
   Fen so_far = 0, forecast = 0;
 };
 
+// One UTC-aligned hour of one action's calls by source (drill-down).
+struct HourlyUsage {
+  UnixMicros hour = 0;  // start of the hour
+  int64_t free = 0, pack = 0, postpaid = 0;
+};
+
+// One page of the calls behind an hour (drill-down), oldest first.
+struct CallPage {
+  std::vector<store::UsageRecord> calls;
+  std::string next;  // cursor of the next page, "" on the last one
+};
+
 class TenantView {
  public:
   explicit TenantView(BillingService& billing) : billing_(billing) {}
@@ -64,6 +77,19 @@ class TenantView {
   // Purchased and gifted packs (not free ones), newest first.
   Result<std::vector<PackState>> Packs(const std::string& account_id);
   Result<MonthCost> CostThisMonth(const std::string& account_id);
+
+  // Drill-down: the 24 hours of local day `day_start` for one action, and
+  // the calls behind one hour, `limit` (1-500) a page from `cursor` ("" =
+  // first page; InvalidParameterValue if malformed).
+  Result<std::vector<HourlyUsage>> Hourly(const std::string& account_id, const std::string& action,
+                                          UnixMicros day_start);
+  Result<CallPage> Calls(const std::string& account_id, const std::string& action, UnixMicros hour,
+                         const std::string& cursor, int64_t limit);
+
+  // What the tenant should be told now (notices.h), most urgent first.
+  Result<std::vector<TenantNotice>> Notices(const std::string& account_id);
+  Result<SpendGuardView> SpendGuard(const std::string& account_id);
+  Status SetSpendBudget(const std::string& account_id, std::optional<Fen> budget);
 
   // Tenant-scoped actions: a pack id of another account is ResourceNotFound.
   Result<Payment> RefundPack(const std::string& account_id, const std::string& pack_id);

@@ -20,12 +20,14 @@ Status UsageMeter::Record(BilledCall record) {
     members.push_back(w);
   }
   lock.unlock();
-  Status status = billing_.RecordCalls(batch);  // one transaction, one fsync
+  std::vector<Status> refusals;  // the spend guard's, per call
+  Status status = billing_.RecordCalls(batch, &refusals);  // one transaction, one fsync
   lock.lock();
   ++batches_;
-  for (Waiter* w : members) {
+  for (size_t i = 0; i < members.size(); ++i) {
+    Waiter* w = members[i];
     queue_.pop_front();
-    w->status = status;
+    w->status = status.ok() && i < refusals.size() ? refusals[i] : status;
     w->done = true;
     if (w != &self) w->cv.notify_one();
   }

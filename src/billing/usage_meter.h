@@ -19,7 +19,8 @@ class UsageMeter {
   explicit UsageMeter(BillingService& billing, size_t batch_max = 512)
       : billing_(billing), batch_max_(batch_max) {}
 
-  // Returns once `call` is attributed and durable (or the write failed).
+  // Returns once `call` is attributed and durable (or the write failed, or
+  // the spend guard refused it: errc::kSpendGuard, nothing recorded).
   // Thread-safe.
   Status Record(BilledCall call);
 

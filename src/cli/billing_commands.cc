@@ -100,6 +100,37 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
     });
   });
 
+  // account budget: the spend guard (docs/console.md "Spend guard").
+  static bool budget_off = false;
+  auto* budget = acct->add_subcommand(
+      "budget", "monthly post-paid budget (spend guard): set AMOUNT, --off, or show it");
+  budget->add_option("ACCOUNT", account)->required();
+  budget->add_option("AMOUNT", amount, "yuan, e.g. 500 or 99.50; 0 forbids post-paid calls");
+  budget->add_flag("--off", budget_off, "remove the budget (post-paid calls are not capped)");
+  budget->callback([&ctx, rc] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      if (budget_off && !amount.empty())
+        return ctx.Fail(Status(errc::kInvalidParameter, "give AMOUNT or --off, not both"));
+      if (budget_off || !amount.empty()) {
+        std::optional<billing::Fen> fen;
+        if (!budget_off) {
+          auto parsed = billing::ParseYuan(amount);
+          if (!parsed.ok()) return ctx.Fail(parsed.status());
+          fen = *parsed;
+        }
+        if (Status s = b.SetSpendBudget(account, fen); !s.ok()) return ctx.Fail(s);
+      }
+      auto g = b.SpendGuard(account);
+      if (!g.ok()) return ctx.Fail(g.status());
+      const std::string shown = g->budget ? FormatYuan(*g->budget) : "none";
+      return ctx.Print({{"Month", g->month},
+                        {"Budget", g->budget ? json(FormatYuan(*g->budget)) : json(nullptr)},
+                        {"Spent", FormatYuan(g->spent)},
+                        {"AlertPercent", g->alert_percent}},
+                       "budget " + shown + ", spent " + FormatYuan(g->spent) + " in " + g->month);
+    });
+  });
+
   auto* voucher_cmd = app.add_subcommand("voucher", "vouchers (代金券)");
   voucher_cmd->require_subcommand(1);
   auto* grant = voucher_cmd->add_subcommand("grant", "grant a voucher usable for packs");

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   AddModelCommands(app, ctx, &exit_code);
   AddBillingCommands(app, ctx, &exit_code);
   AddUserCommands(app, ctx, &exit_code);
+  AddOperatorCommands(app, ctx, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -18,6 +18,7 @@
 #include "server/api_handler.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"
+#include "server/console/operator_api.h"
 #include "server/console/static_files.h"
 #include "server/http_server.h"
 #include "server/routes.h"
@@ -48,6 +49,9 @@ struct ServeFlags {
   std::string product_gallery;
   std::string console_dir;  // "" = console/ next to the build directory (server/console/static_files.h)
   bool replay_protection = false;
+  // Billing API 3.0 reads per account and action per second (the public
+  // cloud's billing reads are limited to 20/s).
+  int billing_api_qps = 20;
   std::string redis;      // shared QPS limits across nodes (server/shared_rate_limiter.h)
   int cluster_nodes = 1;  // without Redis, each node allows max(1, qps / cluster_nodes)
 };
@@ -213,15 +217,19 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);
   // The tenants' billing API and console (issue 13), on the same port.
   billing::TenantView tenant_view(billing);
-  server::BillingApiHandler billing_api({flags.http.max_body_bytes, 20}, **accounts, tenant_view,
+  server::BillingApiHandler billing_api({flags.http.max_body_bytes, flags.billing_api_qps}, **accounts, tenant_view,
                                         ctx.clock(), metrics);
   server::console::ConsoleUsers console_users(**store, ctx.clock());
   server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock());
   const server::console::StaticFiles console_files(
       {flags.console_dir.empty() ? DefaultConsoleDir() : flags.console_dir, DefaultEchartsFile()});
+  // The operator console: its own sign-ins, the same engine (issue 13 §3).
+  server::console::ConsoleUsers operators(**store, ctx.clock(), server::console::Realm::kOperator);
+  billing::OperatorView operator_view(billing);
+  server::console::OperatorApi operator_api(operators, billing, operator_view, **store, &metrics, ctx.clock());
   server::HttpServer server(http,
                             server::MakeRoutes(api, metrics, vision_config.registry,
-                                               {&billing_api, &console_api, &console_files}),
+                                               {&billing_api, &console_api, &console_files, &operator_api}),
                             &metrics.http_rejected);
   if (Status s = server.Bind(); !s.ok()) return ctx.Fail(s);
 
@@ -254,6 +262,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
   AddHttpOptions(*serve, flags.http);
   serve->add_option("--request-timeout-ms", flags.request_timeout_ms, "→ FailedOperation.RequestTimeout")->capture_default_str();
   serve->add_option("--qps", flags.qps, "per-account limit override, ACTION=N (repeatable)");
+  serve->add_option("--billing-api-qps", flags.billing_api_qps,
+                    "billing API 3.0 requests per second, per account and action (RequestLimitExceeded above)")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
   serve->add_option("--image-url-allow", flags.image_url_allow,
                     "ImageUrl host allowed: HOST, .SUFFIX or * (repeatable; none = ImageUrl refused)");
   serve->add_flag("--image-url-allow-loopback-for-tests", flags.image_url_allow_loopback_for_tests,

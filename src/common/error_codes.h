@@ -27,6 +27,9 @@ inline constexpr char kTooLargeFile[] = "LimitExceeded.TooLargeFileError";
 inline constexpr char kNotActivated[] = "ResourceUnavailable.NotExist";
 inline constexpr char kInArrears[] = "ResourceUnavailable.InArrears";
 inline constexpr char kStopUsing[] = "ResourceUnavailable.StopUsing";
+// The account's monthly post-paid budget (spend guard, beyond the public
+// cloud) is reached: a call that would be post-paid is refused, not billed.
+inline constexpr char kSpendGuard[] = "ResourceUnavailable.SpendGuard";
 // Images.
 inline constexpr char kImageDecodeFailed[] = "FailedOperation.ImageDecodeFailed";
 inline constexpr char kImageNotSupported[] = "FailedOperation.ImageNotSupported";

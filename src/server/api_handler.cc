@@ -69,6 +69,7 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& r
   const std::string& action = call->action;
 
   if (Status fresh = CheckReplay(*call); !fresh.ok()) return fresh;
+  accounts_.NoteKeyUsed(call->secret_id);  // coarse: at most one write a minute per key
   // Account state: activated, not disabled, not in arrears (read per call,
   // so a CLI change reaches a running server at once).
   if (Status serviceable = billing_.CheckServiceable(call->account_id); !serviceable.ok())
@@ -92,7 +93,11 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& r
                   "the client closed the connection before the answer; not billed");
 
   // Billed exactly once: durable before the answer leaves.
-  Status metered = meter_.Record({request_id, call->account_id, action, clock_.NowMicros(), 1});
+  Status metered = meter_.Record({request_id, call->account_id, action, clock_.NowMicros(), 1,
+                                  /*spend_guarded=*/true});
+  // The spend guard refused the post-paid call: the answer is withheld and
+  // nothing was recorded (docs/console.md "Spend guard").
+  if (metered.code() == errc::kSpendGuard) return metered;
   if (!metered.ok()) {
     spdlog::error("metering failed for {}: {}", request_id, metered.ToString());
     return Status(errc::kInternalError, "the call could not be recorded; it was not billed");
@@ -139,6 +144,7 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
                                    LookupInto(&response->account_id));
   if (!verified.ok()) return verified.status();
   call.account_id = response->account_id;
+  call.secret_id = verified->secret_id;
   call.replay_key = "tc3:" + verified->secret_id + ":" + verified->signature;
   call.signed_at = verified->timestamp;
 
@@ -175,6 +181,7 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseV1(const ApiRequest& request,
                                      clock_.NowSeconds(), LookupInto(&response->account_id));
   if (!verified.ok()) return verified.status();
   call.account_id = response->account_id;
+  call.secret_id = verified->secret_id;
   call.replay_key =
       "v1:" + verified->secret_id + ":" + verified->nonce + ":" + verified->signature;
   call.signed_at = verified->timestamp;

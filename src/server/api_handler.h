@@ -66,6 +66,7 @@ class ApiHandler {
     std::string action;
     nlohmann::json params;  // the action's own parameters, typed as in a TC3 body
     std::string account_id;
+    std::string secret_id;
     std::string replay_key;  // unique per signed request
     int64_t signed_at = 0;   // its Timestamp, Unix seconds
   };

@@ -4,6 +4,7 @@
 #include "server/admin_reload.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"
+#include "server/console/operator_api.h"
 #include "server/console/static_files.h"
 
 namespace kanjian::server {
@@ -30,6 +31,13 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
   if (tenant.console_api) {
     router.Add({"*", "/console/api/", true, RunOn::kHandlerPool, [tenant](const HttpRequest& req) {
                   HttpResponse res = tenant.console_api->Handle(req);
+                  console::AddSecurityHeaders(res);
+                  return res;
+                }});
+  }
+  if (tenant.operator_api) {
+    router.Add({"*", console::kOperatorApiPrefix, true, RunOn::kHandlerPool, [tenant](const HttpRequest& req) {
+                  HttpResponse res = tenant.operator_api->Handle(req);
                   console::AddSecurityHeaders(res);
                   return res;
                 }});

@@ -6,6 +6,7 @@
 //   *    /              with X-TC-Version 2018-07-09: the billing API (billing_api/)
 //   *    /console/api/  the tenant console's JSON API (console/console_api.h)
 //   GET  /console/      the console's static files (console/static_files.h)
+//   *    /console/operator/api/  the operator console's JSON API (console/operator_api.h)
 #pragma once
 
 #include <memory>
@@ -23,6 +24,7 @@ namespace kanjian::server {
 class BillingApiHandler;
 namespace console {
 class ConsoleApi;
+class OperatorApi;
 class StaticFiles;
 }  // namespace console
 
@@ -31,6 +33,7 @@ struct TenantRoutes {
   BillingApiHandler* billing_api = nullptr;
   console::ConsoleApi* console_api = nullptr;
   const console::StaticFiles* console_files = nullptr;
+  console::OperatorApi* operator_api = nullptr;  // the operator console (same static files)
 };
 
 // A browser form cannot send a custom header, and a cross-site script that

@@ -6,7 +6,7 @@
 
 namespace kanjian::store {
 
-inline constexpr std::array<const char*, 4> kSqliteMigrations = {
+inline constexpr std::array<const char*, 6> kSqliteMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -199,6 +199,53 @@ CREATE TABLE console_sessions (
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX console_sessions_by_login ON console_sessions(login);
+)sql",
+    // Step 5: the operator console (server/console/operator_api.h): its own
+    // sign-in table and sessions, apart from tenants' (a session of one is
+    // never found in the other), and the append-only log of what operators
+    // changed there.
+    R"sql(
+CREATE TABLE operators (
+  login TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE operator_sessions (
+  token_hash TEXT PRIMARY KEY,
+  login TEXT NOT NULL REFERENCES operators(login),
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX operator_sessions_by_login ON operator_sessions(login);
+CREATE TABLE operator_actions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  login TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  outcome TEXT NOT NULL  -- "OK" or the refusal's error code
+);
+CREATE TRIGGER operator_actions_no_update BEFORE UPDATE ON operator_actions
+  BEGIN SELECT RAISE(ABORT, 'the operator log is append-only'); END;
+CREATE TRIGGER operator_actions_no_delete BEFORE DELETE ON operator_actions
+  BEGIN SELECT RAISE(ABORT, 'the operator log is append-only'); END;
+CREATE INDEX ledger_txns_by_kind_time ON ledger_txns(kind, at);
+)sql",
+    // Step 6: the tenant console's spend guard (an optional monthly post-paid
+    // budget per account, docs/console.md "Spend guard") and each key's last
+    // use (written at most once a minute per key, billing/accounts.h).
+    R"sql(
+CREATE TABLE spend_budgets (
+  account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+  budget_fen INTEGER NOT NULL CHECK (budget_fen >= 0),
+  updated_at INTEGER NOT NULL
+);
+ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
 )sql",
 };
 

@@ -143,6 +143,71 @@ TEST_F(SqliteStoreTest, DatabaseWalAndShmAreOwnerOnlyWhateverTheUmask) {
   ::umask(old_umask);
 }
 
+TEST_F(SqliteStoreTest, SpendBudgetIsSetReplacedAndRemoved) {
+  AddAccount("a");
+  auto read = [&] {
+    std::optional<int64_t> out;
+    EXPECT_TRUE(store_->Read([&](Txn& t) {
+      auto b = t.FindSpendBudget("a");
+      if (b.ok()) out = *b;
+      return b.status();
+    }).ok());
+    return out;
+  };
+  EXPECT_EQ(read(), std::nullopt);
+  ASSERT_TRUE(store_->Write([](Txn& t) { return t.SetSpendBudget("a", 500, 1); }).ok());
+  EXPECT_EQ(read(), 500);
+  ASSERT_TRUE(store_->Write([](Txn& t) { return t.SetSpendBudget("a", 0, 2); }).ok());
+  EXPECT_EQ(read(), 0);
+  ASSERT_TRUE(store_->Write([](Txn& t) { return t.SetSpendBudget("a", std::nullopt, 3); }).ok());
+  EXPECT_EQ(read(), std::nullopt);
+  EXPECT_FALSE(store_->Write([](Txn& t) { return t.SetSpendBudget("a", -1, 4); }).ok());  // CHECK
+}
+
+TEST_F(SqliteStoreTest, KeyLastUseOnlyMovesForward) {
+  AddAccount("a");
+  auto last = [&] {
+    std::map<std::string, UnixMicros> out;
+    EXPECT_TRUE(store_->Read([&](Txn& t) {
+      auto m = t.KeysLastUsed("a");
+      if (m.ok()) out = *m;
+      return m.status();
+    }).ok());
+    return out;
+  };
+  EXPECT_TRUE(last().empty());
+  ASSERT_TRUE(store_->Write([](Txn& t) { return t.TouchKey("AK-a", 200); }).ok());
+  ASSERT_TRUE(store_->Write([](Txn& t) { return t.TouchKey("AK-a", 100); }).ok());
+  EXPECT_EQ(last(), (std::map<std::string, UnixMicros>{{"AK-a", 200}}));
+}
+
+TEST_F(SqliteStoreTest, UsagePagesWalkOneAccountsActionInOrder) {
+  AddAccount("a");
+  AddAccount("b");
+  std::vector<UsageRecord> records;
+  for (int i = 0; i < 5; ++i) records.push_back(Usage("r" + std::to_string(i), "a", 1000 + i / 2));
+  records.push_back(Usage("other-account", "b", 1001));
+  records.push_back(Usage("other-action", "a", 1001, "RecognizeCar"));
+  records.push_back(Usage("outside", "a", 5000));
+  ASSERT_TRUE(store_->AppendUsage(records).ok());
+  std::vector<std::string> seen;
+  UnixMicros at = 0;
+  std::string after;
+  for (int page = 0; page < 4; ++page) {
+    std::vector<UsageRecord> got;
+    ASSERT_TRUE(store_->Read([&](Txn& t) {
+      auto p = t.ListUsagePage("a", "DetectPet", 1000, 2000, at, after, 2);
+      if (p.ok()) got = *p;
+      return p.status();
+    }).ok());
+    for (const auto& r : got) seen.push_back(r.request_id);
+    if (got.size() < 2) break;
+    at = got.back().at;
+    after = got.back().request_id;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"r0", "r1", "r2", "r3", "r4"}));
+}
+
 TEST_F(SqliteStoreTest, UsageIsIdempotentOnRequestIdAndDurable) {
   ASSERT_TRUE(store_->CreateAccount({"acc-1", "shop", AccountStatus::kActive, 1, 1, ""},
                                     Key("AKID1", "acc-1")).ok());

@@ -739,6 +739,70 @@ Result<std::vector<Notice>> SqliteTxn::ListNotices(std::string_view account_id) 
   });
 }
 
+// ---- Spend guard, keys' last use, drill-down (tenant console). ----
+
+namespace {
+constexpr char kSelectSpendBudget[] = "SELECT budget_fen FROM spend_budgets WHERE account_id=?1";
+constexpr char kUpsertSpendBudget[] =
+    "INSERT INTO spend_budgets(account_id,budget_fen,updated_at) VALUES(?1,?2,?3) "
+    "ON CONFLICT(account_id) DO UPDATE SET budget_fen=excluded.budget_fen,updated_at=excluded.updated_at";
+constexpr char kDeleteSpendBudget[] = "DELETE FROM spend_budgets WHERE account_id=?1";
+constexpr char kTouchKey[] =
+    "UPDATE api_keys SET last_used_at=?2 WHERE secret_id=?1 "
+    "AND (last_used_at IS NULL OR last_used_at<?2)";
+constexpr char kSelectKeysLastUsed[] =
+    "SELECT secret_id,last_used_at FROM api_keys WHERE account_id=?1 AND last_used_at IS NOT NULL";
+// Walks the log's (at) index over the range (an hour in the console) and
+// filters by account and action; the keyset (at, request_id) pages it.
+constexpr char kSelectUsagePage[] =
+    "SELECT request_id,account_id,action,at,quantity,source,pack_id FROM usage_records "
+    "WHERE at>=?3 AND at<?4 AND account_id=?1 AND action=?2 "
+    "AND (?6='' OR at>?5 OR (at=?5 AND request_id>?6)) ORDER BY at, request_id LIMIT ?7";
+}  // namespace
+
+Result<std::optional<int64_t>> SqliteTxn::FindSpendBudget(std::string_view account_id) {
+  auto s = cache_.Get(kSelectSpendBudget);
+  s->Bind(1, account_id);
+  std::optional<int64_t> out;
+  if (s->Step()) out = s->Int(0);
+  if (!s->status().ok()) return s->status();
+  return out;
+}
+
+Status SqliteTxn::SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                                 UnixMicros at) {
+  auto s = cache_.Get(budget_fen ? kUpsertSpendBudget : kDeleteSpendBudget);
+  s->Bind(1, account_id);
+  if (budget_fen) s->Bind(2, *budget_fen).Bind(3, at);
+  s->Step();
+  return s->status();
+}
+
+Status SqliteTxn::TouchKey(std::string_view secret_id, UnixMicros at) {
+  auto s = cache_.Get(kTouchKey);
+  s->Bind(1, secret_id).Bind(2, at).Step();
+  return s->status();
+}
+
+Result<std::map<std::string, UnixMicros>> SqliteTxn::KeysLastUsed(std::string_view account_id) {
+  auto s = cache_.Get(kSelectKeysLastUsed);
+  s->Bind(1, account_id);
+  std::map<std::string, UnixMicros> out;
+  while (s->Step()) out[s->Text(0)] = s->Int(1);
+  if (!s->status().ok()) return s->status();
+  return out;
+}
+
+Result<std::vector<UsageRecord>> SqliteTxn::ListUsagePage(std::string_view account_id,
+                                                          std::string_view action, UnixMicros from,
+                                                          UnixMicros to, UnixMicros after_at,
+                                                          std::string_view after_id, int64_t limit) {
+  auto s = cache_.Get(kSelectUsagePage);
+  s->Bind(1, account_id).Bind(2, action).Bind(3, from).Bind(4, to).Bind(5, after_at);
+  s->Bind(6, after_id).Bind(7, limit);
+  return Collect<UsageRecord>(*s, ReadUsage);
+}
+
 // ---- Console users and sessions. ----
 
 namespace {

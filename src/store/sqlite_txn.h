@@ -116,6 +116,31 @@ class SqliteTxn final : public Txn {
   Status DeleteConsoleSession(std::string_view token_hash) override;
   Status DeleteConsoleSessionsOf(std::string_view login) override;
 
+  // sqlite_operator_txn.cc
+  Status InsertOperator(const ConsoleUser& op) override;
+  Result<ConsoleUser> FindOperator(std::string_view login) override;
+  Result<std::vector<ConsoleUser>> ListOperators() override;
+  Status UpdateOperator(const ConsoleUser& op) override;
+  Status InsertOperatorSession(const ConsoleSession& session) override;
+  Result<ConsoleSession> FindOperatorSession(std::string_view token_hash) override;
+  Status DeleteOperatorSession(std::string_view token_hash) override;
+  Status DeleteOperatorSessionsOf(std::string_view login) override;
+  Status InsertOperatorAction(const OperatorAction& action) override;
+  Result<std::vector<OperatorAction>> ListOperatorActions(int64_t limit) override;
+  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind, int64_t limit) override;
+  Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
+  Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
+  Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;
+
+  Result<std::optional<int64_t>> FindSpendBudget(std::string_view account_id) override;
+  Status SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                        UnixMicros at) override;
+  Status TouchKey(std::string_view secret_id, UnixMicros at) override;
+  Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) override;
+  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id, std::string_view action,
+                                                 UnixMicros from, UnixMicros to, UnixMicros after_at,
+                                                 std::string_view after_id, int64_t limit) override;
+
   Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
   Result<std::vector<std::string>> PacksWithUsageMismatch() override;
   Result<std::vector<std::string>> UsageTotalsMismatch() override;

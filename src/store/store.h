@@ -175,6 +175,34 @@ struct ConsoleSession {
   UnixMicros expires_at = 0;
 };
 
+// One state-changing action in the operator console (recharge, disable,
+// voucher, catalog publish, bill run…): who, what, when, and how it ended.
+struct OperatorAction {
+  int64_t id = 0;  // assigned by the store, increasing
+  UnixMicros at = 0;
+  std::string login;
+  std::string action;   // "recharge" | "disable" | "enable" | "voucher" | "publish" | "bill-run" | "sign-in"…
+  std::string target;   // AccountId, month, catalog versions…
+  std::string detail;   // what was asked (JSON)
+  std::string outcome;  // "OK" or the refusal's error code
+};
+
+// The bills of one month over every account: what a settlement run left.
+struct BillMonth {
+  std::string month;  // "YYYY-MM"
+  int64_t bills = 0;
+  int64_t total_fen = 0;
+  UnixMicros first_at = 0, last_at = 0;  // first and last bill created
+};
+
+// Notices of one kind sent at one instant with one text (one publication).
+struct NoticeBatch {
+  UnixMicros at = 0;
+  std::string kind;
+  std::string message;
+  int64_t accounts = 0;
+};
+
 class Txn {
  public:
   virtual ~Txn() = default;
@@ -282,6 +310,24 @@ class Txn {
   virtual Status DeleteConsoleSession(std::string_view token_hash) = 0;
   virtual Status DeleteConsoleSessionsOf(std::string_view login) = 0;
 
+  // Tenant console: spend guard, keys' last use, drill-down.
+  // The account's monthly post-paid budget (fen), nullopt when it has none.
+  virtual Result<std::optional<int64_t>> FindSpendBudget(std::string_view account_id) = 0;
+  // Sets (or, with nullopt, removes) the account's budget.
+  virtual Status SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                                UnixMicros at) = 0;
+  // Records that a key signed a request at `at` (never moves back).
+  virtual Status TouchKey(std::string_view secret_id, UnixMicros at) = 0;
+  // Last use of each of the account's keys that was ever used.
+  virtual Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) = 0;
+  // Up to `limit` usage records of the account and action with from <= at <
+  // to, ordered by (at, request_id), strictly after (after_at, after_id)
+  // when after_id is not empty: one page of a drill-down.
+  virtual Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id,
+                                                         std::string_view action, UnixMicros from,
+                                                         UnixMicros to, UnixMicros after_at,
+                                                         std::string_view after_id, int64_t limit) = 0;
+
   // Identifies the committed state of the database, for caches of what it
   // holds: StateAtStart() is the state this transaction began from, and in a
   // write transaction StateAfterCommit() is the state its commit will leave.
@@ -296,6 +342,28 @@ class Txn {
   // Hourly usage totals that differ from the sums of the per-call log, as
   // "account action source hour <UnixMicros>".
   virtual Result<std::vector<std::string>> UsageTotalsMismatch() = 0;
+
+  // The operator console (store/sqlite_operator_txn.cc). Operators are
+  // ConsoleUser rows with account_id "" in a table of their own, with
+  // their own sessions; errors as for console users.
+  virtual Status InsertOperator(const ConsoleUser& op) = 0;
+  virtual Result<ConsoleUser> FindOperator(std::string_view login) = 0;
+  virtual Result<std::vector<ConsoleUser>> ListOperators() = 0;  // by login
+  virtual Status UpdateOperator(const ConsoleUser& op) = 0;
+  virtual Status InsertOperatorSession(const ConsoleSession& session) = 0;
+  virtual Result<ConsoleSession> FindOperatorSession(std::string_view token_hash) = 0;
+  virtual Status DeleteOperatorSession(std::string_view token_hash) = 0;
+  virtual Status DeleteOperatorSessionsOf(std::string_view login) = 0;
+  // The operator log, append-only; List: newest first, at most `limit`.
+  virtual Status InsertOperatorAction(const OperatorAction& action) = 0;
+  virtual Result<std::vector<OperatorAction>> ListOperatorActions(int64_t limit) = 0;
+  // Read models over every account, newest first, at most `limit` rows:
+  // ledger transactions of one kind, vouchers, settled months, and notices
+  // of one kind grouped by sending.
+  virtual Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind, int64_t limit) = 0;
+  virtual Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) = 0;
+  virtual Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) = 0;
+  virtual Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) = 0;
 };
 
 class Store {

@@ -174,3 +174,16 @@ test("signature-checked, unknown actions refused, rate-limited, never billed", a
   assert.ok(limited.length >= 1, "40 calls at once pass a 20/s limit");
   assert.equal(sb.usage(a.AccountId).length, before, "no billing call was metered");
 });
+
+test("serve --billing-api-qps sets the billing API's limit", async () => {
+  const strict = await sb.startServer({ extraArgs: ["--billing-api-qps", "2"] });
+  try {
+    const burst = await Promise.allSettled(
+      Array.from({ length: 6 }, () => billingClient(strict.port, a).DescribeAccountBalance({})));
+    const limited = burst.filter((r) => r.status === "rejected" && r.reason.code === "RequestLimitExceeded");
+    assert.ok(limited.length >= 1, "6 calls at once pass a 2/s limit");
+    assert.match(limited[0].reason.message, /more than 2 requests per second/);
+  } finally {
+    await strict.stop();
+  }
+});

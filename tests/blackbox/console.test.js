@@ -5,7 +5,11 @@
 // naming its rule (day 8, a server started with --at), a settled bill, the
 // arrears banner and its clearing, key create/rotate, and the attacks that
 // must fail (CSRF, session fixation, another tenant's ids). The page may
-// request nothing outside the server. Screenshots of the main pages go to
+// request nothing outside the server. Then what the console adds beyond the
+// public cloud: notices (free pack at 80 %), the spend guard stopping a
+// post-paid call made with the official SDK while a pack call passes, the
+// drill-down from a bill line to a RequestId the SDK received, a pack paid
+// with a voucher, and each key's last use. Screenshots of the main pages go to
 // $KANJIAN_SCREENSHOT_DIR (docs/console/ in the repository) when set, and
 // page timings are printed.
 const { test, before, after } = require("node:test");
@@ -24,7 +28,7 @@ function shanghai(offsetDays = 0) { return new Date(Date.now() + 8 * 3600e3 + of
 const monthOf = (d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 const PREV = monthOf(new Date(Date.UTC(shanghai().getUTCFullYear(), shanghai().getUTCMonth() - 1, 1)));
 
-let sb, srv, browser, page, alpha, debtor, base;
+let sb, srv, browser, page, alpha, debtor, gamma, gina, base;
 const outside = [];
 const servers = new Set();  // origins of the servers this test started
 const timings = {};
@@ -88,6 +92,8 @@ before(async () => {
   sb.cliOk(["account", "recharge", "alpha", "2000"]);
   addUser("alpha", "alice");
   addUser("debtor", "dora");
+  gamma = sb.createAccount("gamma");  // notices, spend guard, drill-down, voucher purchase
+  addUser("gamma", "gina");
   srv = await sb.startServer();
   base = `http://127.0.0.1:${srv.port}`;
   servers.add(base);
@@ -159,6 +165,91 @@ test("free-pack bars move after real recognition calls", async () => {
   await shot(page, "usage");
 });
 
+test("notices: a free pack at 80 % is announced, and the badge counts it", async () => {
+  sb.cliOk(["usage", "record", "gamma", "DetectPet", "800"]);
+  gina = await newPage();
+  await signIn(gina, "gina");
+  await gina.waitForSelector("#balance-total");
+  await gina.goto(`${base}/console/#/notices`, { waitUntil: "networkidle0" });
+  const t0 = Date.now();
+  await gina.reload({ waitUntil: "networkidle0" });
+  await gina.waitForSelector("#notice-list");
+  timings.noticesFirstLoad = Date.now() - t0;
+  const item = await gina.$eval(".notice-item[data-kind=free_pack]", (e) =>
+    ({ percent: e.dataset.percent, subject: e.dataset.subject, text: e.textContent, level: e.className }));
+  assert.deepEqual([item.percent, item.subject], ["80", "DetectPet"]);
+  assert.match(item.text, /免费额度 DetectPet 已用 80%（800 \/ 1000 次）/);
+  assert.match(item.level, /warning/);
+  await gina.waitForFunction(() => document.querySelector("#notice-badge")?.textContent === "1");
+  assert.equal(await gina.$eval("#notice-badge", (e) => e.hidden), false);
+  await shot(gina, "notices");
+});
+
+const requestIds = [];
+test("spend guard: at the budget a post-paid SDK call is refused and not billed; a pack call passes", async () => {
+  sb.cliOk(["usage", "record", "gamma", "DetectPet", "200"]);  // the free pack is used up
+  await goto(gina, "spend-guard", "#budget-input");
+  await gina.click("#budget-input", { clickCount: 3 });
+  await gina.type("#budget-input", "0.04");  // DetectPet is 0.02 a call: two post-paid calls
+  await gina.click("#budget-save");
+  await gina.waitForFunction(() => document.querySelector("#budget")?.textContent === "0.04");
+  assert.equal(sb.cliOk(["account", "budget", "gamma"]).Budget, "0.04", "the operator sees the tenant's budget");
+
+  const client = srv.client(gamma.SecretId, gamma.SecretKey);
+  for (let i = 0; i < 2; i++) requestIds.push((await client.DetectPet({ ImageBase64: dogB64() })).RequestId);
+  const refused = await expectSdkError(client.DetectPet({ ImageBase64: dogB64() }), "ResourceUnavailable.SpendGuard",
+    "a post-paid call past the budget");
+  assert.match(refused.message, /0\.04/);
+  const bill = sb.cliOk(["bill", "show", "gamma", "--month", monthOf(shanghai())]);
+  assert.equal(bill.Total, "0.04", "the refused call is not billed");
+  const usage = sb.cliOk(["usage", "list", "gamma"]);
+  assert.ok(!JSON.stringify(usage).includes(refused.requestId), "nor recorded");
+
+  sb.cliOk(["pack", "grant", "gamma", "--action", "DetectPet", "--calls", "1"]);
+  requestIds.push((await client.DetectPet({ ImageBase64: dogB64() })).RequestId);  // paid by the pack
+  assert.equal(sb.cliOk(["bill", "show", "gamma", "--month", monthOf(shanghai())]).Total, "0.04");
+
+  await goto(gina, "spend-guard", "#budget-alert");
+  assert.equal(await gina.$eval("#budget-alert", (e) => e.textContent), "100%");
+  assert.equal(await gina.$eval("#budget-spent", (e) => e.textContent), "0.04");
+  await shot(gina, "spend-guard");
+  await goto(gina, "notices", ".notice-item[data-kind=spend_guard]");
+  assert.equal(await gina.$eval(".notice-item[data-kind=spend_guard]", (e) => e.dataset.percent), "100");
+  assert.equal(await gina.$eval(".notice-item[data-kind=free_pack]", (e) => e.dataset.percent), "100");
+});
+
+test("drill-down: bill line → day → hour → the RequestId the SDK received", async () => {
+  await goto(gina, "bills", "a.drill[data-action=DetectPet]");
+  await gina.click("a.drill[data-action=DetectPet]");
+  const today = shanghai().toISOString().slice(0, 10);
+  await gina.waitForSelector(`#day-${today}`);
+  await gina.click(`#day-${today}`);
+  await gina.waitForSelector("[id^=hour-]");
+  const hours = await gina.$$eval("[id^=hour-]", (links) => links.map((a) => a.getAttribute("href")));
+  let found = false;
+  for (const href of hours) {
+    await goto(gina, href.replace(/^#\//, ""), "#calls");
+    if (await gina.$(`tr[data-request-id='${requestIds[0]}']`)) { found = true; break; }
+  }
+  assert.ok(found, `RequestId ${requestIds[0]} under one of ${hours}`);
+  const row = await gina.$eval(`tr[data-request-id='${requestIds[0]}']`, (e) => e.textContent);
+  assert.match(row, /后付费/);
+  await shot(gina, "drill");
+});
+
+test("buy a pack with a voucher in the resource-packs page", async () => {
+  const voucher = sb.cliOk(["voucher", "grant", "gamma", "730"]).VoucherId;
+  await goto(gina, "packs", "#pay-with");
+  await gina.select("#pay-with", voucher);
+  await gina.click("[data-buy='RecognizeCarPro:10000']");
+  await gina.waitForFunction(() => document.querySelector("#packs-message")?.textContent.includes("pack-"));
+  assert.match(await gina.$eval("#packs-message", (e) => e.textContent), /730\.00/);
+  const shown = sb.cliOk(["account", "show", "gamma"]);
+  assert.equal(shown.Balance.Total, "0.00", "paid by the voucher, not the balance");
+  assert.equal(shown.Vouchers.find((v) => v.VoucherId === voucher).Remaining, "0.00");
+  await gina.close();
+});
+
 test("a settled bill and the arrears banner, cleared by an operator recharge", async () => {
   const p = await newPage();
   await signIn(p, "dora");
@@ -227,6 +318,9 @@ test("create and rotate a key; the SecretKey is shown once and works", async () 
   await srv.client(created.SecretId, created.SecretKey).DetectPet({ ImageBase64: dogB64() });
   await goto(page, "keys", `[data-key='${created.SecretId}']`);
   assert.equal(await page.$("#new-secret-key"), null, "not shown again");
+  assert.match(await page.$eval(`[data-last-used='${created.SecretId}']`, (e) => e.textContent),
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/, "last used: the call just made");
+  assert.equal(await page.$eval(`[data-last-used='${alpha.SecretId}']`, (e) => e.textContent) !== "从未使用", true);
   await page.click(`[data-key='${created.SecretId}'] [data-action=rotate]`);
   await page.waitForSelector("#new-secret-key");
   const rotated = await page.$eval("#new-secret-id", (e) => e.textContent);

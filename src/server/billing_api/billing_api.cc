@@ -63,6 +63,7 @@ Result<json> BillingApiHandler::Process(const BillingApiRequest& request, const 
                                      return caller->secret_key;
                                    });
   if (!verified.ok()) return verified.status();
+  accounts_.NoteKeyUsed(verified->secret_id);
 
   if (!limiter_.Allow(*account_id, "billing:" + action, options_.qps))
     return Status(errc::kRequestLimitExceeded,

@@ -252,10 +252,16 @@ HttpResponse Bill(const Context& c, bool csv) {
 HttpResponse Keys(const Context& c) {
   auto keys = c.accounts.ListKeys(c.account_id());
   if (!keys.ok()) return Fail(keys.status());
+  auto last_used = c.accounts.KeysLastUsed(c.account_id());
+  if (!last_used.ok()) return Fail(last_used.status());
   json out = json::array();
-  for (const auto& k : *keys)
+  for (const auto& k : *keys) {
+    const auto used = last_used->find(k.secret_id);
     out.push_back({{"SecretId", k.secret_id}, {"Status", k.enabled ? "enabled" : "disabled"},
-                   {"CreatedAt", c.Time(k.created_at)}});
+                   {"CreatedAt", c.Time(k.created_at)},
+                   // The first use in the minute of the last use (coarse by design).
+                   {"LastUsedAt", used == last_used->end() ? json(nullptr) : json(c.Time(used->second))}});
+  }
   return Reply(200, {{"Keys", out}});
 }
 
@@ -283,6 +289,120 @@ HttpResponse KeyAction(const Context& c, const std::string& verb) {
   Status s = verb == "disable" ? c.accounts.DisableKey(*secret_id) : c.accounts.EnableKey(*secret_id);
   if (!s.ok()) return Fail(s);
   return Reply(200, {{"SecretId", *secret_id}, {"Status", verb == "disable" ? "disabled" : "enabled"}});
+}
+
+// ---- Notices, spend guard, drill-down. ----
+
+HttpResponse Notices(const Context& c) {
+  auto notices = c.view.Notices(c.account_id());
+  if (!notices.ok()) return Fail(notices.status());
+  json out = json::array();
+  for (const auto& n : *notices)
+    out.push_back({{"Kind", n.kind}, {"Level", n.level}, {"At", c.Time(n.at)}, {"Subject", n.subject},
+                   {"Percent", n.percent}, {"Used", n.used}, {"Quota", n.quota},
+                   {"Amount", FormatYuan(n.amount)}, {"Limit", FormatYuan(n.limit)},
+                   {"ExpiresAt", n.expires_at ? json(c.Time(n.expires_at)) : json(nullptr)},
+                   {"Action", n.action}, {"Message", n.message}});
+  return Reply(200, {{"Count", out.size()}, {"Notices", out}});
+}
+
+HttpResponse SpendGuard(const Context& c) {
+  auto g = c.view.SpendGuard(c.account_id());
+  if (!g.ok()) return Fail(g.status());
+  return Reply(200, {{"Month", g->month}, {"Budget", g->budget ? json(FormatYuan(*g->budget)) : json(nullptr)},
+                     {"Spent", FormatYuan(g->spent)}, {"AlertPercent", g->alert_percent}});
+}
+
+// {"Budget":"100.00"} sets the monthly post-paid budget (yuan); null removes it.
+HttpResponse SetSpendGuard(const Context& c) {
+  auto body = JsonBody(c.req);
+  if (!body.ok()) return Fail(body.status());
+  if (!body->contains("Budget")) return Fail(Status(errc::kMissingParameter, "Budget is required"));
+  std::optional<billing::Fen> budget;
+  if (!(*body)["Budget"].is_null()) {
+    auto text = StringField(*body, "Budget");
+    if (!text.ok()) return Fail(text.status());
+    auto fen = billing::ParseYuan(*text);
+    if (!fen.ok()) return Fail(fen.status());
+    budget = *fen;
+  }
+  if (Status s = c.view.SetSpendBudget(c.account_id(), budget); !s.ok()) return Fail(s);
+  return SpendGuard(c);
+}
+
+Result<std::string> ActionParam(const HttpRequest& req) {
+  const std::string action = QueryParam(req.query, "action");
+  if (!protocol::FindAction(action))
+    return Status(errc::kInvalidParameterValue, "action must be one of the API's actions");
+  return action;
+}
+
+// A bill line's days: the action's calls per day of the month.
+HttpResponse DrillDays(const Context& c) {
+  auto month = MonthParam(c.req, c.view);
+  if (!month.ok()) return Fail(month.status());
+  auto action = ActionParam(c.req);
+  if (!action.ok()) return Fail(action.status());
+  int days = 0;
+  auto daily = MonthDaily(c, *month, &days);
+  if (!daily.ok()) return Fail(daily.status());
+  json rows = json::array();
+  for (const auto& d : *daily) {
+    if (d.action != *action) continue;
+    rows.push_back({{"Day", d.day}, {"Free", d.free}, {"Pack", d.pack}, {"Postpaid", d.postpaid}});
+  }
+  return Reply(200, {{"Month", month->ToString()}, {"Action", *action}, {"Days", rows}});
+}
+
+// A day's 24 local hours (Hour 0-23), or one hour's start with ?hour=.
+Result<UnixMicros> DayParam(const Context& c, std::string* day) {
+  *day = QueryParam(c.req.query, "day");
+  return c.view.DayStart(*day);
+}
+
+HttpResponse DrillHours(const Context& c) {
+  std::string day;
+  auto start = DayParam(c, &day);
+  if (!start.ok()) return Fail(start.status());
+  auto action = ActionParam(c.req);
+  if (!action.ok()) return Fail(action.status());
+  auto hours = c.view.Hourly(c.account_id(), *action, *start);
+  if (!hours.ok()) return Fail(hours.status());
+  json rows = json::array();
+  for (size_t i = 0; i < hours->size(); ++i) {
+    const auto& u = (*hours)[i];
+    rows.push_back({{"Hour", static_cast<int>(i)}, {"Start", c.Time(u.hour)}, {"Free", u.free}, {"Pack", u.pack},
+                    {"Postpaid", u.postpaid}});
+  }
+  return Reply(200, {{"Day", day}, {"Action", *action}, {"Hours", rows}});
+}
+
+HttpResponse DrillCalls(const Context& c) {
+  std::string day;
+  auto start = DayParam(c, &day);
+  if (!start.ok()) return Fail(start.status());
+  auto action = ActionParam(c.req);
+  if (!action.ok()) return Fail(action.status());
+  const std::string hour_text = QueryParam(c.req.query, "hour");
+  const std::string limit_text = QueryParam(c.req.query, "limit");
+  int hour = -1, limit = 50;
+  if (hour_text.empty() || hour_text.size() > 2 ||
+      !std::all_of(hour_text.begin(), hour_text.end(), ::isdigit) || (hour = std::stoi(hour_text)) > 23)
+    return Fail(Status(errc::kInvalidParameterValue, "hour must be 0-23"));
+  if (!limit_text.empty()) {
+    if (limit_text.size() > 3 || !std::all_of(limit_text.begin(), limit_text.end(), ::isdigit))
+      return Fail(Status(errc::kInvalidParameterValue, "limit must be 1-500"));
+    limit = std::stoi(limit_text);
+  }
+  auto page = c.view.Calls(c.account_id(), *action, *start + hour * store::kMicrosPerHour,
+                           QueryParam(c.req.query, "cursor"), limit);
+  if (!page.ok()) return Fail(page.status());
+  json rows = json::array();
+  for (const auto& r : page->calls)
+    rows.push_back({{"RequestId", r.request_id}, {"At", c.Time(r.at)}, {"Source", r.source},
+                    {"Quantity", r.quantity}, {"PackId", r.pack_id}});
+  return Reply(200, {{"Day", day}, {"Hour", hour}, {"Action", *action}, {"Calls", rows},
+                     {"Next", page->next}});
 }
 
 std::string SessionCookie(const std::string& value, bool tls, int64_t max_age_s) {
@@ -360,6 +480,11 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& req) {
     if (route == "bill") return Bill(c, false);
     if (route == "bill.csv") return Bill(c, true);
     if (route == "keys") return Keys(c);
+    if (route == "notices") return Notices(c);
+    if (route == "spend-guard") return SpendGuard(c);
+    if (route == "drill/days") return DrillDays(c);
+    if (route == "drill/hours") return DrillHours(c);
+    if (route == "drill/calls") return DrillCalls(c);
   } else {
     if (route == "logout") {
       if (Status s = users_.SignOut(cookie); !s.ok()) return Fail(s);
@@ -369,6 +494,7 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& req) {
     }
     if (route == "packs/buy") return BuyPack(c);
     if (route == "packs/refund") return RefundPack(c);
+    if (route == "spend-guard") return SetSpendGuard(c);
     for (const char* verb : {"create", "rotate", "disable", "enable"}) {
       if (route == std::string("keys/") + verb) return KeyAction(c, verb);
     }

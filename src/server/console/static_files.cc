@@ -42,7 +42,7 @@ void AddSecurityHeaders(HttpResponse& res) {
 HttpResponse StaticFiles::Handle(const HttpRequest& req) const {
   if (req.method != "GET" && req.method != "HEAD") return NotFound();
   std::string rel = req.path == "/console" ? "" : req.path.substr(std::string("/console/").size());
-  if (rel.empty()) rel = "index.html";
+  if (rel.empty() || rel.back() == '/') rel += "index.html";  // /console/operator/ too
   static const std::regex kSafe("([A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*");
   if (!std::regex_match(rel, kSafe) || rel.find("..") != std::string::npos) return NotFound();
   const char* type = ContentTypeOf(rel);

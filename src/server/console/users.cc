@@ -22,6 +22,29 @@ const std::string& DummyHash() {
   return hash;
 }
 
+// The realm's tables: console_users/console_sessions or operators/operator_sessions.
+struct Tables {
+  store::Txn& txn;
+  Realm realm;
+  bool op() const { return realm == Realm::kOperator; }
+  Result<store::ConsoleUser> Find(const std::string& login) {
+    return op() ? txn.FindOperator(login) : txn.FindConsoleUser(login);
+  }
+  Status Update(const store::ConsoleUser& u) { return op() ? txn.UpdateOperator(u) : txn.UpdateConsoleUser(u); }
+  Status InsertSession(const store::ConsoleSession& s) {
+    return op() ? txn.InsertOperatorSession(s) : txn.InsertConsoleSession(s);
+  }
+  Result<store::ConsoleSession> FindSession(const std::string& hash) {
+    return op() ? txn.FindOperatorSession(hash) : txn.FindConsoleSession(hash);
+  }
+  Status DeleteSession(const std::string& hash) {
+    return op() ? txn.DeleteOperatorSession(hash) : txn.DeleteConsoleSession(hash);
+  }
+  Status DeleteSessionsOf(const std::string& login) {
+    return op() ? txn.DeleteOperatorSessionsOf(login) : txn.DeleteConsoleSessionsOf(login);
+  }
+};
+
 }  // namespace
 
 Status ConsoleUsers::CheckPassword(const std::string& password) {
@@ -40,6 +63,10 @@ Status ConsoleUsers::Add(const std::string& account, const std::string& login,
   auto hash = password::Hash(password);
   if (!hash.ok()) return hash.status();
   return store_.Write([&](store::Txn& txn) -> Status {
+    if (realm_ == Realm::kOperator) {
+      if (!account.empty()) return Status(errc::kInvalidParameterValue, "an operator belongs to no account");
+      return txn.InsertOperator({login, "", *hash, true, clock_.NowMicros(), 0, 0});
+    }
     auto a = txn.FindAccount(account);
     if (!a.ok()) return a.status();
     return txn.InsertConsoleUser({login, a->id, *hash, true, clock_.NowMicros(), 0, 0});
@@ -49,6 +76,12 @@ Status ConsoleUsers::Add(const std::string& account, const std::string& login,
 Result<std::vector<store::ConsoleUser>> ConsoleUsers::List(const std::string& account) {
   std::vector<store::ConsoleUser> out;
   Status s = store_.Read([&](store::Txn& txn) -> Status {
+    if (realm_ == Realm::kOperator) {
+      auto ops = txn.ListOperators();
+      if (!ops.ok()) return ops.status();
+      out = std::move(ops).value();
+      return Status::Ok();
+    }
     std::string id;
     if (!account.empty()) {
       auto a = txn.FindAccount(account);
@@ -66,13 +99,14 @@ Result<std::vector<store::ConsoleUser>> ConsoleUsers::List(const std::string& ac
 
 Status ConsoleUsers::SetEnabled(const std::string& login, bool enabled) {
   return store_.Write([&](store::Txn& txn) -> Status {
-    auto u = txn.FindConsoleUser(login);
+    Tables t{txn, realm_};
+    auto u = t.Find(login);
     if (!u.ok()) return u.status();
     u->enabled = enabled;
     u->failed_logins = 0;
     u->locked_until = 0;
-    if (Status s = txn.UpdateConsoleUser(*u); !s.ok()) return s;
-    return enabled ? Status::Ok() : txn.DeleteConsoleSessionsOf(login);
+    if (Status s = t.Update(*u); !s.ok()) return s;
+    return enabled ? Status::Ok() : t.DeleteSessionsOf(login);
   });
 }
 
@@ -81,13 +115,14 @@ Status ConsoleUsers::SetPassword(const std::string& login, const std::string& pa
   auto hash = password::Hash(password);
   if (!hash.ok()) return hash.status();
   return store_.Write([&](store::Txn& txn) -> Status {
-    auto u = txn.FindConsoleUser(login);
+    Tables t{txn, realm_};
+    auto u = t.Find(login);
     if (!u.ok()) return u.status();
     u->password_hash = *hash;
     u->failed_logins = 0;
     u->locked_until = 0;
-    if (Status s = txn.UpdateConsoleUser(*u); !s.ok()) return s;
-    return txn.DeleteConsoleSessionsOf(login);
+    if (Status s = t.Update(*u); !s.ok()) return s;
+    return t.DeleteSessionsOf(login);
   });
 }
 
@@ -95,7 +130,7 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
   const UnixMicros now = clock_.NowMicros();
   std::optional<store::ConsoleUser> user;
   Status read = store_.Read([&](store::Txn& txn) -> Status {
-    auto u = txn.FindConsoleUser(login);
+    auto u = Tables{txn, realm_}.Find(login);
     if (u.ok()) user = *u;
     return u.ok() || u.status().code() == errc::kNotFound ? Status::Ok() : u.status();
   });
@@ -113,7 +148,8 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
 
   NewSession out;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
-    auto u = txn.FindConsoleUser(login);  // re-read: another sign-in may have counted
+    Tables t{txn, realm_};
+    auto u = t.Find(login);  // re-read: another sign-in may have counted
     if (!u.ok()) return u.status();
     if (!good || !u->enabled) {
       if (!u->enabled) return InvalidCredentials();
@@ -121,16 +157,16 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
         u->failed_logins = 0;
         u->locked_until = now + kLockMicros;
       }
-      if (Status st = txn.UpdateConsoleUser(*u); !st.ok()) return st;
+      if (Status st = t.Update(*u); !st.ok()) return st;
       return Status::Ok();
     }
     u->failed_logins = 0;
     u->locked_until = 0;
-    if (Status st = txn.UpdateConsoleUser(*u); !st.ok()) return st;
+    if (Status st = t.Update(*u); !st.ok()) return st;
     out.cookie = crypto::Hex(crypto::RandomBytes(32));
     out.csrf_token = crypto::Hex(crypto::RandomBytes(16));
     out.user = *u;
-    return txn.InsertConsoleSession({TokenHash(out.cookie), login, out.csrf_token, now, now + kSessionMicros});
+    return t.InsertSession({TokenHash(out.cookie), login, out.csrf_token, now, now + kSessionMicros});
   });
   if (!s.ok()) return s;
   if (out.cookie.empty()) return InvalidCredentials();  // counted as a failure above
@@ -143,10 +179,11 @@ Result<Session> ConsoleUsers::Check(const std::string& cookie) {
   Session out;
   bool live = false;
   Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto session = txn.FindConsoleSession(TokenHash(cookie));
+    Tables t{txn, realm_};
+    auto session = t.FindSession(TokenHash(cookie));
     if (!session.ok()) return session.status().code() == errc::kNotFound ? Status::Ok() : session.status();
     if (session->expires_at <= clock_.NowMicros()) return Status::Ok();
-    auto user = txn.FindConsoleUser(session->login);
+    auto user = t.Find(session->login);
     if (!user.ok()) return user.status();
     if (!user->enabled) return Status::Ok();
     out = {*user, session->csrf_token, session->expires_at};
@@ -159,7 +196,7 @@ Result<Session> ConsoleUsers::Check(const std::string& cookie) {
 }
 
 Status ConsoleUsers::SignOut(const std::string& cookie) {
-  return store_.Write([&](store::Txn& txn) { return txn.DeleteConsoleSession(TokenHash(cookie)); });
+  return store_.Write([&](store::Txn& txn) { return Tables{txn, realm_}.DeleteSession(TokenHash(cookie)); });
 }
 
 }  // namespace kanjian::server::console

@@ -9,6 +9,10 @@
 // session lasts 8 hours from sign-in; signing in again never reuses a
 // session (no fixation); disabling a user or changing its password ends
 // its sessions.
+//
+// The same rules serve the operator console (Realm::kOperator): operators
+// live in a table of their own with their own sessions, so a tenant's
+// session is never an operator's, nor the other way round.
 #pragma once
 
 #include <string>
@@ -35,11 +39,15 @@ struct Session {
   UnixMicros expires_at = 0;
 };
 
+enum class Realm { kTenant, kOperator };
+
 class ConsoleUsers {
  public:
-  ConsoleUsers(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  ConsoleUsers(store::Store& store, const Clock& clock, Realm realm = Realm::kTenant)
+      : store_(store), clock_(clock), realm_(realm) {}
 
-  // Operator side (CLI). `account` is an AccountId or name.
+  // Operator side (CLI). `account` is an AccountId or name; in the
+  // operator realm it must be "" (operators belong to no account).
   Status Add(const std::string& account, const std::string& login, const std::string& password);
   Result<std::vector<store::ConsoleUser>> List(const std::string& account);  // "" = all
   Status SetEnabled(const std::string& login, bool enabled);
@@ -58,6 +66,7 @@ class ConsoleUsers {
 
   store::Store& store_;
   const Clock& clock_;
+  const Realm realm_;
 };
 
 }  // namespace kanjian::server::console

@@ -1,0 +1,61 @@
+// The operator console's words; the language switch is the tenant console's
+// (../i18n.js: Chinese by default, remembered in localStorage).
+import { lang, toggleLang } from "../i18n.js";
+
+const dict = {
+  zh: {
+    title: "看见 运营控制台", realm: "运营控制台", lang: "English", logout: "退出登录", login: "运营登录",
+    loginName: "登录名", password: "密码", error: "出错了",
+    accounts: "账户", vouchers: "代金券", catalog: "价格目录", settlement: "结算", refunds: "退款记录",
+    audit: "对账", metrics: "实时指标", whatIf: "价格试算", log: "操作日志",
+    search: "搜索", searchHint: "账户 ID 或名称", status: "状态", name: "名称", account: "账户",
+    active: "正常", arrears: "欠费", disabled: "已停用", inactive: "未开通",
+    cash: "现金", income: "收益转入", gift: "赠送金", total: "余额合计", voucherLeft: "代金券余额",
+    recharge: "充值", amount: "金额（元）", source: "来源", disableReview: "内容审核停用", enable: "启用",
+    rechargeDone: "充值成功，余额", disabledDone: "已停用", enabledDone: "已启用", none: "无",
+    issue: "发放", expires: "到期（ISO 8601，可空）", voucherId: "代金券 ID", grantedAt: "发放时间",
+    expiresAt: "到期时间", issued: "已发放",
+    version: "版本", effectiveFrom: "生效时间", publishedAt: "发布时间", inForce: "生效中", bundled: "内置",
+    publish: "发布", catalogFile: "目录 JSON 文件", published: "已发布", notices: "已发送的变更通知",
+    noticeAccounts: "通知账户数", at: "时间", message: "内容",
+    month: "月份", runNow: "立即结算", bills: "账单数", billsTotal: "账单合计（元）", firstAt: "首张账单",
+    lastAt: "末张账单", created: "本次新建账单", history: "结算历史",
+    pack: "资源包", reason: "原因", txn: "流水",
+    auditOk: "一致", auditBad: "不一致", rerun: "重新对账", problems: "问题", ledgerTxns: "账务流水",
+    packs: "资源包", checkedAt: "对账时间",
+    rps: "请求/秒", errorsPs: "错误/秒", inferMs: "推理耗时（毫秒，均值）", queue: "推理队列深度",
+    code: "返回码", count: "累计次数", refreshEvery: "每 3 秒刷新",
+    draft: "草稿目录 JSON", run: "试算", oldTotal: "现行价格（元）", newTotal: "草稿价格（元）", change: "差额（元）",
+    accountsWithCalls: "有调用的账户", accountsChanged: "金额变化的账户", pricedBy: "现行版本",
+    who: "操作人", what: "操作", target: "对象", detail: "参数", outcome: "结果",
+  },
+  en: {
+    title: "Kanjian operator console", realm: "Operator console", lang: "中文", logout: "Sign out", login: "Operator sign-in",
+    loginName: "Login", password: "Password", error: "Error",
+    accounts: "Accounts", vouchers: "Vouchers", catalog: "Catalog", settlement: "Settlement", refunds: "Refunds",
+    audit: "Audit", metrics: "Live metrics", whatIf: "What-if", log: "Operator log",
+    search: "Search", searchHint: "AccountId or name", status: "Status", name: "Name", account: "Account",
+    active: "active", arrears: "in arrears", disabled: "disabled", inactive: "not activated",
+    cash: "Cash", income: "Income", gift: "Gift", total: "Balance", voucherLeft: "Vouchers left",
+    recharge: "Recharge", amount: "Amount (CNY)", source: "Source", disableReview: "Disable (content review)", enable: "Enable",
+    rechargeDone: "Recharged; balance", disabledDone: "Disabled", enabledDone: "Enabled", none: "none",
+    issue: "Issue", expires: "Expires (ISO 8601, optional)", voucherId: "Voucher", grantedAt: "Granted",
+    expiresAt: "Expires", issued: "Issued",
+    version: "Version", effectiveFrom: "Effective from", publishedAt: "Published", inForce: "in force", bundled: "bundled",
+    publish: "Publish", catalogFile: "Catalog JSON file", published: "Published", notices: "Change notices sent",
+    noticeAccounts: "Accounts notified", at: "At", message: "Message",
+    month: "Month", runNow: "Run now", bills: "Bills", billsTotal: "Bills total (CNY)", firstAt: "First bill",
+    lastAt: "Last bill", created: "Bills created now", history: "Settlement history",
+    pack: "Pack", reason: "Reason", txn: "Transaction",
+    auditOk: "consistent", auditBad: "MISMATCH", rerun: "Run again", problems: "Problems", ledgerTxns: "Ledger transactions",
+    packs: "Packs", checkedAt: "Checked at",
+    rps: "requests/s", errorsPs: "errors/s", inferMs: "inference ms (mean)", queue: "inference queue depth",
+    code: "Code", count: "Total", refreshEvery: "refreshed every 3 s",
+    draft: "Draft catalog JSON", run: "Compute", oldTotal: "Current prices (CNY)", newTotal: "Draft prices (CNY)", change: "Change (CNY)",
+    accountsWithCalls: "Accounts with calls", accountsChanged: "Accounts whose total changes", pricedBy: "Current version",
+    who: "Operator", what: "Action", target: "Target", detail: "Detail", outcome: "Outcome",
+  },
+};
+
+export { lang, toggleLang };
+export function t(key) { return dict[lang][key] ?? key; }

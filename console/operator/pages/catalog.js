@@ -1,0 +1,29 @@
+// Catalog: versions (the one in force marked), publishing a new one from a
+// JSON file — the engine enforces the 30-day notice rule and names it when
+// it refuses — and the change notices publications sent.
+import { get, post } from "../api.js";
+import { h, card, table } from "../../dom.js";
+import { t } from "../i18n.js";
+import { message, errorText, readJsonFile } from "./common.js";
+
+export async function render(app, note = "", code = "") {
+  const data = await get("catalog");
+  const file = h("input", { type: "file", id: "catalog-file", accept: "application/json,.json" });
+  const form = h("form", { class: "inline", id: "catalog-form" }, h("label", { for: "catalog-file" }, t("catalogFile")), file,
+    h("button", { class: "primary", type: "submit", id: "catalog-publish" }, t("publish")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const r = await post("catalog/publish", { Document: await readJsonFile(file) });
+      await render(app, `${t("published")}: ${r.Published.join(", ")}`);
+    } catch (e) { await render(app, errorText(e), e.code); }
+  });
+  app.replaceChildren(message("catalog-message", note, code),
+    card(t("catalog"), form,
+      table([t("version"), t("effectiveFrom"), t("publishedAt"), t("status")],
+        data.Versions.map((v) => [v.Version, v.EffectiveFrom, v.PublishedAt ?? t("bundled"),
+          v.InForce ? h("span", { class: "badge ok", id: "in-force" }, t("inForce")) : ""]))),
+    card(t("notices"), data.Notices.length === 0 ? h("p", { class: "muted" }, t("none")) :
+      h("div", { id: "notices" }, table([t("at"), t("message"), t("noticeAccounts")],
+        data.Notices.map((n) => [n.At, n.Message, n.Accounts]), [2]))));
+}

@@ -1,0 +1,153 @@
+#include "billing/operator_view.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "common/error_codes.h"
+
+namespace kanjian::billing {
+
+Result<std::vector<AccountView>> OperatorView::SearchAccounts(const std::string& query, int64_t limit) {
+  std::vector<std::string> ids;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    auto all = txn.ListAccounts();
+    if (!all.ok()) return all.status();
+    for (const auto& a : *all) {
+      if (static_cast<int64_t>(ids.size()) >= limit) break;
+      if (query.empty() || a.id.find(query) != std::string::npos || a.name.find(query) != std::string::npos)
+        ids.push_back(a.id);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  std::vector<AccountView> out;
+  for (const auto& id : ids) {
+    auto view = billing_.ViewAccount(id);
+    if (!view.ok()) return view.status();
+    out.push_back(std::move(view).value());
+  }
+  return out;
+}
+
+Result<int> OperatorView::OffsetNow() {
+  auto catalog = billing_.LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  return catalog->InForceAt(billing_.clock().NowMicros()).settings.utc_offset_s;
+}
+
+Result<Month> OperatorView::LastMonth() {
+  auto offset = OffsetNow();
+  if (!offset.ok()) return offset.status();
+  const Month now = MonthOf(billing_.clock().NowMicros(), *offset);
+  return now.month == 1 ? Month{now.year - 1, 12} : Month{now.year, now.month - 1};
+}
+
+Result<std::vector<CatalogVersionRow>> OperatorView::CatalogVersions() {
+  auto catalog = billing_.LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  std::vector<store::CatalogVersion> stored;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    auto rows = txn.ListCatalogVersions();
+    if (!rows.ok()) return rows.status();
+    stored = std::move(rows).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  const CatalogVersion& in_force = catalog->InForceAt(billing_.clock().NowMicros());
+  std::vector<CatalogVersionRow> out;
+  for (const auto& v : catalog->versions()) {
+    CatalogVersionRow row{v.version, v.effective_from, 0, &v == &in_force};
+    for (const auto& r : stored) {
+      if (r.version == v.version) row.published_at = r.published_at;
+    }
+    out.push_back(row);
+  }
+  return out;
+}
+
+namespace {
+
+template <typename T, typename Fn>
+Result<std::vector<T>> ReadList(store::Store& store, Fn fn) {
+  std::vector<T> out;
+  Status s = store.Read([&](store::Txn& txn) -> Status {
+    auto rows = fn(txn);
+    if (!rows.ok()) return rows.status();
+    out = std::move(rows).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<store::NoticeBatch>> OperatorView::CatalogNotices(int64_t limit) {
+  return ReadList<store::NoticeBatch>(billing_.store_,
+                                      [&](store::Txn& t) { return t.ListNoticeBatches("catalog_change", limit); });
+}
+
+Result<std::vector<store::BillMonth>> OperatorView::BillMonths(int64_t limit) {
+  return ReadList<store::BillMonth>(billing_.store_, [&](store::Txn& t) { return t.ListBillMonths(limit); });
+}
+
+Result<std::vector<store::LedgerTxn>> OperatorView::Refunds(int64_t limit) {
+  return ReadList<store::LedgerTxn>(billing_.store_,
+                                    [&](store::Txn& t) { return t.ListLedgerTxnsOfKind("refund", limit); });
+}
+
+Result<std::vector<store::Voucher>> OperatorView::Vouchers(int64_t limit) {
+  return ReadList<store::Voucher>(billing_.store_, [&](store::Txn& t) { return t.ListRecentVouchers(limit); });
+}
+
+Result<WhatIfReport> OperatorView::WhatIf(Month month, const nlohmann::json& draft_document, size_t limit) {
+  auto draft_versions = Catalog::ParseDocument(draft_document);
+  if (!draft_versions.ok()) return draft_versions.status();
+  if (draft_versions->empty()) return Status(errc::kInvalidParameterValue, "the draft holds no version");
+  const CatalogVersion& draft = draft_versions->back();
+  auto catalog = billing_.LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  const int offset = BillingService::OffsetOf(*catalog, month);
+  const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
+  const CatalogVersion& current = catalog->InForceAt(start);
+
+  // One pass over the month's hourly totals, as the settlement reads them.
+  std::unordered_map<std::string, MonthCalls> usage;
+  std::unordered_map<std::string, std::string> names;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    auto accounts = txn.ListAccounts();
+    if (!accounts.ok()) return accounts.status();
+    for (const auto& a : *accounts) names[a.id] = a.name;
+    return txn.ScanUsageTotals(start, end, [&](std::string_view account, std::string_view action,
+                                               std::string_view source, int64_t quantity) {
+      SourceCalls& c = usage[std::string(account)][std::string(action)];
+      (source == "free" ? c.free : source == "pack" ? c.pack : c.postpaid) += quantity;
+    });
+  });
+  if (!s.ok()) return s;
+
+  WhatIfReport report;
+  report.month = month.ToString();
+  report.draft_version = draft.version;
+  report.current_version = current.version;
+  for (const auto& [account_id, calls] : usage) {
+    AccountRebill r{account_id, names[account_id], PriceCalls(current, calls),
+                    PriceCalls(draft, ResplitFree(draft, calls))};
+    r.old_total = TotalOf(r.old_lines);
+    r.new_total = TotalOf(r.new_lines);
+    report.old_total += r.old_total;
+    report.new_total += r.new_total;
+    ++report.accounts_with_calls;
+    if (r.old_total != r.new_total) ++report.accounts_changed;
+    report.accounts.push_back(std::move(r));
+  }
+  std::sort(report.accounts.begin(), report.accounts.end(), [](const AccountRebill& a, const AccountRebill& b) {
+    const Fen da = std::abs(a.new_total - a.old_total), db = std::abs(b.new_total - b.old_total);
+    return da != db ? da > db : a.account_id < b.account_id;
+  });
+  if (report.accounts.size() > limit) report.accounts.resize(limit);
+  return report;
+}
+
+}  // namespace kanjian::billing
