@@ -13,6 +13,10 @@ The exported graph:
                    A = 3*((S/8)^2 + (S/16)^2 + (S/32)^2) = 25200 at 640.
 The batch dimension is dynamic; the spatial size is fixed and the detection
 grids are constants (so OpenCV 4.6's DNN can parse the file too). Opset 12.
+With --dynamic-size, H and W are dynamic too (any multiples of 32, A follows)
+and the grids are computed in the graph: Kanjian letterboxes each photo to
+its own aspect (640x384 for 16:9) instead of 640x640, as YOLOv5's own
+inference does.
 
 With --embed-output, the backbone alone is exported too (vision/embedder.h):
   input  `images`     float32 [N,3,H,W], RGB, 0..1, H and W multiples of 32
@@ -24,7 +28,7 @@ Weights: Ultralytics YOLOv5 (AGPL-3.0 upstream).
 
 Usage: convert_yolov5.py --weights yolov5s.pt --output yolov5s.onnx
                          [--img-size 640] [--check IMAGE]
-                         [--embed-output yolov5s_embed.onnx]
+                         [--embed-output yolov5s_embed.onnx] [--dynamic-size]
 """
 import argparse
 import sys
@@ -103,17 +107,35 @@ class Detect(nn.Module):
             ag = (anchors[i] * stride[i]).view(1, self.na, 1, 1, 2)
             self.const_grid.append(grid - 0.5)  # v6: xy = (2*sig - 0.5 + g)*s
             self.const_anchor_grid.append(ag.expand(1, self.na, ny, nx, 2).clone())
+        self.dynamic = False
+
+    def grids_for(self, i, ny, nx):
+        """Grids computed from the feature map's own size (--dynamic-size):
+        the graph then takes any H, W that are multiples of 32."""
+        yv, xv = torch.meshgrid(torch.arange(ny, dtype=torch.float32),
+                                torch.arange(nx, dtype=torch.float32),
+                                indexing='ij')
+        grid = torch.stack((xv, yv), 2).view(1, 1, ny, nx, 2) - 0.5
+        ag = (self.anchors[i].float() * self.stride[i].float()).view(1, self.na, 1, 1, 2)
+        return grid, ag
 
     def forward(self, x):
         z = []
         for i in range(self.nl):
             t = self.m[i](x[i])
-            ny = nx = self.img_size // self.strides_py[i]
+            if self.dynamic:
+                ny, nx = t.shape[2], t.shape[3]
+            else:
+                ny = nx = self.img_size // self.strides_py[i]
             t = t.view(-1, self.na, self.no, ny, nx).permute(0, 1, 3, 4, 2)
             y = t.sigmoid()
             s = float(self.strides_py[i])
-            xy = (y[..., 0:2] * 2 + self.const_grid[i]) * s
-            wh = (y[..., 2:4] * 2) ** 2 * self.const_anchor_grid[i]
+            if self.dynamic:
+                grid, anchor_grid = self.grids_for(i, ny, nx)
+            else:
+                grid, anchor_grid = self.const_grid[i], self.const_anchor_grid[i]
+            xy = (y[..., 0:2] * 2 + grid) * s
+            wh = (y[..., 2:4] * 2) ** 2 * anchor_grid
             y = torch.cat((xy, wh, y[..., 4:]), -1)
             z.append(y.reshape(-1, self.na * ny * nx, self.no))
         return torch.cat(z, 1)
@@ -250,6 +272,8 @@ def main():
     ap.add_argument('--img-size', type=int, default=640)
     ap.add_argument('--check', help='image to run through the torch model')
     ap.add_argument('--embed-output', help='also export the pooled backbone here')
+    ap.add_argument('--dynamic-size', action='store_true',
+                    help='H and W dynamic (multiples of 32): rectangular letterbox')
     args = ap.parse_args()
     if args.img_size % 32:
         sys.exit('convert_yolov5: --img-size must be a multiple of 32')
@@ -260,14 +284,20 @@ def main():
         check(model, args.check, args.img_size)
 
     dummy = torch.zeros(1, 3, args.img_size, args.img_size)
+    axes = {'images': {0: 'batch'}, 'output': {0: 'batch'}}
+    if args.dynamic_size:
+        model.model[-1].dynamic = True
+        axes = {'images': {0: 'batch', 2: 'height', 3: 'width'},
+                'output': {0: 'batch', 1: 'anchors'}}
     with torch.no_grad():
         torch.onnx.export(
             model, dummy, args.output, opset_version=12,
             input_names=['images'], output_names=['output'],
-            dynamic_axes={'images': {0: 'batch'}, 'output': {0: 'batch'}},
-            do_constant_folding=True)
-    print(f'convert_yolov5: wrote {args.output} '
-          f'(input images[N,3,{args.img_size},{args.img_size}])')
+            dynamic_axes=axes, do_constant_folding=True)
+    size = 'H,W' if args.dynamic_size else f'{args.img_size},{args.img_size}'
+    print(f'convert_yolov5: wrote {args.output} (input images[N,3,{size}])')
+    if args.dynamic_size:
+        model.model[-1].dynamic = False
     if args.embed_output:
         export_backbone(model, args.embed_output)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs and builds what is missing,
-# then runs the unit tests (ctest), a short run of each fuzzing harness
+# then runs the unit tests (ctest), the same under ASan + UBSan, a short run of each fuzzing harness
 # (fuzz/run.sh), the black-box suite, which starts the real binary and drives
 # it with the official Tencent Cloud Node.js SDK, and the labelled evaluation
 # (tests/eval), which fails when a metric falls below its minimum in
@@ -12,6 +12,7 @@ scripts/fetch_testdata.sh
 # Under the test command nothing may be skipped for want of a model or photo.
 export KANJIAN_REQUIRE_TEST_DATA=1
 ctest --test-dir build --output-on-failure -j2
+scripts/test_sanitizers.sh  # the unit tests again under ASan + UBSan (build-asan/)
 fuzz/run.sh 12            # nine libFuzzer harnesses, 12 s each after a clang build (~4 min in all); fuzz/README.md
 tests/blackbox/run.sh
 node tests/eval/eval.js   # uses the SDK that run.sh installed; ~1 min on 2 cores

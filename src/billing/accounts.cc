@@ -25,7 +25,7 @@ Result<NewAccount> AccountService::Create(const std::string& name) {
   if (name.empty() || name.size() > 64)
     return Status(errc::kInvalidParameterValue, "account name must be 1-64 characters");
   NewAccount out;
-  out.account_id = ids::NewAccountId();
+  out.account_id = ids_.Next(IdKind::kAccount);
   store::Account account{out.account_id, name, store::AccountStatus::kInactive,
                          clock_.NowMicros(), std::nullopt, ""};
   auto sealed = SealNewKey(out.account_id, &out.key);

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "billing/id_source.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "store/store.h"
@@ -33,14 +34,16 @@ struct Caller {
 
 class AccountService {
  public:
-  AccountService(store::Store& store, const crypto::SecretBox& box, const Clock& clock)
-      : store_(store), box_(&box), clock_(clock) {}
+  // `ids` names new accounts (id_source.h).
+  AccountService(store::Store& store, const crypto::SecretBox& box, const Clock& clock,
+                 IdSource& ids = DefaultIds())
+      : store_(store), box_(&box), clock_(clock), ids_(ids) {}
   // Without the master key: everything but sealing a new key (Create,
   // CreateKey, RotateKey) and opening one (Authenticate), which answer
   // errc::kMasterKeyMissing. For operator commands on a database whose key
   // is lost.
-  AccountService(store::Store& store, const Clock& clock)
-      : store_(store), box_(nullptr), clock_(clock) {}
+  AccountService(store::Store& store, const Clock& clock, IdSource& ids = DefaultIds())
+      : store_(store), box_(nullptr), clock_(clock), ids_(ids) {}
 
   Result<NewAccount> Create(const std::string& name);
   // Idempotent: activating an active account changes nothing.
@@ -73,6 +76,7 @@ class AccountService {
   store::Store& store_;
   const crypto::SecretBox* const box_;  // null: no master key
   const Clock& clock_;
+  IdSource& ids_;
 
   static constexpr UnixMicros kKeyUseResolution = 60'000'000;
   std::mutex key_use_mu_;

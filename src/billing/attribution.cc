@@ -1,28 +1,17 @@
-// Attribution of billed calls at call time (docs/billing.md §2, §4): the month's
-// free pack first, then purchased and gifted packs earliest-expiry first,
-// then post-paid. Done in the same transaction that records the usage, so
+// Attribution of billed calls at call time (docs/billing.md §2, §4): each
+// call is paid in the consumption order (consumption_order.h: the month's
+// free pack, then purchased and gifted packs earliest-expiry first, then
+// post-paid). Done in the same transaction that records the usage, so
 // remaining quota is always exact and refund eligibility is known.
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "billing/billing.h"
+#include "billing/consumption_order.h"
 #include "billing/ledger_util.h"
 
 namespace kanjian::billing {
-namespace {
-
-bool Covers(const store::Pack& p, const std::string& action) {
-  return std::find(p.actions.begin(), p.actions.end(), action) != p.actions.end();
-}
-
-bool Usable(const store::Pack& p, const std::string& action, UnixMicros at) {
-  return !p.refunded_at && p.created_at <= at && at < p.expires_at && p.used < p.calls &&
-         Covers(p, action);
-}
-
-}  // namespace
-
 Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vector<Status>* refusals) {
   if (calls.empty()) return Status::Ok();
   auto catalog = LoadCatalog();
@@ -64,8 +53,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vecto
       auto spend = LoadSpendTally(txn, *catalog, call.account_id, live.start, live.end);
       if (!spend.ok()) return spend.status();
       live.spend = std::move(spend).value();
-      std::stable_partition(live.packs.begin(), live.packs.end(),
-                            [](const store::Pack& p) { return p.kind == "free"; });
+      SortByConsumptionOrder(live.packs);
       // The store does not know yet what this batch took.
       for (auto& p : live.packs) {
         if (auto d = used_delta.find(p.id); d != used_delta.end()) p.used += d->second;
@@ -75,6 +63,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vecto
 
     std::vector<store::UsageRecord> segments;  // one call's records, one per source
     std::vector<std::pair<store::Pack*, int64_t>> takes;
+    Consumption plan;
     for (const BilledCall& call : calls) {
       if (call.quantity <= 0) return Status(errc::kInvalidParameterValue, "quantity must be positive");
       LivePacks* live = nullptr;
@@ -88,21 +77,19 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vecto
       }
       segments.clear();
       takes.clear();
-      int64_t left = call.quantity;
       auto emit = [&](int64_t quantity, const char* source, const std::string& pack_id) {
         segments.push_back({segments.empty() ? call.request_id
                                              : call.request_id + ":" + std::to_string(segments.size()),
                             call.account_id, call.action, call.at, quantity, source, pack_id});
       };
-      for (store::Pack& p : live->packs) {
-        if (left == 0) break;
-        if (!Usable(p, call.action, call.at)) continue;
-        const int64_t take = std::min(left, p.calls - p.used);
-        p.used += take;
-        takes.emplace_back(&p, take);
-        left -= take;
-        emit(take, p.kind == "free" ? "free" : "pack", p.id);
+      PlanConsumption(live->packs, call.action, call.at, call.quantity, plan);
+      for (const Consumption::Take& take : plan.takes) {
+        store::Pack& p = live->packs[take.pack];
+        p.used += take.quantity;
+        takes.emplace_back(&p, take.quantity);
+        emit(take.quantity, p.kind == "free" ? "free" : "pack", p.id);
       }
+      const int64_t left = plan.postpaid;
       if (left > 0 && call.spend_guarded && !live->spend.Admits(call.action, call.quantity, left)) {
         for (auto& [pack, take] : takes) pack->used -= take;  // not served: takes nothing
         if (refusals)

@@ -22,7 +22,10 @@
 
 #include "billing/calendar.h"
 #include "billing/catalog.h"
+#include "billing/id_source.h"
 #include "billing/money.h"
+#include "billing/payment_order.h"
+#include "billing/service_state.h"
 #include "billing/spend_guard.h"
 #include "common/clock.h"
 #include "store/store.h"
@@ -41,16 +44,11 @@ struct VoucherView {
   UnixMicros granted_at = 0;
 };
 
-// "active" | "arrears" | "disabled" | "inactive"
 struct AccountView {
   store::Account account;
-  std::string status;
+  ServiceState status = ServiceState::kInactive;  // service_state.h
   Balance balance;
   std::vector<VoucherView> vouchers;
-};
-
-struct Payment {
-  Fen cash = 0, income = 0, gift = 0, voucher = 0;
 };
 
 struct Purchase {
@@ -97,7 +95,10 @@ struct BilledCall {
 
 class BillingService {
  public:
-  BillingService(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // `ids` names new packs, vouchers, notices and ledger transactions
+  // (id_source.h): random by default, sequential in simulations.
+  BillingService(store::Store& store, const Clock& clock, IdSource& ids = DefaultIds())
+      : store_(store), clock_(clock), ids_(ids) {}
 
   // Catalog (catalog_service.cc).
   Result<Catalog> LoadCatalog();
@@ -126,12 +127,12 @@ class BillingService {
   // Every pack of the account, issuing this month's free packs first.
   Result<std::vector<store::Pack>> ListPacks(const std::string& account);
   Result<Payment> RefundPack(const std::string& pack_id);
-  // The end (exclusive) of a pack's no-reason refund window: the start of
-  // the 8th local day after its purchase day.
+  // The end (exclusive) of a pack's no-reason refund window
+  // (refund_policy.h RefundWindowEnd).
   static UnixMicros RefundWindowEnd(const store::Pack& pack, const BillingSettings& settings);
 
-  // Attribution (attribution.cc): free pack → purchased/gift packs
-  // (earliest expiry first) → post-paid, recorded in one transaction.
+  // Attribution (attribution.cc): each call paid in the consumption order
+  // (consumption_order.h), recorded in one transaction.
   // `refusals`, when given, receives one Status per call: OK, or the spend
   // guard's refusal (that call was not recorded; the others were).
   Status RecordCalls(std::span<const BilledCall> calls, std::vector<Status>* refusals = nullptr);
@@ -163,8 +164,8 @@ class BillingService {
   friend class TenantView;  // the tenants' read model (tenant_view.h)
   friend class OperatorView;  // the operator console's read model (operator_view.h)
 
-  // OK when `pack` may be refunded at `now`, else the refusal naming its
-  // rule (docs/billing.md §7), checked in a fixed order.
+  // Loads the RefundCase of `pack` and asks refund_policy.h's RefundRefusal
+  // (docs/billing.md §7).
   static Status RefundRefusal(store::Txn& txn, const store::Pack& pack, const store::Account& account,
                               const BillingSettings& settings, UnixMicros now);
   // REQUIRES: inside a store write transaction.
@@ -175,12 +176,14 @@ class BillingService {
   static Balance BalanceOf(const std::map<std::string, int64_t>& books);
   // The billing time zone's offset for `month` (the version in force at its start).
   static int OffsetOf(const Catalog& catalog, Month month);
-  static std::string AccountStatus(store::Txn& txn, const store::Account& account,
-                                   const Balance& balance, const BillingSettings& settings,
-                                   UnixMicros now);
+  // Loads what ServiceStateOf (service_state.h) needs and asks it.
+  static Result<ServiceState> LoadServiceState(store::Txn& txn, const store::Account& account,
+                                               const Balance& balance, const BillingSettings& settings,
+                                               UnixMicros now);
 
   store::Store& store_;
   const Clock& clock_;
+  IdSource& ids_;
 
   // The catalog is re-read at most once a second (another process may
   // publish) and at once after a publish here.

@@ -8,8 +8,6 @@
 namespace kanjian::billing {
 namespace {
 
-constexpr int64_t kMicrosPerDay = 86'400'000'000;
-
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 unsigned DaysIn(int y, unsigned m) {
@@ -39,16 +37,16 @@ Result<Month> ParseMonth(std::string_view text) {
 Month MonthOf(UnixMicros t, int offset_s) {
   int y;
   unsigned m, d;
-  CivilFromDays(FloorDiv(t + int64_t{offset_s} * 1'000'000, kMicrosPerDay), &y, &m, &d);
+  CivilFromDays(FloorDiv(t + int64_t{offset_s} * kMicrosPerSecond, kMicrosPerDay), &y, &m, &d);
   return Month{y, static_cast<int>(m)};
 }
 
 UnixMicros MonthStart(Month m, int offset_s) {
-  return DaysFromCivil(m.year, m.month, 1) * kMicrosPerDay - int64_t{offset_s} * 1'000'000;
+  return DaysFromCivil(m.year, m.month, 1) * kMicrosPerDay - int64_t{offset_s} * kMicrosPerSecond;
 }
 
 UnixMicros AddMonths(UnixMicros t, int months, int offset_s) {
-  const int64_t local = t + int64_t{offset_s} * 1'000'000;
+  const int64_t local = t + int64_t{offset_s} * kMicrosPerSecond;
   const int64_t day = FloorDiv(local, kMicrosPerDay);
   const int64_t time_of_day = local - day * kMicrosPerDay;
   int y;
@@ -58,12 +56,12 @@ UnixMicros AddMonths(UnixMicros t, int months, int offset_s) {
   int ny = FloorDiv(total, 12);
   unsigned nm = static_cast<unsigned>(total - ny * 12 + 1);
   unsigned nd = d > DaysIn(ny, nm) ? DaysIn(ny, nm) : d;
-  return DaysFromCivil(ny, nm, nd) * kMicrosPerDay + time_of_day - int64_t{offset_s} * 1'000'000;
+  return DaysFromCivil(ny, nm, nd) * kMicrosPerDay + time_of_day - int64_t{offset_s} * kMicrosPerSecond;
 }
 
 UnixMicros StartOfDayAfter(UnixMicros t, int days, int offset_s) {
-  const int64_t day = FloorDiv(t + int64_t{offset_s} * 1'000'000, kMicrosPerDay);
-  return (day + days) * kMicrosPerDay - int64_t{offset_s} * 1'000'000;
+  const int64_t day = FloorDiv(t + int64_t{offset_s} * kMicrosPerSecond, kMicrosPerDay);
+  return (day + days) * kMicrosPerDay - int64_t{offset_s} * kMicrosPerSecond;
 }
 
 }  // namespace kanjian::billing

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "billing/calendar.h"
 #include "billing/money.h"
 #include "common/clock.h"
 #include "common/status.h"
@@ -46,7 +47,7 @@ struct Promotion {
 };
 
 struct BillingSettings {
-  int utc_offset_s = 8 * 3600;  // Asia/Shanghai
+  int utc_offset_s = kShanghaiOffsetS;
   int refund_window_days = 7;   // the 7th calendar day after purchase included
   int refunds_per_year = 3;     // (our rule) no-reason refunds per account per calendar year
   int arrears_grace_days = 0;   // days after a settlement before a negative balance suspends

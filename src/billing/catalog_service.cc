@@ -92,7 +92,7 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
                     "version " + v.version + " would take effect in the past; history is never rewritten");
     bool lowers = false;
     auto changes = Changes(Catalog(all).InForceAt(v.effective_from), v, &lowers);
-    const UnixMicros earliest = now + int64_t{settings.notice_days} * 86'400'000'000;
+    const UnixMicros earliest = now + DaysToMicros(settings.notice_days);
     if (lowers && v.effective_from < earliest)
       return Status(errc::kNoticePeriodTooShort,
                     "version " + v.version + " lowers a free quota, so it must take effect at least " +
@@ -125,7 +125,7 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
       for (size_t i = 0; i < changes.size(); ++i) message += (i ? "; " : "") + changes[i];
       for (const auto& a : *accounts) {
         if (!a.activated_at) continue;
-        if (Status st = txn.InsertNotice({"ntc-" + crypto::Hex(crypto::RandomBytes(6)), a.id, now,
+        if (Status st = txn.InsertNotice({ids_.Next(IdKind::kNotice), a.id, now,
                                           "catalog_change", message});
             !st.ok())
           return st;

@@ -1,5 +1,6 @@
 // Funds: recharges by source, vouchers, the account view, arrears and the
-// operator's disable switch.
+// operator's disable switch (docs/billing.md §5). The service state rule
+// is service_state.h.
 #include "billing/billing.h"
 #include "billing/ledger_util.h"
 
@@ -29,17 +30,15 @@ Result<Balance> BillingService::ReadBalance(store::Txn& txn, const std::string& 
   return BalanceOf(*books);
 }
 
-std::string BillingService::AccountStatus(store::Txn& txn, const store::Account& account,
-                                          const Balance& balance, const BillingSettings& settings,
-                                          UnixMicros now) {
-  if (account.status == store::AccountStatus::kDisabled) return "disabled";
-  if (account.status == store::AccountStatus::kInactive) return "inactive";
-  if (balance.total() >= 0) return "active";
-  // A negative balance suspends once the grace period after the settlement
-  // that caused it has passed (default 0 days: at once).
-  auto bill = txn.LatestBill(account.id);
-  const UnixMicros since = bill.ok() && *bill ? (*bill)->created_at : now;
-  return now >= since + int64_t{settings.arrears_grace_days} * 86'400'000'000 ? "arrears" : "active";
+Result<ServiceState> BillingService::LoadServiceState(store::Txn& txn, const store::Account& account,
+                                                      const Balance& balance,
+                                                      const BillingSettings& settings, UnixMicros now) {
+  std::optional<UnixMicros> last_bill_at;
+  if (balance.total() < 0) {  // only then does the latest settlement matter
+    auto bill = txn.LatestBill(account.id);
+    if (bill.ok() && *bill) last_bill_at = (*bill)->created_at;
+  }
+  return ServiceStateOf(account.status, balance.total(), last_bill_at, now, settings);
 }
 
 Result<Balance> BillingService::Recharge(const std::string& account, Fen amount,
@@ -47,7 +46,7 @@ Result<Balance> BillingService::Recharge(const std::string& account, Fen amount,
   if (amount <= 0) return Status(errc::kInvalidParameterValue, "a recharge must be positive");
   if (source != "cash" && source != "income" && source != "gift")
     return Status(errc::kInvalidParameterValue, "source must be cash, income or gift");
-  const std::string key = internal::KeyOrFresh(key_in);
+  const std::string key = internal::KeyOrFresh(key_in, ids_);
   Balance out;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
     auto id = ResolveAccountId(txn, account);
@@ -56,7 +55,7 @@ Result<Balance> BillingService::Recharge(const std::string& account, Fen amount,
     auto retry = internal::FindRetry(txn, key, hash);
     if (!retry.ok()) return retry.status();
     if (!*retry) {
-      store::LedgerTxn t{ids::NewRequestId(), key, hash, *id, "recharge", clock_.NowMicros(), "",
+      store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "recharge", clock_.NowMicros(), "",
                          "", {{*id, source, amount}, {kPlatform, "external", -amount}}};
       if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
     }
@@ -73,7 +72,7 @@ Result<std::string> BillingService::GrantVoucher(const std::string& account, Fen
                                                  std::optional<UnixMicros> expires_at,
                                                  const std::string& key_in) {
   if (amount <= 0) return Status(errc::kInvalidParameterValue, "a voucher must be positive");
-  const std::string key = internal::KeyOrFresh(key_in);
+  const std::string key = internal::KeyOrFresh(key_in, ids_);
   std::string voucher_id;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
     auto id = ResolveAccountId(txn, account);
@@ -86,10 +85,10 @@ Result<std::string> BillingService::GrantVoucher(const std::string& account, Fen
       voucher_id = (*retry)->ref;
       return Status::Ok();
     }
-    voucher_id = "vch-" + crypto::Hex(crypto::RandomBytes(6));
+    voucher_id = ids_.Next(IdKind::kVoucher);
     const UnixMicros now = clock_.NowMicros();
     if (Status st = txn.InsertVoucher({voucher_id, *id, amount, now, expires_at}); !st.ok()) return st;
-    return txn.InsertLedgerTxn({ids::NewRequestId(), key, hash, *id, "voucher_grant", now, voucher_id, "",
+    return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "voucher_grant", now, voucher_id, "",
                                 {{*id, "voucher:" + voucher_id, amount}, {kPlatform, "vouchers", -amount}}});
   });
   if (!s.ok()) return s;
@@ -108,7 +107,9 @@ Result<AccountView> BillingService::ViewAccount(const std::string& account) {
     auto books = txn.Balances(a->id);  // sources and vouchers in one read
     if (!books.ok()) return books.status();
     view.balance = BalanceOf(*books);
-    view.status = AccountStatus(txn, *a, view.balance, catalog->InForceAt(now).settings, now);
+    auto state = LoadServiceState(txn, *a, view.balance, catalog->InForceAt(now).settings, now);
+    if (!state.ok()) return state.status();
+    view.status = *state;
     auto vouchers = txn.ListVouchers(a->id);
     if (!vouchers.ok()) return vouchers.status();
     for (const auto& v : *vouchers) {
@@ -146,22 +147,19 @@ Status BillingService::CheckServiceable(const std::string& account_id) {
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
   const UnixMicros now = clock_.NowMicros();
-  std::string status;
+  ServiceState state = ServiceState::kInactive;
   Status s = store_.Read([&](store::Txn& txn) -> Status {
     auto a = txn.FindAccount(account_id);
     if (!a.ok()) return a.status();
     auto balance = ReadBalance(txn, a->id);
     if (!balance.ok()) return balance.status();
-    status = AccountStatus(txn, *a, *balance, catalog->InForceAt(now).settings, now);
+    auto loaded = LoadServiceState(txn, *a, *balance, catalog->InForceAt(now).settings, now);
+    if (!loaded.ok()) return loaded.status();
+    state = *loaded;
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  if (status == "active") return Status::Ok();
-  if (status == "disabled")
-    return Status(errc::kStopUsing, "this account has been disabled by the operator");
-  if (status == "arrears")
-    return Status(errc::kInArrears, "the account is in arrears; recharge to resume service");
-  return Status(errc::kNotActivated, "the tiia service is not activated for this account");
+  return ServiceRefusal(state);
 }
 
 }  // namespace kanjian::billing

@@ -113,7 +113,7 @@ class GoldenTest : public ::testing::Test {
   std::string StatusOf(const std::string& account) {
     auto view = billing_.ViewAccount(account);
     EXPECT_TRUE(view.ok()) << view.status().ToString();
-    return view.ok() ? view->status : "";
+    return view.ok() ? std::string(ToString(view->status)) : "";
   }
   // "cash/income/gift" in yuan.
   std::string Funds(const std::string& account) {

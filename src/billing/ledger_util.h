@@ -8,11 +8,11 @@
 #include "billing/billing.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
-#include "common/ids.h"
 
 namespace kanjian::billing::internal {
 
-inline constexpr char kPlatform[] = "platform";
+using billing::kPlatform;
+using billing::PaymentOf;  // payment_order.h
 
 // Identifies what a money movement asked for, so that a retry (same key,
 // same request) returns the first result and a reuse (same key, another
@@ -23,8 +23,8 @@ inline std::string RequestHash(std::initializer_list<std::string> parts) {
   return crypto::Hex(crypto::Sha256(joined));
 }
 
-inline std::string KeyOrFresh(const std::string& key) {
-  return key.empty() ? "auto:" + ids::NewRequestId() : key;
+inline std::string KeyOrFresh(const std::string& key, IdSource& ids) {
+  return key.empty() ? ids.Next(IdKind::kIdempotencyKey) : key;
 }
 
 // nullopt: a new request. A txn: the retry's first result. Error: reuse.
@@ -36,20 +36,6 @@ inline Result<std::optional<store::LedgerTxn>> FindRetry(store::Txn& txn, const 
     return Status(errc::kIdempotencyKeyReused,
                   "idempotency key '" + key + "' was already used for a different request");
   return found;
-}
-
-// What each source of `account_id` paid (negative legs) in a transaction.
-inline Payment PaymentOf(const store::LedgerTxn& t, const std::string& account_id) {
-  Payment p;
-  for (const auto& leg : t.postings) {
-    if (leg.owner != account_id || leg.amount_fen >= 0) continue;
-    const Fen paid = -leg.amount_fen;
-    if (leg.book == "cash") p.cash += paid;
-    else if (leg.book == "income") p.income += paid;
-    else if (leg.book == "gift") p.gift += paid;
-    else if (leg.book.rfind("voucher:", 0) == 0) p.voucher += paid;
-  }
-  return p;
 }
 
 }  // namespace kanjian::billing::internal

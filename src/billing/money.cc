@@ -79,9 +79,17 @@ std::string FormatPriceE4(PriceE4 price) {
   return s;
 }
 
+Fen DivideHalfUp(__int128 numerator, int64_t denominator) {
+  return static_cast<Fen>((numerator + denominator / 2) / denominator);
+}
+
+Fen DiscountedPrice(Fen price, int discount_percent) {
+  return DivideHalfUp(static_cast<__int128>(price) * (100 - discount_percent), 100);
+}
+
 Fen RoundE7ToFen(__int128 amount_e7) {
   // 1 fen = 10^5 units of 10^-7 元 (quantity × price_e4 / 1000 calls).
-  return static_cast<Fen>((amount_e7 + 50000) / 100000);
+  return DivideHalfUp(amount_e7, 100000);
 }
 
 Fen LineAmount(int64_t quantity, PriceE4 price) {
@@ -89,5 +97,10 @@ Fen LineAmount(int64_t quantity, PriceE4 price) {
 }
 
 bool CheckedAdd(int64_t a, int64_t b, int64_t* out) { return !__builtin_add_overflow(a, b, out); }
+
+Status AddChecked(Fen value, Fen* sum, std::string_view what) {
+  if (CheckedAdd(*sum, value, sum)) return Status::Ok();
+  return Status(errc::kInternalError, std::string(what) + " overflows 64-bit fen");
+}
 
 }  // namespace kanjian::billing

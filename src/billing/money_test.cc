@@ -57,11 +57,27 @@ TEST(MoneyTest, LineAmountIsExactThenHalfUp) {
   EXPECT_EQ(LineAmount(1'000'000'000'000, 750000), 7'500'000'000'000);
 }
 
+TEST(MoneyTest, OneHalfUpRoundingForLinesAndPromotions) {
+  struct Row {
+    __int128 numerator;
+    int64_t denominator;
+    Fen expected;
+  };
+  const Row rows[] = {{0, 100, 0}, {49, 100, 0}, {50, 100, 1}, {149, 100, 1}, {150, 100, 2},
+                      {49'999, 100'000, 0}, {50'000, 100'000, 1}};
+  for (const Row& row : rows) EXPECT_EQ(DivideHalfUp(row.numerator, row.denominator), row.expected);
+  EXPECT_EQ(DiscountedPrice(73000, 10), 65700);
+  EXPECT_EQ(DiscountedPrice(101, 50), 51);  // 50.5 fen → 51
+  EXPECT_EQ(DiscountedPrice(std::numeric_limits<Fen>::max(), 0), std::numeric_limits<Fen>::max());
+}
+
 TEST(MoneyTest, CheckedAddDetectsOverflow) {
   int64_t out;
   EXPECT_TRUE(CheckedAdd(1, 2, &out));
   EXPECT_EQ(out, 3);
   EXPECT_FALSE(CheckedAdd(std::numeric_limits<int64_t>::max(), 1, &out));
+  Fen sum = std::numeric_limits<Fen>::max();
+  EXPECT_FALSE(AddChecked(1, &sum, "a test sum").ok());
 }
 
 }  // namespace

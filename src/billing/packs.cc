@@ -1,13 +1,17 @@
 // Packs: monthly free packs, prepaid purchases paid by source, operator
-// gifts, listing, and the 7-day no-reason refund (docs/billing.md §2, §4, §7).
+// gifts, listing, and the no-reason refund (docs/billing.md §2, §4, §7).
+// The rules are plain functions: pack_rules.h (free packs, promotion
+// prices), payment_order.h (who pays), refund_policy.h (refunds); the
+// transactions here load, ask the rule, and store.
 #include <algorithm>
 
 #include "billing/billing.h"
 #include "billing/ledger_util.h"
+#include "billing/pack_rules.h"
+#include "billing/payment_order.h"
+#include "billing/refund_policy.h"
 
 namespace kanjian::billing {
-
-using internal::kPlatform;
 
 Status BillingService::EnsureFreePacks(store::Txn& txn, const Catalog& catalog,
                                        const store::Account& account, UnixMicros at) {
@@ -21,16 +25,7 @@ Status BillingService::EnsureFreePacks(store::Txn& txn, const Catalog& catalog,
     auto existing = txn.FindFreePack(account.id, group.name, start, end);
     if (!existing.ok()) return existing.status();
     if (*existing) continue;
-    store::Pack pack;
-    pack.id = "free-" + account.id.substr(account.id.find('-') + 1) + "-" + month.ToString() + "-" + group.name;
-    pack.account_id = account.id;
-    pack.kind = "free";
-    pack.actions = group.actions;
-    pack.free_group = group.name;
-    pack.calls = group.quota;
-    pack.created_at = issued_at;
-    pack.expires_at = end;
-    if (Status s = txn.InsertPack(pack); !s.ok()) return s;
+    if (Status s = txn.InsertPack(FreePack(account.id, group, month, issued_at, end)); !s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -40,7 +35,7 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
                                          const std::string& promotion_name, const std::string& key_in) {
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
-  const std::string key = internal::KeyOrFresh(key_in);
+  const std::string key = internal::KeyOrFresh(key_in, ids_);
   const UnixMicros now = clock_.NowMicros();
   const CatalogVersion& version = catalog->InForceAt(now);
   Purchase out;
@@ -65,58 +60,42 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     if (!sku)
       return Status(errc::kSkuNotFound, "no " + std::to_string(calls) + "-call pack for " + action +
                                             " in catalog " + version.version);
-    Fen price = sku->price;
-    bool refundable = sku->refundable;
+    const Promotion* promo = nullptr;
     if (!promotion_name.empty()) {
-      const Promotion* promo = version.FindPromotion(promotion_name);
+      promo = version.FindPromotion(promotion_name);
       if (!promo) return Status(errc::kPromotionNotFound, "no promotion '" + promotion_name + "'");
-      price = (sku->price * (100 - promo->discount_percent) + 50) / 100;
-      refundable = refundable && promo->refundable;
     }
+    const PackOffer offer = OfferFor(*sku, promo);
 
-    // Pay: each source in the configured order (docs/billing.md §5 "each
-    // payment records how much each source paid").
+    // Pay in the payment order (payment_order.h).
+    std::string voucher_book;
+    if (!voucher_id.empty()) {
+      auto v = txn.FindVoucher(voucher_id);
+      if (Status st = VoucherUsable(v.ok() ? &*v : nullptr, voucher_id, a->id, now); !st.ok()) return st;
+      voucher_book = "voucher:" + voucher_id;
+    }
     auto books = txn.Balances(a->id);
     if (!books.ok()) return books.status();
-    std::vector<store::Posting> legs;
-    Fen due = price;
-    for (const std::string& source : version.settings.payment_order) {
-      if (due == 0) break;
-      std::string book = source;
-      if (source == "voucher") {
-        if (voucher_id.empty()) continue;
-        auto v = txn.FindVoucher(voucher_id);
-        if (!v.ok() || v->account_id != a->id)
-          return Status(errc::kVoucherUnusable, "voucher " + voucher_id + " is not this account's");
-        if (v->expires_at && *v->expires_at <= now)
-          return Status(errc::kVoucherUnusable, "voucher " + voucher_id + " has expired");
-        book = "voucher:" + voucher_id;
-      }
-      auto it = books->find(book);
-      const Fen available = it == books->end() ? 0 : std::max<Fen>(0, it->second);
-      const Fen take = std::min(available, due);
-      if (take > 0) {
-        legs.push_back({a->id, book, -take});
-        due -= take;
-      }
-    }
-    if (due > 0)
-      return Status(errc::kInsufficientBalance, "the pack costs " + FormatYuan(price) + " 元; " +
-                                                    FormatYuan(due) + " 元 more is needed");
-    if (price > 0) legs.push_back({kPlatform, "revenue:pack", price});
+    PaymentPlan plan = PlanPayment(Payer::kPackPurchase, a->id, offer.price, *books,
+                                   version.settings.payment_order, voucher_book);
+    if (plan.unpaid > 0)
+      return Status(errc::kInsufficientBalance, "the pack costs " + FormatYuan(offer.price) + " 元; " +
+                                                    FormatYuan(plan.unpaid) + " 元 more is needed");
+    std::vector<store::Posting> legs = std::move(plan.legs);
+    if (offer.price > 0) legs.push_back({kPlatform, "revenue:pack", offer.price});
 
     store::Pack pack;
-    pack.id = "pack-" + crypto::Hex(crypto::RandomBytes(8));
+    pack.id = ids_.Next(IdKind::kPack);
     pack.account_id = a->id;
     pack.kind = "purchased";
     pack.actions = {action};
     pack.calls = calls;
     pack.created_at = now;
     pack.expires_at = AddMonths(now, sku->validity_months, version.settings.utc_offset_s);
-    pack.price_fen = price;
+    pack.price_fen = offer.price;
     pack.promotion = promotion_name;
-    pack.refundable = refundable;
-    store::LedgerTxn t{ids::NewRequestId(), key, hash, a->id, "purchase", now, pack.id, "", legs};
+    pack.refundable = offer.refundable;
+    store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn), key, hash, a->id, "purchase", now, pack.id, "", legs};
     pack.purchase_txn = t.id;
     if (Status st = txn.InsertPack(pack); !st.ok()) return st;
     if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
@@ -134,7 +113,7 @@ Result<store::Pack> BillingService::GrantPack(const std::string& account, const 
     return Status(errc::kInvalidParameterValue, "calls and validity must be positive");
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
-  const std::string key = internal::KeyOrFresh(key_in);
+  const std::string key = internal::KeyOrFresh(key_in, ids_);
   const UnixMicros now = clock_.NowMicros();
   store::Pack out;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
@@ -150,7 +129,7 @@ Result<store::Pack> BillingService::GrantPack(const std::string& account, const 
       out = *pack;
       return Status::Ok();
     }
-    out.id = "gift-" + crypto::Hex(crypto::RandomBytes(8));
+    out.id = ids_.Next(IdKind::kGiftPack);
     out.account_id = *id;
     out.kind = "gift";
     out.actions = {action};
@@ -159,7 +138,7 @@ Result<store::Pack> BillingService::GrantPack(const std::string& account, const 
     out.expires_at = AddMonths(now, validity_months, catalog->InForceAt(now).settings.utc_offset_s);
     if (Status st = txn.InsertPack(out); !st.ok()) return st;
     // A zero-value ledger entry keeps the grant idempotent and audited.
-    return txn.InsertLedgerTxn({ids::NewRequestId(), key, hash, *id, "pack_grant", now, out.id, "", {}});
+    return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "pack_grant", now, out.id, "", {}});
   });
   if (!s.ok()) return s;
   return out;
@@ -185,33 +164,16 @@ Result<std::vector<store::Pack>> BillingService::ListPacks(const std::string& ac
 Status BillingService::RefundRefusal(store::Txn& txn, const store::Pack& pack,
                                      const store::Account& account, const BillingSettings& settings,
                                      UnixMicros now) {
-  // Each refusal names its rule, checked in this order.
-  if (pack.kind != "purchased")
-    return Status(errc::kPackNotPurchased, "free and gifted packs are not refundable");
-  if (pack.refunded_at) return Status(errc::kAlreadyRefunded, "this pack was already refunded");
-  if (account.status == store::AccountStatus::kDisabled && account.disabled_reason == "content-review")
-    return Status(errc::kAccountDisabledForContent,
-                  "accounts disabled for content-review violations cannot refund");
-  if (pack.used > 0)
-    return Status(errc::kPackPartiallyUsed,
-                  std::to_string(pack.used) + " calls of this pack were already consumed");
-  if (now >= RefundWindowEnd(pack, settings))
-    return Status(errc::kRefundWindowClosed, "the 7-day no-reason refund window has closed");
-  if (!pack.refundable)
-    return Status(errc::kPromotionNoRefund, "this pack's promotion or SKU does not allow refunds");
-  const Month this_year_start{MonthOf(now, settings.utc_offset_s).year, 1};
-  auto count = txn.CountLedgerTxns(account.id, "refund", MonthStart(this_year_start, settings.utc_offset_s),
-                                   MonthStart({this_year_start.year + 1, 1}, settings.utc_offset_s));
+  const auto [year_start, year_end] = RefundYear(now, settings);
+  auto count = txn.CountLedgerTxns(account.id, "refund", year_start, year_end);
   if (!count.ok()) return count.status();
-  if (*count >= settings.refunds_per_year)
-    return Status(errc::kRefundLimitExceeded,
-                  "no-reason refunds are limited to " + std::to_string(settings.refunds_per_year) +
-                      " per account per year");
-  return Status::Ok();
+  const bool disabled_for_content = account.status == store::AccountStatus::kDisabled &&
+                                    account.disabled_reason == "content-review";
+  return billing::RefundRefusal({pack, disabled_for_content, *count, now}, settings);
 }
 
 UnixMicros BillingService::RefundWindowEnd(const store::Pack& pack, const BillingSettings& settings) {
-  return StartOfDayAfter(pack.created_at, settings.refund_window_days + 1, settings.utc_offset_s);
+  return billing::RefundWindowEnd(pack.created_at, settings);
 }
 
 Result<Payment> BillingService::RefundPack(const std::string& pack_id) {
@@ -236,18 +198,11 @@ Result<Payment> BillingService::RefundPack(const std::string& pack_id) {
       if (t.id == pack->purchase_txn) paid = &t;
     }
     if (!paid) return Status(errc::kInternalError, "purchase transaction of " + pack_id + " is missing");
-    refunded = internal::PaymentOf(*paid, account->id);
-    std::vector<store::Posting> legs;
-    for (auto [book, amount] : {std::pair{"cash", refunded.cash}, std::pair{"income", refunded.income},
-                                std::pair{"gift", refunded.gift}}) {
-      if (amount > 0) legs.push_back({account->id, book, amount});
-    }
-    const Fen back = refunded.cash + refunded.income + refunded.gift;
-    if (back > 0) legs.push_back({kPlatform, "revenue:pack", -back});
+    refunded = PaymentOf(*paid, account->id);
     if (Status st = txn.MarkPackRefunded(pack_id, now); !st.ok()) return st;
-    return txn.InsertLedgerTxn({ids::NewRequestId(), "refund:" + pack_id,
+    return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), "refund:" + pack_id,
                                 internal::RequestHash({"refund", pack_id}), account->id, "refund",
-                                now, pack_id, "7-day no-reason refund", legs});
+                                now, pack_id, RefundReason(settings), RefundLegs(account->id, refunded)});
   });
   if (!s.ok()) return s;
   refunded.voucher = 0;  // never returned

@@ -1,6 +1,8 @@
 // Monthly settlement (docs/billing.md §3, §5): one bill per account and month,
 // one line per action (tier reached, unit price, amount rounded half-up
-// once per line), deducted from the balance; idempotent.
+// once per line), deducted from the balance; idempotent. The rules are
+// bill_rules.h (the bill) and payment_order.h (the deduction); this file
+// loads, asks them, and stores.
 //
 // (our rule) The catalog version in force at the first instant of the month
 // prices the whole month, as free quotas are those of the pack issued then.
@@ -11,48 +13,10 @@
 
 #include "billing/billing.h"
 #include "billing/ledger_util.h"
-#include "billing/pricing.h"
+#include "billing/bill_rules.h"
+#include "billing/payment_order.h"
 
 namespace kanjian::billing {
-namespace {
-
-using internal::kPlatform;
-
-struct ActionSums {
-  int64_t total = 0, postpaid = 0;
-};
-
-std::vector<store::BillLine> PriceAccountMonth(const CatalogVersion& version,
-                                               const std::map<std::string, ActionSums>& sums) {
-  std::vector<store::BillLine> lines;
-  for (const auto& [action, s] : sums) {
-    for (const PricedLine& l : PriceMonth(version, action, s.total, s.postpaid))
-      lines.push_back({action, l.quantity, l.tier, l.unit_price, l.amount});
-  }
-  return lines;
-}
-
-// Deducts `total` from the account's sources in the payment order (vouchers
-// pay packs only); what the sources lack is taken from cash, which goes
-// negative: the account is then in arrears.
-std::vector<store::Posting> DeductionLegs(const std::string& account_id, Fen total,
-                                          const std::map<std::string, int64_t>& books,
-                                          const BillingSettings& settings) {
-  std::vector<store::Posting> legs;
-  Fen due = total;
-  for (const std::string& source : settings.payment_order) {
-    if (source == "voucher" || source == "cash" || due == 0) continue;
-    auto it = books.find(source);
-    const Fen take = std::min(due, it == books.end() ? 0 : std::max<Fen>(0, it->second));
-    if (take > 0) legs.push_back({account_id, source, -take});
-    due -= take;
-  }
-  if (due > 0) legs.push_back({account_id, "cash", -due});
-  legs.push_back({kPlatform, "revenue:postpaid", total});
-  return legs;
-}
-
-}  // namespace
 
 Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) {
   auto catalog = LoadCatalog();
@@ -63,7 +27,7 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
   const UnixMicros now = clock_.NowMicros();
   if (now < end)
     return Status(errc::kMonthNotEnded, month.ToString() + " has not ended yet (it ends " +
-                                            std::to_string(end / 1'000'000) + ")");
+                                            std::to_string(end / kMicrosPerSecond) + ")");
 
   std::vector<store::Account> accounts;
   // The month's usage per account, from one pass over the hourly totals.
@@ -71,6 +35,7 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
   // small vector, not a map of strings.
   std::vector<std::string> action_names;
   std::unordered_map<std::string, std::vector<ActionSums>> usage;
+  Status overflow = Status::Ok();
   Status read = store_.Read([&](store::Txn& txn) -> Status {
     auto all = txn.ListAccounts();
     if (!all.ok()) return all.status();
@@ -85,10 +50,10 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
       account_key.assign(account);
       std::vector<ActionSums>& sums = usage[account_key];
       if (sums.size() <= index) sums.resize(index + 1);
-      sums[index].total += quantity;
-      if (source == "postpaid") sums[index].postpaid += quantity;
+      if (Status st = AddUsage(sums[index], source, quantity); !st.ok() && overflow.ok()) overflow = st;
     });
   });
+  if (read.ok()) read = overflow;
   if (!read.ok()) return read;
   auto sums_of = [&](const std::string& account_id) {
     std::map<std::string, ActionSums> by_action;
@@ -114,22 +79,21 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
       for (size_t i = begin; i < stop; ++i) {
         const store::Account& a = accounts[i];
         if (settled.count(a.id)) continue;  // settled before: change nothing
-        store::Bill bill;
-        bill.id = "bill-" + month.ToString() + "-" + a.id;
-        bill.account_id = a.id;
-        bill.month = month.ToString();
-        bill.created_at = now;
-        bill.status = "settled";
-        bill.lines = PriceAccountMonth(version, sums_of(a.id));
-        for (const auto& l : bill.lines) bill.total_fen += l.amount_fen;
+        auto built = BillFor(a.id, month, version, sums_of(a.id), now);
+        if (!built.ok()) return built.status();
+        const store::Bill& bill = *built;
         if (Status st = txn.InsertBill(bill); !st.ok()) return st;
         if (bill.total_fen > 0) {
           auto books = txn.Balances(a.id);
           if (!books.ok()) return books.status();
-          store::LedgerTxn t{ids::NewRequestId(), "settle:" + a.id + ":" + bill.month,
+          // The payment order (payment_order.h): vouchers pay packs only;
+          // cash pays what the other sources lack and may go negative.
+          PaymentPlan plan = PlanPayment(Payer::kSettlement, a.id, bill.total_fen, *books,
+                                         version.settings.payment_order);
+          plan.legs.push_back({kPlatform, "revenue:postpaid", bill.total_fen});
+          store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn), "settle:" + a.id + ":" + bill.month,
                              internal::RequestHash({"settle", a.id, bill.month}), a.id, "settlement",
-                             now, bill.id, "post-paid usage " + bill.month,
-                             DeductionLegs(a.id, bill.total_fen, *books, version.settings)};
+                             now, bill.id, "post-paid usage " + bill.month, std::move(plan.legs)};
           if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
         }
         ++created_here;
@@ -166,11 +130,12 @@ Result<BillView> BillingService::ShowBill(const std::string& account, Month mont
     if (!sums.ok()) return sums.status();
     std::map<std::string, ActionSums> by_action;
     for (const auto& row : *sums) {
-      by_action[row.action].total += row.quantity;
-      if (row.source == "postpaid") by_action[row.action].postpaid += row.quantity;
+      if (Status st = AddUsage(by_action[row.action], row.source, row.quantity); !st.ok()) return st;
     }
-    view.lines = PriceAccountMonth(catalog->InForceAt(start), by_action);
-    for (const auto& l : view.lines) view.total += l.amount_fen;
+    view.lines = BillLines(catalog->InForceAt(start), by_action);
+    auto total = BillTotal(view.lines);
+    if (!total.ok()) return total.status();
+    view.total = *total;
     view.status = clock_.NowMicros() >= end ? "unsettled" : "open";
     return Status::Ok();
   });

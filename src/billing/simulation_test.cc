@@ -258,6 +258,37 @@ class Simulation {
     }
   }
 
+  // Everything the run left in the database that billing decides: every
+  // account's ledger transactions (ids, keys, legs), packs and bills.
+  std::string Fingerprint() {
+    std::string out;
+    Status s = sqlite_->Read([&](store::Txn& txn) -> Status {
+      auto accounts = txn.ListAccounts();
+      if (!accounts.ok()) return accounts.status();
+      for (const auto& a : *accounts) {
+        out += a.id + " " + a.name + "\n";
+        auto txns = txn.ListLedgerTxns(a.id);
+        if (!txns.ok()) return txns.status();
+        for (const auto& t : *txns) {
+          out += " txn " + t.id + " " + t.idempotency_key + " " + t.kind + " " + std::to_string(t.at) +
+                 " " + t.ref + " " + t.reason;
+          for (const auto& p : t.postings) out += " " + p.owner + "/" + p.book + "/" + std::to_string(p.amount_fen);
+          out += "\n";
+        }
+        auto packs = txn.ListPacks(a.id);
+        if (!packs.ok()) return packs.status();
+        for (const auto& p : *packs)
+          out += " pack " + p.id + " " + std::to_string(p.used) + "/" + std::to_string(p.calls) + "\n";
+        auto bill = txn.LatestBill(a.id);
+        if (!bill.ok()) return bill.status();
+        if (*bill) out += " bill " + (*bill)->id + " " + std::to_string((*bill)->total_fen) + "\n";
+      }
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  }
+
   int64_t injected() const { return injected_total_ + (flaky_ ? flaky_->injected() : 0); }
   // What the run exercised, e.g. "bills=14 purchases=9 refunds=3 …".
   std::string Summary() const {
@@ -275,8 +306,8 @@ class Simulation {
     sqlite_ = std::move(opened).value();
     flaky_ = std::make_unique<FlakyStore>(*sqlite_, rng_);
     flaky_->set_fail_percent(kFailPercent);
-    billing_ = std::make_unique<BillingService>(*flaky_, clock_);
-    accounts_ = std::make_unique<AccountService>(*sqlite_, box_, clock_);
+    billing_ = std::make_unique<BillingService>(*flaky_, clock_, ids_);
+    accounts_ = std::make_unique<AccountService>(*sqlite_, box_, clock_, ids_);
   }
   void Close() {
     if (flaky_) injected_total_ += flaky_->injected();
@@ -800,7 +831,7 @@ class Simulation {
       EXPECT_EQ(view->balance.cash, a.cash);
       EXPECT_EQ(view->balance.income, a.income);
       EXPECT_EQ(view->balance.gift, a.gift);
-      EXPECT_EQ(view->status, a.Status());
+      EXPECT_EQ(ToString(view->status), a.Status());
       EXPECT_EQ(view->vouchers.size(), a.vouchers.size());
       for (const auto& v : view->vouchers) {
         auto it = a.vouchers.find(v.id);
@@ -906,6 +937,9 @@ class Simulation {
   std::mt19937_64 rng_;
   const std::filesystem::path dir_;
   FakeClock clock_;
+  // Shared by every BillingService the run reopens, so ids never repeat and
+  // a seed replays to the same ids (packs tie-break on them).
+  SequentialIds ids_{seed_};
   crypto::SecretBox box_{std::string(32, 's')};
   std::unique_ptr<store::Store> sqlite_;
   std::unique_ptr<FlakyStore> flaky_;
@@ -951,6 +985,23 @@ TEST_P(SimulationTest, ModelAndAuditAgreeAfterEveryStep) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, SimulationTest, ::testing::ValuesIn(Seeds()));
+
+// A seed replays exactly: ids come from the injected SequentialIds, time from
+// the FakeClock, choices and injected failures from the seeded generator.
+TEST(SimulationReplayTest, SameSeedSameDatabase) {
+  const uint64_t seed = Seeds().front();
+  std::filesystem::path base = std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm")
+                                                                   : std::filesystem::temp_directory_path();
+  std::string first, second;
+  for (std::string* out : {&first, &second}) {
+    Simulation sim(seed, base / ("kanjian_replay_" + std::to_string(::getpid())));
+    sim.Run(std::min(Steps(), 120));
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    *out = sim.Fingerprint();
+  }
+  EXPECT_NE(first.find(" pack pack-"), std::string::npos) << "the run bought no pack";
+  EXPECT_EQ(first, second);
+}
 
 }  // namespace
 }  // namespace kanjian::billing

@@ -11,8 +11,6 @@
 namespace kanjian::billing {
 namespace {
 
-constexpr int64_t kMicrosPerDay = 86'400'000'000;
-
 std::string DayName(UnixMicros day_start, int offset_s) {
   return FormatIso8601(day_start, offset_s).substr(0, 10);
 }
@@ -257,7 +255,7 @@ Result<std::vector<TenantNotice>> TenantView::Notices(const std::string& account
   NoticeFacts facts;
   auto account = billing_.ViewAccount(account_id);
   if (!account.ok()) return account.status();
-  facts.status = account->status;
+  facts.status = std::string(ToString(account->status));
   facts.balance = account->balance.total();
   auto month = CurrentMonth();
   if (!month.ok()) return month.status();

@@ -40,4 +40,9 @@ uint64_t UsageMeter::batches_written() const {
   return batches_;
 }
 
+size_t UsageMeter::waiting() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
 }  // namespace kanjian::billing

@@ -25,6 +25,9 @@ class UsageMeter {
   Status Record(BilledCall call);
 
   uint64_t batches_written() const;
+  // Records not yet durable: the batch being written and those queued behind
+  // it (tests wait on it).
+  size_t waiting() const;
 
  private:
   struct Waiter {

@@ -73,7 +73,7 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
       return;
     }
     json out = AccountJson(v->account);
-    out["Status"] = v->status;  // active | arrears | disabled | inactive
+    out["Status"] = std::string(billing::ToString(v->status));  // active | arrears | disabled | inactive
     if (!v->account.disabled_reason.empty()) out["DisabledReason"] = v->account.disabled_reason;
     const auto& b = v->balance;
     out["Balance"] = {{"Cash", billing::FormatYuan(b.cash)}, {"Income", billing::FormatYuan(b.income)},

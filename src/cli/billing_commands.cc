@@ -210,7 +210,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       return ctx.Print(out, text);
     });
   });
-  auto* refund = pack->add_subcommand("refund", "7-day no-reason refund of an unused pack");
+  auto* refund = pack->add_subcommand("refund", "no-reason refund of an unused pack (within the catalog's refund_window_days, 7 by default)");
   refund->add_option("PACK_ID", f->pack_id)->required();
   refund->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {

@@ -22,6 +22,7 @@ void SettlementScheduler::Loop() {
   while (!stop_) {
     lock.unlock();
     Tick();
+    passes_.fetch_add(1);
     lock.lock();
     cv_.wait_for(lock, interval_, [this] { return stop_; });
   }

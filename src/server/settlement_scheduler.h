@@ -4,7 +4,9 @@
 // so a restart or a manual `kanjian bill run` never bills twice.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -24,6 +26,9 @@ class SettlementScheduler {
   SettlementScheduler(billing::BillingService& billing, std::chrono::milliseconds interval);
   ~SettlementScheduler();  // stops and joins
 
+  // Passes completed so far (tests wait on it instead of sleeping).
+  uint64_t passes() const { return passes_.load(); }
+
  private:
   void Loop();
   void Tick();
@@ -31,6 +36,7 @@ class SettlementScheduler {
   billing::BillingService& billing_;
   const std::chrono::milliseconds interval_;
   std::string settled_month_;  // only touched by the loop thread
+  std::atomic<uint64_t> passes_{0};
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -368,7 +370,7 @@ Pack MakePack(const std::string& id, const std::string& kind, std::vector<std::s
   return p;
 }
 
-TEST_F(SqliteStoreTest, PacksRoundTripAndUsableOnesAreFilteredAndOrdered) {
+TEST_F(SqliteStoreTest, PacksRoundTripAndLiveOnesAreFiltered) {
   AddAccount("acc-1");
   AddAccount("acc-2");
   Pack full = MakePack("pk-buy", "purchased", {"RecognizeCarPro"}, 100, 50, 1000);
@@ -416,18 +418,18 @@ TEST_F(SqliteStoreTest, PacksRoundTripAndUsableOnesAreFilteredAndOrdered) {
     EXPECT_EQ(txn.ListPacks("acc-1")->size(), 9u);
     EXPECT_EQ(txn.ListPacks("acc-1")->front().id, "pk-expired");  // earliest expiry first
 
-    auto usable = txn.ListUsablePacks("acc-1", "RecognizeCarPro", 100);
-    EXPECT_TRUE(usable.ok());
-    std::vector<std::string> ids;
-    for (const Pack& p : *usable) ids.push_back(p.id);
-    EXPECT_EQ(ids, (std::vector<std::string>{"pk-early", "pk-early-b", "pk-buy", "pk-free"}));
-    // The free pack covers both actions of its group.
-    auto car = txn.ListUsablePacks("acc-1", "RecognizeCar", 100);
-    EXPECT_EQ(car->size(), 1u);
-    EXPECT_EQ(car->front().id, "pk-free");
-    EXPECT_EQ(txn.ListUsablePacks("acc-1", "RecognizeCar", 2000)->size(), 0u);
-    // Before pk-buy exists, and pk-expired not yet expired.
-    EXPECT_EQ(txn.ListUsablePacks("acc-1", "RecognizeCarPro", 49)->size(), 4u);
+    // Live packs are candidates in no particular order (billing orders them):
+    // not refunded, not used up, expiring after `from`; any action.
+    auto ids_of = [](const Result<std::vector<Pack>>& packs) {
+      std::vector<std::string> ids;
+      for (const Pack& p : *packs) ids.push_back(p.id);
+      std::sort(ids.begin(), ids.end());
+      return ids;
+    };
+    EXPECT_EQ(ids_of(txn.ListLivePacks("acc-1", 100)),
+              (std::vector<std::string>{"pk-buy", "pk-early", "pk-early-b", "pk-free", "pk-late", "pk-pet"}));
+    EXPECT_EQ(ids_of(txn.ListLivePacks("acc-1", 99)).size(), 7u);  // pk-expired too
+    EXPECT_EQ(ids_of(txn.ListLivePacks("acc-1", 2500)), std::vector<std::string>{"pk-late"});
     return Status::Ok();
   }).ok());
 }
@@ -478,7 +480,7 @@ TEST_F(SqliteStoreTest, PackUseStaysWithinCallsAndRefundIsOnce) {
     auto p = txn.FindPack("pk");
     EXPECT_EQ(p->used, 0);
     EXPECT_EQ(p->refunded_at, 77);
-    EXPECT_TRUE(txn.ListUsablePacks("acc-1", "DetectPet", 10)->empty());
+    EXPECT_TRUE(txn.ListLivePacks("acc-1", 10)->empty());
     return Status::Ok();
   }).ok());
 }

@@ -75,8 +75,6 @@ class SqliteTxn final : public Txn {
   Result<std::vector<Pack>> ListPacks(std::string_view account_id) override;
   Status ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) override;
   Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) override;
-  Result<std::vector<Pack>> ListUsablePacks(std::string_view account_id, std::string_view action,
-                                            UnixMicros at) override;
   Result<std::optional<Pack>> FindFreePack(std::string_view account_id,
                                            std::string_view free_group, UnixMicros month_start,
                                            UnixMicros month_end) override;

@@ -249,13 +249,10 @@ class Txn {
   virtual Result<Pack> FindPack(std::string_view pack_id) = 0;  // errc::kNotFound
   // Every pack of the account, ordered by expires_at, created_at, id.
   virtual Result<std::vector<Pack>> ListPacks(std::string_view account_id) = 0;
-  // Packs that can still pay for `action` at `at`: covering it, not
-  // refunded, created_at <= at < expires_at, used < calls. Same order.
   // Packs that may still pay for a call at or after `from`: not refunded,
-  // not used up, expires_at > from. Same order. (Attribution's working set.)
+  // not used up, expires_at > from; in no particular order (attribution's
+  // candidates: billing/consumption_order.h orders them).
   virtual Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) = 0;
-  virtual Result<std::vector<Pack>> ListUsablePacks(std::string_view account_id,
-                                                    std::string_view action, UnixMicros at) = 0;
   // The account's free pack of `free_group` issued for the month starting
   // at `month_start` (free packs have created_at within that month).
   virtual Result<std::optional<Pack>> FindFreePack(std::string_view account_id,

@@ -103,6 +103,7 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
     DetectorConfig dc;
     dc.model_path = (std::filesystem::path(config.models_dir) / config.detector_file).string();
     dc.input_size = config.detector_input;
+    dc.letterbox = config.detector_letterbox;
     dc.score_threshold = config.detector_score_threshold;
     dc.intra_op_threads = config.intra_op_threads;
     auto loaded = YoloDetector::Load(dc);
@@ -120,6 +121,25 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
   }
   return std::unique_ptr<VisionEngine>(
       new VisionEngine(config, std::move(models), std::move(detector), std::move(fixed_ocr)));
+}
+
+VisionEngine::DecodeAhead VisionEngine::TryDecodeAhead(std::string_view bytes,
+                                                       const ImageLimits& limits) {
+  DecodeAhead out;
+  // A full queue refuses the call anyway: do not decode for nothing.
+  if (pool_->queue_depth() >= config_.queue_max) return out;
+  if (decoded_ahead_.fetch_add(1) >= config_.decode_ahead_max) {
+    decoded_ahead_.fetch_sub(1);
+    return out;
+  }
+  out.slot = AheadSlot(nullptr, [this](void*) { decoded_ahead_.fetch_sub(1); });
+  Result<cv::Mat> image = DecodeImage(bytes, limits);
+  if (!image.ok()) {
+    out.status = image.status();
+    return out;
+  }
+  out.image = std::move(image.value());
+  return out;
 }
 
 Result<std::vector<Detection>> VisionEngine::Detect(const cv::Mat& image) {

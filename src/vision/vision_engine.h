@@ -10,6 +10,7 @@
 // request; requests admitted later use the new ones.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -35,17 +36,23 @@ class ModelRegistry;
 struct ModelSet;
 
 struct VisionConfig {
-  std::string models_dir;                      // holds yolov5s.onnx
+  std::string models_dir;  // holds yolov5s_dyn.onnx (and the square yolov5s.onnx)
   // The detector when `registry` is null (fixed for the engine's life);
   // with a registry its "object_detector" task is used instead.
-  std::string detector_file = "yolov5s.onnx";  // relative to models_dir
+  std::string detector_file = "yolov5s_dyn.onnx";  // relative to models_dir
+  Letterbox detector_letterbox = Letterbox::kStride;  // kSquare for a fixed-size model
   // `kanjian serve`'s defaults too (its flags start from these): one worker
   // with two ONNX Runtime threads matches two single-threaded workers'
   // throughput on 2 cores (7.1 img/s) at half the latency (RecognizeCarPro
   // p50 219 vs 375 ms on a 1280x720 photo, bench/vision_bench).
   int workers = 1;
   size_t queue_max = 64;
-  int detector_input = 640;
+  // Uploads decoded on the caller's (request) thread while the workers run
+  // inference, at most this many waiting at once; beyond it a worker
+  // decodes, as with 0. Bounds the decoded images held ahead of the pool
+  // (≤ 24 MB each at 3840x2160) while the queue holds only bytes.
+  int decode_ahead_max = 4;
+  int detector_input = 640;  // the detector's longer input side
   int intra_op_threads = 2;  // per worker
   float detector_score_threshold = 0.25f;
   float pet_min_score = 0.30f;  // 0..1
@@ -108,15 +115,22 @@ class VisionEngine {
                        std::function<Result<T>(const cv::Mat&)> fn) {
     Result<ImageInfo> info = InspectImage(bytes, limits);
     if (!info.ok()) return info.status();
-    // The task owns a copy and the detector pinned now: it may still run
-    // after this call timed out, or after a reload.
+    // Decoded here, in parallel with the workers' inference, when few
+    // enough are already waiting; otherwise the worker decodes the bytes.
+    DecodeAhead ahead = TryDecodeAhead(bytes, limits);
+    if (!ahead.status.ok()) return ahead.status;
+    // The task owns a copy (bytes or pixels) and the detector pinned now:
+    // it may still run after this call timed out, or after a reload.
+    std::string copy = ahead.image.empty() ? std::string(bytes) : std::string();
     auto submitted = pool_->Submit<T>(
-        deadline, [bytes = std::string(bytes), limits, fn = std::move(fn),
-                   detector = CurrentDetector()]() -> Result<T> {
+        deadline, [bytes = std::move(copy), image = std::move(ahead.image), slot = std::move(ahead.slot), limits,
+                   fn = std::move(fn), detector = CurrentDetector()]() mutable -> Result<T> {
+          slot.reset();  // a worker has it now: the next upload may decode ahead
           PinnedDetectorScope pin(detector.get());
-          Result<cv::Mat> image = DecodeImage(bytes, limits);
-          if (!image.ok()) return image.status();
-          return fn(*image);
+          if (!image.empty()) return fn(image);
+          Result<cv::Mat> decoded = DecodeImage(bytes, limits);
+          if (!decoded.ok()) return decoded.status();
+          return fn(*decoded);
         });
     if (!submitted.ok()) return submitted.status();
     auto& future = submitted.value();
@@ -153,6 +167,17 @@ class VisionEngine {
   const VisionConfig& config() const { return config_; }
 
  private:
+  // One of decode_ahead_max places; given back when reset or destroyed.
+  using AheadSlot = std::shared_ptr<void>;
+  struct DecodeAhead {
+    Status status = Status::Ok();  // a decode error (nothing is queued then)
+    cv::Mat image;                 // empty: the worker decodes the bytes
+    AheadSlot slot;                // held until a worker takes the image
+  };
+  // Decodes `bytes` now if fewer than decode_ahead_max decoded images wait
+  // for a worker and the queue has room; else returns an empty image.
+  DecodeAhead TryDecodeAhead(std::string_view bytes, const ImageLimits& limits);
+
   // While alive, Detect() on this thread uses `slot` (RunOnImage's tasks).
   class PinnedDetectorScope {
    public:
@@ -180,6 +205,8 @@ class VisionEngine {
   const std::shared_ptr<const ocr::OcrEngine> fixed_ocr_;
   // Lock-free; written by the workers.
   metrics::Histogram inference_ms_;
+  // Decoded images waiting for a worker (≤ config_.decode_ahead_max).
+  std::atomic<int> decoded_ahead_{0};
   // Lock order: mu_, then the registry's (CurrentDetector reads its
   // snapshot under mu_ so that two callers never install slots out of order).
   mutable std::mutex mu_;

@@ -25,7 +25,7 @@ std::unique_ptr<VisionEngine> LoadEngine() {
 TEST(VisionEngine, MissingModelsDirNamesTheFile) {
   auto r = VisionEngine::Load({.models_dir = "/nonexistent/models"});
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("/nonexistent/models/yolov5s.onnx"), std::string::npos);
+  EXPECT_NE(r.status().message().find("/nonexistent/models/yolov5s_dyn.onnx"), std::string::npos);
 }
 
 TEST(VisionEngine, DetectPetFindsTheDog) {

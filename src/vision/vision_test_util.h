@@ -16,7 +16,9 @@ inline std::string ModelsDir() {
   return std::string(home ? home : ".") + "/.cache/kanjian/models";
 }
 
-inline std::string DetectorPath() { return ModelsDir() + "/yolov5s.onnx"; }
+inline std::string DetectorPath() { return ModelsDir() + "/yolov5s.onnx"; }  // fixed 640x640
+// The same weights with dynamic height and width (letterbox "stride").
+inline std::string DynamicDetectorPath() { return ModelsDir() + "/yolov5s_dyn.onnx"; }
 
 // Sample photos from Debian's `darknet` package.
 inline std::string DarknetImage(const std::string& name) {

@@ -160,6 +160,29 @@ class Server {
     try { const t = fs.readFileSync(this.logPath, "utf8"); return t.slice(-n); } catch { return ""; }
   }
 
+  /** Bytes logged so far: a mark for waitForLog. */
+  logSize() {
+    try { return fs.statSync(this.logPath).size; } catch { return 0; }
+  }
+
+  /**
+   * Waits for an event the server logs: the first match of `re` written after
+   * byte `from` (a logSize() mark). Rejects if the server exits or after
+   * timeoutMs; the log is re-read every 20 ms.
+   */
+  async waitForLog(re, from = 0, timeoutMs = 60000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let text = "";
+      try { text = fs.readFileSync(this.logPath).subarray(from).toString("utf8"); } catch { /* not yet */ }
+      const m = text.match(re);
+      if (m) return m[0];
+      if (this.exit) throw new Error(`serve exited while waiting for ${re}: ${this.logTail()}`);
+      if (Date.now() > deadline) throw new Error(`no ${re} in the log within ${timeoutMs} ms: ${this.logTail()}`);
+      await sleep(20);
+    }
+  }
+
   /** SIGTERM and wait; resolves {code, signal}. */
   async stop(timeoutMs = STOP_TIMEOUT_MS) {
     if (this.exit) return this.exit;

@@ -101,7 +101,7 @@ HttpResponse Overview(const Context& c) {
                         {"Remaining", FormatYuan(v.remaining)},
                         {"ExpiresAt", v.expires_at ? json(c.Time(*v.expires_at)) : json(nullptr)}});
   return Reply(200, {{"AccountId", account->account.id}, {"Name", account->account.name},
-                     {"Status", account->status}, {"DisabledReason", account->account.disabled_reason},
+                     {"Status", std::string(ToString(account->status))}, {"DisabledReason", account->account.disabled_reason},
                      {"Balance", BalanceJson(account->balance)}, {"Vouchers", vouchers},
                      {"Month", cost->month}, {"CostSoFar", FormatYuan(cost->so_far)},
                      {"Forecast", FormatYuan(cost->forecast)}});

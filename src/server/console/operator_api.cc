@@ -167,7 +167,7 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
       for (const auto& v : a.vouchers) vouchers += v.remaining;
       out.push_back({{"AccountId", a.account.id},
                      {"Name", a.account.name},
-                     {"Status", a.status},
+                     {"Status", std::string(billing::ToString(a.status))},
                      {"DisabledReason", a.account.disabled_reason},
                      {"Balance", BalanceJson(a.balance)},
                      {"Vouchers", FormatYuan(vouchers)}});

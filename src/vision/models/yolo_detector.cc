@@ -19,6 +19,7 @@ namespace kanjian::vision {
 namespace {
 
 constexpr int kBoxFields = 5;  // cx, cy, w, h, objectness
+constexpr int kStride = 32;    // YOLOv5's largest stride: H and W must be multiples of it
 
 // YOLOv5's training input: RGB 0..1, letterboxed on grey 114.
 InputSpec LetterboxSpec(int width, int height) {
@@ -97,6 +98,23 @@ std::vector<Detection> Decode(const float* rows, int64_t num_rows, int num_class
   return out;
 }
 
+// The last output dimension of a run on a blank h x w image.
+int64_t ProbeRowWidth(Ort::Session& session, int64_t h, int64_t w) {
+  std::vector<float> blank(size_t(3) * h * w, 114.f / 255);
+  Ort::MemoryInfo mem = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
+  const std::array<int64_t, 4> shape = {1, 3, h, w};
+  Ort::Value tensor =
+      Ort::Value::CreateTensor<float>(mem, blank.data(), blank.size(), shape.data(), shape.size());
+  Ort::AllocatorWithDefaultOptions alloc;
+  auto in_name = session.GetInputNameAllocated(0, alloc);
+  auto out_name = session.GetOutputNameAllocated(0, alloc);
+  const char* in_names[] = {in_name.get()};
+  const char* out_names[] = {out_name.get()};
+  auto outputs = session.Run(Ort::RunOptions{nullptr}, in_names, &tensor, 1, out_names, 1);
+  auto oshape = outputs[0].GetTensorTypeAndShapeInfo().GetShape();
+  return oshape.size() == 3 ? oshape[2] : -1;
+}
+
 }  // namespace
 
 const std::vector<std::string>& CocoLabels() {
@@ -161,10 +179,22 @@ Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& c
     }
     std::vector<int64_t> in = session->GetInputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
     std::vector<int64_t> out = session->GetOutputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
+    if (in.size() == 4 && out.size() == 3 && out[2] < 0) {
+      // A dynamic-size export leaves the row width symbolic: read it from
+      // one tiny run.
+      out[2] = ProbeRowWidth(*session, in[2] > 0 ? in[2] : kStride, in[3] > 0 ? in[3] : kStride);
+    }
     if (in.size() != 4 || (in[1] != 3 && in[1] > 0) || out.size() != 3 || out[2] <= kBoxFields) {
       return Status(errc::kInternalError, "detector model " + path +
                                               " does not have the YOLOv5 shape "
                                               "images[N,3,S,S] -> [N,A,5+C]");
+    }
+    if (config.letterbox == Letterbox::kStride && (in[2] > 0 || in[3] > 0)) {
+      return Status(errc::kInvalidParameterValue,
+                    "detector model " + path + " takes a fixed " + std::to_string(in[2]) + "x" +
+                        std::to_string(in[3]) +
+                        " input; letterbox \"stride\" needs dynamic height and width "
+                        "(scripts/convert_yolov5.py --dynamic-size)");
     }
     for (int d : {2, 3}) {
       if (in[d] > 0 && in[d] != config.input_size) {
@@ -201,16 +231,27 @@ Result<std::vector<std::vector<Detection>>> YoloDetector::DetectBatch(
       return Status(errc::kInternalError, "detector needs a non-empty 8-bit BGR image");
     }
   }
-  const size_t per_image = size_t(3) * s * s;
+  // The batch's canvas: square, or the smallest that holds each image's own
+  // stride-aligned shape.
+  int width = s, height = s;
+  if (config_.letterbox == Letterbox::kStride) {
+    width = height = 0;
+    for (const cv::Mat& im : images) {
+      const cv::Size own = StrideAlignedSize(im.size(), s, kStride);
+      width = std::max(width, own.width);
+      height = std::max(height, own.height);
+    }
+  }
+  const size_t per_image = size_t(3) * width * height;
   std::vector<float> input(per_image * n);
   std::vector<InputGeometry> boxes;
-  const InputSpec spec = LetterboxSpec(s, s);
+  const InputSpec spec = LetterboxSpec(width, height);
   for (int64_t i = 0; i < n; ++i) {
     boxes.push_back(FillInputTensor(images[i], spec, input.data() + per_image * i));
   }
   try {
     Ort::MemoryInfo mem = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
-    const std::array<int64_t, 4> shape = {n, 3, s, s};
+    const std::array<int64_t, 4> shape = {n, 3, height, width};
     Ort::Value tensor = Ort::Value::CreateTensor<float>(mem, input.data(), input.size(),
                                                         shape.data(), shape.size());
     const char* in_names[] = {input_name_.c_str()};

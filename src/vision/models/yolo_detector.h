@@ -20,9 +20,22 @@ struct Session;
 
 namespace kanjian::vision {
 
+// How a photo is fitted into the network input.
+enum class Letterbox {
+  // input_size x input_size, the photo centred on grey (a model with a fixed
+  // input, or one with dynamic H and W).
+  kSquare,
+  // The photo's own aspect: longer side input_size, each side rounded up to a
+  // multiple of 32 (YOLOv5's rectangular inference: 1280x720 -> 640x384,
+  // 40 % fewer pixels than 640x640). Needs a model with dynamic H and W
+  // (scripts/convert_yolov5.py --dynamic-size).
+  kStride,
+};
+
 struct DetectorConfig {
   std::string model_path;
-  int input_size = 640;  // must match a model with a fixed input size
+  int input_size = 640;  // the longer side; must match a model with a fixed input size
+  Letterbox letterbox = Letterbox::kSquare;
   float score_threshold = 0.25f;
   float nms_iou = 0.45f;
   int max_detections = 300;
@@ -47,7 +60,10 @@ class YoloDetector {
 
   // REQUIRES: bgr is non-empty CV_8UC3.
   Result<std::vector<Detection>> Detect(const cv::Mat& bgr) const;
-  // One Run() over a batch; result[i] belongs to images[i].
+  // One Run() over a batch; result[i] belongs to images[i]. With kStride the
+  // batch's input is the smallest canvas that holds every image's own
+  // stride-aligned shape (a 16:9 and a 4:3 photo share 640x480; a landscape
+  // and a portrait one 640x640), each image centred in it.
   Result<std::vector<std::vector<Detection>>> DetectBatch(const std::vector<cv::Mat>& images) const;
 
   const DetectorConfig& config() const { return config_; }

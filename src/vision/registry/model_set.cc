@@ -90,6 +90,13 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
     dc.input_size = od->input.width;
     dc.score_threshold = od->raw.value("score_threshold", dc.score_threshold);
     dc.nms_iou = od->raw.value("nms_iou", dc.nms_iou);
+    // "stride": each photo at its own aspect (needs a dynamic-size model);
+    // "square" (default for configs that do not say): 640x640 for every photo.
+    const nlohmann::json letterbox = od->raw.value("letterbox", nlohmann::json("square"));
+    if (letterbox == "stride") dc.letterbox = Letterbox::kStride;
+    else if (letterbox != "square")
+      return Status(errc::kInvalidParameterValue,
+                    where + ": letterbox must be \"square\" or \"stride\"");
     dc.intra_op_threads = threads;
     auto detector = YoloDetector::Load(dc);
     if (!detector.ok())

@@ -178,7 +178,8 @@ const ModelSpec* ModelsConfig::Find(std::string_view task) const {
 json BundledModelsConfig() {
   return json::parse(R"({
   "tasks": {
-    "object_detector": {"file": "yolov5s.onnx", "decode": "yolov5", "labels": "coco80",
+    "object_detector": {"file": "yolov5s_dyn.onnx", "decode": "yolov5", "labels": "coco80",
+      "letterbox": "stride",
       "input": {"width": 640, "height": 640, "channels": "RGB", "layout": "NCHW",
                 "scale": 0.00392156862745098, "resize": "letterbox", "pad": 114}},
     "face_detector": {"file": "fr_detect.onnx", "decode": "ultraface",

@@ -73,4 +73,9 @@ Result<std::vector<Detection>> DetectBatcher::Detect(const cv::Mat& image) {
   return std::move(*self.result);
 }
 
+size_t DetectBatcher::waiting() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return pending_.size();
+}
+
 }  // namespace kanjian::vision

@@ -51,6 +51,8 @@ class DetectBatcher {
   // Blocks until `image` was detected in some batch. Thread-safe.
   Result<std::vector<Detection>> Detect(const cv::Mat& image);
 
+  // Callers whose image is not yet in a running batch (tests wait on it).
+  size_t waiting() const;
   uint64_t batches_run() const { return batches_.load(); }
   uint64_t images_run() const { return images_.load(); }
 
@@ -67,7 +69,7 @@ class DetectBatcher {
   const Options options_;
   const BatchFn run_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable gather_cv_;
   std::deque<Waiter*> pending_;  // guarded by mu_; front is the gatherer while gathering_
   bool gathering_ = false;      // guarded by mu_; invariant: !gathering_ ⇒ pending_ empty

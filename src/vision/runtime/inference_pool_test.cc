@@ -86,28 +86,41 @@ TEST(InferencePool, ExceptionBecomesInternalError) {
   EXPECT_EQ(f.value().get().status().code(), errc::kInternalError);
 }
 
+// The destructor fails what is still queued before it joins the workers. The
+// gate, the queued task's future and the thread that opens the gate all
+// outlive the pool: the gate opens when the queued task has been failed, an
+// event, not after a sleep (a detached thread holding the gate by reference
+// once outlived it: ASan heap-use-after-free).
 TEST(InferencePool, DestructionFailsQueuedTasks) {
-  std::future<Result<int>> queued;
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::shared_future<Result<int>> queued;
+  std::thread releaser;
   {
     InferencePool pool({.workers = 1, .queue_max = 4});
-    std::promise<void> release;
-    std::shared_future<void> gate = release.get_future().share();
     std::atomic<bool> started{false};
     auto blocker = pool.Submit<int>(Clock::now() + 10s, [&]() -> Result<int> {
       started = true;
       gate.wait();
       return 0;
     });
+    ASSERT_TRUE(blocker.ok());
     while (!started) std::this_thread::yield();
-    queued = std::move(pool.Submit<int>(Clock::now() + 10s, [] { return Result<int>(1); }).value());
-    std::thread releaser([&] {
-      std::this_thread::sleep_for(20ms);
+    auto submitted = pool.Submit<int>(Clock::now() + 10s, [] { return Result<int>(1); });
+    if (!submitted.ok()) {
+      release.set_value();  // lets the pool join its worker
+      FAIL() << submitted.status().ToString();
+    }
+    queued = std::move(submitted.value()).share();
+    releaser = std::thread([&] {
+      queued.wait();  // failed by ~InferencePool, which then waits for the blocker
       release.set_value();
     });
-    releaser.detach();
   }
-  Result<int> r = queued.get();
-  EXPECT_FALSE(r.ok());
+  releaser.join();
+  const Result<int>& r = queued.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), errc::kInternalError);
 }
 
 }  // namespace

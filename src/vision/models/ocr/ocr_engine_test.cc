@@ -70,11 +70,11 @@ namespace {
 
 // The engine refuses to start without the bundled OCR models, naming the file.
 TEST(VisionEngineOcr, MissingOcrModelNamesTheFile) {
-  KANJIAN_REQUIRE_FILE(testing::DetectorPath());
+  KANJIAN_REQUIRE_FILE(testing::DynamicDetectorPath());
   const std::string dir = ::testing::TempDir() + "/kanjian-models-no-ocr";
   std::filesystem::create_directories(dir);
-  std::filesystem::remove(dir + "/yolov5s.onnx");
-  std::filesystem::create_symlink(testing::DetectorPath(), dir + "/yolov5s.onnx");
+  std::filesystem::remove(dir + "/yolov5s_dyn.onnx");
+  std::filesystem::create_symlink(testing::DynamicDetectorPath(), dir + "/yolov5s_dyn.onnx");
   auto r = VisionEngine::Load({.models_dir = dir});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), errc::kNotFound);

@@ -1,0 +1,57 @@
+// Helpers shared by the SqliteTxn files (sqlite_*.cc): stepping, binding
+// and reading rows. Internal to the SQLite store.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error_codes.h"
+#include "store/sqlite_db.h"
+
+namespace kanjian::store {
+
+inline bool IsUniqueViolation(const Statement& s) {
+  int x = s.extended_result_code();
+  return x == SQLITE_CONSTRAINT_UNIQUE || x == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+// Steps a statement that returns no rows; a uniqueness violation becomes
+// errc::kAlreadyExists with `exists_message`.
+inline Status Run(Statement& s, std::string_view exists_message) {
+  s.Step();
+  if (s.status().ok()) return Status::Ok();
+  if (IsUniqueViolation(s)) return Status(errc::kAlreadyExists, exists_message);
+  return s.status();
+}
+
+inline Status NotFound(std::string_view what, std::string_view id) {
+  return Status(errc::kNotFound, "no " + std::string(what) + " '" + std::string(id) + "'");
+}
+
+inline void BindOptional(Statement& s, int index, const std::optional<int64_t>& v) {
+  if (v) {
+    s.Bind(index, *v);
+  } else {
+    s.BindNull(index);
+  }
+}
+
+template <typename T, typename Read>
+Result<std::vector<T>> Collect(Statement& s, Read read) {
+  std::vector<T> out;
+  while (s.Step()) out.push_back(read(s));
+  if (!s.status().ok()) return s.status();
+  return out;
+}
+
+// The first row, kNotFound when there is none.
+template <typename T, typename Read>
+Result<T> One(Statement& s, Read read, std::string_view what, std::string_view id) {
+  if (s.Step()) return read(s);
+  if (!s.status().ok()) return s.status();
+  return NotFound(what, id);
+}
+
+}  // namespace kanjian::store
