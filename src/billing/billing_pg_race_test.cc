@@ -50,9 +50,9 @@ class PgRaceTest : public ::testing::Test {
     for (const auto& p : report->problems) ADD_FAILURE() << "audit: " << p;
   }
 
-  // Runs fn(node i) on every node at once; each one's error code ("" = OK).
-  std::vector<std::string> Race(const std::function<Status(BillingService&, int)>& fn) {
-    std::vector<std::string> codes(kNodes);
+  // Runs fn(node i) on every node at once; each one's error code.
+  std::vector<ErrorCode> Race(const std::function<Status(BillingService&, int)>& fn) {
+    std::vector<ErrorCode> codes(kNodes);
     std::atomic<int> ready{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < kNodes; ++i) {
@@ -67,7 +67,7 @@ class PgRaceTest : public ::testing::Test {
     for (auto& t : threads) t.join();
     return codes;
   }
-  static int Count(const std::vector<std::string>& codes, const std::string& code) {
+  static int Count(const std::vector<ErrorCode>& codes, ErrorCode code) {
     return static_cast<int>(std::count(codes.begin(), codes.end(), code));
   }
   BillingService& node(int i) { return *nodes_[i]; }
@@ -99,7 +99,7 @@ TEST_F(PgRaceTest, OneBalanceBuysOnePackFromEveryNodeAtOnce) {
   auto codes = Race([&](BillingService& b, int) {
     return b.BuyPack(account_, "RecognizeCarPro", 10000, "", "", "").status();
   });
-  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, errc::kOk), 1);
   EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kNodes - 1);
   EXPECT_EQ(node(1).ViewAccount(account_)->balance.cash, 0);
 }
@@ -110,7 +110,7 @@ TEST_F(PgRaceTest, OneVoucherPaysOnce) {
   auto codes = Race([&](BillingService& b, int) {
     return b.BuyPack(account_, "RecognizeCarPro", 10000, *voucher, "", "").status();
   });
-  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, errc::kOk), 1);
   EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kNodes - 1);
   auto packs = node(2).ListPacks(account_);
   ASSERT_TRUE(packs.ok());
@@ -122,7 +122,7 @@ TEST_F(PgRaceTest, APackIsRefundedOnce) {
   auto bought = node(0).BuyPack(account_, "RecognizeCarPro", 10000, "", "", "");
   ASSERT_TRUE(bought.ok());
   auto codes = Race([&](BillingService& b, int) { return b.RefundPack(bought->pack.id).status(); });
-  EXPECT_EQ(Count(codes, ""), 1);
+  EXPECT_EQ(Count(codes, errc::kOk), 1);
   EXPECT_EQ(Count(codes, errc::kAlreadyRefunded), kNodes - 1);
   EXPECT_EQ(node(3).ViewAccount(account_)->balance.cash, 73000);  // back once
 }
@@ -135,7 +135,7 @@ TEST_F(PgRaceTest, TheFreePackIsIssuedOnceWhenNodesNeedItAtOnce) {
     BilledCall call{"first-" + std::to_string(i), account_, "DetectPet", clock_.NowMicros(), 1};
     return b.RecordCalls(std::span(&call, 1));
   });
-  EXPECT_EQ(Count(codes, ""), kNodes);
+  EXPECT_EQ(Count(codes, errc::kOk), kNodes);
   auto packs = node(0).ListPacks(account_);
   ASSERT_TRUE(packs.ok());
   std::map<std::string, int> free_per_group;
@@ -173,7 +173,7 @@ TEST_F(PgRaceTest, TheLastCallsOfAPackAreDrawnOnceAcrossNodes) {
     }
     return Status::Ok();
   });
-  EXPECT_EQ(Count(codes, ""), kNodes);
+  EXPECT_EQ(Count(codes, errc::kOk), kNodes);
   const UsageByAction u = Usage(car);
   EXPECT_EQ(u.total, quota + kNodes * kBatches * kCallsPerBatch);
   EXPECT_EQ(u.free, quota);
@@ -208,7 +208,7 @@ TEST_F(PgRaceTest, SettlementRunsOnceHoweverManyNodesTry) {
     if (n.ok()) created += *n;
     return n.status();
   });
-  EXPECT_EQ(Count(codes, ""), kNodes);
+  EXPECT_EQ(Count(codes, errc::kOk), kNodes);
   EXPECT_EQ(created.load(), 1);
   auto bill = node(2).ShowBill(account_, Month{2026, 10});
   ASSERT_TRUE(bill.ok());

@@ -225,7 +225,7 @@ TYPED_TEST(StoreContractTest, PacksFreePackUseAndRefund) {
     EXPECT_EQ(txn.FindPack("pk-late")->refunded_at, 77);
     EXPECT_TRUE(txn.ListLivePacks("acc-1", 1500)->empty());
     return Status::Ok();
-  }).code(), "");
+  }).code(), errc::kOk);
 }
 
 TYPED_TEST(StoreContractTest, LedgerIsBalancedIdempotentAndAppendOnly) {
@@ -270,7 +270,7 @@ TYPED_TEST(StoreContractTest, LedgerIsBalancedIdempotentAndAppendOnly) {
 TYPED_TEST(StoreContractTest, VouchersBillsCatalogAndNotices) {
   this->AddAccount("acc-1");
   ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.InsertVoucher({"v-1", "acc-1", 500, 1, 99}); }).ok());
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindVoucher("v-1").status(); }).code(), "");
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindVoucher("v-1").status(); }).code(), errc::kOk);
   EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindVoucher("v-9").status(); }).code(), errc::kNotFound);
   Bill bill{"bill-1", "acc-1", "2026-10", 5, 1234, "settled",
             {{"DetectPet", 1000, 2, 15000, 1200}, {"RecognizeCar", 10, 1, 34000, 34}}};

@@ -20,11 +20,6 @@ constexpr char kSelectLivePacks[] = "SELECT " KANJIAN_PACK_COLUMNS
                                     " FROM packs WHERE account_id=$1 AND expires_at>$2 "
                                     "AND refunded_at IS NULL AND used<calls "
                                     "ORDER BY expires_at, created_at, id";
-constexpr char kSelectUsablePacks[] =
-    "SELECT " KANJIAN_PACK_COLUMNS
-    " FROM packs WHERE account_id=$1 AND expires_at>$3 AND created_at<=$3 "
-    "AND refunded_at IS NULL AND used<calls AND actions::jsonb ? $2 "
-    "ORDER BY expires_at, created_at, id";
 constexpr char kSelectFreePack[] =
     "SELECT " KANJIAN_PACK_COLUMNS
     " FROM packs WHERE account_id=$1 AND kind='free' AND free_group=$2 "
@@ -98,11 +93,6 @@ Result<std::vector<Pack>> PgTxn::ListPacks(std::string_view account_id) {
 
 Result<std::vector<Pack>> PgTxn::ListLivePacks(std::string_view account_id, UnixMicros from) {
   return Packs(Exec(kSelectLivePacks, {P(account_id), P(from)}));
-}
-
-Result<std::vector<Pack>> PgTxn::ListUsablePacks(std::string_view account_id,
-                                                 std::string_view action, UnixMicros at) {
-  return Packs(Exec(kSelectUsablePacks, {P(account_id), P(action), P(at)}));
 }
 
 Result<std::optional<Pack>> PgTxn::FindFreePack(std::string_view account_id,

@@ -189,6 +189,13 @@ ALTER TABLE ledger_txns ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
 ALTER TABLE usage_hourly ADD COLUMN slot integer NOT NULL DEFAULT 0;
 ALTER TABLE usage_hourly DROP CONSTRAINT usage_hourly_pkey;
 ALTER TABLE usage_hourly ADD PRIMARY KEY (hour, account_id, action, source, slot);
+-- The tenant console's spend guard and keys' last use (SQLite step 6).
+CREATE TABLE spend_budgets (
+  account_id text PRIMARY KEY REFERENCES accounts(id),
+  budget_fen bigint NOT NULL CHECK (budget_fen >= 0),
+  updated_at bigint NOT NULL
+);
+ALTER TABLE api_keys ADD COLUMN last_used_at bigint;
 CREATE INDEX ledger_txns_by_account_time ON ledger_txns(account_id, at, seq);
 )sql",
 };

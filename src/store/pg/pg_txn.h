@@ -56,8 +56,6 @@ class PgTxn final : public Txn {
   Result<Pack> FindPack(std::string_view pack_id) override;
   Result<std::vector<Pack>> ListPacks(std::string_view account_id) override;
   Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) override;
-  Result<std::vector<Pack>> ListUsablePacks(std::string_view account_id, std::string_view action,
-                                            UnixMicros at) override;
   Result<std::optional<Pack>> FindFreePack(std::string_view account_id,
                                            std::string_view free_group, UnixMicros month_start,
                                            UnixMicros month_end) override;
@@ -95,6 +93,31 @@ class PgTxn final : public Txn {
   Result<ConsoleSession> FindConsoleSession(std::string_view token_hash) override;
   Status DeleteConsoleSession(std::string_view token_hash) override;
   Status DeleteConsoleSessionsOf(std::string_view login) override;
+
+  // Tenant console (pg_tenant.cc).
+  Result<std::optional<int64_t>> FindSpendBudget(std::string_view account_id) override;
+  Status SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                        UnixMicros at) override;
+  Status TouchKey(std::string_view secret_id, UnixMicros at) override;
+  Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) override;
+  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id, std::string_view action,
+                                                 UnixMicros from, UnixMicros to, UnixMicros after_at,
+                                                 std::string_view after_id, int64_t limit) override;
+  // Operator console: not on PostgreSQL yet (pg_tenant.cc refuses by name).
+  Status InsertOperator(const ConsoleUser& op) override;
+  Result<ConsoleUser> FindOperator(std::string_view login) override;
+  Result<std::vector<ConsoleUser>> ListOperators() override;
+  Status UpdateOperator(const ConsoleUser& op) override;
+  Status InsertOperatorSession(const ConsoleSession& session) override;
+  Result<ConsoleSession> FindOperatorSession(std::string_view token_hash) override;
+  Status DeleteOperatorSession(std::string_view token_hash) override;
+  Status DeleteOperatorSessionsOf(std::string_view login) override;
+  Status InsertOperatorAction(const OperatorAction& action) override;
+  Result<std::vector<OperatorAction>> ListOperatorActions(int64_t limit) override;
+  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind, int64_t limit) override;
+  Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
+  Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
+  Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;
 
   Result<uint64_t> StateAtStart() override;
   Result<uint64_t> StateAfterCommit() override;

@@ -1,0 +1,83 @@
+// The tenant console's store operations on PostgreSQL (spend guard, keys'
+// last use, usage drill-down), and the operator console's, which are not
+// on PostgreSQL yet: they refuse by name rather than pretend.
+#include "common/error_codes.h"
+#include "store/pg/pg_txn.h"
+
+namespace kanjian::store::pg {
+namespace {
+
+constexpr char kSelectSpendBudget[] = "SELECT budget_fen FROM spend_budgets WHERE account_id=$1";
+constexpr char kUpsertSpendBudget[] =
+    "INSERT INTO spend_budgets(account_id,budget_fen,updated_at) VALUES($1,$2,$3) "
+    "ON CONFLICT(account_id) DO UPDATE SET budget_fen=excluded.budget_fen,updated_at=excluded.updated_at";
+constexpr char kDeleteSpendBudget[] = "DELETE FROM spend_budgets WHERE account_id=$1";
+constexpr char kTouchKey[] =
+    "UPDATE api_keys SET last_used_at=$2 WHERE secret_id=$1 AND (last_used_at IS NULL OR last_used_at<$2)";
+constexpr char kSelectKeysLastUsed[] =
+    "SELECT secret_id,last_used_at FROM api_keys WHERE account_id=$1 AND last_used_at IS NOT NULL";
+constexpr char kSelectUsagePage[] =
+    "SELECT request_id,account_id,action,at,quantity,source,pack_id FROM usage_records "
+    "WHERE at>=$3 AND at<$4 AND account_id=$1 AND action=$2 "
+    "AND ($6='' OR at>$5 OR (at=$5 AND request_id>$6)) ORDER BY at, request_id LIMIT $7";
+
+Status NotYet() {
+  return Status(errc::kInternalError, "the operator console does not run on PostgreSQL yet (issue 11)");
+}
+
+}  // namespace
+
+Result<std::optional<int64_t>> PgTxn::FindSpendBudget(std::string_view account_id) {
+  auto r = Exec(kSelectSpendBudget, {P(account_id)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<int64_t>();
+  return std::optional<int64_t>(r->Int(0, 0));
+}
+
+Status PgTxn::SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen, UnixMicros at) {
+  auto r = budget_fen ? Exec(kUpsertSpendBudget, {P(account_id), P(*budget_fen), P(at)})
+                      : Exec(kDeleteSpendBudget, {P(account_id)});
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Status PgTxn::TouchKey(std::string_view secret_id, UnixMicros at) {
+  auto r = Exec(kTouchKey, {P(secret_id), P(at)});
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Result<std::map<std::string, UnixMicros>> PgTxn::KeysLastUsed(std::string_view account_id) {
+  auto r = Exec(kSelectKeysLastUsed, {P(account_id)});
+  if (!r.ok()) return r.status();
+  std::map<std::string, UnixMicros> out;
+  for (int i = 0; i < r->rows(); ++i) out[r->Text(i, 0)] = r->Int(i, 1);
+  return out;
+}
+
+Result<std::vector<UsageRecord>> PgTxn::ListUsagePage(std::string_view account_id, std::string_view action,
+                                                      UnixMicros from, UnixMicros to, UnixMicros after_at,
+                                                      std::string_view after_id, int64_t limit) {
+  auto r = Exec(kSelectUsagePage, {P(account_id), P(action), P(from), P(to), P(after_at), P(after_id), P(limit)});
+  if (!r.ok()) return r.status();
+  std::vector<UsageRecord> out;
+  for (int i = 0; i < r->rows(); ++i)
+    out.push_back({r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3), r->Int(i, 4),
+                   r->Text(i, 5), r->Text(i, 6)});
+  return out;
+}
+
+Status PgTxn::InsertOperator(const ConsoleUser&) { return NotYet(); }
+Result<ConsoleUser> PgTxn::FindOperator(std::string_view) { return NotYet(); }
+Result<std::vector<ConsoleUser>> PgTxn::ListOperators() { return NotYet(); }
+Status PgTxn::UpdateOperator(const ConsoleUser&) { return NotYet(); }
+Status PgTxn::InsertOperatorSession(const ConsoleSession&) { return NotYet(); }
+Result<ConsoleSession> PgTxn::FindOperatorSession(std::string_view) { return NotYet(); }
+Status PgTxn::DeleteOperatorSession(std::string_view) { return NotYet(); }
+Status PgTxn::DeleteOperatorSessionsOf(std::string_view) { return NotYet(); }
+Status PgTxn::InsertOperatorAction(const OperatorAction&) { return NotYet(); }
+Result<std::vector<OperatorAction>> PgTxn::ListOperatorActions(int64_t) { return NotYet(); }
+Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(std::string_view, int64_t) { return NotYet(); }
+Result<std::vector<Voucher>> PgTxn::ListRecentVouchers(int64_t) { return NotYet(); }
+Result<std::vector<BillMonth>> PgTxn::ListBillMonths(int64_t) { return NotYet(); }
+Result<std::vector<NoticeBatch>> PgTxn::ListNoticeBatches(std::string_view, int64_t) { return NotYet(); }
+
+}  // namespace kanjian::store::pg
