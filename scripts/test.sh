@@ -11,6 +11,9 @@ scripts/setup.sh
 scripts/fetch_testdata.sh
 # Under the test command nothing may be skipped for want of a model or photo.
 export KANJIAN_REQUIRE_TEST_DATA=1
+# ctest includes the PostgreSQL suites (store_pg_test, store_contract_test,
+# billing_pg_race_test): each starts its own server through
+# scripts/pg_cluster.sh (postgresql from setup.sh), or uses $KANJIAN_TEST_PG.
 ctest --test-dir build --output-on-failure -j2
 scripts/test_sanitizers.sh  # the unit tests again under ASan + UBSan (build-asan/)
 fuzz/run.sh 12            # nine libFuzzer harnesses, 12 s each after a clang build (~4 min in all); fuzz/README.md
