@@ -14,11 +14,9 @@ const std::vector<std::string>& NamesOf(BodyAction action) {
 
 Result<std::vector<Body>> DetectBodies(VisionEngine& engine, const ModelRegistry& registry,
                                        BodyAction action, const BodyOptions& options,
-                                       std::string_view image_bytes,
+                                       std::string_view image_bytes, const ImageLimits& limits,
                                        std::chrono::steady_clock::time_point deadline) {
   std::shared_ptr<const ModelSet> models = registry.Snapshot();
-  ImageLimits limits;
-  limits.max_bytes = 5u << 20;  // docs/api.md §4: 5 MB for DetectChefDress/DetectSecurity
   // The phone method needs COCO detections even when person detection is off.
   bool need_detections = options.enable_detect;
   for (const std::string& name : NamesOf(action)) {

@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "vision/recognisers/body_recognizer.h"
+#include "vision/runtime/image_decode.h"
 #include "vision/registry/model_registry.h"
 
 namespace kanjian::vision {
@@ -17,11 +18,11 @@ class VisionEngine;
 
 // Image bytes → bodies, on the engine's pool, with the registry snapshot
 // taken now (a reload during the request does not affect it). Errors: image
-// errors (limits of docs/api.md §4: 5 MB, 3840x2160), queue full, timeout,
-// kNoBodyInPhoto.
+// errors (`limits`: the action's row of protocol/actions.h, docs/api.md §4),
+// queue full, timeout, kNoBodyInPhoto.
 Result<std::vector<Body>> DetectBodies(VisionEngine& engine, const ModelRegistry& registry,
                                        BodyAction action, const BodyOptions& options,
-                                       std::string_view image_bytes,
+                                       std::string_view image_bytes, const ImageLimits& limits,
                                        std::chrono::steady_clock::time_point deadline);
 
 }  // namespace kanjian::vision

@@ -36,7 +36,7 @@ Result<nlohmann::json> HandleBodyAction(const ActionCall& call, vision::BodyActi
   if (!registry) return Status(errc::kInternalError, "body models are not loaded on this server");
 
   auto bodies = vision::DetectBodies(call.vision, *registry, action, options, call.image,
-                                     call.deadline);
+                                     call.limits, call.deadline);
   if (!bodies.ok()) return bodies.status();
   nlohmann::json list = nlohmann::json::array();
   for (const auto& b : *bodies) {
