@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <functional>
 
 #include "common/error_codes.h"
@@ -43,18 +45,18 @@ TEST(ServiceStateTest, StateFromStatusBalanceAndGrace) {
 TEST(ServiceStateTest, EachStateHasItsRefusalAndName) {
   struct Row {
     ServiceState state;
-    const char* code;  // "" = served
+    std::optional<ErrorCode> code;  // nullopt = served
     const char* name;
   };
   const Row rows[] = {
-      {ServiceState::kActive, "", "active"},
+      {ServiceState::kActive, std::nullopt, "active"},
       {ServiceState::kArrears, errc::kInArrears, "arrears"},
       {ServiceState::kDisabled, errc::kStopUsing, "disabled"},
       {ServiceState::kInactive, errc::kNotActivated, "inactive"},
   };
   for (const Row& row : rows) {
     Status s = ServiceRefusal(row.state);
-    EXPECT_EQ(s.ok() ? std::string() : std::string(s.code()), row.code) << row.name;
+    EXPECT_EQ(s.ok() ? std::nullopt : std::optional<ErrorCode>(s.code()), row.code) << row.name;
     EXPECT_EQ(ToString(row.state), row.name);
   }
 }
