@@ -67,6 +67,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
         pack_id, month, file;
     int64_t calls = 0, count = 0;
     int validity_months = 12;
+    bool budget_off = false;
   };
   auto f = std::make_shared<Flags>();
 
@@ -105,26 +106,25 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
   });
 
   // account budget: the spend guard (docs/console.md "Spend guard").
-  static bool budget_off = false;
   auto* budget = acct->add_subcommand(
       "budget", "monthly post-paid budget (spend guard): set AMOUNT, --off, or show it");
-  budget->add_option("ACCOUNT", account)->required();
-  budget->add_option("AMOUNT", amount, "yuan, e.g. 500 or 99.50; 0 forbids post-paid calls");
-  budget->add_flag("--off", budget_off, "remove the budget (post-paid calls are not capped)");
-  budget->callback([&ctx, rc] {
+  budget->add_option("ACCOUNT", f->account)->required();
+  budget->add_option("AMOUNT", f->amount, "yuan, e.g. 500 or 99.50; 0 forbids post-paid calls");
+  budget->add_flag("--off", f->budget_off, "remove the budget (post-paid calls are not capped)");
+  budget->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
-      if (budget_off && !amount.empty())
+      if (f->budget_off && !f->amount.empty())
         return ctx.Fail(Status(errc::kInvalidParameter, "give AMOUNT or --off, not both"));
-      if (budget_off || !amount.empty()) {
+      if (f->budget_off || !f->amount.empty()) {
         std::optional<billing::Fen> fen;
-        if (!budget_off) {
-          auto parsed = billing::ParseYuan(amount);
+        if (!f->budget_off) {
+          auto parsed = billing::ParseYuan(f->amount);
           if (!parsed.ok()) return ctx.Fail(parsed.status());
           fen = *parsed;
         }
-        if (Status s = b.SetSpendBudget(account, fen); !s.ok()) return ctx.Fail(s);
+        if (Status s = b.SetSpendBudget(f->account, fen); !s.ok()) return ctx.Fail(s);
       }
-      auto g = b.SpendGuard(account);
+      auto g = b.SpendGuard(f->account);
       if (!g.ok()) return ctx.Fail(g.status());
       const std::string shown = g->budget ? FormatYuan(*g->budget) : "none";
       return ctx.Print({{"Month", g->month},

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error_codes.h"
-#include "protocol/error_table.h"
+#include "protocol/envelope.h"
 
 namespace kanjian::server::console {
 
