@@ -23,7 +23,7 @@ TEST(AdminReloadTest, OnlyLoopbackAddressesAreLoopback) {
 }
 
 TEST(AdminReloadTest, RefusesOtherPeersAndReportsSuccessAndFailure) {
-  KANJIAN_REQUIRE_FILE(vision::testing::DetectorPath());
+  KANJIAN_REQUIRE_FILE(vision::testing::DynamicDetectorPath());
   const fs::path config =
       fs::temp_directory_path() / ("kanjian_admin_reload_" + std::to_string(getpid()) + ".json");
   const std::string detector_only = R"({"tasks":{"face_detector":null,"embedder":null},
@@ -47,7 +47,7 @@ TEST(AdminReloadTest, RefusesOtherPeersAndReportsSuccessAndFailure) {
   ASSERT_EQ(body["Models"].size(), 1u) << ok.body;
   EXPECT_EQ(body["Models"][0]["Task"], "object_detector");
   EXPECT_EQ(body["Models"][0]["File"],
-            fs::path(vision::testing::DetectorPath()).lexically_normal().string());
+            fs::path(vision::testing::DynamicDetectorPath()).lexically_normal().string());  // the bundled set's
   const auto reloaded = (*registry)->Snapshot();
   EXPECT_NE(reloaded, before);
 
