@@ -52,6 +52,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   AddModelCommands(app, ctx, &exit_code);
   AddBillingCommands(app, ctx, &exit_code);
   AddUserCommands(app, ctx, &exit_code);
+  AddOperatorCommands(app, ctx, &exit_code);
 
   // CLI11 wants argv without the program name, last argument first.
   std::vector<std::string> rest(args.rbegin(), args.rend());

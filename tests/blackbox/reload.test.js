@@ -56,7 +56,7 @@ function assertReloaded(r, what) {
   assert.equal(r.json.Source, configPath);
   const detector = r.json.Models.find((m) => m.Task === "object_detector");
   assert.ok(detector, `${what}: the detector is among the reloaded models: ${r.text}`);
-  assert.match(detector.File, /yolov5s\.onnx$/);
+  assert.match(detector.File, /yolov5s_dyn\.onnx$/);  // the bundled set's own-aspect detector
 }
 
 test("DetectPet calls keep succeeding, each metered once, across reloads and a refused broken one",
