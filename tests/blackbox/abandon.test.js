@@ -13,7 +13,7 @@ function metric(text, name, labels) {
   return line ? Number(line.split(" ").pop()) : 0;
 }
 
-test("2 patient clients, then 10 that give up after 700 ms, on one worker: billed = received (±1 race)", async () => {
+test("2 patient clients, then 20 that give up after 700 ms, on one worker: billed = received (±1 race)", async () => {
   const sb = new Sandbox("abandon");
   try {
     const acc = sb.createAccount("impatient");
@@ -25,7 +25,9 @@ test("2 patient clients, then 10 that give up after 700 ms, on one worker: bille
     });
     const patient = [call(60000), call(60000)];
     await sleep(50);  // queued first
-    const outcomes = await Promise.allSettled([...patient, ...Array.from({ length: 10 }, () => call(700))]);
+    // A call takes ~120 ms on an idle machine with the own-aspect detector:
+    // 20 impatient clients keep most of them queued past their 700 ms.
+    const outcomes = await Promise.allSettled([...patient, ...Array.from({ length: 20 }, () => call(700))]);
     const received = outcomes.filter((o) => o.status === "fulfilled" && o.value.json?.Response?.Pets);
     const gaveUp = outcomes.filter((o) => o.status === "rejected").length;
     assert.ok(outcomes.slice(0, 2).every((o) => o.status === "fulfilled" && o.value.json?.Response?.Pets),
