@@ -21,8 +21,8 @@
 namespace kanjian::bench {
 
 // POST / as an SDK sends it: TC3-signed with the tenant's key, now.
-inline httplib::Result SignedPost(httplib::Client& client, Tenant& tenant, const std::string& action,
-                                  const std::string& body) {
+inline httplib::Result SignedPost(httplib::Client& client, Tenant& tenant,
+                                  const std::string& action, const std::string& body) {
   const int64_t now = tenant.clock.NowSeconds();
   protocol::SignedRequest r;
   r.method = "POST";
@@ -44,8 +44,8 @@ class BenchServer {
   BenchServer(Tenant& tenant, vision::VisionEngine& engine, const std::vector<std::string>& actions,
               int http_threads = server::HttpOptions{}.handler_threads)
       : tenant_(tenant),
-        api_(Options(actions), *tenant.accounts, *tenant.billing, *tenant.meter, engine, tenant.clock,
-             metrics_),
+        api_(Options(actions), *tenant.accounts, *tenant.billing, *tenant.meter, engine,
+             tenant.clock, metrics_),
         http_(HttpOptionsWith(http_threads), server::MakeRoutes(api_, metrics_, nullptr)) {
     if (http_.Bind().ok()) serving_ = std::thread([this] { (void)http_.Serve(); });
   }

@@ -42,7 +42,8 @@ Stats Measure(int concurrency, double seconds, Call call) {
       while (Steady::now() < stop) {
         const auto t0 = Steady::now();
         if (!call()) ++failed;
-        per_thread[t].push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+        per_thread[t].push_back(
+            std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
       }
     });
   }
@@ -70,8 +71,7 @@ inline std::string ReadFile(const std::string& path) {
 
 // A fresh SQLite store in a temporary directory with one activated account.
 struct Tenant {
-  explicit Tenant(const std::string& name)
-      : dir(std::filesystem::temp_directory_path() / name) {
+  explicit Tenant(const std::string& name) : dir(std::filesystem::temp_directory_path() / name) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     store = std::move(store::OpenSqliteStore((dir / "bench.db").string())).value();

@@ -36,8 +36,9 @@ double Seconds(Steady::time_point since) {
   return std::chrono::duration<double>(Steady::now() - since).count();
 }
 
-const char* kActions[] = {"RecognizeCar",      "RecognizeCarPro", "DetectProduct",   "DetectProductBeta",
-                          "DetectEnvelope",    "DetectPet",       "DetectChefDress", "DetectSecurity"};
+const char* kActions[] = {"RecognizeCar",      "RecognizeCarPro", "DetectProduct",
+                          "DetectProductBeta", "DetectEnvelope",  "DetectPet",
+                          "DetectChefDress",   "DetectSecurity"};
 
 std::unique_ptr<store::Store> FreshStore(const std::filesystem::path& path) {
   std::filesystem::remove(path);
@@ -59,7 +60,8 @@ std::vector<std::string> MakeAccounts(store::Store& store, int n, UnixMicros at)
       char id[32];
       std::snprintf(id, sizeof id, "acc-%08d", i);
       ids.push_back(id);
-      if (Status st = txn.InsertAccount({id, id, store::AccountStatus::kActive, at, at, ""}); !st.ok())
+      if (Status st = txn.InsertAccount({id, id, store::AccountStatus::kActive, at, at, ""});
+          !st.ok())
         return st;
     }
     return Status::Ok();
@@ -68,16 +70,19 @@ std::vector<std::string> MakeAccounts(store::Store& store, int n, UnixMicros at)
   return ids;
 }
 
-std::vector<billing::BilledCall> MakeCalls(const std::vector<std::string>& ids, int n, UnixMicros at) {
+std::vector<billing::BilledCall> MakeCalls(const std::vector<std::string>& ids, int n,
+                                           UnixMicros at) {
   std::vector<billing::BilledCall> calls;
   calls.reserve(n);
-  for (int i = 0; i < n; ++i) calls.push_back({ids::NewRequestId(), ids[i % ids.size()], kActions[i % 8], at, 1});
+  for (int i = 0; i < n; ++i)
+    calls.push_back({ids::NewRequestId(), ids[i % ids.size()], kActions[i % 8], at, 1});
   return calls;
 }
 
 // Mean microseconds of one billed call in its own transaction (no group
 // commit): what a lone call adds to its answer.
-double SingleCallMicros(billing::BillingService& billing, const std::vector<std::string>& ids, UnixMicros at) {
+double SingleCallMicros(billing::BillingService& billing, const std::vector<std::string>& ids,
+                        UnixMicros at) {
   const auto calls = MakeCalls(ids, 400, at);
   auto start = Steady::now();
   for (const auto& c : calls) {
@@ -86,8 +91,8 @@ double SingleCallMicros(billing::BillingService& billing, const std::vector<std:
   return Seconds(start) * 1e6 / calls.size();
 }
 
-int PgPhase(const std::string& uri, int calls_n, UnixMicros t0, FakeClock& clock, double sqlite_direct,
-            double sqlite_meter, double sqlite_single_us) {
+int PgPhase(const std::string& uri, int calls_n, UnixMicros t0, FakeClock& clock,
+            double sqlite_direct, double sqlite_meter, double sqlite_single_us) {
   auto opened = store::pg::OpenPgStore(uri);
   if (!opened.ok()) {
     std::fprintf(stderr, "bench: %s\n", opened.status().ToString().c_str());
@@ -102,7 +107,9 @@ int PgPhase(const std::string& uri, int calls_n, UnixMicros t0, FakeClock& clock
     for (int i = 0; i < 100; ++i) {
       std::string id = "pgb-" + run + "-" + std::to_string(i);
       ids.push_back(id);
-      if (Status st = txn.InsertAccount({id, id, store::AccountStatus::kActive, t0, t0, ""}); !st.ok()) return st;
+      if (Status st = txn.InsertAccount({id, id, store::AccountStatus::kActive, t0, t0, ""});
+          !st.ok())
+        return st;
     }
     return Status::Ok();
   });
@@ -113,16 +120,19 @@ int PgPhase(const std::string& uri, int calls_n, UnixMicros t0, FakeClock& clock
     const auto calls = MakeCalls(ids, calls_n, t0);
     auto start = Steady::now();
     for (size_t i = 0; i < calls.size(); i += kBatch) {
-      Status s = billing.RecordCalls(std::span(calls).subspan(i, std::min(kBatch, calls.size() - i)));
+      Status s =
+          billing.RecordCalls(std::span(calls).subspan(i, std::min(kBatch, calls.size() - i)));
       if (!s.ok()) {
         std::fprintf(stderr, "bench: %s\n", s.ToString().c_str());
         return 1;
       }
     }
     const double rate = calls_n / Seconds(start);
-    std::printf("{\"bench\":\"pg_attribute_record_batches\",\"calls\":%d,\"batch\":%zu,\"calls_per_s\":%.0f,"
-                "\"target\":20000,\"vs_sqlite\":%.2f}\n",
-                calls_n, kBatch, rate, sqlite_direct > 0 ? rate / sqlite_direct : 0);
+    std::printf(
+        "{\"bench\":\"pg_attribute_record_batches\",\"calls\":%d,\"batch\":%zu,\"calls_per_s\":%."
+        "0f,"
+        "\"target\":20000,\"vs_sqlite\":%.2f}\n",
+        calls_n, kBatch, rate, sqlite_direct > 0 ? rate / sqlite_direct : 0);
   }
   {
     const auto calls = MakeCalls(ids, calls_n, t0);
@@ -139,15 +149,17 @@ int PgPhase(const std::string& uri, int calls_n, UnixMicros t0, FakeClock& clock
     }
     for (auto& th : threads) th.join();
     const double rate = calls_n / Seconds(start);
-    std::printf("{\"bench\":\"pg_meter_64_threads\",\"calls\":%d,\"calls_per_s\":%.0f,\"batches\":%llu,"
-                "\"vs_sqlite\":%.2f}\n",
-                calls_n, rate, static_cast<unsigned long long>(meter.batches_written()),
-                sqlite_meter > 0 ? rate / sqlite_meter : 0);
+    std::printf(
+        "{\"bench\":\"pg_meter_64_threads\",\"calls\":%d,\"calls_per_s\":%.0f,\"batches\":%llu,"
+        "\"vs_sqlite\":%.2f}\n",
+        calls_n, rate, static_cast<unsigned long long>(meter.batches_written()),
+        sqlite_meter > 0 ? rate / sqlite_meter : 0);
   }
   {
     const double us = SingleCallMicros(billing, ids, t0);
-    std::printf("{\"bench\":\"single_call_latency\",\"sqlite_us\":%.0f,\"pg_us\":%.0f,\"added_us\":%.0f}\n",
-                sqlite_single_us, us, us - sqlite_single_us);
+    std::printf(
+        "{\"bench\":\"single_call_latency\",\"sqlite_us\":%.0f,\"pg_us\":%.0f,\"added_us\":%.0f}\n",
+        sqlite_single_us, us, us - sqlite_single_us);
   }
   {
     // Two nodes, the same accounts, batches at once: serialization failures
@@ -174,8 +186,9 @@ int PgPhase(const std::string& uri, int calls_n, UnixMicros t0, FakeClock& clock
     a.join();
     b.join();
     const double rate = (calls_a.size() + calls_b.size()) / Seconds(start);
-    std::printf("{\"bench\":\"pg_two_nodes_same_accounts\",\"calls\":%zu,\"calls_per_s\":%.0f,\"ok\":%s}\n",
-                calls_a.size() + calls_b.size(), rate, failed ? "false" : "true");
+    std::printf(
+        "{\"bench\":\"pg_two_nodes_same_accounts\",\"calls\":%zu,\"calls_per_s\":%.0f,\"ok\":%s}\n",
+        calls_a.size() + calls_b.size(), rate, failed ? "false" : "true");
     if (failed) return 1;
   }
   return 0;
@@ -184,7 +197,7 @@ int PgPhase(const std::string& uri, int calls_n, UnixMicros t0, FakeClock& clock
 int Main(int argc, char** argv) {
   int accounts_n = 100000;
   int calls_n = 200000;
-  std::string phase;  // "" = all; for profiling one: baseline|direct|meter|bills|pg
+  std::string phase;   // "" = all; for profiling one: baseline|direct|meter|bills|pg
   std::string pg_uri;  // "" = no PostgreSQL phase
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
@@ -214,7 +227,8 @@ int Main(int argc, char** argv) {
     auto make_calls = [&](int n) {
       std::vector<billing::BilledCall> calls;
       calls.reserve(n);
-      for (int i = 0; i < n; ++i) calls.push_back({ids::NewRequestId(), ids[i % ids.size()], kActions[i % 8], t0, 1});
+      for (int i = 0; i < n; ++i)
+        calls.push_back({ids::NewRequestId(), ids[i % ids.size()], kActions[i % 8], t0, 1});
       return calls;
     };
     constexpr size_t kBatch = 512;
@@ -231,8 +245,9 @@ int Main(int argc, char** argv) {
         if (!store->AppendUsage(batch).ok()) return 1;
       }
       base_rate = calls_n / Seconds(start);
-      std::printf("{\"bench\":\"usage_insert_baseline\",\"calls\":%d,\"batch\":%zu,\"calls_per_s\":%.0f}\n",
-                  calls_n, kBatch, base_rate);
+      std::printf(
+          "{\"bench\":\"usage_insert_baseline\",\"calls\":%d,\"batch\":%zu,\"calls_per_s\":%.0f}\n",
+          calls_n, kBatch, base_rate);
     }
 
     // The same batches through attribution (free pack → packs → post-paid).
@@ -240,13 +255,16 @@ int Main(int argc, char** argv) {
       const auto calls = make_calls(calls_n);
       auto start = Steady::now();
       for (size_t i = 0; i < calls.size(); i += kBatch) {
-        if (!billing.RecordCalls(std::span(calls).subspan(i, std::min(kBatch, calls.size() - i))).ok()) return 1;
+        if (!billing.RecordCalls(std::span(calls).subspan(i, std::min(kBatch, calls.size() - i)))
+                 .ok())
+          return 1;
       }
       const double direct_rate = calls_n / Seconds(start);
       sqlite_direct = direct_rate;
-      std::printf("{\"bench\":\"attribute_record_batches\",\"calls\":%d,\"batch\":%zu,\"calls_per_s\":%.0f,"
-                  "\"target\":50000,\"vs_baseline\":%.2f}\n",
-                  calls_n, kBatch, direct_rate, direct_rate / base_rate);
+      std::printf(
+          "{\"bench\":\"attribute_record_batches\",\"calls\":%d,\"batch\":%zu,\"calls_per_s\":%.0f,"
+          "\"target\":50000,\"vs_baseline\":%.2f}\n",
+          calls_n, kBatch, direct_rate, direct_rate / base_rate);
     }
 
     // The server's path: one call per Record() from 64 threads, group commit.
@@ -266,10 +284,11 @@ int Main(int argc, char** argv) {
       for (auto& th : threads) th.join();
       const double meter_rate = calls_n / Seconds(start);
       sqlite_meter = meter_rate;
-      std::printf("{\"bench\":\"meter_64_threads\",\"calls\":%d,\"calls_per_s\":%.0f,\"batches\":%llu,"
-                  "\"vs_baseline\":%.2f}\n",
-                  calls_n, meter_rate, static_cast<unsigned long long>(meter.batches_written()),
-                  meter_rate / base_rate);
+      std::printf(
+          "{\"bench\":\"meter_64_threads\",\"calls\":%d,\"calls_per_s\":%.0f,\"batches\":%llu,"
+          "\"vs_baseline\":%.2f}\n",
+          calls_n, meter_rate, static_cast<unsigned long long>(meter.batches_written()),
+          meter_rate / base_rate);
     }
   }
 
@@ -278,7 +297,8 @@ int Main(int argc, char** argv) {
     auto ids = MakeAccounts(*store, 100, t0);
     billing::BillingService billing(*store, clock);
     sqlite_single_us = SingleCallMicros(billing, ids, t0);
-    if (int rc = PgPhase(pg_uri, calls_n, t0, clock, sqlite_direct, sqlite_meter, sqlite_single_us); rc != 0)
+    if (int rc = PgPhase(pg_uri, calls_n, t0, clock, sqlite_direct, sqlite_meter, sqlite_single_us);
+        rc != 0)
       return rc;
   }
 
@@ -291,15 +311,16 @@ int Main(int argc, char** argv) {
     std::vector<billing::BilledCall> calls;
     for (size_t a = 0; a < ids.size(); ++a) {
       for (int k = 0; k < 8; ++k) {
-        calls.push_back({"imp-" + std::to_string(a) + "-" + std::to_string(k), ids[a], kActions[k], t0,
-                         static_cast<int64_t>(500 + (a * 37 + k * 101) % 5000)});
+        calls.push_back({"imp-" + std::to_string(a) + "-" + std::to_string(k), ids[a], kActions[k],
+                         t0, static_cast<int64_t>(500 + (a * 37 + k * 101) % 5000)});
       }
       if (calls.size() >= 8000 || a + 1 == ids.size()) {
         if (!billing.RecordCalls(calls).ok()) return 1;
         calls.clear();
       }
     }
-    std::printf("{\"bench\":\"setup_usage\",\"accounts\":%d,\"seconds\":%.1f}\n", accounts_n, Seconds(start));
+    std::printf("{\"bench\":\"setup_usage\",\"accounts\":%d,\"seconds\":%.1f}\n", accounts_n,
+                Seconds(start));
     clock.Set(*ParseIso8601("2026-11-01T00:00:10+08:00", 0));
     start = Steady::now();
     auto created = billing.RunBills({2026, 10});
@@ -311,10 +332,11 @@ int Main(int argc, char** argv) {
     start = Steady::now();
     auto again = billing.RunBills({2026, 10});
     const double rerun_s = Seconds(start);
-    std::printf("{\"bench\":\"bill_run\",\"accounts\":%d,\"actions\":8,\"bills\":%lld,\"seconds\":%.2f,"
-                "\"target_s\":10,\"rerun_bills\":%lld,\"rerun_seconds\":%.2f}\n",
-                accounts_n, static_cast<long long>(*created), run_s,
-                static_cast<long long>(again.ok() ? *again : -1), rerun_s);
+    std::printf(
+        "{\"bench\":\"bill_run\",\"accounts\":%d,\"actions\":8,\"bills\":%lld,\"seconds\":%.2f,"
+        "\"target_s\":10,\"rerun_bills\":%lld,\"rerun_seconds\":%.2f}\n",
+        accounts_n, static_cast<long long>(*created), run_s,
+        static_cast<long long>(again.ok() ? *again : -1), rerun_s);
   }
   std::filesystem::remove_all(dir);
   return 0;
@@ -323,4 +345,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace kanjian
 
-int main(int argc, char** argv) { return kanjian::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return kanjian::Main(argc, argv);
+}

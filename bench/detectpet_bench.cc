@@ -38,9 +38,10 @@ void Print(const char* name, int concurrency, const Stats& s) {
     std::fprintf(stderr, "bench: %zu of %zu %s calls failed\n", s.failed, s.n, name);
     std::exit(1);
   }
-  std::printf("{\"bench\":\"%s\",\"concurrency\":%d,\"calls\":%zu,\"images_per_s\":%.2f,"
-              "\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
-              name, concurrency, s.n, s.images_per_s, s.p50_ms, s.p99_ms);
+  std::printf(
+      "{\"bench\":\"%s\",\"concurrency\":%d,\"calls\":%zu,\"images_per_s\":%.2f,"
+      "\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
+      name, concurrency, s.n, s.images_per_s, s.p50_ms, s.p99_ms);
   std::fflush(stdout);
 }
 
@@ -68,9 +69,10 @@ int Main(int argc, char** argv) {
     return 1;
   }
   auto mat = vision::DecodeImage(image, vision::VisionEngine::PetImageLimits());
-  std::printf("{\"machine\":\"%u cores\",\"image\":\"%s\",\"width\":%d,\"height\":%d,\"workers\":%d}\n",
-              std::thread::hardware_concurrency(), image_path.c_str(), mat->cols, mat->rows,
-              config.workers);
+  std::printf(
+      "{\"machine\":\"%u cores\",\"image\":\"%s\",\"width\":%d,\"height\":%d,\"workers\":%d}\n",
+      std::thread::hardware_concurrency(), image_path.c_str(), mat->cols, mat->rows,
+      config.workers);
 
   // Baseline: the detector alone, as many threads as the server has workers.
   const auto& detector = (*engine)->detector();
@@ -85,7 +87,9 @@ int Main(int argc, char** argv) {
     return (*engine)->DetectPet(image, Steady::now() + std::chrono::seconds(30)).ok();
   };
   Print("engine_detectpet", 1, Measure(1, seconds, engine_call));
-  auto decode_call = [&] { return vision::DecodeImage(image, vision::VisionEngine::PetImageLimits()).ok(); };
+  auto decode_call = [&] {
+    return vision::DecodeImage(image, vision::VisionEngine::PetImageLimits()).ok();
+  };
   Print("decode_only", 1, Measure(1, 2, decode_call));
 
   // The server, in-process, on a temporary SQLite database.
@@ -106,29 +110,39 @@ int Main(int argc, char** argv) {
   const billing::NewAccount& account = tenant.account;
   auto& meter = *tenant.meter;
   auto& clock = tenant.clock;
-  Stats verify = Measure(1, 2, [&] { return tenant.accounts->Authenticate(account.key.secret_id).ok(); });
+  Stats verify =
+      Measure(1, 2, [&] { return tenant.accounts->Authenticate(account.key.secret_id).ok(); });
   std::atomic<int> seq{0};
   Stats meter1 = Measure(1, 2, [&] {
-    return meter.Record({"m1-" + std::to_string(seq++), account.account_id, "DetectPet", clock.NowMicros(), 1}).ok();
+    return meter
+        .Record(
+            {"m1-" + std::to_string(seq++), account.account_id, "DetectPet", clock.NowMicros(), 1})
+        .ok();
   });
   Stats meter8 = Measure(8, 2, [&] {
-    return meter.Record({"m8-" + std::to_string(seq++), account.account_id, "DetectPet", clock.NowMicros(), 1}).ok();
+    return meter
+        .Record(
+            {"m8-" + std::to_string(seq++), account.account_id, "DetectPet", clock.NowMicros(), 1})
+        .ok();
   });
   Print("key_lookup_and_unseal", 1, verify);
   Print("meter_record_durable", 1, meter1);
   Print("meter_record_durable", 8, meter8);
 
   // Targets (issue #2): e2e throughput >= 0.9x raw; signing + metering <= 1 ms a call.
-  std::printf("{\"summary\":true,\"e2e_c1_over_raw_c1\":%.3f,\"e2e_c4_over_raw_c%d\":%.3f,"
-              "\"e2e_minus_raw_c1_p50_ms\":%.2f,\"key_lookup_p50_ms\":%.3f,"
-              "\"meter_c1_p50_ms\":%.3f,\"meter_c8_amortised_ms\":%.3f}\n",
-              e2e1.images_per_s / raw1.images_per_s, config.workers,
-              e2e4.images_per_s / raw_par.images_per_s, e2e1.p50_ms - raw1.p50_ms, verify.p50_ms,
-              meter1.p50_ms, 1000.0 / meter8.images_per_s);
+  std::printf(
+      "{\"summary\":true,\"e2e_c1_over_raw_c1\":%.3f,\"e2e_c4_over_raw_c%d\":%.3f,"
+      "\"e2e_minus_raw_c1_p50_ms\":%.2f,\"key_lookup_p50_ms\":%.3f,"
+      "\"meter_c1_p50_ms\":%.3f,\"meter_c8_amortised_ms\":%.3f}\n",
+      e2e1.images_per_s / raw1.images_per_s, config.workers,
+      e2e4.images_per_s / raw_par.images_per_s, e2e1.p50_ms - raw1.p50_ms, verify.p50_ms,
+      meter1.p50_ms, 1000.0 / meter8.images_per_s);
   return 0;
 }
 
 }  // namespace
 }  // namespace kanjian
 
-int main(int argc, char** argv) { return kanjian::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return kanjian::Main(argc, argv);
+}

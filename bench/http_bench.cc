@@ -89,19 +89,21 @@ int Main(int argc, char** argv) {
   std::thread serving([&] { (void)beast.Serve(); });
   HttplibFront baseline(api);
 
-  std::printf("{\"machine\":\"%u cores\",\"path\":\"signed DetectPet without image\","
-              "\"seconds\":%.1f}\n",
-              std::thread::hardware_concurrency(), seconds);
+  std::printf(
+      "{\"machine\":\"%u cores\",\"path\":\"signed DetectPet without image\","
+      "\"seconds\":%.1f}\n",
+      std::thread::hardware_concurrency(), seconds);
   for (int c : {1, 4, 16}) {
     // Alternate, baseline first, so drift (thermal, other load) hits both.
     const Stats old_front = Run(tenant, baseline.port(), c, seconds);
     const Stats new_front = Run(tenant, beast.port(), c, seconds);
-    std::printf("{\"concurrency\":%d,\"httplib_rps\":%.0f,\"beast_rps\":%.0f,\"ratio\":%.2f,"
-                "\"httplib_p99_ms\":%.2f,\"beast_p99_ms\":%.2f,\"httplib_failed\":%zu,"
-                "\"beast_failed\":%zu}\n",
-                c, old_front.images_per_s, new_front.images_per_s,
-                new_front.images_per_s / std::max(1.0, old_front.images_per_s), old_front.p99_ms,
-                new_front.p99_ms, old_front.failed, new_front.failed);
+    std::printf(
+        "{\"concurrency\":%d,\"httplib_rps\":%.0f,\"beast_rps\":%.0f,\"ratio\":%.2f,"
+        "\"httplib_p99_ms\":%.2f,\"beast_p99_ms\":%.2f,\"httplib_failed\":%zu,"
+        "\"beast_failed\":%zu}\n",
+        c, old_front.images_per_s, new_front.images_per_s,
+        new_front.images_per_s / std::max(1.0, old_front.images_per_s), old_front.p99_ms,
+        new_front.p99_ms, old_front.failed, new_front.failed);
     std::fflush(stdout);
   }
   beast.Stop();
@@ -112,4 +114,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace kanjian::bench
 
-int main(int argc, char** argv) { return kanjian::bench::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return kanjian::bench::Main(argc, argv);
+}

@@ -35,10 +35,10 @@ using bench::ReadFile;
 using bench::Stats;
 
 void Print(const std::string& name, const std::string& shape, int concurrency, const Stats& s) {
-  std::printf("{\"bench\":\"%s\",\"shape\":\"%s\",\"concurrency\":%d,\"calls\":%zu,\"failed\":%zu,"
-              "\"images_per_s\":%.2f,\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
-              name.c_str(), shape.c_str(), concurrency, s.n, s.failed, s.images_per_s, s.p50_ms,
-              s.p99_ms);
+  std::printf(
+      "{\"bench\":\"%s\",\"shape\":\"%s\",\"concurrency\":%d,\"calls\":%zu,\"failed\":%zu,"
+      "\"images_per_s\":%.2f,\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
+      name.c_str(), shape.c_str(), concurrency, s.n, s.failed, s.images_per_s, s.p50_ms, s.p99_ms);
   std::fflush(stdout);
 }
 
@@ -71,10 +71,11 @@ int Main(int argc, char** argv) {
 
   const std::map<std::string, std::string> images = {{"DetectPet", ReadFile(pet_path)},
                                                      {"RecognizeCarPro", ReadFile(car_path)}};
-  std::printf("{\"machine\":\"%u hardware threads\",\"load_average_1m\":%.2f,\"pet_image\":\"%s\","
-              "\"car_image\":\"%s\",\"workers\":%d,\"seconds\":%.1f}\n",
-              std::thread::hardware_concurrency(), LoadAverage(), pet_path.c_str(),
-              car_path.c_str(), workers, seconds);
+  std::printf(
+      "{\"machine\":\"%u hardware threads\",\"load_average_1m\":%.2f,\"pet_image\":\"%s\","
+      "\"car_image\":\"%s\",\"workers\":%d,\"seconds\":%.1f}\n",
+      std::thread::hardware_concurrency(), LoadAverage(), pet_path.c_str(), car_path.c_str(),
+      workers, seconds);
 
   bench::Tenant tenant("kanjian_input_shape_bench");
   // shape → action → concurrency
@@ -125,9 +126,10 @@ int Main(int argc, char** argv) {
     for (int c : concurrencies) {
       const Stats& sq = e2e["square"][action][c];
       const Stats& st = e2e["stride"][action][c];
-      std::printf("%s\"stride_over_square_c%d\":%.3f,\"p50_c%d_ms\":{\"square\":%.1f,\"stride\":%.1f}",
-                  first ? "" : ",", c, st.images_per_s / std::max(1e-9, sq.images_per_s), c,
-                  sq.p50_ms, st.p50_ms);
+      std::printf(
+          "%s\"stride_over_square_c%d\":%.3f,\"p50_c%d_ms\":{\"square\":%.1f,\"stride\":%.1f}",
+          first ? "" : ",", c, st.images_per_s / std::max(1e-9, sq.images_per_s), c, sq.p50_ms,
+          st.p50_ms);
       first = false;
     }
     std::printf("}");
@@ -139,4 +141,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace kanjian
 
-int main(int argc, char** argv) { return kanjian::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return kanjian::Main(argc, argv);
+}

@@ -5,11 +5,11 @@
 // case); 100 accounts spread the keys.
 //
 //   bench/qps_limiter_bench [--seconds S]
+#include <unistd.h>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "bench_support.h"
 #include "server/rate_limiter.h"
@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   double seconds = 2;
   for (int i = 1; i + 1 < argc; ++i)
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
-  const auto dir = std::filesystem::temp_directory_path() / ("kanjian-qps-bench-" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("kanjian-qps-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   server::RedisProcess redis(dir);
   if (!redis.Start()) {

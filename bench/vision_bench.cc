@@ -21,9 +21,9 @@
 #include <sstream>
 #include <thread>
 
-#include "common/crypto.h"
 #include "bench_server.h"
 #include "bench_support.h"
+#include "common/crypto.h"
 #include "protocol/actions.h"
 #include "server/handlers/handlers.h"
 #include "vision/runtime/image_decode.h"
@@ -38,9 +38,10 @@ using bench::Stats;
 using bench::Steady;
 
 void Print(const std::string& name, const std::string& mode, int concurrency, const Stats& s) {
-  std::printf("{\"bench\":\"%s\",\"batching\":\"%s\",\"concurrency\":%d,\"calls\":%zu,\"failed\":%zu,"
-              "\"images_per_s\":%.2f,\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
-              name.c_str(), mode.c_str(), concurrency, s.n, s.failed, s.images_per_s, s.p50_ms, s.p99_ms);
+  std::printf(
+      "{\"bench\":\"%s\",\"batching\":\"%s\",\"concurrency\":%d,\"calls\":%zu,\"failed\":%zu,"
+      "\"images_per_s\":%.2f,\"p50_ms\":%.1f,\"p99_ms\":%.1f}\n",
+      name.c_str(), mode.c_str(), concurrency, s.n, s.failed, s.images_per_s, s.p50_ms, s.p99_ms);
   std::fflush(stdout);
 }
 
@@ -90,10 +91,11 @@ int Main(int argc, char** argv) {
     return 1;
   }
   auto mat = vision::DecodeImage(image, vision::ImageLimits{});
-  std::printf("{\"machine\":\"%u hardware threads\",\"image\":\"%s\",\"width\":%d,\"height\":%d,"
-              "\"workers\":%d,\"batch_max\":%d,\"batch_window_ms\":%d,\"seconds\":%.1f}\n",
-              std::thread::hardware_concurrency(), image_path.c_str(), mat->cols, mat->rows, workers,
-              batch_max, batch_window_ms, seconds);
+  std::printf(
+      "{\"machine\":\"%u hardware threads\",\"image\":\"%s\",\"width\":%d,\"height\":%d,"
+      "\"workers\":%d,\"batch_max\":%d,\"batch_window_ms\":%d,\"seconds\":%.1f}\n",
+      std::thread::hardware_concurrency(), image_path.c_str(), mat->cols, mat->rows, workers,
+      batch_max, batch_window_ms, seconds);
 
   // Baselines: the detector alone, one image per Run and batch_max images per Run.
   const auto& detector = (*raw_engine)->detector();
@@ -103,8 +105,9 @@ int Main(int argc, char** argv) {
     Print("raw_ort_detect", "off", c, raw[c]);
   }
   // What the server adds before the detector: decoding the upload (one thread).
-  Print("decode_image", "off", 1,
-        Measure(1, seconds / 2, [&] { return vision::DecodeImage(image, vision::ImageLimits{}).ok(); }));
+  Print("decode_image", "off", 1, Measure(1, seconds / 2, [&] {
+          return vision::DecodeImage(image, vision::ImageLimits{}).ok();
+        }));
   const std::vector<cv::Mat> batch(batch_max, *mat);
   Stats raw_batch = Measure(workers, seconds, [&] { return detector.DetectBatch(batch).ok(); });
   raw_batch.images_per_s *= batch_max;
@@ -141,18 +144,21 @@ int Main(int argc, char** argv) {
                   b->batches_run() ? double(b->images_run()) / b->batches_run() : 0.0);
   }
 
-  // Targets (issue #4): e2e c1 ≥ 0.9× raw c1; batching ≥ 1.3× throughput at the highest concurrency.
+  // Targets (issue #4): e2e c1 ≥ 0.9× raw c1; batching ≥ 1.3× throughput at the highest
+  // concurrency.
   const int cmax = concurrencies.back();
   std::printf("{\"summary\":true,\"raw_c1_images_per_s\":%.2f", raw[1].images_per_s);
-  if (workers != 1) std::printf(",\"raw_c%d_images_per_s\":%.2f", workers, raw[workers].images_per_s);
+  if (workers != 1)
+    std::printf(",\"raw_c%d_images_per_s\":%.2f", workers, raw[workers].images_per_s);
   std::printf(",\"raw_batch_over_raw\":%.3f", raw_batch.images_per_s / raw[workers].images_per_s);
   for (const auto& a : actions) {
     const double c1 = e2e["off"][a].count(1) ? e2e["off"][a][1].images_per_s : 0;
-    std::printf(",\"%s\":{\"e2e_c1_over_raw_c1\":%.3f,\"batch_on_over_off_c%d\":%.3f,"
-                "\"p50_c1_ms\":%.1f}",
-                a.c_str(), c1 / raw[1].images_per_s, cmax,
-                e2e["on"][a][cmax].images_per_s / std::max(1e-9, e2e["off"][a][cmax].images_per_s),
-                e2e["off"][a].count(1) ? e2e["off"][a][1].p50_ms : 0.0);
+    std::printf(
+        ",\"%s\":{\"e2e_c1_over_raw_c1\":%.3f,\"batch_on_over_off_c%d\":%.3f,"
+        "\"p50_c1_ms\":%.1f}",
+        a.c_str(), c1 / raw[1].images_per_s, cmax,
+        e2e["on"][a][cmax].images_per_s / std::max(1e-9, e2e["off"][a][cmax].images_per_s),
+        e2e["off"][a].count(1) ? e2e["off"][a][1].p50_ms : 0.0);
   }
   std::printf("}\n");
   return 0;
@@ -161,4 +167,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace kanjian
 
-int main(int argc, char** argv) { return kanjian::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return kanjian::Main(argc, argv);
+}

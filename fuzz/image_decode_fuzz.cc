@@ -26,9 +26,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   vision::ImageLimits limits;
   switch (data[0] % 3) {
-    case 1: limits.jpg_only = true; limits.allow_bmp = false; break;  // RecognizeCar & co.
-    case 2: limits.allow_bmp = false; break;
-    default: break;
+    case 1:
+      limits.jpg_only = true;
+      limits.allow_bmp = false;
+      break;  // RecognizeCar & co.
+    case 2:
+      limits.allow_bmp = false;
+      break;
+    default:
+      break;
   }
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   auto info = vision::InspectImage(bytes, limits);

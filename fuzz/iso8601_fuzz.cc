@@ -18,7 +18,9 @@ namespace {
 
 constexpr int64_t kMicros = 1'000'000;
 
-int64_t FloorSeconds(int64_t t) { return t >= 0 ? t / kMicros : -((-(t + 1)) / kMicros) - 1; }
+int64_t FloorSeconds(int64_t t) {
+  return t >= 0 ? t / kMicros : -((-(t + 1)) / kMicros) - 1;
+}
 
 // Text from FormatIso8601 parses back to the same whole second when its
 // year has the four digits the parser takes.

@@ -46,8 +46,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto image = server::ImageBytesFromParams(*params, action, /*fetcher=*/nullptr);
   if (!image.ok()) {
     static const std::set<ErrorCode> kCodes = {
-        errc::kInvalidParameterValue, errc::kUrlIllegal, errc::kMissingParameter,
-        errc::kEmptyImage, errc::kImageSizeExceed, errc::kImageDecodeFailed};
+        errc::kInvalidParameterValue, errc::kUrlIllegal,
+        errc::kMissingParameter,      errc::kEmptyImage,
+        errc::kImageSizeExceed,       errc::kImageDecodeFailed};
     FUZZ_CHECK(kCodes.count(image.status().code()) == 1);
     fuzz::CheckEnvelope(image.status());
     return 0;

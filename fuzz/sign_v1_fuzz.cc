@@ -42,9 +42,9 @@ Result<std::string> Lookup(const std::string& id) {
 }
 
 bool IsVerifyRefusal(const Status& s) {
-  static const std::set<ErrorCode> kCodes = {
-      errc::kMissingParameter, errc::kInvalidAuthorization, errc::kSignatureExpire,
-      errc::kSecretIdNotFound, errc::kSignatureFailure};
+  static const std::set<ErrorCode> kCodes = {errc::kMissingParameter, errc::kInvalidAuthorization,
+                                             errc::kSignatureExpire, errc::kSecretIdNotFound,
+                                             errc::kSignatureFailure};
   return kCodes.count(s.code()) == 1;
 }
 
@@ -135,13 +135,27 @@ void SignedThenTampered(const uint8_t* data, size_t size) {
   std::string tampered_host = host;
   std::string tampered_method = http_method;
   switch (tamper) {
-    case 0: params["ImageBase64"] += "x"; break;
-    case 1: params["Timestamp"] = std::to_string(std::stoll(params["Timestamp"]) + 1); break;
-    case 2: params["Nonce"] += "1"; break;
-    case 3: params["Action"] += "x"; break;
-    case 4: params["NeedLemma"] += "1"; break;  // a parameter added, or changed if sent
-    case 5: tampered_host = "z" + host; break;
-    case 6: tampered_method = http_method == "GET" ? "POST" : "GET"; break;
+    case 0:
+      params["ImageBase64"] += "x";
+      break;
+    case 1:
+      params["Timestamp"] = std::to_string(std::stoll(params["Timestamp"]) + 1);
+      break;
+    case 2:
+      params["Nonce"] += "1";
+      break;
+    case 3:
+      params["Action"] += "x";
+      break;
+    case 4:
+      params["NeedLemma"] += "1";
+      break;  // a parameter added, or changed if sent
+    case 5:
+      tampered_host = "z" + host;
+      break;
+    case 6:
+      tampered_method = http_method == "GET" ? "POST" : "GET";
+      break;
     case 7: {  // one bit of the MAC
       std::string mac = *crypto::Base64Decode(params["Signature"]);
       mac[mac.size() / 2] ^= 1;
@@ -151,7 +165,9 @@ void SignedThenTampered(const uint8_t* data, size_t size) {
     case 8:  // the other HMAC (its digest length differs: refused as garbled)
       params["SignatureMethod"] = method == V1Method::kHmacSha1 ? "HmacSHA256" : "HmacSHA1";
       break;
-    case 9: params.erase("Region"); break;  // a signed common parameter dropped
+    case 9:
+      params.erase("Region");
+      break;  // a signed common parameter dropped
   }
   auto verified = protocol::VerifyV1(tampered_method, tampered_host, params, kNow, Lookup);
   FUZZ_CHECK(!verified.ok());

@@ -22,9 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   FUZZ_CHECK(!auth->secret_id.empty() && auth->date.size() == 10 && !auth->service.empty());
   FUZZ_CHECK(auth->signature.size() == 64);
-  FUZZ_CHECK(std::all_of(auth->signature.begin(), auth->signature.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  }));
+  FUZZ_CHECK(std::all_of(auth->signature.begin(), auth->signature.end(),
+                         [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }));
   FUZZ_CHECK(std::count(auth->signed_headers.begin(), auth->signed_headers.end(), "host") >= 1);
   std::string list;
   for (const auto& h : auth->signed_headers) {

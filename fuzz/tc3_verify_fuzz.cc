@@ -53,8 +53,8 @@ bool CarriesGenuineSignature(const SignedRequest& r) {
 }
 
 void Arbitrary(FuzzedDataProvider& fdp) {
-  static const char* kNames[] = {"authorization", "x-tc-timestamp", "host", "content-type",
-                                 "x-tc-action", "x-tc-version"};
+  static const char* kNames[] = {"authorization", "x-tc-timestamp", "host",
+                                 "content-type",  "x-tc-action",    "x-tc-version"};
   SignedRequest r;
   r.method = fdp.ConsumeBool() ? "POST" : fdp.ConsumeRandomLengthString(8);
   r.query = fdp.ConsumeRandomLengthString(64);
@@ -103,22 +103,38 @@ void SignedThenTampered(FuzzedDataProvider& fdp) {
       FUZZ_CHECK(protocol::Verify(r, kNow, Lookup).ok());
       return;
     case 1:
-      if (body.empty()) tampered_body = "x";
-      else tampered_body[where % body.size()] ^= 1 + (where >> 8) % 255;
+      if (body.empty())
+        tampered_body = "x";
+      else
+        tampered_body[where % body.size()] ^= 1 + (where >> 8) % 255;
       r.body = tampered_body;
       break;
-    case 2: r.headers["host"] = "z" + r.headers["host"]; break;
-    case 3: r.headers["content-type"] += "x"; break;
-    case 4: r.headers["x-tc-timestamp"] = std::to_string(ts + 1 + where % 600); break;
+    case 2:
+      r.headers["host"] = "z" + r.headers["host"];
+      break;
+    case 3:
+      r.headers["content-type"] += "x";
+      break;
+    case 4:
+      r.headers["x-tc-timestamp"] = std::to_string(ts + 1 + where % 600);
+      break;
     case 5: {  // another hex digit in the signature
       const size_t at = auth.size() - 1 - where % 64;
       auth[at] = auth[at] == '0' ? '1' : '0';
       break;
     }
-    case 6: auth.replace(auth.find(kSecretId), 8, "AKIDfuzZ"); break;
-    case 7: auth.replace(auth.find("SignedHeaders="), 14, "SignedHeaders=x-tc-action;"); break;
-    case 8: r.method = "GET"; break;
-    case 9: r.query = "a=" + std::to_string(where); break;
+    case 6:
+      auth.replace(auth.find(kSecretId), 8, "AKIDfuzZ");
+      break;
+    case 7:
+      auth.replace(auth.find("SignedHeaders="), 14, "SignedHeaders=x-tc-action;");
+      break;
+    case 8:
+      r.method = "GET";
+      break;
+    case 9:
+      r.query = "a=" + std::to_string(where);
+      break;
     case 10: {  // the scope's service (the key is derived from it)
       const size_t at = auth.find("/tc3_request");
       auth.insert(at, "x");

@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
+scripts/format.sh --check   # the C++ tree stays clang-formatted (.clang-format)
 scripts/fetch_testdata.sh
 # Under the test command nothing may be skipped for want of a model or photo.
 export KANJIAN_REQUIRE_TEST_DATA=1

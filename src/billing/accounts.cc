@@ -17,8 +17,8 @@ Result<store::ApiKey> AccountService::SealNewKey(const std::string& account_id,
   if (Status s = NeedBox(); !s.ok()) return s;
   plain->secret_id = ids::NewSecretId();
   plain->secret_key = ids::NewSecretKey();
-  return store::ApiKey{plain->secret_id, account_id, box_->Seal(plain->secret_key, plain->secret_id),
-                       true, clock_.NowMicros()};
+  return store::ApiKey{plain->secret_id, account_id,
+                       box_->Seal(plain->secret_key, plain->secret_id), true, clock_.NowMicros()};
 }
 
 Result<NewAccount> AccountService::Create(const std::string& name) {
@@ -26,7 +26,7 @@ Result<NewAccount> AccountService::Create(const std::string& name) {
     return Status(errc::kInvalidParameterValue, "account name must be 1-64 characters");
   NewAccount out;
   out.account_id = ids_.Next(IdKind::kAccount);
-  store::Account account{out.account_id, name, store::AccountStatus::kInactive,
+  store::Account account{out.account_id,     name,         store::AccountStatus::kInactive,
                          clock_.NowMicros(), std::nullopt, ""};
   auto sealed = SealNewKey(out.account_id, &out.key);
   if (!sealed.ok()) return sealed.status();
@@ -102,7 +102,8 @@ void AccountService::NoteKeyUsed(const std::string& secret_id) {
     auto [it, fresh] = key_use_written_.try_emplace(secret_id, minute);
     if (!fresh && it->second >= minute) return;  // written this minute already
     it->second = minute;
-    if (key_use_written_.size() > 100'000) key_use_written_.clear();  // bounded; a miss costs one write
+    if (key_use_written_.size() > 100'000)
+      key_use_written_.clear();  // bounded; a miss costs one write
   }
   Status s = store_.Write([&](store::Txn& txn) { return txn.TouchKey(secret_id, now); });
   if (!s.ok()) spdlog::warn("last use of key {} not recorded: {}", secret_id, s.ToString());

@@ -80,7 +80,8 @@ class AccountService {
 
   static constexpr UnixMicros kKeyUseResolution = 60'000'000;
   std::mutex key_use_mu_;
-  std::unordered_map<std::string, UnixMicros> key_use_written_;  // minute written; guarded by key_use_mu_
+  std::unordered_map<std::string, UnixMicros>
+      key_use_written_;  // minute written; guarded by key_use_mu_
 };
 
 }  // namespace kanjian::billing

@@ -12,7 +12,8 @@
 #include "billing/ledger_util.h"
 
 namespace kanjian::billing {
-Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vector<Status>* refusals) {
+Status BillingService::RecordCalls(std::span<const BilledCall> calls,
+                                   std::vector<Status>* refusals) {
   if (calls.empty()) return Status::Ok();
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
@@ -44,7 +45,8 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vecto
         if (!account.ok()) return account.status();
         if (Status s = EnsureFreePacks(txn, *catalog, *account, call.at); !s.ok()) return s;
         // Only an activated account's month is settled for good.
-        if (account->activated_at && *account->activated_at <= call.at) newly_issued.insert(issued_key);
+        if (account->activated_at && *account->activated_at <= call.at)
+          newly_issued.insert(issued_key);
       }
       LivePacks live{MonthStart(month, offset), MonthEnd(month, offset), {}};
       auto list = txn.ListLivePacks(call.account_id, live.start);
@@ -65,7 +67,8 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vecto
     std::vector<std::pair<store::Pack*, int64_t>> takes;
     Consumption plan;
     for (const BilledCall& call : calls) {
-      if (call.quantity <= 0) return Status(errc::kInvalidParameterValue, "quantity must be positive");
+      if (call.quantity <= 0)
+        return Status(errc::kInvalidParameterValue, "quantity must be positive");
       LivePacks* live = nullptr;
       if (auto it = live_packs_.find(call.account_id);
           it != live_packs_.end() && it->second.start <= call.at && call.at < it->second.end) {
@@ -78,8 +81,9 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vecto
       segments.clear();
       takes.clear();
       auto emit = [&](int64_t quantity, const char* source, const std::string& pack_id) {
-        segments.push_back({segments.empty() ? call.request_id
-                                             : call.request_id + ":" + std::to_string(segments.size()),
+        segments.push_back({segments.empty()
+                                ? call.request_id
+                                : call.request_id + ":" + std::to_string(segments.size()),
                             call.account_id, call.action, call.at, quantity, source, pack_id});
       };
       PlanConsumption(live->packs, call.action, call.at, call.quantity, plan);
@@ -93,7 +97,8 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vecto
       if (left > 0 && call.spend_guarded && !live->spend.Admits(call.action, call.quantity, left)) {
         for (auto& [pack, take] : takes) pack->used -= take;  // not served: takes nothing
         if (refusals)
-          (*refusals)[&call - calls.data()] = SpendGuardRefusal(*live->spend.budget(), live->spend.spent());
+          (*refusals)[&call - calls.data()] =
+              SpendGuardRefusal(*live->spend.budget(), live->spend.spent());
         continue;
       }
       if (left > 0) emit(left, "postpaid", "");
@@ -102,8 +107,10 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vecto
       auto recorded = txn.InsertCall(segments);
       if (!recorded.ok()) return recorded.status();
       for (auto& [pack, take] : takes) {
-        if (*recorded) used_delta[pack->id] += take;
-        else pack->used -= take;
+        if (*recorded)
+          used_delta[pack->id] += take;
+        else
+          pack->used -= take;
       }
       if (*recorded) live->spend.Add(call.action, call.quantity, left);
     }
@@ -133,7 +140,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls, std::vecto
 }
 
 Result<std::vector<UsageByAction>> BillingService::UsageForMonth(const std::string& account,
-                                                                  Month month) {
+                                                                 Month month) {
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
   const int offset = OffsetOf(*catalog, month);
@@ -146,12 +153,16 @@ Result<std::vector<UsageByAction>> BillingService::UsageForMonth(const std::stri
     auto sums = txn.SumUsage(*id, MonthStart(month, offset), MonthEnd(month, offset));
     if (!sums.ok()) return sums.status();
     for (const auto& row : *sums) {
-      auto it = std::find_if(out.begin(), out.end(), [&](auto& u) { return u.action == row.action; });
+      auto it =
+          std::find_if(out.begin(), out.end(), [&](auto& u) { return u.action == row.action; });
       if (it == out.end()) it = out.insert(out.end(), UsageByAction{row.action});
       it->total += row.quantity;
-      if (row.source == "free") it->free += row.quantity;
-      else if (row.source == "pack") it->pack += row.quantity;
-      else it->postpaid += row.quantity;
+      if (row.source == "free")
+        it->free += row.quantity;
+      else if (row.source == "pack")
+        it->pack += row.quantity;
+      else
+        it->postpaid += row.quantity;
     }
     return Status::Ok();
   });

@@ -54,7 +54,8 @@ class AttributionTest : public ::testing::Test {
     auto packs = billing_.ListPacks(account_);
     EXPECT_TRUE(packs.ok());
     for (const auto& p : *packs) {
-      if (p.kind == "free" && p.created_at <= clock_.NowMicros() && clock_.NowMicros() < p.expires_at &&
+      if (p.kind == "free" && p.created_at <= clock_.NowMicros() &&
+          clock_.NowMicros() < p.expires_at &&
           std::count(p.actions.begin(), p.actions.end(), action))
         return p.calls;
     }
@@ -202,7 +203,9 @@ TEST_F(DoubleSpendTest, OneVoucherPaysOnce) {
   EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kRacers - 1);
   auto packs = billing_.ListPacks(account_);
   ASSERT_TRUE(packs.ok());
-  EXPECT_EQ(std::count_if(packs->begin(), packs->end(), [](auto& p) { return p.kind == "purchased"; }), 1);
+  EXPECT_EQ(
+      std::count_if(packs->begin(), packs->end(), [](auto& p) { return p.kind == "purchased"; }),
+      1);
 }
 
 TEST_F(DoubleSpendTest, APackIsRefundedOnce) {

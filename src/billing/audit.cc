@@ -10,14 +10,16 @@ Result<AuditReport> BillingService::Audit() {
   Status s = store_.Read([&](store::Txn& txn) -> Status {
     auto unbalanced = txn.UnbalancedLedgerTxns();
     if (!unbalanced.ok()) return unbalanced.status();
-    for (const auto& id : *unbalanced) report.problems.push_back("ledger txn " + id + " does not sum to zero");
+    for (const auto& id : *unbalanced)
+      report.problems.push_back("ledger txn " + id + " does not sum to zero");
     auto mismatched = txn.PacksWithUsageMismatch();
     if (!mismatched.ok()) return mismatched.status();
     for (const auto& id : *mismatched)
       report.problems.push_back("pack " + id + ": used differs from its usage records");
     auto totals = txn.UsageTotalsMismatch();
     if (!totals.ok()) return totals.status();
-    for (const auto& t : *totals) report.problems.push_back("usage totals " + t + " differ from the call log");
+    for (const auto& t : *totals)
+      report.problems.push_back("usage totals " + t + " differ from the call log");
 
     auto accounts = txn.ListAccounts();
     if (!accounts.ok()) return accounts.status();

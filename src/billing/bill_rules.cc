@@ -22,7 +22,8 @@ Result<Fen> BillTotal(const std::vector<store::BillLine>& lines) {
   return total;
 }
 
-Result<store::Bill> BillFor(const std::string& account_id, Month month, const CatalogVersion& version,
+Result<store::Bill> BillFor(const std::string& account_id, Month month,
+                            const CatalogVersion& version,
                             const std::map<std::string, ActionSums>& sums, UnixMicros now) {
   store::Bill bill;
   bill.id = "bill-" + month.ToString() + "-" + account_id;
@@ -39,7 +40,8 @@ Result<store::Bill> BillFor(const std::string& account_id, Month month, const Ca
 
 Status AddUsage(ActionSums& sums, std::string_view source, int64_t quantity) {
   if (Status s = AddChecked(quantity, &sums.total, "a month's usage"); !s.ok()) return s;
-  if (source == "postpaid") return AddChecked(quantity, &sums.postpaid, "a month's post-paid usage");
+  if (source == "postpaid")
+    return AddChecked(quantity, &sums.postpaid, "a month's post-paid usage");
   return Status::Ok();
 }
 

@@ -28,7 +28,8 @@ Result<Fen> BillTotal(const std::vector<store::BillLine>& lines);
 
 // The settled bill of `account_id` for `month`, created at `now`, priced by
 // `version` (the one in force on the month's first instant, our rule).
-Result<store::Bill> BillFor(const std::string& account_id, Month month, const CatalogVersion& version,
+Result<store::Bill> BillFor(const std::string& account_id, Month month,
+                            const CatalogVersion& version,
                             const std::map<std::string, ActionSums>& sums, UnixMicros now);
 
 // Adds `quantity` calls from `source` to `sums` (overflow-checked).

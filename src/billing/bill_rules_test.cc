@@ -13,7 +13,7 @@ namespace {
 CatalogVersion Version() {
   CatalogVersion v;
   v.tiers["RecognizeCarPro"] = {{0, 750000}, {300'000, 650000}};  // 75 元, 65 元 per 1000
-  v.tiers["RecognizeCar"] = {{0, 30000}};                          // 3 元 per 1000
+  v.tiers["RecognizeCar"] = {{0, 30000}};                         // 3 元 per 1000
   return v;
 }
 
@@ -26,7 +26,10 @@ TEST(BillRulesTest, WorkedExamplesPriceToTheFen) {
   };
   const Row rows[] = {
       {"§6 example 1", {{"RecognizeCarPro", {10'000, 9'000}}}, 67500, 1},
-      {"§6 example 2", {{"RecognizeCarPro", {10'000, 9'000}}, {"RecognizeCar", {10'000, 9'000}}}, 70200, 2},
+      {"§6 example 2",
+       {{"RecognizeCarPro", {10'000, 9'000}}, {"RecognizeCar", {10'000, 9'000}}},
+       70200,
+       2},
       {"all free", {{"RecognizeCarPro", {1'000, 0}}}, 0, 0},
   };
   for (const Row& row : rows) {

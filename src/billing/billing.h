@@ -122,8 +122,9 @@ class BillingService {
                            const std::string& voucher_id, const std::string& promotion,
                            const std::string& idempotency_key);
   // Operator gift: not paid, not refundable.
-  Result<store::Pack> GrantPack(const std::string& account, const std::string& action, int64_t calls,
-                                int validity_months, const std::string& idempotency_key);
+  Result<store::Pack> GrantPack(const std::string& account, const std::string& action,
+                                int64_t calls, int validity_months,
+                                const std::string& idempotency_key);
   // Every pack of the account, issuing this month's free packs first.
   Result<std::vector<store::Pack>> ListPacks(const std::string& account);
   Result<Payment> RefundPack(const std::string& pack_id);
@@ -161,13 +162,14 @@ class BillingService {
   const Clock& clock() const { return clock_; }
 
  private:
-  friend class TenantView;  // the tenants' read model (tenant_view.h)
+  friend class TenantView;    // the tenants' read model (tenant_view.h)
   friend class OperatorView;  // the operator console's read model (operator_view.h)
 
   // Loads the RefundCase of `pack` and asks refund_policy.h's RefundRefusal
   // (docs/billing.md §7).
-  static Status RefundRefusal(store::Txn& txn, const store::Pack& pack, const store::Account& account,
-                              const BillingSettings& settings, UnixMicros now);
+  static Status RefundRefusal(store::Txn& txn, const store::Pack& pack,
+                              const store::Account& account, const BillingSettings& settings,
+                              UnixMicros now);
   // REQUIRES: inside a store write transaction.
   Status EnsureFreePacks(store::Txn& txn, const Catalog& catalog, const store::Account& account,
                          UnixMicros at);
@@ -178,8 +180,8 @@ class BillingService {
   static int OffsetOf(const Catalog& catalog, Month month);
   // Loads what ServiceStateOf (service_state.h) needs and asks it.
   static Result<ServiceState> LoadServiceState(store::Txn& txn, const store::Account& account,
-                                               const Balance& balance, const BillingSettings& settings,
-                                               UnixMicros now);
+                                               const Balance& balance,
+                                               const BillingSettings& settings, UnixMicros now);
 
   store::Store& store_;
   const Clock& clock_;

@@ -28,7 +28,8 @@ constexpr int kNodes = 4;
 class PgRaceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string name = std::string("r_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::string name =
+        std::string("r_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
     for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     uri_ = store::pg::PgTestServer::FreshDatabase(name.substr(0, 60));
     for (int i = 0; i < kNodes; ++i) {
@@ -82,7 +83,8 @@ class PgRaceTest : public ::testing::Test {
     auto packs = node(0).ListPacks(account_);
     EXPECT_TRUE(packs.ok());
     for (const auto& p : *packs)
-      if (p.kind == "free" && std::count(p.actions.begin(), p.actions.end(), action)) return p.calls;
+      if (p.kind == "free" && std::count(p.actions.begin(), p.actions.end(), action))
+        return p.calls;
     return 0;
   }
 
@@ -114,7 +116,9 @@ TEST_F(PgRaceTest, OneVoucherPaysOnce) {
   EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kNodes - 1);
   auto packs = node(2).ListPacks(account_);
   ASSERT_TRUE(packs.ok());
-  EXPECT_EQ(std::count_if(packs->begin(), packs->end(), [](auto& p) { return p.kind == "purchased"; }), 1);
+  EXPECT_EQ(
+      std::count_if(packs->begin(), packs->end(), [](auto& p) { return p.kind == "purchased"; }),
+      1);
 }
 
 TEST_F(PgRaceTest, APackIsRefundedOnce) {
@@ -140,7 +144,8 @@ TEST_F(PgRaceTest, TheFreePackIsIssuedOnceWhenNodesNeedItAtOnce) {
   ASSERT_TRUE(packs.ok());
   std::map<std::string, int> free_per_group;
   for (const auto& p : *packs)
-    if (p.kind == "free" && p.created_at >= clock_.NowMicros() - 2'000'000) ++free_per_group[p.free_group];
+    if (p.kind == "free" && p.created_at >= clock_.NowMicros() - 2'000'000)
+      ++free_per_group[p.free_group];
   ASSERT_FALSE(free_per_group.empty());
   for (const auto& [group, n] : free_per_group) EXPECT_EQ(n, 1) << group;
   EXPECT_EQ(Usage("DetectPet").free, kNodes);
@@ -165,8 +170,9 @@ TEST_F(PgRaceTest, TheLastCallsOfAPackAreDrawnOnceAcrossNodes) {
     for (int batch = 0; batch < kBatches; ++batch) {
       std::vector<BilledCall> calls;
       for (int c = 0; c < kCallsPerBatch; ++c)
-        calls.push_back({"n" + std::to_string(i) + "-" + std::to_string(batch) + "-" + std::to_string(c),
-                         account_, car, clock_.NowMicros(), 1});
+        calls.push_back(
+            {"n" + std::to_string(i) + "-" + std::to_string(batch) + "-" + std::to_string(c),
+             account_, car, clock_.NowMicros(), 1});
       // A retry of another node's call on this node: recorded once.
       if (batch == 2) calls.push_back({"n0-1-0", account_, car, clock_.NowMicros(), 1});
       if (Status s = b.RecordCalls(calls); !s.ok()) return s;

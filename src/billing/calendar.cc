@@ -8,7 +8,9 @@
 namespace kanjian::billing {
 namespace {
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 unsigned DaysIn(int y, unsigned m) {
   static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -24,13 +26,16 @@ std::string Month::ToString() const {
   return buf;
 }
 
-Month Month::Next() const { return month == 12 ? Month{year + 1, 1} : Month{year, month + 1}; }
+Month Month::Next() const {
+  return month == 12 ? Month{year + 1, 1} : Month{year, month + 1};
+}
 
 Result<Month> ParseMonth(std::string_view text) {
   int y = 0, m = 0;
   if (text.size() != 7 || text[4] != '-' ||
       std::sscanf(std::string(text).c_str(), "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12 || y < 1970)
-    return Status(errc::kInvalidParameterValue, "month must be YYYY-MM: '" + std::string(text) + "'");
+    return Status(errc::kInvalidParameterValue,
+                  "month must be YYYY-MM: '" + std::string(text) + "'");
   return Month{y, m};
 }
 
@@ -56,7 +61,8 @@ UnixMicros AddMonths(UnixMicros t, int months, int offset_s) {
   int ny = FloorDiv(total, 12);
   unsigned nm = static_cast<unsigned>(total - ny * 12 + 1);
   unsigned nd = d > DaysIn(ny, nm) ? DaysIn(ny, nm) : d;
-  return DaysFromCivil(ny, nm, nd) * kMicrosPerDay + time_of_day - int64_t{offset_s} * kMicrosPerSecond;
+  return DaysFromCivil(ny, nm, nd) * kMicrosPerDay + time_of_day -
+         int64_t{offset_s} * kMicrosPerSecond;
 }
 
 UnixMicros StartOfDayAfter(UnixMicros t, int days, int offset_s) {

@@ -19,11 +19,13 @@ inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
 // The default billing zone, Asia/Shanghai (docs/billing.md, preamble).
 inline constexpr int kShanghaiOffsetS = 8 * kSecondsPerHour;
 // `days` whole days in micros (settings such as arrears_grace_days, notice_days).
-constexpr int64_t DaysToMicros(int days) { return int64_t{days} * kMicrosPerDay; }
+constexpr int64_t DaysToMicros(int days) {
+  return int64_t{days} * kMicrosPerDay;
+}
 
 struct Month {
   int year = 1970;
-  int month = 1;  // 1..12
+  int month = 1;                 // 1..12
   std::string ToString() const;  // "2026-10"
   Month Next() const;
   bool operator==(const Month&) const = default;
@@ -32,7 +34,9 @@ struct Month {
 Result<Month> ParseMonth(std::string_view text);  // "YYYY-MM"
 Month MonthOf(UnixMicros t, int offset_s);
 UnixMicros MonthStart(Month m, int offset_s);
-inline UnixMicros MonthEnd(Month m, int offset_s) { return MonthStart(m.Next(), offset_s); }
+inline UnixMicros MonthEnd(Month m, int offset_s) {
+  return MonthStart(m.Next(), offset_s);
+}
 
 // The same local wall time `months` later; the day is clamped to the
 // month's length (Jan 31 + 1 month = Feb 28/29).

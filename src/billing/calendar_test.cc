@@ -8,7 +8,9 @@ namespace kanjian::billing {
 namespace {
 
 constexpr int kCst = 8 * 3600;
-UnixMicros T(const char* iso) { return *ParseIso8601(iso, kCst); }
+UnixMicros T(const char* iso) {
+  return *ParseIso8601(iso, kCst);
+}
 
 TEST(CalendarTest, MonthBoundaryIsInShanghaiTime) {
   EXPECT_EQ(MonthOf(T("2026-10-31T23:59:59+08:00"), kCst).ToString(), "2026-10");
@@ -28,14 +30,17 @@ TEST(CalendarTest, AddMonthsClampsToMonthLengthAndLeapYears) {
 
 TEST(CalendarTest, RefundDeadlineIsEndOfSeventhDay) {
   // Bought 2026-10-05 23:30 local: the 7th day after is 10-12, deadline 10-13 00:00.
-  EXPECT_EQ(StartOfDayAfter(T("2026-10-05T23:30:00+08:00"), 8, kCst), T("2026-10-13T00:00:00+08:00"));
+  EXPECT_EQ(StartOfDayAfter(T("2026-10-05T23:30:00+08:00"), 8, kCst),
+            T("2026-10-13T00:00:00+08:00"));
   // 00:30 local is still the previous day in UTC; the local day counts.
-  EXPECT_EQ(StartOfDayAfter(T("2026-10-06T00:30:00+08:00"), 8, kCst), T("2026-10-14T00:00:00+08:00"));
+  EXPECT_EQ(StartOfDayAfter(T("2026-10-06T00:30:00+08:00"), 8, kCst),
+            T("2026-10-14T00:00:00+08:00"));
 }
 
 TEST(CalendarTest, ParseMonth) {
   EXPECT_EQ(ParseMonth("2022-10")->month, 10);
-  for (const char* bad : {"2022-13", "2022-1", "22-10", "2022/10", ""}) EXPECT_FALSE(ParseMonth(bad).ok()) << bad;
+  for (const char* bad : {"2022-13", "2022-1", "22-10", "2022/10", ""})
+    EXPECT_FALSE(ParseMonth(bad).ok()) << bad;
 }
 
 }  // namespace

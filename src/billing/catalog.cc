@@ -44,7 +44,8 @@ Status Invalid(const std::string& what) {
 }
 
 // Reads an int field that must be within [lo, hi].
-Status ReadInt(const json& obj, const char* key, int64_t lo, int64_t hi, int64_t* out, bool required) {
+Status ReadInt(const json& obj, const char* key, int64_t lo, int64_t hi, int64_t* out,
+               bool required) {
   auto it = obj.find(key);
   if (it == obj.end()) return required ? Invalid(std::string(key) + " is required") : Status::Ok();
   if (!it->is_number_integer()) return Invalid(std::string(key) + " must be an integer");
@@ -89,7 +90,8 @@ Status ParseOffset(const std::string& text, int* out) {
     return Invalid("utc_offset must look like +08:00");
   int h = std::stoi(text.substr(1, 2)), m = std::stoi(text.substr(4, 2));
   // Usage is totalled per UTC hour (store::HourOf), so a month must start on one.
-  if (m != 0 || h > 14) return Invalid("utc_offset must be a whole number of hours, -14:00 to +14:00");
+  if (m != 0 || h > 14)
+    return Invalid("utc_offset must be a whole number of hours, -14:00 to +14:00");
   *out = (h * 3600 + m * 60) * (text[0] == '-' ? -1 : 1);
   return Status::Ok();
 }
@@ -101,7 +103,11 @@ Status ParseSettings(const json& s, BillingSettings* out) {
     if (Status st = ParseOffset(*it, &out->utc_offset_s); !st.ok()) return st;
   }
   int64_t v;
-  struct Field { const char* key; int* dest; int64_t lo, hi; };
+  struct Field {
+    const char* key;
+    int* dest;
+    int64_t lo, hi;
+  };
   for (Field f : {Field{"refund_window_days", &out->refund_window_days, 0, 3650},
                   Field{"refunds_per_year", &out->refunds_per_year, 0, 1000000},
                   Field{"arrears_grace_days", &out->arrears_grace_days, 0, 3650},
@@ -132,10 +138,12 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
   if (!d.is_object()) return Invalid("a version must be an object");
   CatalogVersion v;
   v.document = d;
-  if (!d.contains("version") || !d["version"].is_string() || d["version"].get<std::string>().empty())
+  if (!d.contains("version") || !d["version"].is_string() ||
+      d["version"].get<std::string>().empty())
     return Invalid("version (a non-empty string) is required");
   v.version = d["version"];
-  if (Status s = ParseSettings(d.contains("settings") ? d["settings"] : json::object(), &v.settings);
+  if (Status s =
+          ParseSettings(d.contains("settings") ? d["settings"] : json::object(), &v.settings);
       !s.ok())
     return s;
   if (!d.contains("effective_from") || !d["effective_from"].is_string())
@@ -147,7 +155,8 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
   std::string mode = "volume", basis = "all_calls";
   if (Status s = ReadString(d, "tier_mode", &mode); !s.ok()) return s;
   if (Status s = ReadString(d, "tier_basis", &basis); !s.ok()) return s;
-  if (mode != "volume" && mode != "graduated") return Invalid("tier_mode must be volume or graduated");
+  if (mode != "volume" && mode != "graduated")
+    return Invalid("tier_mode must be volume or graduated");
   v.tier_mode = mode == "volume" ? TierMode::kVolume : TierMode::kGraduated;
   if (basis != "all_calls" && basis != "postpaid_calls")
     return Invalid("tier_basis must be all_calls or postpaid_calls");
@@ -156,7 +165,8 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
   if (!d.contains("actions") || !d["actions"].is_object() || d["actions"].empty())
     return Invalid("actions (an object keyed by action) is required");
   for (const auto& [action, spec] : d["actions"].items()) {
-    if (!spec.is_object() || !spec.contains("tiers") || !spec["tiers"].is_array() || spec["tiers"].empty())
+    if (!spec.is_object() || !spec.contains("tiers") || !spec["tiers"].is_array() ||
+        spec["tiers"].empty())
       return Invalid(action + ": tiers are required");
     std::vector<Tier> tiers;
     for (const auto& t : spec["tiers"]) {
@@ -181,7 +191,8 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
     FreeGroup group;
     if (!g.contains("name") || !g["name"].is_string()) return Invalid("free group needs a name");
     group.name = g["name"];
-    if (!group_names.insert(group.name).second) return Invalid("duplicate free group " + group.name);
+    if (!group_names.insert(group.name).second)
+      return Invalid("duplicate free group " + group.name);
     if (Status s = ReadInt(g, "quota", 0, INT64_MAX, &group.quota, true); !s.ok()) return s;
     auto actions = ReadArray(g, "actions");
     if (!actions.ok()) return actions.status();
@@ -200,11 +211,13 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
   if (!packs.ok()) return packs.status();
   for (const auto& p : **packs) {
     PackSku sku;
-    if (!p.contains("action") || !p["action"].is_string() || !v.tiers.count(p["action"].get<std::string>()))
+    if (!p.contains("action") || !p["action"].is_string() ||
+        !v.tiers.count(p["action"].get<std::string>()))
       return Invalid("a pack needs an action that has tiers");
     sku.action = p["action"];
     if (Status s = ReadInt(p, "calls", 1, INT64_MAX, &sku.calls, true); !s.ok()) return s;
-    if (!p.contains("price") || !p["price"].is_string()) return Invalid("a pack needs a price string");
+    if (!p.contains("price") || !p["price"].is_string())
+      return Invalid("a pack needs a price string");
     auto price = ParseYuan(p["price"].get<std::string>());
     if (!price.ok() || *price < 0) return Invalid("pack price: " + std::string(p["price"].dump()));
     sku.price = *price;
@@ -254,7 +267,8 @@ Result<std::vector<CatalogVersion>> Catalog::ParseDocument(const json& document)
 
 Catalog Catalog::Bundled() {
   auto versions = ParseDocument(json::parse(kBundledCatalogJson));
-  if (!versions.ok()) throw std::logic_error("bundled catalog is invalid: " + versions.status().ToString());
+  if (!versions.ok())
+    throw std::logic_error("bundled catalog is invalid: " + versions.status().ToString());
   return Catalog(std::move(versions).value());
 }
 

@@ -18,7 +18,7 @@
 
 namespace kanjian::billing {
 
-enum class TierMode { kVolume, kGraduated };        // 阶梯到达 (default) / 阶梯累进
+enum class TierMode { kVolume, kGraduated };         // 阶梯到达 (default) / 阶梯累进
 enum class TierBasis { kAllCalls, kPostpaidCalls };  // what selects the tier
 
 struct Tier {
@@ -48,10 +48,10 @@ struct Promotion {
 
 struct BillingSettings {
   int utc_offset_s = kShanghaiOffsetS;
-  int refund_window_days = 7;   // the 7th calendar day after purchase included
-  int refunds_per_year = 3;     // (our rule) no-reason refunds per account per calendar year
-  int arrears_grace_days = 0;   // days after a settlement before a negative balance suspends
-  int notice_days = 30;         // minimum notice for lowering a free quota
+  int refund_window_days = 7;  // the 7th calendar day after purchase included
+  int refunds_per_year = 3;    // (our rule) no-reason refunds per account per calendar year
+  int arrears_grace_days = 0;  // days after a settlement before a negative balance suspends
+  int notice_days = 30;        // minimum notice for lowering a free quota
   std::vector<std::string> payment_order = {"voucher", "gift", "income", "cash"};
 };
 

@@ -26,7 +26,9 @@ Result<Catalog> BillingService::LoadCatalog() {
     std::vector<CatalogVersion> versions;
     for (const auto& row : rows) {
       auto v = ParseCatalogVersion(nlohmann::json::parse(row.body));
-      if (!v.ok()) return Status(errc::kInternalError, "stored catalog " + row.version + ": " + v.status().message());
+      if (!v.ok())
+        return Status(errc::kInternalError,
+                      "stored catalog " + row.version + ": " + v.status().message());
       versions.push_back(std::move(v).value());
     }
     catalog_ = Catalog(std::move(versions));
@@ -59,13 +61,15 @@ std::vector<std::string> Changes(const CatalogVersion& before, const CatalogVers
     const bool shared0 = g0 && g0->actions.size() > 1, shared1 = g1 && g1->actions.size() > 1;
     if (q1 < q0) *lowers_free_quota = true;
     if (q1 != q0 || shared0 != shared1)
-      changes.push_back(a + " monthly free calls: " + std::to_string(q0) + (shared0 ? " (shared)" : "") +
-                        " → " + std::to_string(q1) + (shared1 ? " (shared)" : ""));
+      changes.push_back(a + " monthly free calls: " + std::to_string(q0) +
+                        (shared0 ? " (shared)" : "") + " → " + std::to_string(q1) +
+                        (shared1 ? " (shared)" : ""));
     auto t0 = before.tiers.find(a), t1 = after.tiers.find(a);
     auto price_of = [](auto it, auto end) {
       std::string out;
       if (it == end) return std::string("none");
-      for (const auto& tier : it->second) out += (out.empty() ? "" : "/") + FormatPriceE4(tier.price);
+      for (const auto& tier : it->second)
+        out += (out.empty() ? "" : "/") + FormatPriceE4(tier.price);
       return out;
     };
     std::string p0 = price_of(t0, before.tiers.end()), p1 = price_of(t1, after.tiers.end());
@@ -88,16 +92,18 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
   for (CatalogVersion& v : *incoming) {
     const BillingSettings& settings = Catalog(all).InForceAt(v.effective_from).settings;
     if (v.effective_from < now)
-      return Status(errc::kInvalidConfiguration,
-                    "version " + v.version + " would take effect in the past; history is never rewritten");
+      return Status(
+          errc::kInvalidConfiguration,
+          "version " + v.version + " would take effect in the past; history is never rewritten");
     bool lowers = false;
     auto changes = Changes(Catalog(all).InForceAt(v.effective_from), v, &lowers);
     const UnixMicros earliest = now + DaysToMicros(settings.notice_days);
     if (lowers && v.effective_from < earliest)
-      return Status(errc::kNoticePeriodTooShort,
-                    "version " + v.version + " lowers a free quota, so it must take effect at least " +
-                        std::to_string(settings.notice_days) + " days after publication (not before " +
-                        FormatIso8601(earliest, settings.utc_offset_s) + ")");
+      return Status(
+          errc::kNoticePeriodTooShort,
+          "version " + v.version + " lowers a free quota, so it must take effect at least " +
+              std::to_string(settings.notice_days) + " days after publication (not before " +
+              FormatIso8601(earliest, settings.utc_offset_s) + ")");
     all.push_back(v);
     accepted.emplace_back(v, std::move(changes));
   }
@@ -109,7 +115,8 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
     if (stored->empty()) {  // first publication: keep the bundled history
       for (size_t i = 0; i < bundled_count; ++i) {
         const auto& v = current->versions()[i];
-        auto seq = txn.InsertCatalogVersion({0, v.version, v.effective_from, now, v.document.dump()});
+        auto seq =
+            txn.InsertCatalogVersion({0, v.version, v.effective_from, now, v.document.dump()});
         if (!seq.ok()) return seq.status();
       }
     }
@@ -125,8 +132,8 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
       for (size_t i = 0; i < changes.size(); ++i) message += (i ? "; " : "") + changes[i];
       for (const auto& a : *accounts) {
         if (!a.activated_at) continue;
-        if (Status st = txn.InsertNotice({ids_.Next(IdKind::kNotice), a.id, now,
-                                          "catalog_change", message});
+        if (Status st = txn.InsertNotice(
+                {ids_.Next(IdKind::kNotice), a.id, now, "catalog_change", message});
             !st.ok())
           return st;
       }

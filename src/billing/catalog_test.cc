@@ -7,14 +7,17 @@
 namespace kanjian::billing {
 namespace {
 
-UnixMicros T(const char* iso) { return *ParseIso8601(iso, 8 * 3600); }
+UnixMicros T(const char* iso) {
+  return *ParseIso8601(iso, 8 * 3600);
+}
 
 TEST(CatalogTest, BundledFreeQuotaChangesOn20221024) {
   Catalog c = Catalog::Bundled();
   const auto& oct = c.InForceAt(T("2022-10-01T00:00:00+08:00"));
   const auto& nov = c.InForceAt(T("2022-11-01T00:00:00+08:00"));
   ASSERT_NE(oct.FreeGroupOf("RecognizeCar"), nullptr);
-  EXPECT_EQ(oct.FreeGroupOf("RecognizeCar"), oct.FreeGroupOf("RecognizeCarPro"));  // shared CAR pool
+  EXPECT_EQ(oct.FreeGroupOf("RecognizeCar"),
+            oct.FreeGroupOf("RecognizeCarPro"));  // shared CAR pool
   EXPECT_EQ(oct.FreeQuotaOf("RecognizeCar"), 10000);
   EXPECT_EQ(oct.FreeQuotaOf("DetectProduct"), 10000);
   EXPECT_EQ(oct.FreeQuotaOf("DetectPet"), 1000);
@@ -59,12 +62,16 @@ TEST(CatalogTest, WrongTypesAreRefusedNotThrown) {
   const std::string kInvalid = "InvalidConfiguration: catalog: ";
   EXPECT_EQ(refusal([](auto& d) { d["packs"][0]["refundable"] = 1; }),
             kInvalid + "refundable must be true or false");
-  EXPECT_EQ(refusal([](auto& d) { d["promotions"] = {{{"name", "p"}, {"refundable", "no"}}}; }),
+  EXPECT_EQ(refusal([](auto& d) {
+              d["promotions"] = {{{"name", "p"}, {"refundable", "no"}}};
+            }),
             kInvalid + "refundable must be true or false");
   EXPECT_EQ(refusal([](auto& d) { d["tier_mode"] = 1; }), kInvalid + "tier_mode must be a string");
   EXPECT_EQ(refusal([](auto& d) { d["tier_basis"] = nullptr; }),
             kInvalid + "tier_basis must be a string");
-  EXPECT_EQ(refusal([](auto& d) { d["packs"] = {{"a", d["packs"][0]}}; }),
+  EXPECT_EQ(refusal([](auto& d) {
+              d["packs"] = {{"a", d["packs"][0]}};
+            }),
             kInvalid + "packs must be an array");
   EXPECT_EQ(refusal([](auto& d) { d["free_groups"] = "CAR"; }),
             kInvalid + "free_groups must be an array");

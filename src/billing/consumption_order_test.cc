@@ -10,8 +10,9 @@
 namespace kanjian::billing {
 namespace {
 
-store::Pack MakePack(const std::string& id, const std::string& kind, std::vector<std::string> actions,
-                     int64_t calls, UnixMicros created, UnixMicros expires, int64_t used = 0) {
+store::Pack MakePack(const std::string& id, const std::string& kind,
+                     std::vector<std::string> actions, int64_t calls, UnixMicros created,
+                     UnixMicros expires, int64_t used = 0) {
   store::Pack p;
   p.id = id;
   p.kind = kind;
@@ -47,7 +48,8 @@ TEST(ConsumptionOrderTest, FreeFirstThenEarliestExpiryThenCreatedThenId) {
 }
 
 TEST(ConsumptionOrderTest, CanPayOnlyWhileLiveAndCovering) {
-  const store::Pack base = MakePack("p", "purchased", {"RecognizeCarPro", "RecognizeCar"}, 10, 100, 1000, 5);
+  const store::Pack base =
+      MakePack("p", "purchased", {"RecognizeCarPro", "RecognizeCar"}, 10, 100, 1000, 5);
   struct Row {
     const char* name;
     std::function<void(store::Pack&)> change;
@@ -93,7 +95,8 @@ TEST(ConsumptionOrderTest, PlanTakesPacksInOrderThenPostpaid) {
   for (const Row& row : rows) {
     PlanConsumption(packs, "A", 10, row.quantity, plan);
     std::string takes;
-    for (const auto& t : plan.takes) takes += std::to_string(t.pack) + ":" + std::to_string(t.quantity) + " ";
+    for (const auto& t : plan.takes)
+      takes += std::to_string(t.pack) + ":" + std::to_string(t.quantity) + " ";
     EXPECT_EQ(takes, row.takes) << row.quantity;
     EXPECT_EQ(plan.postpaid, row.postpaid) << row.quantity;
   }

@@ -17,9 +17,12 @@ Result<std::string> BillingService::ResolveAccountId(store::Txn& txn, const std:
 Balance BillingService::BalanceOf(const std::map<std::string, int64_t>& books) {
   Balance b;
   for (const auto& [book, amount] : books) {
-    if (book == "cash") b.cash = amount;
-    else if (book == "income") b.income = amount;
-    else if (book == "gift") b.gift = amount;
+    if (book == "cash")
+      b.cash = amount;
+    else if (book == "income")
+      b.income = amount;
+    else if (book == "gift")
+      b.gift = amount;
   }
   return b;
 }
@@ -30,9 +33,11 @@ Result<Balance> BillingService::ReadBalance(store::Txn& txn, const std::string& 
   return BalanceOf(*books);
 }
 
-Result<ServiceState> BillingService::LoadServiceState(store::Txn& txn, const store::Account& account,
+Result<ServiceState> BillingService::LoadServiceState(store::Txn& txn,
+                                                      const store::Account& account,
                                                       const Balance& balance,
-                                                      const BillingSettings& settings, UnixMicros now) {
+                                                      const BillingSettings& settings,
+                                                      UnixMicros now) {
   std::optional<UnixMicros> last_bill_at;
   if (balance.total() < 0) {  // only then does the latest settlement matter
     auto bill = txn.LatestBill(account.id);
@@ -51,12 +56,20 @@ Result<Balance> BillingService::Recharge(const std::string& account, Fen amount,
   Status s = store_.Write([&](store::Txn& txn) -> Status {
     auto id = ResolveAccountId(txn, account);
     if (!id.ok()) return id.status();
-    const std::string hash = internal::RequestHash({"recharge", *id, std::to_string(amount), source});
+    const std::string hash =
+        internal::RequestHash({"recharge", *id, std::to_string(amount), source});
     auto retry = internal::FindRetry(txn, key, hash);
     if (!retry.ok()) return retry.status();
     if (!*retry) {
-      store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "recharge", clock_.NowMicros(), "",
-                         "", {{*id, source, amount}, {kPlatform, "external", -amount}}};
+      store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn),
+                         key,
+                         hash,
+                         *id,
+                         "recharge",
+                         clock_.NowMicros(),
+                         "",
+                         "",
+                         {{*id, source, amount}, {kPlatform, "external", -amount}}};
       if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
     }
     auto b = ReadBalance(txn, *id);
@@ -87,9 +100,18 @@ Result<std::string> BillingService::GrantVoucher(const std::string& account, Fen
     }
     voucher_id = ids_.Next(IdKind::kVoucher);
     const UnixMicros now = clock_.NowMicros();
-    if (Status st = txn.InsertVoucher({voucher_id, *id, amount, now, expires_at}); !st.ok()) return st;
-    return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "voucher_grant", now, voucher_id, "",
-                                {{*id, "voucher:" + voucher_id, amount}, {kPlatform, "vouchers", -amount}}});
+    if (Status st = txn.InsertVoucher({voucher_id, *id, amount, now, expires_at}); !st.ok())
+      return st;
+    return txn.InsertLedgerTxn(
+        {ids_.Next(IdKind::kLedgerTxn),
+         key,
+         hash,
+         *id,
+         "voucher_grant",
+         now,
+         voucher_id,
+         "",
+         {{*id, "voucher:" + voucher_id, amount}, {kPlatform, "vouchers", -amount}}});
   });
   if (!s.ok()) return s;
   return voucher_id;
@@ -114,8 +136,8 @@ Result<AccountView> BillingService::ViewAccount(const std::string& account) {
     if (!vouchers.ok()) return vouchers.status();
     for (const auto& v : *vouchers) {
       auto it = books->find("voucher:" + v.id);
-      view.vouchers.push_back({v.id, v.amount_fen, it == books->end() ? 0 : it->second, v.expires_at,
-                                v.granted_at});
+      view.vouchers.push_back(
+          {v.id, v.amount_fen, it == books->end() ? 0 : it->second, v.expires_at, v.granted_at});
     }
     return Status::Ok();
   });

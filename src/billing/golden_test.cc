@@ -63,7 +63,8 @@ class GoldenTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
-  void Recharge(const std::string& account, std::string_view yuan, const std::string& source = "cash") {
+  void Recharge(const std::string& account, std::string_view yuan,
+                const std::string& source = "cash") {
     auto fen = ParseYuan(yuan);
     ASSERT_TRUE(fen.ok());
     auto b = billing_.Recharge(account, *fen, source, "");
@@ -130,8 +131,8 @@ class GoldenTest : public ::testing::Test {
     if (!usage.ok()) return "";
     for (const auto& u : *usage) {
       if (u.action == action)
-        return std::to_string(u.total) + "/" + std::to_string(u.free) + "/" + std::to_string(u.pack) +
-               "/" + std::to_string(u.postpaid);
+        return std::to_string(u.total) + "/" + std::to_string(u.free) + "/" +
+               std::to_string(u.pack) + "/" + std::to_string(u.postpaid);
     }
     return "absent";
   }
@@ -249,8 +250,10 @@ TEST_F(GoldenTest, DetectPetTierBoundaryAtTenThousandCalls) {
   Calls(at, "DetectPet", 5000, "2022-11-23T12:00:00+08:00");
   Calls(at, "DetectPet", 1, "2022-11-30T23:59:59+08:00");
   Settle("2022-11");
-  EXPECT_EQ(Lines(Bill(below, "2022-11")), (std::vector<std::string>{"DetectPet 8999 tier1 @20.00 = 179.98"}));
-  EXPECT_EQ(Lines(Bill(at, "2022-11")), (std::vector<std::string>{"DetectPet 9000 tier2 @18.00 = 162.00"}));
+  EXPECT_EQ(Lines(Bill(below, "2022-11")),
+            (std::vector<std::string>{"DetectPet 8999 tier1 @20.00 = 179.98"}));
+  EXPECT_EQ(Lines(Bill(at, "2022-11")),
+            (std::vector<std::string>{"DetectPet 9000 tier2 @18.00 = 162.00"}));
 }
 
 // ---- §2 free packs ----
@@ -262,24 +265,30 @@ TEST_F(GoldenTest, CarPoolSharedInOctober2022AndSeparateFromNovember) {
   // for both car actions, even for calls after the 2022-10-24 change.
   Calls(a, "RecognizeCar", 6000, "2022-10-10T12:00:00+08:00");
   Calls(a, "RecognizeCarPro", 6000, "2022-10-25T12:00:00+08:00");
-  EXPECT_EQ(FreeQuotas(a, "2022-10"),
-            (std::map<std::string, int64_t>{{"CAR", 10000}, {"DetectChefDress", 1000},
-                                            {"DetectEnvelope", 1000}, {"DetectPet", 1000},
-                                            {"DetectProduct", 10000}, {"DetectProductBeta", 10000},
-                                            {"DetectSecurity", 1000}}));
+  EXPECT_EQ(FreeQuotas(a, "2022-10"), (std::map<std::string, int64_t>{{"CAR", 10000},
+                                                                      {"DetectChefDress", 1000},
+                                                                      {"DetectEnvelope", 1000},
+                                                                      {"DetectPet", 1000},
+                                                                      {"DetectProduct", 10000},
+                                                                      {"DetectProductBeta", 10000},
+                                                                      {"DetectSecurity", 1000}}));
   EXPECT_EQ(Usage(a, "2022-10", "RecognizeCar"), "6000/6000/0/0");
   EXPECT_EQ(Usage(a, "2022-10", "RecognizeCarPro"), "6000/4000/0/2000");
   Settle("2022-10");
-  EXPECT_EQ(Lines(Bill(a, "2022-10")), (std::vector<std::string>{"RecognizeCarPro 2000 tier1 @75.00 = 150.00"}));
+  EXPECT_EQ(Lines(Bill(a, "2022-10")),
+            (std::vector<std::string>{"RecognizeCarPro 2000 tier1 @75.00 = 150.00"}));
 
   // From November: 1 000 each, separately.
   Calls(a, "RecognizeCar", 6000, "2022-11-10T12:00:00+08:00");
   Calls(a, "RecognizeCarPro", 6000, "2022-11-10T12:00:01+08:00");
-  EXPECT_EQ(FreeQuotas(a, "2022-11"),
-            (std::map<std::string, int64_t>{{"DetectChefDress", 1000}, {"DetectEnvelope", 1000},
-                                            {"DetectPet", 1000}, {"DetectProduct", 1000},
-                                            {"DetectProductBeta", 1000}, {"DetectSecurity", 1000},
-                                            {"RecognizeCar", 1000}, {"RecognizeCarPro", 1000}}));
+  EXPECT_EQ(FreeQuotas(a, "2022-11"), (std::map<std::string, int64_t>{{"DetectChefDress", 1000},
+                                                                      {"DetectEnvelope", 1000},
+                                                                      {"DetectPet", 1000},
+                                                                      {"DetectProduct", 1000},
+                                                                      {"DetectProductBeta", 1000},
+                                                                      {"DetectSecurity", 1000},
+                                                                      {"RecognizeCar", 1000},
+                                                                      {"RecognizeCarPro", 1000}}));
   EXPECT_EQ(Usage(a, "2022-11", "RecognizeCar"), "6000/1000/0/5000");
   EXPECT_EQ(Usage(a, "2022-11", "RecognizeCarPro"), "6000/1000/0/5000");
   Settle("2022-11");
@@ -309,7 +318,8 @@ TEST_F(GoldenTest, MidMonthActivationGetsThePackAtOnceUntilMonthEnd) {
   Settle("2022-11");
   Settle("2022-12");
   EXPECT_TRUE(Lines(Bill(a, "2022-11")).empty());
-  EXPECT_EQ(Lines(Bill(a, "2022-12")), (std::vector<std::string>{"DetectPet 1 tier1 @20.00 = 0.02"}));
+  EXPECT_EQ(Lines(Bill(a, "2022-12")),
+            (std::vector<std::string>{"DetectPet 1 tier1 @20.00 = 0.02"}));
 
   // Activating after the 2022-10-24 change gets the new quotas at once;
   // activating before it keeps the old ones for October.
@@ -343,7 +353,8 @@ TEST_F(GoldenTest, PackExpiresAfterTwelveMonthsAndTheRestIsForfeited) {
   Settle("2023-11");
   EXPECT_TRUE(Lines(Bill(a, "2022-11")).empty());
   // 1 × 75 / 1000 = 0.075 → 0.08, rounded half-up.
-  EXPECT_EQ(Lines(Bill(a, "2023-11")), (std::vector<std::string>{"RecognizeCarPro 1 tier1 @75.00 = 0.08"}));
+  EXPECT_EQ(Lines(Bill(a, "2023-11")),
+            (std::vector<std::string>{"RecognizeCarPro 1 tier1 @75.00 = 0.08"}));
   EXPECT_EQ(Funds(a), "-0.08/0.00/0.00");
 }
 
@@ -424,7 +435,8 @@ TEST_F(GoldenTest, RefundReturnsEachSourceButNotTheVoucher) {
   auto view = billing_.ViewAccount(a);
   ASSERT_TRUE(view.ok());
   ASSERT_EQ(view->vouchers.size(), 1u);
-  EXPECT_EQ(FormatYuan(view->vouchers[0].remaining), "0.00");  // the platform keeps the voucher share
+  EXPECT_EQ(FormatYuan(view->vouchers[0].remaining),
+            "0.00");  // the platform keeps the voucher share
 }
 
 TEST_F(GoldenTest, PromotionPackIsNotRefundable) {
@@ -535,8 +547,10 @@ TEST_F(GoldenTest, SettlementRunTwiceChangesNothing) {
   auto after = billing_.Audit();
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->ledger_txns, before->ledger_txns);
-  EXPECT_EQ(Lines(Bill(a, "2022-11")), (std::vector<std::string>{"RecognizeCarPro 3000 tier1 @75.00 = 225.00"}));
-  EXPECT_EQ(Lines(Bill(b, "2022-11")), (std::vector<std::string>{"DetectEnvelope 1000 tier1 @7.00 = 7.00"}));
+  EXPECT_EQ(Lines(Bill(a, "2022-11")),
+            (std::vector<std::string>{"RecognizeCarPro 3000 tier1 @75.00 = 225.00"}));
+  EXPECT_EQ(Lines(Bill(b, "2022-11")),
+            (std::vector<std::string>{"DetectEnvelope 1000 tier1 @7.00 = 7.00"}));
 }
 
 TEST_F(GoldenTest, MonthBoundaryIsMidnightShanghai) {
@@ -552,7 +566,8 @@ TEST_F(GoldenTest, MonthBoundaryIsMidnightShanghai) {
   auto created = billing_.RunBills(Month{2026, 10});
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_EQ(*created, 1);
-  EXPECT_EQ(Lines(Bill(a, "2026-10")), (std::vector<std::string>{"DetectPet 1 tier1 @20.00 = 0.02"}));
+  EXPECT_EQ(Lines(Bill(a, "2026-10")),
+            (std::vector<std::string>{"DetectPet 1 tier1 @20.00 = 0.02"}));
   Settle("2026-11");
   EXPECT_TRUE(Lines(Bill(a, "2026-11")).empty());
 }
@@ -587,8 +602,10 @@ TEST_F(GoldenTest, RetriedRechargeAndPurchaseMoveMoneyOnce) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(FormatYuan(first->cash), "1000.00");
   EXPECT_EQ(FormatYuan(again->cash), "1000.00");
-  EXPECT_EQ(billing_.Recharge(a, 200000, "cash", "rc-1").status().code(), errc::kIdempotencyKeyReused);
-  EXPECT_EQ(billing_.Recharge(a, 100000, "gift", "rc-1").status().code(), errc::kIdempotencyKeyReused);
+  EXPECT_EQ(billing_.Recharge(a, 200000, "cash", "rc-1").status().code(),
+            errc::kIdempotencyKeyReused);
+  EXPECT_EQ(billing_.Recharge(a, 100000, "gift", "rc-1").status().code(),
+            errc::kIdempotencyKeyReused);
   EXPECT_EQ(Funds(a), "1000.00/0.00/0.00");
 
   auto bought = billing_.BuyPack(a, "RecognizeCarPro", 10000, "", "", "buy-1");
@@ -667,7 +684,8 @@ TEST_F(GoldenTest, LoweringAFreeQuotaNeedsThirtyDaysNotice) {
   EXPECT_EQ(FreeQuotas(a, "2026-11").at("DetectPet"), 500);
   EXPECT_EQ(Usage(a, "2026-11", "DetectPet"), "600/500/0/100");
   Settle("2026-11");
-  EXPECT_EQ(Lines(Bill(a, "2026-11")), (std::vector<std::string>{"DetectPet 100 tier1 @20.00 = 2.00"}));
+  EXPECT_EQ(Lines(Bill(a, "2026-11")),
+            (std::vector<std::string>{"DetectPet 100 tier1 @20.00 = 2.00"}));
 }
 
 }  // namespace

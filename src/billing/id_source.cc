@@ -10,13 +10,20 @@ namespace {
 
 const char* PrefixOf(IdKind kind) {
   switch (kind) {
-    case IdKind::kAccount: return "acc-";
-    case IdKind::kPack: return "pack-";
-    case IdKind::kGiftPack: return "gift-";
-    case IdKind::kVoucher: return "vch-";
-    case IdKind::kNotice: return "ntc-";
-    case IdKind::kLedgerTxn: return "";
-    case IdKind::kIdempotencyKey: return "auto:";
+    case IdKind::kAccount:
+      return "acc-";
+    case IdKind::kPack:
+      return "pack-";
+    case IdKind::kGiftPack:
+      return "gift-";
+    case IdKind::kVoucher:
+      return "vch-";
+    case IdKind::kNotice:
+      return "ntc-";
+    case IdKind::kLedgerTxn:
+      return "";
+    case IdKind::kIdempotencyKey:
+      return "auto:";
   }
   return "";
 }
@@ -25,13 +32,17 @@ const char* PrefixOf(IdKind kind) {
 
 std::string RandomIds::Next(IdKind kind) {
   switch (kind) {
-    case IdKind::kAccount: return ids::NewAccountId();
+    case IdKind::kAccount:
+      return ids::NewAccountId();
     case IdKind::kPack:
-    case IdKind::kGiftPack: return PrefixOf(kind) + crypto::Hex(crypto::RandomBytes(8));
+    case IdKind::kGiftPack:
+      return PrefixOf(kind) + crypto::Hex(crypto::RandomBytes(8));
     case IdKind::kVoucher:
-    case IdKind::kNotice: return PrefixOf(kind) + crypto::Hex(crypto::RandomBytes(6));
+    case IdKind::kNotice:
+      return PrefixOf(kind) + crypto::Hex(crypto::RandomBytes(6));
     case IdKind::kLedgerTxn:
-    case IdKind::kIdempotencyKey: break;
+    case IdKind::kIdempotencyKey:
+      break;
   }
   return PrefixOf(kind) + ids::NewRequestId();
 }

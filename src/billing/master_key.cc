@@ -13,8 +13,10 @@ constexpr size_t kKeyBytes = 32;
 
 // 64 hex digits (surrounding whitespace allowed in a file) → 32 bytes.
 Result<std::string> ParseKey(std::string_view text, const std::string& source) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
   auto key = crypto::Unhex(text);
   if (!key.ok() || key->size() != kKeyBytes)
     return Status(errc::kInvalidConfiguration, source + " must hold 64 hex digits");
@@ -55,10 +57,12 @@ std::string WhereTheKeyComesFrom(const MasterKeySource& source) {
 
 }  // namespace
 
-std::string MasterKeyFileFor(const std::string& db_path) { return db_path + ".key"; }
+std::string MasterKeyFileFor(const std::string& db_path) {
+  return db_path + ".key";
+}
 
 Result<std::unique_ptr<crypto::SecretBox>> OpenMasterKey(store::Store& store,
-                                                          const MasterKeySource& source) {
+                                                         const MasterKeySource& source) {
   auto sealed = store.OldestKey();
   if (!sealed.ok()) return sealed.status();
   auto key = ReadKey(source);
@@ -75,8 +79,9 @@ Result<std::unique_ptr<crypto::SecretBox>> OpenMasterKey(store::Store& store,
   if (!key->has_value()) {
     return Status(errc::kMasterKeyMissing,
                   "the database holds sealed SecretKeys but its master key is missing: "
-                  "restore the file " + source.file_path + " from your backup, or set " +
-                      kMasterKeyVariable + " to its 64 hex digits (a new key cannot open them)");
+                  "restore the file " +
+                      source.file_path + " from your backup, or set " + kMasterKeyVariable +
+                      " to its 64 hex digits (a new key cannot open them)");
   }
   auto box = std::make_unique<crypto::SecretBox>(std::move(**key));
   const store::ApiKey& probe = **sealed;
@@ -84,8 +89,8 @@ Result<std::unique_ptr<crypto::SecretBox>> OpenMasterKey(store::Store& store,
     return Status(errc::kMasterKeyMismatch,
                   "the " + WhereTheKeyComesFrom(source) +
                       " does not open the SecretKeys sealed in this database (AES-GCM "
-                      "authentication failed on " + probe.secret_id +
-                      "): it is not the key they were sealed with");
+                      "authentication failed on " +
+                      probe.secret_id + "): it is not the key they were sealed with");
   }
   return box;
 }

@@ -30,6 +30,6 @@ std::string MasterKeyFileFor(const std::string& db_path);
 // file_path (mode 0600, fsync-ed; a racing creator's key is read instead).
 // A malformed key is errc::kInvalidConfiguration naming its source.
 Result<std::unique_ptr<crypto::SecretBox>> OpenMasterKey(store::Store& store,
-                                                          const MasterKeySource& source);
+                                                         const MasterKeySource& source);
 
 }  // namespace kanjian::billing

@@ -9,7 +9,8 @@ namespace kanjian::billing {
 std::string FormatYuan(Fen amount) {
   const bool negative = amount < 0;
   // Work in unsigned to survive INT64_MIN.
-  const uint64_t abs = negative ? uint64_t(0) - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
+  const uint64_t abs =
+      negative ? uint64_t(0) - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
   std::string cents = std::to_string(abs % 100);
   if (cents.size() < 2) cents = "0" + cents;
   return (negative ? "-" : "") + std::to_string(abs / 100) + "." + cents;
@@ -54,7 +55,9 @@ Result<int64_t> ParseFixed(std::string_view text, int scale, const char* what) {
 
 }  // namespace
 
-Result<Fen> ParseYuan(std::string_view text) { return ParseFixed(text, 2, "amount in yuan"); }
+Result<Fen> ParseYuan(std::string_view text) {
+  return ParseFixed(text, 2, "amount in yuan");
+}
 
 Result<PriceE4> ParsePriceE4(std::string_view text) {
   auto price = ParseFixed(text, 4, "price per thousand calls");
@@ -96,7 +99,9 @@ Fen LineAmount(int64_t quantity, PriceE4 price) {
   return RoundE7ToFen(static_cast<__int128>(quantity) * price);
 }
 
-bool CheckedAdd(int64_t a, int64_t b, int64_t* out) { return !__builtin_add_overflow(a, b, out); }
+bool CheckedAdd(int64_t a, int64_t b, int64_t* out) {
+  return !__builtin_add_overflow(a, b, out);
+}
 
 Status AddChecked(Fen value, Fen* sum, std::string_view what) {
   if (CheckedAdd(*sum, value, sum)) return Status::Ok();

@@ -20,7 +20,8 @@ TEST(MoneyTest, ParsesYuanStrictly) {
   EXPECT_EQ(*ParseYuan("675.5"), 67550);
   EXPECT_EQ(*ParseYuan("0.01"), 1);
   EXPECT_EQ(*ParseYuan("-3"), -300);
-  for (const char* bad : {"", "-", "1.234", "1.", ".5x", "abc", "1e3", "1,000", "99999999999999999999"})
+  for (const char* bad :
+       {"", "-", "1.234", "1.", ".5x", "abc", "1e3", "1,000", "99999999999999999999"})
     EXPECT_FALSE(ParseYuan(bad).ok()) << bad;
 }
 
@@ -63,8 +64,8 @@ TEST(MoneyTest, OneHalfUpRoundingForLinesAndPromotions) {
     int64_t denominator;
     Fen expected;
   };
-  const Row rows[] = {{0, 100, 0}, {49, 100, 0}, {50, 100, 1}, {149, 100, 1}, {150, 100, 2},
-                      {49'999, 100'000, 0}, {50'000, 100'000, 1}};
+  const Row rows[] = {{0, 100, 0},   {49, 100, 0},         {50, 100, 1},        {149, 100, 1},
+                      {150, 100, 2}, {49'999, 100'000, 0}, {50'000, 100'000, 1}};
   for (const Row& row : rows) EXPECT_EQ(DivideHalfUp(row.numerator, row.denominator), row.expected);
   EXPECT_EQ(DiscountedPrice(73000, 10), 65700);
   EXPECT_EQ(DiscountedPrice(101, 50), 51);  // 50.5 fen → 51

@@ -7,7 +7,9 @@
 namespace kanjian::billing {
 namespace {
 
-int Rank(const std::string& level) { return level == "critical" ? 0 : level == "warning" ? 1 : 2; }
+int Rank(const std::string& level) {
+  return level == "critical" ? 0 : level == "warning" ? 1 : 2;
+}
 
 }  // namespace
 
@@ -21,7 +23,11 @@ std::vector<TenantNotice> ComputeNotices(const NoticeFacts& facts, UnixMicros no
   if (facts.budget) {
     const int percent = SpendAlertPercent(*facts.budget, facts.spent);
     if (percent >= 50) {
-      TenantNotice n{"spend_guard", percent == 100 ? "critical" : percent == 80 ? "warning" : "info", now};
+      TenantNotice n{"spend_guard",
+                     percent == 100  ? "critical"
+                     : percent == 80 ? "warning"
+                                     : "info",
+                     now};
       n.percent = percent;
       n.amount = facts.spent;
       n.limit = *facts.budget;

@@ -38,15 +38,15 @@ struct NoticeFacts {
 struct TenantNotice {
   // "arrears" | "spend_guard" | "free_pack" | "pack_expiring" | "catalog_change"
   std::string kind;
-  std::string level;  // "critical" | "warning" | "info"
-  UnixMicros at = 0;  // when it was issued (stored) or now (a state)
-  std::string subject;  // free group, pack id or notice id
-  int percent = 0;      // threshold reached: free pack 80/100, spend guard 50/80/100
-  int64_t used = 0, quota = 0;     // free pack calls; pack calls used/bought
-  Fen amount = 0, limit = 0;       // arrears: owed; spend guard: spent of limit (budget)
-  UnixMicros expires_at = 0;       // pack_expiring
-  std::string action;              // pack_expiring: the action it pays for
-  std::string message;             // catalog_change: the stored text
+  std::string level;            // "critical" | "warning" | "info"
+  UnixMicros at = 0;            // when it was issued (stored) or now (a state)
+  std::string subject;          // free group, pack id or notice id
+  int percent = 0;              // threshold reached: free pack 80/100, spend guard 50/80/100
+  int64_t used = 0, quota = 0;  // free pack calls; pack calls used/bought
+  Fen amount = 0, limit = 0;    // arrears: owed; spend guard: spent of limit (budget)
+  UnixMicros expires_at = 0;    // pack_expiring
+  std::string action;           // pack_expiring: the action it pays for
+  std::string message;          // catalog_change: the stored text
 };
 
 // Every notice that holds at `now`, most urgent first (critical, warning,

@@ -12,7 +12,8 @@ constexpr UnixMicros kDay = 86'400'000'000;
 std::string Kinds(const std::vector<TenantNotice>& notices) {
   std::string out;
   for (const auto& n : notices)
-    out += (out.empty() ? "" : " ") + n.kind + (n.percent ? ":" + std::to_string(n.percent) : "") + "/" + n.level;
+    out += (out.empty() ? "" : " ") + n.kind + (n.percent ? ":" + std::to_string(n.percent) : "") +
+           "/" + n.level;
   return out;
 }
 
@@ -39,7 +40,9 @@ TEST(Notices, Table) {
       {"free pack at 80 %", {"active", 0, {{"DetectPet", 1000, 800}}}, "free_pack:80/warning"},
       {"free pack at 100 %", {"active", 0, {{"DetectPet", 1000, 1000}}}, "free_pack:100/critical"},
       {"free group without quota", {"active", 0, {{"X", 0, 0}}}, ""},
-      {"pack expiring in 7 days", {"active", 0, {}, {Bought("p1", 10, 1, kNow + 7 * kDay)}}, "pack_expiring/warning"},
+      {"pack expiring in 7 days",
+       {"active", 0, {}, {Bought("p1", 10, 1, kNow + 7 * kDay)}},
+       "pack_expiring/warning"},
       {"pack expiring in 8 days", {"active", 0, {}, {Bought("p1", 10, 1, kNow + 8 * kDay)}}, ""},
       {"pack expired", {"active", 0, {}, {Bought("p1", 10, 1, kNow)}}, ""},
       {"used-up pack expiring", {"active", 0, {}, {Bought("p1", 10, 10, kNow + kDay)}}, ""},
@@ -48,18 +51,29 @@ TEST(Notices, Table) {
       {"spend at 80 %", {"active", 0, {}, {}, {}, 100, 80}, "spend_guard:80/warning"},
       {"spend at 100 %", {"active", 0, {}, {}, {}, 100, 100}, "spend_guard:100/critical"},
       {"no budget", {"active", 0, {}, {}, {}, std::nullopt, 1'000'000}, ""},
-      {"catalog notice", {"active", 0, {}, {}, {{"n1", "a", kNow - 89 * kDay, "catalog_change", "quota"}}},
+      {"catalog notice",
+       {"active", 0, {}, {}, {{"n1", "a", kNow - 89 * kDay, "catalog_change", "quota"}}},
        "catalog_change/info"},
-      {"old catalog notice", {"active", 0, {}, {}, {{"n1", "a", kNow - 91 * kDay, "catalog_change", "q"}}}, ""},
+      {"old catalog notice",
+       {"active", 0, {}, {}, {{"n1", "a", kNow - 91 * kDay, "catalog_change", "q"}}},
+       ""},
       {"most urgent first",
-       {"arrears", -1, {{"DetectPet", 10, 8}}, {}, {{"n1", "a", kNow - kDay, "catalog_change", "q"}}, 10, 10},
+       {"arrears",
+        -1,
+        {{"DetectPet", 10, 8}},
+        {},
+        {{"n1", "a", kNow - kDay, "catalog_change", "q"}},
+        10,
+        10},
        "arrears/critical spend_guard:100/critical free_pack:80/warning catalog_change/info"},
   };
   for (const Row& r : rows) EXPECT_EQ(Kinds(ComputeNotices(r.facts, kNow)), r.expected) << r.name;
 }
 
 TEST(Notices, CarryTheirFigures) {
-  NoticeFacts facts{"arrears", -250, {{"DetectPet", 1000, 850}}, {Bought("p1", 10, 4, kNow + kDay)}, {}, 1000, 900};
+  NoticeFacts facts{
+      "arrears", -250, {{"DetectPet", 1000, 850}}, {Bought("p1", 10, 4, kNow + kDay)}, {},
+      1000,      900};
   auto notices = ComputeNotices(facts, kNow);
   ASSERT_EQ(notices.size(), 4u);
   EXPECT_EQ(notices[0].amount, 250);

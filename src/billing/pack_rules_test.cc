@@ -19,9 +19,9 @@ TEST(PackRulesTest, PromotionPriceRoundsHalfUpAndNoRefundWins) {
       {73000, false, std::nullopt, 73000, false},
       {73000, true, Promotion{"spring", 10, true}, 65700, true},
       {73000, true, Promotion{"flash", 20, false}, 58400, false},
-      {101, true, Promotion{"half", 50, true}, 51, true},   // 50.5 fen → 51
-      {99, true, Promotion{"third", 33, true}, 66, true},   // 66.33 → 66
-      {3, true, Promotion{"x", 50, true}, 2, true},         // 1.5 → 2
+      {101, true, Promotion{"half", 50, true}, 51, true},  // 50.5 fen → 51
+      {99, true, Promotion{"third", 33, true}, 66, true},  // 66.33 → 66
+      {3, true, Promotion{"x", 50, true}, 2, true},        // 1.5 → 2
       {73000, true, Promotion{"free", 100, true}, 0, true},
       {73000, false, Promotion{"open", 0, true}, 73000, false},  // the SKU's "no refund" wins too
   };

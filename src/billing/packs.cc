@@ -25,14 +25,16 @@ Status BillingService::EnsureFreePacks(store::Txn& txn, const Catalog& catalog,
     auto existing = txn.FindFreePack(account.id, group.name, start, end);
     if (!existing.ok()) return existing.status();
     if (*existing) continue;
-    if (Status s = txn.InsertPack(FreePack(account.id, group, month, issued_at, end)); !s.ok()) return s;
+    if (Status s = txn.InsertPack(FreePack(account.id, group, month, issued_at, end)); !s.ok())
+      return s;
   }
   return Status::Ok();
 }
 
 Result<Purchase> BillingService::BuyPack(const std::string& account, const std::string& action,
                                          int64_t calls, const std::string& voucher_id,
-                                         const std::string& promotion_name, const std::string& key_in) {
+                                         const std::string& promotion_name,
+                                         const std::string& key_in) {
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
   const std::string key = internal::KeyOrFresh(key_in, ids_);
@@ -71,7 +73,8 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     std::string voucher_book;
     if (!voucher_id.empty()) {
       auto v = txn.FindVoucher(voucher_id);
-      if (Status st = VoucherUsable(v.ok() ? &*v : nullptr, voucher_id, a->id, now); !st.ok()) return st;
+      if (Status st = VoucherUsable(v.ok() ? &*v : nullptr, voucher_id, a->id, now); !st.ok())
+        return st;
       voucher_book = "voucher:" + voucher_id;
     }
     auto books = txn.Balances(a->id);
@@ -79,8 +82,9 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     PaymentPlan plan = PlanPayment(Payer::kPackPurchase, a->id, offer.price, *books,
                                    version.settings.payment_order, voucher_book);
     if (plan.unpaid > 0)
-      return Status(errc::kInsufficientBalance, "the pack costs " + FormatYuan(offer.price) + " 元; " +
-                                                    FormatYuan(plan.unpaid) + " 元 more is needed");
+      return Status(errc::kInsufficientBalance, "the pack costs " + FormatYuan(offer.price) +
+                                                    " 元; " + FormatYuan(plan.unpaid) +
+                                                    " 元 more is needed");
     std::vector<store::Posting> legs = std::move(plan.legs);
     if (offer.price > 0) legs.push_back({kPlatform, "revenue:pack", offer.price});
 
@@ -95,7 +99,8 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     pack.price_fen = offer.price;
     pack.promotion = promotion_name;
     pack.refundable = offer.refundable;
-    store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn), key, hash, a->id, "purchase", now, pack.id, "", legs};
+    store::LedgerTxn t{
+        ids_.Next(IdKind::kLedgerTxn), key, hash, a->id, "purchase", now, pack.id, "", legs};
     pack.purchase_txn = t.id;
     if (Status st = txn.InsertPack(pack); !st.ok()) return st;
     if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
@@ -138,7 +143,8 @@ Result<store::Pack> BillingService::GrantPack(const std::string& account, const 
     out.expires_at = AddMonths(now, validity_months, catalog->InForceAt(now).settings.utc_offset_s);
     if (Status st = txn.InsertPack(out); !st.ok()) return st;
     // A zero-value ledger entry keeps the grant idempotent and audited.
-    return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "pack_grant", now, out.id, "", {}});
+    return txn.InsertLedgerTxn(
+        {ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "pack_grant", now, out.id, "", {}});
   });
   if (!s.ok()) return s;
   return out;
@@ -172,7 +178,8 @@ Status BillingService::RefundRefusal(store::Txn& txn, const store::Pack& pack,
   return billing::RefundRefusal({pack, disabled_for_content, *count, now}, settings);
 }
 
-UnixMicros BillingService::RefundWindowEnd(const store::Pack& pack, const BillingSettings& settings) {
+UnixMicros BillingService::RefundWindowEnd(const store::Pack& pack,
+                                           const BillingSettings& settings) {
   return billing::RefundWindowEnd(pack.created_at, settings);
 }
 
@@ -197,12 +204,14 @@ Result<Payment> BillingService::RefundPack(const std::string& pack_id) {
     for (const auto& t : *all) {
       if (t.id == pack->purchase_txn) paid = &t;
     }
-    if (!paid) return Status(errc::kInternalError, "purchase transaction of " + pack_id + " is missing");
+    if (!paid)
+      return Status(errc::kInternalError, "purchase transaction of " + pack_id + " is missing");
     refunded = PaymentOf(*paid, account->id);
     if (Status st = txn.MarkPackRefunded(pack_id, now); !st.ok()) return st;
     return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), "refund:" + pack_id,
                                 internal::RequestHash({"refund", pack_id}), account->id, "refund",
-                                now, pack_id, RefundReason(settings), RefundLegs(account->id, refunded)});
+                                now, pack_id, RefundReason(settings),
+                                RefundLegs(account->id, refunded)});
   });
   if (!s.ok()) return s;
   refunded.voucher = 0;  // never returned

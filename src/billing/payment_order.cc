@@ -36,10 +36,14 @@ Payment PaymentOf(const store::LedgerTxn& t, const std::string& account_id) {
   for (const auto& leg : t.postings) {
     if (leg.owner != account_id || leg.amount_fen >= 0) continue;
     const Fen paid = -leg.amount_fen;
-    if (leg.book == "cash") p.cash += paid;
-    else if (leg.book == "income") p.income += paid;
-    else if (leg.book == "gift") p.gift += paid;
-    else if (leg.book.rfind("voucher:", 0) == 0) p.voucher += paid;
+    if (leg.book == "cash")
+      p.cash += paid;
+    else if (leg.book == "income")
+      p.income += paid;
+    else if (leg.book == "gift")
+      p.gift += paid;
+    else if (leg.book.rfind("voucher:", 0) == 0)
+      p.voucher += paid;
   }
   return p;
 }

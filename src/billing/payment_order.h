@@ -39,7 +39,8 @@ struct PaymentPlan {
 //    the order, pays the rest last and may go negative (arrears, §5).
 PaymentPlan PlanPayment(Payer payer, const std::string& account_id, Fen due,
                         const std::map<std::string, int64_t>& books,
-                        const std::vector<std::string>& order, const std::string& voucher_book = "");
+                        const std::vector<std::string>& order,
+                        const std::string& voucher_book = "");
 
 // What each source of `account_id` paid in a ledger transaction (its
 // negative legs).

@@ -36,7 +36,12 @@ TEST(PaymentOrderTest, PurchasesAndSettlementsTakeSourcesInTheOrder) {
        "gift:200 income:300 cash:500 | 0"},
       {"purchase, short", Payer::kPackPurchase, 2000, rich, def, "",
        "gift:200 income:300 cash:1000 | 500"},
-      {"purchase, negative cash pays nothing", Payer::kPackPurchase, 100, {{"cash", -50}}, def, "",
+      {"purchase, negative cash pays nothing",
+       Payer::kPackPurchase,
+       100,
+       {{"cash", -50}},
+       def,
+       "",
        "| 100"},
       {"purchase, cash first", Payer::kPackPurchase, 1100, rich, cash_first, "voucher:v1",
        "cash:1000 gift:100 | 0"},
@@ -50,16 +55,20 @@ TEST(PaymentOrderTest, PurchasesAndSettlementsTakeSourcesInTheOrder) {
       {"settlement of an empty account", Payer::kSettlement, 675, {}, def, "", "cash:675 | 0"},
   };
   for (const Row& row : rows) {
-    EXPECT_EQ(Describe(PlanPayment(row.payer, "acc-1", row.due, row.books, row.order, row.voucher_book)),
-              row.expected)
+    EXPECT_EQ(
+        Describe(PlanPayment(row.payer, "acc-1", row.due, row.books, row.order, row.voucher_book)),
+        row.expected)
         << row.name;
   }
 }
 
 TEST(PaymentOrderTest, PaymentOfReadsTheAccountsNegativeLegs) {
   store::LedgerTxn t;
-  t.postings = {{"acc-1", "voucher:v1", -100}, {"acc-1", "gift", -200}, {"acc-1", "cash", -300},
-                {"acc-2", "cash", -1}, {"platform", "revenue:pack", 601}};
+  t.postings = {{"acc-1", "voucher:v1", -100},
+                {"acc-1", "gift", -200},
+                {"acc-1", "cash", -300},
+                {"acc-2", "cash", -1},
+                {"platform", "revenue:pack", 601}};
   Payment p = PaymentOf(t, "acc-1");
   EXPECT_EQ(p.voucher, 100);
   EXPECT_EQ(p.gift, 200);
@@ -70,7 +79,8 @@ TEST(PaymentOrderTest, PaymentOfReadsTheAccountsNegativeLegs) {
 TEST(PaymentOrderTest, VoucherMustBeTheAccountsAndUnexpired) {
   store::Voucher v{"v1", "acc-1", 500, 0, 1000};
   EXPECT_TRUE(VoucherUsable(&v, "v1", "acc-1", 999).ok());
-  EXPECT_EQ(VoucherUsable(&v, "v1", "acc-1", 1000).code(), errc::kVoucherUnusable);  // expiry exclusive
+  EXPECT_EQ(VoucherUsable(&v, "v1", "acc-1", 1000).code(),
+            errc::kVoucherUnusable);  // expiry exclusive
   EXPECT_EQ(VoucherUsable(&v, "v1", "acc-2", 0).code(), errc::kVoucherUnusable);
   EXPECT_EQ(VoucherUsable(nullptr, "v9", "acc-1", 0).code(), errc::kVoucherUnusable);
   v.expires_at.reset();

@@ -26,7 +26,8 @@ std::vector<PricedLine> PriceMonth(const CatalogVersion& catalog, const std::str
     const int64_t lo = std::max(first, tiers[t].from_calls);
     const int64_t hi = t + 1 < tiers.size() ? std::min(last, tiers[t + 1].from_calls) : last;
     if (hi <= lo) continue;
-    lines.push_back({hi - lo, static_cast<int>(t + 1), tiers[t].price, LineAmount(hi - lo, tiers[t].price)});
+    lines.push_back(
+        {hi - lo, static_cast<int>(t + 1), tiers[t].price, LineAmount(hi - lo, tiers[t].price)});
   }
   return lines;
 }

@@ -11,7 +11,8 @@ UnixMicros RefundWindowEnd(UnixMicros purchased_at, const BillingSettings& setti
 
 std::pair<UnixMicros, UnixMicros> RefundYear(UnixMicros now, const BillingSettings& settings) {
   const int year = MonthOf(now, settings.utc_offset_s).year;
-  return {MonthStart({year, 1}, settings.utc_offset_s), MonthStart({year + 1, 1}, settings.utc_offset_s)};
+  return {MonthStart({year, 1}, settings.utc_offset_s),
+          MonthStart({year + 1, 1}, settings.utc_offset_s)};
 }
 
 Status RefundRefusal(const RefundCase& c, const BillingSettings& settings) {
@@ -31,9 +32,9 @@ Status RefundRefusal(const RefundCase& c, const BillingSettings& settings) {
   if (!pack.refundable)
     return Status(errc::kPromotionNoRefund, "this pack's promotion or SKU does not allow refunds");
   if (c.refunds_this_year >= settings.refunds_per_year)
-    return Status(errc::kRefundLimitExceeded,
-                  "no-reason refunds are limited to " + std::to_string(settings.refunds_per_year) +
-                      " per account per year");
+    return Status(errc::kRefundLimitExceeded, "no-reason refunds are limited to " +
+                                                  std::to_string(settings.refunds_per_year) +
+                                                  " per account per year");
   return Status::Ok();
 }
 

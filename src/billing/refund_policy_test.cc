@@ -13,7 +13,9 @@
 namespace kanjian::billing {
 namespace {
 
-UnixMicros T(const char* iso) { return *ParseIso8601(iso, kShanghaiOffsetS); }
+UnixMicros T(const char* iso) {
+  return *ParseIso8601(iso, kShanghaiOffsetS);
+}
 
 RefundCase Refundable() {
   RefundCase c;
@@ -40,17 +42,33 @@ TEST(RefundPolicyTest, EachRefusalNamesItsRuleInOrder) {
       {"content-review", [](RefundCase& c) { c.account_disabled_for_content = true; },
        errc::kAccountDisabledForContent},
       {"one call used", [](RefundCase& c) { c.pack.used = 1; }, errc::kPackPartiallyUsed},
-      {"last instant of the 7th day", [](RefundCase& c) { c.now = T("2026-03-17T23:59:59.999999+08:00"); }, std::nullopt},
-      {"8th day", [](RefundCase& c) { c.now = T("2026-03-18T00:00:00+08:00"); }, errc::kRefundWindowClosed},
-      {"promotion without refund", [](RefundCase& c) { c.pack.refundable = false; }, errc::kPromotionNoRefund},
+      {"last instant of the 7th day",
+       [](RefundCase& c) { c.now = T("2026-03-17T23:59:59.999999+08:00"); }, std::nullopt},
+      {"8th day", [](RefundCase& c) { c.now = T("2026-03-18T00:00:00+08:00"); },
+       errc::kRefundWindowClosed},
+      {"promotion without refund", [](RefundCase& c) { c.pack.refundable = false; },
+       errc::kPromotionNoRefund},
       {"2 refunds this year", [](RefundCase& c) { c.refunds_this_year = 2; }, std::nullopt},
-      {"3 refunds this year", [](RefundCase& c) { c.refunds_this_year = 3; }, errc::kRefundLimitExceeded},
+      {"3 refunds this year", [](RefundCase& c) { c.refunds_this_year = 3; },
+       errc::kRefundLimitExceeded},
       // Order: the first failing rule names the refusal.
-      {"used and late", [](RefundCase& c) { c.pack.used = 5; c.now += 30 * kMicrosPerDay; },
+      {"used and late",
+       [](RefundCase& c) {
+         c.pack.used = 5;
+         c.now += 30 * kMicrosPerDay;
+       },
        errc::kPackPartiallyUsed},
-      {"gift and refunded", [](RefundCase& c) { c.pack.kind = "gift"; c.pack.refunded_at = 1; },
+      {"gift and refunded",
+       [](RefundCase& c) {
+         c.pack.kind = "gift";
+         c.pack.refunded_at = 1;
+       },
        errc::kPackNotPurchased},
-      {"late and no-refund promotion", [](RefundCase& c) { c.pack.refundable = false; c.now += 30 * kMicrosPerDay; },
+      {"late and no-refund promotion",
+       [](RefundCase& c) {
+         c.pack.refundable = false;
+         c.now += 30 * kMicrosPerDay;
+       },
        errc::kRefundWindowClosed},
   };
   const BillingSettings settings;
@@ -88,7 +106,9 @@ TEST(RefundPolicyTest, LegsReturnEachSourceButNotTheVoucher) {
   };
   const Row rows[] = {
       {{700, 200, 100, 50},
-       {{"acc-1", "cash", 700}, {"acc-1", "income", 200}, {"acc-1", "gift", 100},
+       {{"acc-1", "cash", 700},
+        {"acc-1", "income", 200},
+        {"acc-1", "gift", 100},
         {"platform", "revenue:pack", -1000}}},
       {{0, 0, 300, 0}, {{"acc-1", "gift", 300}, {"platform", "revenue:pack", -300}}},
       {{0, 0, 0, 730}, {}},  // paid by voucher alone: nothing comes back

@@ -6,10 +6,14 @@ namespace kanjian::billing {
 
 std::string_view ToString(ServiceState state) {
   switch (state) {
-    case ServiceState::kActive: return "active";
-    case ServiceState::kArrears: return "arrears";
-    case ServiceState::kDisabled: return "disabled";
-    case ServiceState::kInactive: return "inactive";
+    case ServiceState::kActive:
+      return "active";
+    case ServiceState::kArrears:
+      return "arrears";
+    case ServiceState::kDisabled:
+      return "disabled";
+    case ServiceState::kInactive:
+      return "inactive";
   }
   return "inactive";
 }
@@ -27,12 +31,14 @@ ServiceState ServiceStateOf(store::AccountStatus status, Fen balance_fen,
 
 Status ServiceRefusal(ServiceState state) {
   switch (state) {
-    case ServiceState::kActive: return Status::Ok();
+    case ServiceState::kActive:
+      return Status::Ok();
     case ServiceState::kDisabled:
       return Status(errc::kStopUsing, "this account has been disabled by the operator");
     case ServiceState::kArrears:
       return Status(errc::kInArrears, "the account is in arrears; recharge to resume service");
-    case ServiceState::kInactive: break;
+    case ServiceState::kInactive:
+      break;
   }
   return Status(errc::kNotActivated, "the tiia service is not activated for this account");
 }

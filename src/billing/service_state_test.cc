@@ -29,15 +29,19 @@ TEST(ServiceStateTest, StateFromStatusBalanceAndGrace) {
       {"negative, no grace", AccountStatus::kActive, -1, bill, 0, ServiceState::kArrears},
       {"negative, inside grace", AccountStatus::kActive, -1, bill, 3, ServiceState::kActive},
       {"negative, grace just over", AccountStatus::kActive, -1, bill, 2, ServiceState::kArrears},
-      {"negative, no bill, no grace", AccountStatus::kActive, -1, std::nullopt, 0, ServiceState::kArrears},
-      {"negative, no bill, grace", AccountStatus::kActive, -1, std::nullopt, 1, ServiceState::kActive},
-      {"disabled wins over arrears", AccountStatus::kDisabled, -1, bill, 0, ServiceState::kDisabled},
+      {"negative, no bill, no grace", AccountStatus::kActive, -1, std::nullopt, 0,
+       ServiceState::kArrears},
+      {"negative, no bill, grace", AccountStatus::kActive, -1, std::nullopt, 1,
+       ServiceState::kActive},
+      {"disabled wins over arrears", AccountStatus::kDisabled, -1, bill, 0,
+       ServiceState::kDisabled},
       {"inactive", AccountStatus::kInactive, 0, std::nullopt, 0, ServiceState::kInactive},
   };
   for (const Row& row : rows) {
     BillingSettings settings;
     settings.arrears_grace_days = row.grace_days;
-    EXPECT_EQ(ServiceStateOf(row.status, row.balance, row.last_bill_at, now, settings), row.expected)
+    EXPECT_EQ(ServiceStateOf(row.status, row.balance, row.last_bill_at, now, settings),
+              row.expected)
         << row.name;
   }
 }

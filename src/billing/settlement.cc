@@ -11,9 +11,9 @@
 #include <set>
 #include <unordered_map>
 
+#include "billing/bill_rules.h"
 #include "billing/billing.h"
 #include "billing/ledger_util.h"
-#include "billing/bill_rules.h"
 #include "billing/payment_order.h"
 
 namespace kanjian::billing {
@@ -43,15 +43,19 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
       if (a.activated_at && *a.activated_at < end) accounts.push_back(std::move(a));
     }
     std::string account_key;
-    return txn.ScanUsageTotals(start, end, [&](std::string_view account, std::string_view action,
-                                               std::string_view source, int64_t quantity) {
-      size_t index = std::find(action_names.begin(), action_names.end(), action) - action_names.begin();
-      if (index == action_names.size()) action_names.emplace_back(action);
-      account_key.assign(account);
-      std::vector<ActionSums>& sums = usage[account_key];
-      if (sums.size() <= index) sums.resize(index + 1);
-      if (Status st = AddUsage(sums[index], source, quantity); !st.ok() && overflow.ok()) overflow = st;
-    });
+    return txn.ScanUsageTotals(
+        start, end,
+        [&](std::string_view account, std::string_view action, std::string_view source,
+            int64_t quantity) {
+          size_t index =
+              std::find(action_names.begin(), action_names.end(), action) - action_names.begin();
+          if (index == action_names.size()) action_names.emplace_back(action);
+          account_key.assign(account);
+          std::vector<ActionSums>& sums = usage[account_key];
+          if (sums.size() <= index) sums.resize(index + 1);
+          if (Status st = AddUsage(sums[index], source, quantity); !st.ok() && overflow.ok())
+            overflow = st;
+        });
   });
   if (read.ok()) read = overflow;
   if (!read.ok()) return read;
@@ -91,9 +95,15 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
           PaymentPlan plan = PlanPayment(Payer::kSettlement, a.id, bill.total_fen, *books,
                                          version.settings.payment_order);
           plan.legs.push_back({kPlatform, "revenue:postpaid", bill.total_fen});
-          store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn), "settle:" + a.id + ":" + bill.month,
-                             internal::RequestHash({"settle", a.id, bill.month}), a.id, "settlement",
-                             now, bill.id, "post-paid usage " + bill.month, std::move(plan.legs)};
+          store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn),
+                             "settle:" + a.id + ":" + bill.month,
+                             internal::RequestHash({"settle", a.id, bill.month}),
+                             a.id,
+                             "settlement",
+                             now,
+                             bill.id,
+                             "post-paid usage " + bill.month,
+                             std::move(plan.legs)};
           if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
         }
         ++created_here;
@@ -130,7 +140,8 @@ Result<BillView> BillingService::ShowBill(const std::string& account, Month mont
     if (!sums.ok()) return sums.status();
     std::map<std::string, ActionSums> by_action;
     for (const auto& row : *sums) {
-      if (Status st = AddUsage(by_action[row.action], row.source, row.quantity); !st.ok()) return st;
+      if (Status st = AddUsage(by_action[row.action], row.source, row.quantity); !st.ok())
+        return st;
     }
     view.lines = BillLines(catalog->InForceAt(start), by_action);
     auto total = BillTotal(view.lines);

@@ -41,7 +41,9 @@ constexpr int64_t kSecond = 1'000'000, kMinute = 60 * kSecond, kHour = 60 * kMin
                   kDay = 24 * kHour;
 constexpr int64_t kOffset = 8 * kHour;
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 std::chrono::year_month_day LocalDate(UnixMicros t) {
   return std::chrono::year_month_day{
@@ -55,13 +57,15 @@ Month ModelMonthOf(UnixMicros t) {
   return Month{static_cast<int>(d.year()), static_cast<int>(static_cast<unsigned>(d.month()))};
 }
 UnixMicros ModelMonthStart(Month m) {
-  return LocalMidnight(std::chrono::year{m.year} / std::chrono::month{static_cast<unsigned>(m.month)} /
-                       std::chrono::day{1});
+  return LocalMidnight(std::chrono::year{m.year} /
+                       std::chrono::month{static_cast<unsigned>(m.month)} / std::chrono::day{1});
 }
 UnixMicros ModelMonthEnd(Month m) {
   return ModelMonthStart(m.month == 12 ? Month{m.year + 1, 1} : Month{m.year, m.month + 1});
 }
-Month PrevMonth(Month m) { return m.month == 1 ? Month{m.year - 1, 12} : Month{m.year, m.month - 1}; }
+Month PrevMonth(Month m) {
+  return m.month == 1 ? Month{m.year - 1, 12} : Month{m.year, m.month - 1};
+}
 UnixMicros ModelAddMonths(UnixMicros t, int months) {
   using namespace std::chrono;
   const int64_t day = FloorDiv(t + kOffset, kDay);
@@ -72,14 +76,16 @@ UnixMicros ModelAddMonths(UnixMicros t, int months) {
   const year_month_day nd{ym.year(), ym.month(), std::min(d.day(), last)};
   return LocalMidnight(nd) + time_of_day;
 }
-UnixMicros At(std::string_view iso) { return *ParseIso8601(iso, 8 * 3600); }
+UnixMicros At(std::string_view iso) {
+  return *ParseIso8601(iso, 8 * 3600);
+}
 
 // ---------------------------------------------------------------------------
 // docs/billing.md, written out again for the model.
 
-const std::vector<std::string> kActions = {"RecognizeCar",   "RecognizeCarPro", "DetectProduct",
-                                           "DetectProductBeta", "DetectEnvelope", "DetectPet",
-                                           "DetectChefDress", "DetectSecurity"};
+const std::vector<std::string> kActions = {"RecognizeCar",      "RecognizeCarPro", "DetectProduct",
+                                           "DetectProductBeta", "DetectEnvelope",  "DetectPet",
+                                           "DetectChefDress",   "DetectSecurity"};
 
 struct ModelGroup {
   std::string name;
@@ -119,10 +125,9 @@ const std::map<std::string, std::vector<std::pair<int64_t, int64_t>>>& Tiers() {
 }
 
 // §4: RecognizeCarPro packs (calls → fen).
-const std::map<int64_t, Fen> kSkus = {{10000, 73000},        {100000, 700000},
-                                      {1000000, 6500000},    {2500000, 10500000},
-                                      {5000000, 16000000},   {15000000, 45000000},
-                                      {50000000, 125000000}};
+const std::map<int64_t, Fen> kSkus = {
+    {10000, 73000},      {100000, 700000},     {1000000, 6500000},   {2500000, 10500000},
+    {5000000, 16000000}, {15000000, 45000000}, {50000000, 125000000}};
 
 // ---------------------------------------------------------------------------
 // Fault injection: a Store whose Write fails at random, either before the
@@ -202,7 +207,7 @@ struct ModelAccount {
   Fen cash = 0, income = 0, gift = 0;
   std::map<std::string, ModelVoucher> vouchers;
   std::vector<ModelPack> packs;                                    // purchased and gift
-  std::map<std::pair<std::string, std::string>, ModelPack> free;  // (month, group)
+  std::map<std::pair<std::string, std::string>, ModelPack> free;   // (month, group)
   std::map<std::string, std::map<std::string, ModelUsage>> usage;  // month → action
   std::map<std::string, std::vector<ModelLine>> bills;             // settled months
   std::map<int, int> refunds_by_year;
@@ -222,13 +227,17 @@ struct PlatformBooks {
   Fen external = 0, vouchers = 0, revenue_pack = 0, revenue_postpaid = 0;
 };
 
-const Status& StatusOf(const Status& s) { return s; }
+const Status& StatusOf(const Status& s) {
+  return s;
+}
 template <typename T>
 const Status& StatusOf(const Result<T>& r) {
   return r.status();
 }
 
-ErrorCode CodeOf(const Status& s) { return s.code(); }
+ErrorCode CodeOf(const Status& s) {
+  return s.code();
+}
 
 // ---------------------------------------------------------------------------
 
@@ -270,15 +279,17 @@ class Simulation {
         auto txns = txn.ListLedgerTxns(a.id);
         if (!txns.ok()) return txns.status();
         for (const auto& t : *txns) {
-          out += " txn " + t.id + " " + t.idempotency_key + " " + t.kind + " " + std::to_string(t.at) +
-                 " " + t.ref + " " + t.reason;
-          for (const auto& p : t.postings) out += " " + p.owner + "/" + p.book + "/" + std::to_string(p.amount_fen);
+          out += " txn " + t.id + " " + t.idempotency_key + " " + t.kind + " " +
+                 std::to_string(t.at) + " " + t.ref + " " + t.reason;
+          for (const auto& p : t.postings)
+            out += " " + p.owner + "/" + p.book + "/" + std::to_string(p.amount_fen);
           out += "\n";
         }
         auto packs = txn.ListPacks(a.id);
         if (!packs.ok()) return packs.status();
         for (const auto& p : *packs)
-          out += " pack " + p.id + " " + std::to_string(p.used) + "/" + std::to_string(p.calls) + "\n";
+          out +=
+              " pack " + p.id + " " + std::to_string(p.used) + "/" + std::to_string(p.calls) + "\n";
         auto bill = txn.LatestBill(a.id);
         if (!bill.ok()) return bill.status();
         if (*bill) out += " bill " + (*bill)->id + " " + std::to_string((*bill)->total_fen) + "\n";
@@ -292,7 +303,8 @@ class Simulation {
   int64_t injected() const { return injected_total_ + (flaky_ ? flaky_->injected() : 0); }
   // What the run exercised, e.g. "bills=14 purchases=9 refunds=3 …".
   std::string Summary() const {
-    std::string out = "steps=" + std::to_string(step_) + " injected_failures=" + std::to_string(injected());
+    std::string out =
+        "steps=" + std::to_string(step_) + " injected_failures=" + std::to_string(injected());
     for (const auto& [name, n] : stats_) out += " " + name + "=" + std::to_string(n);
     return out;
   }
@@ -356,8 +368,8 @@ class Simulation {
   // Picks an account and marks it for the deep check after the step.
   ModelAccount* RandomAccount() {
     if (accounts_model_.empty()) return nullptr;
-    ModelAccount* a =
-        &accounts_model_[static_cast<size_t>(Uniform(0, static_cast<int64_t>(accounts_model_.size()) - 1))];
+    ModelAccount* a = &accounts_model_[static_cast<size_t>(
+        Uniform(0, static_cast<int64_t>(accounts_model_.size()) - 1))];
     touched_.insert(a->id);
     return a;
   }
@@ -367,7 +379,8 @@ class Simulation {
 
   void OneStep() {
     const int roll = static_cast<int>(Uniform(0, 99));
-    if (accounts_model_.size() < 2 || (roll < 4 && accounts_model_.size() < 8)) return CreateAccount();
+    if (accounts_model_.size() < 2 || (roll < 4 && accounts_model_.size() < 8))
+      return CreateAccount();
     if (roll < 10) return Activate();
     if (roll < 38) return RecordCalls();
     if (roll < 48) return Recharge();
@@ -418,8 +431,10 @@ class Simulation {
           << a->name;
       if (!serviceable.ok()) continue;
       const int kind = static_cast<int>(Uniform(0, 9));
-      const int64_t quantity = kind < 4 ? 1 : kind < 8 ? Uniform(1, 3000) : kind < 9 ? Uniform(1, 60000)
-                                                                                    : Uniform(1, 1'200'000);
+      const int64_t quantity = kind < 4   ? 1
+                               : kind < 8 ? Uniform(1, 3000)
+                               : kind < 9 ? Uniform(1, 60000)
+                                          : Uniform(1, 1'200'000);
       batch.push_back({"call-" + std::to_string(seed_) + "-" + std::to_string(++keys_), a->id,
                        Pick(kActions), now(), quantity});
     }
@@ -471,7 +486,8 @@ class Simulation {
         usable.push_back(&p);
     }
     std::sort(usable.begin(), usable.end(), [](const ModelPack* x, const ModelPack* y) {
-      return std::tie(x->expires_at, x->created_at, x->id) < std::tie(y->expires_at, y->created_at, y->id);
+      return std::tie(x->expires_at, x->created_at, x->id) <
+             std::tie(y->expires_at, y->created_at, y->id);
     });
     for (ModelPack* p : usable) {
       const int64_t take = std::min(left, p->calls - p->used);
@@ -578,12 +594,14 @@ class Simulation {
       if (due > 0) refusals.insert(errc::kInsufficientBalance);
     }
 
-    auto bought = Retrying([&] { return billing_->BuyPack(a->id, action, calls, voucher, promotion, key); });
+    auto bought =
+        Retrying([&] { return billing_->BuyPack(a->id, action, calls, voucher, promotion, key); });
     if (refusals.empty()) ++stats_["purchases"];
     if (!bought.ok()) ++stats_["buy_" + std::string(ErrorCodeName(CodeOf(bought.status())))];
     if (!refusals.empty()) {
       EXPECT_TRUE(refusals.count(CodeOf(bought.status())))
-          << "got " << bought.status().ToString() << ", expected one of " << ::testing::PrintToString(refusals);
+          << "got " << bought.status().ToString() << ", expected one of "
+          << ::testing::PrintToString(refusals);
       return;
     }
     ASSERT_TRUE(bought.ok()) << bought.status().ToString();
@@ -609,7 +627,8 @@ class Simulation {
     p.paid = expected;
     a->packs.push_back(p);
     if (Chance(15)) {  // a duplicate delivery returns the first result
-      auto again = Retrying([&] { return billing_->BuyPack(a->id, action, calls, voucher, promotion, key); });
+      auto again = Retrying(
+          [&] { return billing_->BuyPack(a->id, action, calls, voucher, promotion, key); });
       ASSERT_TRUE(again.ok()) << again.status().ToString();
       EXPECT_EQ(again->pack.id, p.id);
       EXPECT_EQ(again->paid.cash, expected.cash);
@@ -617,7 +636,8 @@ class Simulation {
     }
     if (Chance(10)) {
       auto reused = Retrying([&] {
-        return billing_->BuyPack(a->id, action, calls == 10000 ? 100000 : 10000, voucher, promotion, key);
+        return billing_->BuyPack(a->id, action, calls == 10000 ? 100000 : 10000, voucher, promotion,
+                                 key);
       });
       EXPECT_EQ(CodeOf(reused.status()), errc::kIdempotencyKeyReused);
     }
@@ -662,7 +682,8 @@ class Simulation {
       auto packs = Retrying([&] { return billing_->ListPacks(a->id); });
       ASSERT_TRUE(packs.ok()) << packs.status().ToString();
       for (const auto& e : *packs) {
-        if (e.kind == "free" && e.free_group == p->free_group && e.created_at == p->created_at) pack_id = e.id;
+        if (e.kind == "free" && e.free_group == p->free_group && e.created_at == p->created_at)
+          pack_id = e.id;
       }
     }
     op_ = "refund " + a->name + " " + pack_id;
@@ -672,7 +693,8 @@ class Simulation {
     if (p->refunded) refusals.insert(errc::kAlreadyRefunded);
     if (a->disabled_reason == "content-review") refusals.insert(errc::kAccountDisabledForContent);
     if (p->used > 0) refusals.insert(errc::kPackPartiallyUsed);
-    const UnixMicros deadline = LocalMidnight(std::chrono::sys_days{LocalDate(p->created_at)} + std::chrono::days{8});
+    const UnixMicros deadline =
+        LocalMidnight(std::chrono::sys_days{LocalDate(p->created_at)} + std::chrono::days{8});
     if (now() >= deadline) refusals.insert(errc::kRefundWindowClosed);
     if (!p->refundable) refusals.insert(errc::kPromotionNoRefund);
     const int year = static_cast<int>(LocalDate(now()).year());
@@ -708,10 +730,14 @@ class Simulation {
   void JumpClock() {
     const int kind = static_cast<int>(Uniform(0, 99));
     int64_t by;
-    if (kind < 45) by = Uniform(1, 180) * kMinute;
-    else if (kind < 70) by = Uniform(1, 72) * kHour;
-    else if (kind < 87) by = Uniform(1, 20) * kDay;
-    else if (kind < 94) by = Uniform(25, 70) * kDay;
+    if (kind < 45)
+      by = Uniform(1, 180) * kMinute;
+    else if (kind < 70)
+      by = Uniform(1, 72) * kHour;
+    else if (kind < 87)
+      by = Uniform(1, 20) * kDay;
+    else if (kind < 94)
+      by = Uniform(25, 70) * kDay;
     else {  // to the last second of the month, or exactly its end
       const UnixMicros end = ModelMonthEnd(ModelMonthOf(now()));
       by = end - now() - (Chance(50) ? kSecond : 0);
@@ -726,7 +752,8 @@ class Simulation {
   void RunBills() {
     const Month current = ModelMonthOf(now());
     Month month = PrevMonth(current);
-    for (int back = static_cast<int>(Uniform(0, 4)); back > 0 && ModelMonthStart(PrevMonth(month)) >= At("2022-09-01T00:00:00+08:00"); --back)
+    for (int back = static_cast<int>(Uniform(0, 4));
+         back > 0 && ModelMonthStart(PrevMonth(month)) >= At("2022-09-01T00:00:00+08:00"); --back)
       month = PrevMonth(month);
     if (Chance(5)) month = current;  // refused: not ended
     op_ = "bill run " + month.ToString();
@@ -852,7 +879,8 @@ class Simulation {
         std::map<std::string, ModelUsage> expected = a.usage[m.ToString()];
         for (const auto& u : *usage) {
           const ModelUsage& e = expected[u.action];
-          EXPECT_EQ(std::tie(u.total, u.free, u.pack, u.postpaid), std::tie(e.total, e.free, e.pack, e.postpaid))
+          EXPECT_EQ(std::tie(u.total, u.free, u.pack, u.postpaid),
+                    std::tie(e.total, e.free, e.pack, e.postpaid))
               << m.ToString() << " " << u.action << " total/free/pack/postpaid";
         }
       }
@@ -878,7 +906,8 @@ class Simulation {
           continue;
         }
         ++paid_or_gift;
-        auto it = std::find_if(a.packs.begin(), a.packs.end(), [&](const ModelPack& p) { return p.id == e.id; });
+        auto it = std::find_if(a.packs.begin(), a.packs.end(),
+                               [&](const ModelPack& p) { return p.id == e.id; });
         ASSERT_NE(it, a.packs.end()) << "unexpected pack " << e.id;
         EXPECT_EQ(e.kind, it->kind) << e.id;
         EXPECT_EQ(e.calls, it->calls) << e.id;
@@ -896,7 +925,8 @@ class Simulation {
       }
       for (const auto& [key, f] : a.free) {
         if (f.used > 0) {
-          EXPECT_TRUE(free_groups_by_month[key.first].count(key.second)) << key.first << " " << key.second;
+          EXPECT_TRUE(free_groups_by_month[key.first].count(key.second))
+              << key.first << " " << key.second;
         }
       }
     }
@@ -976,9 +1006,11 @@ TEST_P(SimulationTest, ModelAndAuditAgreeAfterEveryStep) {
   const uint64_t seed = GetParam();
   // The database lives in memory-backed storage where there is some: this
   // tests logic and crash consistency, not the disk's fsync speed.
-  std::filesystem::path base = std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm")
-                                                                   : std::filesystem::temp_directory_path();
-  Simulation sim(seed, base / ("kanjian_sim_" + std::to_string(::getpid()) + "_" + std::to_string(seed)));
+  std::filesystem::path base = std::filesystem::exists("/dev/shm")
+                                   ? std::filesystem::path("/dev/shm")
+                                   : std::filesystem::temp_directory_path();
+  Simulation sim(seed,
+                 base / ("kanjian_sim_" + std::to_string(::getpid()) + "_" + std::to_string(seed)));
   sim.Run(Steps());
   std::cout << "seed " << seed << ": " << sim.Summary() << "\n";
   if (HasFailure()) std::cout << "simulation failed; rerun with KANJIAN_SIM_SEED=" << seed << "\n";
@@ -990,8 +1022,9 @@ INSTANTIATE_TEST_SUITE_P(Seeds, SimulationTest, ::testing::ValuesIn(Seeds()));
 // the FakeClock, choices and injected failures from the seeded generator.
 TEST(SimulationReplayTest, SameSeedSameDatabase) {
   const uint64_t seed = Seeds().front();
-  std::filesystem::path base = std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm")
-                                                                   : std::filesystem::temp_directory_path();
+  std::filesystem::path base = std::filesystem::exists("/dev/shm")
+                                   ? std::filesystem::path("/dev/shm")
+                                   : std::filesystem::temp_directory_path();
   std::string first, second;
   for (std::string* out : {&first, &second}) {
     Simulation sim(seed, base / ("kanjian_replay_" + std::to_string(::getpid())));

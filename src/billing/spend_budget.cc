@@ -7,7 +7,8 @@
 namespace kanjian::billing {
 
 Status BillingService::SetSpendBudget(const std::string& account, std::optional<Fen> budget) {
-  if (budget && *budget < 0) return Status(errc::kInvalidParameterValue, "the budget must not be negative");
+  if (budget && *budget < 0)
+    return Status(errc::kInvalidParameterValue, "the budget must not be negative");
   return store_.Write([&](store::Txn& txn) -> Status {
     auto id = ResolveAccountId(txn, account);
     if (!id.ok()) return id.status();

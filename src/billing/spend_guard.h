@@ -26,7 +26,8 @@ struct ActionCalls {
 
 // The month's post-paid amount of one action as its bill will price it
 // (pricing.h: the same lines settlement writes, summed).
-Fen PostpaidAmount(const CatalogVersion& version, const std::string& action, const ActionCalls& calls);
+Fen PostpaidAmount(const CatalogVersion& version, const std::string& action,
+                   const ActionCalls& calls);
 
 // The rule. A call that moves the month's post-paid spend from `before` to
 // `after` is served when the account has no budget, or when the spend is
@@ -47,7 +48,8 @@ Status SpendGuardRefusal(Fen budget, Fen spent);
 class SpendTally {
  public:
   SpendTally() = default;  // no budget: admits everything, tracks nothing
-  SpendTally(Fen budget, Catalog catalog, UnixMicros month_start, std::map<std::string, ActionCalls> calls);
+  SpendTally(Fen budget, Catalog catalog, UnixMicros month_start,
+             std::map<std::string, ActionCalls> calls);
 
   std::optional<Fen> budget() const { return budget_; }
   Fen spent() const { return spent_; }
@@ -69,7 +71,7 @@ class SpendTally {
 
 // The tally of an account for the month [start, end) as the store holds it.
 // REQUIRES: inside the write transaction that attributes the calls.
-Result<SpendTally> LoadSpendTally(store::Txn& txn, const Catalog& catalog, const std::string& account_id,
-                                  UnixMicros start, UnixMicros end);
+Result<SpendTally> LoadSpendTally(store::Txn& txn, const Catalog& catalog,
+                                  const std::string& account_id, UnixMicros start, UnixMicros end);
 
 }  // namespace kanjian::billing

@@ -26,12 +26,12 @@ TEST(SpendGuardRule, Table) {
   } rows[] = {
       {std::nullopt, 0, 1'000'000, true},  // no budget: never refused
       {1000, 0, 2, true},
-      {1000, 998, 1000, true},   // reaching the budget exactly is allowed
-      {1000, 999, 1001, false},  // passing it is not
-      {1000, 1000, 1000, false}, // at the cap: refused even if it adds no whole fen
-      {1000, 1200, 1202, false}, // budget lowered below the spend
-      {0, 0, 0, false},          // budget 0: no post-paid call at all
-      {1000, 500, 400, true},    // a volume tier reached lowers the month's amount
+      {1000, 998, 1000, true},    // reaching the budget exactly is allowed
+      {1000, 999, 1001, false},   // passing it is not
+      {1000, 1000, 1000, false},  // at the cap: refused even if it adds no whole fen
+      {1000, 1200, 1202, false},  // budget lowered below the spend
+      {0, 0, 0, false},           // budget 0: no post-paid call at all
+      {1000, 500, 400, true},     // a volume tier reached lowers the month's amount
   };
   for (const Row& r : rows)
     EXPECT_EQ(SpendGuardAdmits(r.budget, r.before, r.after), r.admits)
@@ -42,10 +42,11 @@ TEST(SpendGuardRule, AlertThresholds) {
   struct Row {
     Fen budget, spent;
     int percent;
-  } rows[] = {{1000, 0, 0},   {1000, 499, 0},   {1000, 500, 50},  {1000, 799, 50}, {1000, 800, 80},
-              {1000, 999, 80}, {1000, 1000, 100}, {1000, 5000, 100}, {0, 0, 100},    {3, 2, 50},
-              {3, 3, 100}};
-  for (const Row& r : rows) EXPECT_EQ(SpendAlertPercent(r.budget, r.spent), r.percent) << r.budget << " " << r.spent;
+  } rows[] = {{1000, 0, 0},    {1000, 499, 0},  {1000, 500, 50},   {1000, 799, 50},
+              {1000, 800, 80}, {1000, 999, 80}, {1000, 1000, 100}, {1000, 5000, 100},
+              {0, 0, 100},     {3, 2, 50},      {3, 3, 100}};
+  for (const Row& r : rows)
+    EXPECT_EQ(SpendAlertPercent(r.budget, r.spent), r.percent) << r.budget << " " << r.spent;
 }
 
 TEST(SpendGuardRule, PostpaidAmountIsTheBillsPrice) {
@@ -70,7 +71,12 @@ class SpendGuardTest : public ::testing::Test {
     for (const auto& p : report->problems) ADD_FAILURE() << "audit: " << p;
   }
   BilledCall Pet(int64_t quantity = 1, bool guarded = true) {
-    return {"req-" + std::to_string(++seq_), account_, "DetectPet", clock_.NowMicros(), quantity, guarded};
+    return {"req-" + std::to_string(++seq_),
+            account_,
+            "DetectPet",
+            clock_.NowMicros(),
+            quantity,
+            guarded};
   }
   UsageByAction PetUsage() {
     auto usage = billing_.UsageForMonth(account_, MonthOf(clock_.NowMicros(), 8 * 3600));
@@ -99,11 +105,14 @@ TEST_F(SpendGuardTest, RacingCallsStopExactlyAtTheBudgetAndRefusedOnesAreNotReco
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 4; ++i) {
-        Status s = meter.Record({"race-" + std::to_string(t) + "-" + std::to_string(i), account_, "DetectPet",
-                                 clock_.NowMicros(), 1, true});
-        if (s.ok()) ++served;
-        else if (s.code() == errc::kSpendGuard) ++refused;
-        else ++other;
+        Status s = meter.Record({"race-" + std::to_string(t) + "-" + std::to_string(i), account_,
+                                 "DetectPet", clock_.NowMicros(), 1, true});
+        if (s.ok())
+          ++served;
+        else if (s.code() == errc::kSpendGuard)
+          ++refused;
+        else
+          ++other;
       }
     });
   }

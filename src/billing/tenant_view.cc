@@ -71,8 +71,8 @@ Result<TenantBill> TenantView::Bill(const std::string& account_id, Month month) 
   return out;
 }
 
-Result<std::vector<DailyUsage>> TenantView::Daily(const std::string& account_id, UnixMicros first_day,
-                                                  int days) {
+Result<std::vector<DailyUsage>> TenantView::Daily(const std::string& account_id,
+                                                  UnixMicros first_day, int days) {
   auto offset = OffsetNow();
   if (!offset.ok()) return offset.status();
   std::vector<DailyUsage> out;
@@ -85,9 +85,12 @@ Result<std::vector<DailyUsage>> TenantView::Daily(const std::string& account_id,
       for (const auto& row : *sums) {
         DailyUsage& d = by_action[row.action];
         d.action = row.action;
-        if (row.source == "free") d.free += row.quantity;
-        else if (row.source == "pack") d.pack += row.quantity;
-        else d.postpaid += row.quantity;
+        if (row.source == "free")
+          d.free += row.quantity;
+        else if (row.source == "pack")
+          d.pack += row.quantity;
+        else
+          d.postpaid += row.quantity;
       }
       const std::string day = DayName(start, *offset);
       for (auto& [action, d] : by_action) {
@@ -101,7 +104,8 @@ Result<std::vector<DailyUsage>> TenantView::Daily(const std::string& account_id,
   return out;
 }
 
-Result<std::vector<FreePackUsage>> TenantView::FreePacks(const std::string& account_id, Month month) {
+Result<std::vector<FreePackUsage>> TenantView::FreePacks(const std::string& account_id,
+                                                         Month month) {
   auto packs = billing_.ListPacks(account_id);  // issues this month's free packs first
   if (!packs.ok()) return packs.status();
   auto catalog = billing_.LoadCatalog();
@@ -166,11 +170,13 @@ Result<MonthCost> TenantView::CostThisMonth(const std::string& account_id) {
         static_cast<int64_t>(static_cast<__int128>(u.total) * (end - start) / (now - start));
     int64_t covered = 0;
     for (const store::Pack& p : *packs) {
-      const bool covers = std::find(p.actions.begin(), p.actions.end(), u.action) != p.actions.end();
+      const bool covers =
+          std::find(p.actions.begin(), p.actions.end(), u.action) != p.actions.end();
       if (covers && !p.refunded_at && p.expires_at > now) covered += p.calls - p.used;
     }
     const int64_t postpaid = u.postpaid + std::max<int64_t>(0, projected - u.total - covered);
-    for (const PricedLine& l : PriceMonth(version, u.action, projected, postpaid)) out.forecast += l.amount;
+    for (const PricedLine& l : PriceMonth(version, u.action, projected, postpaid))
+      out.forecast += l.amount;
   }
   return out;
 }
@@ -191,7 +197,8 @@ Result<Purchase> TenantView::BuyPack(const std::string& account_id, const std::s
                                      int64_t calls, const std::string& voucher_id,
                                      const std::string& idempotency_key) {
   // Idempotency keys are global: scope the tenant's to its account.
-  const std::string key = idempotency_key.empty() ? "" : "tenant:" + account_id + ":" + idempotency_key;
+  const std::string key =
+      idempotency_key.empty() ? "" : "tenant:" + account_id + ":" + idempotency_key;
   return billing_.BuyPack(account_id, action, calls, voucher_id, "", key);
 }
 
@@ -200,7 +207,8 @@ Result<Purchase> TenantView::BuyPack(const std::string& account_id, const std::s
 namespace kanjian::billing {
 
 Result<std::vector<HourlyUsage>> TenantView::Hourly(const std::string& account_id,
-                                                    const std::string& action, UnixMicros day_start) {
+                                                    const std::string& action,
+                                                    UnixMicros day_start) {
   std::vector<HourlyUsage> out;
   Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
     for (int h = 0; h < 24; ++h) {
@@ -209,9 +217,12 @@ Result<std::vector<HourlyUsage>> TenantView::Hourly(const std::string& account_i
       if (!sums.ok()) return sums.status();
       for (const auto& row : *sums) {
         if (row.action != action) continue;
-        if (row.source == "free") u.free += row.quantity;
-        else if (row.source == "pack") u.pack += row.quantity;
-        else u.postpaid += row.quantity;
+        if (row.source == "free")
+          u.free += row.quantity;
+        else if (row.source == "pack")
+          u.pack += row.quantity;
+        else
+          u.postpaid += row.quantity;
       }
       out.push_back(u);
     }
@@ -224,7 +235,8 @@ Result<std::vector<HourlyUsage>> TenantView::Hourly(const std::string& account_i
 Result<CallPage> TenantView::Calls(const std::string& account_id, const std::string& action,
                                    UnixMicros hour, const std::string& cursor, int64_t limit) {
   if (limit < 1 || limit > 500) return Status(errc::kInvalidParameterValue, "limit must be 1-500");
-  if (store::HourOf(hour) != hour) return Status(errc::kInvalidParameterValue, "not the start of an hour");
+  if (store::HourOf(hour) != hour)
+    return Status(errc::kInvalidParameterValue, "not the start of an hour");
   // Cursor "<at>.<request_id>" of the last call of the previous page.
   UnixMicros after_at = 0;
   std::string after_id;

@@ -72,7 +72,8 @@ class TenantView {
   Result<TenantBill> Bill(const std::string& account_id, Month month);
   // Calls per local day in [first_day, first_day + days), every action that
   // has calls in the range, ordered by day then action.
-  Result<std::vector<DailyUsage>> Daily(const std::string& account_id, UnixMicros first_day, int days);
+  Result<std::vector<DailyUsage>> Daily(const std::string& account_id, UnixMicros first_day,
+                                        int days);
   Result<std::vector<FreePackUsage>> FreePacks(const std::string& account_id, Month month);
   // Purchased and gifted packs (not free ones), newest first.
   Result<std::vector<PackState>> Packs(const std::string& account_id);

@@ -25,7 +25,8 @@ class TenantViewTest : public ::testing::Test {
     EXPECT_TRUE(accounts_.Activate(created->account_id).ok());
     return created->account_id;
   }
-  void Calls(const std::string& account, const std::string& action, int64_t n, std::string_view at) {
+  void Calls(const std::string& account, const std::string& action, int64_t n,
+             std::string_view at) {
     BilledCall call{"req-" + std::to_string(++seq_), account, action, At(at), n};
     ASSERT_TRUE(billing_.RecordCalls(std::span<const BilledCall>(&call, 1)).ok());
   }
@@ -41,8 +42,8 @@ class TenantViewTest : public ::testing::Test {
 
 TEST_F(TenantViewTest, BillPaymentSplitDailyUsageAndFreePacks) {
   const std::string a = NewAccount("shop");
-  ASSERT_TRUE(billing_.Recharge(a, 10000, "gift", "").ok());   // 100.00 gift
-  ASSERT_TRUE(billing_.Recharge(a, 50000, "cash", "").ok());   // 500.00 cash
+  ASSERT_TRUE(billing_.Recharge(a, 10000, "gift", "").ok());  // 100.00 gift
+  ASSERT_TRUE(billing_.Recharge(a, 50000, "cash", "").ok());  // 500.00 cash
   Calls(a, "DetectPet", 600, "2026-10-02T10:00:00+08:00");
   Calls(a, "DetectPet", 1400, "2026-10-03T23:30:00+08:00");  // 400 past the 1000 free
   Calls(a, "RecognizeCarPro", 1500, "2026-10-03T01:00:00+08:00");
@@ -93,7 +94,8 @@ TEST_F(TenantViewTest, RefundVerdictNamesTheRuleAndOtherTenantsPacksAreNotFound)
   ASSERT_TRUE(billing_.Recharge(a, 200000, "cash", "").ok());
   auto bought = view_.BuyPack(a, "RecognizeCarPro", 10000, "", "k1");
   ASSERT_TRUE(bought.ok()) << bought.status().ToString();
-  auto again = view_.BuyPack(a, "RecognizeCarPro", 10000, "", "k1");  // a retry, not a second charge
+  auto again =
+      view_.BuyPack(a, "RecognizeCarPro", 10000, "", "k1");  // a retry, not a second charge
   EXPECT_EQ(again->pack.id, bought->pack.id);
 
   auto packs = view_.Packs(a);

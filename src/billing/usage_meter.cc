@@ -20,7 +20,7 @@ Status UsageMeter::Record(BilledCall record) {
     members.push_back(w);
   }
   lock.unlock();
-  std::vector<Status> refusals;  // the spend guard's, per call
+  std::vector<Status> refusals;                            // the spend guard's, per call
   Status status = billing_.RecordCalls(batch, &refusals);  // one transaction, one fsync
   lock.lock();
   ++batches_;

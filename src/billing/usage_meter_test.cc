@@ -74,9 +74,11 @@ constexpr UnixMicros kDay = 86'400'000'000;
 class UsageMeterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(db_.store().CreateAccount({"acc-1", "shop", store::AccountStatus::kActive, kT0 - kDay,
-                                           kT0 - kDay, ""},
-                                          {"AKID1", "acc-1", "x", true, kT0 - kDay}).ok());
+    ASSERT_TRUE(db_.store()
+                    .CreateAccount({"acc-1", "shop", store::AccountStatus::kActive, kT0 - kDay,
+                                    kT0 - kDay, ""},
+                                   {"AKID1", "acc-1", "x", true, kT0 - kDay})
+                    .ok());
   }
   size_t StoredRecords() { return db_.store().ListUsage("acc-1", kT0, kT0 + kDay)->size(); }
 

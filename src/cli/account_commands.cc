@@ -73,16 +73,21 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
       return;
     }
     json out = AccountJson(v->account);
-    out["Status"] = std::string(billing::ToString(v->status));  // active | arrears | disabled | inactive
+    out["Status"] =
+        std::string(billing::ToString(v->status));  // active | arrears | disabled | inactive
     if (!v->account.disabled_reason.empty()) out["DisabledReason"] = v->account.disabled_reason;
     const auto& b = v->balance;
-    out["Balance"] = {{"Cash", billing::FormatYuan(b.cash)}, {"Income", billing::FormatYuan(b.income)},
-                      {"Gift", billing::FormatYuan(b.gift)}, {"Total", billing::FormatYuan(b.total())}};
+    out["Balance"] = {{"Cash", billing::FormatYuan(b.cash)},
+                      {"Income", billing::FormatYuan(b.income)},
+                      {"Gift", billing::FormatYuan(b.gift)},
+                      {"Total", billing::FormatYuan(b.total())}};
     out["Vouchers"] = json::array();
     for (const auto& vc : v->vouchers) {
-      out["Vouchers"].push_back({{"VoucherId", vc.id}, {"Amount", billing::FormatYuan(vc.amount)},
-                                 {"Remaining", billing::FormatYuan(vc.remaining)},
-                                 {"ExpiresAt", vc.expires_at ? json(FormatTime(*vc.expires_at)) : json(nullptr)}});
+      out["Vouchers"].push_back(
+          {{"VoucherId", vc.id},
+           {"Amount", billing::FormatYuan(vc.amount)},
+           {"Remaining", billing::FormatYuan(vc.remaining)},
+           {"ExpiresAt", vc.expires_at ? json(FormatTime(*vc.expires_at)) : json(nullptr)}});
     }
     *rc = ctx.Print(out, out.dump(2));
   });
@@ -99,7 +104,9 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
       std::string text;
       for (const auto& k : *keys) {
         const char* status = k.enabled ? "enabled" : "disabled";
-        out.push_back({{"SecretId", k.secret_id}, {"Status", status}, {"CreatedAt", FormatTime(k.created_at)}});
+        out.push_back({{"SecretId", k.secret_id},
+                       {"Status", status},
+                       {"CreatedAt", FormatTime(k.created_at)}});
         text += k.secret_id + "  " + status + "  " + FormatTime(k.created_at) + "\n";
       }
       return ctx.Print({{"Keys", out}}, text);

@@ -28,8 +28,10 @@ int WithBilling(Context& ctx, Body body) {
 }
 
 json BalanceJson(const billing::Balance& b) {
-  return {{"Cash", FormatYuan(b.cash)}, {"Income", FormatYuan(b.income)},
-          {"Gift", FormatYuan(b.gift)}, {"Total", FormatYuan(b.total())}};
+  return {{"Cash", FormatYuan(b.cash)},
+          {"Income", FormatYuan(b.income)},
+          {"Gift", FormatYuan(b.gift)},
+          {"Total", FormatYuan(b.total())}};
 }
 
 std::string Join(const std::vector<std::string>& parts) {
@@ -51,12 +53,18 @@ json PackJson(const store::Pack& p) {
           {"Refunded", p.refunded_at.has_value()}};
 }
 
-json LineJson(const std::string& action, int64_t quantity, int tier, int64_t unit_price, int64_t amount) {
-  return {{"Action", action}, {"Quantity", quantity}, {"Tier", tier},
-          {"UnitPrice", billing::FormatPriceE4(unit_price)}, {"Amount", FormatYuan(amount)}};
+json LineJson(const std::string& action, int64_t quantity, int tier, int64_t unit_price,
+              int64_t amount) {
+  return {{"Action", action},
+          {"Quantity", quantity},
+          {"Tier", tier},
+          {"UnitPrice", billing::FormatPriceE4(unit_price)},
+          {"Amount", FormatYuan(amount)}};
 }
 
-Result<billing::Month> MonthArg(const std::string& text) { return billing::ParseMonth(text); }
+Result<billing::Month> MonthArg(const std::string& text) {
+  return billing::ParseMonth(text);
+}
 
 }  // namespace
 
@@ -64,7 +72,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
   // Owned by the callbacks (so by the app), fresh for every parse.
   struct Flags {
     std::string account, action, source = "cash", reason, amount, expires, voucher, promotion, key,
-        pack_id, month, file;
+                                 pack_id, month, file;
     int64_t calls = 0, count = 0;
     int validity_months = 12;
     bool budget_off = false;
@@ -84,7 +92,8 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       if (!fen.ok()) return ctx.Fail(fen.status());
       auto balance = b.Recharge(f->account, *fen, f->source, f->key);
       if (!balance.ok()) return ctx.Fail(balance.status());
-      return ctx.Print({{"Balance", BalanceJson(*balance)}}, "balance " + FormatYuan(balance->total()));
+      return ctx.Print({{"Balance", BalanceJson(*balance)}},
+                       "balance " + FormatYuan(balance->total()));
     });
   });
   auto* disable = acct->add_subcommand("disable", "stop an account's API access");
@@ -204,13 +213,15 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       std::string text;
       for (const auto& p : *packs) {
         out.push_back(PackJson(p));
-        text += p.id + "  " + p.kind + "  " + Join(p.actions) + "  " + std::to_string(p.used) + "/" +
-                std::to_string(p.calls) + "  until " + FormatTime(p.expires_at) + "\n";
+        text += p.id + "  " + p.kind + "  " + Join(p.actions) + "  " + std::to_string(p.used) +
+                "/" + std::to_string(p.calls) + "  until " + FormatTime(p.expires_at) + "\n";
       }
       return ctx.Print(out, text);
     });
   });
-  auto* refund = pack->add_subcommand("refund", "no-reason refund of an unused pack (within the catalog's refund_window_days, 7 by default)");
+  auto* refund = pack->add_subcommand(
+      "refund",
+      "no-reason refund of an unused pack (within the catalog's refund_window_days, 7 by default)");
   refund->add_option("PACK_ID", f->pack_id)->required();
   refund->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
@@ -235,11 +246,14 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       if (!view.ok()) return ctx.Fail(view.status());
       const UnixMicros at = ctx.clock().NowMicros();
       if (!view->account.activated_at || *view->account.activated_at > at)
-        return ctx.Fail(Status(errc::kAccountNotActive, "the service was not activated at that time"));
-      billing::BilledCall call{"import-" + ids::NewRequestId(), view->account.id, f->action, at, f->count};
+        return ctx.Fail(
+            Status(errc::kAccountNotActive, "the service was not activated at that time"));
+      billing::BilledCall call{"import-" + ids::NewRequestId(), view->account.id, f->action, at,
+                               f->count};
       Status s = b.RecordCalls(std::span(&call, 1));
       if (!s.ok()) return ctx.Fail(s);
-      return ctx.Print({{"Recorded", f->count}, {"Action", f->action}}, std::to_string(f->count) + " calls recorded");
+      return ctx.Print({{"Recorded", f->count}, {"Action", f->action}},
+                       std::to_string(f->count) + " calls recorded");
     });
   });
   auto* show = usage->add_subcommand("show", "a month's usage per action and source");
@@ -254,10 +268,14 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       json out = json::array();
       std::string text;
       for (const auto& u : *rows) {
-        out.push_back({{"Action", u.action}, {"Total", u.total}, {"Free", u.free}, {"Pack", u.pack},
+        out.push_back({{"Action", u.action},
+                       {"Total", u.total},
+                       {"Free", u.free},
+                       {"Pack", u.pack},
                        {"Postpaid", u.postpaid}});
-        text += u.action + "  total " + std::to_string(u.total) + "  free " + std::to_string(u.free) +
-                "  pack " + std::to_string(u.pack) + "  postpaid " + std::to_string(u.postpaid) + "\n";
+        text += u.action + "  total " + std::to_string(u.total) + "  free " +
+                std::to_string(u.free) + "  pack " + std::to_string(u.pack) + "  postpaid " +
+                std::to_string(u.postpaid) + "\n";
       }
       return ctx.Print(out, text);
     });
@@ -298,17 +316,21 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       std::string text = v->month + " (" + v->status + ")\n";
       for (const auto& l : v->lines) {
         lines.push_back(LineJson(l.action, l.quantity, l.tier, l.unit_price_e4, l.amount_fen));
-        text += l.action + "  " + std::to_string(l.quantity) + " calls  tier " + std::to_string(l.tier) +
-                "  " + billing::FormatPriceE4(l.unit_price_e4) + " 元/千次  " + FormatYuan(l.amount_fen) + "\n";
+        text += l.action + "  " + std::to_string(l.quantity) + " calls  tier " +
+                std::to_string(l.tier) + "  " + billing::FormatPriceE4(l.unit_price_e4) +
+                " 元/千次  " + FormatYuan(l.amount_fen) + "\n";
       }
       text += "total " + FormatYuan(v->total);
-      return ctx.Print({{"Month", v->month}, {"Lines", lines}, {"Total", FormatYuan(v->total)},
+      return ctx.Print({{"Month", v->month},
+                        {"Lines", lines},
+                        {"Total", FormatYuan(v->total)},
                         {"Status", v->status}},
                        text);
     });
   });
 
-  auto* quote = app.add_subcommand("quote", "post-paid cost of CALLS calls in a month, after the free pack");
+  auto* quote =
+      app.add_subcommand("quote", "post-paid cost of CALLS calls in a month, after the free pack");
   quote->add_option("ACTION", f->action)->required();
   quote->add_option("CALLS", f->calls)->required()->check(CLI::NonNegativeNumber);
   quote->callback([&ctx, rc, f] {
@@ -320,9 +342,15 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
         return ctx.Fail(Status(errc::kInvalidParameterValue, "no prices for " + f->action));
       billing::Quote q = billing::QuoteMonth(version, f->action, f->calls);
       json lines = json::array();
-      for (const auto& l : q.lines) lines.push_back(LineJson(f->action, l.quantity, l.tier, l.unit_price, l.amount));
-      json out = {{"Action", f->action}, {"Calls", q.calls}, {"Free", q.free}, {"Postpaid", q.postpaid},
-                  {"Lines", lines}, {"Amount", FormatYuan(q.total)}, {"CatalogVersion", version.version}};
+      for (const auto& l : q.lines)
+        lines.push_back(LineJson(f->action, l.quantity, l.tier, l.unit_price, l.amount));
+      json out = {{"Action", f->action},
+                  {"Calls", q.calls},
+                  {"Free", q.free},
+                  {"Postpaid", q.postpaid},
+                  {"Lines", lines},
+                  {"Amount", FormatYuan(q.total)},
+                  {"CatalogVersion", version.version}};
       if (!q.lines.empty()) {
         out["Tier"] = q.lines.back().tier;
         out["UnitPrice"] = billing::FormatPriceE4(q.lines.back().unit_price);
@@ -342,21 +370,25 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       json versions = json::array();
       std::string text;
       for (const auto& v : c->versions()) {
-        versions.push_back({{"Version", v.version}, {"EffectiveFrom", FormatTime(v.effective_from)},
+        versions.push_back({{"Version", v.version},
+                            {"EffectiveFrom", FormatTime(v.effective_from)},
                             {"InForce", &v == &in_force}});
-        text += v.version + "  from " + FormatTime(v.effective_from) + (&v == &in_force ? "  (in force)" : "") + "\n";
+        text += v.version + "  from " + FormatTime(v.effective_from) +
+                (&v == &in_force ? "  (in force)" : "") + "\n";
       }
       return ctx.Print({{"Versions", versions}, {"InForce", in_force.document}}, text);
     });
   });
-  auto* publish = catalog->add_subcommand("publish", "publish new catalog version(s) from a JSON file");
+  auto* publish =
+      catalog->add_subcommand("publish", "publish new catalog version(s) from a JSON file");
   publish->add_option("FILE", f->file)->required();
   publish->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
       std::ifstream in(f->file);
       if (!in) return ctx.Fail(Status(errc::kNotFound, "cannot read " + f->file));
       json doc = json::parse(in, nullptr, false);
-      if (doc.is_discarded()) return ctx.Fail(Status(errc::kInvalidConfiguration, f->file + " is not JSON"));
+      if (doc.is_discarded())
+        return ctx.Fail(Status(errc::kInvalidConfiguration, f->file + " is not JSON"));
       auto published = b.PublishCatalog(doc);
       if (!published.ok()) return ctx.Fail(published.status());
       return ctx.Print({{"Published", *published}}, "published " + Join(*published));
@@ -374,14 +406,18 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       json out = json::array();
       std::string text;
       for (const auto& n : *notices) {
-        out.push_back({{"NoticeId", n.id}, {"At", FormatTime(n.at)}, {"Kind", n.kind}, {"Message", n.message}});
+        out.push_back({{"NoticeId", n.id},
+                       {"At", FormatTime(n.at)},
+                       {"Kind", n.kind},
+                       {"Message", n.message}});
         text += FormatTime(n.at) + "  " + n.message + "\n";
       }
       return ctx.Print(out, text);
     });
   });
 
-  auto* audit = app.add_subcommand("audit", "re-derive every balance and usage count; exit 1 on any mismatch");
+  auto* audit = app.add_subcommand(
+      "audit", "re-derive every balance and usage count; exit 1 on any mismatch");
   audit->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
       auto r = b.Audit();
@@ -389,10 +425,13 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       std::string text;
       for (const auto& p : r->problems) text += "MISMATCH " + p + "\n";
       text += std::to_string(r->accounts) + " accounts, " + std::to_string(r->ledger_txns) +
-              " ledger transactions, " + std::to_string(r->packs) + " packs: " +
-              (r->problems.empty() ? "consistent" : "INCONSISTENT");
-      ctx.Print({{"Ok", r->problems.empty()}, {"Problems", r->problems}, {"Accounts", r->accounts},
-                 {"LedgerTxns", r->ledger_txns}, {"Packs", r->packs}},
+              " ledger transactions, " + std::to_string(r->packs) +
+              " packs: " + (r->problems.empty() ? "consistent" : "INCONSISTENT");
+      ctx.Print({{"Ok", r->problems.empty()},
+                 {"Problems", r->problems},
+                 {"Accounts", r->accounts},
+                 {"LedgerTxns", r->ledger_txns},
+                 {"Packs", r->packs}},
                 text);
       return r->problems.empty() ? 0 : 1;
     });

@@ -17,7 +17,8 @@ Status ParseErrorStatus(const CLI::ParseError& e) {
   if (dynamic_cast<const CLI::ExtrasError*>(&e)) return Status::UnknownParameter(e.what());
   if (dynamic_cast<const CLI::RequiredError*>(&e) || dynamic_cast<const CLI::ArgumentMismatch*>(&e))
     return Status::MissingParameter(e.what());
-  if (dynamic_cast<const CLI::ValidationError*>(&e) || dynamic_cast<const CLI::ConversionError*>(&e))
+  if (dynamic_cast<const CLI::ValidationError*>(&e) ||
+      dynamic_cast<const CLI::ConversionError*>(&e))
     return Status::InvalidParameterValue(e.what());
   return Status::InvalidParameter(e.what());
 }
@@ -32,7 +33,11 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   CLI::App app{"Kanjian (看见): a self-hosted image-recognition cloud"};
   app.fallthrough();
   app.require_subcommand(1);
-  app.add_option("--db", options.db, "SQLite database path, or a PostgreSQL URI (postgresql://…; needs KANJIAN_MASTER_KEY)")->envname("KANJIAN_DB")->capture_default_str();
+  app.add_option(
+         "--db", options.db,
+         "SQLite database path, or a PostgreSQL URI (postgresql://…; needs KANJIAN_MASTER_KEY)")
+      ->envname("KANJIAN_DB")
+      ->capture_default_str();
   app.add_flag("--json", options.json, "machine-readable output");
   // Parsed here, for every command: a malformed instant is refused, never
   // replaced by the wall clock.

@@ -49,8 +49,7 @@ TEST_F(CommandLineTest, MalformedAtIsRefusedBeforeAnyCommandRuns) {
   for (const std::vector<std::string>& cmd :
        {std::vector<std::string>{"pack", "refund", "pack-1"},
         std::vector<std::string>{"bill", "run", "--month", "2026-09"},
-        std::vector<std::string>{"account", "create", "shop"},
-        std::vector<std::string>{"serve"}}) {
+        std::vector<std::string>{"account", "create", "shop"}, std::vector<std::string>{"serve"}}) {
     for (const std::string bad : {"yesterday", "2026-13-01", "2026-10-05T25:00:00+08:00", ""}) {
       std::vector<std::string> args = {"--db", db_, "--at", bad};
       args.insert(args.end(), cmd.begin(), cmd.end());
@@ -64,7 +63,8 @@ TEST_F(CommandLineTest, MalformedAtIsRefusedBeforeAnyCommandRuns) {
 
 TEST_F(CommandLineTest, MalformedAtUnderJsonIsAnErrorObject) {
   // After the subcommand too (global options are accepted there).
-  CliRun r = Cli({"--db", db_, "--json", "bill", "run", "--month", "2026-09", "--at", "10/05/2026"});
+  CliRun r =
+      Cli({"--db", db_, "--json", "bill", "run", "--month", "2026-09", "--at", "10/05/2026"});
   EXPECT_NE(r.code, 0);
   const json j = r.Json();
   ASSERT_TRUE(j.contains("Error")) << r.out;
@@ -74,8 +74,8 @@ TEST_F(CommandLineTest, MalformedAtUnderJsonIsAnErrorObject) {
 }
 
 TEST_F(CommandLineTest, AtSetsTheInstantOfAOneShotCommand) {
-  CliRun created = Cli({"--db", db_, "--json", "--at", "2026-10-05T10:00:00+08:00", "account",
-                     "create", "shop"});
+  CliRun created = Cli(
+      {"--db", db_, "--json", "--at", "2026-10-05T10:00:00+08:00", "account", "create", "shop"});
   ASSERT_EQ(created.code, 0) << created.err << created.out;
   const json c = created.Json();
   EXPECT_EQ(c.size(), 3u);
@@ -117,8 +117,8 @@ TEST_F(CommandLineTest, MissingValuesAreRefused) {
 }
 
 TEST_F(CommandLineTest, BadValueOfATypedFlagIsRefused) {
-  CliRun r = Cli({"--db", db_, "--json", "pack", "grant", "shop", "--action", "DetectPet", "--calls",
-               "many"});
+  CliRun r = Cli(
+      {"--db", db_, "--json", "pack", "grant", "shop", "--action", "DetectPet", "--calls", "many"});
   EXPECT_NE(r.code, 0);
   EXPECT_EQ(r.Json()["Error"]["Code"], "InvalidParameterValue") << r.out;
 }
@@ -140,7 +140,8 @@ TEST_F(CommandLineTest, CommandErrorsAreJsonWithExitCodeOne) {
 // become the default of the next (they were function-local statics).
 TEST_F(CommandLineTest, FlagsDoNotLeakBetweenRuns) {
   ASSERT_EQ(Cli({"--db", db_, "account", "create", "shop"}).code, 0);
-  CliRun gift = Cli({"--db", db_, "--json", "account", "recharge", "shop", "10", "--source", "gift"});
+  CliRun gift =
+      Cli({"--db", db_, "--json", "account", "recharge", "shop", "10", "--source", "gift"});
   ASSERT_EQ(gift.code, 0) << gift.out << gift.err;
   CliRun cash = Cli({"--db", db_, "--json", "account", "recharge", "shop", "5"});
   ASSERT_EQ(cash.code, 0) << cash.out << cash.err;

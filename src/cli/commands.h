@@ -11,8 +11,8 @@ namespace kanjian::cli {
 void AddAccountCommands(CLI::App& app, Context& ctx, int* exit_code);
 void AddUsageCommands(CLI::App& app, Context& ctx, int* exit_code);
 void AddServeCommand(CLI::App& app, Context& ctx, int* exit_code);
-void AddModelCommands(CLI::App& app, Context& ctx, int* exit_code);  // model_commands.cc
-void AddUserCommands(CLI::App& app, Context& ctx, int* exit_code);   // user_commands.cc
+void AddModelCommands(CLI::App& app, Context& ctx, int* exit_code);     // model_commands.cc
+void AddUserCommands(CLI::App& app, Context& ctx, int* exit_code);      // user_commands.cc
 void AddOperatorCommands(CLI::App& app, Context& ctx, int* exit_code);  // user_commands.cc
 // REQUIRES: the account and usage groups were added first.
 void AddBillingCommands(CLI::App& app, Context& ctx, int* exit_code);

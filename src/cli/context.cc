@@ -5,14 +5,16 @@
 
 #include "billing/master_key.h"
 #include "common/error_codes.h"
+#include "common/iso8601.h"
 #include "protocol/envelope.h"
 #include "protocol/error_table.h"
-#include "common/iso8601.h"
 #include "store/pg/pg_store.h"
 
 namespace kanjian::cli {
 
-std::string FormatTime(UnixMicros t) { return FormatIso8601(t, kDisplayOffsetSeconds); }
+std::string FormatTime(UnixMicros t) {
+  return FormatIso8601(t, kDisplayOffsetSeconds);
+}
 
 std::string CacheDir() {
   if (const char* cache = std::getenv("KANJIAN_CACHE"); cache && *cache) return cache;
@@ -49,7 +51,7 @@ Result<store::Store*> Context::store() {
     // A libpq URI selects PostgreSQL (scale-out, README "Scale-out");
     // anything else is a SQLite file.
     auto opened = store::pg::IsPostgresUri(options_.db) ? store::pg::OpenPgStore(options_.db)
-                                                         : store::OpenSqliteStore(options_.db);
+                                                        : store::OpenSqliteStore(options_.db);
     if (!opened.ok()) return opened.status();
     store_ = std::move(opened).value();
   }

@@ -20,8 +20,8 @@
 #include "vision/models/attribute_classifier.h"
 #include "vision/models/embedder.h"
 #include "vision/models/face_detector.h"
-#include "vision/registry/model_registry.h"
 #include "vision/models/yolo_detector.h"
+#include "vision/registry/model_registry.h"
 
 namespace kanjian::cli {
 namespace {
@@ -39,7 +39,9 @@ struct TrainFlags {
   bool flip = false, no_detect = false;
 };
 
-nlohmann::json Confusion(const vision::HeadEvaluation& ev) { return ev.confusion; }
+nlohmann::json Confusion(const vision::HeadEvaluation& ev) {
+  return ev.confusion;
+}
 
 int Train(Context& ctx, const ModelFlags& mf, const TrainFlags& f) {
   auto set = vision::ScanLabelledFolders(f.images, f.attribute);
@@ -156,8 +158,10 @@ int Evaluate(Context& ctx, const ModelFlags& mf, const TrainFlags& f) {
     int p = int(std::find(api_labels.begin(), api_labels.end(), j->label) - api_labels.begin());
     if (p < int(api_labels.size())) ++confusion[label][p];
     ++total;
-    if (j->label == set->labels[label]) ++correct;
-    else misjudged.push_back({{"File", path}, {"Label", set->labels[label]}, {"Judged", j->label}});
+    if (j->label == set->labels[label])
+      ++correct;
+    else
+      misjudged.push_back({{"File", path}, {"Label", set->labels[label]}, {"Judged", j->label}});
   }
   double acc = total ? double(correct) / total : 0;
   return ctx.Print({{"Attribute", f.attribute},
@@ -183,8 +187,8 @@ int Check(Context& ctx, const ModelFlags& mf) {
     text += "  " + task + "  " + spec.path + "\n";
   }
   for (const auto& [name, spec] : set->config.attributes) {
-    std::string how = spec.method == "builtin" ? "builtin " + spec.builtin
-                                               : spec.method + " " + spec.model.path;
+    std::string how =
+        spec.method == "builtin" ? "builtin " + spec.builtin : spec.method + " " + spec.model.path;
     attributes[name] = how;
     text += "  " + name + "  " + how + "\n";
   }
@@ -198,16 +202,19 @@ void AddModelCommands(CLI::App& app, Context& ctx, int* rc) {
   // Owned by the callbacks (so by the app), fresh for every parse.
   auto mf = std::make_shared<ModelFlags>();
   auto tf = std::make_shared<TrainFlags>();
-  auto* model = app.add_subcommand("model", "model registry: check the config, train attribute heads");
+  auto* model =
+      app.add_subcommand("model", "model registry: check the config, train attribute heads");
   model->require_subcommand(1);
-  model->add_option("--models", mf->models, "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
-  model->add_option("--models-config", mf->models_config, "models config JSON (default: bundled set)");
+  model->add_option("--models", mf->models,
+                    "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
+  model->add_option("--models-config", mf->models_config,
+                    "models config JSON (default: bundled set)");
 
   auto* check = model->add_subcommand("check", "load every configured model and list them");
   check->callback([&ctx, rc, mf] { *rc = Check(ctx, *mf); });
 
-  auto* train = model->add_subcommand("train-attribute",
-                                      "fit a few-shot attribute head on labelled photos");
+  auto* train =
+      model->add_subcommand("train-attribute", "fit a few-shot attribute head on labelled photos");
   train->add_option("NAME", tf->attribute, "attribute, e.g. 反光衣识别")->required();
   train->add_option("--images", tf->images, "DIR with one sub-folder per label")->required();
   train->add_option("--output", tf->output, "head JSON to write")->required();

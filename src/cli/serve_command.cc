@@ -1,19 +1,19 @@
 // kanjian serve: loads the models, then serves the API until SIGTERM/SIGINT,
 // finishing in-flight requests before it exits.
 #include <pthread.h>
-#include <sys/resource.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <csignal>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
+#include "billing/tenant_view.h"
 #include "billing/usage_meter.h"
 #include "cli/commands.h"
 #include "common/error_codes.h"
 #include "protocol/actions.h"
-#include "billing/tenant_view.h"
 #include "server/admin_reload.h"
 #include "server/api_handler.h"
 #include "server/billing_api/billing_api.h"
@@ -33,7 +33,8 @@ namespace {
 // Every default comes from the options struct that uses it (one place per
 // setting): vision::VisionConfig, server::HttpOptions, server::ApiOptions.
 struct ServeFlags {
-  std::string listen = server::HttpOptions{}.host + ":" + std::to_string(server::HttpOptions{}.port);
+  std::string listen =
+      server::HttpOptions{}.host + ":" + std::to_string(server::HttpOptions{}.port);
   std::string models;
   int workers = vision::VisionConfig{}.workers;
   int intra_op_threads = vision::VisionConfig{}.intra_op_threads;
@@ -46,7 +47,8 @@ struct ServeFlags {
   int batch_max = vision::VisionConfig{}.batch_max;
   int batch_window_ms = vision::VisionConfig{}.batch_window_ms;
   std::string product_gallery;
-  std::string console_dir;  // "" = console/ next to the build directory (server/console/static_files.h)
+  std::string
+      console_dir;  // "" = console/ next to the build directory (server/console/static_files.h)
   bool replay_protection = false;
   // Billing API 3.0 reads per account and action per second (the public
   // cloud's billing reads are limited to 20/s).
@@ -64,7 +66,9 @@ std::string DefaultConsoleDir() {
   return ec ? "console" : (exe.parent_path().parent_path() / "console").string();
 }
 
-std::string DefaultEchartsFile() { return CacheDir() + "/console/echarts.min.js"; }
+std::string DefaultEchartsFile() {
+  return CacheDir() + "/console/echarts.min.js";
+}
 
 Status ParseListen(const std::string& listen, server::HttpOptions* http) {
   const size_t colon = listen.rfind(':');
@@ -84,7 +88,8 @@ Status ParseQps(const std::vector<std::string>& flags, std::map<std::string, int
     const size_t eq = flag.find('=');
     const std::string action = flag.substr(0, eq);
     if (eq == std::string::npos || !protocol::FindAction(action))
-      return Status(errc::kInvalidConfiguration, "--qps wants ACTION=N with a tiia action: " + flag);
+      return Status(errc::kInvalidConfiguration,
+                    "--qps wants ACTION=N with a tiia action: " + flag);
     try {
       (*qps)[action] = std::stoi(flag.substr(eq + 1));
     } catch (...) {
@@ -96,20 +101,32 @@ Status ParseQps(const std::vector<std::string>& flags, std::map<std::string, int
 
 // Transport flags (docs/http.md says what each limit answers).
 void AddHttpOptions(CLI::App& serve, server::HttpOptions& http) {
-  serve.add_option("--http-threads", http.handler_threads,
-                   "threads that run API requests (they wait on inference)")->capture_default_str();
+  serve
+      .add_option("--http-threads", http.handler_threads,
+                  "threads that run API requests (they wait on inference)")
+      ->capture_default_str();
   serve.add_option("--io-threads", http.io_threads, "socket/TLS threads")->capture_default_str();
-  serve.add_option("--max-body-bytes", http.max_body_bytes,
-                   "larger bodies → RequestSizeLimitExceeded, never read")->capture_default_str();
-  serve.add_option("--max-buffered-body-bytes", http.max_buffered_body_bytes,
-                   "all connections' bodies together; beyond → RequestLimitExceeded")->capture_default_str();
-  serve.add_option("--max-connections", http.max_connections,
-                   "open connections; beyond, new ones are closed at once")->capture_default_str();
-  serve.add_option("--header-timeout-ms", http.header_timeout_ms,
-                   "from a request's first byte to the end of its head")->capture_default_str();
-  serve.add_option("--body-timeout-ms", http.body_timeout_ms, "to read a whole body")->capture_default_str();
-  serve.add_option("--idle-timeout-ms", http.idle_timeout_ms,
-                   "keep-alive wait for the next request")->capture_default_str();
+  serve
+      .add_option("--max-body-bytes", http.max_body_bytes,
+                  "larger bodies → RequestSizeLimitExceeded, never read")
+      ->capture_default_str();
+  serve
+      .add_option("--max-buffered-body-bytes", http.max_buffered_body_bytes,
+                  "all connections' bodies together; beyond → RequestLimitExceeded")
+      ->capture_default_str();
+  serve
+      .add_option("--max-connections", http.max_connections,
+                  "open connections; beyond, new ones are closed at once")
+      ->capture_default_str();
+  serve
+      .add_option("--header-timeout-ms", http.header_timeout_ms,
+                  "from a request's first byte to the end of its head")
+      ->capture_default_str();
+  serve.add_option("--body-timeout-ms", http.body_timeout_ms, "to read a whole body")
+      ->capture_default_str();
+  serve
+      .add_option("--idle-timeout-ms", http.idle_timeout_ms, "keep-alive wait for the next request")
+      ->capture_default_str();
   serve.add_option("--tls-cert", http.tls_cert_file, "PEM certificate chain: serve HTTPS only");
   serve.add_option("--tls-key", http.tls_key_file, "PEM private key for --tls-cert");
 }
@@ -142,8 +159,9 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   api_options.image_url.allow_loopback_for_tests = flags.image_url_allow_loopback_for_tests;
   api_options.replay_protection = flags.replay_protection;
   if (flags.replay_protection)
-    spdlog::info("replay protection on: a signed request seen in the last 5 minutes is refused "
-                 "(per process)");
+    spdlog::info(
+        "replay protection on: a signed request seen in the last 5 minutes is refused "
+        "(per process)");
   if (flags.image_url_allow_loopback_for_tests)
     spdlog::warn("--image-url-allow-loopback-for-tests: ImageUrl may reach 127.0.0.1 (tests only)");
   if (Status s = ParseListen(flags.listen, &http); !s.ok()) return ctx.Fail(s);
@@ -206,8 +224,8 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   server::BillingApiOptions billing_api_options;
   billing_api_options.max_body_bytes = flags.http.max_body_bytes;
   billing_api_options.qps = flags.billing_api_qps;
-  server::BillingApiHandler billing_api(billing_api_options, **accounts, tenant_view,
-                                        ctx.clock(), metrics);
+  server::BillingApiHandler billing_api(billing_api_options, **accounts, tenant_view, ctx.clock(),
+                                        metrics);
   server::console::ConsoleUsers console_users(**store, ctx.clock());
   server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock());
   const server::console::StaticFiles console_files(
@@ -215,11 +233,13 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   // The operator console: its own sign-ins, the same engine (issue 13 §3).
   server::console::ConsoleUsers operators(**store, ctx.clock(), server::console::Realm::kOperator);
   billing::OperatorView operator_view(billing);
-  server::console::OperatorApi operator_api(operators, billing, operator_view, **store, &metrics, ctx.clock());
-  server::HttpServer server(http,
-                            server::MakeRoutes(api, metrics, vision_config.registry,
-                                               {&billing_api, &console_api, &console_files, &operator_api}),
-                            &metrics.http_rejected);
+  server::console::OperatorApi operator_api(operators, billing, operator_view, **store, &metrics,
+                                            ctx.clock());
+  server::HttpServer server(
+      http,
+      server::MakeRoutes(api, metrics, vision_config.registry,
+                         {&billing_api, &console_api, &console_files, &operator_api}),
+      &metrics.http_rejected);
   if (Status s = server.Bind(); !s.ok()) return ctx.Fail(s);
 
   std::thread watcher([&] {
@@ -243,40 +263,61 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
   // Owned by the callback (so by the app), fresh for every parse.
   auto flags = std::make_shared<ServeFlags>();
   auto* serve = app.add_subcommand("serve", "serve the tiia API, /healthz and /metrics");
-  serve->add_option("--listen", flags->listen, "HOST:PORT (port 0 = any free port)")->capture_default_str();
-  serve->add_option("--models", flags->models, "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
-  serve->add_option("--models-config", flags->models_config,
-                    "JSON naming each task's model (default: the bundled set; see config/models.example.json); SIGHUP or POST /admin/reload from loopback reloads it");
+  serve->add_option("--listen", flags->listen, "HOST:PORT (port 0 = any free port)")
+      ->capture_default_str();
+  serve->add_option("--models", flags->models,
+                    "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
+  serve->add_option(
+      "--models-config", flags->models_config,
+      "JSON naming each task's model (default: the bundled set; see config/models.example.json); "
+      "SIGHUP or POST /admin/reload from loopback reloads it");
   serve->add_option("--workers", flags->workers, "inference worker threads")->capture_default_str();
-  serve->add_option("--intra-op-threads", flags->intra_op_threads, "ONNX Runtime threads per worker")->capture_default_str();
+  serve
+      ->add_option("--intra-op-threads", flags->intra_op_threads, "ONNX Runtime threads per worker")
+      ->capture_default_str();
   AddHttpOptions(*serve, flags->http);
-  serve->add_option("--request-timeout-ms", flags->request_timeout_ms, "→ FailedOperation.RequestTimeout")->capture_default_str();
+  serve
+      ->add_option("--request-timeout-ms", flags->request_timeout_ms,
+                   "→ FailedOperation.RequestTimeout")
+      ->capture_default_str();
   serve->add_option("--qps", flags->qps, "per-account limit override, ACTION=N (repeatable)");
-  serve->add_option("--billing-api-qps", flags->billing_api_qps,
-                    "billing API 3.0 requests per second, per account and action (RequestLimitExceeded above)")
-      ->capture_default_str()->check(CLI::Range(1, 100000));
-  serve->add_option("--image-url-allow", flags->image_url_allow,
-                    "ImageUrl host allowed: HOST, .SUFFIX or * (repeatable; none = ImageUrl refused)");
+  serve
+      ->add_option("--billing-api-qps", flags->billing_api_qps,
+                   "billing API 3.0 requests per second, per account and action "
+                   "(RequestLimitExceeded above)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  serve->add_option(
+      "--image-url-allow", flags->image_url_allow,
+      "ImageUrl host allowed: HOST, .SUFFIX or * (repeatable; none = ImageUrl refused)");
   serve->add_flag("--image-url-allow-loopback-for-tests", flags->image_url_allow_loopback_for_tests,
                   "TESTS ONLY: let ImageUrl reach loopback addresses");
-  serve->add_option("--batch-max", flags->batch_max,
-                    "detector micro-batch size (1 = off)")->capture_default_str()->check(CLI::Range(1, 64));
-  serve->add_option("--batch-window-ms", flags->batch_window_ms,
-                    "with a detector worker free, how long a batch waits for neighbours "
-                    "(0: batches form from requests queued while every worker was busy)")->capture_default_str()->check(CLI::Range(0, 1000));
+  serve->add_option("--batch-max", flags->batch_max, "detector micro-batch size (1 = off)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  serve
+      ->add_option("--batch-window-ms", flags->batch_window_ms,
+                   "with a detector worker free, how long a batch waits for neighbours "
+                   "(0: batches form from requests queued while every worker was busy)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
   serve->add_option("--product-gallery", flags->product_gallery,
                     "DetectProductBeta SKU gallery directory (gallery.json + photos)");
   serve->add_option("--console-dir", flags->console_dir,
-                    "the tenant console's files (default $KANJIAN_CONSOLE_DIR, else console/ beside the build dir)");
+                    "the tenant console's files (default $KANJIAN_CONSOLE_DIR, else console/ "
+                    "beside the build dir)");
   serve->add_flag("--replay-protection", flags->replay_protection,
                   "refuse a signed request already received within its 5-minute window "
                   "(AuthFailure.RequestReplayed; per process, see README \"Signatures\")");
-  serve->add_option("--redis", flags->redis,
-                    "share per-account QPS limits across nodes: redis://[:PASSWORD@]HOST[:PORT][/DB] "
-                    "or unix:///PATH (default $KANJIAN_REDIS; none = limits per node)");
-  serve->add_option("--cluster-nodes", flags->cluster_nodes,
-                    "nodes sharing the limits; while Redis is down each allows max(1, qps / N)")
-      ->capture_default_str()->check(CLI::Range(1, 1024));
+  serve->add_option(
+      "--redis", flags->redis,
+      "share per-account QPS limits across nodes: redis://[:PASSWORD@]HOST[:PORT][/DB] "
+      "or unix:///PATH (default $KANJIAN_REDIS; none = limits per node)");
+  serve
+      ->add_option("--cluster-nodes", flags->cluster_nodes,
+                   "nodes sharing the limits; while Redis is down each allows max(1, qps / N)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   serve->callback([&ctx, rc, flags] { *rc = Serve(ctx, *flags); });
 }
 

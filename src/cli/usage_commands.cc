@@ -37,8 +37,12 @@ void AddUsageCommands(CLI::App& app, Context& ctx, int* rc) {
       nlohmann::json out = nlohmann::json::array();
       std::string text;
       for (const auto& r : *records) {
-        out.push_back({{"RequestId", r.request_id}, {"Action", r.action}, {"At", FormatTime(r.at)},
-                       {"Quantity", r.quantity}, {"Source", r.source}, {"PackId", r.pack_id}});
+        out.push_back({{"RequestId", r.request_id},
+                       {"Action", r.action},
+                       {"At", FormatTime(r.at)},
+                       {"Quantity", r.quantity},
+                       {"Source", r.source},
+                       {"PackId", r.pack_id}});
         text += FormatTime(r.at) + "  " + r.action + "  " + r.request_id + "\n";
       }
       text += std::to_string(records->size()) + " calls";

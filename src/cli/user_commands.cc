@@ -36,14 +36,16 @@ int WithUsers(Context& ctx, Realm realm, Body body) {
 
 // disable, enable and passwd: the same for both realms. `noun` names one
 // sign-in in the help ("a console user", "an operator").
-void AddUpkeepCommands(CLI::App* group, Context& ctx, int* rc, Realm realm, const std::string& noun) {
+void AddUpkeepCommands(CLI::App* group, Context& ctx, int* rc, Realm realm,
+                       const std::string& noun) {
   struct Flags {
     std::string login;
     bool password_stdin = false;
   };
   auto f = std::make_shared<Flags>();
   for (const char* verb : {"disable", "enable"}) {
-    auto* cmd = group->add_subcommand(verb, std::string(verb) + " " + noun + " (disabling ends its sessions)");
+    auto* cmd = group->add_subcommand(
+        verb, std::string(verb) + " " + noun + " (disabling ends its sessions)");
     cmd->add_option("LOGIN", f->login, "sign-in name")->required();
     const bool enabled = std::string(verb) == "enable";
     cmd->callback([&ctx, rc, f, enabled, realm] {
@@ -56,7 +58,8 @@ void AddUpkeepCommands(CLI::App* group, Context& ctx, int* rc, Realm realm, cons
   }
   auto* passwd = group->add_subcommand("passwd", "set " + noun + "'s password (ends its sessions)");
   passwd->add_option("LOGIN", f->login, "sign-in name")->required();
-  passwd->add_flag("--password-stdin", f->password_stdin, "read the password from stdin")->required();
+  passwd->add_flag("--password-stdin", f->password_stdin, "read the password from stdin")
+      ->required();
   passwd->callback([&ctx, rc, f, realm] {
     *rc = WithUsers(ctx, realm, [&](ConsoleUsers& users) {
       auto password = ReadPasswordFromStdin();
@@ -101,9 +104,12 @@ void AddUserCommands(CLI::App& app, Context& ctx, int* rc) {
       json out = json::array();
       std::string text;
       for (const auto& u : *all) {
-        out.push_back({{"Login", u.login}, {"AccountId", u.account_id},
-                       {"Status", u.enabled ? "enabled" : "disabled"}, {"CreatedAt", FormatTime(u.created_at)},
-                       {"LockedUntil", u.locked_until ? json(FormatTime(u.locked_until)) : json(nullptr)}});
+        out.push_back(
+            {{"Login", u.login},
+             {"AccountId", u.account_id},
+             {"Status", u.enabled ? "enabled" : "disabled"},
+             {"CreatedAt", FormatTime(u.created_at)},
+             {"LockedUntil", u.locked_until ? json(FormatTime(u.locked_until)) : json(nullptr)}});
         text += u.login + "  " + u.account_id + "  " + (u.enabled ? "enabled" : "disabled") + "\n";
       }
       return ctx.Print({{"Users", out}}, text);
@@ -131,7 +137,8 @@ void AddOperatorCommands(CLI::App& app, Context& ctx, int* rc) {
       auto password = ReadPasswordFromStdin();
       if (!password.ok()) return ctx.Fail(password.status());
       if (Status s = operators.Add("", f->login, *password); !s.ok()) return ctx.Fail(s);
-      return ctx.Print({{"Login", f->login}, {"Status", "enabled"}}, "operator " + f->login + " added");
+      return ctx.Print({{"Login", f->login}, {"Status", "enabled"}},
+                       "operator " + f->login + " added");
     });
   });
 

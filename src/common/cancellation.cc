@@ -9,8 +9,12 @@ CancelScope::CancelScope(CancelProbe probe) : probe_(std::move(probe)), previous
   current = &probe_;
 }
 
-CancelScope::~CancelScope() { current = previous_; }
+CancelScope::~CancelScope() {
+  current = previous_;
+}
 
-CancelProbe CurrentCancelProbe() { return current ? *current : CancelProbe(); }
+CancelProbe CurrentCancelProbe() {
+  return current ? *current : CancelProbe();
+}
 
 }  // namespace kanjian

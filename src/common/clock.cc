@@ -10,6 +10,8 @@ UnixMicros SystemClock::NowMicros() const {
 
 OffsetClock::OffsetClock(UnixMicros start) : offset_us_(start - SystemClock().NowMicros()) {}
 
-UnixMicros OffsetClock::NowMicros() const { return SystemClock().NowMicros() + offset_us_; }
+UnixMicros OffsetClock::NowMicros() const {
+  return SystemClock().NowMicros() + offset_us_;
+}
 
 }  // namespace kanjian

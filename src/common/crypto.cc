@@ -80,8 +80,7 @@ std::string RandomBytes(size_t n) {
 }
 
 std::string RandomAlnum(size_t n) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::string out;
   while (out.size() < n) {
     for (unsigned char c : RandomBytes(n)) {
@@ -96,8 +95,8 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   size_t pad = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                 (c >= '0' && c <= '9') || c == '+' || c == '/';
+    bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '+' || c == '/';
     if (c == '=') {
       if (i + 2 < text.size()) return std::nullopt;
       ++pad;
@@ -153,25 +152,23 @@ std::string SecretBox::Seal(std::string_view plaintext, std::string_view aad) co
 }
 
 Result<std::string> SecretBox::Open(std::string_view sealed, std::string_view aad) const {
-  if (sealed.size() < kNonce + kTag)
-    return Status(errc::kInternalError, "sealed secret too short");
+  if (sealed.size() < kNonce + kTag) return Status(errc::kInternalError, "sealed secret too short");
   const size_t n = sealed.size() - kNonce - kTag;
   std::string out(n, '\0');
   auto cu = [](const auto* p) { return reinterpret_cast<const unsigned char*>(p); };
   CtxPtr ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int len = 0;
   std::string tag(sealed.substr(kNonce + n));
-  bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, cu(key_.data()),
-                               cu(sealed.data())) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), nullptr, &len, cu(aad.data()),
-                              static_cast<int>(aad.size())) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
-                              cu(sealed.data() + kNonce), static_cast<int>(n)) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) == 1 &&
-            EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len,
-                                &len) == 1;
-  if (!ok)
-    return Status(errc::kInternalError, "cannot open sealed secret (wrong master key?)");
+  bool ok =
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, cu(key_.data()),
+                         cu(sealed.data())) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, cu(aad.data()), static_cast<int>(aad.size())) ==
+          1 &&
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
+                        cu(sealed.data() + kNonce), static_cast<int>(n)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) == 1 &&
+      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &len) == 1;
+  if (!ok) return Status(errc::kInternalError, "cannot open sealed secret (wrong master key?)");
   return out;
 }
 

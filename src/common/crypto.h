@@ -10,11 +10,11 @@
 
 namespace kanjian::crypto {
 
-std::string Sha256(std::string_view data);  // 32 raw bytes
+std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 // Only for signature v1's HmacSHA1, which older clients still send.
 std::string HmacSha1(std::string_view key, std::string_view data);  // 20 raw bytes
-std::string Hex(std::string_view bytes);  // lowercase
+std::string Hex(std::string_view bytes);                            // lowercase
 Result<std::string> Unhex(std::string_view hex);
 // Compares in time that depends only on the lengths, not the contents.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

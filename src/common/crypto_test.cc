@@ -23,9 +23,9 @@ TEST(CryptoTest, Base64IsStrict) {
   EXPECT_EQ(Base64Decode("aGVsbG8="), "hello");
   EXPECT_EQ(Base64Decode("aGk="), "hi");
   EXPECT_EQ(Base64Decode(""), "");
-  EXPECT_FALSE(Base64Decode("aGVsbG8").has_value());     // missing padding
-  EXPECT_FALSE(Base64Decode("aGV$bG8=").has_value());    // bad character
-  EXPECT_FALSE(Base64Decode("aG=sbG8=").has_value());    // padding in the middle
+  EXPECT_FALSE(Base64Decode("aGVsbG8").has_value());   // missing padding
+  EXPECT_FALSE(Base64Decode("aGV$bG8=").has_value());  // bad character
+  EXPECT_FALSE(Base64Decode("aG=sbG8=").has_value());  // padding in the middle
   EXPECT_FALSE(Base64Decode("data:image/png;base64,aGk=").has_value());
   const std::string bytes = RandomBytes(1000);
   EXPECT_EQ(Base64Decode(Base64Encode(bytes)), bytes);

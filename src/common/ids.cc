@@ -24,8 +24,14 @@ std::string NewRequestId() {
          "-" + h.substr(20);
 }
 
-std::string NewAccountId() { return "acc-" + crypto::Hex(crypto::RandomBytes(6)); }
-std::string NewSecretId() { return "AKID" + crypto::RandomAlnum(32); }
-std::string NewSecretKey() { return crypto::RandomAlnum(32); }
+std::string NewAccountId() {
+  return "acc-" + crypto::Hex(crypto::RandomBytes(6));
+}
+std::string NewSecretId() {
+  return "AKID" + crypto::RandomAlnum(32);
+}
+std::string NewSecretKey() {
+  return crypto::RandomAlnum(32);
+}
 
 }  // namespace kanjian::ids

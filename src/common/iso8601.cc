@@ -47,9 +47,9 @@ unsigned DaysInMonth(int y, unsigned m) {
 }
 
 Status Bad(std::string_view text) {
-  return Status(errc::kInvalidParameterValue,
-                "not an ISO 8601 instant (want e.g. 2026-10-05T10:00:00+08:00): " +
-                    std::string(text));
+  return Status(
+      errc::kInvalidParameterValue,
+      "not an ISO 8601 instant (want e.g. 2026-10-05T10:00:00+08:00): " + std::string(text));
 }
 
 }  // namespace

@@ -40,9 +40,9 @@ TEST(Iso8601Test, FractionsAndNegativeOffsets) {
 }
 
 TEST(Iso8601Test, RejectsMalformed) {
-  for (const char* bad : {"", "2026", "2026-13-01", "2026-10-05T25:00:00Z", "2026-10-05T10:00:00",
-                          "2026-10-05T10:00:00+0800", "2026-10-05T10:00Z", "tomorrow",
-                          "2026-10-05T10:00:00Zjunk"}) {
+  for (const char* bad :
+       {"", "2026", "2026-13-01", "2026-10-05T25:00:00Z", "2026-10-05T10:00:00",
+        "2026-10-05T10:00:00+0800", "2026-10-05T10:00Z", "tomorrow", "2026-10-05T10:00:00Zjunk"}) {
     EXPECT_FALSE(ParseIso8601(bad, 0).ok()) << bad;
   }
 }

@@ -12,8 +12,7 @@ void Histogram::Observe(double ms) {
   sum_us_.fetch_add(static_cast<uint64_t>(ms * 1000.0), std::memory_order_relaxed);
 }
 
-void Histogram::Render(const std::string& name, const std::string& labels,
-                       std::string* out) const {
+void Histogram::Render(const std::string& name, const std::string& labels, std::string* out) const {
   const std::string sep = labels.empty() ? "" : labels + ",";
   uint64_t cumulative = 0;
   char buf[64];

@@ -16,7 +16,7 @@ namespace kanjian::metrics {
 class Histogram {
  public:
   // Upper bounds in milliseconds; +Inf is implicit.
-  static constexpr std::array<double, 14> kBoundsMs = {1,   2.5, 5,    10,   25,   50,   100,
+  static constexpr std::array<double, 14> kBoundsMs = {1,   2.5, 5,    10,   25,   50,    100,
                                                        250, 500, 1000, 2500, 5000, 10000, 30000};
   void Observe(double ms);
   // Appends `name_bucket{...,le=...}`, `_sum`, `_count` lines; `labels` is

@@ -62,7 +62,9 @@ Status WriteNewFile(const std::string& path, const std::string& contents) {
 // what depends on it (secrets sealed under a key) is already committed.
 Status SyncDirectoryOf(const std::string& path) {
   const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
   Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (d.fd < 0 || ::fsync(d.fd) != 0) return Failed("cannot sync directory", dir);
   return Status::Ok();

@@ -23,16 +23,24 @@ class [[nodiscard]] Status {
 
   static Status Ok() { return Status(); }
   // Named constructors, one per code: Status::UrlIllegal("host not allowed").
-#define KANJIAN_ERROR(name) \
-  static Status name(std::string_view message) { return Status(ErrorCode::k##name, message); }
+#define KANJIAN_ERROR(name)                      \
+  static Status name(std::string_view message) { \
+    return Status(ErrorCode::k##name, message);  \
+  }
 #include "common/error_codes.def"
 #undef KANJIAN_ERROR
 
-  bool ok() const { return rep_ == nullptr; }
+  bool ok() const {
+    return rep_ == nullptr;
+  }
   // ErrorCode::kOk if OK.
-  ErrorCode code() const { return ok() ? ErrorCode::kOk : rep_->code; }
+  ErrorCode code() const {
+    return ok() ? ErrorCode::kOk : rep_->code;
+  }
   // Client-facing message; "" if OK.
-  const std::string& message() const { return ok() ? Empty() : rep_->message; }
+  const std::string& message() const {
+    return ok() ? Empty() : rep_->message;
+  }
   // For logs and tests: "ImageDecodeFailed: message" (the code's C++ name).
   std::string ToString() const {
     return ok() ? "OK" : std::string(ErrorCodeName(code())) + ": " + message();
@@ -53,7 +61,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }

@@ -2,7 +2,9 @@
 
 namespace kanjian::protocol {
 
-std::span<const ActionSpec> AllActions() { return kActions; }
+std::span<const ActionSpec> AllActions() {
+  return kActions;
+}
 
 const ActionSpec* FindAction(std::string_view name) {
   for (const auto& a : kActions) {

@@ -79,7 +79,9 @@ static_assert(InEnumOrder(), "error_table.cc needs one row per error_codes.def l
 
 }  // namespace
 
-std::span<const ErrorSpec> AllErrors() { return kErrors; }
+std::span<const ErrorSpec> AllErrors() {
+  return kErrors;
+}
 
 std::string_view WireCode(ErrorCode code) {
   const auto i = static_cast<size_t>(code);

@@ -52,8 +52,8 @@ Result<std::string> PercentDecode(std::string_view text, const std::string& what
 }
 
 bool Unreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '!' ||
-         c == '\'' || c == '(' || c == ')' || c == '*';
+  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '!' || c == '\'' ||
+         c == '(' || c == ')' || c == '*';
 }
 
 std::string PercentEncode(std::string_view text) {

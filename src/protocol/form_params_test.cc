@@ -42,8 +42,8 @@ TEST(FormParamsTest, RefusesDuplicatesBadEscapesAndBadUtf8) {
   ExpectRefused("%=1", "two hex digits");
   ExpectRefused("=1", "empty name");
   ExpectRefused("a=%FF%FE", "not UTF-8");
-  ExpectRefused("a=%C3", "not UTF-8");            // a cut sequence
-  ExpectRefused("a=%ED%A0%80", "not UTF-8");      // a UTF-16 surrogate
+  ExpectRefused("a=%C3", "not UTF-8");        // a cut sequence
+  ExpectRefused("a=%ED%A0%80", "not UTF-8");  // a UTF-16 surrogate
   ExpectRefused("%C3%28=1", "not UTF-8");
   ExpectRefused(std::string(kMaxFormNameBytes + 1, 'n') + "=1", "longer than");
 }
@@ -56,8 +56,8 @@ TEST(FormParamsTest, BoundsTheNumberOfPairs) {
 }
 
 TEST(FormParamsTest, EncodeIsTheInverse) {
-  const FormParams params = {{"b64", "/+=="}, {"url", "http://x/a b?c=d&e"}, {"zh", "中"},
-                             {"safe", "A-z_0.9~!*'()"}};
+  const FormParams params = {
+      {"b64", "/+=="}, {"url", "http://x/a b?c=d&e"}, {"zh", "中"}, {"safe", "A-z_0.9~!*'()"}};
   EXPECT_EQ(EncodeForm({{"b64", "/+=="}, {"s", "a b"}}), "b64=%2F%2B%3D%3D&s=a%20b");
   EXPECT_EQ(*DecodeForm(EncodeForm(params)), params);
 }

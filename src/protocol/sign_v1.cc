@@ -13,15 +13,17 @@ namespace kanjian::protocol {
 namespace {
 
 constexpr std::array<std::string_view, 11> kCommonParameters = {
-    "Action", "Version",  "Region",         "Timestamp", "Nonce",        "SecretId",
-    "Signature", "SignatureMethod", "Token", "Language", "RequestClient"};
+    "Action",    "Version",         "Region", "Timestamp", "Nonce",        "SecretId",
+    "Signature", "SignatureMethod", "Token",  "Language",  "RequestClient"};
 
 const std::string* Find(const FormParams& params, std::string_view name) {
   auto it = params.find(name);
   return it == params.end() ? nullptr : &it->second;
 }
 
-Status Garbled(const std::string& why) { return Status(errc::kInvalidAuthorization, why); }
+Status Garbled(const std::string& why) {
+  return Status(errc::kInvalidAuthorization, why);
+}
 
 // Plain decimal digits only (no sign, no spaces), as the SDKs send them.
 template <typename Int>
@@ -98,8 +100,8 @@ Result<V1Caller> VerifyV1(std::string_view http_method, std::string_view host,
                           const SecretLookup& lookup) {
   for (const char* name : {"SecretId", "Timestamp", "Nonce", "Signature"}) {
     if (!Find(params, name))
-      return Status(errc::kMissingParameter, std::string("the common parameter ") + name +
-                                                 " is missing (signature v1)");
+      return Status(errc::kMissingParameter,
+                    std::string("the common parameter ") + name + " is missing (signature v1)");
   }
   V1Caller caller{*Find(params, "SecretId"), *Find(params, "Signature"), *Find(params, "Nonce")};
   uint64_t nonce = 0;
@@ -116,8 +118,9 @@ Result<V1Caller> VerifyV1(std::string_view http_method, std::string_view host,
 
   if (caller.timestamp < now_seconds - kMaxClockSkewSeconds ||
       caller.timestamp > now_seconds + kMaxClockSkewSeconds)
-    return Status(errc::kSignatureExpire, "Timestamp is more than 5 minutes away from server time " +
-                                              std::to_string(now_seconds));
+    return Status(
+        errc::kSignatureExpire,
+        "Timestamp is more than 5 minutes away from server time " + std::to_string(now_seconds));
 
   auto secret = lookup(caller.secret_id);
   if (!secret.ok()) return secret.status();
@@ -140,8 +143,8 @@ nlohmann::json V1ActionParams(std::string_view action, const FormParams& params)
     const auto type = FindParameter(action, name);
     bool flag = false;
     int64_t number = 0;
-    if (type == ParamType::kBoolean && (EqualsIgnoreCase(text, "true") ||
-                                        EqualsIgnoreCase(text, "false"))) {
+    if (type == ParamType::kBoolean &&
+        (EqualsIgnoreCase(text, "true") || EqualsIgnoreCase(text, "false"))) {
       flag = EqualsIgnoreCase(text, "true");
       out[name] = flag;
     } else if (type == ParamType::kInteger && ParseDecimal(text, &number)) {

@@ -14,7 +14,8 @@ namespace {
 constexpr std::string_view kAlgorithm = "TC3-HMAC-SHA256";
 
 Status Malformed(std::string_view why) {
-  return Status(errc::kInvalidAuthorization, "Authorization header is malformed: " + std::string(why));
+  return Status(errc::kInvalidAuthorization,
+                "Authorization header is malformed: " + std::string(why));
 }
 
 std::string_view Trim(std::string_view s) {
@@ -168,8 +169,8 @@ Result<VerifiedCaller> Verify(const SignedRequest& request, int64_t now_seconds,
   auto matches = [&](const SignedRequest& r) {
     std::string sts = StringToSign(timestamp, auth->date, auth->service,
                                    CanonicalRequest(r, auth->signed_headers));
-    return crypto::ConstantTimeEquals(
-        Tc3Signature(*secret, auth->date, auth->service, sts), auth->signature);
+    return crypto::ConstantTimeEquals(Tc3Signature(*secret, auth->date, auth->service, sts),
+                                      auth->signature);
   };
   if (matches(request)) return VerifiedCaller{auth->secret_id, auth->signature, timestamp};
   // The Node SDK signs the host without the port it connects to.

@@ -16,8 +16,8 @@ inline constexpr int64_t kMaxClockSkewSeconds = 300;
 
 struct Tc3Authorization {
   std::string secret_id;
-  std::string date;     // credential scope date, YYYY-MM-DD
-  std::string service;  // credential scope service (e.g. "tiia", or "127")
+  std::string date;                         // credential scope date, YYYY-MM-DD
+  std::string service;                      // credential scope service (e.g. "tiia", or "127")
   std::vector<std::string> signed_headers;  // lowercase, as listed
   std::string signature;                    // lowercase hex
 };

@@ -24,7 +24,8 @@ SignedRequest NodeSdkRequest(std::string_view body) {
 
 std::string HeaderWithSignature(const std::string& sig) {
   return "TC3-HMAC-SHA256 Credential=AKIDexample/2026-11-26/127/tc3_request, "
-         "SignedHeaders=content-type;host, Signature=" + sig;
+         "SignedHeaders=content-type;host, Signature=" +
+         sig;
 }
 
 Result<std::string> Lookup(const std::string& id) {
@@ -39,7 +40,8 @@ constexpr char kKnownSignature[] =
 TEST(Tc3Test, KnownAnswerVectorFromNodeSdk) {
   SignedRequest r = NodeSdkRequest(kBody);
   r.headers["host"] = "127.0.0.1";  // the SDK signs the host without the port
-  const std::string sts = StringToSign(kTs, "2026-11-26", "127", CanonicalRequest(r, {"content-type", "host"}));
+  const std::string sts =
+      StringToSign(kTs, "2026-11-26", "127", CanonicalRequest(r, {"content-type", "host"}));
   EXPECT_EQ(Tc3Signature(kKey, "2026-11-26", "127", sts), kKnownSignature);
 }
 
@@ -59,8 +61,9 @@ TEST(Tc3Test, VerifyAcceptsHostWithoutAndWithPort) {
 TEST(Tc3Test, AuthorizationFieldsAppearOnce) {
   const std::string good = HeaderWithSignature(kKnownSignature);
   ASSERT_TRUE(ParseAuthorization(good).ok());
-  for (const char* extra : {", SignedHeaders=x-tc-action", ", Credential=AKIDother/2026-11-26/127/tc3_request",
-                            ", Signature=0000000000000000000000000000000000000000000000000000000000000000"}) {
+  for (const char* extra :
+       {", SignedHeaders=x-tc-action", ", Credential=AKIDother/2026-11-26/127/tc3_request",
+        ", Signature=0000000000000000000000000000000000000000000000000000000000000000"}) {
     auto parsed = ParseAuthorization(good + extra);
     ASSERT_FALSE(parsed.ok()) << extra;
     EXPECT_EQ(parsed.status().code(), errc::kInvalidAuthorization);
@@ -90,7 +93,8 @@ TEST(Tc3Test, EachFailureHasItsCode) {
   SignedRequest wrong_date = r;
   wrong_date.headers["authorization"] =
       "TC3-HMAC-SHA256 Credential=AKIDexample/2026-11-25/127/tc3_request, "
-      "SignedHeaders=content-type;host, Signature=" + std::string(kKnownSignature);
+      "SignedHeaders=content-type;host, Signature=" +
+      std::string(kKnownSignature);
   EXPECT_EQ(Verify(wrong_date, kTs, Lookup).status().code(), errc::kSignatureFailure);
 
   for (const char* bad : {"", "Basic abc", "TC3-HMAC-SHA256",

@@ -21,20 +21,20 @@ bool Ipv4Allowed(uint32_t a, bool allow_loopback) {
     return (a & mask) == net;
   };
   if (in(0x7F000000, 8)) return allow_loopback;  // 127/8 loopback
-  return !(in(0x00000000, 8) ||   // "this network", 0.0.0.0
-           in(0x0A000000, 8) ||   // 10/8 private
-           in(0x64400000, 10) ||  // 100.64/10 carrier-grade NAT
-           in(0xA9FE0000, 16) ||  // 169.254/16 link-local, cloud metadata
-           in(0xAC100000, 12) ||  // 172.16/12 private
-           in(0xC0000000, 24) ||  // 192.0.0/24 IETF protocol assignments
-           in(0xC0000200, 24) ||  // 192.0.2/24 TEST-NET-1
-           in(0xC0586300, 24) ||  // 192.88.99/24 6to4 relay
-           in(0xC0A80000, 16) ||  // 192.168/16 private
-           in(0xC6120000, 15) ||  // 198.18/15 benchmarking
-           in(0xC6336400, 24) ||  // 198.51.100/24 TEST-NET-2
-           in(0xCB007100, 24) ||  // 203.0.113/24 TEST-NET-3
-           in(0xE0000000, 4) ||   // 224/4 multicast
-           in(0xF0000000, 4));    // 240/4 reserved, 255.255.255.255
+  return !(in(0x00000000, 8) ||                  // "this network", 0.0.0.0
+           in(0x0A000000, 8) ||                  // 10/8 private
+           in(0x64400000, 10) ||                 // 100.64/10 carrier-grade NAT
+           in(0xA9FE0000, 16) ||                 // 169.254/16 link-local, cloud metadata
+           in(0xAC100000, 12) ||                 // 172.16/12 private
+           in(0xC0000000, 24) ||                 // 192.0.0/24 IETF protocol assignments
+           in(0xC0000200, 24) ||                 // 192.0.2/24 TEST-NET-1
+           in(0xC0586300, 24) ||                 // 192.88.99/24 6to4 relay
+           in(0xC0A80000, 16) ||                 // 192.168/16 private
+           in(0xC6120000, 15) ||                 // 198.18/15 benchmarking
+           in(0xC6336400, 24) ||                 // 198.51.100/24 TEST-NET-2
+           in(0xCB007100, 24) ||                 // 203.0.113/24 TEST-NET-3
+           in(0xE0000000, 4) ||                  // 224/4 multicast
+           in(0xF0000000, 4));                   // 240/4 reserved, 255.255.255.255
 }
 
 bool Ipv6Allowed(const uint8_t b[16], bool allow_loopback) {
@@ -42,16 +42,19 @@ bool Ipv6Allowed(const uint8_t b[16], bool allow_loopback) {
   static const uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
   if (std::memcmp(b, kLoopback, 16) == 0) return allow_loopback;
   if (std::memcmp(b, kMappedPrefix, 12) == 0) {  // ::ffff:a.b.c.d: judge the IPv4 address
-    const uint32_t v4 = uint32_t(b[12]) << 24 | uint32_t(b[13]) << 16 | uint32_t(b[14]) << 8 | b[15];
+    const uint32_t v4 =
+        uint32_t(b[12]) << 24 | uint32_t(b[13]) << 16 | uint32_t(b[14]) << 8 | b[15];
     return Ipv4Allowed(v4, allow_loopback);
   }
   // Only global unicast 2000::/3 (this excludes ::, ::a.b.c.d, fc00::/7 incl.
   // fd00::/8, fe80::/10, fec0::/10, ff00::/8, 64:ff9b::/96, 100::/64) …
   if ((b[0] & 0xE0) != 0x20) return false;
   // … minus the ranges inside it that tunnel to or stand for other addresses.
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00) return false;  // Teredo 2001::/32
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) return false;  // 2001:db8::/32 docs
-  if (b[0] == 0x20 && b[1] == 0x02) return false;                                   // 6to4 2002::/16
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00)
+    return false;  // Teredo 2001::/32
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8)
+    return false;                                  // 2001:db8::/32 docs
+  if (b[0] == 0x20 && b[1] == 0x02) return false;  // 6to4 2002::/16
   return true;
 }
 
@@ -67,7 +70,8 @@ bool HostAllowed(std::string_view host_in, const std::vector<std::string>& allow
     if (entry.empty()) continue;
     if (entry == "*") return true;
     if (entry.front() == '.') {
-      if (host.size() > entry.size() && host.compare(host.size() - entry.size(), entry.size(), entry) == 0)
+      if (host.size() > entry.size() &&
+          host.compare(host.size() - entry.size(), entry.size(), entry) == 0)
         return true;
     } else if (host == entry) {
       return true;

@@ -8,8 +8,8 @@
 
 #include "common/error_codes.h"
 #include "protocol/envelope.h"
-#include "vision/registry/model_registry.h"
 #include "vision/models/product_gallery.h"
+#include "vision/registry/model_registry.h"
 
 namespace kanjian::server {
 namespace {
@@ -43,8 +43,7 @@ nlohmann::json ModelsJson(const vision::ModelSet& set) {
 bool IsLoopbackAddress(std::string_view address) {
   const std::string a(address);
   in_addr v4{};
-  if (inet_pton(AF_INET, a.c_str(), &v4) == 1)
-    return (ntohl(v4.s_addr) >> 24) == 127;
+  if (inet_pton(AF_INET, a.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
   in6_addr v6{};
   if (inet_pton(AF_INET6, a.c_str(), &v6) != 1) return false;
   if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;

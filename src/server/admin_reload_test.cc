@@ -17,8 +17,9 @@ namespace fs = std::filesystem;
 TEST(AdminReloadTest, OnlyLoopbackAddressesAreLoopback) {
   for (const char* a : {"127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.1", "0:0:0:0:0:0:0:1"})
     EXPECT_TRUE(IsLoopbackAddress(a)) << a;
-  for (const char* a : {"", "localhost", "10.0.0.1", "128.0.0.1", "0.0.0.0", "::", "::ffff:10.0.0.1",
-                        "fe80::1", "126.255.255.255", "127.0.0.1 ", "::2", "1.127.0.0"})
+  for (const char* a :
+       {"", "localhost", "10.0.0.1", "128.0.0.1", "0.0.0.0", "::", "::ffff:10.0.0.1", "fe80::1",
+        "126.255.255.255", "127.0.0.1 ", "::2", "1.127.0.0"})
     EXPECT_FALSE(IsLoopbackAddress(a)) << a;
 }
 
@@ -47,7 +48,9 @@ TEST(AdminReloadTest, RefusesOtherPeersAndReportsSuccessAndFailure) {
   ASSERT_EQ(body["Models"].size(), 1u) << ok.body;
   EXPECT_EQ(body["Models"][0]["Task"], "object_detector");
   EXPECT_EQ(body["Models"][0]["File"],
-            fs::path(vision::testing::DynamicDetectorPath()).lexically_normal().string());  // the bundled set's
+            fs::path(vision::testing::DynamicDetectorPath())
+                .lexically_normal()
+                .string());  // the bundled set's
   const auto reloaded = (*registry)->Snapshot();
   EXPECT_NE(reloaded, before);
 
@@ -57,7 +60,8 @@ TEST(AdminReloadTest, RefusesOtherPeersAndReportsSuccessAndFailure) {
   EXPECT_EQ(failed.http_status, 500);
   auto error = nlohmann::json::parse(failed.body)["Error"];
   EXPECT_EQ(error["Code"], "FailedOperation.ModelReloadFailed");
-  EXPECT_NE(error["Message"].get<std::string>().find("nope.onnx"), std::string::npos) << failed.body;
+  EXPECT_NE(error["Message"].get<std::string>().find("nope.onnx"), std::string::npos)
+      << failed.body;
   EXPECT_EQ((*registry)->Snapshot(), reloaded);
   fs::remove(config);
 }

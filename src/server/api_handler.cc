@@ -28,7 +28,8 @@ constexpr char kForm[] = "application/x-www-form-urlencoded";
 Status CheckActionAndVersion(const std::string& action, const std::string* version,
                              const std::string& version_source) {
   if (!protocol::FindAction(action))
-    return Status(errc::kInvalidAction, "unknown action '" + ShownName(action) + "' for service tiia");
+    return Status(errc::kInvalidAction,
+                  "unknown action '" + ShownName(action) + "' for service tiia");
   if (!version || *version != protocol::kApiVersion)
     return Status(errc::kNoSuchVersion, version_source + " must be 2019-05-29");
   return Status::Ok();
@@ -55,11 +56,13 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
   metrics_.requests.Increment("action=\"" + action_label + "\",code=\"" +
                               (response.code.empty() ? "OK" : response.code) + "\"");
   metrics_.latency.For("action=\"" + action_label + "\"").Observe(ms);
-  spdlog::info(R"({{"RequestId":"{}","Account":"{}","Action":"{}","Code":"{}","LatencyMs":{:.1f}{}}})",
-               response.request_id, response.account_id, action_label,
-               response.code.empty() ? "OK" : response.code, ms,
-               result.ok() ? "" : ",\"Detail\":" + json(result.status().message())
-                                                     .dump(-1, ' ', false, json::error_handler_t::replace));
+  spdlog::info(
+      R"({{"RequestId":"{}","Account":"{}","Action":"{}","Code":"{}","LatencyMs":{:.1f}{}}})",
+      response.request_id, response.account_id, action_label,
+      response.code.empty() ? "OK" : response.code, ms,
+      result.ok() ? ""
+                  : ",\"Detail\":" + json(result.status().message())
+                                         .dump(-1, ' ', false, json::error_handler_t::replace));
   return response;
 }
 
@@ -141,8 +144,8 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
 
   protocol::SignedRequest signed_request{request.method, request.query, request.headers,
                                          request.body};
-  auto verified = protocol::Verify(signed_request, clock_.NowSeconds(),
-                                   LookupInto(&response->account_id));
+  auto verified =
+      protocol::Verify(signed_request, clock_.NowSeconds(), LookupInto(&response->account_id));
   if (!verified.ok()) return verified.status();
   call.account_id = response->account_id;
   call.secret_id = verified->secret_id;
@@ -159,11 +162,13 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseV1(const ApiRequest& request,
                                                      ApiResponse* response) {
   const bool is_get = request.method == "GET";
   if (is_get && !request.body.empty())
-    return Status(errc::kInvalidParameter, "a GET request carries its parameters in the query "
-                                           "string and must have no body");
+    return Status(errc::kInvalidParameter,
+                  "a GET request carries its parameters in the query "
+                  "string and must have no body");
   if (!is_get && !request.query.empty())
-    return Status(errc::kInvalidParameter, "a form-encoded POST carries every parameter in its "
-                                           "body; the query string must be empty");
+    return Status(errc::kInvalidParameter,
+                  "a form-encoded POST carries every parameter in its "
+                  "body; the query string must be empty");
   auto form = protocol::DecodeForm(is_get ? request.query : request.body);
   if (!form.ok()) return form.status();
 
@@ -175,16 +180,14 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseV1(const ApiRequest& request,
   auto version = form->find("Version");
   if (version == form->end())
     return Status(errc::kMissingParameter, "the common parameter Version is missing");
-  if (Status s = CheckActionAndVersion(call.action, &version->second, "Version"); !s.ok())
-    return s;
+  if (Status s = CheckActionAndVersion(call.action, &version->second, "Version"); !s.ok()) return s;
 
   auto verified = protocol::VerifyV1(request.method, request.Header("host"), *form,
                                      clock_.NowSeconds(), LookupInto(&response->account_id));
   if (!verified.ok()) return verified.status();
   call.account_id = response->account_id;
   call.secret_id = verified->secret_id;
-  call.replay_key =
-      "v1:" + verified->secret_id + ":" + verified->nonce + ":" + verified->signature;
+  call.replay_key = "v1:" + verified->secret_id + ":" + verified->nonce + ":" + verified->signature;
   call.signed_at = verified->timestamp;
   call.params = protocol::V1ActionParams(call.action, *form);
   return call;
@@ -219,8 +222,8 @@ Result<json> ApiHandler::Recognize(const std::string& action, const json& params
   const protocol::ActionSpec& spec = *protocol::FindAction(action);
   auto image = ImageBytesFromParams(params, spec, &fetcher_);
   if (!image.ok()) return image.status();
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(options_.request_timeout_ms);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.request_timeout_ms);
   const vision::ImageLimits limits = ImageLimitsFor(spec);
   return HandlerFor(spec)(ActionCall{spec, limits, params, *image, deadline, vision_});
 }

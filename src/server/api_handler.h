@@ -41,11 +41,11 @@ struct ApiResponse {
 
 struct ApiOptions {
   size_t max_body_bytes = kDefaultMaxBodyBytes;  // larger bodies → RequestSizeLimitExceeded
-  int request_timeout_ms = 10000;           // → FailedOperation.RequestTimeout
-  std::map<std::string, int> qps;           // per-action overrides of docs/api.md's defaults
-  ImageFetcherOptions image_url;            // ImageUrl: empty allow-list = refused
-  bool replay_protection = false;           // → AuthFailure.RequestReplayed (replay_guard.h)
-  std::shared_ptr<QpsLimiter> shared_qps;   // across nodes (serve --redis); null: per node
+  int request_timeout_ms = 10000;                // → FailedOperation.RequestTimeout
+  std::map<std::string, int> qps;                // per-action overrides of docs/api.md's defaults
+  ImageFetcherOptions image_url;                 // ImageUrl: empty allow-list = refused
+  bool replay_protection = false;                // → AuthFailure.RequestReplayed (replay_guard.h)
+  std::shared_ptr<QpsLimiter> shared_qps;        // across nodes (serve --redis); null: per node
 };
 
 class ApiHandler {
@@ -53,9 +53,15 @@ class ApiHandler {
   ApiHandler(ApiOptions options, billing::AccountService& accounts,
              billing::BillingService& billing, billing::UsageMeter& meter,
              vision::VisionEngine& vision, const Clock& clock, ServerMetrics& metrics)
-      : options_(std::move(options)), accounts_(accounts), billing_(billing), meter_(meter),
+      : options_(std::move(options)),
+        accounts_(accounts),
+        billing_(billing),
+        meter_(meter),
         vision_(vision),
-        clock_(clock), limiter_(clock), metrics_(metrics), fetcher_(options_.image_url),
+        clock_(clock),
+        limiter_(clock),
+        metrics_(metrics),
+        fetcher_(options_.image_url),
         replay_guard_(clock) {}
 
   ApiResponse Handle(const ApiRequest& request);

@@ -42,8 +42,10 @@ class ApiHandlerTest : public ::testing::Test {
     config.models_dir = vision::testing::ModelsDir();
     config.workers = 1;
     auto engine = vision::VisionEngine::Load(config);
-    if (engine.ok()) engine_ = std::move(engine).value().release();
-    else load_error_ = new std::string(engine.status().ToString());
+    if (engine.ok())
+      engine_ = std::move(engine).value().release();
+    else
+      load_error_ = new std::string(engine.status().ToString());
   }
   static void TearDownTestSuite() {
     delete engine_;
@@ -61,8 +63,8 @@ class ApiHandlerTest : public ::testing::Test {
 
   // The handler is made per test so each test chooses its options.
   ApiHandler& Handler(ApiOptions options = {}) {
-    handler_ = std::make_unique<ApiHandler>(std::move(options), accounts_, billing_, meter_, *engine_,
-                                            clock_, metrics_);
+    handler_ = std::make_unique<ApiHandler>(std::move(options), accounts_, billing_, meter_,
+                                            *engine_, clock_, metrics_);
     return *handler_;
   }
 
@@ -142,13 +144,11 @@ TEST_F(ApiHandlerTest, RefusalsCarryTheirCodeInTheEnvelopeAndAreNotMetered) {
   EXPECT_EQ(code(Signed("NoSuchAction", no_image)), "InvalidAction");
   EXPECT_EQ(code(Signed("DetectPet", {{"ImageBase64", "bm90IGFuIGltYWdl"}})),
             "FailedOperation.ImageDecodeFailed");
-  EXPECT_EQ(code(Signed("DetectPet", {{"ImageBase64", "x"}, {"Surprise", 1}})),
-            "UnknownParameter");
+  EXPECT_EQ(code(Signed("DetectPet", {{"ImageBase64", "x"}, {"Surprise", 1}})), "UnknownParameter");
   ApiRequest unknown_key = Signed("DetectPet", no_image);
-  unknown_key.headers["authorization"] =
-      protocol::SignAuthorization({"POST", "", {{"content-type", "application/json"}, {"host", "127.0.0.1"}},
-                                   unknown_key.body},
-                                  "AKIDnobodyhasthisid", "k", "tiia", clock_.NowSeconds());
+  unknown_key.headers["authorization"] = protocol::SignAuthorization(
+      {"POST", "", {{"content-type", "application/json"}, {"host", "127.0.0.1"}}, unknown_key.body},
+      "AKIDnobodyhasthisid", "k", "tiia", clock_.NowSeconds());
   EXPECT_EQ(code(unknown_key), "AuthFailure.SecretIdNotFound");
   EXPECT_EQ(Metered(), 0u);
 }
@@ -161,9 +161,11 @@ TEST_F(ApiHandlerTest, SignatureAgeIsJudgedOnTheInjectedClock) {
   const int64_t now = clock_.NowSeconds();
   EXPECT_EQ(api.Handle(Signed("DetectPet", params, "", now - 300)).code,
             "FailedOperation.ImageDecodeFailed");
-  EXPECT_EQ(api.Handle(Signed("DetectPet", params, "", now - 301)).code, "AuthFailure.SignatureExpire");
+  EXPECT_EQ(api.Handle(Signed("DetectPet", params, "", now - 301)).code,
+            "AuthFailure.SignatureExpire");
   clock_.Advance(-302 * kSecond);  // the same request, judged earlier, is fresh again
-  EXPECT_NE(api.Handle(Signed("DetectPet", params, "", now - 301)).code, "AuthFailure.SignatureExpire");
+  EXPECT_NE(api.Handle(Signed("DetectPet", params, "", now - 301)).code,
+            "AuthFailure.SignatureExpire");
 }
 
 // A bucket of `qps` tokens per account and action, refilled on the clock:
@@ -172,7 +174,8 @@ TEST_F(ApiHandlerTest, TheQpsBucketRefillsOnTheInjectedClock) {
   ApiOptions options;
   options.qps["DetectPet"] = 2;
   ApiHandler& api = Handler(options);
-  const json params = {{"ImageBase64", "bm90IGFuIGltYWdl"}};  // passes the limiter, then fails cheaply
+  const json params = {
+      {"ImageBase64", "bm90IGFuIGltYWdl"}};  // passes the limiter, then fails cheaply
   const std::string passed = "FailedOperation.ImageDecodeFailed";
   EXPECT_EQ(api.Handle(Signed("DetectPet", params)).code, passed);
   EXPECT_EQ(api.Handle(Signed("DetectPet", params)).code, passed);
@@ -216,7 +219,8 @@ TEST_F(ApiHandlerTest, TheServeRoutesOverLoopback) {
   auto api = client.Post("/", headers, call.body, "application/json");
   ASSERT_TRUE(api);
   EXPECT_EQ(api->status, 200);  // API errors travel in the envelope
-  EXPECT_EQ(json::parse(api->body)["Response"]["Error"]["Code"], "FailedOperation.ImageDecodeFailed")
+  EXPECT_EQ(json::parse(api->body)["Response"]["Error"]["Code"],
+            "FailedOperation.ImageDecodeFailed")
       << api->body;
 
   auto health = client.Get("/healthz");
@@ -225,9 +229,10 @@ TEST_F(ApiHandlerTest, TheServeRoutesOverLoopback) {
   auto metrics = client.Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metrics->get_header_value("Content-Type").rfind("text/plain", 0), 0u);
-  EXPECT_NE(metrics->body.find(
-                R"(kanjian_requests_total{action="DetectPet",code="FailedOperation.ImageDecodeFailed"} 1)"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics->body.find(
+          R"(kanjian_requests_total{action="DetectPet",code="FailedOperation.ImageDecodeFailed"} 1)"),
+      std::string::npos)
       << metrics->body;
   auto reload = client.Post("/admin/reload", "", "text/plain");
   ASSERT_TRUE(reload);

@@ -57,8 +57,7 @@ HeadVerdict CheckRawHead(std::string_view head, int max_fields) {
   return HeadVerdict::kOk;
 }
 
-Framing CheckFraming(int version,
-                     const std::vector<std::pair<std::string, std::string>>& fields) {
+Framing CheckFraming(int version, const std::vector<std::pair<std::string, std::string>>& fields) {
   Framing f;
   if (version != 10 && version != 11) {
     f.error = "HTTP version must be 1.0 or 1.1";
@@ -118,8 +117,8 @@ Framing CheckFraming(int version,
     f.length = std::stoull(content_length);
     f.body = f.length ? Framing::Body::kLength : Framing::Body::kNone;
   }
-  f.keep_alive = version == 11 ? !ContainsToken(connection, "close")
-                               : ContainsToken(connection, "keep-alive");
+  f.keep_alive =
+      version == 11 ? !ContainsToken(connection, "close") : ContainsToken(connection, "keep-alive");
   return f;
 }
 

@@ -16,8 +16,8 @@ namespace kanjian::server {
 
 enum class HeadVerdict {
   kOk,
-  kBadRequest,       // → bare 400, close
-  kFieldsTooLarge,   // → bare 431, close
+  kBadRequest,      // → bare 400, close
+  kFieldsTooLarge,  // → bare 431, close
 };
 
 // `head` is the request head through its terminating blank line. Refuses a
@@ -28,11 +28,11 @@ HeadVerdict CheckRawHead(std::string_view head, int max_fields);
 struct Framing {
   enum class Body { kNone, kLength, kChunked };
   Body body = Body::kNone;
-  uint64_t length = 0;            // kLength only
-  std::string content_encoding;   // lowercase; "" or "identity" = none
+  uint64_t length = 0;           // kLength only
+  std::string content_encoding;  // lowercase; "" or "identity" = none
   bool expect_continue = false;
   bool keep_alive = true;
-  std::string error;              // non-empty = bare 400 and close; says why (logged)
+  std::string error;  // non-empty = bare 400 and close; says why (logged)
 };
 
 // `fields` as parsed (lowercase names, values as sent, repeats kept apart);

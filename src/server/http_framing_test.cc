@@ -13,7 +13,8 @@ TEST(CheckRawHead, AcceptsAPlainRequest) {
 }
 
 TEST(CheckRawHead, RefusesWhatBeastWouldTolerate) {
-  EXPECT_EQ(CheckRawHead("GET / HTTP/1.1\nHost: a\r\n\r\n", 64), HeadVerdict::kBadRequest);  // bare LF
+  EXPECT_EQ(CheckRawHead("GET / HTTP/1.1\nHost: a\r\n\r\n", 64),
+            HeadVerdict::kBadRequest);  // bare LF
   EXPECT_EQ(CheckRawHead("GET / HTTP/1.1\r\nX-A: 1\r\n  folded\r\n\r\n", 64),
             HeadVerdict::kBadRequest);  // obs-fold
   EXPECT_EQ(CheckRawHead("GET / HTTP/1.1\r\n\tX-A: 1\r\n\r\n", 64), HeadVerdict::kBadRequest);
@@ -56,8 +57,8 @@ TEST(CheckFraming, RefusesSmugglingFramings) {
       {{"host", "a"}, {"transfer-encoding", "gzip, chunked"}},
       {{"host", "a"}, {"transfer-encoding", "chunked"}, {"transfer-encoding", "chunked"}},
       {{"host", "a"}, {"transfer-encoding", "identity"}},
-      {{"content-length", "1"}},                     // HTTP/1.1 without Host
-      {{"host", "a"}, {"host", "b"}},                // two Hosts
+      {{"content-length", "1"}},       // HTTP/1.1 without Host
+      {{"host", "a"}, {"host", "b"}},  // two Hosts
   };
   for (const Fields& fields : refused) {
     std::string shown;
@@ -76,8 +77,8 @@ TEST(CheckFraming, KeepAliveFollowsVersionAndConnection) {
 }
 
 TEST(CheckFraming, NotesEncodingAndExpect) {
-  Framing f = CheckFraming(11, {{"host", "a"}, {"content-encoding", "GZIP"},
-                                {"expect", "100-continue"}});
+  Framing f =
+      CheckFraming(11, {{"host", "a"}, {"content-encoding", "GZIP"}, {"expect", "100-continue"}});
   EXPECT_EQ(f.content_encoding, "gzip");
   EXPECT_TRUE(f.expect_continue);
 }

@@ -46,7 +46,7 @@ TEST(HttpRouterTest, ExactPathsPrefixesMethodsAndTheFirstMatchWins) {
   EXPECT_EQ(NameOf(router.Find("GET", "/x/")), "none");  // exact means exact
   EXPECT_EQ(NameOf(router.Find("GET", "/static/a/b.js")), "static");
   EXPECT_EQ(NameOf(router.Find("GET", "/static/special")), "static");
-  EXPECT_EQ(NameOf(router.Find("GET", "/static")), "none");  // the prefix is "/static/"
+  EXPECT_EQ(NameOf(router.Find("GET", "/static")), "none");    // the prefix is "/static/"
   EXPECT_EQ(NameOf(router.Find("get", "/static/a")), "none");  // methods are case-sensitive
 }
 

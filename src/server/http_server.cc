@@ -75,9 +75,10 @@ HttpResponse InternalErrorResponse(const std::string& path) {
   HttpResponse res;
   res.body = protocol::ErrorBody(Status(errc::kInternalError, "internal error"), request_id);
   if (path != "/") res.status = 500;
-  spdlog::error(R"({{"RequestId":"{}","Path":{},"Code":"InternalError","Detail":"handler threw"}})",
-                request_id, nlohmann::json(path).dump(-1, ' ', false,
-                                                     nlohmann::json::error_handler_t::replace));
+  spdlog::error(
+      R"({{"RequestId":"{}","Path":{},"Code":"InternalError","Detail":"handler threw"}})",
+      request_id,
+      nlohmann::json(path).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return res;
 }
 
@@ -87,9 +88,12 @@ HttpResponse InternalErrorResponse(const std::string& path) {
 
 struct HttpServer::Impl {
   Impl(HttpOptions o, HttpRouter r, metrics::CounterFamily* rej)
-      : options(std::move(o)), router(std::move(r)), rejected(rej),
+      : options(std::move(o)),
+        router(std::move(r)),
+        rejected(rej),
         handlers(static_cast<size_t>(std::max(1, options.handler_threads))),
-        acceptor(ioc), tls(ssl::context::tls_server) {}
+        acceptor(ioc),
+        tls(ssl::context::tls_server) {}
 
   void Reject(const char* reason) {
     if (rejected) rejected->Increment(std::string("reason=\"") + reason + "\"");
@@ -136,7 +140,7 @@ struct HttpServer::Impl {
   std::mutex mu;
   std::condition_variable cv;
   std::map<uint64_t, std::function<void()>> sessions;  // guarded by mu
-  int connections = 0;                                  // guarded by mu
+  int connections = 0;                                 // guarded by mu
 };
 
 namespace {
@@ -147,7 +151,10 @@ template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(HttpServer::Impl& server, Stream stream, std::string peer, uint64_t id)
-      : server_(server), stream_(std::move(stream)), peer_(std::move(peer)), id_(id),
+      : server_(server),
+        stream_(std::move(stream)),
+        peer_(std::move(peer)),
+        id_(id),
         probe_(std::make_shared<PeerProbe>()) {
     probe_->fd = Lowest().socket().native_handle();
   }
@@ -199,15 +206,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (buffer_.size() == 0) {
       // Idle keep-alive: wait for the first byte of the next request.
       Lowest().expires_after(std::chrono::milliseconds(server_.options.idle_timeout_ms));
-      stream_.async_read_some(
-          buffer_.prepare(kReadChunk),
-          [self = this->shared_from_this()](beast::error_code ec, size_t n) {
-            if (ec) return self->Close();
-            self->buffer_.commit(n);
-            self->head_deadline_ = std::chrono::steady_clock::now() +
-                std::chrono::milliseconds(self->server_.options.header_timeout_ms);
-            self->ReadHead();
-          });
+      stream_.async_read_some(buffer_.prepare(kReadChunk), [self = this->shared_from_this()](
+                                                               beast::error_code ec, size_t n) {
+        if (ec) return self->Close();
+        self->buffer_.commit(n);
+        self->head_deadline_ = std::chrono::steady_clock::now() +
+                               std::chrono::milliseconds(self->server_.options.header_timeout_ms);
+        self->ReadHead();
+      });
       return;
     }
     if (!head_deadline_)
@@ -231,7 +237,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     stream_.async_read_some(buffer_.prepare(kReadChunk),
                             [self = this->shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec) {
-                                if (ec == beast::error::timeout) self->server_.Reject("head_timeout");
+                                if (ec == beast::error::timeout)
+                                  self->server_.Reject("head_timeout");
                                 return self->Close();
                               }
                               self->buffer_.commit(n);
@@ -270,7 +277,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return WriteBareAndClose(431, "Request Header Fields Too Large");
     }
     switch (CheckRawHead(head, server_.options.max_header_fields)) {
-      case HeadVerdict::kOk: break;
+      case HeadVerdict::kOk:
+        break;
       case HeadVerdict::kFieldsTooLarge:
         server_.Reject("too_many_fields");
         return WriteBareAndClose(431, "Request Header Fields Too Large");
@@ -367,10 +375,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void ReadBody() {
     Lowest().expires_after(std::chrono::milliseconds(server_.options.body_timeout_ms));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnBody(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -564,7 +571,9 @@ HttpServer::~HttpServer() {
   impl_->handlers.join();
 }
 
-int HttpServer::port() const { return impl_->bound_port; }
+int HttpServer::port() const {
+  return impl_->bound_port;
+}
 
 Status HttpServer::Bind() {
   Impl& s = *impl_;
@@ -574,8 +583,8 @@ Status HttpServer::Bind() {
       return Status(errc::kInvalidParameterValue, "--tls-cert and --tls-key go together");
     beast::error_code ec;
     s.tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                      ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                      ssl::context::single_dh_use);
     s.tls.use_certificate_chain_file(s.options.tls_cert_file, ec);
     if (ec)
       return Status(errc::kInvalidParameterValue,
@@ -588,8 +597,8 @@ Status HttpServer::Bind() {
   }
   beast::error_code ec;
   tcp::resolver resolver(s.ioc);
-  auto endpoints = resolver.resolve(s.options.host, std::to_string(s.options.port),
-                                    tcp::resolver::passive, ec);
+  auto endpoints =
+      resolver.resolve(s.options.host, std::to_string(s.options.port), tcp::resolver::passive, ec);
   if (ec || endpoints.empty())
     return Status(errc::kInternalError, "cannot listen on " + where + ": " + ec.message());
   const tcp::endpoint endpoint = *endpoints.begin();

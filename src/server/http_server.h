@@ -20,19 +20,19 @@ namespace kanjian::server {
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                  // 0 = any free port (tests)
-  int io_threads = 2;               // socket I/O, TLS, framing, inline routes
-  int handler_threads = 16;         // routes that may block (the API: waits on inference)
-  int max_connections = 1024;       // beyond this a new connection is closed at once
+  int port = 8080;                    // 0 = any free port (tests)
+  int io_threads = 2;                 // socket I/O, TLS, framing, inline routes
+  int handler_threads = 16;           // routes that may block (the API: waits on inference)
+  int max_connections = 1024;         // beyond this a new connection is closed at once
   size_t max_head_bytes = 16 * 1024;  // request line + headers
   int max_header_fields = 64;
-  size_t max_body_bytes = kDefaultMaxBodyBytes;     // → RequestSizeLimitExceeded, unread
-  size_t max_buffered_body_bytes = 256u << 20;      // all connections' bodies together
-  int idle_timeout_ms = 30000;      // keep-alive wait for the next request's first byte
-  int header_timeout_ms = 10000;    // from a request's first byte to the end of its head
-  int body_timeout_ms = 30000;      // the whole body
-  int write_timeout_ms = 30000;     // a client that does not read its answer
-  std::string tls_cert_file;        // both set = TLS only on this listener
+  size_t max_body_bytes = kDefaultMaxBodyBytes;  // → RequestSizeLimitExceeded, unread
+  size_t max_buffered_body_bytes = 256u << 20;   // all connections' bodies together
+  int idle_timeout_ms = 30000;    // keep-alive wait for the next request's first byte
+  int header_timeout_ms = 10000;  // from a request's first byte to the end of its head
+  int body_timeout_ms = 30000;    // the whole body
+  int write_timeout_ms = 30000;   // a client that does not read its answer
+  std::string tls_cert_file;      // both set = TLS only on this listener
   std::string tls_key_file;
 };
 

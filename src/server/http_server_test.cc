@@ -91,17 +91,16 @@ class HttpServerTest : public ::testing::Test {
                   res.body = "ok";
                   return res;
                 }});
-    router.Add({"POST", "/throw", false, RunOn::kHandlerPool,
-                [](const HttpRequest&) -> HttpResponse {
-                  throw std::runtime_error("secret detail");
-                }});
-    router.Add({"POST", "/wait-for-hangup", false, RunOn::kHandlerPool,
-                [this](const HttpRequest& r) {
-                  handler_started_ = true;
-                  for (int i = 0; i < 500 && !r.client_gone(); ++i) std::this_thread::sleep_for(10ms);
-                  saw_client_gone_ = r.client_gone();
-                  return HttpResponse{};
-                }});
+    router.Add(
+        {"POST", "/throw", false, RunOn::kHandlerPool,
+         [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("secret detail"); }});
+    router.Add(
+        {"POST", "/wait-for-hangup", false, RunOn::kHandlerPool, [this](const HttpRequest& r) {
+           handler_started_ = true;
+           for (int i = 0; i < 500 && !r.client_gone(); ++i) std::this_thread::sleep_for(10ms);
+           saw_client_gone_ = r.client_gone();
+           return HttpResponse{};
+         }});
     server_ = std::make_unique<HttpServer>(options, std::move(router), &rejected_);
     ASSERT_TRUE(server_->Bind().ok());
     serving_ = std::thread([this] { (void)server_->Serve(); });
@@ -121,8 +120,8 @@ class HttpServerTest : public ::testing::Test {
 };
 
 std::string Post(const std::string& path, const std::string& body) {
-  return "POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body;
+  return "POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
 }
 
 TEST_F(HttpServerTest, AnswersPipelinedRequestsInOrderOnOneConnection) {
@@ -189,8 +188,9 @@ TEST_F(HttpServerTest, StopsReadingAChunkedBodyOnceItPassesTheLimit) {
 TEST_F(HttpServerTest, ChunkedBodiesWithinTheLimitArrive) {
   Start();
   RawClient c(port());
-  c.Send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-         "3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n");
+  c.Send(
+      "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n");
   EXPECT_NE(c.ReadUntil("echo:abcde").find("echo:abcde"), std::string::npos);
 }
 

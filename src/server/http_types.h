@@ -17,9 +17,9 @@ namespace kanjian::server {
 inline constexpr size_t kDefaultMaxBodyBytes = 6u << 20;
 
 struct HttpRequest {
-  std::string method;  // as sent: "POST", "GET", "PUT", …
-  std::string path;    // the target up to '?'
-  std::string query;   // after '?', undecoded ("" when absent)
+  std::string method;                          // as sent: "POST", "GET", "PUT", …
+  std::string path;                            // the target up to '?'
+  std::string query;                           // after '?', undecoded ("" when absent)
   std::map<std::string, std::string> headers;  // lowercase names; repeats joined with ", "
   std::string body;
   std::string peer_address;  // numeric TCP peer address (never X-Forwarded-For)

@@ -100,7 +100,8 @@ struct UrlParts {
 
 Result<UrlParts> ParseUrl(const std::string& url) {
   std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+  if (!u ||
+      curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
     return Status(errc::kUrlIllegal, "ImageUrl is not a valid absolute URL");
   auto part = [&](CURLUPart which, unsigned flags) -> std::string {
     char* value = nullptr;
@@ -177,20 +178,22 @@ Result<std::string> ImageFetcher::Fetch(const std::string& url_in, size_t max_by
     auto parts = ParseUrl(url);
     if (!parts.ok()) return parts.status();
     if (!HostAllowed(parts->host, options_.allow))
-      return Status(errc::kUrlIllegal, "ImageUrl host '" + parts->host +
-                                           "' is not on this server's allow-list");
+      return Status(errc::kUrlIllegal,
+                    "ImageUrl host '" + parts->host + "' is not on this server's allow-list");
     auto addresses = Resolve(parts->host, deadline);
     if (!addresses.ok()) return addresses.status();
     for (const Resolved& r : *addresses) {
-      if (!AddressAllowed(reinterpret_cast<const sockaddr*>(&r.address), options_.allow_loopback_for_tests))
-        return Status(errc::kUrlIllegal, "ImageUrl host '" + parts->host +
-                                             "' resolves to a non-public address");
+      if (!AddressAllowed(reinterpret_cast<const sockaddr*>(&r.address),
+                          options_.allow_loopback_for_tests))
+        return Status(errc::kUrlIllegal,
+                      "ImageUrl host '" + parts->host + "' resolves to a non-public address");
     }
     const Resolved& pinned = addresses->front();
 
     const auto left_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now()).count();
-    if (left_ms <= 0) return Status(errc::kDownLoadError, "ImageUrl download took over " + limit_text);
+    if (left_ms <= 0)
+      return Status(errc::kDownLoadError, "ImageUrl download took over " + limit_text);
 
     Transfer t;
     t.max_bytes = max_bytes;
@@ -198,10 +201,11 @@ Result<std::string> ImageFetcher::Fetch(const std::string& url_in, size_t max_by
     t.allow_loopback = options_.allow_loopback_for_tests;
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) return Status(errc::kInternalError, "cannot start a download");
-    const std::string pin = parts->host + ":" + parts->port + ":" +
-                            (pinned.length == sizeof(sockaddr_in6) && pinned.address.ss_family == AF_INET6
-                                 ? "[" + pinned.text + "]"
-                                 : pinned.text);
+    const std::string pin =
+        parts->host + ":" + parts->port + ":" +
+        (pinned.length == sizeof(sockaddr_in6) && pinned.address.ss_family == AF_INET6
+             ? "[" + pinned.text + "]"
+             : pinned.text);
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(
         curl_slist_append(nullptr, pin.c_str()), &curl_slist_free_all);
     CURL* c = curl.get();
@@ -226,8 +230,8 @@ Result<std::string> ImageFetcher::Fetch(const std::string& url_in, size_t max_by
     if (t.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
       return Status(errc::kImageSizeExceed, "the image at ImageUrl is larger than " + size_text);
     if (t.refused_socket)
-      return Status(errc::kUrlIllegal, "ImageUrl host '" + parts->host +
-                                           "' tried to connect to an unchecked address");
+      return Status(errc::kUrlIllegal,
+                    "ImageUrl host '" + parts->host + "' tried to connect to an unchecked address");
     if (rc == CURLE_OPERATION_TIMEDOUT)
       return Status(errc::kDownLoadError, "ImageUrl download took over " + limit_text);
     if (rc != CURLE_OK)

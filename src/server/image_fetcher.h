@@ -1,5 +1,6 @@
 // ImageUrl (docs/api.md §4) through a fetcher that cannot be turned into an SSRF
-// proxy; which hosts and addresses are allowed is address_policy.h. Every hop (the URL and each redirect, at most `max_redirects`):
+// proxy; which hosts and addresses are allowed is address_policy.h. Every hop (the URL and each
+// redirect, at most `max_redirects`):
 //   1. scheme http or https only (curl is also restricted to them);
 //   2. host on the operator's allow-list (empty list = ImageUrl refused);
 //   3. DNS resolved here; every address must be public (no loopback,

@@ -18,7 +18,6 @@
 namespace kanjian::server {
 namespace {
 
-
 // A local HTTP server on 127.0.0.1 with good, redirecting, huge and slow answers.
 class FetcherServerTest : public ::testing::Test {
  protected:
@@ -48,15 +47,17 @@ class FetcherServerTest : public ::testing::Test {
     // One byte, then nothing until the test lets it finish (ReleaseSlow):
     // only the time cap can end the fetch before that.
     server_.Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_chunked_content_provider("image/jpeg", [this](size_t offset, httplib::DataSink& sink) {
-        if (offset == 0) return sink.write("x", 1);
-        std::unique_lock<std::mutex> lock(slow_mu_);
-        slow_cv_.wait(lock, [&] { return slow_released_; });
-        sink.done();
-        return true;
-      });
+      res.set_chunked_content_provider("image/jpeg",
+                                       [this](size_t offset, httplib::DataSink& sink) {
+                                         if (offset == 0) return sink.write("x", 1);
+                                         std::unique_lock<std::mutex> lock(slow_mu_);
+                                         slow_cv_.wait(lock, [&] { return slow_released_; });
+                                         sink.done();
+                                         return true;
+                                       });
     });
-    server_.Get("/missing", [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
+    server_.Get("/missing",
+                [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -139,8 +140,10 @@ TEST_F(FetcherServerTest, LoopbackRefusedWithoutTheTestFlagEvenWhenAllowListed) 
   o.allow = {"127.0.0.1", "localhost", "*"};
   ImageFetcher f(o);
   EXPECT_EQ(Code(f.Fetch(Url("/img"), kCap)), errc::kUrlIllegal);
-  EXPECT_EQ(Code(f.Fetch("http://localhost:" + std::to_string(port_) + "/img", kCap)), errc::kUrlIllegal);
-  EXPECT_EQ(Code(f.Fetch("http://[::1]:" + std::to_string(port_) + "/img", kCap)), errc::kUrlIllegal);
+  EXPECT_EQ(Code(f.Fetch("http://localhost:" + std::to_string(port_) + "/img", kCap)),
+            errc::kUrlIllegal);
+  EXPECT_EQ(Code(f.Fetch("http://[::1]:" + std::to_string(port_) + "/img", kCap)),
+            errc::kUrlIllegal);
   EXPECT_EQ(Code(f.Fetch("http://[::ffff:127.0.0.1]:" + std::to_string(port_) + "/img", kCap)),
             errc::kUrlIllegal);
   // 127.0.0.1 spelled as one decimal number.
@@ -151,7 +154,8 @@ TEST_F(FetcherServerTest, LoopbackRefusedWithoutTheTestFlagEvenWhenAllowListed) 
   ASSERT_GT(listener.port(), 0);
   const std::string port = std::to_string(listener.port());
   for (const std::string host : {"127.0.0.1", "localhost", "2130706433", "[::ffff:127.0.0.1]"}) {
-    EXPECT_EQ(Code(f.Fetch("http://" + host + ":" + port + "/img", kCap)), errc::kUrlIllegal) << host;
+    EXPECT_EQ(Code(f.Fetch("http://" + host + ":" + port + "/img", kCap)), errc::kUrlIllegal)
+        << host;
   }
   EXPECT_TRUE(listener.AcceptedNothing());
 }
@@ -221,7 +225,8 @@ TEST_F(FetcherServerTest, SlowBodiesHitTheTimeCap) {
   ReleaseSlow();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), errc::kDownLoadError);
-  EXPECT_NE(r.status().message().find("took over 300 ms"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("took over 300 ms"), std::string::npos)
+      << r.status().ToString();
 }
 
 TEST_F(FetcherServerTest, TheDefaultTimeCapIsThreeSeconds) {

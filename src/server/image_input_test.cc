@@ -10,7 +10,9 @@ namespace {
 
 using nlohmann::json;
 
-const protocol::ActionSpec& Pet() { return *protocol::FindAction("DetectPet"); }
+const protocol::ActionSpec& Pet() {
+  return *protocol::FindAction("DetectPet");
+}
 
 TEST(ImageInputTest, EachBadInputHasItsCode) {
   EXPECT_EQ(ImageBytesFromParams(json::object(), Pet()).status().code(), errc::kMissingParameter);
@@ -19,18 +21,23 @@ TEST(ImageInputTest, EachBadInputHasItsCode) {
             errc::kInvalidParameterValue);
   EXPECT_EQ(ImageBytesFromParams({{"ImageBase64", "!!notbase64"}}, Pet()).status().code(),
             errc::kImageDecodeFailed);
-  EXPECT_EQ(ImageBytesFromParams({{"ImageBase64", "data:image/png;base64,aGk="}}, Pet()).status().code(),
-            errc::kImageDecodeFailed);
+  EXPECT_EQ(
+      ImageBytesFromParams({{"ImageBase64", "data:image/png;base64,aGk="}}, Pet()).status().code(),
+      errc::kImageDecodeFailed);
   EXPECT_EQ(ImageBytesFromParams({{"ImageUrl", "http://169.254.169.254/"}, {"ImageBase64", "aGk="}},
-                                 Pet()).status().code(),
+                                 Pet())
+                .status()
+                .code(),
             errc::kUrlIllegal);
   const std::string big(Pet().max_image_bytes + 4, 'A');
-  EXPECT_EQ(ImageBytesFromParams({{"ImageBase64", big}}, Pet()).status().code(), errc::kImageSizeExceed);
+  EXPECT_EQ(ImageBytesFromParams({{"ImageBase64", big}}, Pet()).status().code(),
+            errc::kImageSizeExceed);
 }
 
 TEST(ImageInputTest, DecodesBase64AndIgnoresAnEmptyUrl) {
   const std::string bytes = crypto::RandomBytes(300);
-  auto out = ImageBytesFromParams({{"ImageUrl", ""}, {"ImageBase64", crypto::Base64Encode(bytes)}}, Pet());
+  auto out =
+      ImageBytesFromParams({{"ImageUrl", ""}, {"ImageBase64", crypto::Base64Encode(bytes)}}, Pet());
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(*out, bytes);
 }
@@ -38,9 +45,11 @@ TEST(ImageInputTest, DecodesBase64AndIgnoresAnEmptyUrl) {
 TEST(ImageInputTest, LimitsFollowTheAction) {
   const std::string two_mb(2 * 1024 * 1024, 'A');
   EXPECT_TRUE(ImageBytesFromParams({{"ImageBase64", two_mb}}, Pet()).ok());
-  EXPECT_EQ(ImageBytesFromParams({{"ImageBase64", two_mb}}, *protocol::FindAction("DetectProductBeta"))
-                .status().code(),
-            errc::kImageSizeExceed);
+  EXPECT_EQ(
+      ImageBytesFromParams({{"ImageBase64", two_mb}}, *protocol::FindAction("DetectProductBeta"))
+          .status()
+          .code(),
+      errc::kImageSizeExceed);
 }
 
 }  // namespace

@@ -14,8 +14,8 @@ bool RedisProcess::Start() {
   pid_ = fork();
   if (pid_ == 0) {
     const std::string sock = socket();
-    execlp("redis-server", "redis-server", "--port", "0", "--unixsocket", sock.c_str(),
-           "--save", "", "--appendonly", "no", "--dir", dir_.c_str(), "--logfile", "redis.log",
+    execlp("redis-server", "redis-server", "--port", "0", "--unixsocket", sock.c_str(), "--save",
+           "", "--appendonly", "no", "--dir", dir_.c_str(), "--logfile", "redis.log",
            static_cast<char*>(nullptr));
     _exit(127);
   }

@@ -22,9 +22,12 @@ int JsonDepth(std::string_view body) {
   bool in_string = false, escaped = false;
   for (char c : body) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -47,7 +50,9 @@ std::string Shown(std::string_view name) {
 
 }  // namespace
 
-std::string ShownName(std::string_view name) { return Shown(name); }
+std::string ShownName(std::string_view name) {
+  return Shown(name);
+}
 
 Result<nlohmann::json> ParseJsonParams(std::string_view body) {
   if (JsonDepth(body) > kMaxJsonDepth)

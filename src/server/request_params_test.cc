@@ -8,8 +8,7 @@ namespace kanjian::server {
 namespace {
 
 TEST(ParseJsonParams, RefusesDeepNestingBeforeParsing) {
-  EXPECT_EQ(ParseJsonParams(std::string(6 << 20, '[')).status().code(),
-            errc::kInvalidParameter);
+  EXPECT_EQ(ParseJsonParams(std::string(6 << 20, '[')).status().code(), errc::kInvalidParameter);
   EXPECT_EQ(ParseJsonParams(std::string(17, '[') + std::string(17, ']')).status().code(),
             errc::kInvalidParameter);
   // Brackets inside strings are not nesting.

@@ -37,7 +37,8 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
                 }});
   }
   if (tenant.operator_api) {
-    router.Add({"*", console::kOperatorApiPrefix, true, RunOn::kHandlerPool, [tenant](const HttpRequest& req) {
+    router.Add({"*", console::kOperatorApiPrefix, true, RunOn::kHandlerPool,
+                [tenant](const HttpRequest& req) {
                   HttpResponse res = tenant.operator_api->Handle(req);
                   console::AddSecurityHeaders(res);
                   return res;
@@ -57,18 +58,18 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
                 return res;
               }});
   if (models) {
-    router.Add({"POST", "/admin/reload", false, RunOn::kHandlerPool,
-                [models](const HttpRequest& req) {
-                  if (req.Header(kAdminHeader) != kAdminHeaderValue) {
-                    nlohmann::json error = {
-                        {"Error", protocol::ErrorJson(Status::UnauthorizedOperation(
-                                      std::string("POST /admin/reload needs the header ") +
-                                      "X-Kanjian-Admin: " + kAdminHeaderValue))}};
-                    return Json(403, error.dump());
-                  }
-                  AdminAnswer answer = HandleAdminReload(req.peer_address, *models);
-                  return Json(answer.http_status, std::move(answer.body));
-                }});
+    router.Add(
+        {"POST", "/admin/reload", false, RunOn::kHandlerPool, [models](const HttpRequest& req) {
+           if (req.Header(kAdminHeader) != kAdminHeaderValue) {
+             nlohmann::json error = {
+                 {"Error", protocol::ErrorJson(Status::UnauthorizedOperation(
+                               std::string("POST /admin/reload needs the header ") +
+                               "X-Kanjian-Admin: " + kAdminHeaderValue))}};
+             return Json(403, error.dump());
+           }
+           AdminAnswer answer = HandleAdminReload(req.peer_address, *models);
+           return Json(answer.http_status, std::move(answer.body));
+         }});
   }
   return router;
 }

@@ -21,7 +21,8 @@ std::string ServerMetrics::RenderPrometheus() const {
   out += "kanjian_inference_queue_depth " + std::to_string(queue_depth ? queue_depth() : 0) + "\n";
   metrics::RenderHeader("kanjian_usage_batches_total", "counter",
                         "Group-commit transactions written for usage records.", &out);
-  out += "kanjian_usage_batches_total " + std::to_string(usage_batches ? usage_batches() : 0) + "\n";
+  out +=
+      "kanjian_usage_batches_total " + std::to_string(usage_batches ? usage_batches() : 0) + "\n";
   if (qps_fallback_calls) {
     metrics::RenderHeader("kanjian_qps_fallback_calls_total", "counter",
                           "Calls rate-limited per node because Redis could not be reached.", &out);

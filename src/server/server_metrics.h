@@ -9,12 +9,12 @@
 namespace kanjian::server {
 
 struct ServerMetrics {
-  metrics::CounterFamily requests;         // kanjian_requests_total{action,code}
-  metrics::HistogramFamily latency;        // kanjian_request_latency_ms{action}
-  metrics::CounterFamily http_rejected;    // kanjian_http_rejected_total{reason} (transport)
+  metrics::CounterFamily requests;                // kanjian_requests_total{action,code}
+  metrics::HistogramFamily latency;               // kanjian_request_latency_ms{action}
+  metrics::CounterFamily http_rejected;           // kanjian_http_rejected_total{reason} (transport)
   const metrics::Histogram* inference = nullptr;  // kanjian_inference_ms (owned by vision)
-  std::function<size_t()> queue_depth;     // kanjian_inference_queue_depth
-  std::function<uint64_t()> usage_batches; // kanjian_usage_batches_total
+  std::function<size_t()> queue_depth;            // kanjian_inference_queue_depth
+  std::function<uint64_t()> usage_batches;        // kanjian_usage_batches_total
   // Only with serve --redis: calls limited locally because Redis was down.
   std::function<uint64_t()> qps_fallback_calls;  // kanjian_qps_fallback_calls_total
 

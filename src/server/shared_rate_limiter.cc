@@ -90,8 +90,10 @@ Result<RedisAddress> ParseRedisUrl(const std::string& url) {
       rest.remove_prefix(unix_prefix.size());
       size_t q = rest.find("?db=");
       a.unix_socket = std::string(rest.substr(0, q));
-      if (a.unix_socket.empty() || a.unix_socket[0] != '/') return bad("wants an absolute socket path");
-      if (q != std::string_view::npos && !ParseInt(rest.substr(q + 4), &a.db)) return bad("db is not a number");
+      if (a.unix_socket.empty() || a.unix_socket[0] != '/')
+        return bad("wants an absolute socket path");
+      if (q != std::string_view::npos && !ParseInt(rest.substr(q + 4), &a.db))
+        return bad("db is not a number");
       return a;
     }
   }
@@ -100,7 +102,8 @@ Result<RedisAddress> ParseRedisUrl(const std::string& url) {
   if (size_t at = rest.rfind('@'); at != std::string_view::npos) {
     std::string_view userinfo = rest.substr(0, at);
     size_t colon = userinfo.find(':');
-    a.password = std::string(colon == std::string_view::npos ? userinfo : userinfo.substr(colon + 1));
+    a.password =
+        std::string(colon == std::string_view::npos ? userinfo : userinfo.substr(colon + 1));
     rest.remove_prefix(at + 1);
   }
   if (size_t slash = rest.find('/'); slash != std::string_view::npos) {
@@ -108,8 +111,10 @@ Result<RedisAddress> ParseRedisUrl(const std::string& url) {
     if (!db.empty() && !ParseInt(db, &a.db)) return bad("db is not a number");
     rest = rest.substr(0, slash);
   }
-  if (size_t colon = rest.rfind(':'); colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
-    if (!ParseInt(rest.substr(colon + 1), &a.port) || a.port <= 0 || a.port > 65535) return bad("port is not valid");
+  if (size_t colon = rest.rfind(':');
+      colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
+    if (!ParseInt(rest.substr(colon + 1), &a.port) || a.port <= 0 || a.port > 65535)
+      return bad("port is not valid");
     rest = rest.substr(0, colon);
   }
   if (!rest.empty()) a.host = std::string(rest);
@@ -170,8 +175,9 @@ void SharedRateLimiter::Return(std::unique_ptr<Connection> c) {
 void SharedRateLimiter::MarkDown() {
   std::lock_guard<std::mutex> lock(mu_);
   if (up_) {
-    spdlog::warn("rate limits: Redis unreachable; each node limits to max(1, qps / {}) until it is back",
-                 options_.nodes);
+    spdlog::warn(
+        "rate limits: Redis unreachable; each node limits to max(1, qps / {}) until it is back",
+        options_.nodes);
   }
   up_ = false;
   idle_.clear();  // a restarted Redis needs new connections (and the script loaded again)
@@ -181,18 +187,24 @@ void SharedRateLimiter::MarkDown() {
 SharedRateLimiter::Outcome SharedRateLimiter::AskRedis(const std::string& key, int qps) {
   std::unique_ptr<Connection> c = Borrow();
   if (!c) return Outcome::kUnavailable;
-  const std::vector<std::string> args = {"EVALSHA", c->script_sha, "1", key,
+  const std::vector<std::string> args = {"EVALSHA",
+                                         c->script_sha,
+                                         "1",
+                                         key,
                                          std::to_string(clock_.NowMicros()),
-                                         std::to_string(1'000'000 / qps), std::to_string(qps)};
+                                         std::to_string(1'000'000 / qps),
+                                         std::to_string(qps)};
   Reply r = Command(c->context, args);
-  if (r && r->type == REDIS_REPLY_ERROR && std::string_view(r->str, r->len).starts_with("NOSCRIPT")) {
+  if (r && r->type == REDIS_REPLY_ERROR &&
+      std::string_view(r->str, r->len).starts_with("NOSCRIPT")) {
     std::vector<std::string> eval = args;  // Redis lost its scripts (SCRIPT FLUSH): send it whole
     eval[0] = "EVAL";
     eval[1] = kGcraScript;
     r = Command(c->context, eval);
   }
   if (!r || r->type != REDIS_REPLY_INTEGER) {
-    if (r && r->type == REDIS_REPLY_ERROR) spdlog::warn("rate limits: Redis answered {}", std::string(r->str, r->len));
+    if (r && r->type == REDIS_REPLY_ERROR)
+      spdlog::warn("rate limits: Redis answered {}", std::string(r->str, r->len));
     MarkDown();
     return Outcome::kUnavailable;
   }

@@ -38,8 +38,8 @@ Result<RedisAddress> ParseRedisUrl(const std::string& url);
 
 struct SharedRateLimiterOptions {
   RedisAddress address;
-  int nodes = 1;              // fallback divides each limit by this
-  int timeout_ms = 50;        // connect and per command
+  int nodes = 1;                       // fallback divides each limit by this
+  int timeout_ms = 50;                 // connect and per command
   int64_t retry_after_us = 1'000'000;  // after a failure, Redis is left alone this long
 };
 
@@ -60,9 +60,9 @@ class SharedRateLimiter final : public QpsLimiter {
   enum class Outcome { kAllowed, kRefused, kUnavailable };
 
   Outcome AskRedis(const std::string& key, int qps);
-  std::unique_ptr<Connection> Borrow();        // nullptr: Redis is down
+  std::unique_ptr<Connection> Borrow();         // nullptr: Redis is down
   std::unique_ptr<Connection> Connect() const;  // nullptr on any failure
-  void Return(std::unique_ptr<Connection> c);  // keeps it for the next call
+  void Return(std::unique_ptr<Connection> c);   // keeps it for the next call
   void MarkDown();
 
   const SharedRateLimiterOptions options_;

@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
-#include <unistd.h>
 #include <thread>
 
 namespace kanjian::server {
@@ -24,7 +24,8 @@ class SharedRateLimiterTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("kanjian-redis-" + std::to_string(getpid()));
     fs::create_directories(dir_);
     redis_ = std::make_unique<RedisProcess>(dir_);
-    ASSERT_TRUE(redis_->Start()) << "redis-server (Debian redis-server, scripts/setup.sh) did not start";
+    ASSERT_TRUE(redis_->Start())
+        << "redis-server (Debian redis-server, scripts/setup.sh) did not start";
   }
   void TearDown() override {
     redis_.reset();
@@ -71,10 +72,10 @@ TEST_F(SharedRateLimiterTest, TwoNodesShareOneBucket) {
     allowed += a.Allow("acc", "DetectPet", 5);
     allowed += b.Allow("acc", "DetectPet", 5);
   }
-  EXPECT_EQ(allowed, 5);  // one burst of 5 between them, not 5 each
+  EXPECT_EQ(allowed, 5);                             // one burst of 5 between them, not 5 each
   EXPECT_TRUE(b.Allow("acc", "DetectSecurity", 2));  // another action: its own bucket
   EXPECT_TRUE(a.Allow("other", "DetectPet", 5));     // another account too
-  clock_.Advance(199'999);  // just under one interval at 5 QPS
+  clock_.Advance(199'999);                           // just under one interval at 5 QPS
   EXPECT_FALSE(a.Allow("acc", "DetectPet", 5));
   clock_.Advance(1);
   EXPECT_TRUE(b.Allow("acc", "DetectPet", 5));

@@ -16,8 +16,8 @@ AccountStatus ParseAccountStatus(const std::string& s) {
 }
 
 Account ReadAccount(const Statement& s) {
-  return Account{s.Text(0), s.Text(1), ParseAccountStatus(s.Text(2)), s.Int(3), s.OptionalInt(4),
-                 s.Text(5)};
+  return Account{s.Text(0), s.Text(1),        ParseAccountStatus(s.Text(2)),
+                 s.Int(3),  s.OptionalInt(4), s.Text(5)};
 }
 
 ApiKey ReadKey(const Statement& s) {

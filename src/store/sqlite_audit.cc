@@ -32,7 +32,8 @@ constexpr char kUsageTotalsMismatch[] =
     "SELECT hour, account_id, action, source, quantity FROM usage_hourly UNION "
     "SELECT hour, account_id, action, source, quantity FROM usage_hourly EXCEPT "
     "SELECT hour, account_id, action, source, q FROM l) "
-    "SELECT DISTINCT account_id || ' ' || action || ' ' || source || ' hour ' || hour FROM d ORDER BY 1";
+    "SELECT DISTINCT account_id || ' ' || action || ' ' || source || ' hour ' || hour FROM d ORDER "
+    "BY 1";
 }  // namespace
 
 Result<std::vector<std::string>> SqliteTxn::UsageTotalsMismatch() {

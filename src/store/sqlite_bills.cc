@@ -46,7 +46,8 @@ constexpr char kSelectBilledAccounts[] =
     "ORDER BY account_id";
 }  // namespace
 
-Result<std::vector<std::string>> SqliteTxn::BilledAccounts(std::string_view month, std::string_view first,
+Result<std::vector<std::string>> SqliteTxn::BilledAccounts(std::string_view month,
+                                                           std::string_view first,
                                                            std::string_view last) {
   auto s = cache_.Get(kSelectBilledAccounts);
   s->Bind(1, month).Bind(2, first).Bind(3, last);

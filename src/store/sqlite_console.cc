@@ -36,8 +36,13 @@ ConsoleUser ReadConsoleUser(const Statement& r) {
 
 Status SqliteTxn::InsertConsoleUser(const ConsoleUser& u) {
   auto s = cache_.Get(kInsertConsoleUser);
-  s->Bind(1, u.login).Bind(2, u.account_id).Bind(3, u.password_hash).Bind(4, int64_t{u.enabled})
-      .Bind(5, u.created_at).Bind(6, u.failed_logins).Bind(7, u.locked_until);
+  s->Bind(1, u.login)
+      .Bind(2, u.account_id)
+      .Bind(3, u.password_hash)
+      .Bind(4, int64_t{u.enabled})
+      .Bind(5, u.created_at)
+      .Bind(6, u.failed_logins)
+      .Bind(7, u.locked_until);
   return Run(*s, "a console user '" + u.login + "' already exists");
 }
 
@@ -55,7 +60,10 @@ Result<std::vector<ConsoleUser>> SqliteTxn::ListConsoleUsers(std::string_view ac
 
 Status SqliteTxn::UpdateConsoleUser(const ConsoleUser& u) {
   auto s = cache_.Get(kUpdateConsoleUser);
-  s->Bind(1, u.login).Bind(2, u.password_hash).Bind(3, int64_t{u.enabled}).Bind(4, u.failed_logins)
+  s->Bind(1, u.login)
+      .Bind(2, u.password_hash)
+      .Bind(3, int64_t{u.enabled})
+      .Bind(4, u.failed_logins)
       .Bind(5, u.locked_until);
   if (Status st = Run(*s, ""); !st.ok()) return st;
   if (sqlite3_changes(cache_.db()) == 0) return NotFound("console user", u.login);
@@ -64,7 +72,10 @@ Status SqliteTxn::UpdateConsoleUser(const ConsoleUser& u) {
 
 Status SqliteTxn::InsertConsoleSession(const ConsoleSession& c) {
   auto s = cache_.Get(kInsertConsoleSession);
-  s->Bind(1, c.token_hash).Bind(2, c.login).Bind(3, c.csrf_token).Bind(4, c.created_at)
+  s->Bind(1, c.token_hash)
+      .Bind(2, c.login)
+      .Bind(3, c.csrf_token)
+      .Bind(4, c.created_at)
       .Bind(5, c.expires_at);
   return Run(*s, "session exists");
 }

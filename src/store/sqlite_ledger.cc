@@ -20,10 +20,11 @@ Result<std::vector<LedgerTxn>> ReadLedgerTxns(Statement& s) {
   while (s.Step()) {
     std::string id = s.Text(0);
     if (out.empty() || out.back().id != id) {
-      out.push_back(LedgerTxn{id, s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.Text(6),
-                              s.Text(7), {}});
+      out.push_back(LedgerTxn{
+          id, s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.Text(6), s.Text(7), {}});
     }
-    if (auto amount = s.OptionalInt(10)) out.back().postings.push_back({s.Text(8), s.Text(9), *amount});
+    if (auto amount = s.OptionalInt(10))
+      out.back().postings.push_back({s.Text(8), s.Text(9), *amount});
   }
   if (!s.status().ok()) return s.status();
   return out;

@@ -10,7 +10,7 @@
 
 namespace kanjian::store {
 
-#define KANJIAN_PACK_COLUMNS                                                          \
+#define KANJIAN_PACK_COLUMNS                                                            \
   "id,account_id,kind,actions,free_group,calls,used,created_at,expires_at,refunded_at," \
   "price_fen,promotion,refundable,purchase_txn"
 
@@ -51,8 +51,8 @@ Pack ReadPack(const Statement& s) {
 }  // namespace
 
 namespace {
-constexpr char kInsertPack[] =
-    "INSERT INTO packs(" KANJIAN_PACK_COLUMNS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)";
+constexpr char kInsertPack[] = "INSERT INTO packs(" KANJIAN_PACK_COLUMNS
+                               ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)";
 }  // namespace
 
 Status SqliteTxn::InsertPack(const Pack& p) {

@@ -24,8 +24,7 @@ constexpr char kRollback[] = "ROLLBACK";
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<Database> db)
-      : db_(std::move(db)), cache_(db_->handle()) {}
+  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)), cache_(db_->handle()) {}
 
   // Brings the schema up to date in one write transaction; the version is
   // read inside it, so two processes opening a new file cannot both migrate.
@@ -86,7 +85,8 @@ class SqliteStore final : public Store {
     Status status = body(txn);
     if (status.ok() && !read_only) status = txn.FlushUsageTotals();
     // A Read ends in ROLLBACK, so nothing written inside one can persist.
-    if (status.ok()) status = db_->Exec(read_only ? kRollback : kCommit);  // a failed COMMIT is rolled back below
+    if (status.ok())
+      status = db_->Exec(read_only ? kRollback : kCommit);  // a failed COMMIT is rolled back below
     if (status.ok()) {
       scope.open = false;
       if (!read_only) ++commits_;
@@ -112,8 +112,8 @@ class SqliteStore final : public Store {
   std::mutex mu_;
   uint64_t commits_ = 0;  // guarded by mu_: write transactions committed here
   // Tells this store's states from another's (a reopened file starts at 0).
-  const uint64_t instance_ = std::random_device{}() * 0x9E3779B97F4A7C15ull ^
-                             reinterpret_cast<uintptr_t>(this);
+  const uint64_t instance_ =
+      std::random_device{}() * 0x9E3779B97F4A7C15ull ^ reinterpret_cast<uintptr_t>(this);
   std::atomic<std::thread::id> owner_{};  // the thread holding mu_ in Run, if any
   // Guarded by mu_. cache_ is declared after db_ so its statements are
   // finalized before the connection closes.

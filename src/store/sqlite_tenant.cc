@@ -12,7 +12,8 @@ namespace {
 constexpr char kSelectSpendBudget[] = "SELECT budget_fen FROM spend_budgets WHERE account_id=?1";
 constexpr char kUpsertSpendBudget[] =
     "INSERT INTO spend_budgets(account_id,budget_fen,updated_at) VALUES(?1,?2,?3) "
-    "ON CONFLICT(account_id) DO UPDATE SET budget_fen=excluded.budget_fen,updated_at=excluded.updated_at";
+    "ON CONFLICT(account_id) DO UPDATE SET "
+    "budget_fen=excluded.budget_fen,updated_at=excluded.updated_at";
 constexpr char kDeleteSpendBudget[] = "DELETE FROM spend_budgets WHERE account_id=?1";
 constexpr char kTouchKey[] =
     "UPDATE api_keys SET last_used_at=?2 WHERE secret_id=?1 "

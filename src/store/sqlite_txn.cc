@@ -30,12 +30,12 @@ Result<uint64_t> SqliteTxn::StateAfterCommit() {
 // Hashed into one number: equal numbers mean the same state.
 Result<uint64_t> SqliteTxn::State(uint64_t commits) {
   auto s = cache_.Get(kDataVersion);
-  if (!s->Step()) return s->status().ok() ? Status(errc::kInternalError, "no data_version") : s->status();
+  if (!s->Step())
+    return s->status().ok() ? Status(errc::kInternalError, "no data_version") : s->status();
   uint64_t h = instance_;
   for (uint64_t part : {static_cast<uint64_t>(s->Int(0)), commits})
     h = (h ^ part) * 0x100000001b3ull + (h >> 29);
   return h;
 }
-
 
 }  // namespace kanjian::store

@@ -75,9 +75,8 @@ class SqliteTxn final : public Txn {
   Result<std::vector<Pack>> ListPacks(std::string_view account_id) override;
   Status ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) override;
   Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) override;
-  Result<std::optional<Pack>> FindFreePack(std::string_view account_id,
-                                           std::string_view free_group, UnixMicros month_start,
-                                           UnixMicros month_end) override;
+  Result<std::optional<Pack>> FindFreePack(std::string_view account_id, std::string_view free_group,
+                                           UnixMicros month_start, UnixMicros month_end) override;
   Status AddPackUsed(std::string_view pack_id, int64_t delta) override;
   Status MarkPackRefunded(std::string_view pack_id, UnixMicros at) override;
 
@@ -125,7 +124,8 @@ class SqliteTxn final : public Txn {
   Status DeleteOperatorSessionsOf(std::string_view login) override;
   Status InsertOperatorAction(const OperatorAction& action) override;
   Result<std::vector<OperatorAction>> ListOperatorActions(int64_t limit) override;
-  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind, int64_t limit) override;
+  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind,
+                                                      int64_t limit) override;
   Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
   Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
   Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;
@@ -135,8 +135,9 @@ class SqliteTxn final : public Txn {
                         UnixMicros at) override;
   Status TouchKey(std::string_view secret_id, UnixMicros at) override;
   Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) override;
-  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id, std::string_view action,
-                                                 UnixMicros from, UnixMicros to, UnixMicros after_at,
+  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id,
+                                                 std::string_view action, UnixMicros from,
+                                                 UnixMicros to, UnixMicros after_at,
                                                  std::string_view after_id, int64_t limit) override;
 
   Result<std::vector<std::string>> UnbalancedLedgerTxns() override;

@@ -52,7 +52,8 @@ Result<bool> SqliteTxn::LogUsage(const UsageRecord& r) {
   s->Bind(1, r.request_id).Bind(2, r.account_id).Bind(3, r.action).Bind(4, r.at);
   s->Bind(5, r.quantity).Bind(6, r.source).Bind(7, r.pack_id).Step();
   if (!s->status().ok())
-    return Status(errc::kInternalError, "usage record '" + r.request_id + "': " + s->status().message());
+    return Status(errc::kInternalError,
+                  "usage record '" + r.request_id + "': " + s->status().message());
   if (sqlite3_changes(cache_.db()) == 0) return false;
   struct View {
     UnixMicros hour;
@@ -79,7 +80,9 @@ Result<bool> SqliteTxn::InsertCall(std::span<const UsageRecord> records) {
   for (const UsageRecord& r : records.subspan(1)) {
     auto logged = LogUsage(r);
     if (!logged.ok()) return logged.status();
-    if (!*logged) return Status(errc::kInternalError, "usage record '" + r.request_id + "' exists without its call");
+    if (!*logged)
+      return Status(errc::kInternalError,
+                    "usage record '" + r.request_id + "' exists without its call");
   }
   return true;
 }
@@ -93,7 +96,12 @@ constexpr char kUpsertUsageHourly[] =
 Status SqliteTxn::FlushUsageTotals() {
   auto s = cache_.Get(kUpsertUsageHourly);
   for (const auto& [k, quantity] : pending_totals_) {
-    s->Bind(1, k.hour).Bind(2, k.account_id).Bind(3, k.action).Bind(4, k.source).Bind(5, quantity).Step();
+    s->Bind(1, k.hour)
+        .Bind(2, k.account_id)
+        .Bind(3, k.action)
+        .Bind(4, k.source)
+        .Bind(5, quantity)
+        .Step();
     if (!s->status().ok()) return s->status();
     s->Reset();
   }
@@ -109,8 +117,8 @@ constexpr char kSelectUsage[] =
     "WHERE at>=?2 AND at<?3 AND account_id=?1 ORDER BY at, request_id";
 }  // namespace
 
-Result<std::vector<UsageRecord>> SqliteTxn::ListUsage(std::string_view account_id,
-                                                      UnixMicros from, UnixMicros to) {
+Result<std::vector<UsageRecord>> SqliteTxn::ListUsage(std::string_view account_id, UnixMicros from,
+                                                      UnixMicros to) {
   auto s = cache_.Get(kSelectUsage);
   s->Bind(1, account_id).Bind(2, from).Bind(3, to);
   return Collect<UsageRecord>(*s, ReadUsage);
@@ -144,7 +152,8 @@ Result<std::vector<UsageSum>> SqliteTxn::SumUsage(std::string_view account_id, U
   std::string key;
   while (s->Step()) {
     auto account = sums.find(s->TextView(0));
-    if (account == sums.end()) account = sums.emplace(s->Text(0), std::map<std::string, int64_t>{}).first;
+    if (account == sums.end())
+      account = sums.emplace(s->Text(0), std::map<std::string, int64_t>{}).first;
     key.assign(s->TextView(1)).append(1, '\0').append(s->TextView(2));
     int64_t& sum = account->second[key];
     if (__builtin_add_overflow(sum, s->Int(3), &sum))
@@ -183,7 +192,8 @@ constexpr char kSelectUsagePage[] =
 Result<std::vector<UsageRecord>> SqliteTxn::ListUsagePage(std::string_view account_id,
                                                           std::string_view action, UnixMicros from,
                                                           UnixMicros to, UnixMicros after_at,
-                                                          std::string_view after_id, int64_t limit) {
+                                                          std::string_view after_id,
+                                                          int64_t limit) {
   auto s = cache_.Get(kSelectUsagePage);
   s->Bind(1, account_id).Bind(2, action).Bind(3, from).Bind(4, to).Bind(5, after_at);
   s->Bind(6, after_id).Bind(7, limit);

@@ -8,9 +8,12 @@ namespace kanjian::store {
 
 std::string_view ToString(AccountStatus s) {
   switch (s) {
-    case AccountStatus::kInactive: return "inactive";
-    case AccountStatus::kActive: return "active";
-    case AccountStatus::kDisabled: return "disabled";
+    case AccountStatus::kInactive:
+      return "inactive";
+    case AccountStatus::kActive:
+      return "active";
+    case AccountStatus::kDisabled:
+      return "disabled";
   }
   return "inactive";
 }
@@ -61,8 +64,7 @@ Result<ApiKey> Store::FindKey(std::string_view secret_id) {
 }
 
 Result<std::vector<ApiKey>> Store::ListKeys(std::string_view account_id) {
-  return ReadValue<std::vector<ApiKey>>(*this,
-                                        [&](Txn& txn) { return txn.ListKeys(account_id); });
+  return ReadValue<std::vector<ApiKey>>(*this, [&](Txn& txn) { return txn.ListKeys(account_id); });
 }
 
 Status Store::SetKeyEnabled(std::string_view secret_id, bool enabled) {

@@ -84,7 +84,7 @@ struct Pack {
   UnixMicros expires_at = 0;  // exclusive: usable while at < expires_at
   std::optional<UnixMicros> refunded_at;
   int64_t price_fen = 0;
-  std::string promotion;     // "" if none
+  std::string promotion;  // "" if none
   bool refundable = false;
   std::string purchase_txn;  // ledger txn that paid for it, "" for free/gift
 };
@@ -123,8 +123,8 @@ struct Voucher {
 
 struct BillLine {
   std::string action;
-  int64_t quantity = 0;  // post-paid calls billed on this line
-  int tier = 0;          // 1-based tier reached (or of this segment, graduated)
+  int64_t quantity = 0;       // post-paid calls billed on this line
+  int tier = 0;               // 1-based tier reached (or of this segment, graduated)
   int64_t unit_price_e4 = 0;  // per thousand calls, 0.0001 元
   int64_t amount_fen = 0;
 };
@@ -163,7 +163,7 @@ struct ConsoleUser {
   std::string password_hash;  // argon2id, encoded ($argon2id$v=19$…)
   bool enabled = true;
   UnixMicros created_at = 0;
-  int64_t failed_logins = 0;   // consecutive, reset by a good sign-in
+  int64_t failed_logins = 0;    // consecutive, reset by a good sign-in
   UnixMicros locked_until = 0;  // sign-in refused before this instant
 };
 
@@ -181,7 +181,8 @@ struct OperatorAction {
   int64_t id = 0;  // assigned by the store, increasing
   UnixMicros at = 0;
   std::string login;
-  std::string action;   // "recharge" | "disable" | "enable" | "voucher" | "publish" | "bill-run" | "sign-in"…
+  std::string action;   // "recharge" | "disable" | "enable" | "voucher" | "publish" | "bill-run" |
+                        // "sign-in"…
   std::string target;   // AccountId, month, catalog versions…
   std::string detail;   // what was asked (JSON)
   std::string outcome;  // "OK" or the refusal's error code
@@ -257,7 +258,8 @@ class Txn {
   // at `month_start` (free packs have created_at within that month).
   virtual Result<std::optional<Pack>> FindFreePack(std::string_view account_id,
                                                    std::string_view free_group,
-                                                   UnixMicros month_start, UnixMicros month_end) = 0;
+                                                   UnixMicros month_start,
+                                                   UnixMicros month_end) = 0;
   virtual Status AddPackUsed(std::string_view pack_id, int64_t delta) = 0;
   virtual Status MarkPackRefunded(std::string_view pack_id, UnixMicros at) = 0;
 
@@ -279,11 +281,13 @@ class Txn {
   virtual Result<std::vector<Voucher>> ListVouchers(std::string_view account_id) = 0;
 
   // Bills: one per (account, month).
-  virtual Result<std::optional<Bill>> FindBill(std::string_view account_id, std::string_view month) = 0;
+  virtual Result<std::optional<Bill>> FindBill(std::string_view account_id,
+                                               std::string_view month) = 0;
   virtual Status InsertBill(const Bill& bill) = 0;  // errc::kAlreadyExists for a second one
   // AccountIds in [first, last] that already have a bill for `month` (one
   // query per chunk of a bill run), ordered.
-  virtual Result<std::vector<std::string>> BilledAccounts(std::string_view month, std::string_view first,
+  virtual Result<std::vector<std::string>> BilledAccounts(std::string_view month,
+                                                          std::string_view first,
                                                           std::string_view last) = 0;
   // The latest bill of the account, if any.
   virtual Result<std::optional<Bill>> LatestBill(std::string_view account_id) = 0;
@@ -323,7 +327,8 @@ class Txn {
   virtual Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id,
                                                          std::string_view action, UnixMicros from,
                                                          UnixMicros to, UnixMicros after_at,
-                                                         std::string_view after_id, int64_t limit) = 0;
+                                                         std::string_view after_id,
+                                                         int64_t limit) = 0;
 
   // Identifies the committed state of the database, for caches of what it
   // holds: StateAtStart() is the state this transaction began from, and in a
@@ -359,10 +364,12 @@ class Txn {
   // Read models over every account, newest first, at most `limit` rows:
   // ledger transactions of one kind, vouchers, settled months, and notices
   // of one kind grouped by sending.
-  virtual Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind, int64_t limit) = 0;
+  virtual Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind,
+                                                              int64_t limit) = 0;
   virtual Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) = 0;
   virtual Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) = 0;
-  virtual Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) = 0;
+  virtual Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind,
+                                                             int64_t limit) = 0;
 };
 
 class Store {

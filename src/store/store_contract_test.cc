@@ -17,7 +17,8 @@ namespace {
 
 std::string TestName() {
   std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const std::string suite = ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name();
+  const std::string suite =
+      ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name();
   std::string out = "c_" + suite.substr(suite.find('/') + 1) + "_" + name;
   for (char& ch : out) ch = std::isalnum(static_cast<unsigned char>(ch)) ? std::tolower(ch) : '_';
   return out.substr(0, 60);
@@ -28,7 +29,8 @@ struct SqliteBackend {
   std::filesystem::path dir;
   std::string location;
   void Create() {
-    dir = std::filesystem::temp_directory_path() / ("kanjian_contract_" + std::to_string(::getpid()) + TestName());
+    dir = std::filesystem::temp_directory_path() /
+          ("kanjian_contract_" + std::to_string(::getpid()) + TestName());
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     location = (dir / "k.db").string();
@@ -68,8 +70,8 @@ class StoreContractTest : public ::testing::Test {
                            const std::string& source = "postpaid", const std::string& pack = "") {
     return UsageRecord{id, account, action, at, quantity, source, pack};
   }
-  static Pack MakePack(const std::string& id, const std::string& kind, int64_t calls, UnixMicros created,
-                       UnixMicros expires, const std::string& group = "") {
+  static Pack MakePack(const std::string& id, const std::string& kind, int64_t calls,
+                       UnixMicros created, UnixMicros expires, const std::string& group = "") {
     Pack p;
     p.id = id;
     p.account_id = "acc-1";
@@ -81,13 +83,17 @@ class StoreContractTest : public ::testing::Test {
     p.expires_at = expires;
     return p;
   }
-  static LedgerTxn Recharge(const std::string& id, const std::string& key, UnixMicros at, int64_t fen) {
-    return LedgerTxn{id, key, "hash-" + key, "acc-1", "recharge", at, "", "",
-                     {{"acc-1", "cash", fen}, {"platform", "external", -fen}}};
+  static LedgerTxn Recharge(const std::string& id, const std::string& key, UnixMicros at,
+                            int64_t fen) {
+    return LedgerTxn{id,      key,        "hash-" + key,
+                     "acc-1", "recharge", at,
+                     "",      "",         {{"acc-1", "cash", fen}, {"platform", "external", -fen}}};
   }
   void AddAccount(const std::string& id) {
-    ASSERT_TRUE(store_->CreateAccount({id, "name-" + id, AccountStatus::kActive, 1, 1, ""},
-                                      Key("AK-" + id, id)).ok());
+    ASSERT_TRUE(store_
+                    ->CreateAccount({id, "name-" + id, AccountStatus::kActive, 1, 1, ""},
+                                    Key("AK-" + id, id))
+                    .ok());
   }
   Status Write(const std::function<Status(Txn&)>& body) { return store_->Write(body); }
   Status Read(const std::function<Status(Txn&)>& body) { return store_->Read(body); }
@@ -99,7 +105,9 @@ class StoreContractTest : public ::testing::Test {
 using Backends = ::testing::Types<SqliteBackend, PgBackend>;
 struct BackendNames {
   template <typename T>
-  static std::string GetName(int) { return T::kName; }
+  static std::string GetName(int) {
+    return T::kName;
+  }
 };
 TYPED_TEST_SUITE(StoreContractTest, Backends, BackendNames);
 
@@ -110,7 +118,8 @@ TYPED_TEST(StoreContractTest, AccountsAndKeys) {
   EXPECT_EQ(this->store_->FindAccount("acc-1")->name, "shop");
   EXPECT_EQ(this->store_->FindAccount("nobody").status().code(), errc::kNotFound);
   Account dup{"acc-2", "shop", AccountStatus::kInactive, 100, std::nullopt, ""};
-  EXPECT_EQ(this->store_->CreateAccount(dup, this->Key("AKID2", "acc-2")).code(), errc::kAlreadyExists);
+  EXPECT_EQ(this->store_->CreateAccount(dup, this->Key("AKID2", "acc-2")).code(),
+            errc::kAlreadyExists);
   EXPECT_EQ(this->store_->FindKey("AKID2").status().code(), errc::kNotFound);  // rolled back
 
   a.status = AccountStatus::kDisabled;
@@ -140,219 +149,290 @@ TYPED_TEST(StoreContractTest, AccountsAndKeys) {
 TYPED_TEST(StoreContractTest, UsageIsIdempotentAndSummedByHour) {
   this->AddAccount("acc-1");
   constexpr UnixMicros H = kMicrosPerHour;
-  std::vector<UsageRecord> batch = {this->Usage("a", "acc-1", 10, "DetectPet", 2, "free", "pk-f"),
-                                    this->Usage("b", "acc-1", H + 11, "DetectPet", 5, "free", "pk-f"),
-                                    this->Usage("c", "acc-1", 12, "DetectPet", 4),
-                                    this->Usage("a", "acc-1", 10, "DetectPet", 2, "free", "pk-f")};
+  std::vector<UsageRecord> batch = {
+      this->Usage("a", "acc-1", 10, "DetectPet", 2, "free", "pk-f"),
+      this->Usage("b", "acc-1", H + 11, "DetectPet", 5, "free", "pk-f"),
+      this->Usage("c", "acc-1", 12, "DetectPet", 4),
+      this->Usage("a", "acc-1", 10, "DetectPet", 2, "free", "pk-f")};
   ASSERT_TRUE(this->store_->AppendUsage(batch).ok());
   ASSERT_TRUE(this->store_->AppendUsage(std::span(batch).subspan(0, 2)).ok());  // a retry
   EXPECT_EQ(this->store_->ListUsage("acc-1", 0, 2 * H)->size(), 3u);
   // InsertCall: the second time is a retry, recorded nothing.
-  std::vector<UsageRecord> call = {this->Usage("call-1", "acc-1", 20, "DetectPet", 1, "pack", "pk-1"),
-                                   this->Usage("call-1:1", "acc-1", 20, "DetectPet", 2)};
+  std::vector<UsageRecord> call = {
+      this->Usage("call-1", "acc-1", 20, "DetectPet", 1, "pack", "pk-1"),
+      this->Usage("call-1:1", "acc-1", 20, "DetectPet", 2)};
   // (What the committed run of the body was told: PostgreSQL checks a
   // batch's RequestIds when it writes the batch, and runs the body again,
   // told, when one was logged before.)
   for (bool expected : {true, false}) {
     bool recorded = !expected;
     ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-      auto r = txn.InsertCall(call);
-      if (!r.ok()) return r.status();
-      recorded = *r;
-      return Status::Ok();
-    }).ok());
+                      auto r = txn.InsertCall(call);
+                      if (!r.ok()) return r.status();
+                      recorded = *r;
+                      return Status::Ok();
+                    })
+                    .ok());
     EXPECT_EQ(recorded, expected);
   }
   // A bad record is refused, not dropped.
   UsageRecord bad = this->Usage("bad", "acc-1", 12, "DetectPet", 1, "postpaid", "pk-1");
   EXPECT_EQ(this->store_->AppendUsage(std::span(&bad, 1)).code(), errc::kInternalError);
-  ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-    auto sums = txn.SumUsage("acc-1", 0, 2 * H);
-    if (!sums.ok()) return sums.status();
-    EXPECT_EQ(sums->size(), 3u);
-    if (sums->size() != 3u) return Status::Ok();
-    EXPECT_EQ((*sums)[0].source, "free");
-    EXPECT_EQ((*sums)[0].quantity, 7);
-    EXPECT_EQ((*sums)[1].source, "pack");
-    EXPECT_EQ((*sums)[1].quantity, 1);
-    EXPECT_EQ((*sums)[2].source, "postpaid");
-    EXPECT_EQ((*sums)[2].quantity, 6);
-    EXPECT_EQ(txn.SumUsage("acc-1", 0, 100).status().code(), errc::kInternalError);
-    int64_t scanned = 0;
-    EXPECT_TRUE(txn.ScanUsageTotals(0, H, [&](auto, auto, auto, int64_t q) { scanned += q; }).ok());
-    EXPECT_EQ(scanned, 2 + 4 + 1 + 2);
-    EXPECT_TRUE(txn.UsageTotalsMismatch()->empty());
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(
+      this->Read([&](Txn& txn) -> Status {
+            auto sums = txn.SumUsage("acc-1", 0, 2 * H);
+            if (!sums.ok()) return sums.status();
+            EXPECT_EQ(sums->size(), 3u);
+            if (sums->size() != 3u) return Status::Ok();
+            EXPECT_EQ((*sums)[0].source, "free");
+            EXPECT_EQ((*sums)[0].quantity, 7);
+            EXPECT_EQ((*sums)[1].source, "pack");
+            EXPECT_EQ((*sums)[1].quantity, 1);
+            EXPECT_EQ((*sums)[2].source, "postpaid");
+            EXPECT_EQ((*sums)[2].quantity, 6);
+            EXPECT_EQ(txn.SumUsage("acc-1", 0, 100).status().code(), errc::kInternalError);
+            int64_t scanned = 0;
+            EXPECT_TRUE(
+                txn.ScanUsageTotals(0, H, [&](auto, auto, auto, int64_t q) { scanned += q; }).ok());
+            EXPECT_EQ(scanned, 2 + 4 + 1 + 2);
+            EXPECT_TRUE(txn.UsageTotalsMismatch()->empty());
+            return Status::Ok();
+          })
+          .ok());
 }
 
 TYPED_TEST(StoreContractTest, PacksFreePackUseAndRefund) {
   this->AddAccount("acc-1");
-  ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-    if (Status s = txn.InsertPack(this->MakePack("free-1", "free", 5, 100, 1000, "vision")); !s.ok()) return s;
-    if (Status s = txn.InsertPack(this->MakePack("pk-late", "purchased", 10, 50, 3000)); !s.ok()) return s;
-    return txn.InsertPack(this->MakePack("pk-soon", "purchased", 10, 50, 2000));
-  }).ok());
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertPack(this->MakePack("pk-soon", "gift", 1, 1, 2)); }).code(),
+  ASSERT_TRUE(
+      this->Write([&](Txn& txn) -> Status {
+            if (Status s = txn.InsertPack(this->MakePack("free-1", "free", 5, 100, 1000, "vision"));
+                !s.ok())
+              return s;
+            if (Status s = txn.InsertPack(this->MakePack("pk-late", "purchased", 10, 50, 3000));
+                !s.ok())
+              return s;
+            return txn.InsertPack(this->MakePack("pk-soon", "purchased", 10, 50, 2000));
+          })
+          .ok());
+  EXPECT_EQ(this->Write([&](Txn& txn) {
+                  return txn.InsertPack(this->MakePack("pk-soon", "gift", 1, 1, 2));
+                })
+                .code(),
             errc::kAlreadyExists);
-  ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-    auto free = txn.FindFreePack("acc-1", "vision", 0, 1000);
-    EXPECT_TRUE(free.ok() && free->has_value() && (*free)->id == "free-1");
-    EXPECT_FALSE(txn.FindFreePack("acc-1", "vision", 1000, 2000).value());  // another month
-    EXPECT_FALSE(txn.FindFreePack("acc-1", "other", 0, 1000).value());
-    auto all = txn.ListPacks("acc-1");
-    EXPECT_EQ(all->size(), 3u);
-    EXPECT_EQ((*all)[0].id, "free-1");  // earliest expiry first
-    EXPECT_EQ((*all)[1].actions, (std::vector<std::string>{"DetectPet", "RecognizeCar"}));
-    EXPECT_EQ(txn.ListLivePacks("acc-1", 1500)->size(), 2u);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(
+      this->Read([&](Txn& txn) -> Status {
+            auto free = txn.FindFreePack("acc-1", "vision", 0, 1000);
+            EXPECT_TRUE(free.ok() && free->has_value() && (*free)->id == "free-1");
+            EXPECT_FALSE(txn.FindFreePack("acc-1", "vision", 1000, 2000).value());  // another month
+            EXPECT_FALSE(txn.FindFreePack("acc-1", "other", 0, 1000).value());
+            auto all = txn.ListPacks("acc-1");
+            EXPECT_EQ(all->size(), 3u);
+            EXPECT_EQ((*all)[0].id, "free-1");  // earliest expiry first
+            EXPECT_EQ((*all)[1].actions, (std::vector<std::string>{"DetectPet", "RecognizeCar"}));
+            EXPECT_EQ(txn.ListLivePacks("acc-1", 1500)->size(), 2u);
+            return Status::Ok();
+          })
+          .ok());
   // Use never goes past calls, nor below zero.
   EXPECT_TRUE(this->Write([&](Txn& txn) { return txn.AddPackUsed("pk-soon", 10); }).ok());
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.AddPackUsed("pk-soon", 1); }).code(), errc::kInternalError);
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.AddPackUsed("pk-late", -1); }).code(), errc::kInternalError);
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.AddPackUsed("nope", 1); }).code(), errc::kNotFound);
+  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.AddPackUsed("pk-soon", 1); }).code(),
+            errc::kInternalError);
+  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.AddPackUsed("pk-late", -1); }).code(),
+            errc::kInternalError);
+  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.AddPackUsed("nope", 1); }).code(),
+            errc::kNotFound);
   ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-    EXPECT_EQ(txn.FindPack("pk-soon")->used, 10);
-    EXPECT_EQ(txn.ListLivePacks("acc-1", 1500)->size(), 1u);  // used up
-    return Status::Ok();
-  }).ok());
+                    EXPECT_EQ(txn.FindPack("pk-soon")->used, 10);
+                    EXPECT_EQ(txn.ListLivePacks("acc-1", 1500)->size(), 1u);  // used up
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_TRUE(this->Write([&](Txn& txn) { return txn.MarkPackRefunded("pk-late", 77); }).ok());
   EXPECT_EQ(this->Write([&](Txn& txn) { return txn.MarkPackRefunded("pk-late", 88); }).code(),
             errc::kAlreadyExists);
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.MarkPackRefunded("nope", 88); }).code(), errc::kNotFound);
+  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.MarkPackRefunded("nope", 88); }).code(),
+            errc::kNotFound);
   EXPECT_EQ(this->Read([&](Txn& txn) -> Status {
-    EXPECT_EQ(txn.FindPack("pk-late")->refunded_at, 77);
-    EXPECT_TRUE(txn.ListLivePacks("acc-1", 1500)->empty());
-    return Status::Ok();
-  }).code(), errc::kOk);
+                  EXPECT_EQ(txn.FindPack("pk-late")->refunded_at, 77);
+                  EXPECT_TRUE(txn.ListLivePacks("acc-1", 1500)->empty());
+                  return Status::Ok();
+                })
+                .code(),
+            errc::kOk);
 }
 
 TYPED_TEST(StoreContractTest, LedgerIsBalancedIdempotentAndAppendOnly) {
   this->AddAccount("acc-1");
-  LedgerTxn purchase{"tx-3", "k3", "h3", "acc-1", "purchase", 30, "pk-1", "",
-                     {{"acc-1", "cash", -700}, {"acc-1", "gift", -30}, {"platform", "revenue:pack", 730}}};
+  LedgerTxn purchase{
+      "tx-3",
+      "k3",
+      "h3",
+      "acc-1",
+      "purchase",
+      30,
+      "pk-1",
+      "",
+      {{"acc-1", "cash", -700}, {"acc-1", "gift", -30}, {"platform", "revenue:pack", 730}}};
   ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-    for (const LedgerTxn& t : {this->Recharge("tx-2", "k2", 20, 500), this->Recharge("tx-1", "k1", 20, 1000), purchase})
-      if (Status s = txn.InsertLedgerTxn(t); !s.ok()) return s;
-    return Status::Ok();
-  }).ok());
+                    for (const LedgerTxn& t : {this->Recharge("tx-2", "k2", 20, 500),
+                                               this->Recharge("tx-1", "k1", 20, 1000), purchase})
+                      if (Status s = txn.InsertLedgerTxn(t); !s.ok()) return s;
+                    return Status::Ok();
+                  })
+                  .ok());
   LedgerTxn unbalanced = this->Recharge("tx-4", "k4", 40, 5);
   unbalanced.postings.push_back({"acc-1", "gift", 1});
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertLedgerTxn(unbalanced); }).code(), errc::kInternalError);
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertLedgerTxn(this->Recharge("tx-5", "k1", 50, 9)); }).code(),
+  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertLedgerTxn(unbalanced); }).code(),
+            errc::kInternalError);
+  EXPECT_EQ(this->Write([&](Txn& txn) {
+                  return txn.InsertLedgerTxn(this->Recharge("tx-5", "k1", 50, 9));
+                })
+                .code(),
             errc::kAlreadyExists);
   ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-    const LedgerTxn t = *txn.FindLedgerTxnByKey("k3").value();
-    EXPECT_EQ(t.id, "tx-3");
-    EXPECT_EQ(t.postings.size(), 3u);
-    EXPECT_EQ(t.postings[1].book, "gift");
-    EXPECT_FALSE(txn.FindLedgerTxnByKey("k4").value());
-    EXPECT_EQ(*txn.Balances("acc-1"), (std::map<std::string, int64_t>{{"cash", 800}, {"gift", -30}}));
-    auto list = txn.ListLedgerTxns("acc-1");
-    EXPECT_EQ(list->size(), 3u);
-    EXPECT_EQ((*list)[0].id, "tx-2");  // same instant: in the order inserted
-    EXPECT_EQ((*list)[1].id, "tx-1");
-    EXPECT_EQ(*txn.CountLedgerTxns("acc-1", "recharge", 0, 100), 2);
-    EXPECT_TRUE(txn.UnbalancedLedgerTxns()->empty());
-    return Status::Ok();
-  }).ok());
+                    const LedgerTxn t = *txn.FindLedgerTxnByKey("k3").value();
+                    EXPECT_EQ(t.id, "tx-3");
+                    EXPECT_EQ(t.postings.size(), 3u);
+                    EXPECT_EQ(t.postings[1].book, "gift");
+                    EXPECT_FALSE(txn.FindLedgerTxnByKey("k4").value());
+                    EXPECT_EQ(*txn.Balances("acc-1"),
+                              (std::map<std::string, int64_t>{{"cash", 800}, {"gift", -30}}));
+                    auto list = txn.ListLedgerTxns("acc-1");
+                    EXPECT_EQ(list->size(), 3u);
+                    EXPECT_EQ((*list)[0].id, "tx-2");  // same instant: in the order inserted
+                    EXPECT_EQ((*list)[1].id, "tx-1");
+                    EXPECT_EQ(*txn.CountLedgerTxns("acc-1", "recharge", 0, 100), 2);
+                    EXPECT_TRUE(txn.UnbalancedLedgerTxns()->empty());
+                    return Status::Ok();
+                  })
+                  .ok());
   // A zero-leg transaction (a gift's audit entry) round-trips.
   ASSERT_TRUE(this->Write([&](Txn& txn) {
-    return txn.InsertLedgerTxn({"tx-6", "k6", "h6", "acc-1", "pack_grant", 60, "gift-1", "", {}});
-  }).ok());
+                    return txn.InsertLedgerTxn(
+                        {"tx-6", "k6", "h6", "acc-1", "pack_grant", 60, "gift-1", "", {}});
+                  })
+                  .ok());
   EXPECT_TRUE(this->Read([&](Txn& txn) -> Status {
-    EXPECT_TRUE(txn.FindLedgerTxnByKey("k6").value()->postings.empty());
-    return Status::Ok();
-  }).ok());
+                    EXPECT_TRUE(txn.FindLedgerTxnByKey("k6").value()->postings.empty());
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TYPED_TEST(StoreContractTest, VouchersBillsCatalogAndNotices) {
   this->AddAccount("acc-1");
-  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.InsertVoucher({"v-1", "acc-1", 500, 1, 99}); }).ok());
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindVoucher("v-1").status(); }).code(), errc::kOk);
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindVoucher("v-9").status(); }).code(), errc::kNotFound);
-  Bill bill{"bill-1", "acc-1", "2026-10", 5, 1234, "settled",
+  ASSERT_TRUE(this->Write([&](Txn& txn) {
+                    return txn.InsertVoucher({"v-1", "acc-1", 500, 1, 99});
+                  })
+                  .ok());
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindVoucher("v-1").status(); }).code(),
+            errc::kOk);
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindVoucher("v-9").status(); }).code(),
+            errc::kNotFound);
+  Bill bill{"bill-1",
+            "acc-1",
+            "2026-10",
+            5,
+            1234,
+            "settled",
             {{"DetectPet", 1000, 2, 15000, 1200}, {"RecognizeCar", 10, 1, 34000, 34}}};
   ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.InsertBill(bill); }).ok());
   Bill again = bill;
   again.id = "bill-2";
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertBill(again); }).code(), errc::kAlreadyExists);
+  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertBill(again); }).code(),
+            errc::kAlreadyExists);
   again.month = "2026-11";
   ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.InsertBill(again); }).ok());
   ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-    auto found = txn.FindBill("acc-1", "2026-10").value();
-    EXPECT_TRUE(found.has_value());
-    EXPECT_EQ(found->lines.size(), 2u);
-    EXPECT_EQ(found->lines[1].amount_fen, 34);
-    EXPECT_EQ(found->lines[0].tier, 2);
-    EXPECT_EQ(txn.LatestBill("acc-1").value()->month, "2026-11");
-    EXPECT_EQ(*txn.BilledAccounts("2026-10", "acc-0", "acc-9"), std::vector<std::string>{"acc-1"});
-    EXPECT_TRUE(txn.BilledAccounts("2026-12", "acc-0", "acc-9")->empty());
-    EXPECT_FALSE(txn.FindBill("acc-1", "2026-12").value());
-    return Status::Ok();
-  }).ok());
+                    auto found = txn.FindBill("acc-1", "2026-10").value();
+                    EXPECT_TRUE(found.has_value());
+                    EXPECT_EQ(found->lines.size(), 2u);
+                    EXPECT_EQ(found->lines[1].amount_fen, 34);
+                    EXPECT_EQ(found->lines[0].tier, 2);
+                    EXPECT_EQ(txn.LatestBill("acc-1").value()->month, "2026-11");
+                    EXPECT_EQ(*txn.BilledAccounts("2026-10", "acc-0", "acc-9"),
+                              std::vector<std::string>{"acc-1"});
+                    EXPECT_TRUE(txn.BilledAccounts("2026-12", "acc-0", "acc-9")->empty());
+                    EXPECT_FALSE(txn.FindBill("acc-1", "2026-12").value());
+                    return Status::Ok();
+                  })
+                  .ok());
   int64_t seq1 = 0, seq2 = 0;
   ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-    seq1 = *txn.InsertCatalogVersion({0, "v1", 0, 1, "{}"});
-    seq2 = *txn.InsertCatalogVersion({0, "v2", 10, 2, "{\"a\":1}"});
-    return txn.InsertNotice({"n-1", "acc-1", 5, "low-balance", "余额不足"});
-  }).ok());
+                    seq1 = *txn.InsertCatalogVersion({0, "v1", 0, 1, "{}"});
+                    seq2 = *txn.InsertCatalogVersion({0, "v2", 10, 2, "{\"a\":1}"});
+                    return txn.InsertNotice({"n-1", "acc-1", 5, "low-balance", "余额不足"});
+                  })
+                  .ok());
   EXPECT_LT(seq1, seq2);
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertCatalogVersion({0, "v1", 0, 1, "{}"}).status(); }).code(),
+  EXPECT_EQ(this->Write([&](Txn& txn) {
+                  return txn.InsertCatalogVersion({0, "v1", 0, 1, "{}"}).status();
+                })
+                .code(),
             errc::kAlreadyExists);
   ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-    auto versions = txn.ListCatalogVersions();
-    EXPECT_EQ(versions->size(), 2u);
-    EXPECT_EQ(versions->back().body, "{\"a\":1}");
-    EXPECT_EQ(txn.ListNotices("acc-1")->at(0).message, "余额不足");
-    return Status::Ok();
-  }).ok());
+                    auto versions = txn.ListCatalogVersions();
+                    EXPECT_EQ(versions->size(), 2u);
+                    EXPECT_EQ(versions->back().body, "{\"a\":1}");
+                    EXPECT_EQ(txn.ListNotices("acc-1")->at(0).message, "余额不足");
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TYPED_TEST(StoreContractTest, ConsoleUsersAndSessions) {
   this->AddAccount("acc-1");
   ConsoleUser u{"alice", "acc-1", "$argon2id$x", true, 1, 0, 0};
   ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.InsertConsoleUser(u); }).ok());
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertConsoleUser(u); }).code(), errc::kAlreadyExists);
+  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertConsoleUser(u); }).code(),
+            errc::kAlreadyExists);
   u.failed_logins = 3;
   u.locked_until = 99;
   u.enabled = false;
   ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-    if (Status s = txn.UpdateConsoleUser(u); !s.ok()) return s;
-    if (Status s = txn.InsertConsoleSession({"h1", "alice", "csrf", 1, 2}); !s.ok()) return s;
-    return txn.InsertConsoleSession({"h2", "alice", "csrf2", 1, 2});
-  }).ok());
+                    if (Status s = txn.UpdateConsoleUser(u); !s.ok()) return s;
+                    if (Status s = txn.InsertConsoleSession({"h1", "alice", "csrf", 1, 2}); !s.ok())
+                      return s;
+                    return txn.InsertConsoleSession({"h2", "alice", "csrf2", 1, 2});
+                  })
+                  .ok());
   ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-    auto back = txn.FindConsoleUser("alice");
-    EXPECT_EQ(back->failed_logins, 3);
-    EXPECT_FALSE(back->enabled);
-    EXPECT_EQ(txn.ListConsoleUsers("")->size(), 1u);
-    EXPECT_TRUE(txn.ListConsoleUsers("acc-2")->empty());
-    EXPECT_EQ(txn.FindConsoleSession("h1")->csrf_token, "csrf");
-    EXPECT_EQ(txn.FindConsoleUser("bob").status().code(), errc::kNotFound);
-    return Status::Ok();
-  }).ok());
+                    auto back = txn.FindConsoleUser("alice");
+                    EXPECT_EQ(back->failed_logins, 3);
+                    EXPECT_FALSE(back->enabled);
+                    EXPECT_EQ(txn.ListConsoleUsers("")->size(), 1u);
+                    EXPECT_TRUE(txn.ListConsoleUsers("acc-2")->empty());
+                    EXPECT_EQ(txn.FindConsoleSession("h1")->csrf_token, "csrf");
+                    EXPECT_EQ(txn.FindConsoleUser("bob").status().code(), errc::kNotFound);
+                    return Status::Ok();
+                  })
+                  .ok());
   ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteConsoleSession("h1"); }).ok());
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindConsoleSession("h1").status(); }).code(), errc::kNotFound);
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindConsoleSession("h1").status(); }).code(),
+            errc::kNotFound);
   ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteConsoleSessionsOf("alice"); }).ok());
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindConsoleSession("h2").status(); }).code(), errc::kNotFound);
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindConsoleSession("h2").status(); }).code(),
+            errc::kNotFound);
 }
 
 TYPED_TEST(StoreContractTest, AuditFindsPackUseThatDisagreesWithUsage) {
   this->AddAccount("acc-1");
   ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-    if (Status s = txn.InsertPack(this->MakePack("pk-1", "purchased", 10, 0, 1000)); !s.ok()) return s;
-    UsageRecord r = this->Usage("r1", "acc-1", 10, "DetectPet", 3, "pack", "pk-1");
-    if (Status s = txn.InsertUsage(std::span(&r, 1)); !s.ok()) return s;
-    return txn.AddPackUsed("pk-1", 2);  // one short
-  }).ok());
+                    if (Status s = txn.InsertPack(this->MakePack("pk-1", "purchased", 10, 0, 1000));
+                        !s.ok())
+                      return s;
+                    UsageRecord r = this->Usage("r1", "acc-1", 10, "DetectPet", 3, "pack", "pk-1");
+                    if (Status s = txn.InsertUsage(std::span(&r, 1)); !s.ok()) return s;
+                    return txn.AddPackUsed("pk-1", 2);  // one short
+                  })
+                  .ok());
   EXPECT_TRUE(this->Read([&](Txn& txn) -> Status {
-    EXPECT_EQ(*txn.PacksWithUsageMismatch(), std::vector<std::string>{"pk-1"});
-    EXPECT_TRUE(txn.UsageTotalsMismatch()->empty());
-    EXPECT_TRUE(txn.UnbalancedLedgerTxns()->empty());
-    return Status::Ok();
-  }).ok());
+                    EXPECT_EQ(*txn.PacksWithUsageMismatch(), std::vector<std::string>{"pk-1"});
+                    EXPECT_TRUE(txn.UsageTotalsMismatch()->empty());
+                    EXPECT_TRUE(txn.UnbalancedLedgerTxns()->empty());
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TYPED_TEST(StoreContractTest, AFailedWriteRollsBackAndTransactionsDoNotNest) {
@@ -360,22 +440,25 @@ TYPED_TEST(StoreContractTest, AFailedWriteRollsBackAndTransactionsDoNotNest) {
   // (A body may run more than once: PostgreSQL retries it after a
   // serialization failure, or once a new month's log partition is made.)
   Status s = this->Write([&](Txn& txn) -> Status {
-    if (Status st = txn.InsertPack(this->MakePack("pk", "purchased", 10, 0, 1000)); !st.ok()) return st;
+    if (Status st = txn.InsertPack(this->MakePack("pk", "purchased", 10, 0, 1000)); !st.ok())
+      return st;
     UsageRecord r = this->Usage("r1", "acc-1", 10);
     if (Status st = txn.InsertUsage(std::span(&r, 1)); !st.ok()) return st;
     return Status(errc::kInternalError, "changed my mind");
   });
   EXPECT_EQ(s.message(), "changed my mind");
   EXPECT_TRUE(this->Read([&](Txn& txn) -> Status {
-    EXPECT_EQ(txn.FindPack("pk").status().code(), errc::kNotFound);
-    EXPECT_TRUE(txn.ListUsage("acc-1", 0, 100)->empty());
-    return Status::Ok();
-  }).ok());
+                    EXPECT_EQ(txn.FindPack("pk").status().code(), errc::kNotFound);
+                    EXPECT_TRUE(txn.ListUsage("acc-1", 0, 100)->empty());
+                    return Status::Ok();
+                  })
+                  .ok());
   Status inner;
   EXPECT_TRUE(this->Write([&](Txn&) {
-    inner = this->store_->Write([](Txn&) { return Status::Ok(); });
-    return Status::Ok();
-  }).ok());
+                    inner = this->store_->Write([](Txn&) { return Status::Ok(); });
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(inner.code(), errc::kInternalError);
 }
 
@@ -386,22 +469,26 @@ TYPED_TEST(StoreContractTest, StateMovesWhenAnotherStoreChangesPacks) {
   auto state_now = [&] {
     uint64_t state = 0;
     EXPECT_TRUE(this->Read([&](Txn& txn) -> Status {
-      auto s = txn.StateAtStart();
-      if (s.ok()) state = *s;
-      EXPECT_FALSE(txn.StateAfterCommit().ok());  // a read commits nothing
-      return s.status();
-    }).ok());
+                      auto s = txn.StateAtStart();
+                      if (s.ok()) state = *s;
+                      EXPECT_FALSE(txn.StateAfterCommit().ok());  // a read commits nothing
+                      return s.status();
+                    })
+                    .ok());
     return state;
   };
   const uint64_t s0 = state_now();
   EXPECT_EQ(state_now(), s0);
   uint64_t promised = 0;
   ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-    EXPECT_EQ(*txn.StateAtStart(), s0);
-    if (Status s = txn.InsertPack(this->MakePack("pk-1", "purchased", 10, 0, 1000)); !s.ok()) return s;
-    promised = *txn.StateAfterCommit();
-    return Status::Ok();
-  }).ok());
+                    EXPECT_EQ(*txn.StateAtStart(), s0);
+                    if (Status s = txn.InsertPack(this->MakePack("pk-1", "purchased", 10, 0, 1000));
+                        !s.ok())
+                      return s;
+                    promised = *txn.StateAfterCommit();
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_NE(promised, s0);
   EXPECT_EQ(state_now(), promised);
   (void)this->Write([&](Txn& txn) -> Status {
@@ -414,7 +501,10 @@ TYPED_TEST(StoreContractTest, StateMovesWhenAnotherStoreChangesPacks) {
   ASSERT_TRUE(other->Write([&](Txn& txn) { return txn.AddPackUsed("pk-1", 1); }).ok());
   const uint64_t after_other = state_now();
   EXPECT_NE(after_other, promised);
-  ASSERT_TRUE(other->Write([&](Txn& txn) { return txn.InsertPack(this->MakePack("pk-2", "gift", 1, 0, 9)); }).ok());
+  ASSERT_TRUE(
+      other
+          ->Write([&](Txn& txn) { return txn.InsertPack(this->MakePack("pk-2", "gift", 1, 0, 9)); })
+          .ok());
   EXPECT_NE(state_now(), after_other);
 }
 

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 Result<LabelledImages> ScanLabelledFolders(const std::string& dir, const std::string& attribute,
                                            size_t min_labels) {
   const auto& allowed = AttributeLabels(attribute);
-  if (allowed.empty()) return Status(errc::kInvalidParameterValue, "unknown attribute " + attribute);
+  if (allowed.empty())
+    return Status(errc::kInvalidParameterValue, "unknown attribute " + attribute);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Status(errc::kNotFound, "image folder not found: " + dir);
   LabelledImages set;
@@ -26,9 +27,9 @@ Result<LabelledImages> ScanLabelledFolders(const std::string& dir, const std::st
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       std::string list;
       for (const auto& l : allowed) list += (list.empty() ? "" : ", ") + l;
-      return Status(errc::kInvalidParameterValue, "folder " + e.path().string() +
-                                                      " is not a label of " + attribute + " (" +
-                                                      list + ")");
+      return Status(
+          errc::kInvalidParameterValue,
+          "folder " + e.path().string() + " is not a label of " + attribute + " (" + list + ")");
     }
     found.push_back(name);
   }

@@ -10,13 +10,13 @@
 
 #include "common/status.h"
 #include "vision/models/attribute_head.h"
-#include "vision/registry/model_registry.h"
 #include "vision/models/yolo_detector.h"
+#include "vision/registry/model_registry.h"
 
 namespace kanjian::vision {
 
 struct LabelledImages {
-  std::vector<std::string> labels;  // sub-folder names, in the API's order
+  std::vector<std::string> labels;                  // sub-folder names, in the API's order
   std::vector<std::pair<std::string, int>> images;  // path, label index
 };
 
@@ -29,7 +29,7 @@ Result<LabelledImages> ScanLabelledFolders(const std::string& dir, const std::st
 struct EmbedOptions {
   std::string region = "full";  // full | head | upper | lower
   bool detect_person = true;
-  bool flip_augment = false;    // also embed the mirrored crop
+  bool flip_augment = false;  // also embed the mirrored crop
 };
 
 // Embeddings of every image (two per image with flip_augment), with labels.

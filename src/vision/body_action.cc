@@ -26,8 +26,8 @@ Result<std::vector<Body>> DetectBodies(VisionEngine& engine, const ModelRegistry
   }
   auto bodies = engine.RunOnImage<std::vector<Body>>(
       image_bytes, limits, deadline,
-      [&engine, models, action, options, need_detections](
-          const cv::Mat& image) -> Result<std::vector<Body>> {
+      [&engine, models, action, options,
+       need_detections](const cv::Mat& image) -> Result<std::vector<Body>> {
         std::vector<Detection> detections;
         if (need_detections) {
           auto d = engine.Detect(image);

@@ -9,8 +9,8 @@
 
 #include "common/status.h"
 #include "vision/recognisers/body_recognizer.h"
-#include "vision/runtime/image_decode.h"
 #include "vision/registry/model_registry.h"
+#include "vision/runtime/image_decode.h"
 
 namespace kanjian::vision {
 

@@ -21,7 +21,9 @@ VisionEngine::PinnedDetectorScope::PinnedDetectorScope(const DetectorSlot* slot)
   pinned_detector = slot;
 }
 
-VisionEngine::PinnedDetectorScope::~PinnedDetectorScope() { pinned_detector = saved_; }
+VisionEngine::PinnedDetectorScope::~PinnedDetectorScope() {
+  pinned_detector = saved_;
+}
 
 VisionEngine::VisionEngine(VisionConfig config, std::shared_ptr<const ModelSet> models,
                            std::shared_ptr<const YoloDetector> detector,
@@ -153,13 +155,13 @@ Result<std::vector<Detection>> VisionEngine::Detect(const cv::Mat& image) {
 
 Result<std::vector<Pet>> VisionEngine::DetectPet(std::string_view image_bytes,
                                                  Clock::time_point deadline) {
-  auto pets = RunOnImage<std::vector<Pet>>(
-      image_bytes, PetImageLimits(), deadline,
-      [this](const cv::Mat& image) -> Result<std::vector<Pet>> {
-        auto detections = Detect(image);
-        if (!detections.ok()) return detections.status();
-        return PetsFromDetections(*detections, config_.pet_min_score);
-      });
+  auto pets =
+      RunOnImage<std::vector<Pet>>(image_bytes, PetImageLimits(), deadline,
+                                   [this](const cv::Mat& image) -> Result<std::vector<Pet>> {
+                                     auto detections = Detect(image);
+                                     if (!detections.ok()) return detections.status();
+                                     return PetsFromDetections(*detections, config_.pet_min_score);
+                                   });
   if (pets.ok() && pets->empty()) {
     return Status(errc::kNoObjectDetected, "no cat or dog found in the image");
   }

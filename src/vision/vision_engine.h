@@ -19,16 +19,16 @@
 #include <string_view>
 #include <vector>
 
-#include "common/metrics.h"
 #include "common/error_codes.h"
+#include "common/metrics.h"
 #include "common/status.h"
-#include "vision/runtime/image_decode.h"
-#include "vision/runtime/inference_pool.h"
 #include "vision/models/ocr/ocr_engine.h"
-#include "vision/recognisers/pet_recognizer.h"
-#include "vision/runtime/detect_batcher.h"
 #include "vision/models/product_gallery.h"
 #include "vision/models/yolo_detector.h"
+#include "vision/recognisers/pet_recognizer.h"
+#include "vision/runtime/detect_batcher.h"
+#include "vision/runtime/image_decode.h"
+#include "vision/runtime/inference_pool.h"
 
 namespace kanjian::vision {
 
@@ -39,7 +39,7 @@ struct VisionConfig {
   std::string models_dir;  // holds yolov5s_dyn.onnx (and the square yolov5s.onnx)
   // The detector when `registry` is null (fixed for the engine's life);
   // with a registry its "object_detector" task is used instead.
-  std::string detector_file = "yolov5s_dyn.onnx";  // relative to models_dir
+  std::string detector_file = "yolov5s_dyn.onnx";     // relative to models_dir
   Letterbox detector_letterbox = Letterbox::kStride;  // kSquare for a fixed-size model
   // `kanjian serve`'s defaults too (its flags start from these): one worker
   // with two ONNX Runtime threads matches two single-threaded workers'
@@ -88,8 +88,8 @@ class VisionEngine {
   struct DetectorSlot {
     std::shared_ptr<const ModelSet> models;  // the set it came from; null without a registry
     std::shared_ptr<const YoloDetector> detector;
-    std::unique_ptr<DetectBatcher> batcher;  // null when batching is off
-    std::shared_ptr<const ocr::OcrEngine> ocr;               // never null
+    std::unique_ptr<DetectBatcher> batcher;                 // null when batching is off
+    std::shared_ptr<const ocr::OcrEngine> ocr;              // never null
     std::shared_ptr<const ProductGallery> product_gallery;  // null = no gallery
   };
 
@@ -111,8 +111,8 @@ class VisionEngine {
   // recogniser goes through here. Errors: image errors, RequestLimitExceeded
   // (queue full), RequestTimeout, and whatever fn returns.
   template <typename T>
-  Result<T> RunOnImage(std::string_view bytes, const ImageLimits& limits, Clock::time_point deadline,
-                       std::function<Result<T>(const cv::Mat&)> fn) {
+  Result<T> RunOnImage(std::string_view bytes, const ImageLimits& limits,
+                       Clock::time_point deadline, std::function<Result<T>(const cv::Mat&)> fn) {
     Result<ImageInfo> info = InspectImage(bytes, limits);
     if (!info.ok()) return info.status();
     // Decoded here, in parallel with the workers' inference, when few
@@ -123,8 +123,9 @@ class VisionEngine {
     // it may still run after this call timed out, or after a reload.
     std::string copy = ahead.image.empty() ? std::string(bytes) : std::string();
     auto submitted = pool_->Submit<T>(
-        deadline, [bytes = std::move(copy), image = std::move(ahead.image), slot = std::move(ahead.slot), limits,
-                   fn = std::move(fn), detector = CurrentDetector()]() mutable -> Result<T> {
+        deadline,
+        [bytes = std::move(copy), image = std::move(ahead.image), slot = std::move(ahead.slot),
+         limits, fn = std::move(fn), detector = CurrentDetector()]() mutable -> Result<T> {
           slot.reset();  // a worker has it now: the next upload may decode ahead
           PinnedDetectorScope pin(detector.get());
           if (!image.empty()) return fn(image);

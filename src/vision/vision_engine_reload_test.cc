@@ -28,8 +28,10 @@ using namespace std::chrono_literals;
 // not found: an observable difference between two detectors.
 std::string DetectorOnlyConfig(const std::string& file, double score_threshold) {
   return R"({"tasks":{"face_detector":null,"embedder":null,
-    "object_detector":{"file":")" + file + R"(","decode":"yolov5","labels":"coco80",
-      "score_threshold":)" + std::to_string(score_threshold) + R"(,
+    "object_detector":{"file":")" +
+         file + R"(","decode":"yolov5","labels":"coco80",
+      "score_threshold":)" +
+         std::to_string(score_threshold) + R"(,
       "input":{"width":640,"height":640,"scale":0.00392156862745098,
                "resize":"letterbox","pad":114}}},
     "attributes":{"玩手机识别":null,"赤膊识别":null,"反光衣识别":null}})";
@@ -140,9 +142,9 @@ TEST_F(DetectorReloadTest, FailedReloadChangesNothingAndNamesTheFile) {
     std::string named;  // the file the error must name
   };
   const Case cases[] = {
-      {DetectorOnlyConfig(corrupt, 0.25), corrupt},  // ONNX Runtime refuses it
-      {DetectorOnlyConfig(gone, 0.25), gone},        // missing model file
-      {"{ not json", config_},                       // unreadable config
+      {DetectorOnlyConfig(corrupt, 0.25), corrupt},                  // ONNX Runtime refuses it
+      {DetectorOnlyConfig(gone, 0.25), gone},                        // missing model file
+      {"{ not json", config_},                                       // unreadable config
       {R"({"tasks":{"object_detector":null}})", "object_detector"},  // required task dropped
   };
   for (const Case& c : cases) {
@@ -208,8 +210,8 @@ class OcrGalleryReloadTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "ocr");
     fs::create_directories(dir_ / "gallery");
-    for (const char* f : {"ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx",
-                          "ppocr_keys_v1.txt"})
+    for (const char* f :
+         {"ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ppocr_keys_v1.txt"})
       fs::create_symlink(OcrSource(f), dir_ / "ocr" / f);
     config_ = (dir_ / "models.json").string();
     std::ofstream(config_) << DetectorOnlyConfig("yolov5s.onnx", 0.25);
@@ -303,7 +305,7 @@ TEST_F(OcrGalleryReloadTest, ReloadRereadsTheGalleryInFlightRequestKeepsTheOldMo
   ASSERT_TRUE(reloaded.ok()) << reloaded.ToString();
   const auto after = registry_->Snapshot();
   EXPECT_EQ(after->product_gallery->products(), 2u);
-  EXPECT_EQ(BestForDog(), "捷安特自行车");  // new requests see the new SKU…
+  EXPECT_EQ(BestForDog(), "捷安特自行车");       // new requests see the new SKU…
   EXPECT_EQ(&engine_->ocr(), after->ocr.get());  // …and the reloaded OCR models
   EXPECT_NE(after->ocr, before->ocr);
 

@@ -16,9 +16,13 @@ inline std::string ModelsDir() {
   return std::string(home ? home : ".") + "/.cache/kanjian/models";
 }
 
-inline std::string DetectorPath() { return ModelsDir() + "/yolov5s.onnx"; }  // fixed 640x640
+inline std::string DetectorPath() {
+  return ModelsDir() + "/yolov5s.onnx";
+}  // fixed 640x640
 // The same weights with dynamic height and width (letterbox "stride").
-inline std::string DynamicDetectorPath() { return ModelsDir() + "/yolov5s_dyn.onnx"; }
+inline std::string DynamicDetectorPath() {
+  return ModelsDir() + "/yolov5s_dyn.onnx";
+}
 
 // Sample photos from Debian's `darknet` package.
 inline std::string DarknetImage(const std::string& name) {
@@ -42,18 +46,20 @@ inline std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-inline bool Exists(const std::string& path) { return std::filesystem::exists(path); }
+inline bool Exists(const std::string& path) {
+  return std::filesystem::exists(path);
+}
 
 }  // namespace kanjian::vision::testing
 
 // Skips (with the reason) when a model or sample image is not installed —
 // except under scripts/test.sh (KANJIAN_REQUIRE_TEST_DATA=1), where a
 // missing file is a failure, so CI can never pass by skipping.
-#define KANJIAN_REQUIRE_FILE(path)                                                 \
-  do {                                                                             \
-    if (!::kanjian::vision::testing::Exists(path)) {                               \
+#define KANJIAN_REQUIRE_FILE(path)                                                     \
+  do {                                                                                 \
+    if (!::kanjian::vision::testing::Exists(path)) {                                   \
       if (std::getenv("KANJIAN_REQUIRE_TEST_DATA")) FAIL() << (path) << " is missing"; \
-      GTEST_SKIP() << (path) << " is missing (run scripts/fetch_models.sh and "    \
-                   << "scripts/fetch_testdata.sh; apt install darknet)";           \
-    }                                                                              \
+      GTEST_SKIP() << (path) << " is missing (run scripts/fetch_models.sh and "        \
+                   << "scripts/fetch_testdata.sh; apt install darknet)";               \
+    }                                                                                  \
   } while (0)

@@ -14,8 +14,8 @@
 namespace kanjian::server {
 namespace {
 
-using nlohmann::json;
 using billing::Fen;
+using nlohmann::json;
 
 constexpr char kProductCode[] = "p_tiia";
 constexpr char kProductName[] = "图像分析";
@@ -57,7 +57,8 @@ Status CheckPayer(const json& params, const std::string& account_id) {
 
 Result<json> DescribeAccountBalance(billing::TenantView& view, const std::string& account_id,
                                     const json& params) {
-  if (Status s = CheckParams(params, "DescribeAccountBalance", {{"TempCredit", json::value_t::boolean}});
+  if (Status s =
+          CheckParams(params, "DescribeAccountBalance", {{"TempCredit", json::value_t::boolean}});
       !s.ok())
     return s;
   auto account = view.Account(account_id);
@@ -160,15 +161,20 @@ Result<json> DescribeVoucherInfo(billing::TenantView& view, const std::string& a
     return s;
   const int64_t limit = params.value("Limit", int64_t{20});
   const int64_t page = params.value("Offset", int64_t{1});  // the SDK's Offset is a 1-based page
-  if (limit < 1 || limit > 1000) return Status(errc::kInvalidParameterValue, "Limit must be 1..1000");
+  if (limit < 1 || limit > 1000)
+    return Status(errc::kInvalidParameterValue, "Limit must be 1..1000");
   if (page < 1) return Status(errc::kInvalidParameterValue, "Offset is a page number from 1");
   const std::string status_filter = Str(params, "Status");
-  static const std::set<std::string> kStatuses = {"unUsed", "used", "delivered", "cancel", "overdue"};
+  static const std::set<std::string> kStatuses = {"unUsed", "used", "delivered", "cancel",
+                                                  "overdue"};
   if (!status_filter.empty() && !kStatuses.count(status_filter))
-    return Status(errc::kInvalidParameterValue, "Status must be unUsed, used, delivered, cancel or overdue");
+    return Status(errc::kInvalidParameterValue,
+                  "Status must be unUsed, used, delivered, cancel or overdue");
   const std::string sort_field = Str(params, "SortField"), sort_order = Str(params, "SortOrder");
-  if (!sort_field.empty() && sort_field != "BeginTime" && sort_field != "EndTime" && sort_field != "CreateTime")
-    return Status(errc::kInvalidParameterValue, "SortField must be BeginTime, EndTime or CreateTime");
+  if (!sort_field.empty() && sort_field != "BeginTime" && sort_field != "EndTime" &&
+      sort_field != "CreateTime")
+    return Status(errc::kInvalidParameterValue,
+                  "SortField must be BeginTime, EndTime or CreateTime");
   if (!sort_order.empty() && sort_order != "asc" && sort_order != "desc")
     return Status(errc::kInvalidParameterValue, "SortOrder must be asc or desc");
 
@@ -196,21 +202,25 @@ Result<json> DescribeVoucherInfo(billing::TenantView& view, const std::string& a
     if (params.contains("VoucherId") && v.id != Str(params, "VoucherId")) continue;
     if (status == "unUsed") total_balance += v.remaining * kMicroPerFen;
     if (++matched <= (page - 1) * limit || matched > page * limit) continue;
-    infos.push_back({{"OwnerUin", std::to_string(UinOf(account_id))},
-                     {"Status", status},
-                     {"NominalValue", v.amount * kMicroPerFen},
-                     {"Balance", v.remaining * kMicroPerFen},
-                     {"VoucherId", v.id},
-                     {"PayMode", "prePay"},
-                     {"PayScene", "purchase"},
-                     {"BeginTime", v.granted_at ? LocalTime(v.granted_at, *offset) : ""},
-                     {"EndTime", v.expires_at ? LocalTime(*v.expires_at, *offset) : ""},
-                     {"ApplicableProducts", {{"GoodsName", "图像分析资源包"}, {"PayMode", "prePay"}}},
-                     {"ExcludedProducts", json::array({{{"GoodsName", "图像分析后付费"}, {"PayMode", "postPay"}}})},
-                     {"PolicyRemark", "pays resource packs only (our rule)"},
-                     {"CreateTime", v.granted_at ? LocalTime(v.granted_at, *offset) : ""}});
+    infos.push_back(
+        {{"OwnerUin", std::to_string(UinOf(account_id))},
+         {"Status", status},
+         {"NominalValue", v.amount * kMicroPerFen},
+         {"Balance", v.remaining * kMicroPerFen},
+         {"VoucherId", v.id},
+         {"PayMode", "prePay"},
+         {"PayScene", "purchase"},
+         {"BeginTime", v.granted_at ? LocalTime(v.granted_at, *offset) : ""},
+         {"EndTime", v.expires_at ? LocalTime(*v.expires_at, *offset) : ""},
+         {"ApplicableProducts", {{"GoodsName", "图像分析资源包"}, {"PayMode", "prePay"}}},
+         {"ExcludedProducts",
+          json::array({{{"GoodsName", "图像分析后付费"}, {"PayMode", "postPay"}}})},
+         {"PolicyRemark", "pays resource packs only (our rule)"},
+         {"CreateTime", v.granted_at ? LocalTime(v.granted_at, *offset) : ""}});
   }
-  return json{{"TotalCount", matched}, {"TotalBalance", total_balance}, {"VoucherInfos", infos},
+  return json{{"TotalCount", matched},
+              {"TotalBalance", total_balance},
+              {"VoucherInfos", infos},
               {"Unit", "micro"}};
 }
 
@@ -237,7 +247,8 @@ Result<json> DescribeDosageDetailByDate(billing::TenantView& view, const std::st
     return Status(errc::kInvalidParameterValue, "Domain is for CDN products; pass an empty string");
   const std::string only = Str(params, "InstanceID");
   if (!only.empty() && !protocol::FindAction(only))
-    return Status(errc::kInvalidParameterValue, "InstanceID must be a tiia action name, e.g. DetectPet");
+    return Status(errc::kInvalidParameterValue,
+                  "InstanceID must be a tiia action name, e.g. DetectPet");
   auto first = view.DayStart(Str(params, "StartDate"));
   if (!first.ok()) return first.status();
   auto last = view.DayStart(Str(params, "EndDate"));

@@ -23,18 +23,21 @@ std::string BillingApiHandler::Handle(const BillingApiRequest& request) {
   const std::string action = request.Header("x-tc-action");
   std::string account_id;
   Result<json> result = Process(request, action, &account_id);
-  const std::string code = result.ok() ? "OK" : std::string(protocol::WireCode(result.status().code()));
-  const std::string body = result.ok() ? protocol::SuccessBody(std::move(result).value(), request_id)
-                                       : protocol::ErrorBody(result.status(), request_id);
+  const std::string code =
+      result.ok() ? "OK" : std::string(protocol::WireCode(result.status().code()));
+  const std::string body = result.ok()
+                               ? protocol::SuccessBody(std::move(result).value(), request_id)
+                               : protocol::ErrorBody(result.status(), request_id);
 
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   const std::string label = FindBillingAction(action) ? "billing:" + action : "billing:-";
   metrics_.requests.Increment("action=\"" + label + "\",code=\"" + code + "\"");
   metrics_.latency.For("action=\"" + label + "\"").Observe(ms);
-  spdlog::info(R"({{"RequestId":"{}","Account":"{}","Action":"{}","Code":"{}","LatencyMs":{:.1f}{}}})",
-               request_id, account_id, label, code, ms,
-               result.ok() ? "" : ",\"Detail\":" + json(result.status().message()).dump());
+  spdlog::info(
+      R"({{"RequestId":"{}","Account":"{}","Action":"{}","Code":"{}","LatencyMs":{:.1f}{}}})",
+      request_id, account_id, label, code, ms,
+      result.ok() ? "" : ",\"Detail\":" + json(result.status().message()).dump());
   return body;
 }
 
@@ -46,16 +49,18 @@ Result<json> BillingApiHandler::Process(const BillingApiRequest& request, const 
                   "only POST with a JSON body is supported (GET form requests are not)");
   if (request.body.size() > options_.max_body_bytes)
     return Status(errc::kRequestSizeLimitExceeded,
-                  "request body is " + std::to_string(request.body.size()) + " bytes; the limit is " +
-                      std::to_string(options_.max_body_bytes));
+                  "request body is " + std::to_string(request.body.size()) +
+                      " bytes; the limit is " + std::to_string(options_.max_body_bytes));
   if (request.MediaType() != "application/json")
     return Status(errc::kInvalidParameter, "Content-Type must be application/json");
 
   if (action.empty()) return Status(errc::kMissingParameter, "X-TC-Action header is missing");
   const BillingAction run = FindBillingAction(action);
-  if (!run) return Status(errc::kInvalidAction, "unknown action '" + action + "' for service billing");
+  if (!run)
+    return Status(errc::kInvalidAction, "unknown action '" + action + "' for service billing");
 
-  protocol::SignedRequest signed_request{request.method, request.query, request.headers, request.body};
+  protocol::SignedRequest signed_request{request.method, request.query, request.headers,
+                                         request.body};
   auto verified = protocol::Verify(signed_request, clock_.NowSeconds(),
                                    [&](const std::string& secret_id) -> Result<std::string> {
                                      auto caller = accounts_.Authenticate(secret_id);
@@ -67,8 +72,8 @@ Result<json> BillingApiHandler::Process(const BillingApiRequest& request, const 
   accounts_.NoteKeyUsed(verified->secret_id);
 
   if (!limiter_.Allow(*account_id, "billing:" + action, options_.qps))
-    return Status(errc::kRequestLimitExceeded,
-                  "more than " + std::to_string(options_.qps) + " requests per second for " + action);
+    return Status(errc::kRequestLimitExceeded, "more than " + std::to_string(options_.qps) +
+                                                   " requests per second for " + action);
 
   json params = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (params.is_discarded() || !params.is_object())

@@ -36,7 +36,11 @@ class BillingApiHandler {
  public:
   BillingApiHandler(BillingApiOptions options, billing::AccountService& accounts,
                     billing::TenantView& view, const Clock& clock, ServerMetrics& metrics)
-      : options_(options), accounts_(accounts), view_(view), clock_(clock), limiter_(clock),
+      : options_(options),
+        accounts_(accounts),
+        view_(view),
+        clock_(clock),
+        limiter_(clock),
         metrics_(metrics) {}
 
   // Always an API 3.0 envelope, sent with HTTP 200.
@@ -57,7 +61,8 @@ class BillingApiHandler {
 // The actions (billing_actions.cc): parse the parameters, read the tenant
 // view, format the public cloud's response model. `account_id` is the
 // verified caller's.
-using BillingAction = Result<nlohmann::json> (*)(billing::TenantView& view, const std::string& account_id,
+using BillingAction = Result<nlohmann::json> (*)(billing::TenantView& view,
+                                                 const std::string& account_id,
                                                  const nlohmann::json& params);
 BillingAction FindBillingAction(const std::string& name);
 

@@ -8,23 +8,27 @@
 #include "billing/money.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
-#include "protocol/envelope.h"
-#include "protocol/error_table.h"
 #include "common/iso8601.h"
 #include "protocol/actions.h"
+#include "protocol/envelope.h"
+#include "protocol/error_table.h"
 #include "server/console/console_reply.h"
 
 namespace kanjian::server::console {
 namespace {
 
-using nlohmann::json;
 using billing::FormatYuan;
+using nlohmann::json;
 
 constexpr char kApiPrefix[] = "/console/api/";
 constexpr int kSignInsPerSecond = 2;  // per peer address; a burst of 2 is allowed
 
-HttpResponse Reply(int status, const json& body) { return JsonReply(status, body); }
-HttpResponse Fail(const Status& s) { return ErrorReply(s, "console"); }
+HttpResponse Reply(int status, const json& body) {
+  return JsonReply(status, body);
+}
+HttpResponse Fail(const Status& s) {
+  return ErrorReply(s, "console");
+}
 
 HttpResponse Csv(const std::string& filename, std::string body) {
   HttpResponse res;
@@ -47,7 +51,9 @@ std::string QueryParam(const std::string& query, const std::string& name) {
 }
 
 json BalanceJson(const billing::Balance& b) {
-  return {{"Cash", FormatYuan(b.cash)}, {"Income", FormatYuan(b.income)}, {"Gift", FormatYuan(b.gift)},
+  return {{"Cash", FormatYuan(b.cash)},
+          {"Income", FormatYuan(b.income)},
+          {"Gift", FormatYuan(b.gift)},
           {"Total", FormatYuan(b.total())}};
 }
 
@@ -56,7 +62,8 @@ Result<billing::Month> MonthParam(const HttpRequest& req, billing::TenantView& v
   const std::string text = QueryParam(req.query, "month");
   if (text.empty()) return view.CurrentMonth();
   auto m = billing::ParseMonth(text);
-  if (!m.ok() || text.size() != 7) return Status(errc::kInvalidParameterValue, "month must be YYYY-MM");
+  if (!m.ok() || text.size() != 7)
+    return Status(errc::kInvalidParameterValue, "month must be YYYY-MM");
   return m;
 }
 
@@ -73,7 +80,8 @@ Result<std::string> StringField(const json& body, const std::string& name, bool 
     if (!required) return std::string();
     return Status(errc::kMissingParameter, name + " is required");
   }
-  if (!body[name].is_string()) return Status(errc::kInvalidParameterValue, name + " must be a string");
+  if (!body[name].is_string())
+    return Status(errc::kInvalidParameterValue, name + " must be a string");
   return body[name].get<std::string>();
 }
 
@@ -97,13 +105,18 @@ HttpResponse Overview(const Context& c) {
   if (!cost.ok()) return Fail(cost.status());
   json vouchers = json::array();
   for (const auto& v : account->vouchers)
-    vouchers.push_back({{"VoucherId", v.id}, {"Amount", FormatYuan(v.amount)},
+    vouchers.push_back({{"VoucherId", v.id},
+                        {"Amount", FormatYuan(v.amount)},
                         {"Remaining", FormatYuan(v.remaining)},
                         {"ExpiresAt", v.expires_at ? json(c.Time(*v.expires_at)) : json(nullptr)}});
-  return Reply(200, {{"AccountId", account->account.id}, {"Name", account->account.name},
-                     {"Status", std::string(ToString(account->status))}, {"DisabledReason", account->account.disabled_reason},
-                     {"Balance", BalanceJson(account->balance)}, {"Vouchers", vouchers},
-                     {"Month", cost->month}, {"CostSoFar", FormatYuan(cost->so_far)},
+  return Reply(200, {{"AccountId", account->account.id},
+                     {"Name", account->account.name},
+                     {"Status", std::string(ToString(account->status))},
+                     {"DisabledReason", account->account.disabled_reason},
+                     {"Balance", BalanceJson(account->balance)},
+                     {"Vouchers", vouchers},
+                     {"Month", cost->month},
+                     {"CostSoFar", FormatYuan(cost->so_far)},
                      {"Forecast", FormatYuan(cost->forecast)}});
 }
 
@@ -114,12 +127,14 @@ HttpResponse FreePacks(const Context& c) {
   if (!packs.ok()) return Fail(packs.status());
   json out = json::array();
   for (const auto& p : *packs)
-    out.push_back({{"Group", p.group}, {"Actions", p.actions}, {"Quota", p.quota}, {"Used", p.used}});
+    out.push_back(
+        {{"Group", p.group}, {"Actions", p.actions}, {"Quota", p.quota}, {"Used", p.used}});
   return Reply(200, {{"Month", month->ToString()}, {"Packs", out}});
 }
 
 // The month's days in the billing time zone, up to today for this month.
-Result<std::vector<billing::DailyUsage>> MonthDaily(const Context& c, billing::Month month, int* days) {
+Result<std::vector<billing::DailyUsage>> MonthDaily(const Context& c, billing::Month month,
+                                                    int* days) {
   const std::string first = month.ToString() + "-01";
   auto start = c.view.DayStart(first);
   if (!start.ok()) return start.status();
@@ -138,17 +153,21 @@ HttpResponse Usage(const Context& c, bool csv) {
   if (csv) {
     std::string out = "Day,Action,Free,Pack,Postpaid\r\n";
     for (const auto& d : *daily)
-      out += d.day + "," + d.action + "," + std::to_string(d.free) + "," + std::to_string(d.pack) + "," +
-             std::to_string(d.postpaid) + "\r\n";
+      out += d.day + "," + d.action + "," + std::to_string(d.free) + "," + std::to_string(d.pack) +
+             "," + std::to_string(d.postpaid) + "\r\n";
     return Csv("usage-" + month->ToString() + ".csv", std::move(out));
   }
   json rows = json::array();
   for (const auto& d : *daily)
-    rows.push_back({{"Day", d.day}, {"Action", d.action}, {"Free", d.free}, {"Pack", d.pack},
+    rows.push_back({{"Day", d.day},
+                    {"Action", d.action},
+                    {"Free", d.free},
+                    {"Pack", d.pack},
                     {"Postpaid", d.postpaid}});
   json actions = json::array();
   for (const auto& a : protocol::AllActions()) actions.push_back(a.name);
-  return Reply(200, {{"Month", month->ToString()}, {"Days", days}, {"Actions", actions}, {"Rows", rows}});
+  return Reply(
+      200, {{"Month", month->ToString()}, {"Days", days}, {"Actions", actions}, {"Rows", rows}});
 }
 
 HttpResponse Packs(const Context& c) {
@@ -158,14 +177,22 @@ HttpResponse Packs(const Context& c) {
   if (!version.ok()) return Fail(version.status());
   json skus = json::array();
   for (const auto& s : version->packs)
-    skus.push_back({{"Action", s.action}, {"Calls", s.calls}, {"Price", FormatYuan(s.price)},
-                    {"ValidityMonths", s.validity_months}, {"Refundable", s.refundable}});
+    skus.push_back({{"Action", s.action},
+                    {"Calls", s.calls},
+                    {"Price", FormatYuan(s.price)},
+                    {"ValidityMonths", s.validity_months},
+                    {"Refundable", s.refundable}});
   json out = json::array();
   for (const auto& p : *packs) {
-    out.push_back({{"PackId", p.pack.id}, {"Action", p.pack.actions.empty() ? "" : p.pack.actions[0]},
-                   {"Kind", p.pack.kind}, {"Calls", p.pack.calls}, {"Used", p.pack.used},
-                   {"Remaining", p.pack.calls - p.pack.used}, {"CreatedAt", c.Time(p.pack.created_at)},
-                   {"ExpiresAt", c.Time(p.pack.expires_at)}, {"Price", FormatYuan(p.pack.price_fen)},
+    out.push_back({{"PackId", p.pack.id},
+                   {"Action", p.pack.actions.empty() ? "" : p.pack.actions[0]},
+                   {"Kind", p.pack.kind},
+                   {"Calls", p.pack.calls},
+                   {"Used", p.pack.used},
+                   {"Remaining", p.pack.calls - p.pack.used},
+                   {"CreatedAt", c.Time(p.pack.created_at)},
+                   {"ExpiresAt", c.Time(p.pack.expires_at)},
+                   {"Price", FormatYuan(p.pack.price_fen)},
                    {"Refunded", p.pack.refunded_at.has_value()},
                    {"Refund",
                     {{"Allowed", p.refund.ok()},
@@ -187,12 +214,16 @@ HttpResponse BuyPack(const Context& c) {
   if (!voucher.ok()) return Fail(voucher.status());
   auto key = StringField(*body, "IdempotencyKey", false);
   if (!key.ok()) return Fail(key.status());
-  auto bought = c.view.BuyPack(c.account_id(), *action, (*body)["Calls"].get<int64_t>(), *voucher, *key);
+  auto bought =
+      c.view.BuyPack(c.account_id(), *action, (*body)["Calls"].get<int64_t>(), *voucher, *key);
   if (!bought.ok()) return Fail(bought.status());
-  return Reply(200, {{"PackId", bought->pack.id}, {"Price", FormatYuan(bought->pack.price_fen)},
+  return Reply(200, {{"PackId", bought->pack.id},
+                     {"Price", FormatYuan(bought->pack.price_fen)},
                      {"Paid",
-                      {{"Cash", FormatYuan(bought->paid.cash)}, {"Income", FormatYuan(bought->paid.income)},
-                       {"Gift", FormatYuan(bought->paid.gift)}, {"Voucher", FormatYuan(bought->paid.voucher)}}},
+                      {{"Cash", FormatYuan(bought->paid.cash)},
+                       {"Income", FormatYuan(bought->paid.income)},
+                       {"Gift", FormatYuan(bought->paid.gift)},
+                       {"Voucher", FormatYuan(bought->paid.voucher)}}},
                      {"ExpiresAt", c.Time(bought->pack.expires_at)}});
 }
 
@@ -204,7 +235,8 @@ HttpResponse RefundPack(const Context& c) {
   auto refunded = c.view.RefundPack(c.account_id(), *pack);
   if (!refunded.ok()) return Fail(refunded.status());
   return Reply(200, {{"Refunded",
-                      {{"Cash", FormatYuan(refunded->cash)}, {"Income", FormatYuan(refunded->income)},
+                      {{"Cash", FormatYuan(refunded->cash)},
+                       {"Income", FormatYuan(refunded->income)},
                        {"Gift", FormatYuan(refunded->gift)}}}});
 }
 
@@ -223,13 +255,21 @@ HttpResponse Bill(const Context& c, bool csv) {
   }
   json lines = json::array();
   for (const auto& l : bill->bill.lines)
-    lines.push_back({{"Action", l.action}, {"Quantity", l.quantity}, {"Tier", l.tier},
-                     {"UnitPrice", billing::FormatPriceE4(l.unit_price_e4)}, {"Amount", FormatYuan(l.amount_fen)}});
+    lines.push_back({{"Action", l.action},
+                     {"Quantity", l.quantity},
+                     {"Tier", l.tier},
+                     {"UnitPrice", billing::FormatPriceE4(l.unit_price_e4)},
+                     {"Amount", FormatYuan(l.amount_fen)}});
   const auto& p = bill->paid;
-  return Reply(200, {{"Month", bill->bill.month}, {"Status", bill->bill.status}, {"Lines", lines},
+  return Reply(200, {{"Month", bill->bill.month},
+                     {"Status", bill->bill.status},
+                     {"Lines", lines},
                      {"Total", FormatYuan(bill->bill.total)},
-                     {"Paid", {{"Cash", FormatYuan(p.cash)}, {"Income", FormatYuan(p.income)},
-                               {"Gift", FormatYuan(p.gift)}, {"Voucher", FormatYuan(p.voucher)}}}});
+                     {"Paid",
+                      {{"Cash", FormatYuan(p.cash)},
+                       {"Income", FormatYuan(p.income)},
+                       {"Gift", FormatYuan(p.gift)},
+                       {"Voucher", FormatYuan(p.voucher)}}}});
 }
 
 HttpResponse Keys(const Context& c) {
@@ -240,10 +280,12 @@ HttpResponse Keys(const Context& c) {
   json out = json::array();
   for (const auto& k : *keys) {
     const auto used = last_used->find(k.secret_id);
-    out.push_back({{"SecretId", k.secret_id}, {"Status", k.enabled ? "enabled" : "disabled"},
-                   {"CreatedAt", c.Time(k.created_at)},
-                   // The first use in the minute of the last use (coarse by design).
-                   {"LastUsedAt", used == last_used->end() ? json(nullptr) : json(c.Time(used->second))}});
+    out.push_back(
+        {{"SecretId", k.secret_id},
+         {"Status", k.enabled ? "enabled" : "disabled"},
+         {"CreatedAt", c.Time(k.created_at)},
+         // The first use in the minute of the last use (coarse by design).
+         {"LastUsedAt", used == last_used->end() ? json(nullptr) : json(c.Time(used->second))}});
   }
   return Reply(200, {{"Keys", out}});
 }
@@ -269,9 +311,11 @@ HttpResponse KeyAction(const Context& c, const std::string& verb) {
     if (!key.ok()) return Fail(key.status());
     return Reply(200, {{"SecretId", key->secret_id}, {"SecretKey", key->secret_key}});
   }
-  Status s = verb == "disable" ? c.accounts.DisableKey(*secret_id) : c.accounts.EnableKey(*secret_id);
+  Status s =
+      verb == "disable" ? c.accounts.DisableKey(*secret_id) : c.accounts.EnableKey(*secret_id);
   if (!s.ok()) return Fail(s);
-  return Reply(200, {{"SecretId", *secret_id}, {"Status", verb == "disable" ? "disabled" : "enabled"}});
+  return Reply(200,
+               {{"SecretId", *secret_id}, {"Status", verb == "disable" ? "disabled" : "enabled"}});
 }
 
 // ---- Notices, spend guard, drill-down. ----
@@ -281,19 +325,28 @@ HttpResponse Notices(const Context& c) {
   if (!notices.ok()) return Fail(notices.status());
   json out = json::array();
   for (const auto& n : *notices)
-    out.push_back({{"Kind", n.kind}, {"Level", n.level}, {"At", c.Time(n.at)}, {"Subject", n.subject},
-                   {"Percent", n.percent}, {"Used", n.used}, {"Quota", n.quota},
-                   {"Amount", FormatYuan(n.amount)}, {"Limit", FormatYuan(n.limit)},
+    out.push_back({{"Kind", n.kind},
+                   {"Level", n.level},
+                   {"At", c.Time(n.at)},
+                   {"Subject", n.subject},
+                   {"Percent", n.percent},
+                   {"Used", n.used},
+                   {"Quota", n.quota},
+                   {"Amount", FormatYuan(n.amount)},
+                   {"Limit", FormatYuan(n.limit)},
                    {"ExpiresAt", n.expires_at ? json(c.Time(n.expires_at)) : json(nullptr)},
-                   {"Action", n.action}, {"Message", n.message}});
+                   {"Action", n.action},
+                   {"Message", n.message}});
   return Reply(200, {{"Count", out.size()}, {"Notices", out}});
 }
 
 HttpResponse SpendGuard(const Context& c) {
   auto g = c.view.SpendGuard(c.account_id());
   if (!g.ok()) return Fail(g.status());
-  return Reply(200, {{"Month", g->month}, {"Budget", g->budget ? json(FormatYuan(*g->budget)) : json(nullptr)},
-                     {"Spent", FormatYuan(g->spent)}, {"AlertPercent", g->alert_percent}});
+  return Reply(200, {{"Month", g->month},
+                     {"Budget", g->budget ? json(FormatYuan(*g->budget)) : json(nullptr)},
+                     {"Spent", FormatYuan(g->spent)},
+                     {"AlertPercent", g->alert_percent}});
 }
 
 // {"Budget":"100.00"} sets the monthly post-paid budget (yuan); null removes it.
@@ -354,7 +407,10 @@ HttpResponse DrillHours(const Context& c) {
   json rows = json::array();
   for (size_t i = 0; i < hours->size(); ++i) {
     const auto& u = (*hours)[i];
-    rows.push_back({{"Hour", static_cast<int>(i)}, {"Start", c.Time(u.hour)}, {"Free", u.free}, {"Pack", u.pack},
+    rows.push_back({{"Hour", static_cast<int>(i)},
+                    {"Start", c.Time(u.hour)},
+                    {"Free", u.free},
+                    {"Pack", u.pack},
                     {"Postpaid", u.postpaid}});
   }
   return Reply(200, {{"Day", day}, {"Action", *action}, {"Hours", rows}});
@@ -370,7 +426,8 @@ HttpResponse DrillCalls(const Context& c) {
   const std::string limit_text = QueryParam(c.req.query, "limit");
   int hour = -1, limit = 50;
   if (hour_text.empty() || hour_text.size() > 2 ||
-      !std::all_of(hour_text.begin(), hour_text.end(), ::isdigit) || (hour = std::stoi(hour_text)) > 23)
+      !std::all_of(hour_text.begin(), hour_text.end(), ::isdigit) ||
+      (hour = std::stoi(hour_text)) > 23)
     return Fail(Status(errc::kInvalidParameterValue, "hour must be 0-23"));
   if (!limit_text.empty()) {
     if (limit_text.size() > 3 || !std::all_of(limit_text.begin(), limit_text.end(), ::isdigit))
@@ -382,15 +439,20 @@ HttpResponse DrillCalls(const Context& c) {
   if (!page.ok()) return Fail(page.status());
   json rows = json::array();
   for (const auto& r : page->calls)
-    rows.push_back({{"RequestId", r.request_id}, {"At", c.Time(r.at)}, {"Source", r.source},
-                    {"Quantity", r.quantity}, {"PackId", r.pack_id}});
-  return Reply(200, {{"Day", day}, {"Hour", hour}, {"Action", *action}, {"Calls", rows},
-                     {"Next", page->next}});
+    rows.push_back({{"RequestId", r.request_id},
+                    {"At", c.Time(r.at)},
+                    {"Source", r.source},
+                    {"Quantity", r.quantity},
+                    {"PackId", r.pack_id}});
+  return Reply(
+      200,
+      {{"Day", day}, {"Hour", hour}, {"Action", *action}, {"Calls", rows}, {"Next", page->next}});
 }
 
 std::string SessionCookie(const std::string& value, bool tls, int64_t max_age_s) {
-  return std::string(kCookieName) + "=" + value + "; Path=/console; HttpOnly; SameSite=Strict; Max-Age=" +
-         std::to_string(max_age_s) + (tls ? "; Secure" : "");
+  return std::string(kCookieName) + "=" + value +
+         "; Path=/console; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s) +
+         (tls ? "; Secure" : "");
 }
 
 }  // namespace
@@ -418,9 +480,11 @@ HttpResponse ConsoleApi::SignIn(const HttpRequest& req) {
   if (!password.ok()) return Fail(password.status());
   auto session = users_.SignIn(*login, *password);
   if (!session.ok()) return Fail(session.status());
-  HttpResponse res = Reply(200, {{"Login", session->user.login}, {"AccountId", session->user.account_id},
+  HttpResponse res = Reply(200, {{"Login", session->user.login},
+                                 {"AccountId", session->user.account_id},
                                  {"CsrfToken", session->csrf_token}});
-  res.headers.push_back({"Set-Cookie", SessionCookie(session->cookie, req.tls, kSessionMicros / 1'000'000)});
+  res.headers.push_back(
+      {"Set-Cookie", SessionCookie(session->cookie, req.tls, kSessionMicros / 1'000'000)});
   return res;
 }
 
@@ -451,8 +515,10 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& req) {
     if (route == "session") {
       auto account = view_.Account(session->user.account_id);
       if (!account.ok()) return Fail(account.status());
-      return Reply(200, {{"Login", session->user.login}, {"AccountId", session->user.account_id},
-                         {"AccountName", account->account.name}, {"CsrfToken", session->csrf_token},
+      return Reply(200, {{"Login", session->user.login},
+                         {"AccountId", session->user.account_id},
+                         {"AccountName", account->account.name},
+                         {"CsrfToken", session->csrf_token},
                          {"ExpiresAt", c.Time(session->expires_at)}});
     }
     if (route == "overview") return Overview(c);

@@ -27,8 +27,9 @@ HttpResponse JsonReply(int status, const nlohmann::json& body) {
 HttpResponse ErrorReply(const Status& s, std::string_view surface) {
   const bool internal = s.code() == errc::kInternalError;
   if (internal) spdlog::error("{}: {}", surface, s.ToString());
-  return JsonReply(HttpStatusOf(s.code()),
-                   {{"Error", protocol::ErrorJson(internal ? Status::InternalError("internal error") : s)}});
+  return JsonReply(
+      HttpStatusOf(s.code()),
+      {{"Error", protocol::ErrorJson(internal ? Status::InternalError("internal error") : s)}});
 }
 
 }  // namespace kanjian::server::console

@@ -21,8 +21,12 @@ using nlohmann::json;
 constexpr int kSignInsPerSecond = 2;  // per peer address, as for tenants
 constexpr int64_t kListLimit = 200;   // rows per list page
 
-HttpResponse Reply(int status, const json& body) { return JsonReply(status, body); }
-HttpResponse Fail(const Status& s) { return ErrorReply(s, "operator console"); }
+HttpResponse Reply(int status, const json& body) {
+  return JsonReply(status, body);
+}
+HttpResponse Fail(const Status& s) {
+  return ErrorReply(s, "operator console");
+}
 
 std::string OutcomeOf(const HttpResponse& res) {
   if (res.status == 200) return "OK";

@@ -15,11 +15,11 @@ constexpr size_t kSaltBytes = 16, kHashBytes = 32;
 
 Result<std::string> Hash(std::string_view password) {
   const std::string salt = crypto::RandomBytes(kSaltBytes);
-  std::vector<char> encoded(argon2_encodedlen(kPasses, kMemoryKiB, kLanes, kSaltBytes, kHashBytes,
-                                              Argon2_id));
-  const int rc = argon2id_hash_encoded(kPasses, kMemoryKiB, kLanes, password.data(), password.size(),
-                                       salt.data(), salt.size(), kHashBytes, encoded.data(),
-                                       encoded.size());
+  std::vector<char> encoded(
+      argon2_encodedlen(kPasses, kMemoryKiB, kLanes, kSaltBytes, kHashBytes, Argon2_id));
+  const int rc =
+      argon2id_hash_encoded(kPasses, kMemoryKiB, kLanes, password.data(), password.size(),
+                            salt.data(), salt.size(), kHashBytes, encoded.data(), encoded.size());
   if (rc != ARGON2_OK)
     return Status(errc::kInternalError, std::string("argon2id: ") + argon2_error_message(rc));
   return std::string(encoded.data());

@@ -47,7 +47,8 @@ HttpResponse StaticFiles::Handle(const HttpRequest& req) const {
   if (!std::regex_match(rel, kSafe) || rel.find("..") != std::string::npos) return NotFound();
   const char* type = ContentTypeOf(rel);
   if (!type) return NotFound();
-  const std::string file = rel == "vendor/echarts.min.js" ? options_.echarts : options_.root + "/" + rel;
+  const std::string file =
+      rel == "vendor/echarts.min.js" ? options_.echarts : options_.root + "/" + rel;
   std::ifstream in(file, std::ios::binary);
   if (!in) return NotFound();
   std::stringstream bytes;

@@ -14,7 +14,8 @@ namespace kanjian::server::console {
 
 inline constexpr char kContentSecurityPolicy[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors "
+    "'none'";
 
 struct StaticOptions {
   std::string root;     // the console/ directory

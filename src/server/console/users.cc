@@ -9,7 +9,9 @@
 namespace kanjian::server::console {
 namespace {
 
-std::string TokenHash(const std::string& cookie) { return crypto::Hex(crypto::Sha256(cookie)); }
+std::string TokenHash(const std::string& cookie) {
+  return crypto::Hex(crypto::Sha256(cookie));
+}
 
 Status InvalidCredentials() {
   return Status(errc::kInvalidCredentials, "wrong login or password");
@@ -30,7 +32,9 @@ struct Tables {
   Result<store::ConsoleUser> Find(const std::string& login) {
     return op() ? txn.FindOperator(login) : txn.FindConsoleUser(login);
   }
-  Status Update(const store::ConsoleUser& u) { return op() ? txn.UpdateOperator(u) : txn.UpdateConsoleUser(u); }
+  Status Update(const store::ConsoleUser& u) {
+    return op() ? txn.UpdateOperator(u) : txn.UpdateConsoleUser(u);
+  }
   Status InsertSession(const store::ConsoleSession& s) {
     return op() ? txn.InsertOperatorSession(s) : txn.InsertConsoleSession(s);
   }
@@ -64,7 +68,8 @@ Status ConsoleUsers::Add(const std::string& account, const std::string& login,
   if (!hash.ok()) return hash.status();
   return store_.Write([&](store::Txn& txn) -> Status {
     if (realm_ == Realm::kOperator) {
-      if (!account.empty()) return Status(errc::kInvalidParameterValue, "an operator belongs to no account");
+      if (!account.empty())
+        return Status(errc::kInvalidParameterValue, "an operator belongs to no account");
       return txn.InsertOperator({login, "", *hash, true, clock_.NowMicros(), 0, 0});
     }
     auto a = txn.FindAccount(account);
@@ -140,9 +145,10 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
     return InvalidCredentials();
   }
   if (user->locked_until > now)
-    return Status(errc::kLoginLocked, "too many wrong passwords; this login is locked for " +
-                                          std::to_string((user->locked_until - now + 59'999'999) / 60'000'000) +
-                                          " more minute(s)");
+    return Status(errc::kLoginLocked,
+                  "too many wrong passwords; this login is locked for " +
+                      std::to_string((user->locked_until - now + 59'999'999) / 60'000'000) +
+                      " more minute(s)");
   // Hashing is slow on purpose: outside the write transaction.
   const bool good = password::Verify(user->password_hash, password);
 
@@ -166,7 +172,8 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
     out.cookie = crypto::Hex(crypto::RandomBytes(32));
     out.csrf_token = crypto::Hex(crypto::RandomBytes(16));
     out.user = *u;
-    return t.InsertSession({TokenHash(out.cookie), login, out.csrf_token, now, now + kSessionMicros});
+    return t.InsertSession(
+        {TokenHash(out.cookie), login, out.csrf_token, now, now + kSessionMicros});
   });
   if (!s.ok()) return s;
   if (out.cookie.empty()) return InvalidCredentials();  // counted as a failure above
@@ -181,7 +188,8 @@ Result<Session> ConsoleUsers::Check(const std::string& cookie) {
   Status s = store_.Read([&](store::Txn& txn) -> Status {
     Tables t{txn, realm_};
     auto session = t.FindSession(TokenHash(cookie));
-    if (!session.ok()) return session.status().code() == errc::kNotFound ? Status::Ok() : session.status();
+    if (!session.ok())
+      return session.status().code() == errc::kNotFound ? Status::Ok() : session.status();
     if (session->expires_at <= clock_.NowMicros()) return Status::Ok();
     auto user = t.Find(session->login);
     if (!user.ok()) return user.status();
@@ -196,7 +204,9 @@ Result<Session> ConsoleUsers::Check(const std::string& cookie) {
 }
 
 Status ConsoleUsers::SignOut(const std::string& cookie) {
-  return store_.Write([&](store::Txn& txn) { return Tables{txn, realm_}.DeleteSession(TokenHash(cookie)); });
+  return store_.Write([&](store::Txn& txn) {
+    return Tables{txn, realm_}.DeleteSession(TokenHash(cookie));
+  });
 }
 
 }  // namespace kanjian::server::console

@@ -59,12 +59,14 @@ TEST_F(UsersTest, DisableAndPasswordChangeEndSessions) {
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE(users_.SetPassword("alice", "another long password").ok());
   EXPECT_EQ(users_.Check(s->cookie).status().code(), errc::kSessionInvalid);
-  EXPECT_EQ(users_.SignIn("alice", "correct horse battery").status().code(), errc::kInvalidCredentials);
+  EXPECT_EQ(users_.SignIn("alice", "correct horse battery").status().code(),
+            errc::kInvalidCredentials);
   s = users_.SignIn("alice", "another long password");
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE(users_.SetEnabled("alice", false).ok());
   EXPECT_EQ(users_.Check(s->cookie).status().code(), errc::kSessionInvalid);
-  EXPECT_EQ(users_.SignIn("alice", "another long password").status().code(), errc::kInvalidCredentials);
+  EXPECT_EQ(users_.SignIn("alice", "another long password").status().code(),
+            errc::kInvalidCredentials);
   EXPECT_EQ(users_.Add("shop", "bob", "short").code(), errc::kInvalidParameterValue);
   EXPECT_EQ(users_.Add("shop", "alice", "long enough password").code(), errc::kAlreadyExists);
 }

@@ -20,7 +20,9 @@ Result<bool> BoolParam(const nlohmann::json& params, const char* name, bool dflt
 }
 
 // 0..1 with 4 decimals (a float printed as a double shows noise digits).
-double Round4(float v) { return std::round(double(v) * 1e4) / 1e4; }
+double Round4(float v) {
+  return std::round(double(v) * 1e4) / 1e4;
+}
 
 }  // namespace
 
@@ -42,12 +44,13 @@ Result<nlohmann::json> HandleBodyAction(const ActionCall& call, vision::BodyActi
   for (const auto& b : *bodies) {
     nlohmann::json attributes = nlohmann::json::array();
     for (const auto& a : b.attributes)
-      attributes.push_back({{"Name", a.name}, {"Label", a.label}, {"Confidence", Round4(a.confidence)}});
-    list.push_back({{"Rect",
-                     {{"X", b.rect.x}, {"Y", b.rect.y}, {"Width", b.rect.width},
-                      {"Height", b.rect.height}}},
-                    {"DetectConfidence", Round4(b.detect_confidence)},
-                    {"Attributes", std::move(attributes)}});
+      attributes.push_back(
+          {{"Name", a.name}, {"Label", a.label}, {"Confidence", Round4(a.confidence)}});
+    list.push_back(
+        {{"Rect",
+          {{"X", b.rect.x}, {"Y", b.rect.y}, {"Width", b.rect.width}, {"Height", b.rect.height}}},
+         {"DetectConfidence", Round4(b.detect_confidence)},
+         {"Attributes", std::move(attributes)}});
   }
   return nlohmann::json{{"Bodies", std::move(list)}};
 }

@@ -1,5 +1,6 @@
-// DetectEnvelope (文件封识别) → {"FirstTags":[{Name, Confidence}], "SecondTags":[{Name, Confidence}]}
-// Names: 文件封/非文件封; 非文件封, (非)顺丰文件封正面, (非)顺丰文件封反面. Confidence Float 0–100.
+// DetectEnvelope (文件封识别) → {"FirstTags":[{Name, Confidence}], "SecondTags":[{Name,
+// Confidence}]} Names: 文件封/非文件封; 非文件封, (非)顺丰文件封正面, (非)顺丰文件封反面.
+// Confidence Float 0–100.
 #include "server/handlers/handlers.h"
 #include "vision/vehicle_action.h"
 

@@ -19,8 +19,14 @@ json Location(const vision::Box& b) {
 
 json Info(const vision::SkuCandidate* sku, const vision::Box& where, bool need_lemma) {
   if (!sku) {
-    return {{"FindSKU", 0}, {"Location", Location(where)}, {"Name", ""}, {"Brand", ""},
-            {"Price", ""}, {"ProductCategory", ""}, {"Score", 0.0}, {"Image", ""},
+    return {{"FindSKU", 0},
+            {"Location", Location(where)},
+            {"Name", ""},
+            {"Brand", ""},
+            {"Price", ""},
+            {"ProductCategory", ""},
+            {"Score", 0.0},
+            {"Image", ""},
             {"LemmaInfoList", nullptr}};
   }
   const vision::GalleryProduct& p = *sku->product;
@@ -30,9 +36,11 @@ json Info(const vision::SkuCandidate* sku, const vision::Box& where, bool need_l
     for (const auto& l : p.lemmas)
       lemmas.push_back({{"LemmaTitle", l.title}, {"LemmaAbstract", l.abstract}, {"Tag", l.tag}});
   }
-  return {{"FindSKU", 1},           {"Location", Location(sku->box)}, {"Name", p.name},
-          {"Brand", p.brand},       {"Price", p.price},               {"ProductCategory", p.category},
-          {"Score", sku->score},    {"Image", p.image},               {"LemmaInfoList", lemmas}};
+  return {{"FindSKU", 1},           {"Location", Location(sku->box)},
+          {"Name", p.name},         {"Brand", p.brand},
+          {"Price", p.price},       {"ProductCategory", p.category},
+          {"Score", sku->score},    {"Image", p.image},
+          {"LemmaInfoList", lemmas}};
 }
 
 }  // namespace
@@ -59,7 +67,8 @@ Result<json> HandleDetectProductBeta(const ActionCall& call) {
 
   json regions = json::array();
   for (const auto& r : result->regions)
-    regions.push_back({{"Category", r.category}, {"CategoryScore", r.score}, {"Location", Location(r.box)}});
+    regions.push_back(
+        {{"Category", r.category}, {"CategoryScore", r.score}, {"Location", Location(r.box)}});
   const vision::Box where = result->regions.empty() ? vision::Box{} : result->regions.front().box;
   json info = Info(result->skus.empty() ? nullptr : &result->skus.front(), where, need_lemma);
   json list = nullptr;
@@ -67,7 +76,8 @@ Result<json> HandleDetectProductBeta(const ActionCall& call) {
     list = json::array();
     for (const auto& s : result->skus) list.push_back(Info(&s, s.box, need_lemma));
   }
-  return json{{"RegionDetected", std::move(regions)}, {"ProductInfo", std::move(info)},
+  return json{{"RegionDetected", std::move(regions)},
+              {"ProductInfo", std::move(info)},
               {"ProductInfoList", std::move(list)}};
 }
 

@@ -17,8 +17,8 @@ namespace kanjian::server {
 struct ActionCall {
   const protocol::ActionSpec& spec;
   const vision::ImageLimits& limits;  // ImageLimitsFor(spec)
-  const nlohmann::json& params;  // the request body, already checked for unknown names
-  const std::string& image;      // raw image bytes
+  const nlohmann::json& params;       // the request body, already checked for unknown names
+  const std::string& image;           // raw image bytes
   std::chrono::steady_clock::time_point deadline;
   vision::VisionEngine& vision;
 };

@@ -20,12 +20,9 @@ json PointsJson(const Points& points) {
 }
 
 json PlateJson(const vision::PlateInfo& p) {
-  return {{"Plate", p.plate},
-          {"Color", p.color},
-          {"Type", p.type},
-          {"PlateLocation", PointsJson(p.location)},
-          {"PlateStatus", p.status},
-          {"PlateStatusConfidence", p.status_confidence},
+  return {{"Plate", p.plate},         {"Color", p.color},
+          {"Type", p.type},           {"PlateLocation", PointsJson(p.location)},
+          {"PlateStatus", p.status},  {"PlateStatusConfidence", p.status_confidence},
           {"PlateAngle", p.angle_deg}};
 }
 
@@ -58,7 +55,11 @@ Result<json> Handle(const ActionCall& call, bool pro) {
 
 }  // namespace
 
-Result<nlohmann::json> HandleRecognizeCar(const ActionCall& call) { return Handle(call, false); }
-Result<nlohmann::json> HandleRecognizeCarPro(const ActionCall& call) { return Handle(call, true); }
+Result<nlohmann::json> HandleRecognizeCar(const ActionCall& call) {
+  return Handle(call, false);
+}
+Result<nlohmann::json> HandleRecognizeCarPro(const ActionCall& call) {
+  return Handle(call, true);
+}
 
 }  // namespace kanjian::server

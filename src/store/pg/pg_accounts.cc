@@ -36,8 +36,8 @@ AccountStatus ParseAccountStatus(const std::string& s) {
 }
 
 Account ReadAccount(const PgResult& r, int i) {
-  return Account{r.Text(i, 0), r.Text(i, 1), ParseAccountStatus(r.Text(i, 2)), r.Int(i, 3),
-                 r.OptionalInt(i, 4), r.Text(i, 5)};
+  return Account{r.Text(i, 0), r.Text(i, 1),        ParseAccountStatus(r.Text(i, 2)),
+                 r.Int(i, 3),  r.OptionalInt(i, 4), r.Text(i, 5)};
 }
 
 std::string HexEncode(std::string_view bytes) {
@@ -89,15 +89,17 @@ std::string TextArray(const std::vector<std::string>& items) {
   return out + "}";
 }
 
-Param PBool(bool value) { return std::string(value ? "true" : "false"); }
+Param PBool(bool value) {
+  return std::string(value ? "true" : "false");
+}
 Param P(const std::optional<int64_t>& value) {
   if (!value) return std::nullopt;
   return std::to_string(*value);
 }
 
 Status PgTxn::InsertAccount(const Account& a) {
-  auto r = Exec(kInsertAccount, {P(a.id), P(a.name), P(ToString(a.status)),
-                                             P(a.created_at), P(a.activated_at), P(a.disabled_reason)});
+  auto r = Exec(kInsertAccount, {P(a.id), P(a.name), P(ToString(a.status)), P(a.created_at),
+                                 P(a.activated_at), P(a.disabled_reason)});
   if (!r.ok())
     return UniqueAs(db_, r.status(),
                     "an account named '" + a.name + "' or with id '" + a.id + "' already exists");
@@ -112,8 +114,8 @@ Result<Account> PgTxn::FindAccount(std::string_view id_or_name) {
 }
 
 Status PgTxn::UpdateAccount(const Account& a) {
-  auto r = Exec(kUpdateAccount, {P(a.id), P(a.name), P(ToString(a.status)),
-                                             P(a.activated_at), P(a.disabled_reason)});
+  auto r = Exec(kUpdateAccount, {P(a.id), P(a.name), P(ToString(a.status)), P(a.activated_at),
+                                 P(a.disabled_reason)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "an account named '" + a.name + "' already exists");
   if (r->affected() == 0) return NotFound("account", a.id);
   return Changed();
@@ -129,7 +131,7 @@ Result<std::vector<Account>> PgTxn::ListAccounts() {
 
 Status PgTxn::InsertKey(const ApiKey& k) {
   auto r = Exec(kInsertKey, {P(k.secret_id), P(k.account_id), P(HexEncode(k.sealed_secret)),
-                                         PBool(k.enabled), P(k.created_at)});
+                             PBool(k.enabled), P(k.created_at)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "key '" + k.secret_id + "' already exists");
   return Status::Ok();
 }

@@ -26,8 +26,10 @@ constexpr char kUsageTotalsMismatch[] =
     " action, source, sum(quantity)::bigint AS q FROM usage_records GROUP BY 1, 2, 3, 4), "
     "h AS (SELECT hour, account_id, action, source, sum(quantity)::bigint AS q FROM usage_hourly "
     "GROUP BY 1, 2, 3, 4), "
-    "d AS ((SELECT * FROM l EXCEPT SELECT * FROM h) UNION (SELECT * FROM h EXCEPT SELECT * FROM l)) "
-    "SELECT DISTINCT account_id || ' ' || action || ' ' || source || ' hour ' || hour FROM d ORDER BY 1";
+    "d AS ((SELECT * FROM l EXCEPT SELECT * FROM h) UNION (SELECT * FROM h EXCEPT SELECT * FROM "
+    "l)) "
+    "SELECT DISTINCT account_id || ' ' || action || ' ' || source || ' hour ' || hour FROM d ORDER "
+    "BY 1";
 constexpr char kPacksWithUsageMismatch[] =
     "WITH u AS (SELECT pack_id, sum(quantity) AS q FROM usage_records WHERE pack_id<>'' "
     "GROUP BY pack_id) "
@@ -41,7 +43,8 @@ constexpr char kPacksWithUsageMismatch[] =
 Status PgTxn::Changed() {
   if (changed_ || !write_) return Status::Ok();  // a Read's writes are rolled back
   if (sealed_)
-    return Status(errc::kInternalError, "StateAfterCommit was asked before the transaction's last change");
+    return Status(errc::kInternalError,
+                  "StateAfterCommit was asked before the transaction's last change");
   changed_ = true;
   return Status::Ok();
 }
@@ -95,7 +98,9 @@ Result<std::vector<std::string>> PgTxn::QueryIds(const char* sql) {
   return out;
 }
 
-Result<std::vector<std::string>> PgTxn::UnbalancedLedgerTxns() { return QueryIds(kUnbalancedLedgerTxns); }
+Result<std::vector<std::string>> PgTxn::UnbalancedLedgerTxns() {
+  return QueryIds(kUnbalancedLedgerTxns);
+}
 
 Result<std::vector<std::string>> PgTxn::PacksWithUsageMismatch() {
   return QueryIds(kPacksWithUsageMismatch);

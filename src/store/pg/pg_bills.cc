@@ -31,7 +31,8 @@ Result<std::optional<Bill>> PgTxn::QueryBill(const char* sql, std::vector<Param>
   auto r = Exec(sql, params);
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return std::optional<Bill>();
-  Bill bill{r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Int(0, 3), r->Int(0, 4), r->Text(0, 5), {}};
+  Bill bill{
+      r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Int(0, 3), r->Int(0, 4), r->Text(0, 5), {}};
   auto lines = Exec(kSelectBillLines, {P(bill.id)});
   if (!lines.ok()) return lines.status();
   for (int i = 0; i < lines->rows(); ++i)
@@ -48,7 +49,8 @@ Result<std::optional<Bill>> PgTxn::LatestBill(std::string_view account_id) {
   return QueryBill(kSelectLatestBill, {P(account_id)});
 }
 
-Result<std::vector<std::string>> PgTxn::BilledAccounts(std::string_view month, std::string_view first,
+Result<std::vector<std::string>> PgTxn::BilledAccounts(std::string_view month,
+                                                       std::string_view first,
                                                        std::string_view last) {
   auto r = Exec(kSelectBilledAccounts, {P(month), P(first), P(last)});
   if (!r.ok()) return r.status();
@@ -58,11 +60,12 @@ Result<std::vector<std::string>> PgTxn::BilledAccounts(std::string_view month, s
 }
 
 Status PgTxn::InsertBill(const Bill& b) {
-  auto r = Exec(kInsertBill, {P(b.id), P(b.account_id), P(b.month), P(b.created_at),
-                                          P(b.total_fen), P(b.status)});
+  auto r = Exec(kInsertBill, {P(b.id), P(b.account_id), P(b.month), P(b.created_at), P(b.total_fen),
+                              P(b.status)});
   if (!r.ok())
-    return UniqueAs(db_, r.status(), "a bill for account '" + b.account_id + "' month " + b.month +
-                                         " (or with id '" + b.id + "') already exists");
+    return UniqueAs(db_, r.status(),
+                    "a bill for account '" + b.account_id + "' month " + b.month +
+                        " (or with id '" + b.id + "') already exists");
   if (b.lines.empty()) return Status::Ok();
   std::vector<std::string> actions, quantities, tiers, prices, amounts;
   for (const BillLine& l : b.lines) {
@@ -72,9 +75,9 @@ Status PgTxn::InsertBill(const Bill& b) {
     prices.push_back(std::to_string(l.unit_price_e4));
     amounts.push_back(std::to_string(l.amount_fen));
   }
-  auto lines = Exec(kInsertBillLines, {P(b.id), P(TextArray(actions)), P(TextArray(quantities)),
-                                                   P(TextArray(tiers)), P(TextArray(prices)),
-                                                   P(TextArray(amounts))});
+  auto lines =
+      Exec(kInsertBillLines, {P(b.id), P(TextArray(actions)), P(TextArray(quantities)),
+                              P(TextArray(tiers)), P(TextArray(prices)), P(TextArray(amounts))});
   return lines.ok() ? Status::Ok() : lines.status();
 }
 

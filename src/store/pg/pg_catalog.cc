@@ -28,8 +28,9 @@ Result<std::vector<CatalogVersion>> PgTxn::ListCatalogVersions() {
 
 Result<int64_t> PgTxn::InsertCatalogVersion(const CatalogVersion& v) {
   auto r = Exec(kInsertCatalogVersion,
-                            {P(v.version), P(v.effective_from), P(v.published_at), P(v.body)});
-  if (!r.ok()) return UniqueAs(db_, r.status(), "catalog version '" + v.version + "' already exists");
+                {P(v.version), P(v.effective_from), P(v.published_at), P(v.body)});
+  if (!r.ok())
+    return UniqueAs(db_, r.status(), "catalog version '" + v.version + "' already exists");
   return r->Int(0, 0);
 }
 

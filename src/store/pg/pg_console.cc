@@ -12,7 +12,8 @@ constexpr char kInsertConsoleUser[] =
 constexpr char kSelectConsoleUser[] =
     "SELECT " KANJIAN_USER_COLUMNS " FROM console_users WHERE login=$1";
 constexpr char kSelectConsoleUsers[] =
-    "SELECT " KANJIAN_USER_COLUMNS " FROM console_users WHERE $1='' OR account_id=$1 ORDER BY login";
+    "SELECT " KANJIAN_USER_COLUMNS
+    " FROM console_users WHERE $1='' OR account_id=$1 ORDER BY login";
 #undef KANJIAN_USER_COLUMNS
 constexpr char kUpdateConsoleUser[] =
     "UPDATE console_users SET password_hash=$2,enabled=$3,failed_logins=$4,locked_until=$5 "
@@ -31,14 +32,16 @@ ConsoleUser ReadConsoleUser(const PgResult& r, int i) {
                      r.Int(i, 4),  r.Int(i, 5),  r.Int(i, 6)};
 }
 
-Status Done(const Result<PgResult>& r) { return r.ok() ? Status::Ok() : r.status(); }
+Status Done(const Result<PgResult>& r) {
+  return r.ok() ? Status::Ok() : r.status();
+}
 
 }  // namespace
 
 Status PgTxn::InsertConsoleUser(const ConsoleUser& u) {
-  auto r = Exec(kInsertConsoleUser, {P(u.login), P(u.account_id), P(u.password_hash),
-                                                 PBool(u.enabled), P(u.created_at), P(u.failed_logins),
-                                                 P(u.locked_until)});
+  auto r =
+      Exec(kInsertConsoleUser, {P(u.login), P(u.account_id), P(u.password_hash), PBool(u.enabled),
+                                P(u.created_at), P(u.failed_logins), P(u.locked_until)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "a console user '" + u.login + "' already exists");
   return Status::Ok();
 }
@@ -60,15 +63,15 @@ Result<std::vector<ConsoleUser>> PgTxn::ListConsoleUsers(std::string_view accoun
 
 Status PgTxn::UpdateConsoleUser(const ConsoleUser& u) {
   auto r = Exec(kUpdateConsoleUser, {P(u.login), P(u.password_hash), PBool(u.enabled),
-                                                 P(u.failed_logins), P(u.locked_until)});
+                                     P(u.failed_logins), P(u.locked_until)});
   if (!r.ok()) return r.status();
   if (r->affected() == 0) return NotFound("console user", u.login);
   return Status::Ok();
 }
 
 Status PgTxn::InsertConsoleSession(const ConsoleSession& c) {
-  auto r = Exec(kInsertConsoleSession, {P(c.token_hash), P(c.login), P(c.csrf_token),
-                                                    P(c.created_at), P(c.expires_at)});
+  auto r = Exec(kInsertConsoleSession,
+                {P(c.token_hash), P(c.login), P(c.csrf_token), P(c.created_at), P(c.expires_at)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "session exists");
   return Status::Ok();
 }

@@ -8,14 +8,22 @@
 
 namespace kanjian::store::pg {
 
-Param P(std::string_view text) { return std::string(text); }
-Param P(int64_t value) { return std::to_string(value); }
+Param P(std::string_view text) {
+  return std::string(text);
+}
+Param P(int64_t value) {
+  return std::to_string(value);
+}
 
-void PgResult::Clear::operator()(pg_result* r) const { PQclear(r); }
+void PgResult::Clear::operator()(pg_result* r) const {
+  PQclear(r);
+}
 
 PgResult::PgResult(pg_result* r) : result_(r) {}
 
-int PgResult::rows() const { return PQntuples(result_.get()); }
+int PgResult::rows() const {
+  return PQntuples(result_.get());
+}
 
 std::string PgResult::Text(int row, int column) const {
   return std::string(PQgetvalue(result_.get(), row, column),
@@ -75,9 +83,13 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& uri)
   return std::unique_ptr<PgConnection>(new PgConnection(c));
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+  PQfinish(conn_);
+}
 
-bool PgConnection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+bool PgConnection::healthy() const {
+  return PQstatus(conn_) == CONNECTION_OK;
+}
 
 Result<PgResult> PgConnection::Exec(std::string_view sql, const std::vector<Param>& params) {
   const std::string text(sql);

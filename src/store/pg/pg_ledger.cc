@@ -14,7 +14,7 @@ constexpr char kInsertPostings[] =
     "INSERT INTO ledger_postings(txn_id,leg,owner,book,amount_fen) "
     "SELECT $1, leg - 1, owner, book, amount FROM "
     "unnest($2::text[],$3::text[],$4::bigint[]) WITH ORDINALITY AS l(owner,book,amount,leg)";
-#define KANJIAN_TXN_SELECT                                                         \
+#define KANJIAN_TXN_SELECT                                                                \
   "SELECT t.id,t.idempotency_key,t.request_hash,t.account_id,t.kind,t.at,t.ref,t.reason," \
   "p.owner,p.book,p.amount_fen FROM ledger_txns t LEFT JOIN ledger_postings p ON p.txn_id=t.id "
 constexpr char kSelectLedgerTxnByKey[] =
@@ -41,9 +41,17 @@ std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r) {
   for (int i = 0; i < r.rows(); ++i) {
     std::string id = r.Text(i, 0);
     if (out.empty() || out.back().id != id)
-      out.push_back(LedgerTxn{id, r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Int(i, 5),
-                              r.Text(i, 6), r.Text(i, 7), {}});
-    if (auto amount = r.OptionalInt(i, 10)) out.back().postings.push_back({r.Text(i, 8), r.Text(i, 9), *amount});
+      out.push_back(LedgerTxn{id,
+                              r.Text(i, 1),
+                              r.Text(i, 2),
+                              r.Text(i, 3),
+                              r.Text(i, 4),
+                              r.Int(i, 5),
+                              r.Text(i, 6),
+                              r.Text(i, 7),
+                              {}});
+    if (auto amount = r.OptionalInt(i, 10))
+      out.back().postings.push_back({r.Text(i, 8), r.Text(i, 9), *amount});
   }
   return out;
 }
@@ -72,10 +80,11 @@ Status PgTxn::InsertLedgerTxn(const LedgerTxn& t) {
     return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings sum to " +
                                             std::to_string(sum) + " fen, not 0");
   auto r = Exec(kInsertLedgerTxn, {P(t.id), P(t.idempotency_key), P(t.request_hash),
-                                               P(t.account_id), P(t.kind), P(t.at), P(t.ref), P(t.reason)});
+                                   P(t.account_id), P(t.kind), P(t.at), P(t.ref), P(t.reason)});
   if (!r.ok())
-    return UniqueAs(db_, r.status(), "ledger txn '" + t.id + "' or idempotency key '" +
-                                         t.idempotency_key + "' already exists");
+    return UniqueAs(
+        db_, r.status(),
+        "ledger txn '" + t.id + "' or idempotency key '" + t.idempotency_key + "' already exists");
   if (t.postings.empty()) return Status::Ok();
   std::vector<std::string> owners, books, amounts;
   for (const Posting& p : t.postings) {
@@ -83,8 +92,8 @@ Status PgTxn::InsertLedgerTxn(const LedgerTxn& t) {
     books.push_back(p.book);
     amounts.push_back(std::to_string(p.amount_fen));
   }
-  auto legs = Exec(kInsertPostings, {P(t.id), P(TextArray(owners)), P(TextArray(books)),
-                                                 P(TextArray(amounts))});
+  auto legs = Exec(kInsertPostings,
+                   {P(t.id), P(TextArray(owners)), P(TextArray(books)), P(TextArray(amounts))});
   return legs.ok() ? Status::Ok() : legs.status();
 }
 
@@ -110,8 +119,8 @@ Result<int64_t> PgTxn::CountLedgerTxns(std::string_view account_id, std::string_
 }
 
 Status PgTxn::InsertVoucher(const Voucher& v) {
-  auto r = Exec(kInsertVoucher, {P(v.id), P(v.account_id), P(v.amount_fen), P(v.granted_at),
-                                             P(v.expires_at)});
+  auto r = Exec(kInsertVoucher,
+                {P(v.id), P(v.account_id), P(v.amount_fen), P(v.granted_at), P(v.expires_at)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "voucher '" + v.id + "' already exists");
   return Status::Ok();
 }

@@ -77,8 +77,9 @@ Status EnsureUsagePartition(PgConnection& db, std::string_view month, UnixMicros
     if (auto r = db.Exec(kPartitionLock); !r.ok()) return r.status();
     // DDL takes no bind parameters; the name is checked above and the bounds
     // are integers.
-    auto r = db.Exec("CREATE TABLE IF NOT EXISTS " + *name + " PARTITION OF usage_records FOR VALUES FROM (" +
-                     std::to_string(from) + ") TO (" + std::to_string(to) + ")");
+    auto r = db.Exec("CREATE TABLE IF NOT EXISTS " + *name +
+                     " PARTITION OF usage_records FOR VALUES FROM (" + std::to_string(from) +
+                     ") TO (" + std::to_string(to) + ")");
     return r.ok() ? Status() : r.status();
   });
 }
@@ -90,7 +91,8 @@ Status DetachUsagePartition(PgConnection& db, std::string_view month) {
     if (auto r = db.Exec(kPartitionLock); !r.ok()) return r.status();
     auto attached = db.Exec(
         "SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_records' AND c.relname = $1",
+        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_records' AND c.relname = "
+        "$1",
         {P(*name)});
     if (!attached.ok()) return attached.status();
     if (attached->rows() == 0) return Status();  // already detached, or never made

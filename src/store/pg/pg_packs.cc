@@ -14,8 +14,9 @@ namespace {
 constexpr char kInsertPack[] = "INSERT INTO packs(" KANJIAN_PACK_COLUMNS
                                ") VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)";
 constexpr char kSelectPack[] = "SELECT " KANJIAN_PACK_COLUMNS " FROM packs WHERE id=$1";
-constexpr char kSelectPacks[] = "SELECT " KANJIAN_PACK_COLUMNS
-                                " FROM packs WHERE account_id=$1 ORDER BY expires_at, created_at, id";
+constexpr char kSelectPacks[] =
+    "SELECT " KANJIAN_PACK_COLUMNS
+    " FROM packs WHERE account_id=$1 ORDER BY expires_at, created_at, id";
 constexpr char kSelectLivePacks[] = "SELECT " KANJIAN_PACK_COLUMNS
                                     " FROM packs WHERE account_id=$1 AND expires_at>$2 "
                                     "AND refunded_at IS NULL AND used<calls "
@@ -71,11 +72,11 @@ Result<std::vector<Pack>> Packs(Result<PgResult> r) {
 }  // namespace
 
 Status PgTxn::InsertPack(const Pack& p) {
-  auto r = Exec(
-      kInsertPack, {P(p.id), P(p.account_id), P(p.kind), P(nlohmann::json(p.actions).dump()),
-                    P(p.free_group), P(p.calls), P(p.used), P(p.created_at), P(p.expires_at),
-                    P(p.refunded_at), P(p.price_fen), P(p.promotion), PBool(p.refundable),
-                    P(p.purchase_txn)});
+  auto r =
+      Exec(kInsertPack, {P(p.id), P(p.account_id), P(p.kind), P(nlohmann::json(p.actions).dump()),
+                         P(p.free_group), P(p.calls), P(p.used), P(p.created_at), P(p.expires_at),
+                         P(p.refunded_at), P(p.price_fen), P(p.promotion), PBool(p.refundable),
+                         P(p.purchase_txn)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "pack '" + p.id + "' already exists");
   return Changed();
 }
@@ -124,8 +125,10 @@ Status PgTxn::FlushPackUse() {
   if (!r.ok()) {
     if (db_.sqlstate() == "23514") {
       std::string what;
-      for (const auto& [id, delta] : pending) what += (what.empty() ? "" : ", ") + id + " " + std::to_string(delta);
-      return Status(errc::kInternalError, "pack use (" + what + ") would take `used` outside [0, calls]");
+      for (const auto& [id, delta] : pending)
+        what += (what.empty() ? "" : ", ") + id + " " + std::to_string(delta);
+      return Status(errc::kInternalError,
+                    "pack use (" + what + ") would take `used` outside [0, calls]");
     }
     return r.status();
   }

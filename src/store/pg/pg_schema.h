@@ -174,9 +174,9 @@ CREATE TABLE console_sessions (
 CREATE INDEX console_sessions_by_login ON console_sessions(login);
 )sql",
     // Step 2 (the store on top of the foundation): usage_hourly per slot;
-    // store_state, one counter per connection slot, summed to tell a cache whether packs or accounts
-    // changed since it was filled (pg_audit.cc); ledger_txns.seq orders
-    // same-instant transactions as they were inserted.
+    // store_state, one counter per connection slot, summed to tell a cache whether packs or
+    // accounts changed since it was filled (pg_audit.cc); ledger_txns.seq orders same-instant
+    // transactions as they were inserted.
     R"sql(
 CREATE TABLE store_state (
   slot integer PRIMARY KEY,

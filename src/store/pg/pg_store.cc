@@ -41,7 +41,9 @@ UtcMonth UtcMonthOf(UnixMicros at) {
   return {name, micros(first), micros(next)};
 }
 
-UtcMonth NextUtcMonth(const UtcMonth& month) { return UtcMonthOf(month.to); }
+UtcMonth NextUtcMonth(const UtcMonth& month) {
+  return UtcMonthOf(month.to);
+}
 
 namespace {
 
@@ -54,7 +56,9 @@ constexpr int kSlots = 4096;      // store_state rows claimed one per connection
 // migration and partition locks).
 constexpr int kSlotLockClass = 0x4b4a;  // "KJ"
 
-bool Retryable(const std::string& sqlstate) { return sqlstate == "40001" || sqlstate == "40P01"; }
+bool Retryable(const std::string& sqlstate) {
+  return sqlstate == "40001" || sqlstate == "40P01";
+}
 
 struct PooledConnection {
   std::unique_ptr<PgConnection> db;
@@ -147,8 +151,9 @@ class PgStore final : public Store {
       if (!Retryable(failure)) return status;
       retries_.fetch_add(1, std::memory_order_relaxed);
       if (attempt >= kMaxAttempts)
-        return Status(errc::kInternalError, "PostgreSQL: the transaction kept conflicting with others (" +
-                                                std::to_string(attempt) + " tries): " + status.message());
+        return Status(errc::kInternalError,
+                      "PostgreSQL: the transaction kept conflicting with others (" +
+                          std::to_string(attempt) + " tries): " + status.message());
       // Randomised backoff, growing: two nodes that collided do not collide again.
       const int cap_us = 200 << std::min(attempt, 8);  // up to 51 ms
       std::this_thread::sleep_for(std::chrono::microseconds(jitter() % cap_us));
@@ -169,9 +174,10 @@ class PgStore final : public Store {
       unsigned mon = 0;
       std::sscanf(month.c_str(), "%d-%u", &year, &mon);
       using namespace std::chrono;
-      m = UtcMonthOf(duration_cast<microseconds>(
-                         sys_days(std::chrono::year(year) / std::chrono::month(mon) / 1).time_since_epoch())
-                         .count());
+      m = UtcMonthOf(
+          duration_cast<microseconds>(
+              sys_days(std::chrono::year(year) / std::chrono::month(mon) / 1).time_since_epoch())
+              .count());
     }
     for (const UtcMonth& one : {m, NextUtcMonth(m)}) {
       if (Status s = EnsureUsagePartition(db, one.name, one.from, one.to); !s.ok()) return s;
@@ -236,7 +242,7 @@ class PgStore final : public Store {
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;  // guarded by pool_mu_
-  int open_ = 0;                                          // guarded by pool_mu_
+  int open_ = 0;                                         // guarded by pool_mu_
   std::mutex months_mu_;
   std::set<std::string> months_;  // guarded by months_mu_: UTC months with a partition
   std::atomic<uint64_t> retries_{0};

@@ -47,7 +47,8 @@ class PgStoreTest : public ::testing::Test {
     auto r = db_->Exec(
         "WITH gate AS (INSERT INTO usage_request_ids VALUES ($1, $2) "
         "ON CONFLICT DO NOTHING RETURNING request_id) "
-        "INSERT INTO usage_records SELECT request_id, 'acc', 'DetectPet', $2, 1, 'postpaid', '' FROM gate",
+        "INSERT INTO usage_records SELECT request_id, 'acc', 'DetectPet', $2, 1, 'postpaid', '' "
+        "FROM gate",
         {P(request_id), P(at)});
     EXPECT_TRUE(r.ok()) << r.status().message();
     return r.ok() ? r->affected() : -1;
@@ -87,7 +88,8 @@ TEST_F(PgStoreTest, NodesStartingTogetherApplyEachStepOnce) {
   for (auto& t : nodes) t.join();
   EXPECT_EQ(failed.load(), 0);
   EXPECT_EQ(applied.load(), static_cast<int>(kPgMigrations.size()));
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"), static_cast<int64_t>(kPgMigrations.size()));
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_migrations"),
+            static_cast<int64_t>(kPgMigrations.size()));
   auto again = Migrate(*db_);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
@@ -113,7 +115,8 @@ TEST_F(PgStoreTest, RequestIdIsUniqueAcrossMonthlyPartitions) {
   // Why the gate exists: the partitioned table's own key is (request_id, at),
   // so on its own it would take the same RequestId again in another month.
   EXPECT_TRUE(db_->Exec("INSERT INTO usage_records VALUES ('req-1','acc','DetectPet'," +
-                        std::to_string(kNov2026 + 9) + ",1,'postpaid','')").ok());
+                        std::to_string(kNov2026 + 9) + ",1,'postpaid','')")
+                  .ok());
   // A call outside every partition is refused, not lost silently.
   auto r = db_->Exec("INSERT INTO usage_records VALUES ('req-3','acc','DetectPet'," +
                      std::to_string(kDec2026) + ",1,'postpaid','')");
@@ -155,9 +158,11 @@ TEST_F(PgStoreTest, DetachingABilledMonthKeepsItsRowsAndItsRequestIds) {
 
 TEST_F(PgStoreTest, TheLedgerIsAppendOnly) {
   Migrated();
-  ASSERT_TRUE(db_->Exec("INSERT INTO ledger_txns VALUES ('t1','k1','h','acc','recharge',1,'','')").ok());
+  ASSERT_TRUE(
+      db_->Exec("INSERT INTO ledger_txns VALUES ('t1','k1','h','acc','recharge',1,'','')").ok());
   ASSERT_TRUE(db_->Exec("INSERT INTO ledger_postings VALUES ('t1',0,'acc','cash',100),"
-                        "('t1',1,'platform','external',-100)").ok());
+                        "('t1',1,'platform','external',-100)")
+                  .ok());
   for (const char* sql : {"UPDATE ledger_txns SET reason='x'", "DELETE FROM ledger_txns",
                           "UPDATE ledger_postings SET amount_fen=1", "DELETE FROM ledger_postings",
                           "TRUNCATE ledger_postings"}) {

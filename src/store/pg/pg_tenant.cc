@@ -10,10 +10,12 @@ namespace {
 constexpr char kSelectSpendBudget[] = "SELECT budget_fen FROM spend_budgets WHERE account_id=$1";
 constexpr char kUpsertSpendBudget[] =
     "INSERT INTO spend_budgets(account_id,budget_fen,updated_at) VALUES($1,$2,$3) "
-    "ON CONFLICT(account_id) DO UPDATE SET budget_fen=excluded.budget_fen,updated_at=excluded.updated_at";
+    "ON CONFLICT(account_id) DO UPDATE SET "
+    "budget_fen=excluded.budget_fen,updated_at=excluded.updated_at";
 constexpr char kDeleteSpendBudget[] = "DELETE FROM spend_budgets WHERE account_id=$1";
 constexpr char kTouchKey[] =
-    "UPDATE api_keys SET last_used_at=$2 WHERE secret_id=$1 AND (last_used_at IS NULL OR last_used_at<$2)";
+    "UPDATE api_keys SET last_used_at=$2 WHERE secret_id=$1 AND (last_used_at IS NULL OR "
+    "last_used_at<$2)";
 constexpr char kSelectKeysLastUsed[] =
     "SELECT secret_id,last_used_at FROM api_keys WHERE account_id=$1 AND last_used_at IS NOT NULL";
 constexpr char kSelectUsagePage[] =
@@ -22,7 +24,8 @@ constexpr char kSelectUsagePage[] =
     "AND ($6='' OR at>$5 OR (at=$5 AND request_id>$6)) ORDER BY at, request_id LIMIT $7";
 
 Status NotYet() {
-  return Status(errc::kInternalError, "the operator console does not run on PostgreSQL yet (issue 11)");
+  return Status(errc::kInternalError,
+                "the operator console does not run on PostgreSQL yet (issue 11)");
 }
 
 }  // namespace
@@ -34,7 +37,8 @@ Result<std::optional<int64_t>> PgTxn::FindSpendBudget(std::string_view account_i
   return std::optional<int64_t>(r->Int(0, 0));
 }
 
-Status PgTxn::SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen, UnixMicros at) {
+Status PgTxn::SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                             UnixMicros at) {
   auto r = budget_fen ? Exec(kUpsertSpendBudget, {P(account_id), P(*budget_fen), P(at)})
                       : Exec(kDeleteSpendBudget, {P(account_id)});
   return r.ok() ? Status::Ok() : r.status();
@@ -53,10 +57,12 @@ Result<std::map<std::string, UnixMicros>> PgTxn::KeysLastUsed(std::string_view a
   return out;
 }
 
-Result<std::vector<UsageRecord>> PgTxn::ListUsagePage(std::string_view account_id, std::string_view action,
-                                                      UnixMicros from, UnixMicros to, UnixMicros after_at,
+Result<std::vector<UsageRecord>> PgTxn::ListUsagePage(std::string_view account_id,
+                                                      std::string_view action, UnixMicros from,
+                                                      UnixMicros to, UnixMicros after_at,
                                                       std::string_view after_id, int64_t limit) {
-  auto r = Exec(kSelectUsagePage, {P(account_id), P(action), P(from), P(to), P(after_at), P(after_id), P(limit)});
+  auto r = Exec(kSelectUsagePage,
+                {P(account_id), P(action), P(from), P(to), P(after_at), P(after_id), P(limit)});
   if (!r.ok()) return r.status();
   std::vector<UsageRecord> out;
   for (int i = 0; i < r->rows(); ++i)
@@ -65,19 +71,47 @@ Result<std::vector<UsageRecord>> PgTxn::ListUsagePage(std::string_view account_i
   return out;
 }
 
-Status PgTxn::InsertOperator(const ConsoleUser&) { return NotYet(); }
-Result<ConsoleUser> PgTxn::FindOperator(std::string_view) { return NotYet(); }
-Result<std::vector<ConsoleUser>> PgTxn::ListOperators() { return NotYet(); }
-Status PgTxn::UpdateOperator(const ConsoleUser&) { return NotYet(); }
-Status PgTxn::InsertOperatorSession(const ConsoleSession&) { return NotYet(); }
-Result<ConsoleSession> PgTxn::FindOperatorSession(std::string_view) { return NotYet(); }
-Status PgTxn::DeleteOperatorSession(std::string_view) { return NotYet(); }
-Status PgTxn::DeleteOperatorSessionsOf(std::string_view) { return NotYet(); }
-Status PgTxn::InsertOperatorAction(const OperatorAction&) { return NotYet(); }
-Result<std::vector<OperatorAction>> PgTxn::ListOperatorActions(int64_t) { return NotYet(); }
-Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(std::string_view, int64_t) { return NotYet(); }
-Result<std::vector<Voucher>> PgTxn::ListRecentVouchers(int64_t) { return NotYet(); }
-Result<std::vector<BillMonth>> PgTxn::ListBillMonths(int64_t) { return NotYet(); }
-Result<std::vector<NoticeBatch>> PgTxn::ListNoticeBatches(std::string_view, int64_t) { return NotYet(); }
+Status PgTxn::InsertOperator(const ConsoleUser&) {
+  return NotYet();
+}
+Result<ConsoleUser> PgTxn::FindOperator(std::string_view) {
+  return NotYet();
+}
+Result<std::vector<ConsoleUser>> PgTxn::ListOperators() {
+  return NotYet();
+}
+Status PgTxn::UpdateOperator(const ConsoleUser&) {
+  return NotYet();
+}
+Status PgTxn::InsertOperatorSession(const ConsoleSession&) {
+  return NotYet();
+}
+Result<ConsoleSession> PgTxn::FindOperatorSession(std::string_view) {
+  return NotYet();
+}
+Status PgTxn::DeleteOperatorSession(std::string_view) {
+  return NotYet();
+}
+Status PgTxn::DeleteOperatorSessionsOf(std::string_view) {
+  return NotYet();
+}
+Status PgTxn::InsertOperatorAction(const OperatorAction&) {
+  return NotYet();
+}
+Result<std::vector<OperatorAction>> PgTxn::ListOperatorActions(int64_t) {
+  return NotYet();
+}
+Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(std::string_view, int64_t) {
+  return NotYet();
+}
+Result<std::vector<Voucher>> PgTxn::ListRecentVouchers(int64_t) {
+  return NotYet();
+}
+Result<std::vector<BillMonth>> PgTxn::ListBillMonths(int64_t) {
+  return NotYet();
+}
+Result<std::vector<NoticeBatch>> PgTxn::ListNoticeBatches(std::string_view, int64_t) {
+  return NotYet();
+}
 
 }  // namespace kanjian::store::pg

@@ -30,8 +30,8 @@ class PgTxn final : public Txn {
  public:
   // `slot`: this connection's row in store_state (see StateAtStart);
   // `known_months`: UTC months whose usage partition exists.
-  PgTxn(PgConnection& db, bool write, int slot, const std::function<bool(const std::string&)>& has_month,
-        AttemptMemo& memo)
+  PgTxn(PgConnection& db, bool write, int slot,
+        const std::function<bool(const std::string&)>& has_month, AttemptMemo& memo)
       : db_(db), write_(write), slot_(slot), has_month_(has_month), memo_(memo) {}
 
   Status InsertAccount(const Account& account) override;
@@ -56,9 +56,8 @@ class PgTxn final : public Txn {
   Result<Pack> FindPack(std::string_view pack_id) override;
   Result<std::vector<Pack>> ListPacks(std::string_view account_id) override;
   Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) override;
-  Result<std::optional<Pack>> FindFreePack(std::string_view account_id,
-                                           std::string_view free_group, UnixMicros month_start,
-                                           UnixMicros month_end) override;
+  Result<std::optional<Pack>> FindFreePack(std::string_view account_id, std::string_view free_group,
+                                           UnixMicros month_start, UnixMicros month_end) override;
   Status AddPackUsed(std::string_view pack_id, int64_t delta) override;
   Status MarkPackRefunded(std::string_view pack_id, UnixMicros at) override;
 
@@ -100,8 +99,9 @@ class PgTxn final : public Txn {
                         UnixMicros at) override;
   Status TouchKey(std::string_view secret_id, UnixMicros at) override;
   Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) override;
-  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id, std::string_view action,
-                                                 UnixMicros from, UnixMicros to, UnixMicros after_at,
+  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id,
+                                                 std::string_view action, UnixMicros from,
+                                                 UnixMicros to, UnixMicros after_at,
                                                  std::string_view after_id, int64_t limit) override;
   // Operator console: not on PostgreSQL yet (pg_tenant.cc refuses by name).
   Status InsertOperator(const ConsoleUser& op) override;
@@ -114,7 +114,8 @@ class PgTxn final : public Txn {
   Status DeleteOperatorSessionsOf(std::string_view login) override;
   Status InsertOperatorAction(const OperatorAction& action) override;
   Result<std::vector<OperatorAction>> ListOperatorActions(int64_t limit) override;
-  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind, int64_t limit) override;
+  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind,
+                                                      int64_t limit) override;
   Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
   Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
   Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;

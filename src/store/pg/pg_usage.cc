@@ -17,13 +17,16 @@ namespace {
 // gate refused (logged before) come back.
 constexpr char kLogUsage[] =
     "WITH input AS (SELECT * FROM unnest($1::text[],$2::text[],$3::text[],$4::bigint[],"
-    "$5::bigint[],$6::text[],$7::text[]) AS u(request_id,account_id,action,at,quantity,source,pack_id)), "
+    "$5::bigint[],$6::text[],$7::text[]) AS "
+    "u(request_id,account_id,action,at,quantity,source,pack_id)), "
     "gate AS (INSERT INTO usage_request_ids(request_id,at) SELECT request_id,at FROM input "
     "ON CONFLICT DO NOTHING RETURNING request_id), "
     "logged AS (INSERT INTO usage_records(request_id,account_id,action,at,quantity,source,pack_id) "
-    "SELECT i.* FROM input i JOIN gate g USING (request_id) RETURNING account_id,action,at,quantity,source), "
+    "SELECT i.* FROM input i JOIN gate g USING (request_id) RETURNING "
+    "account_id,action,at,quantity,source), "
     "hourly AS (INSERT INTO usage_hourly(hour,account_id,action,source,slot,quantity) "
-    "SELECT at - ((at % 3600000000) + 3600000000) % 3600000000, account_id, action, source, $8::int, "
+    "SELECT at - ((at % 3600000000) + 3600000000) % 3600000000, account_id, action, source, "
+    "$8::int, "
     "sum(quantity) FROM logged GROUP BY 1,2,3,4 ON CONFLICT(hour,account_id,action,source,slot) "
     "DO UPDATE SET quantity=usage_hourly.quantity+excluded.quantity) "
     "SELECT request_id FROM input WHERE request_id NOT IN (SELECT request_id FROM gate)";
@@ -88,7 +91,8 @@ Result<bool> PgTxn::InsertCall(std::span<const UsageRecord> records) {
     auto logged = LogUsage(r);
     if (!logged.ok()) return logged.status();
     if (!*logged)
-      return Status(errc::kInternalError, "usage record '" + r.request_id + "' exists without its call");
+      return Status(errc::kInternalError,
+                    "usage record '" + r.request_id + "' exists without its call");
     call_ids_.insert(r.request_id);
   }
   return true;

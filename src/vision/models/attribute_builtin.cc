@@ -101,12 +101,14 @@ Result<std::unique_ptr<AttributeClassifier>> MakeBuiltinClassifier(const std::st
                                                                    const std::string& method) {
   std::string_view want = BuiltinAttributeFor(method);
   if (want.empty())
-    return Status(errc::kInvalidParameterValue, "unknown builtin attribute method '" + method + "'");
+    return Status(errc::kInvalidParameterValue,
+                  "unknown builtin attribute method '" + method + "'");
   if (want != attribute) {
     return Status(errc::kInvalidParameterValue, "builtin method '" + method + "' judges " +
                                                     std::string(want) + ", not " + attribute);
   }
-  if (method == "phone_near_person") return std::unique_ptr<AttributeClassifier>(new PhoneNearPerson);
+  if (method == "phone_near_person")
+    return std::unique_ptr<AttributeClassifier>(new PhoneNearPerson);
   if (method == "skin_torso") return std::unique_ptr<AttributeClassifier>(new SkinTorso);
   return std::unique_ptr<AttributeClassifier>(new FluorescentVest);
 }

@@ -10,9 +10,9 @@
 
 #include "common/error_codes.h"
 #include "vision/models/attribute_builtin.h"
-#include "vision/runtime/onnx_session.h"
 #include "vision/models/attribute_head.h"
 #include "vision/models/embedder.h"
+#include "vision/runtime/onnx_session.h"
 
 namespace kanjian::vision {
 namespace {
@@ -39,9 +39,11 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& LabelTable()
 // as "softmax" (logits), "sigmoid" (K=1: P(label[1])) or "probs".
 class OnnxAttributeClassifier : public AttributeClassifier {
  public:
-  OnnxAttributeClassifier(AttributeSpec spec, std::unique_ptr<Ort::Session> session,
-                          std::string in, std::string out)
-      : spec_(std::move(spec)), session_(std::move(session)), in_(std::move(in)),
+  OnnxAttributeClassifier(AttributeSpec spec, std::unique_ptr<Ort::Session> session, std::string in,
+                          std::string out)
+      : spec_(std::move(spec)),
+        session_(std::move(session)),
+        in_(std::move(in)),
         out_(std::move(out)) {}
 
   Result<AttributeJudgement> Judge(const BodyContext& body) const override {
@@ -52,12 +54,11 @@ class OnnxAttributeClassifier : public AttributeClassifier {
     FillInputTensor(body.image(r), in, input.data());
     try {
       Ort::MemoryInfo mem = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
-      const std::array<int64_t, 4> shape =
-          in.layout == InputSpec::Layout::kNCHW
-              ? std::array<int64_t, 4>{1, 3, in.height, in.width}
-              : std::array<int64_t, 4>{1, in.height, in.width, 3};
-      Ort::Value t = Ort::Value::CreateTensor<float>(mem, input.data(), input.size(),
-                                                     shape.data(), shape.size());
+      const std::array<int64_t, 4> shape = in.layout == InputSpec::Layout::kNCHW
+                                               ? std::array<int64_t, 4>{1, 3, in.height, in.width}
+                                               : std::array<int64_t, 4>{1, in.height, in.width, 3};
+      Ort::Value t = Ort::Value::CreateTensor<float>(mem, input.data(), input.size(), shape.data(),
+                                                     shape.size());
       const char* in_names[] = {in_.c_str()};
       const char* out_names[] = {out_.c_str()};
       auto out = session_->Run(Ort::RunOptions{nullptr}, in_names, &t, 1, out_names, 1);
@@ -93,7 +94,9 @@ class OnnxAttributeClassifier : public AttributeClassifier {
   const std::string in_, out_;
 };
 
-cv::Rect Clip(cv::Rect r, const cv::Mat& image) { return r & cv::Rect(0, 0, image.cols, image.rows); }
+cv::Rect Clip(cv::Rect r, const cv::Mat& image) {
+  return r & cv::Rect(0, 0, image.cols, image.rows);
+}
 
 }  // namespace
 
@@ -109,9 +112,9 @@ const std::vector<std::string>& ChefDressAttributes() {
 }
 
 const std::vector<std::string>& SecurityAttributes() {
-  static const std::vector<std::string> k = {"安全帽识别", "玩手机识别", "抽烟识别",
+  static const std::vector<std::string> k = {"安全帽识别", "玩手机识别",     "抽烟识别",
                                              "口罩识别",   "工地安全带识别", "手套识别",
-                                             "工服识别",   "护目镜识别", "反光衣识别"};
+                                             "工服识别",   "护目镜识别",     "反光衣识别"};
   return k;
 }
 
@@ -124,20 +127,20 @@ cv::Rect BodyRegion(const BodyContext& body, std::string_view region) {
     if (best) {
       const Box& f = best->box;
       int w = int(f.width * 1.6), h = int(f.height * 1.6);
-      return Clip(cv::Rect(f.x + f.width / 2 - w / 2, f.y + f.height / 2 - h / 2 - f.height / 5,
-                           w, h),
-                  body.image);
+      return Clip(
+          cv::Rect(f.x + f.width / 2 - w / 2, f.y + f.height / 2 - h / 2 - f.height / 5, w, h),
+          body.image);
     }
     return Clip(cv::Rect(b.x, b.y, b.width, std::max(1, int(b.height * 0.22))), body.image);
   }
   if (region == "upper")
-    return Clip(cv::Rect(b.x, b.y + int(b.height * 0.15), b.width,
-                         std::max(1, int(b.height * 0.45))),
-                body.image);
+    return Clip(
+        cv::Rect(b.x, b.y + int(b.height * 0.15), b.width, std::max(1, int(b.height * 0.45))),
+        body.image);
   if (region == "lower")
-    return Clip(cv::Rect(b.x, b.y + int(b.height * 0.55), b.width,
-                         std::max(1, int(b.height * 0.45))),
-                body.image);
+    return Clip(
+        cv::Rect(b.x, b.y + int(b.height * 0.55), b.width, std::max(1, int(b.height * 0.45))),
+        body.image);
   return Clip(b, body.image);
 }
 
@@ -146,8 +149,9 @@ Result<std::unique_ptr<AttributeClassifier>> MakeAttributeClassifier(
   if (spec.method == "builtin") return MakeBuiltinClassifier(spec.name, spec.builtin);
   if (spec.method == "head") {
     if (!embedder) {
-      return Status(errc::kInvalidParameterValue,
-                    "attribute " + spec.name + " uses a trained head but no embedder is configured");
+      return Status(
+          errc::kInvalidParameterValue,
+          "attribute " + spec.name + " uses a trained head but no embedder is configured");
     }
     auto head = AttributeHead::LoadFile(spec.model.path);
     if (!head.ok()) return head.status();
@@ -159,7 +163,8 @@ Result<std::unique_ptr<AttributeClassifier>> MakeAttributeClassifier(
       const auto& allowed = AttributeLabels(spec.name);
       if (std::find(allowed.begin(), allowed.end(), l) == allowed.end())
         return Status(errc::kInvalidParameterValue, "head " + spec.model.path + ": label '" + l +
-                                                        "' is not one of " + spec.name + "'s labels");
+                                                        "' is not one of " + spec.name +
+                                                        "'s labels");
     }
     if (head->dim != embedder->dim()) {
       return Status(errc::kInvalidParameterValue,

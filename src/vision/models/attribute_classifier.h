@@ -13,8 +13,8 @@
 
 #include "common/status.h"
 #include "vision/models/face_detector.h"
-#include "vision/runtime/model_spec.h"
 #include "vision/models/yolo_detector.h"
+#include "vision/runtime/model_spec.h"
 
 namespace kanjian::vision {
 
@@ -41,8 +41,8 @@ struct BodyContext {
 cv::Rect BodyRegion(const BodyContext& body, std::string_view region);
 
 struct AttributeJudgement {
-  std::string label;       // one of AttributeLabels(attribute)
-  float confidence = 0;    // 0..1
+  std::string label;     // one of AttributeLabels(attribute)
+  float confidence = 0;  // 0..1
 };
 
 class AttributeClassifier {

@@ -61,10 +61,10 @@ int AttributeHead::Predict(const std::vector<float>& x) const {
 }
 
 nlohmann::json AttributeHead::ToJson() const {
-  return {{"format", kFormat}, {"attribute", attribute}, {"region", region},
-          {"embedder", embedder}, {"dim", dim},         {"labels", labels},
-          {"mean", mean},         {"inv_std", inv_std}, {"weights", weights},
-          {"bias", bias},         {"training", training}};
+  return {
+      {"format", kFormat},  {"attribute", attribute}, {"region", region},    {"embedder", embedder},
+      {"dim", dim},         {"labels", labels},       {"mean", mean},        {"inv_std", inv_std},
+      {"weights", weights}, {"bias", bias},           {"training", training}};
 }
 
 Result<AttributeHead> AttributeHead::FromJson(const nlohmann::json& j, const std::string& where) {

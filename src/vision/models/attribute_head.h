@@ -52,8 +52,7 @@ Result<AttributeHead> FitAttributeHead(const std::string& attribute,
                                        const std::vector<std::vector<float>>& x,
                                        const std::vector<int>& y, const HeadTrainOptions& options);
 
-std::unique_ptr<AttributeClassifier> MakeHeadClassifier(AttributeHead head,
-                                                        std::shared_ptr<const class Embedder> embedder,
-                                                        const std::string& region);
+std::unique_ptr<AttributeClassifier> MakeHeadClassifier(
+    AttributeHead head, std::shared_ptr<const class Embedder> embedder, const std::string& region);
 
 }  // namespace kanjian::vision

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <random>
-#include <unistd.h>
 
 namespace kanjian::vision {
 namespace {
@@ -44,11 +44,15 @@ TEST(AttributeHeadTest, RejectsALabelWithoutExamples) {
 }
 
 TEST(AttributeHeadTest, RejectsInconsistentFile) {
-  auto h = AttributeHead::FromJson(
-      {{"format", "kanjian-attribute-head/1"}, {"attribute", "x"}, {"dim", 3},
-       {"labels", {"a", "b"}}, {"mean", {0, 0}}, {"inv_std", {1, 1, 1}},
-       {"weights", {{0, 0, 0}, {0, 0, 0}}}, {"bias", {0, 0}}},
-      "h.json");
+  auto h = AttributeHead::FromJson({{"format", "kanjian-attribute-head/1"},
+                                    {"attribute", "x"},
+                                    {"dim", 3},
+                                    {"labels", {"a", "b"}},
+                                    {"mean", {0, 0}},
+                                    {"inv_std", {1, 1, 1}},
+                                    {"weights", {{0, 0, 0}, {0, 0, 0}}},
+                                    {"bias", {0, 0}}},
+                                   "h.json");
   EXPECT_FALSE(h.ok());
 }
 

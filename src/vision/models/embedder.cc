@@ -46,8 +46,8 @@ Result<std::unique_ptr<Embedder>> Embedder::Load(const ModelSpec& spec, int intr
   // A trial run catches an input size or layout the model does not take.
   auto trial = embedder->Embed(cv::Mat(64, 32, CV_8UC3, cv::Scalar(127, 127, 127)));
   if (!trial.ok()) {
-    return Status(errc::kInternalError,
-                  "embedder model " + spec.path + " failed a trial run: " + trial.status().message());
+    return Status(errc::kInternalError, "embedder model " + spec.path +
+                                            " failed a trial run: " + trial.status().message());
   }
   return embedder;
 }
@@ -72,10 +72,9 @@ Result<std::vector<std::vector<float>>> Embedder::EmbedBatch(
   for (int64_t i = 0; i < n; ++i) FillInputTensor(crops[i], in, input.data() + per * i);
   try {
     Ort::MemoryInfo mem = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
-    const std::array<int64_t, 4> shape =
-        in.layout == InputSpec::Layout::kNCHW
-            ? std::array<int64_t, 4>{n, 3, in.height, in.width}
-            : std::array<int64_t, 4>{n, in.height, in.width, 3};
+    const std::array<int64_t, 4> shape = in.layout == InputSpec::Layout::kNCHW
+                                             ? std::array<int64_t, 4>{n, 3, in.height, in.width}
+                                             : std::array<int64_t, 4>{n, in.height, in.width, 3};
     Ort::Value tensor = Ort::Value::CreateTensor<float>(mem, input.data(), input.size(),
                                                         shape.data(), shape.size());
     const char* in_names[] = {input_name_.c_str()};

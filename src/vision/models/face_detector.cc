@@ -55,8 +55,8 @@ Result<std::unique_ptr<FaceDetector>> FaceDetector::Load(const ModelSpec& spec,
     Ort::Session& s = *fd->session_;
     Ort::AllocatorWithDefaultOptions alloc;
     if (s.GetInputCount() != 1 || s.GetOutputCount() < 2) {
-      return Status(errc::kInternalError, "face model " + spec.path +
-                                              " must have one input and outputs scores, boxes");
+      return Status(errc::kInternalError,
+                    "face model " + spec.path + " must have one input and outputs scores, boxes");
     }
     fd->input_name_ = s.GetInputNameAllocated(0, alloc).get();
     for (size_t i = 0; i < s.GetOutputCount(); ++i) {
@@ -88,10 +88,9 @@ Result<std::vector<Face>> FaceDetector::Detect(const cv::Mat& bgr) const {
   InputGeometry geo = FillInputTensor(bgr, in, input.data());
   try {
     Ort::MemoryInfo mem = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
-    const std::array<int64_t, 4> shape =
-        in.layout == InputSpec::Layout::kNCHW
-            ? std::array<int64_t, 4>{1, 3, in.height, in.width}
-            : std::array<int64_t, 4>{1, in.height, in.width, 3};
+    const std::array<int64_t, 4> shape = in.layout == InputSpec::Layout::kNCHW
+                                             ? std::array<int64_t, 4>{1, 3, in.height, in.width}
+                                             : std::array<int64_t, 4>{1, in.height, in.width, 3};
     Ort::Value tensor = Ort::Value::CreateTensor<float>(mem, input.data(), input.size(),
                                                         shape.data(), shape.size());
     const char* in_names[] = {input_name_.c_str()};
@@ -119,10 +118,10 @@ Result<std::vector<Face>> FaceDetector::Detect(const cv::Mat& bgr) const {
     }
     std::vector<Face> faces;
     for (int i : NmsIndices(cand, cand_score, nms_iou_)) {
-      cv::Rect r = cv::Rect(cv::Point(int(std::lround(cand[i].x)), int(std::lround(cand[i].y))),
-                            cv::Point(int(std::lround(cand[i].br().x)),
-                                      int(std::lround(cand[i].br().y)))) &
-                   cv::Rect(0, 0, bgr.cols, bgr.rows);
+      cv::Rect r =
+          cv::Rect(cv::Point(int(std::lround(cand[i].x)), int(std::lround(cand[i].y))),
+                   cv::Point(int(std::lround(cand[i].br().x)), int(std::lround(cand[i].br().y)))) &
+          cv::Rect(0, 0, bgr.cols, bgr.rows);
       if (r.width < min_face_px_ || r.height < min_face_px_) continue;
       faces.push_back({Box{r.x, r.y, r.width, r.height}, cand_score[i]});
     }

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "vision/models/yolo_detector.h"
 #include "vision/runtime/model_spec.h"
 #include "vision/runtime/onnx_session.h"
-#include "vision/models/yolo_detector.h"
 
 namespace kanjian::vision {
 

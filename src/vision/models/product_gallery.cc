@@ -112,7 +112,8 @@ Result<std::unique_ptr<ProductGallery>> ProductGallery::Load(const std::string& 
                       "product gallery: Files must list file names (" + meta.string() + ")");
       const fs::path photo = fs::path(dir) / f.get<std::string>();
       cv::Mat image = cv::imread(photo.string(), cv::IMREAD_COLOR);
-      if (image.empty()) return Status(errc::kNotFound, "product gallery: cannot read image " + photo.string());
+      if (image.empty())
+        return Status(errc::kNotFound, "product gallery: cannot read image " + photo.string());
       auto v = g->embed_(image);
       if (!v.ok()) return v.status();
       g->vectors_.push_back(std::move(v).value());
@@ -135,7 +136,8 @@ std::vector<ProductGallery::Match> ProductGallery::Nearest(const std::vector<flo
   for (size_t p = 0; p < products_.size(); ++p) {
     if (best[p] > -2.f) out.push_back({&products_[p], best[p]});
   }
-  std::stable_sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.score > b.score; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Match& a, const Match& b) { return a.score > b.score; });
   if (out.size() > k) out.resize(k);
   return out;
 }

@@ -18,7 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Result<std::vector<float>> Classical(const cv::Mat& bgr) { return ClassicalProductEmbedding(bgr); }
+Result<std::vector<float>> Classical(const cv::Mat& bgr) {
+  return ClassicalProductEmbedding(bgr);
+}
 
 std::string ResolveImage(const std::string& ref) {
   if (ref.rfind("darknet:", 0) == 0) return testing::DarknetImage(ref.substr(8));
@@ -38,12 +40,18 @@ cv::Mat Crop(const json& item) {
 
 cv::Mat Augment(const cv::Mat& in, const std::string& how) {
   cv::Mat out;
-  if (how == "scale_0.5") cv::resize(in, out, {}, 0.5, 0.5, cv::INTER_AREA);
-  else if (how == "scale_1.5") cv::resize(in, out, {}, 1.5, 1.5, cv::INTER_LINEAR);
-  else if (how == "brighter_30") in.convertTo(out, -1, 1.0, 30);
-  else if (how == "darker_30") in.convertTo(out, -1, 1.0, -30);
-  else if (how == "contrast_0.7") in.convertTo(out, -1, 0.7, 38);
-  else if (how == "blur_5") cv::GaussianBlur(in, out, {5, 5}, 0);
+  if (how == "scale_0.5")
+    cv::resize(in, out, {}, 0.5, 0.5, cv::INTER_AREA);
+  else if (how == "scale_1.5")
+    cv::resize(in, out, {}, 1.5, 1.5, cv::INTER_LINEAR);
+  else if (how == "brighter_30")
+    in.convertTo(out, -1, 1.0, 30);
+  else if (how == "darker_30")
+    in.convertTo(out, -1, 1.0, -30);
+  else if (how == "contrast_0.7")
+    in.convertTo(out, -1, 0.7, 38);
+  else if (how == "blur_5")
+    cv::GaussianBlur(in, out, {5, 5}, 0);
   else if (how == "rotate_7") {
     cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(in.cols / 2.f, in.rows / 2.f), 7, 1.0);
     cv::warpAffine(in, out, m, in.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
@@ -111,13 +119,14 @@ TEST(ProductGalleryTest, SkuTop1AccuracyOnRealPhotos) {
     ASSERT_FALSE(crops.back().empty()) << g.dump();
     const std::string file = g["id"].get<std::string>() + ".jpg";
     cv::imwrite((dir / file).string(), crops.back());
-    products.push_back({{"Name", g["id"]},
-                        {"Brand", "eval"},
-                        {"Price", "1.00"},
-                        {"ProductCategory", "eval"},
-                        {"Image", file},
-                        {"LemmaInfoList", {{{"LemmaTitle", g["id"]}, {"LemmaAbstract", "a"}, {"Tag", "t"}}}},
-                        {"Files", {file}}});
+    products.push_back(
+        {{"Name", g["id"]},
+         {"Brand", "eval"},
+         {"Price", "1.00"},
+         {"ProductCategory", "eval"},
+         {"Image", file},
+         {"LemmaInfoList", {{{"LemmaTitle", g["id"]}, {"LemmaAbstract", "a"}, {"Tag", "t"}}}},
+         {"Files", {file}}});
   }
   std::ofstream(dir / "gallery.json") << json{{"Products", products}}.dump();
   auto gallery = ProductGallery::Load(dir.string(), Classical);
@@ -133,7 +142,8 @@ TEST(ProductGalleryTest, SkuTop1AccuracyOnRealPhotos) {
       ++queries;
       const bool right = !best->empty() && (*best)[0].product->name == m["gallery"][i]["id"];
       top1 += right;
-      if (!best->empty() && (*best)[0].score >= threshold) (right ? accepted_right : accepted_wrong)++;
+      if (!best->empty() && (*best)[0].score >= threshold)
+        (right ? accepted_right : accepted_wrong)++;
     }
   }
   int distractors = 0, false_accepts = 0;
@@ -143,12 +153,12 @@ TEST(ProductGalleryTest, SkuTop1AccuracyOnRealPhotos) {
     ++distractors;
     if (!best->empty() && (*best)[0].score >= threshold) ++false_accepts;
   }
-  std::printf("{\"eval\":\"product_sku\",\"embedding\":\"classical_hsv_hog\",\"gallery\":%zu,"
-              "\"queries\":%d,\"top1\":%.3f,\"threshold\":%.2f,\"accepted_correct\":%.3f,"
-              "\"accepted_wrong\":%.3f,\"distractors\":%d,\"distractor_false_accept\":%.3f}\n",
-              crops.size(), queries, double(top1) / queries, threshold,
-              double(accepted_right) / queries, double(accepted_wrong) / queries, distractors,
-              double(false_accepts) / distractors);
+  std::printf(
+      "{\"eval\":\"product_sku\",\"embedding\":\"classical_hsv_hog\",\"gallery\":%zu,"
+      "\"queries\":%d,\"top1\":%.3f,\"threshold\":%.2f,\"accepted_correct\":%.3f,"
+      "\"accepted_wrong\":%.3f,\"distractors\":%d,\"distractor_false_accept\":%.3f}\n",
+      crops.size(), queries, double(top1) / queries, threshold, double(accepted_right) / queries,
+      double(accepted_wrong) / queries, distractors, double(false_accepts) / distractors);
   const json top1_min = Threshold("DetectProductBeta sku_top1");
   const json false_accept_max = Threshold("DetectProductBeta sku_distractor_false_accept");
   EXPECT_EQ(queries, top1_min.at("n").get<int>())

@@ -172,7 +172,6 @@ Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& c
   int num_classes = 0;
   std::string input_name, output_name;
   try {
-
     if (session->GetInputCount() != 1 || session->GetOutputCount() < 1) {
       return Status(errc::kInternalError,
                     "detector model " + path + " must have one input and an [N,A,5+C] output");

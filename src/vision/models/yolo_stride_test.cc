@@ -38,7 +38,8 @@ std::unique_ptr<YoloDetector> Load(const std::string& path, Letterbox letterbox)
 
 TEST(YoloStride, FixedSizeModelIsRefusedNamingTheFileAndTheFix) {
   KANJIAN_REQUIRE_FILE(testing::DetectorPath());
-  auto r = YoloDetector::Load({.model_path = testing::DetectorPath(), .letterbox = Letterbox::kStride});
+  auto r =
+      YoloDetector::Load({.model_path = testing::DetectorPath(), .letterbox = Letterbox::kStride});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), errc::kInvalidParameterValue);
   EXPECT_NE(r.status().message().find(testing::DetectorPath()), std::string::npos);
@@ -54,7 +55,8 @@ TEST(YoloStride, FindsWhatSquareFindsOnDarknetDog) {
   auto square = Load(testing::DetectorPath(), Letterbox::kSquare);
   auto stride = Load(testing::DynamicDetectorPath(), Letterbox::kStride);
   ASSERT_TRUE(square && stride);
-  cv::Mat img = cv::imread(testing::DarknetImage("dog.jpg"), cv::IMREAD_COLOR);  // 768x576 → 640x480
+  cv::Mat img =
+      cv::imread(testing::DarknetImage("dog.jpg"), cv::IMREAD_COLOR);  // 768x576 → 640x480
   auto a = square->Detect(img);
   auto b = stride->Detect(img);
   ASSERT_TRUE(a.ok() && b.ok());

@@ -13,7 +13,9 @@ const std::vector<std::string>& NamesOf(BodyAction action) {
   return action == BodyAction::kChefDress ? ChefDressAttributes() : SecurityAttributes();
 }
 
-cv::Rect ToRect(const Box& b) { return cv::Rect(b.x, b.y, b.width, b.height); }
+cv::Rect ToRect(const Box& b) {
+  return cv::Rect(b.x, b.y, b.width, b.height);
+}
 
 double Sharpness(const cv::Mat& crop) {
   cv::Mat grey, small, lap;
@@ -57,8 +59,9 @@ Result<std::vector<Body>> RecognizeBodies(const cv::Mat& image,
     for (const Detection& d : detections)
       if (d.label == "person" && d.score >= options.person_min_score)
         persons.push_back({ToRect(d.box), &d});
-    std::stable_sort(persons.begin(), persons.end(),
-                     [](const auto& a, const auto& b) { return a.second->score > b.second->score; });
+    std::stable_sort(persons.begin(), persons.end(), [](const auto& a, const auto& b) {
+      return a.second->score > b.second->score;
+    });
   } else {
     persons.push_back({cv::Rect(0, 0, image.cols, image.rows), nullptr});
   }

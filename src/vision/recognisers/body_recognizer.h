@@ -9,8 +9,8 @@
 
 #include "common/status.h"
 #include "vision/models/attribute_classifier.h"
-#include "vision/registry/model_set.h"
 #include "vision/models/yolo_detector.h"
+#include "vision/registry/model_set.h"
 
 namespace kanjian::vision {
 
@@ -23,8 +23,8 @@ struct BodyAttribute {
 };
 
 struct Body {
-  Box rect;                    // zeros when detection is off
-  float detect_confidence = 0; // 0..1; 0 when detection is off
+  Box rect;                     // zeros when detection is off
+  float detect_confidence = 0;  // 0..1; 0 when detection is off
   std::vector<BodyAttribute> attributes;
 };
 
@@ -43,7 +43,8 @@ struct BodyOptions {
 };
 
 // Why a body was filtered; "" when it was not (for logs and tests).
-std::string LowQualityReason(const cv::Mat& image, const cv::Rect& body, const BodyOptions& options);
+std::string LowQualityReason(const cv::Mat& image, const cv::Rect& body,
+                             const BodyOptions& options);
 
 // Plain function on a decoded image and its detections (tests call this).
 // An empty result means no person (the caller answers NoBodyInPhoto).

@@ -26,7 +26,9 @@ std::shared_ptr<const ModelSet> BuiltinsOnly() {
   return set.value();
 }
 
-Detection Det(const char* label, float score, Box box) { return Detection{0, label, score, box}; }
+Detection Det(const char* label, float score, Box box) {
+  return Detection{0, label, score, box};
+}
 
 // A textured "person": noise so the sharpness check passes, a grey shirt.
 cv::Mat Scene() {
@@ -88,7 +90,8 @@ TEST(BodyRecognizerTest, PhoneAtTheHeadIsACallElsewhereIsPlaying) {
 TEST(BodyRecognizerTest, FluorescentTorsoIsAVest) {
   auto models = BuiltinsOnly();
   cv::Mat img = Scene();
-  cv::rectangle(img, cv::Rect(110, 100, 100, 130), cv::Scalar(30, 255, 200), cv::FILLED);  // BGR yellow-green
+  cv::rectangle(img, cv::Rect(110, 100, 100, 130), cv::Scalar(30, 255, 200),
+                cv::FILLED);  // BGR yellow-green
   std::vector<Detection> dets = {Det("person", 0.8f, {100, 50, 120, 300})};
   auto b = RecognizeBodies(img, dets, *models, BodyAction::kSecurity, {});
   ASSERT_TRUE(b.ok());

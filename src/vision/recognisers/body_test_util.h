@@ -8,11 +8,17 @@
 
 namespace kanjian::vision::testing {
 
-inline std::string FaceModelPath() { return ModelsDir() + "/fr_detect.onnx"; }
-inline std::string EmbedModelPath() { return ModelsDir() + "/yolov5s_embed.onnx"; }
+inline std::string FaceModelPath() {
+  return ModelsDir() + "/fr_detect.onnx";
+}
+inline std::string EmbedModelPath() {
+  return ModelsDir() + "/yolov5s_embed.onnx";
+}
 
 // darknet person.jpg: a woman, a dog and a horse (640x424).
-inline std::string PersonImage() { return DarknetImage("person.jpg"); }
+inline std::string PersonImage() {
+  return DarknetImage("person.jpg");
+}
 
 // skimage astronaut.png (512x512): Eileen Collins, one face.
 inline std::string AstronautImage() {
@@ -22,6 +28,8 @@ inline std::string AstronautImage() {
   return std::string(home ? home : "") + "/.cache/kanjian/testdata/astronaut.png";
 }
 
-inline const ModelSpec& BundledTask(const ModelsConfig& c, const char* task) { return *c.Find(task); }
+inline const ModelSpec& BundledTask(const ModelsConfig& c, const char* task) {
+  return *c.Find(task);
+}
 
 }  // namespace kanjian::vision::testing

@@ -49,7 +49,8 @@ std::vector<Square> Squares(const cv::Mat& gray) {
     // The inner and outer edge of one drawn box are one square.
     bool seen = false;
     for (const auto& o : out)
-      seen = seen || (cv::norm(o.centre - s.centre) < 0.3 * s.side && std::abs(o.side - s.side) < 0.3 * s.side);
+      seen = seen || (cv::norm(o.centre - s.centre) < 0.3 * s.side &&
+                      std::abs(o.side - s.side) < 0.3 * s.side);
     if (!seen) out.push_back(s);
   }
   return out;
@@ -90,19 +91,21 @@ bool HasEnvelopeFlap(const cv::Mat& bgr) {
   cv::Mat bright;
   double otsu = cv::threshold(gray, bright, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
   if (otsu < 90) return false;  // no bright paper against a darker ground
-  cv::morphologyEx(bright, bright, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {7, 7}));
+  cv::morphologyEx(bright, bright, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {7, 7}));
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(bright, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
   if (contours.empty()) return false;
-  auto largest = std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
-    return cv::contourArea(a) < cv::contourArea(b);
-  });
+  auto largest = std::max_element(
+      contours.begin(), contours.end(),
+      [](const auto& a, const auto& b) { return cv::contourArea(a) < cv::contourArea(b); });
   const double area = cv::contourArea(*largest);
   if (area < 0.15 * double(gray.total())) return false;
   const cv::RotatedRect sheet = cv::minAreaRect(*largest);
   if (area < 0.85 * double(sheet.size.area())) return false;  // not a quadrilateral
   const float sheet_w = std::max(sheet.size.width, sheet.size.height);
-  const float long_side_deg = sheet.size.width >= sheet.size.height ? sheet.angle : sheet.angle + 90;
+  const float long_side_deg =
+      sheet.size.width >= sheet.size.height ? sheet.angle : sheet.angle + 90;
   // Untextured: fold lines are the only edges well inside the sheet.
   cv::Mat inside = cv::Mat::zeros(gray.size(), CV_8U);
   cv::drawContours(inside, contours, int(largest - contours.begin()), cv::Scalar(255), cv::FILLED);
@@ -110,7 +113,8 @@ bool HasEnvelopeFlap(const cv::Mat& bgr) {
   cv::Mat edges;
   cv::Canny(gray, edges, 8, 24);
   edges &= inside;
-  if (cv::countNonZero(edges) > 0.08 * cv::countNonZero(inside)) return false;  // textured, not paper
+  if (cv::countNonZero(edges) > 0.08 * cv::countNonZero(inside))
+    return false;  // textured, not paper
   std::vector<cv::Vec4i> lines;
   cv::HoughLinesP(edges, lines, 1, CV_PI / 180, 40, 0.2 * sheet_w, 12);
   bool rising = false, falling = false;

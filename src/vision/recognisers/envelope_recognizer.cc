@@ -11,11 +11,11 @@ namespace kanjian::vision {
 namespace {
 
 constexpr std::string_view kSfWords[] = {"顺丰", "SFEXPRESS", "95338"};
-constexpr std::string_view kCarrierWords[] = {
-    "快递", "速运", "速递", "物流", "邮政", "EMS", "EXPRESS", "中通", "圆通", "申通",
-    "韵达", "京东", "百世", "德邦", "极兔", "文件封"};
-constexpr std::string_view kFrontFields[] = {"收件人", "寄件人", "收件", "寄件",
-                                             "收方", "寄方", "运单号"};
+constexpr std::string_view kCarrierWords[] = {"快递",    "速运", "速递", "物流",  "邮政", "EMS",
+                                              "EXPRESS", "中通", "圆通", "申通",  "韵达", "京东",
+                                              "百世",    "德邦", "极兔", "文件封"};
+constexpr std::string_view kFrontFields[] = {"收件人", "寄件人", "收件",  "寄件",
+                                             "收方",   "寄方",   "运单号"};
 
 // Upper-case ASCII, no spaces.
 std::string Normalise(const std::string& s) {
@@ -36,7 +36,9 @@ bool HasDigitRun(const std::string& s, int n) {
   return false;
 }
 
-float Clamp(float v) { return std::clamp(v, 0.f, 99.f); }
+float Clamp(float v) {
+  return std::clamp(v, 0.f, 99.f);
+}
 
 bool EndsWith(const std::string& s, std::string_view tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -50,7 +52,8 @@ int PostalMarks(const std::vector<std::string>& lines) {
     // A name before the mark: at least one more character than the mark.
     to = to || (EndsWith(l, "收") && l.size() > 3);
     from = from || (EndsWith(l, "寄") && l.size() > 3);
-    postcode = postcode || l.find("邮政编码") != std::string::npos || l.find("邮编") != std::string::npos;
+    postcode =
+        postcode || l.find("邮政编码") != std::string::npos || l.find("邮编") != std::string::npos;
     stamp = stamp || l.find("邮票") != std::string::npos;
   }
   return int(to) + int(from) + int(postcode) + int(stamp);
@@ -66,7 +69,8 @@ EnvelopeEvidence EvidenceFromText(const std::vector<std::string>& lines) {
     if (all.find(w) != std::string::npos) e.sf = true;
   // 邮政编码 (postcode) names no carrier: it is on every letter and many forms.
   std::string carrier_text = all;
-  for (size_t p = carrier_text.find("邮政编码"); p != std::string::npos; p = carrier_text.find("邮政编码"))
+  for (size_t p = carrier_text.find("邮政编码"); p != std::string::npos;
+       p = carrier_text.find("邮政编码"))
     carrier_text.erase(p, std::string_view("邮政编码").size());
   for (auto w : kCarrierWords)
     if (carrier_text.find(w) != std::string::npos) ++e.carrier_words;
@@ -108,7 +112,7 @@ EnvelopeResult JudgeEnvelope(const EnvelopeEvidence& e) {
   const bool front = e.front_fields > 0 || code || letter_front;
   // Front/back: strong when waybill fields and a code agree, weaker from one clue.
   float side_conf = front ? 50.f + 15.f * float(e.front_fields + int(e.waybill) + int(e.barcode) +
-                                                 e.postal_marks + int(e.postcode_boxes))
+                                                e.postal_marks + int(e.postcode_boxes))
                           : 60.f + 10.f * float(std::min(e.carrier_words, 3));
   float brand_conf = e.sf ? 90.f : 50.f + 15.f * float(std::min(e.carrier_words, 3));
   std::string name = std::string(e.sf ? "顺丰" : "非顺丰") + "文件封" + (front ? "正面" : "反面");

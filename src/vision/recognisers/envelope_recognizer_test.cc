@@ -4,15 +4,15 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "vision/recognisers/envelope_layout.h"
 #include "vision/models/ocr/ocr_test_util.h"
+#include "vision/recognisers/envelope_layout.h"
 
 namespace kanjian::vision {
 namespace {
 
 TEST(EnvelopeJudge, SfFrontFromWaybillFields) {
-  auto e = EvidenceFromText({"顺丰速运", "SF EXPRESS", "运单号 SF123456789012", "寄件人：李四",
-                             "收件人：张三"});
+  auto e = EvidenceFromText(
+      {"顺丰速运", "SF EXPRESS", "运单号 SF123456789012", "寄件人：李四", "收件人：张三"});
   EXPECT_TRUE(e.sf);
   EXPECT_EQ(e.front_fields, 3);
   EXPECT_TRUE(e.waybill);
@@ -49,8 +49,8 @@ TEST(EnvelopeJudge, TextWithoutCarrierEvidenceIsNoEnvelope) {
 }
 
 TEST(EnvelopeJudge, LetterEnvelopeFromPostalMarks) {
-  auto e = EvidenceFromText({"上海市浦东新区世纪大道100号", "赵磊 收", "广东省深圳市南山区 王芳 寄",
-                             "邮政编码：610041"});
+  auto e = EvidenceFromText(
+      {"上海市浦东新区世纪大道100号", "赵磊 收", "广东省深圳市南山区 王芳 寄", "邮政编码：610041"});
   EXPECT_EQ(e.postal_marks, 3);
   EXPECT_EQ(e.carrier_words, 0);
   auto r = JudgeEnvelope(e);

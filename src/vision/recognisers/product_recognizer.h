@@ -11,7 +11,7 @@
 namespace kanjian::vision {
 
 struct ProductBetaOptions {
-  float min_score = 0.30f;          // detector score for a region
+  float min_score = 0.30f;  // detector score for a region
   size_t max_regions = 3;
   float sku_min_similarity = 0.75f;  // cosine; below → FindSKU 0 (see the docs for the measurement)
   size_t max_skus = 3;

@@ -43,11 +43,10 @@ TEST(ProductTaxonomyTest, ProductsAndNonProducts) {
 }
 
 TEST(ProductTaxonomyTest, FiltersSortsAndScales) {
-  auto products = ProductsFromDetections({Det("dog", 0.9f, {0, 0, 10, 10}),
-                                          Det("cup", 0.55f, {1, 2, 30, 40}),
-                                          Det("bottle", 0.29f, {0, 0, 5, 5}),
-                                          Det("laptop", 0.81f, {5, 5, 50, 20})},
-                                         0.30f);
+  auto products = ProductsFromDetections(
+      {Det("dog", 0.9f, {0, 0, 10, 10}), Det("cup", 0.55f, {1, 2, 30, 40}),
+       Det("bottle", 0.29f, {0, 0, 5, 5}), Det("laptop", 0.81f, {5, 5, 50, 20})},
+      0.30f);
   ASSERT_EQ(products.size(), 2u);
   EXPECT_EQ(products[0].name, "笔记本电脑");
   EXPECT_EQ(products[0].confidence, 81);
@@ -57,8 +56,8 @@ TEST(ProductTaxonomyTest, FiltersSortsAndScales) {
 
 TEST(ProductTaxonomyTest, BetaRegionsAreTheThreeMostSalient) {
   cv::Mat image(100, 100, CV_8UC3, cv::Scalar(0, 0, 0));
-  std::vector<Detection> dets = {Det("cup", 0.95f, {0, 0, 5, 5}),         // confident but tiny
-                                 Det("laptop", 0.6f, {0, 0, 100, 80}),    // big
+  std::vector<Detection> dets = {Det("cup", 0.95f, {0, 0, 5, 5}),       // confident but tiny
+                                 Det("laptop", 0.6f, {0, 0, 100, 80}),  // big
                                  Det("book", 0.5f, {10, 10, 40, 40}),
                                  Det("bottle", 0.5f, {50, 50, 30, 30}),
                                  Det("person", 0.99f, {0, 0, 100, 100})};  // not a product

@@ -37,7 +37,9 @@ ColorName Vote(const cv::Mat& bgr, Classify classify, Weight weight) {
   return {best->first, int(std::lround(100 * best->second / total))};
 }
 
-bool Achromatic(const std::string& n) { return n == "黑" || n == "白" || n == "银灰"; }
+bool Achromatic(const std::string& n) {
+  return n == "黑" || n == "白" || n == "银灰";
+}
 
 }  // namespace
 
@@ -67,11 +69,12 @@ ColorName NameVehicleColor(const cv::Mat& vehicle_bgr) {
   cv::Rect body(int(0.12 * w), int(0.40 * h), std::max(1, int(0.76 * w)),
                 std::max(1, int(0.42 * h)));
   body &= cv::Rect(0, 0, w, h);
-  return Vote(
-      vehicle_bgr(body), PixelColorName,
-      // Glass and shadow read as dark grey/black on every car; paint shows
-      // its hue. Strongly saturated pixels count double.
-      [](const std::string& name, int s) { return Achromatic(name) ? 1.0 : s > 90 ? 2.0 : 1.2; });
+  return Vote(vehicle_bgr(body), PixelColorName,
+              // Glass and shadow read as dark grey/black on every car; paint shows
+              // its hue. Strongly saturated pixels count double.
+              [](const std::string& name, int s) {
+                return Achromatic(name) ? 1.0 : s > 90 ? 2.0 : 1.2;
+              });
 }
 
 ColorName NamePlateColor(const cv::Mat& plate_bgr) {

@@ -9,18 +9,18 @@ namespace {
 
 // A car-like crop: body paint in the lower part, dark glass on top, black tyres.
 cv::Mat FakeCar(cv::Scalar paint_bgr) {
-  cv::Mat m(120, 200, CV_8UC3, cv::Scalar(90, 110, 100));                // background
-  cv::rectangle(m, cv::Rect(10, 30, 180, 80), paint_bgr, cv::FILLED);    // body
+  cv::Mat m(120, 200, CV_8UC3, cv::Scalar(90, 110, 100));                           // background
+  cv::rectangle(m, cv::Rect(10, 30, 180, 80), paint_bgr, cv::FILLED);               // body
   cv::rectangle(m, cv::Rect(40, 20, 120, 25), cv::Scalar(40, 40, 40), cv::FILLED);  // glass
-  cv::circle(m, {45, 110}, 12, cv::Scalar(15, 15, 15), cv::FILLED);      // tyres
+  cv::circle(m, {45, 110}, 12, cv::Scalar(15, 15, 15), cv::FILLED);                 // tyres
   cv::circle(m, {155, 110}, 12, cv::Scalar(15, 15, 15), cv::FILLED);
   return m;
 }
 
 TEST(VehicleColor, NamesPaintColours) {
   const std::pair<cv::Scalar, std::string> cases[] = {
-      {{240, 240, 240}, "白"}, {{20, 20, 20}, "黑"},   {{160, 160, 155}, "银灰"},
-      {{30, 30, 200}, "红"},   {{190, 80, 20}, "蓝"},  {{30, 200, 230}, "黄"},
+      {{240, 240, 240}, "白"}, {{20, 20, 20}, "黑"},  {{160, 160, 155}, "银灰"},
+      {{30, 30, 200}, "红"},   {{190, 80, 20}, "蓝"}, {{30, 200, 230}, "黄"},
       {{40, 150, 40}, "绿"},   {{0, 120, 240}, "橙"}, {{30, 60, 100}, "棕"}};
   for (const auto& [bgr, name] : cases) {
     ColorName c = NameVehicleColor(FakeCar(bgr));

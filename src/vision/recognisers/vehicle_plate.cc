@@ -31,7 +31,9 @@ bool IsAlnum(const std::string& c) {
   return (x >= '0' && x <= '9') || (x >= 'A' && x <= 'Z' && x != 'I' && x != 'O');
 }
 
-bool IsLetter(const std::string& c) { return IsAlnum(c) && c[0] >= 'A'; }
+bool IsLetter(const std::string& c) {
+  return IsAlnum(c) && c[0] >= 'A';
+}
 
 template <size_t N>
 bool In(const std::string& c, const std::string_view (&set)[N]) {

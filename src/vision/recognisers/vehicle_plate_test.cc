@@ -41,11 +41,11 @@ TEST(PlateGrammar, FixesConfusableCharacters) {
 
 TEST(PlateGrammar, RejectsNonPlates) {
   EXPECT_FALSE(ParsePlate(""));
-  EXPECT_FALSE(ParsePlate("A12345"));        // no province
-  EXPECT_FALSE(ParsePlate("京A1234"));       // too short
-  EXPECT_FALSE(ParsePlate("京A1234567"));    // too long
-  EXPECT_FALSE(ParsePlate("中A12345"));      // not a province
-  EXPECT_FALSE(ParsePlate("京A12顺45"));     // Chinese inside
+  EXPECT_FALSE(ParsePlate("A12345"));      // no province
+  EXPECT_FALSE(ParsePlate("京A1234"));     // too short
+  EXPECT_FALSE(ParsePlate("京A1234567"));  // too long
+  EXPECT_FALSE(ParsePlate("中A12345"));    // not a province
+  EXPECT_FALSE(ParsePlate("京A12顺45"));   // Chinese inside
   EXPECT_FALSE(ParsePlate("SF EXPRESS"));
 }
 

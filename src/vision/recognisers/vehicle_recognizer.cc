@@ -78,9 +78,8 @@ Result<std::optional<PlateInfo>> FindPlate(const cv::Mat& vehicle_bgr, Point off
   std::vector<ocr::TextBox> candidates;
   for (const auto& b : *boxes)
     if (PlateShaped(b)) candidates.push_back(b);
-  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
-    return a.score > b.score;
-  });
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.score > b.score; });
   if (int(candidates.size()) > options.plate_candidates_max)
     candidates.resize(options.plate_candidates_max);
 
@@ -113,8 +112,7 @@ Result<std::optional<PlateInfo>> FindPlate(const cv::Mat& vehicle_bgr, Point off
     ocr::DecodedText joined;
     joined.text = parsed->plate;
     joined.char_confidence = top_text->char_confidence;
-    joined.char_confidence.insert(joined.char_confidence.end(),
-                                  bottom_text.char_confidence.begin(),
+    joined.char_confidence.insert(joined.char_confidence.end(), bottom_text.char_confidence.begin(),
                                   bottom_text.char_confidence.end());
     float sum = 0;
     for (float c : joined.char_confidence) sum += c;
@@ -124,8 +122,8 @@ Result<std::optional<PlateInfo>> FindPlate(const cv::Mat& vehicle_bgr, Point off
     plate.corners[1] = top->corners[1];
     int confidence = int(std::lround(100 * joined.confidence));
     if (best && best->confidence >= confidence) continue;
-    best = MakePlateInfo(ocr::OcrEngine::CropBox(vehicle_bgr, plate), plate, *parsed, joined,
-                         offset);
+    best =
+        MakePlateInfo(ocr::OcrEngine::CropBox(vehicle_bgr, plate), plate, *parsed, joined, offset);
   }
   return best;
 }
@@ -149,7 +147,7 @@ std::optional<ocr::TextBox> TwoRowTopLine(const ocr::TextBox& bottom,
       y1 = std::max(y1, double(d.dot(v)));
     }
     const double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, height = y1 - y0;
-    if (cy >= 0 || y1 < -0.5 * h) continue;             // above, and close
+    if (cy >= 0 || y1 < -0.5 * h) continue;              // above, and close
     if (height < 0.3 * h || height > 1.0 * h) continue;  // a smaller line
     if (cx < 0.1 * w || cx > 0.9 * w || x0 < -0.1 * w || x1 > 1.1 * w) continue;  // over it
     top = found ? std::min(top, y0) : y0;
@@ -182,7 +180,8 @@ Result<std::vector<CarTag>> CarsFromDetections(const cv::Mat& image,
   std::vector<const Detection*> kept;
   for (const Detection* d : vehicles) {
     bool duplicate = false;
-    for (const Detection* k : kept) duplicate = duplicate || BoxIou(d->box, k->box) > options.same_vehicle_iou;
+    for (const Detection* k : kept)
+      duplicate = duplicate || BoxIou(d->box, k->box) > options.same_vehicle_iou;
     if (!duplicate) kept.push_back(d);
   }
   vehicles = std::move(kept);

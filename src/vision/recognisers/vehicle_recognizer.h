@@ -23,33 +23,34 @@ struct Point {
 using Quad = std::array<Point, 4>;  // clockwise from top-left
 
 struct PlateInfo {
-  std::string plate;                // "" when no plate could be read
-  std::string color;                // 蓝/黄/绿/白/黑
-  std::string type;                 // 普通蓝牌, 新能源绿牌…
-  std::vector<Point> location;      // 4 corners in image pixels, or empty
-  std::string status;               // 正常车牌 / 遮挡污损模糊车牌 ("" without a plate)
-  int status_confidence = 0;        // 0..100
-  float angle_deg = 0;              // tilt of the plate's long side
-  int confidence = 0;               // 0..100, OCR confidence of the plate text
+  std::string plate;            // "" when no plate could be read
+  std::string color;            // 蓝/黄/绿/白/黑
+  std::string type;             // 普通蓝牌, 新能源绿牌…
+  std::vector<Point> location;  // 4 corners in image pixels, or empty
+  std::string status;           // 正常车牌 / 遮挡污损模糊车牌 ("" without a plate)
+  int status_confidence = 0;    // 0..100
+  float angle_deg = 0;          // tilt of the plate's long side
+  int confidence = 0;           // 0..100, OCR confidence of the plate text
 };
 
 struct CarTag {
-  std::string type;        // 轿车/货车/客车/摩托车
-  std::string color;       // 白/黑/银灰/红/…
+  std::string type;   // 轿车/货车/客车/摩托车
+  std::string color;  // 白/黑/银灰/红/…
   int color_confidence = 0;
-  int confidence = 0;      // detector score 0..100
+  int confidence = 0;  // detector score 0..100
   Quad location;
   std::optional<PlateInfo> plate;  // Pro only
 };
 
 struct VehicleOptions {
-  float min_score = 0.30f;       // detector score to report a vehicle
-  int min_side_px = 24;          // smaller boxes are ignored
+  float min_score = 0.30f;  // detector score to report a vehicle
+  int min_side_px = 24;     // smaller boxes are ignored
   int max_vehicles = 10;
-  float same_vehicle_iou = 0.6f;  // boxes of different vehicle classes overlapping more are one vehicle
-  int plate_ocr_max_side = 640;  // OCR detector input for a vehicle crop
-  int plate_min_vehicle_px = 60; // no plate search on vehicles narrower than this
-  int plate_candidates_max = 4;  // text boxes read per vehicle
+  float same_vehicle_iou =
+      0.6f;  // boxes of different vehicle classes overlapping more are one vehicle
+  int plate_ocr_max_side = 640;    // OCR detector input for a vehicle crop
+  int plate_min_vehicle_px = 60;   // no plate search on vehicles narrower than this
+  int plate_candidates_max = 4;    // text boxes read per vehicle
   float plate_search_top = 0.35f;  // the plate is searched below this fraction of the box height
   // Close-ups (vehicle_search.h): the second detection pass shrinks the image
   // to this fraction of its size; the plate-first pass reads the whole image

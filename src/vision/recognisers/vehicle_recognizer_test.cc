@@ -26,7 +26,7 @@ TEST(VehicleRecognizer, LargestVehicleFirstAndNonVehiclesDropped) {
       {2, "car", 0.9f, {10, 10, 50, 40}},
       {16, "dog", 0.95f, {100, 100, 150, 150}},
       {7, "truck", 0.6f, {100, 50, 200, 120}},
-      {2, "car", 0.2f, {0, 0, 300, 300}},  // below min_score
+      {2, "car", 0.2f, {0, 0, 300, 300}},     // below min_score
       {2, "car", 0.5f, {102, 52, 198, 120}},  // the truck again, as a car: one vehicle
   };
   auto tags = CarsFromDetections(image, d, nullptr, VehicleOptions{});
@@ -89,8 +89,8 @@ TEST(TwoRowTopLine, SpansTheBottomRowUnderTheTopRowBoxes) {
   const ocr::TextBox bottom = Upright(100, 200, 300, 260);
   // The top row as the detector often gives it: 京 and A as two boxes,
   // overlapping the bottom row's padded box a little.
-  auto line = TwoRowTopLine(bottom, {Upright(150, 165, 190, 198), Upright(205, 168, 245, 204),
-                                     bottom});
+  auto line =
+      TwoRowTopLine(bottom, {Upright(150, 165, 190, 198), Upright(205, 168, 245, 204), bottom});
   ASSERT_TRUE(line);
   EXPECT_NEAR(line->corners[0].x, 100, 0.5);
   EXPECT_NEAR(line->corners[0].y, 165, 0.5);
@@ -111,7 +111,8 @@ TEST(TwoRowTopLine, UnrelatedLinesAreNoTopRow) {
   EXPECT_FALSE(TwoRowTopLine(bottom, {Upright(-60, 165, 40, 198)})) << "beside, to the left";
   EXPECT_FALSE(TwoRowTopLine(bottom, {Upright(40, 165, 140, 198)})) << "centre left of the plate";
   EXPECT_FALSE(TwoRowTopLine(bottom, {Upright(150, 100, 250, 135)})) << "a line height away";
-  EXPECT_FALSE(TwoRowTopLine(bottom, {Upright(150, 120, 250, 198)})) << "taller than the bottom row";
+  EXPECT_FALSE(TwoRowTopLine(bottom, {Upright(150, 120, 250, 198)}))
+      << "taller than the bottom row";
   EXPECT_FALSE(TwoRowTopLine(bottom, {Upright(170, 188, 190, 198)})) << "a speck";
   EXPECT_FALSE(TwoRowTopLine(bottom, {Upright(150, 262, 250, 295)})) << "below, not above";
 }
@@ -121,9 +122,9 @@ TEST(TwoRowTopLine, UnrelatedLinesAreNoTopRow) {
 // two_row_* metrics), with the vehicle and plate boxes it printed.
 struct TwoRowCase {
   const char* image;
-  Box vehicle;          // x, y, width, height
-  const char* plate;    // "" for the negatives
-  int plate_box[4];     // x0, y0, x1, y1 of the rendered plate (both rows)
+  Box vehicle;        // x, y, width, height
+  const char* plate;  // "" for the negatives
+  int plate_box[4];   // x0, y0, x1, y1 of the rendered plate (both rows)
 };
 
 const TwoRowCase kTwoRowCases[] = {

@@ -88,8 +88,8 @@ Result<std::vector<CarTag>> FindVehicles(const cv::Mat& image, const DetectFn& d
   ShrunkCanvas shrunk = ShrinkIntoCanvas(image, options.closeup_canvas_scale);
   auto shrunk_detections = detect(shrunk.canvas);
   if (!shrunk_detections.ok()) return shrunk_detections.status();
-  cars = CarsFromDetections(image, MapFromCanvas(*shrunk_detections, shrunk, image.cols, image.rows),
-                            reader, options);
+  cars = CarsFromDetections(
+      image, MapFromCanvas(*shrunk_detections, shrunk, image.cols, image.rows), reader, options);
   if (!cars.ok() || !cars->empty()) return cars;
 
   auto from_plate = VehicleFromPlate(image, ocr, pro, options);

@@ -24,7 +24,8 @@ Result<std::shared_ptr<const ModelSet>> ModelRegistry::LoadFromFile(
   for (const std::string& task : required_tasks) {
     if (!config->Find(task))
       return Status(errc::kInvalidParameterValue,
-                    ModelsConfigWhere(config->source, "task " + task) + ": required by the server, not configured");
+                    ModelsConfigWhere(config->source, "task " + task) +
+                        ": required by the server, not configured");
   }
   return LoadModelSet(std::move(config.value()), threads, extra);
 }

@@ -7,8 +7,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "vision/models/attribute_classifier.h"
-#include "vision/recognisers/body_test_util.h"
 #include "vision/models/yolo_detector.h"
+#include "vision/recognisers/body_test_util.h"
 
 namespace kanjian::vision {
 namespace {
@@ -48,7 +48,7 @@ TEST(InputSpecTest, LetterboxNhwc) {
   std::vector<float> out(48);
   InputGeometry g = FillInputTensor(img, s, out.data());
   EXPECT_EQ(g.pad_y, 1);
-  EXPECT_FLOAT_EQ(out[0], 0.f);              // padding row
+  EXPECT_FLOAT_EQ(out[0], 0.f);                // padding row
   EXPECT_FLOAT_EQ(out[(1 * 4 + 0) * 3], 1.f);  // image row
 }
 
@@ -71,7 +71,8 @@ TEST(ModelsConfigTest, MissingConfigFileIsNamed) {
 TEST(ModelsConfigTest, MissingFileIsNamed) {
   auto path = WriteTemp("missing.json", R"({"tasks":{"face_detector":{"file":"/no/such/face.onnx",
       "decode":"ultraface","input":{"width":320,"height":240}}}})");
-  auto c = ParseModelsConfig(nlohmann::json::parse(std::ifstream(path)), "/nonexistent-models", path);
+  auto c =
+      ParseModelsConfig(nlohmann::json::parse(std::ifstream(path)), "/nonexistent-models", path);
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("/no/such/face.onnx"), std::string::npos)
       << c.status().message();
@@ -91,8 +92,9 @@ TEST(ModelsConfigTest, RejectsUnknownTaskDecodeAttributeAndLabel) {
   EXPECT_NE(r2.status().message().find("decode"), std::string::npos);
   auto r3 = parse(R"({"attributes":{"隐身识别":{"method":"builtin","builtin":"skin_torso"}}})");
   EXPECT_NE(r3.status().message().find("unknown attribute"), std::string::npos);
-  auto r4 = parse(R"({"attributes":{"安全帽识别":{"method":"onnx","file":")" + model +
-                  R"(","decode":"softmax","labels":["无安全帽","有帽子"],"input":{"width":8,"height":8}}}})");
+  auto r4 = parse(
+      R"({"attributes":{"安全帽识别":{"method":"onnx","file":")" + model +
+      R"(","decode":"softmax","labels":["无安全帽","有帽子"],"input":{"width":8,"height":8}}}})");
   EXPECT_NE(r4.status().message().find("有帽子"), std::string::npos);
   auto r5 = parse(R"({"attributes":{"安全帽识别":{"method":"builtin","builtin":"skin_torso"}}})");
   EXPECT_FALSE(r5.ok());
@@ -113,7 +115,7 @@ TEST(ModelsConfigTest, FileOverlaysBundledEntriesAndNullRemoves) {
   ASSERT_TRUE(bundled.ok()) << bundled.status().ToString();
   EXPECT_EQ(bundled->attributes.count("反光衣识别"), 1u);
   EXPECT_EQ(bundled->attributes.count("玩手机识别"), 0u);  // opt-in: measured 0/4 on real phones
-  EXPECT_EQ(bundled->attributes.count("赤膊识别"), 0u);    // opt-in: measured 0/1, 9/10 false alarms
+  EXPECT_EQ(bundled->attributes.count("赤膊识别"), 0u);  // opt-in: measured 0/1, 9/10 false alarms
   auto path = WriteTemp("overlay.json", R"({"attributes":{"反光衣识别":null,
       "赤膊识别":{"method":"builtin","builtin":"skin_torso"}}})");
   auto c = LoadModelsConfig(path, ModelsDir());
@@ -189,28 +191,33 @@ TEST(ModelRegistryTest, DetectorIsSwappedWithTheSet) {
 TEST(ModelRegistryTest, OcrLoadsTheConfiguredFiles) {
   const std::string ocr_dir = ModelsDir() + "/ocr";
   KANJIAN_REQUIRE_FILE(ocr_dir + "/ch_PP-OCRv4_rec_infer.onnx");
-  const fs::path own = fs::temp_directory_path() / ("kanjian_registry_ocr_" + std::to_string(getpid()));
+  const fs::path own =
+      fs::temp_directory_path() / ("kanjian_registry_ocr_" + std::to_string(getpid()));
   fs::create_directories(own);
-  fs::copy_file(ocr_dir + "/ch_PP-OCRv4_rec_infer.onnx", own / "my_rec.onnx", fs::copy_options::overwrite_existing);
-  fs::copy_file(ocr_dir + "/ppocr_keys_v1.txt", own / "my_keys.txt", fs::copy_options::overwrite_existing);
+  fs::copy_file(ocr_dir + "/ch_PP-OCRv4_rec_infer.onnx", own / "my_rec.onnx",
+                fs::copy_options::overwrite_existing);
+  fs::copy_file(ocr_dir + "/ppocr_keys_v1.txt", own / "my_keys.txt",
+                fs::copy_options::overwrite_existing);
   std::ofstream(own / "broken_rec.onnx") << "not a model";
   auto config_with_rec = [&](const std::string& rec) {
     return R"({"tasks":{"face_detector":null,"embedder":null,"object_detector":null,
-             "ocr_rec":{"input":{"width":320,"height":48},"file":")" + (own / rec).string() +
-           R"(","decode":"ctc","keys_file":")" +
+             "ocr_rec":{"input":{"width":320,"height":48},"file":")" +
+           (own / rec).string() + R"(","decode":"ctc","keys_file":")" +
            (own / "my_keys.txt").string() + R"("}},
              "attributes":{"玩手机识别":null,"赤膊识别":null,"反光衣识别":null}})";
   };
   ExtraModelDirs extra;
   extra.ocr_dir = ocr_dir;
 
-  auto good = LoadModelsConfig(WriteTemp("ocr_good.json", config_with_rec("my_rec.onnx")), ModelsDir());
+  auto good =
+      LoadModelsConfig(WriteTemp("ocr_good.json", config_with_rec("my_rec.onnx")), ModelsDir());
   ASSERT_TRUE(good.ok()) << good.status().ToString();
   auto set = LoadModelSet(std::move(good.value()), 1, extra);
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_NE((*set)->ocr, nullptr);
 
-  auto bad = LoadModelsConfig(WriteTemp("ocr_bad.json", config_with_rec("broken_rec.onnx")), ModelsDir());
+  auto bad =
+      LoadModelsConfig(WriteTemp("ocr_bad.json", config_with_rec("broken_rec.onnx")), ModelsDir());
   ASSERT_TRUE(bad.ok()) << bad.status().ToString();
   auto refused = LoadModelSet(std::move(bad.value()), 1, extra);
   ASSERT_FALSE(refused.ok());

@@ -44,7 +44,9 @@ class Trimmer {
   }
 
  private:
-  Trimmer() { std::thread([this] { Run(); }).detach(); }
+  Trimmer() {
+    std::thread([this] { Run(); }).detach();
+  }
   void Run() {
     // Its own reference to the logger: a release just before exit must not
     // log through spdlog's registry while static destructors tear it down.
@@ -57,8 +59,8 @@ class Trimmer {
       const auto start = std::chrono::steady_clock::now();
       malloc_trim(0);
       log->info("model set released: memory returned to the system in {:.1f} ms",
-                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                       .count());
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count());
       lock.lock();
     }
   }
@@ -93,7 +95,8 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
     // "stride": each photo at its own aspect (needs a dynamic-size model);
     // "square" (default for configs that do not say): 640x640 for every photo.
     const nlohmann::json letterbox = od->raw.value("letterbox", nlohmann::json("square"));
-    if (letterbox == "stride") dc.letterbox = Letterbox::kStride;
+    if (letterbox == "stride")
+      dc.letterbox = Letterbox::kStride;
     else if (letterbox != "square")
       return Status(errc::kInvalidParameterValue,
                     where + ": letterbox must be \"square\" or \"stride\"");
@@ -116,8 +119,8 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
   for (const auto& [name, spec] : config.attributes) {
     auto c = MakeAttributeClassifier(spec, set->embedder, threads);
     if (!c.ok())
-      return Status(c.status().code(), ModelsConfigWhere(config.source, "attribute " + name) + ": " +
-                                           c.status().message());
+      return Status(c.status().code(), ModelsConfigWhere(config.source, "attribute " + name) +
+                                           ": " + c.status().message());
     set->attributes.emplace(name, std::move(c.value()));
   }
   set->dirs = extra;

@@ -41,8 +41,8 @@ struct ModelSet {
   std::shared_ptr<const FaceDetector> face_detector;  // null if not configured
   std::shared_ptr<const Embedder> embedder;           // null if not configured
   std::map<std::string, std::shared_ptr<const AttributeClassifier>> attributes;
-  ExtraModelDirs dirs;                                  // where the two below came from
-  std::shared_ptr<const ocr::OcrEngine> ocr;            // null if dirs.ocr_dir is ""
+  ExtraModelDirs dirs;                                    // where the two below came from
+  std::shared_ptr<const ocr::OcrEngine> ocr;              // null if dirs.ocr_dir is ""
   std::shared_ptr<const ProductGallery> product_gallery;  // null if no gallery dir
 };
 

@@ -120,7 +120,8 @@ Result<AttributeSpec> ParseAttribute(const std::string& name, const json& entry,
   a.region = entry.value("region", "");
   static const std::set<std::string> kRegions = {"", "full", "head", "upper", "lower"};
   if (!kRegions.count(a.region))
-    return Status(errc::kInvalidParameterValue, where + ": region must be full, head, upper or lower");
+    return Status(errc::kInvalidParameterValue,
+                  where + ": region must be full, head, upper or lower");
   if (a.method == "builtin") {
     a.builtin = entry.value("builtin", "");
     if (BuiltinAttributeFor(a.builtin) != name)
@@ -140,12 +141,14 @@ Result<AttributeSpec> ParseAttribute(const std::string& name, const json& entry,
     a.model = std::move(m.value());
     static const std::set<std::string> kDecodes = {"softmax", "sigmoid", "probs"};
     if (!kDecodes.count(a.model.decode))
-      return Status(errc::kInvalidParameterValue, where + ": decode must be softmax, sigmoid or probs");
+      return Status(errc::kInvalidParameterValue,
+                    where + ": decode must be softmax, sigmoid or probs");
     if (a.model.labels.size() < 2)
       return Status(errc::kInvalidParameterValue, where + ": an onnx attribute needs its labels");
     for (const auto& l : a.model.labels) {
       if (std::find(allowed.begin(), allowed.end(), l) == allowed.end())
-        return Status(errc::kInvalidParameterValue, where + ": label '" + l + "' is not one of " + name + "'s labels");
+        return Status(errc::kInvalidParameterValue,
+                      where + ": label '" + l + "' is not one of " + name + "'s labels");
     }
     if (a.region.empty()) a.region = "full";
     return a;
@@ -159,8 +162,10 @@ void Overlay(json* base, const json& over, const char* section) {
   json& b = (*base)[section];
   if (!b.is_object()) b = json::object();
   for (const auto& [k, v] : over[section].items()) {
-    if (v.is_null()) b.erase(k);
-    else b[k] = v;
+    if (v.is_null())
+      b.erase(k);
+    else
+      b[k] = v;
   }
 }
 }  // namespace
@@ -199,13 +204,15 @@ json BundledModelsConfig() {
 Result<ModelsConfig> ParseModelsConfig(const json& doc, const std::string& models_dir,
                                        const std::string& source) {
   if (!doc.is_object())
-    return Status(errc::kInvalidParameterValue, "models config " + source + " must be a JSON object");
+    return Status(errc::kInvalidParameterValue,
+                  "models config " + source + " must be a JSON object");
   ModelsConfig c;
   c.source = source;
   c.models_dir = models_dir;
   for (const auto& [key, value] : doc.items()) {
     if (key != "tasks" && key != "attributes" && key != "models_dir" && key != "comment")
-      return Status(errc::kInvalidParameterValue, Where(source, "\"" + key + "\"") + ": unknown key");
+      return Status(errc::kInvalidParameterValue,
+                    Where(source, "\"" + key + "\"") + ": unknown key");
   }
   if (doc.contains("tasks")) {
     if (!doc["tasks"].is_object())
@@ -228,7 +235,8 @@ Result<ModelsConfig> ParseModelsConfig(const json& doc, const std::string& model
   }
   if (doc.contains("attributes")) {
     if (!doc["attributes"].is_object())
-      return Status(errc::kInvalidParameterValue, Where(source, "attributes") + " must be an object");
+      return Status(errc::kInvalidParameterValue,
+                    Where(source, "attributes") + " must be an object");
     for (const auto& [name, entry] : doc["attributes"].items()) {
       auto a = ParseAttribute(name, entry, models_dir, Where(source, "attribute " + name));
       if (!a.ok()) return a.status();
@@ -249,9 +257,9 @@ Result<ModelsConfig> LoadModelsConfig(const std::string& file, const std::string
   std::string dir = models_dir;
   if (over.contains("models_dir")) {
     if (!over["models_dir"].is_string())
-      return Status(errc::kInvalidParameterValue, "models config " + file + ": models_dir must be a string");
-    dir = Resolve(over["models_dir"].get<std::string>(),
-                  fs::absolute(file).parent_path().string());
+      return Status(errc::kInvalidParameterValue,
+                    "models config " + file + ": models_dir must be a string");
+    dir = Resolve(over["models_dir"].get<std::string>(), fs::absolute(file).parent_path().string());
   }
   Overlay(&doc, over, "tasks");
   Overlay(&doc, over, "attributes");

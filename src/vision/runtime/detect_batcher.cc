@@ -30,11 +30,14 @@ Result<std::vector<Detection>> DetectBatcher::Detect(const cv::Mat& image) {
   // is free it stays free while the window runs.
   gather_cv_.wait(lock, [&] { return inflight_ < options_.max_inflight; });
   if (options_.window_ms > 0) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.window_ms);
-    gather_cv_.wait_until(lock, until, [&] { return pending_.size() >= size_t(options_.batch_max); });
+    const auto until =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.window_ms);
+    gather_cv_.wait_until(lock, until,
+                          [&] { return pending_.size() >= size_t(options_.batch_max); });
   }
   const size_t free_slots = size_t(options_.max_inflight - inflight_);
-  const size_t n = std::min((pending_.size() + free_slots - 1) / free_slots, size_t(options_.batch_max));
+  const size_t n =
+      std::min((pending_.size() + free_slots - 1) / free_slots, size_t(options_.batch_max));
   ++inflight_;
   std::vector<Waiter*> batch(pending_.begin(), pending_.begin() + n);
   pending_.erase(pending_.begin(), pending_.begin() + n);
@@ -56,7 +59,8 @@ Result<std::vector<Detection>> DetectBatcher::Detect(const cv::Mat& image) {
     out.emplace(Status(errc::kInternalError, std::string("batched detection failed: ") + e.what()));
   }
   if (out->ok() && out->value().size() != n)
-    out.emplace(Status(errc::kInternalError, "batched detection returned the wrong number of results"));
+    out.emplace(
+        Status(errc::kInternalError, "batched detection returned the wrong number of results"));
   batches_.fetch_add(1);
   images_.fetch_add(n);
 
@@ -65,8 +69,10 @@ Result<std::vector<Detection>> DetectBatcher::Detect(const cv::Mat& image) {
   gather_cv_.notify_all();
   for (size_t i = 0; i < n; ++i) {
     Waiter* w = batch[i];
-    if (out->ok()) w->result.emplace(std::move(out->value()[i]));
-    else w->result.emplace(out->status());
+    if (out->ok())
+      w->result.emplace(std::move(out->value()[i]));
+    else
+      w->result.emplace(out->status());
     w->done = true;
     if (w != &self) w->cv.notify_one();
   }

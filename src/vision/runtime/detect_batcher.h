@@ -36,8 +36,8 @@ class DetectBatcher {
   using BatchFn =
       std::function<Result<std::vector<std::vector<Detection>>>(const std::vector<cv::Mat>&)>;
   struct Options {
-    int batch_max = 4;   // images per inference run, ≥ 1
-    int window_ms = 0;   // how long a gatherer with a free slot waits for neighbours
+    int batch_max = 4;  // images per inference run, ≥ 1
+    int window_ms = 0;  // how long a gatherer with a free slot waits for neighbours
     // Batches running at once: the detector workers (each has its own
     // intra-op threads). A gatherer waits for a free slot, still gathering
     // meanwhile, so under load batches fill up instead of running one image each.
@@ -59,8 +59,8 @@ class DetectBatcher {
  private:
   struct Waiter {
     const cv::Mat* image = nullptr;
-    bool lead = false;  // guarded by mu_
-    bool done = false;  // guarded by mu_
+    bool lead = false;                                     // guarded by mu_
+    bool done = false;                                     // guarded by mu_
     std::optional<Result<std::vector<Detection>>> result;  // guarded by mu_
     std::condition_variable cv;
   };
@@ -72,8 +72,8 @@ class DetectBatcher {
   mutable std::mutex mu_;
   std::condition_variable gather_cv_;
   std::deque<Waiter*> pending_;  // guarded by mu_; front is the gatherer while gathering_
-  bool gathering_ = false;      // guarded by mu_; invariant: !gathering_ ⇒ pending_ empty
-  int inflight_ = 0;            // guarded by mu_; batches running
+  bool gathering_ = false;       // guarded by mu_; invariant: !gathering_ ⇒ pending_ empty
+  int inflight_ = 0;             // guarded by mu_; batches running
   std::atomic<uint64_t> batches_{0}, images_{0};
 };
 

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "common/error_codes.h"
-#include "vision/runtime/image_decode.h"
 #include "vision/recognisers/pet_recognizer.h"
+#include "vision/runtime/image_decode.h"
 #include "vision/vision_engine.h"
 #include "vision/vision_test_util.h"
 
@@ -60,22 +60,23 @@ struct Fake {
     return n;
   }
   DetectBatcher::BatchFn Fn() {
-    return [this](const std::vector<cv::Mat>& images) -> Result<std::vector<std::vector<Detection>>> {
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        sizes.push_back(images.size());
-        peak_running = std::max(peak_running, ++running);
-        cv.wait(lock, [&] { return open; });
-        --running;
-      }
-      std::vector<std::vector<Detection>> out;
-      for (const auto& im : images) {
-        Detection d;
-        d.class_id = im.at<cv::Vec3b>(0, 0)[0];
-        out.push_back({d});
-      }
-      return out;
-    };
+    return
+        [this](const std::vector<cv::Mat>& images) -> Result<std::vector<std::vector<Detection>>> {
+          {
+            std::unique_lock<std::mutex> lock(mu);
+            sizes.push_back(images.size());
+            peak_running = std::max(peak_running, ++running);
+            cv.wait(lock, [&] { return open; });
+            --running;
+          }
+          std::vector<std::vector<Detection>> out;
+          for (const auto& im : images) {
+            Detection d;
+            d.class_id = im.at<cv::Vec3b>(0, 0)[0];
+            out.push_back({d});
+          }
+          return out;
+        };
   }
 };
 
@@ -180,9 +181,10 @@ TEST(DetectBatcherTest, ALoneCallerRunsAloneAfterTheWindow) {
 }
 
 TEST(DetectBatcherTest, AFailedBatchFailsEveryCallerInIt) {
-  DetectBatcher batcher({4, 20}, [](const std::vector<cv::Mat>&) -> Result<std::vector<std::vector<Detection>>> {
-    return Status(errc::kInternalError, "boom");
-  });
+  DetectBatcher batcher(
+      {4, 20}, [](const std::vector<cv::Mat>&) -> Result<std::vector<std::vector<Detection>>> {
+        return Status(errc::kInternalError, "boom");
+      });
   std::vector<ErrorCode> codes(4);
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {

@@ -16,11 +16,15 @@ namespace {
 uint32_t Be16(std::string_view b, size_t at) {
   return (uint32_t(uint8_t(b[at])) << 8) | uint8_t(b[at + 1]);
 }
-uint32_t Be32(std::string_view b, size_t at) { return (Be16(b, at) << 16) | Be16(b, at + 2); }
+uint32_t Be32(std::string_view b, size_t at) {
+  return (Be16(b, at) << 16) | Be16(b, at + 2);
+}
 uint32_t Le16(std::string_view b, size_t at) {
   return uint8_t(b[at]) | (uint32_t(uint8_t(b[at + 1])) << 8);
 }
-uint32_t Le32(std::string_view b, size_t at) { return Le16(b, at) | (Le16(b, at + 2) << 16); }
+uint32_t Le32(std::string_view b, size_t at) {
+  return Le16(b, at) | (Le16(b, at + 2) << 16);
+}
 
 Status Corrupt(std::string_view what) {
   return Status(errc::kImageDecodeFailed,
@@ -106,7 +110,8 @@ Result<ImageInfo> InspectBmp(std::string_view b) {
 // WebP, TIFF, HEIF/AVIF, ICO, JPEG 2000: real images we do not accept.
 bool IsOtherImageFormat(std::string_view b) {
   return (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") ||
-         b.starts_with(std::string_view("II*\0", 4)) || b.starts_with(std::string_view("MM\0*", 4)) ||
+         b.starts_with(std::string_view("II*\0", 4)) ||
+         b.starts_with(std::string_view("MM\0*", 4)) ||
          (b.size() >= 12 && b.substr(4, 4) == "ftyp") ||
          b.starts_with(std::string_view("\0\0\1\0", 4)) ||
          b.starts_with(std::string_view("\0\0\0\x0CjP  ", 8));

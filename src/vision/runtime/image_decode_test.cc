@@ -137,12 +137,12 @@ TEST(DecodeImage, CompleteJpegDecodesAsImdecodeDoes) {
   KANJIAN_REQUIRE_FILE(path);
   cv::Mat grey(24, 40, CV_8UC1);
   cv::randu(grey, 0, 255);
-  for (const std::string& jpg : {testing::ReadFile(path), Encode(Gradient(64, 48), ".jpg"),
-                                 Encode(grey, ".jpg")}) {
+  for (const std::string& jpg :
+       {testing::ReadFile(path), Encode(Gradient(64, 48), ".jpg"), Encode(grey, ".jpg")}) {
     auto r = DecodeImage(jpg, ImageLimits{});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    cv::Mat expected = cv::imdecode(cv::Mat(1, int(jpg.size()), CV_8UC1, (void*)jpg.data()),
-                                    cv::IMREAD_COLOR);
+    cv::Mat expected =
+        cv::imdecode(cv::Mat(1, int(jpg.size()), CV_8UC1, (void*)jpg.data()), cv::IMREAD_COLOR);
     ASSERT_EQ(r->type(), CV_8UC3);
     ASSERT_EQ(r->size(), expected.size());
     EXPECT_EQ(cv::norm(*r, expected, cv::NORM_INF), 0.0);
@@ -216,8 +216,8 @@ TEST(DecodeImage, EveryExifOrientationAsImdecodeAppliesIt) {
     const std::string jpg = WithExifOrientation(plain, orientation);
     auto r = DecodeImage(jpg, ImageLimits{});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    cv::Mat expected = cv::imdecode(cv::Mat(1, int(jpg.size()), CV_8UC1, (void*)jpg.data()),
-                                    cv::IMREAD_COLOR);
+    cv::Mat expected =
+        cv::imdecode(cv::Mat(1, int(jpg.size()), CV_8UC1, (void*)jpg.data()), cv::IMREAD_COLOR);
     ASSERT_EQ(r->size(), expected.size()) << int(orientation);
     EXPECT_EQ(cv::norm(*r, expected, cv::NORM_INF), 0.0) << int(orientation);
   }

@@ -35,12 +35,16 @@ InputGeometry FillInputTensor(const cv::Mat& bgr, const InputSpec& spec, float* 
     g = {s, s, (W - w) / 2, (H - h) / 2};
     canvas = cv::Mat(H, W, CV_8UC3, cv::Scalar::all(spec.pad));
     cv::Mat roi = canvas(cv::Rect(g.pad_x, g.pad_y, w, h));
-    if (w == bgr.cols && h == bgr.rows) bgr.copyTo(roi);
-    else cv::resize(bgr, roi, roi.size(), 0, 0, cv::INTER_LINEAR);
+    if (w == bgr.cols && h == bgr.rows)
+      bgr.copyTo(roi);
+    else
+      cv::resize(bgr, roi, roi.size(), 0, 0, cv::INTER_LINEAR);
   } else {
     g = {float(W) / bgr.cols, float(H) / bgr.rows, 0, 0};
-    if (bgr.cols == W && bgr.rows == H) canvas = bgr;
-    else cv::resize(bgr, canvas, cv::Size(W, H), 0, 0, cv::INTER_LINEAR);
+    if (bgr.cols == W && bgr.rows == H)
+      canvas = bgr;
+    else
+      cv::resize(bgr, canvas, cv::Size(W, H), 0, 0, cv::INTER_LINEAR);
   }
   // Channel c of the tensor takes BGR channel src[c].
   const int src[3] = {spec.rgb ? 2 : 0, 1, spec.rgb ? 0 : 2};
@@ -82,7 +86,8 @@ cv::Size StrideAlignedSize(cv::Size image, int max_side, int stride) {
 }
 
 Result<InputSpec> ParseInputSpec(const json& j, const std::string& where) {
-  if (!j.is_object()) return Status(errc::kInvalidParameterValue, where + ": input must be an object");
+  if (!j.is_object())
+    return Status(errc::kInvalidParameterValue, where + ": input must be an object");
   InputSpec s;
   try {
     s.width = j.value("width", 0);
@@ -94,7 +99,8 @@ Result<InputSpec> ParseInputSpec(const json& j, const std::string& where) {
     if (channels != "RGB" && channels != "BGR")
       return Status(errc::kInvalidParameterValue, where + ": input.channels must be RGB or BGR");
     if (resize != "stretch" && resize != "letterbox")
-      return Status(errc::kInvalidParameterValue, where + ": input.resize must be stretch or letterbox");
+      return Status(errc::kInvalidParameterValue,
+                    where + ": input.resize must be stretch or letterbox");
     s.layout = layout == "NCHW" ? InputSpec::Layout::kNCHW : InputSpec::Layout::kNHWC;
     s.rgb = channels == "RGB";
     s.resize = resize == "letterbox" ? InputSpec::Resize::kLetterbox : InputSpec::Resize::kStretch;

@@ -12,8 +12,8 @@ TEST(StrideAlignedSize, KeepsThePhotosAspectRoundedUpToTheStride) {
   EXPECT_EQ(StrideAlignedSize({768, 576}, 640, 32), cv::Size(640, 480));   // 4:3
   EXPECT_EQ(StrideAlignedSize({720, 1280}, 640, 32), cv::Size(384, 640));  // portrait
   EXPECT_EQ(StrideAlignedSize({500, 500}, 640, 32), cv::Size(640, 640));
-  EXPECT_EQ(StrideAlignedSize({4000, 10}, 640, 32), cv::Size(640, 32));    // never below one stride
-  EXPECT_EQ(StrideAlignedSize({100, 75}, 640, 32), cv::Size(640, 480));    // small photos scale up
+  EXPECT_EQ(StrideAlignedSize({4000, 10}, 640, 32), cv::Size(640, 32));  // never below one stride
+  EXPECT_EQ(StrideAlignedSize({100, 75}, 640, 32), cv::Size(640, 480));  // small photos scale up
 }
 
 TEST(FillInputTensor, LetterboxCentresThePhotoOnARectangularCanvas) {
@@ -32,10 +32,10 @@ TEST(FillInputTensor, LetterboxCentresThePhotoOnARectangularCanvas) {
   EXPECT_EQ(g.pad_y, 12);
   const size_t plane = size_t(640) * 384;
   for (int c = 0; c < 3; ++c) {
-    EXPECT_NEAR(t[c * plane + 0], 114 / 255.f, 1e-6);                   // padding row 0
-    EXPECT_NEAR(t[c * plane + 12 * 640], 1.f, 1e-6);                    // first photo row
-    EXPECT_NEAR(t[c * plane + 371 * 640 + 639], 1.f, 1e-6);             // last photo row
-    EXPECT_NEAR(t[c * plane + 372 * 640], 114 / 255.f, 1e-6);           // padding below
+    EXPECT_NEAR(t[c * plane + 0], 114 / 255.f, 1e-6);          // padding row 0
+    EXPECT_NEAR(t[c * plane + 12 * 640], 1.f, 1e-6);           // first photo row
+    EXPECT_NEAR(t[c * plane + 371 * 640 + 639], 1.f, 1e-6);    // last photo row
+    EXPECT_NEAR(t[c * plane + 372 * 640], 114 / 255.f, 1e-6);  // padding below
   }
 }
 

@@ -54,7 +54,8 @@ void InferencePool::WorkerLoop() {
     if (options_.now() >= task.deadline) {
       task.run(Status(errc::kRequestTimeout, "request timed out waiting for a worker"));
     } else if (task.caller_gone && task.caller_gone()) {
-      task.run(Status(errc::kClientClosedRequest, "the client closed the connection before inference"));
+      task.run(
+          Status(errc::kClientClosedRequest, "the client closed the connection before inference"));
     } else {
       task.run(Status::Ok());
     }

@@ -61,14 +61,32 @@ int ExifOrientation(const jpeg_decompress_struct& cinfo) {
 // The same transforms cv::imdecode applies (EXIF 2.3 orientation values).
 void ApplyOrientation(int orientation, cv::Mat& img) {
   switch (orientation) {
-    case 2: cv::flip(img, img, 1); break;
-    case 3: cv::flip(img, img, -1); break;
-    case 4: cv::flip(img, img, 0); break;
-    case 5: cv::transpose(img, img); break;
-    case 6: cv::transpose(img, img); cv::flip(img, img, 1); break;
-    case 7: cv::transpose(img, img); cv::flip(img, img, -1); break;
-    case 8: cv::transpose(img, img); cv::flip(img, img, 0); break;
-    default: break;
+    case 2:
+      cv::flip(img, img, 1);
+      break;
+    case 3:
+      cv::flip(img, img, -1);
+      break;
+    case 4:
+      cv::flip(img, img, 0);
+      break;
+    case 5:
+      cv::transpose(img, img);
+      break;
+    case 6:
+      cv::transpose(img, img);
+      cv::flip(img, img, 1);
+      break;
+    case 7:
+      cv::transpose(img, img);
+      cv::flip(img, img, -1);
+      break;
+    case 8:
+      cv::transpose(img, img);
+      cv::flip(img, img, 0);
+      break;
+    default:
+      break;
   }
 }
 
@@ -98,7 +116,8 @@ struct Decoded {
 // Every libjpeg call, under one setjmp. REQUIRES: cinfo created with `err`.
 // No C++ object is constructed between the setjmp and a longjmp out of
 // libjpeg (`out` lives in the caller), so none is skipped.
-Decoded Run(jpeg_decompress_struct* cinfo, ErrorManager* err, std::string_view bytes, cv::Mat* out) {
+Decoded Run(jpeg_decompress_struct* cinfo, ErrorManager* err, std::string_view bytes,
+            cv::Mat* out) {
   // Locals changed after setjmp are indeterminate after a longjmp: return a
   // fresh value instead of `d`.
   if (setjmp(err->jump)) return Decoded{};

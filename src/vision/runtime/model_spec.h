@@ -12,8 +12,8 @@ namespace kanjian::vision {
 
 // One task's model.
 struct ModelSpec {
-  std::string task;    // e.g. "face_detector"
-  std::string path;    // resolved absolute path of the ONNX (or head JSON) file
+  std::string task;  // e.g. "face_detector"
+  std::string path;  // resolved absolute path of the ONNX (or head JSON) file
   InputSpec input;
   std::vector<std::string> labels;
   std::string decode;  // output decoding kind, see TaskDecodes() in models_config.cc

@@ -10,8 +10,8 @@ namespace kanjian::vision::ocr {
 Result<std::vector<std::string>> LoadCharset(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status(errc::kNotFound, "OCR character set not found: " + path +
-                                       " (run scripts/fetch_models.sh)");
+    return Status(errc::kNotFound,
+                  "OCR character set not found: " + path + " (run scripts/fetch_models.sh)");
   }
   std::ifstream in(path, std::ios::binary);
   std::vector<std::string> lines;

@@ -13,8 +13,8 @@
 namespace kanjian::vision::ocr {
 
 struct DecodedText {
-  std::string text;         // UTF-8
-  float confidence = 0;     // mean max-probability of the emitted characters, 0..1
+  std::string text;                    // UTF-8
+  float confidence = 0;                // mean max-probability of the emitted characters, 0..1
   std::vector<float> char_confidence;  // one per emitted character
 };
 

@@ -54,8 +54,8 @@ std::vector<TextBox> DbBoxes(const cv::Mat& prob, const DbParams& params, float 
     double perimeter = cv::arcLength(contour, true);
     if (perimeter <= 0) continue;
     float d = float(area * params.unclip_ratio / perimeter);
-    cv::RotatedRect grown(rect.center, cv::Size2f(rect.size.width + 2 * d, rect.size.height + 2 * d),
-                          rect.angle);
+    cv::RotatedRect grown(
+        rect.center, cv::Size2f(rect.size.width + 2 * d, rect.size.height + 2 * d), rect.angle);
     if (std::min(grown.size.width, grown.size.height) < params.min_side + 2) continue;
     cv::Point2f pts[4];
     grown.points(pts);

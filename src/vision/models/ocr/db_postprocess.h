@@ -10,17 +10,17 @@
 namespace kanjian::vision::ocr {
 
 struct DbParams {
-  float threshold = 0.3f;       // pixel probability that counts as text
-  float box_threshold = 0.6f;   // mean probability inside a box to keep it
-  float unclip_ratio = 1.5f;    // grows the shrunk text kernel back (PaddleOCR default)
+  float threshold = 0.3f;      // pixel probability that counts as text
+  float box_threshold = 0.6f;  // mean probability inside a box to keep it
+  float unclip_ratio = 1.5f;   // grows the shrunk text kernel back (PaddleOCR default)
   int max_candidates = 1000;
-  float min_side = 3;           // boxes with a shorter side (map pixels) are dropped
+  float min_side = 3;  // boxes with a shorter side (map pixels) are dropped
 };
 
 // Four corners, clockwise from top-left, in image pixels.
 struct TextBox {
   std::array<cv::Point2f, 4> corners;
-  float score = 0;  // mean probability inside the kernel, 0..1
+  float score = 0;      // mean probability inside the kernel, 0..1
   float angle_deg = 0;  // tilt of the long side from horizontal, -45..45
 };
 

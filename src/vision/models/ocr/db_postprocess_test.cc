@@ -26,8 +26,9 @@ TEST(DbPostprocess, OneRectangleBecomesOneGrownBoxInImagePixels) {
 
 TEST(DbPostprocess, WeakAndTinyRegionsAreDropped) {
   cv::Mat prob = cv::Mat::zeros(64, 128, CV_32FC1);
-  cv::rectangle(prob, cv::Rect(10, 10, 60, 10), cv::Scalar(0.45), cv::FILLED);  // below box_threshold
-  cv::rectangle(prob, cv::Rect(100, 40, 2, 2), cv::Scalar(0.99), cv::FILLED);   // too small
+  cv::rectangle(prob, cv::Rect(10, 10, 60, 10), cv::Scalar(0.45),
+                cv::FILLED);  // below box_threshold
+  cv::rectangle(prob, cv::Rect(100, 40, 2, 2), cv::Scalar(0.99), cv::FILLED);  // too small
   EXPECT_TRUE(DbBoxes(prob, DbParams{}, 1, 1, cv::Size(128, 64)).empty());
 }
 
@@ -44,7 +45,8 @@ TEST(DbPostprocess, TiltedTextReportsItsAngle) {
 }
 
 TEST(DbPostprocess, OrderCornersIsClockwiseFromTopLeft) {
-  auto c = OrderCorners({cv::Point2f(10, 10), cv::Point2f(0, 10), cv::Point2f(10, 0), cv::Point2f(0, 0)});
+  auto c = OrderCorners(
+      {cv::Point2f(10, 10), cv::Point2f(0, 10), cv::Point2f(10, 0), cv::Point2f(0, 0)});
   EXPECT_EQ(c[0], cv::Point2f(0, 0));
   EXPECT_EQ(c[1], cv::Point2f(10, 0));
   EXPECT_EQ(c[2], cv::Point2f(10, 10));

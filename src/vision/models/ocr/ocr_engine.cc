@@ -27,13 +27,13 @@ Result<std::unique_ptr<Ort::Session>> OpenSession(const std::string& path, int t
   if (!session.ok()) return session.status();
   try {
     if ((*session)->GetInputCount() != 1 || (*session)->GetOutputCount() != 1) {
-      return Status(errc::kInternalError,
-                    std::string("OCR ") + what + " model " + path + " must have one input and one output");
+      return Status(errc::kInternalError, std::string("OCR ") + what + " model " + path +
+                                              " must have one input and one output");
     }
     auto shape = (*session)->GetInputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
     if (shape.size() != 4 || (shape[1] > 0 && shape[1] != 3)) {
-      return Status(errc::kInternalError,
-                    std::string("OCR ") + what + " model " + path + " does not take [N,3,H,W] input");
+      return Status(errc::kInternalError, std::string("OCR ") + what + " model " + path +
+                                              " does not take [N,3,H,W] input");
     }
   } catch (const Ort::Exception& e) {
     return Status(errc::kInternalError,
@@ -133,8 +133,8 @@ cv::Mat OcrEngine::CropBox(const cv::Mat& bgr, const TextBox& box) {
   width = std::max(width, 1);
   height = std::max(height, 1);
   const cv::Point2f src[4] = {c[0], c[1], c[2], c[3]};
-  const cv::Point2f dst[4] = {{0, 0}, {float(width), 0}, {float(width), float(height)},
-                              {0, float(height)}};
+  const cv::Point2f dst[4] = {
+      {0, 0}, {float(width), 0}, {float(width), float(height)}, {0, float(height)}};
   cv::Mat crop;
   cv::warpPerspective(bgr, crop, cv::getPerspectiveTransform(src, dst), cv::Size(width, height),
                       cv::INTER_CUBIC, cv::BORDER_REPLICATE);
@@ -154,7 +154,8 @@ Result<DecodedText> OcrEngine::RecognizeLine(const cv::Mat& line_bgr) const {
   const int cw = std::max(1, content_w);
   std::vector<float> input(size_t(3) * kRecHeight * w, 0.f);  // 0 = grey 127.5 padding
   std::vector<float> content(size_t(3) * kRecHeight * cw);
-  FillInputTensor(line_bgr, PaddleSpec(cw, kRecHeight, {0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}), content.data());
+  FillInputTensor(line_bgr, PaddleSpec(cw, kRecHeight, {0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}),
+                  content.data());
   for (int c = 0; c < 3; ++c) {
     for (int y = 0; y < kRecHeight; ++y) {
       std::copy_n(&content[(size_t(c) * kRecHeight + y) * cw], cw,

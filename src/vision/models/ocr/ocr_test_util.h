@@ -9,8 +9,12 @@
 
 namespace kanjian::vision::testing {
 
-inline std::string OcrDir() { return ModelsDir() + "/ocr"; }
-inline std::string OcrRecPath() { return OcrDir() + "/ch_PP-OCRv4_rec_infer.onnx"; }
+inline std::string OcrDir() {
+  return ModelsDir() + "/ocr";
+}
+inline std::string OcrRecPath() {
+  return OcrDir() + "/ch_PP-OCRv4_rec_infer.onnx";
+}
 
 // Loaded once per test binary; nullptr if the models are missing.
 inline const ocr::OcrEngine* SharedOcr() {
