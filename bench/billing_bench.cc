@@ -238,7 +238,8 @@ int Main(int argc, char** argv) {
       std::vector<std::vector<store::UsageRecord>> batches;
       for (const auto& c : make_calls(calls_n)) {
         if (batches.empty() || batches.back().size() == kBatch) batches.emplace_back();
-        batches.back().push_back({c.request_id, c.account_id, c.action, c.at, 1, "postpaid", ""});
+        batches.back().push_back(
+            {c.request_id, c.account_id, c.action, c.at, 1, store::UsageSource::kPostpaid, ""});
       }
       auto start = Steady::now();
       for (const auto& batch : batches) {

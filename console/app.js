@@ -1,7 +1,8 @@
 // The console shell: sign-in, navigation (#/page), language switch, the
 // account-status banner. Each page module renders into <main>.
-import { get, post, setCsrf, ApiError } from "./api.js";
+import api, { get, post, ApiError } from "./api.js";
 import { h } from "./dom.js";
+import { loadSession, renderError, renderSignIn } from "./sign_in.js";
 import { t, toggleLang, lang } from "./i18n.js";
 
 const pages = {
@@ -59,9 +60,7 @@ export async function refreshBanner() {
   banner.textContent = text ? t(text) : "";
 }
 
-function showError(e) {
-  app.replaceChildren(h("div", { class: "card error", id: "error" }, `${t("error")}: ${e.code || ""} ${e.message}`));
-}
+function showError(e) { renderError(app, t, e); }
 
 async function route() {
   renderChrome();
@@ -80,35 +79,8 @@ async function route() {
 }
 
 function renderLogin() {
-  const login = h("input", { id: "login", autocomplete: "username", required: true });
-  const password = h("input", { id: "password", type: "password", autocomplete: "current-password", required: true });
-  const error = h("div", { class: "error", id: "login-error" });
-  const form = h("form", { class: "login card", id: "login-form" },
-    h("h2", {}, t("login")),
-    h("label", { for: "login" }, t("loginName")), login,
-    h("label", { for: "password" }, t("password")), password,
-    error,
-    h("button", { class: "primary", type: "submit", id: "login-submit" }, t("login")));
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    try {
-      await post("login", { Login: login.value, Password: password.value });
-      await loadSession();
-      route();
-    } catch (e) { error.textContent = `${e.code}: ${e.message}`; }
-  });
-  app.replaceChildren(form);
+  renderSignIn(app, t, api, async () => { session = await loadSession(api); route(); });
   document.getElementById("banner").hidden = true;
-}
-
-async function loadSession() {
-  try {
-    session = await get("session");
-    setCsrf(session.CsrfToken);
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 401) throw e;
-    session = null;
-  }
 }
 
 document.getElementById("lang").addEventListener("click", () => { toggleLang(); route(); });
@@ -119,4 +91,4 @@ document.getElementById("logout").addEventListener("click", async () => {
   route();
 });
 window.addEventListener("hashchange", route);
-loadSession().then(route, showError);
+loadSession(api).then((s) => { session = s; route(); }, showError);

@@ -1,8 +1,9 @@
 // The operator console shell: sign-in, navigation (#/page), language
 // switch. Each page module renders into <main>; a page that polls returns a
 // stop function, called when another page is shown.
-import { get, post, setCsrf, ApiError } from "./api.js";
+import api, { get, post, ApiError } from "./api.js";
 import { h } from "../dom.js";
+import { loadSession, renderError, renderSignIn } from "../sign_in.js";
 import { t, toggleLang, lang } from "./i18n.js";
 
 const pages = {
@@ -40,9 +41,7 @@ function renderChrome() {
     h("a", { href: `#/${p}`, id: `nav-${p}`, class: p === pageName() ? "active" : null }, t(titles[p] ?? p))) : []));
 }
 
-function showError(e) {
-  app.replaceChildren(h("div", { class: "card error", id: "error" }, `${t("error")}: ${e.code || ""} ${e.message}`));
-}
+function showError(e) { renderError(app, t, e); }
 
 async function route() {
   if (stop) { stop(); stop = null; }
@@ -62,34 +61,7 @@ async function route() {
 }
 
 function renderLogin() {
-  const login = h("input", { id: "login", autocomplete: "username", required: true });
-  const password = h("input", { id: "password", type: "password", autocomplete: "current-password", required: true });
-  const error = h("div", { class: "error", id: "login-error" });
-  const form = h("form", { class: "login card", id: "login-form" },
-    h("h2", {}, t("login")),
-    h("label", { for: "login" }, t("loginName")), login,
-    h("label", { for: "password" }, t("password")), password,
-    error,
-    h("button", { class: "primary", type: "submit", id: "login-submit" }, t("login")));
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    try {
-      await post("login", { Login: login.value, Password: password.value });
-      await loadSession();
-      route();
-    } catch (e) { error.textContent = `${e.code}: ${e.message}`; }
-  });
-  app.replaceChildren(form);
-}
-
-async function loadSession() {
-  try {
-    session = await get("session");
-    setCsrf(session.CsrfToken);
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 401) throw e;
-    session = null;
-  }
+  renderSignIn(app, t, api, async () => { session = await loadSession(api); route(); });
 }
 
 document.getElementById("lang").addEventListener("click", () => { toggleLang(); route(); });
@@ -100,4 +72,4 @@ document.getElementById("logout").addEventListener("click", async () => {
   route();
 });
 window.addEventListener("hashchange", route);
-loadSession().then(route, showError);
+loadSession(api).then((s) => { session = s; route(); }, showError);

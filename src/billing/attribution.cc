@@ -80,7 +80,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
       }
       segments.clear();
       takes.clear();
-      auto emit = [&](int64_t quantity, const char* source, const std::string& pack_id) {
+      auto emit = [&](int64_t quantity, store::UsageSource source, const std::string& pack_id) {
         segments.push_back({segments.empty()
                                 ? call.request_id
                                 : call.request_id + ":" + std::to_string(segments.size()),
@@ -91,7 +91,10 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
         store::Pack& p = live->packs[take.pack];
         p.used += take.quantity;
         takes.emplace_back(&p, take.quantity);
-        emit(take.quantity, p.kind == "free" ? "free" : "pack", p.id);
+        emit(take.quantity,
+             p.kind == store::PackKind::kFree ? store::UsageSource::kFree
+                                              : store::UsageSource::kPack,
+             p.id);
       }
       const int64_t left = plan.postpaid;
       if (left > 0 && call.spend_guarded && !live->spend.Admits(call.action, call.quantity, left)) {
@@ -101,7 +104,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
               SpendGuardRefusal(*live->spend.budget(), live->spend.spent());
         continue;
       }
-      if (left > 0) emit(left, "postpaid", "");
+      if (left > 0) emit(left, store::UsageSource::kPostpaid, "");
       // A retried call (its RequestId recorded before, or earlier in this
       // batch) was attributed the first time: give back what it took.
       auto recorded = txn.InsertCall(segments);
@@ -157,9 +160,9 @@ Result<std::vector<UsageByAction>> BillingService::UsageForMonth(const std::stri
           std::find_if(out.begin(), out.end(), [&](auto& u) { return u.action == row.action; });
       if (it == out.end()) it = out.insert(out.end(), UsageByAction{row.action});
       it->total += row.quantity;
-      if (row.source == "free")
+      if (row.source == store::UsageSource::kFree)
         it->free += row.quantity;
-      else if (row.source == "pack")
+      else if (row.source == store::UsageSource::kPack)
         it->pack += row.quantity;
       else
         it->postpaid += row.quantity;

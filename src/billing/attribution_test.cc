@@ -54,7 +54,7 @@ class AttributionTest : public ::testing::Test {
     auto packs = billing_.ListPacks(account_);
     EXPECT_TRUE(packs.ok());
     for (const auto& p : *packs) {
-      if (p.kind == "free" && p.created_at <= clock_.NowMicros() &&
+      if (p.kind == store::PackKind::kFree && p.created_at <= clock_.NowMicros() &&
           clock_.NowMicros() < p.expires_at &&
           std::count(p.actions.begin(), p.actions.end(), action))
         return p.calls;
@@ -203,9 +203,9 @@ TEST_F(DoubleSpendTest, OneVoucherPaysOnce) {
   EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kRacers - 1);
   auto packs = billing_.ListPacks(account_);
   ASSERT_TRUE(packs.ok());
-  EXPECT_EQ(
-      std::count_if(packs->begin(), packs->end(), [](auto& p) { return p.kind == "purchased"; }),
-      1);
+  EXPECT_EQ(std::count_if(packs->begin(), packs->end(),
+                          [](auto& p) { return p.kind == store::PackKind::kPurchased; }),
+            1);
 }
 
 TEST_F(DoubleSpendTest, APackIsRefundedOnce) {

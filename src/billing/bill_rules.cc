@@ -30,7 +30,7 @@ Result<store::Bill> BillFor(const std::string& account_id, Month month,
   bill.account_id = account_id;
   bill.month = month.ToString();
   bill.created_at = now;
-  bill.status = "settled";
+  bill.status = store::BillStatus::kSettled;
   bill.lines = BillLines(version, sums);
   auto total = BillTotal(bill.lines);
   if (!total.ok()) return total.status();
@@ -38,9 +38,9 @@ Result<store::Bill> BillFor(const std::string& account_id, Month month,
   return bill;
 }
 
-Status AddUsage(ActionSums& sums, std::string_view source, int64_t quantity) {
+Status AddUsage(ActionSums& sums, store::UsageSource source, int64_t quantity) {
   if (Status s = AddChecked(quantity, &sums.total, "a month's usage"); !s.ok()) return s;
-  if (source == "postpaid")
+  if (source == store::UsageSource::kPostpaid)
     return AddChecked(quantity, &sums.postpaid, "a month's post-paid usage");
   return Status::Ok();
 }

@@ -33,6 +33,6 @@ Result<store::Bill> BillFor(const std::string& account_id, Month month,
                             const std::map<std::string, ActionSums>& sums, UnixMicros now);
 
 // Adds `quantity` calls from `source` to `sums` (overflow-checked).
-Status AddUsage(ActionSums& sums, std::string_view source, int64_t quantity);
+Status AddUsage(ActionSums& sums, store::UsageSource source, int64_t quantity);
 
 }  // namespace kanjian::billing

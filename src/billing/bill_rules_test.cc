@@ -38,7 +38,7 @@ TEST(BillRulesTest, WorkedExamplesPriceToTheFen) {
     EXPECT_EQ(bill->total_fen, row.total) << row.name;
     EXPECT_EQ(bill->lines.size(), row.lines) << row.name;
     EXPECT_EQ(bill->id, "bill-2026-03-acc-1");
-    EXPECT_EQ(bill->status, "settled");
+    EXPECT_EQ(bill->status, store::BillStatus::kSettled);
     EXPECT_EQ(bill->created_at, 42);
   }
 }
@@ -49,10 +49,10 @@ TEST(BillRulesTest, SumsAreOverflowChecked) {
   ASSERT_FALSE(total.ok());
   EXPECT_EQ(total.status().code(), errc::kInternalError);
   ActionSums sums{max, 0};
-  EXPECT_FALSE(AddUsage(sums, "free", 1).ok());
+  EXPECT_FALSE(AddUsage(sums, store::UsageSource::kFree, 1).ok());
   ActionSums fine;
-  ASSERT_TRUE(AddUsage(fine, "postpaid", 3).ok());
-  ASSERT_TRUE(AddUsage(fine, "pack", 2).ok());
+  ASSERT_TRUE(AddUsage(fine, store::UsageSource::kPostpaid, 3).ok());
+  ASSERT_TRUE(AddUsage(fine, store::UsageSource::kPack, 2).ok());
   EXPECT_EQ(fine.total, 5);
   EXPECT_EQ(fine.postpaid, 3);
 }

@@ -61,11 +61,16 @@ struct UsageByAction {
   int64_t total = 0, free = 0, pack = 0, postpaid = 0;
 };
 
+// A month's bill as the views see it: settled (stored), unsettled (the month
+// has ended and settlement has not run yet) or open (the month is running).
+enum class BillState { kOpen, kUnsettled, kSettled };
+std::string_view ToString(BillState state);  // "open" | "unsettled" | "settled"
+
 struct BillView {
   std::string month;
   std::vector<store::BillLine> lines;
   Fen total = 0;
-  std::string status;  // "settled" | "unsettled" (month ended, not run) | "open" (month running)
+  BillState status = BillState::kOpen;
 };
 
 // The spend guard of an account this month (spend_guard.h).

@@ -83,7 +83,8 @@ class PgRaceTest : public ::testing::Test {
     auto packs = node(0).ListPacks(account_);
     EXPECT_TRUE(packs.ok());
     for (const auto& p : *packs)
-      if (p.kind == "free" && std::count(p.actions.begin(), p.actions.end(), action))
+      if (p.kind == store::PackKind::kFree &&
+          std::count(p.actions.begin(), p.actions.end(), action))
         return p.calls;
     return 0;
   }
@@ -116,9 +117,9 @@ TEST_F(PgRaceTest, OneVoucherPaysOnce) {
   EXPECT_EQ(Count(codes, errc::kInsufficientBalance), kNodes - 1);
   auto packs = node(2).ListPacks(account_);
   ASSERT_TRUE(packs.ok());
-  EXPECT_EQ(
-      std::count_if(packs->begin(), packs->end(), [](auto& p) { return p.kind == "purchased"; }),
-      1);
+  EXPECT_EQ(std::count_if(packs->begin(), packs->end(),
+                          [](auto& p) { return p.kind == store::PackKind::kPurchased; }),
+            1);
 }
 
 TEST_F(PgRaceTest, APackIsRefundedOnce) {
@@ -144,7 +145,7 @@ TEST_F(PgRaceTest, TheFreePackIsIssuedOnceWhenNodesNeedItAtOnce) {
   ASSERT_TRUE(packs.ok());
   std::map<std::string, int> free_per_group;
   for (const auto& p : *packs)
-    if (p.kind == "free" && p.created_at >= clock_.NowMicros() - 2'000'000)
+    if (p.kind == store::PackKind::kFree && p.created_at >= clock_.NowMicros() - 2'000'000)
       ++free_per_group[p.free_group];
   ASSERT_FALSE(free_per_group.empty());
   for (const auto& [group, n] : free_per_group) EXPECT_EQ(n, 1) << group;

@@ -12,10 +12,9 @@
 
 namespace kanjian::billing {
 
-// Units of billing time: every day count and deadline is built from these.
-inline constexpr int64_t kMicrosPerSecond = 1'000'000;
+// Units of billing time: every day count and deadline is built from these
+// and common/clock.h's kMicrosPerSecond, kMicrosPerHour, kMicrosPerDay.
 inline constexpr int kSecondsPerHour = 3600;
-inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
 // The default billing zone, Asia/Shanghai (docs/billing.md, preamble).
 inline constexpr int kShanghaiOffsetS = 8 * kSecondsPerHour;
 // `days` whole days in micros (settings such as arrears_grace_days, notice_days).

@@ -6,7 +6,7 @@
 namespace kanjian::billing {
 
 bool PaysFirst(const store::Pack& a, const store::Pack& b) {
-  const bool a_free = a.kind == "free", b_free = b.kind == "free";
+  const bool a_free = a.kind == store::PackKind::kFree, b_free = b.kind == store::PackKind::kFree;
   return std::tie(b_free, a.expires_at, a.created_at, a.id) <
          std::tie(a_free, b.expires_at, b.created_at, b.id);
 }

@@ -10,9 +10,8 @@
 namespace kanjian::billing {
 namespace {
 
-store::Pack MakePack(const std::string& id, const std::string& kind,
-                     std::vector<std::string> actions, int64_t calls, UnixMicros created,
-                     UnixMicros expires, int64_t used = 0) {
+store::Pack MakePack(const std::string& id, store::PackKind kind, std::vector<std::string> actions,
+                     int64_t calls, UnixMicros created, UnixMicros expires, int64_t used = 0) {
   store::Pack p;
   p.id = id;
   p.kind = kind;
@@ -32,11 +31,11 @@ std::string Ids(const std::vector<store::Pack>& packs) {
 
 TEST(ConsumptionOrderTest, FreeFirstThenEarliestExpiryThenCreatedThenId) {
   std::vector<store::Pack> packs = {
-      MakePack("pack-b", "purchased", {"A"}, 10, 5, 500),
-      MakePack("gift-a", "gift", {"A"}, 10, 1, 300),
-      MakePack("free-x", "free", {"A"}, 10, 0, 900),  // expires last, still first
-      MakePack("pack-a", "purchased", {"A"}, 10, 5, 500),
-      MakePack("pack-c", "purchased", {"A"}, 10, 2, 500),
+      MakePack("pack-b", store::PackKind::kPurchased, {"A"}, 10, 5, 500),
+      MakePack("gift-a", store::PackKind::kGift, {"A"}, 10, 1, 300),
+      MakePack("free-x", store::PackKind::kFree, {"A"}, 10, 0, 900),  // expires last, still first
+      MakePack("pack-a", store::PackKind::kPurchased, {"A"}, 10, 5, 500),
+      MakePack("pack-c", store::PackKind::kPurchased, {"A"}, 10, 2, 500),
   };
   const std::string expected = "free-x gift-a pack-c pack-a pack-b ";
   std::mt19937 rng(7);
@@ -48,8 +47,8 @@ TEST(ConsumptionOrderTest, FreeFirstThenEarliestExpiryThenCreatedThenId) {
 }
 
 TEST(ConsumptionOrderTest, CanPayOnlyWhileLiveAndCovering) {
-  const store::Pack base =
-      MakePack("p", "purchased", {"RecognizeCarPro", "RecognizeCar"}, 10, 100, 1000, 5);
+  const store::Pack base = MakePack("p", store::PackKind::kPurchased,
+                                    {"RecognizeCarPro", "RecognizeCar"}, 10, 100, 1000, 5);
   struct Row {
     const char* name;
     std::function<void(store::Pack&)> change;
@@ -74,10 +73,10 @@ TEST(ConsumptionOrderTest, CanPayOnlyWhileLiveAndCovering) {
 
 TEST(ConsumptionOrderTest, PlanTakesPacksInOrderThenPostpaid) {
   std::vector<store::Pack> packs = {
-      MakePack("free", "free", {"A", "B"}, 100, 0, 1000, 90),  // 10 left
-      MakePack("pet", "purchased", {"P"}, 100, 0, 1000),       // not for A
-      MakePack("p1", "purchased", {"A"}, 20, 0, 1000),
-      MakePack("p2", "purchased", {"A"}, 50, 0, 2000),
+      MakePack("free", store::PackKind::kFree, {"A", "B"}, 100, 0, 1000, 90),  // 10 left
+      MakePack("pet", store::PackKind::kPurchased, {"P"}, 100, 0, 1000),       // not for A
+      MakePack("p1", store::PackKind::kPurchased, {"A"}, 20, 0, 1000),
+      MakePack("p2", store::PackKind::kPurchased, {"A"}, 50, 0, 2000),
   };
   struct Row {
     int64_t quantity;

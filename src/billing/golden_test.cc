@@ -155,7 +155,8 @@ class GoldenTest : public ::testing::Test {
     EXPECT_TRUE(m.ok());
     std::map<std::string, int64_t> out;
     for (const auto& p : Packs(account)) {
-      if (p.kind == "free" && MonthOf(p.created_at, kShanghai) == *m) out[p.free_group] = p.calls;
+      if (p.kind == store::PackKind::kFree && MonthOf(p.created_at, kShanghai) == *m)
+        out[p.free_group] = p.calls;
     }
     return out;
   }
@@ -178,10 +179,10 @@ TEST_F(GoldenTest, WorkedExample1_TenThousandCarProCallsCost675) {
   Recharge(a, "1000");
   Calls(a, "RecognizeCarPro", 10000, "2022-11-15T12:00:00+08:00");
   EXPECT_EQ(Usage(a, "2022-11", "RecognizeCarPro"), "10000/1000/0/9000");
-  EXPECT_EQ(Bill(a, "2022-11").status, "open");
+  EXPECT_EQ(Bill(a, "2022-11").status, BillState::kOpen);
   EXPECT_EQ(Settle("2022-11"), 1);
   const BillView bill = Bill(a, "2022-11");
-  EXPECT_EQ(bill.status, "settled");
+  EXPECT_EQ(bill.status, BillState::kSettled);
   EXPECT_EQ(Lines(bill), (std::vector<std::string>{"RecognizeCarPro 9000 tier1 @75.00 = 675.00"}));
   EXPECT_EQ(FormatYuan(bill.total), "675.00");
   EXPECT_EQ(Funds(a), "325.00/0.00/0.00");
@@ -303,7 +304,7 @@ TEST_F(GoldenTest, MidMonthActivationGetsThePackAtOnceUntilMonthEnd) {
   const auto a = Account("mid", "2022-11-15T10:00:00+08:00");
   int free_packs = 0;
   for (const auto& p : Packs(a)) {
-    if (p.kind != "free") continue;
+    if (p.kind != store::PackKind::kFree) continue;
     ++free_packs;
     EXPECT_EQ(p.calls, 1000) << p.free_group;
     EXPECT_EQ(p.created_at, At("2022-11-15T10:00:00+08:00")) << p.free_group;
@@ -495,11 +496,11 @@ TEST_F(GoldenTest, GiftAndFreePacksAreNotPurchased) {
   const auto a = Account("gifted", "2026-10-01T09:00:00+08:00");
   auto gift = billing_.GrantPack(a, "RecognizeCarPro", 5000, 12, "gift-1");
   ASSERT_TRUE(gift.ok()) << gift.status().ToString();
-  EXPECT_EQ(gift->kind, "gift");
+  EXPECT_EQ(gift->kind, store::PackKind::kGift);
   EXPECT_EQ(RefundCode(gift->id), errc::kPackNotPurchased);
   int free_packs = 0;
   for (const auto& p : Packs(a)) {
-    if (p.kind != "free") continue;
+    if (p.kind != store::PackKind::kFree) continue;
     ++free_packs;
     EXPECT_EQ(RefundCode(p.id), errc::kPackNotPurchased) << p.id;
   }
@@ -621,7 +622,7 @@ TEST_F(GoldenTest, RetriedRechargeAndPurchaseMoveMoneyOnce) {
             errc::kIdempotencyKeyReused);
   EXPECT_EQ(Funds(a), "270.00/0.00/0.00");
   int purchased = 0;
-  for (const auto& p : Packs(a)) purchased += p.kind == "purchased";
+  for (const auto& p : Packs(a)) purchased += p.kind == store::PackKind::kPurchased;
   EXPECT_EQ(purchased, 1);
 
   auto v1 = billing_.GrantVoucher(a, 1000, std::nullopt, "v-1");
@@ -647,7 +648,7 @@ TEST_F(GoldenTest, RetriedCallBatchIsCountedOnce) {
   EXPECT_EQ(Usage(a, "2026-10", "RecognizeCarPro"), "1501/1000/501/0");
   EXPECT_EQ(PackById(a, p.pack.id).used, 501);
   for (const auto& pack : Packs(a)) {
-    if (pack.kind == "free" && pack.free_group == "DetectPet") {
+    if (pack.kind == store::PackKind::kFree && pack.free_group == "DetectPet") {
       EXPECT_EQ(pack.used, 600);
     }
   }

@@ -15,7 +15,7 @@ int Rank(const std::string& level) {
 
 std::vector<TenantNotice> ComputeNotices(const NoticeFacts& facts, UnixMicros now) {
   std::vector<TenantNotice> out;
-  if (facts.status == "arrears") {
+  if (facts.status == ServiceState::kArrears) {
     TenantNotice n{"arrears", "critical", now};
     n.amount = facts.balance < 0 ? -facts.balance : 0;
     out.push_back(n);
@@ -44,7 +44,7 @@ std::vector<TenantNotice> ComputeNotices(const NoticeFacts& facts, UnixMicros no
     out.push_back(n);
   }
   for (const store::Pack& p : facts.packs) {
-    if (p.kind == "free" || p.refunded_at || p.used >= p.calls) continue;
+    if (p.kind == store::PackKind::kFree || p.refunded_at || p.used >= p.calls) continue;
     if (p.expires_at <= now || p.expires_at > now + kPackExpiryWarning) continue;
     TenantNotice n{"pack_expiring", "warning", now, p.id};
     n.used = p.used;

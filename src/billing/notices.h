@@ -10,14 +10,15 @@
 #include <vector>
 
 #include "billing/money.h"
+#include "billing/service_state.h"
 #include "common/clock.h"
 #include "store/store.h"
 
 namespace kanjian::billing {
 
 // How long a stored catalog notice is shown, and how early a pack's expiry.
-inline constexpr UnixMicros kCatalogNoticeShownFor = 90 * 86'400'000'000LL;
-inline constexpr UnixMicros kPackExpiryWarning = 7 * 86'400'000'000LL;
+inline constexpr UnixMicros kCatalogNoticeShownFor = 90 * kMicrosPerDay;
+inline constexpr UnixMicros kPackExpiryWarning = 7 * kMicrosPerDay;
 
 struct FreePackFact {
   std::string group;
@@ -26,8 +27,8 @@ struct FreePackFact {
 
 // The account's state the notices are derived from.
 struct NoticeFacts {
-  std::string status;  // AccountView::status: "active" | "arrears" | "disabled" | "inactive"
-  Fen balance = 0;     // total balance; negative in arrears
+  ServiceState status = ServiceState::kActive;
+  Fen balance = 0;                       // total balance; negative in arrears
   std::vector<FreePackFact> free_packs;  // this month's
   std::vector<store::Pack> packs;        // every pack (free ones are ignored)
   std::vector<store::Notice> stored;     // catalog change notices

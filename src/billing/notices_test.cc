@@ -20,7 +20,7 @@ std::string Kinds(const std::vector<TenantNotice>& notices) {
 store::Pack Bought(const std::string& id, int64_t calls, int64_t used, UnixMicros expires_at) {
   store::Pack p;
   p.id = id;
-  p.kind = "purchased";
+  p.kind = store::PackKind::kPurchased;
   p.actions = {"DetectPet"};
   p.calls = calls;
   p.used = used;
@@ -34,31 +34,45 @@ TEST(Notices, Table) {
     NoticeFacts facts;
     std::string expected;
   } rows[] = {
-      {"nothing to say", {"active", 100}, ""},
-      {"arrears", {"arrears", -250}, "arrears/critical"},
-      {"free pack at 79 %", {"active", 0, {{"DetectPet", 1000, 799}}}, ""},
-      {"free pack at 80 %", {"active", 0, {{"DetectPet", 1000, 800}}}, "free_pack:80/warning"},
-      {"free pack at 100 %", {"active", 0, {{"DetectPet", 1000, 1000}}}, "free_pack:100/critical"},
-      {"free group without quota", {"active", 0, {{"X", 0, 0}}}, ""},
+      {"nothing to say", {ServiceState::kActive, 100}, ""},
+      {"arrears", {ServiceState::kArrears, -250}, "arrears/critical"},
+      {"free pack at 79 %", {ServiceState::kActive, 0, {{"DetectPet", 1000, 799}}}, ""},
+      {"free pack at 80 %",
+       {ServiceState::kActive, 0, {{"DetectPet", 1000, 800}}},
+       "free_pack:80/warning"},
+      {"free pack at 100 %",
+       {ServiceState::kActive, 0, {{"DetectPet", 1000, 1000}}},
+       "free_pack:100/critical"},
+      {"free group without quota", {ServiceState::kActive, 0, {{"X", 0, 0}}}, ""},
       {"pack expiring in 7 days",
-       {"active", 0, {}, {Bought("p1", 10, 1, kNow + 7 * kDay)}},
+       {ServiceState::kActive, 0, {}, {Bought("p1", 10, 1, kNow + 7 * kDay)}},
        "pack_expiring/warning"},
-      {"pack expiring in 8 days", {"active", 0, {}, {Bought("p1", 10, 1, kNow + 8 * kDay)}}, ""},
-      {"pack expired", {"active", 0, {}, {Bought("p1", 10, 1, kNow)}}, ""},
-      {"used-up pack expiring", {"active", 0, {}, {Bought("p1", 10, 10, kNow + kDay)}}, ""},
-      {"spend at 49 %", {"active", 0, {}, {}, {}, 100, 49}, ""},
-      {"spend at 50 %", {"active", 0, {}, {}, {}, 100, 50}, "spend_guard:50/info"},
-      {"spend at 80 %", {"active", 0, {}, {}, {}, 100, 80}, "spend_guard:80/warning"},
-      {"spend at 100 %", {"active", 0, {}, {}, {}, 100, 100}, "spend_guard:100/critical"},
-      {"no budget", {"active", 0, {}, {}, {}, std::nullopt, 1'000'000}, ""},
+      {"pack expiring in 8 days",
+       {ServiceState::kActive, 0, {}, {Bought("p1", 10, 1, kNow + 8 * kDay)}},
+       ""},
+      {"pack expired", {ServiceState::kActive, 0, {}, {Bought("p1", 10, 1, kNow)}}, ""},
+      {"used-up pack expiring",
+       {ServiceState::kActive, 0, {}, {Bought("p1", 10, 10, kNow + kDay)}},
+       ""},
+      {"spend at 49 %", {ServiceState::kActive, 0, {}, {}, {}, 100, 49}, ""},
+      {"spend at 50 %", {ServiceState::kActive, 0, {}, {}, {}, 100, 50}, "spend_guard:50/info"},
+      {"spend at 80 %", {ServiceState::kActive, 0, {}, {}, {}, 100, 80}, "spend_guard:80/warning"},
+      {"spend at 100 %",
+       {ServiceState::kActive, 0, {}, {}, {}, 100, 100},
+       "spend_guard:100/critical"},
+      {"no budget", {ServiceState::kActive, 0, {}, {}, {}, std::nullopt, 1'000'000}, ""},
       {"catalog notice",
-       {"active", 0, {}, {}, {{"n1", "a", kNow - 89 * kDay, "catalog_change", "quota"}}},
+       {ServiceState::kActive,
+        0,
+        {},
+        {},
+        {{"n1", "a", kNow - 89 * kDay, "catalog_change", "quota"}}},
        "catalog_change/info"},
       {"old catalog notice",
-       {"active", 0, {}, {}, {{"n1", "a", kNow - 91 * kDay, "catalog_change", "q"}}},
+       {ServiceState::kActive, 0, {}, {}, {{"n1", "a", kNow - 91 * kDay, "catalog_change", "q"}}},
        ""},
       {"most urgent first",
-       {"arrears",
+       {ServiceState::kArrears,
         -1,
         {{"DetectPet", 10, 8}},
         {},
@@ -71,9 +85,13 @@ TEST(Notices, Table) {
 }
 
 TEST(Notices, CarryTheirFigures) {
-  NoticeFacts facts{
-      "arrears", -250, {{"DetectPet", 1000, 850}}, {Bought("p1", 10, 4, kNow + kDay)}, {},
-      1000,      900};
+  NoticeFacts facts{ServiceState::kArrears,
+                    -250,
+                    {{"DetectPet", 1000, 850}},
+                    {Bought("p1", 10, 4, kNow + kDay)},
+                    {},
+                    1000,
+                    900};
   auto notices = ComputeNotices(facts, kNow);
   ASSERT_EQ(notices.size(), 4u);
   EXPECT_EQ(notices[0].amount, 250);

@@ -96,8 +96,9 @@ Result<std::vector<store::BillMonth>> OperatorView::BillMonths(int64_t limit) {
 }
 
 Result<std::vector<store::LedgerTxn>> OperatorView::Refunds(int64_t limit) {
-  return ReadList<store::LedgerTxn>(
-      billing_.store_, [&](store::Txn& t) { return t.ListLedgerTxnsOfKind("refund", limit); });
+  return ReadList<store::LedgerTxn>(billing_.store_, [&](store::Txn& t) {
+    return t.ListLedgerTxnsOfKind(store::LedgerKind::kRefund, limit);
+  });
 }
 
 Result<std::vector<store::Voucher>> OperatorView::Vouchers(int64_t limit) {
@@ -125,13 +126,14 @@ Result<WhatIfReport> OperatorView::WhatIf(Month month, const nlohmann::json& dra
     auto accounts = txn.ListAccounts();
     if (!accounts.ok()) return accounts.status();
     for (const auto& a : *accounts) names[a.id] = a.name;
-    return txn.ScanUsageTotals(
-        start, end,
-        [&](std::string_view account, std::string_view action, std::string_view source,
-            int64_t quantity) {
-          SourceCalls& c = usage[std::string(account)][std::string(action)];
-          (source == "free" ? c.free : source == "pack" ? c.pack : c.postpaid) += quantity;
-        });
+    return txn.ScanUsageTotals(start, end,
+                               [&](std::string_view account, std::string_view action,
+                                   store::UsageSource source, int64_t quantity) {
+                                 SourceCalls& c = usage[std::string(account)][std::string(action)];
+                                 (source == store::UsageSource::kFree   ? c.free
+                                  : source == store::UsageSource::kPack ? c.pack
+                                                                        : c.postpaid) += quantity;
+                               });
   });
   if (!s.ok()) return s;
 

@@ -14,7 +14,7 @@ store::Pack FreePack(const std::string& account_id, const FreeGroup& group, Mont
   pack.id = "free-" + account_id.substr(account_id.find('-') + 1) + "-" + month.ToString() + "-" +
             group.name;
   pack.account_id = account_id;
-  pack.kind = "free";
+  pack.kind = store::PackKind::kFree;
   pack.actions = group.actions;
   pack.free_group = group.name;
   pack.calls = group.quota;

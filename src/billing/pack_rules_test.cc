@@ -37,7 +37,7 @@ TEST(PackRulesTest, FreePackIsTheGroupsMonth) {
   FreeGroup group{"CAR", {"RecognizeCar", "RecognizeCarPro"}, 1000};
   store::Pack p = FreePack("acc-0123456789ab", group, {2026, 3}, 111, 999);
   EXPECT_EQ(p.id, "free-0123456789ab-2026-03-CAR");
-  EXPECT_EQ(p.kind, "free");
+  EXPECT_EQ(p.kind, store::PackKind::kFree);
   EXPECT_EQ(p.actions, group.actions);
   EXPECT_EQ(p.free_group, "CAR");
   EXPECT_EQ(p.calls, 1000);

@@ -91,7 +91,7 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     store::Pack pack;
     pack.id = ids_.Next(IdKind::kPack);
     pack.account_id = a->id;
-    pack.kind = "purchased";
+    pack.kind = store::PackKind::kPurchased;
     pack.actions = {action};
     pack.calls = calls;
     pack.created_at = now;
@@ -99,8 +99,15 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     pack.price_fen = offer.price;
     pack.promotion = promotion_name;
     pack.refundable = offer.refundable;
-    store::LedgerTxn t{
-        ids_.Next(IdKind::kLedgerTxn), key, hash, a->id, "purchase", now, pack.id, "", legs};
+    store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn),
+                       key,
+                       hash,
+                       a->id,
+                       store::LedgerKind::kPurchase,
+                       now,
+                       pack.id,
+                       "",
+                       legs};
     pack.purchase_txn = t.id;
     if (Status st = txn.InsertPack(pack); !st.ok()) return st;
     if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
@@ -136,15 +143,22 @@ Result<store::Pack> BillingService::GrantPack(const std::string& account, const 
     }
     out.id = ids_.Next(IdKind::kGiftPack);
     out.account_id = *id;
-    out.kind = "gift";
+    out.kind = store::PackKind::kGift;
     out.actions = {action};
     out.calls = calls;
     out.created_at = now;
     out.expires_at = AddMonths(now, validity_months, catalog->InForceAt(now).settings.utc_offset_s);
     if (Status st = txn.InsertPack(out); !st.ok()) return st;
     // A zero-value ledger entry keeps the grant idempotent and audited.
-    return txn.InsertLedgerTxn(
-        {ids_.Next(IdKind::kLedgerTxn), key, hash, *id, "pack_grant", now, out.id, "", {}});
+    return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn),
+                                key,
+                                hash,
+                                *id,
+                                store::LedgerKind::kPackGrant,
+                                now,
+                                out.id,
+                                "",
+                                {}});
   });
   if (!s.ok()) return s;
   return out;
@@ -171,7 +185,7 @@ Status BillingService::RefundRefusal(store::Txn& txn, const store::Pack& pack,
                                      const store::Account& account, const BillingSettings& settings,
                                      UnixMicros now) {
   const auto [year_start, year_end] = RefundYear(now, settings);
-  auto count = txn.CountLedgerTxns(account.id, "refund", year_start, year_end);
+  auto count = txn.CountLedgerTxns(account.id, store::LedgerKind::kRefund, year_start, year_end);
   if (!count.ok()) return count.status();
   const bool disabled_for_content = account.status == store::AccountStatus::kDisabled &&
                                     account.disabled_reason == "content-review";
@@ -209,8 +223,8 @@ Result<Payment> BillingService::RefundPack(const std::string& pack_id) {
     refunded = PaymentOf(*paid, account->id);
     if (Status st = txn.MarkPackRefunded(pack_id, now); !st.ok()) return st;
     return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), "refund:" + pack_id,
-                                internal::RequestHash({"refund", pack_id}), account->id, "refund",
-                                now, pack_id, RefundReason(settings),
+                                internal::RequestHash({"refund", pack_id}), account->id,
+                                store::LedgerKind::kRefund, now, pack_id, RefundReason(settings),
                                 RefundLegs(account->id, refunded)});
   });
   if (!s.ok()) return s;

@@ -17,7 +17,7 @@ std::pair<UnixMicros, UnixMicros> RefundYear(UnixMicros now, const BillingSettin
 
 Status RefundRefusal(const RefundCase& c, const BillingSettings& settings) {
   const store::Pack& pack = c.pack;
-  if (pack.kind != "purchased")
+  if (pack.kind != store::PackKind::kPurchased)
     return Status(errc::kPackNotPurchased, "free and gifted packs are not refundable");
   if (pack.refunded_at) return Status(errc::kAlreadyRefunded, "this pack was already refunded");
   if (c.account_disabled_for_content)

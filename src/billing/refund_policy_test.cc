@@ -20,7 +20,7 @@ UnixMicros T(const char* iso) {
 RefundCase Refundable() {
   RefundCase c;
   c.pack.id = "pack-1";
-  c.pack.kind = "purchased";
+  c.pack.kind = store::PackKind::kPurchased;
   c.pack.calls = 10'000;
   c.pack.refundable = true;
   c.pack.created_at = T("2026-03-10T23:59:00+08:00");
@@ -36,8 +36,10 @@ TEST(RefundPolicyTest, EachRefusalNamesItsRuleInOrder) {
   };
   const Row rows[] = {
       {"unused, in window", [](RefundCase&) {}, std::nullopt},
-      {"free pack", [](RefundCase& c) { c.pack.kind = "free"; }, errc::kPackNotPurchased},
-      {"gift pack", [](RefundCase& c) { c.pack.kind = "gift"; }, errc::kPackNotPurchased},
+      {"free pack", [](RefundCase& c) { c.pack.kind = store::PackKind::kFree; },
+       errc::kPackNotPurchased},
+      {"gift pack", [](RefundCase& c) { c.pack.kind = store::PackKind::kGift; },
+       errc::kPackNotPurchased},
       {"refunded", [](RefundCase& c) { c.pack.refunded_at = c.now; }, errc::kAlreadyRefunded},
       {"content-review", [](RefundCase& c) { c.account_disabled_for_content = true; },
        errc::kAccountDisabledForContent},
@@ -60,7 +62,7 @@ TEST(RefundPolicyTest, EachRefusalNamesItsRuleInOrder) {
        errc::kPackPartiallyUsed},
       {"gift and refunded",
        [](RefundCase& c) {
-         c.pack.kind = "gift";
+         c.pack.kind = store::PackKind::kGift;
          c.pack.refunded_at = 1;
        },
        errc::kPackNotPurchased},

@@ -45,7 +45,7 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
     std::string account_key;
     return txn.ScanUsageTotals(
         start, end,
-        [&](std::string_view account, std::string_view action, std::string_view source,
+        [&](std::string_view account, std::string_view action, store::UsageSource source,
             int64_t quantity) {
           size_t index =
               std::find(action_names.begin(), action_names.end(), action) - action_names.begin();
@@ -99,7 +99,7 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
                              "settle:" + a.id + ":" + bill.month,
                              internal::RequestHash({"settle", a.id, bill.month}),
                              a.id,
-                             "settlement",
+                             store::LedgerKind::kSettlement,
                              now,
                              bill.id,
                              "post-paid usage " + bill.month,
@@ -132,7 +132,7 @@ Result<BillView> BillingService::ShowBill(const std::string& account, Month mont
     if (*bill) {
       view.lines = (*bill)->lines;
       view.total = (*bill)->total_fen;
-      view.status = (*bill)->status;
+      view.status = BillState::kSettled;
       return Status::Ok();
     }
     // Not settled yet: what the bill would say now.
@@ -147,11 +147,23 @@ Result<BillView> BillingService::ShowBill(const std::string& account, Month mont
     auto total = BillTotal(view.lines);
     if (!total.ok()) return total.status();
     view.total = *total;
-    view.status = clock_.NowMicros() >= end ? "unsettled" : "open";
+    view.status = clock_.NowMicros() >= end ? BillState::kUnsettled : BillState::kOpen;
     return Status::Ok();
   });
   if (!s.ok()) return s;
   return view;
+}
+
+std::string_view ToString(BillState state) {
+  switch (state) {
+    case BillState::kOpen:
+      return "open";
+    case BillState::kUnsettled:
+      return "unsettled";
+    case BillState::kSettled:
+      return "settled";
+  }
+  return "open";
 }
 
 }  // namespace kanjian::billing

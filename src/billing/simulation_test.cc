@@ -172,7 +172,7 @@ class FlakyStore final : public store::Store {
 
 struct ModelPack {
   std::string id;
-  std::string kind;  // free | purchased | gift
+  store::PackKind kind = store::PackKind::kPurchased;
   std::vector<std::string> actions;
   std::string free_group;
   int64_t calls = 0, used = 0;
@@ -279,8 +279,8 @@ class Simulation {
         auto txns = txn.ListLedgerTxns(a.id);
         if (!txns.ok()) return txns.status();
         for (const auto& t : *txns) {
-          out += " txn " + t.id + " " + t.idempotency_key + " " + t.kind + " " +
-                 std::to_string(t.at) + " " + t.ref + " " + t.reason;
+          out += " txn " + t.id + " " + t.idempotency_key + " " + std::string(ToString(t.kind)) +
+                 " " + std::to_string(t.at) + " " + t.ref + " " + t.reason;
           for (const auto& p : t.postings)
             out += " " + p.owner + "/" + p.book + "/" + std::to_string(p.amount_fen);
           out += "\n";
@@ -452,7 +452,7 @@ class Simulation {
       if (std::find(g.actions.begin(), g.actions.end(), action) == g.actions.end()) continue;
       auto [it, fresh] = a.free.try_emplace({month.ToString(), g.name});
       if (fresh) {
-        it->second.kind = "free";
+        it->second.kind = store::PackKind::kFree;
         it->second.actions = g.actions;
         it->second.free_group = g.name;
         it->second.calls = g.quota;
@@ -618,7 +618,7 @@ class Simulation {
     platform_.revenue_pack += price;
     ModelPack p;
     p.id = bought->pack.id;
-    p.kind = "purchased";
+    p.kind = store::PackKind::kPurchased;
     p.actions = {action};
     p.calls = calls;
     p.created_at = now();
@@ -654,7 +654,7 @@ class Simulation {
     ASSERT_TRUE(granted.ok()) << granted.status().ToString();
     ModelPack p;
     p.id = granted->id;
-    p.kind = "gift";
+    p.kind = store::PackKind::kGift;
     p.actions = {action};
     p.calls = calls;
     p.created_at = now();
@@ -669,7 +669,8 @@ class Simulation {
     std::vector<std::pair<ModelAccount*, ModelPack*>> recent, others;
     for (auto& acc : accounts_model_) {
       for (auto& p : acc.packs) {
-        const bool fresh = p.kind == "purchased" && !p.refunded && now() - p.created_at <= 9 * kDay;
+        const bool fresh = p.kind == store::PackKind::kPurchased && !p.refunded &&
+                           now() - p.created_at <= 9 * kDay;
         (fresh ? recent : others).push_back({&acc, &p});
       }
       for (auto& [k, p] : acc.free) others.push_back({&acc, &p});
@@ -678,18 +679,19 @@ class Simulation {
     auto [a, p] = !recent.empty() && (others.empty() || Chance(75)) ? Pick(recent) : Pick(others);
     touched_.insert(a->id);
     std::string pack_id = p->id;
-    if (p->kind == "free") {  // the engine's id for it
+    if (p->kind == store::PackKind::kFree) {  // the engine's id for it
       auto packs = Retrying([&] { return billing_->ListPacks(a->id); });
       ASSERT_TRUE(packs.ok()) << packs.status().ToString();
       for (const auto& e : *packs) {
-        if (e.kind == "free" && e.free_group == p->free_group && e.created_at == p->created_at)
+        if (e.kind == store::PackKind::kFree && e.free_group == p->free_group &&
+            e.created_at == p->created_at)
           pack_id = e.id;
       }
     }
     op_ = "refund " + a->name + " " + pack_id;
 
     std::set<ErrorCode> refusals;
-    if (p->kind != "purchased") refusals.insert(errc::kPackNotPurchased);
+    if (p->kind != store::PackKind::kPurchased) refusals.insert(errc::kPackNotPurchased);
     if (p->refunded) refusals.insert(errc::kAlreadyRefunded);
     if (a->disabled_reason == "content-review") refusals.insert(errc::kAccountDisabledForContent);
     if (p->used > 0) refusals.insert(errc::kPackPartiallyUsed);
@@ -802,10 +804,10 @@ class Simulation {
       ASSERT_TRUE(bill.ok()) << bill.status().ToString();
       auto it = a.bills.find(month.ToString());
       if (it == a.bills.end()) {
-        EXPECT_NE(bill->status, "settled") << a.name;
+        EXPECT_NE(bill->status, BillState::kSettled) << a.name;
         continue;
       }
-      EXPECT_EQ(bill->status, "settled") << a.name;
+      EXPECT_EQ(bill->status, BillState::kSettled) << a.name;
       std::vector<ModelLine> got;
       Fen total = 0;
       for (const auto& l : bill->lines) {
@@ -891,7 +893,7 @@ class Simulation {
       size_t paid_or_gift = 0;
       std::map<std::string, std::set<std::string>> free_groups_by_month;
       for (const store::Pack& e : *packs) {
-        if (e.kind == "free") {
+        if (e.kind == store::PackKind::kFree) {
           const Month m = ModelMonthOf(e.created_at);
           EXPECT_TRUE(free_groups_by_month[m.ToString()].insert(e.free_group).second)
               << "two free packs of " << e.free_group << " in " << m.ToString();

@@ -75,7 +75,7 @@ Result<SpendTally> LoadSpendTally(store::Txn& txn, const Catalog& catalog,
   for (const store::UsageSum& row : *sums) {
     ActionCalls& c = calls[row.action];
     c.total += row.quantity;
-    if (row.source == "postpaid") c.postpaid += row.quantity;
+    if (row.source == store::UsageSource::kPostpaid) c.postpaid += row.quantity;
   }
   return SpendTally(**budget, catalog, start, std::move(calls));
 }

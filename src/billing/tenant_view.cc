@@ -59,7 +59,7 @@ Result<TenantBill> TenantView::Bill(const std::string& account_id, Month month) 
   auto bill = billing_.ShowBill(account_id, month);
   if (!bill.ok()) return bill.status();
   TenantBill out{std::move(bill).value(), {}};
-  if (out.bill.status != "settled") return out;
+  if (out.bill.status != BillState::kSettled) return out;
   Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
     // Settlement's ledger entry is keyed by account and month (settlement.cc).
     auto paid = txn.FindLedgerTxnByKey("settle:" + account_id + ":" + out.bill.month);
@@ -85,9 +85,9 @@ Result<std::vector<DailyUsage>> TenantView::Daily(const std::string& account_id,
       for (const auto& row : *sums) {
         DailyUsage& d = by_action[row.action];
         d.action = row.action;
-        if (row.source == "free")
+        if (row.source == store::UsageSource::kFree)
           d.free += row.quantity;
-        else if (row.source == "pack")
+        else if (row.source == store::UsageSource::kPack)
           d.pack += row.quantity;
         else
           d.postpaid += row.quantity;
@@ -114,7 +114,7 @@ Result<std::vector<FreePackUsage>> TenantView::FreePacks(const std::string& acco
   const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
   std::vector<FreePackUsage> out;
   for (const store::Pack& p : *packs) {
-    if (p.kind != "free" || p.created_at < start || p.created_at >= end) continue;
+    if (p.kind != store::PackKind::kFree || p.created_at < start || p.created_at >= end) continue;
     out.push_back({month.ToString(), p.free_group, p.actions, p.calls, p.used});
   }
   return out;
@@ -132,7 +132,7 @@ Result<std::vector<PackState>> TenantView::Packs(const std::string& account_id) 
     auto packs = txn.ListPacks(account->id);
     if (!packs.ok()) return packs.status();
     for (const store::Pack& p : *packs) {
-      if (p.kind == "free") continue;
+      if (p.kind == store::PackKind::kFree) continue;
       out.push_back({p, BillingService::RefundRefusal(txn, p, *account, settings, now),
                      BillingService::RefundWindowEnd(p, settings)});
     }
@@ -212,14 +212,14 @@ Result<std::vector<HourlyUsage>> TenantView::Hourly(const std::string& account_i
   std::vector<HourlyUsage> out;
   Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
     for (int h = 0; h < 24; ++h) {
-      HourlyUsage u{day_start + h * store::kMicrosPerHour};
-      auto sums = txn.SumUsage(account_id, u.hour, u.hour + store::kMicrosPerHour);
+      HourlyUsage u{day_start + h * kMicrosPerHour};
+      auto sums = txn.SumUsage(account_id, u.hour, u.hour + kMicrosPerHour);
       if (!sums.ok()) return sums.status();
       for (const auto& row : *sums) {
         if (row.action != action) continue;
-        if (row.source == "free")
+        if (row.source == store::UsageSource::kFree)
           u.free += row.quantity;
-        else if (row.source == "pack")
+        else if (row.source == store::UsageSource::kPack)
           u.pack += row.quantity;
         else
           u.postpaid += row.quantity;
@@ -251,7 +251,7 @@ Result<CallPage> TenantView::Calls(const std::string& account_id, const std::str
   }
   CallPage out;
   Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
-    auto page = txn.ListUsagePage(account_id, action, hour, hour + store::kMicrosPerHour, after_at,
+    auto page = txn.ListUsagePage(account_id, action, hour, hour + kMicrosPerHour, after_at,
                                   after_id, limit);
     if (!page.ok()) return page.status();
     out.calls = std::move(page).value();
@@ -267,7 +267,7 @@ Result<std::vector<TenantNotice>> TenantView::Notices(const std::string& account
   NoticeFacts facts;
   auto account = billing_.ViewAccount(account_id);
   if (!account.ok()) return account.status();
-  facts.status = std::string(ToString(account->status));
+  facts.status = account->status;
   facts.balance = account->balance.total();
   auto month = CurrentMonth();
   if (!month.ok()) return month.status();
@@ -278,7 +278,7 @@ Result<std::vector<TenantNotice>> TenantView::Notices(const std::string& account
   const int offset = BillingService::OffsetOf(*catalog, *month);
   const UnixMicros start = MonthStart(*month, offset), end = MonthEnd(*month, offset);
   for (const store::Pack& p : *packs) {  // this month's free packs, as FreePacks() selects them
-    if (p.kind == "free" && p.created_at >= start && p.created_at < end)
+    if (p.kind == store::PackKind::kFree && p.created_at >= start && p.created_at < end)
       facts.free_packs.push_back({p.free_group, p.calls, p.used});
   }
   facts.packs = std::move(packs).value();

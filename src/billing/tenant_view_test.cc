@@ -74,7 +74,7 @@ TEST_F(TenantViewTest, BillPaymentSplitDailyUsageAndFreePacks) {
 
   auto open = view_.Bill(a, {2026, 10});
   ASSERT_TRUE(open.ok());
-  EXPECT_EQ(open->bill.status, "open");
+  EXPECT_EQ(open->bill.status, BillState::kOpen);
   EXPECT_EQ(open->paid.cash + open->paid.gift, 0);
 
   clock_.Set(At("2026-11-01T01:00:00+08:00"));

@@ -46,7 +46,7 @@ json PackJson(const store::Pack& p) {
           {"Calls", p.calls},
           {"Used", p.used},
           {"Remaining", p.refunded_at ? 0 : p.calls - p.used},
-          {"Kind", p.kind},
+          {"Kind", store::ToString(p.kind)},
           {"CreatedAt", FormatTime(p.created_at)},
           {"ExpiresAt", FormatTime(p.expires_at)},
           {"Price", FormatYuan(p.price_fen)},
@@ -213,8 +213,9 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       std::string text;
       for (const auto& p : *packs) {
         out.push_back(PackJson(p));
-        text += p.id + "  " + p.kind + "  " + Join(p.actions) + "  " + std::to_string(p.used) +
-                "/" + std::to_string(p.calls) + "  until " + FormatTime(p.expires_at) + "\n";
+        text += p.id + "  " + std::string(store::ToString(p.kind)) + "  " + Join(p.actions) + "  " +
+                std::to_string(p.used) + "/" + std::to_string(p.calls) + "  until " +
+                FormatTime(p.expires_at) + "\n";
       }
       return ctx.Print(out, text);
     });
@@ -313,7 +314,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       auto v = b.ShowBill(f->account, *m);
       if (!v.ok()) return ctx.Fail(v.status());
       json lines = json::array();
-      std::string text = v->month + " (" + v->status + ")\n";
+      std::string text = v->month + " (" + std::string(billing::ToString(v->status)) + ")\n";
       for (const auto& l : v->lines) {
         lines.push_back(LineJson(l.action, l.quantity, l.tier, l.unit_price_e4, l.amount_fen));
         text += l.action + "  " + std::to_string(l.quantity) + " calls  tier " +
@@ -324,7 +325,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       return ctx.Print({{"Month", v->month},
                         {"Lines", lines},
                         {"Total", FormatYuan(v->total)},
-                        {"Status", v->status}},
+                        {"Status", billing::ToString(v->status)}},
                        text);
     });
   });

@@ -41,7 +41,7 @@ void AddUsageCommands(CLI::App& app, Context& ctx, int* rc) {
                        {"Action", r.action},
                        {"At", FormatTime(r.at)},
                        {"Quantity", r.quantity},
-                       {"Source", r.source},
+                       {"Source", store::ToString(r.source)},
                        {"PackId", r.pack_id}});
         text += FormatTime(r.at) + "  " + r.action + "  " + r.request_id + "\n";
       }

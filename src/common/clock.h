@@ -12,6 +12,7 @@ namespace kanjian {
 // Microseconds since the Unix epoch, UTC.
 using UnixMicros = int64_t;
 inline constexpr int64_t kMicrosPerSecond = 1'000'000;
+inline constexpr int64_t kMicrosPerHour = 3'600 * kMicrosPerSecond;
 inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
 
 class Clock {

@@ -42,7 +42,7 @@ class SettlementSchedulerTest : public ::testing::Test {
   std::string BillStatus(const std::string& account, int year, int month) {
     auto bill = billing_.ShowBill(account, billing::Month{year, month});
     EXPECT_TRUE(bill.ok()) << bill.status().ToString();
-    return bill.ok() ? bill->status : "";
+    return bill.ok() ? std::string(billing::ToString(bill->status)) : "";
   }
   // Waits until the scheduler has made `n` more passes, each of which began
   // after this call: anything set before it has been seen.

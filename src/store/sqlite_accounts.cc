@@ -9,14 +9,8 @@ namespace kanjian::store {
 
 namespace {
 
-AccountStatus ParseAccountStatus(const std::string& s) {
-  if (s == "active") return AccountStatus::kActive;
-  if (s == "disabled") return AccountStatus::kDisabled;
-  return AccountStatus::kInactive;
-}
-
 Account ReadAccount(const Statement& s) {
-  return Account{s.Text(0), s.Text(1),        ParseAccountStatus(s.Text(2)),
+  return Account{s.Text(0), s.Text(1),        StoredWord(ParseAccountStatus(s.Text(2))),
                  s.Int(3),  s.OptionalInt(4), s.Text(5)};
 }
 

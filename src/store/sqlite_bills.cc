@@ -27,7 +27,9 @@ Result<std::optional<Bill>> SqliteTxn::QueryBill(const char* sql, std::string_vi
       if (!s->status().ok()) return s->status();
       return std::optional<Bill>();
     }
-    bill = Bill{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4), s->Text(5), {}};
+    bill = Bill{s->Text(0), s->Text(1), s->Text(2),
+                s->Int(3),  s->Int(4),  StoredWord(ParseBillStatus(s->Text(5))),
+                {}};
   }
   auto s = cache_.Get(kSelectBillLines);
   s->Bind(1, bill.id);
@@ -87,7 +89,7 @@ Status SqliteTxn::InsertBill(const Bill& b) {
   {
     auto s = cache_.Get(kInsertBill);
     s->Bind(1, b.id).Bind(2, b.account_id).Bind(3, b.month).Bind(4, b.created_at);
-    s->Bind(5, b.total_fen).Bind(6, b.status);
+    s->Bind(5, b.total_fen).Bind(6, ToString(b.status));
     if (Status st = Run(*s, "a bill for account '" + b.account_id + "' month " + b.month +
                                 " (or with id '" + b.id + "') already exists");
         !st.ok())

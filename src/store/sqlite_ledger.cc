@@ -13,15 +13,22 @@ Voucher ReadVoucher(const Statement& s) {
   return Voucher{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.OptionalInt(4)};
 }
 
-// Rows of (txn columns 0-7, posting columns 8-10), grouped by txn in order;
-// a txn without postings has NULL posting columns.
+}  // namespace
+
 Result<std::vector<LedgerTxn>> ReadLedgerTxns(Statement& s) {
   std::vector<LedgerTxn> out;
   while (s.Step()) {
     std::string id = s.Text(0);
     if (out.empty() || out.back().id != id) {
-      out.push_back(LedgerTxn{
-          id, s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.Text(6), s.Text(7), {}});
+      out.push_back(LedgerTxn{id,
+                              s.Text(1),
+                              s.Text(2),
+                              s.Text(3),
+                              StoredWord(ParseLedgerKind(s.Text(4))),
+                              s.Int(5),
+                              s.Text(6),
+                              s.Text(7),
+                              {}});
     }
     if (auto amount = s.OptionalInt(10))
       out.back().postings.push_back({s.Text(8), s.Text(9), *amount});
@@ -29,8 +36,6 @@ Result<std::vector<LedgerTxn>> ReadLedgerTxns(Statement& s) {
   if (!s.status().ok()) return s.status();
   return out;
 }
-
-}  // namespace
 
 namespace {
 constexpr char kSelectLedgerTxnByKey[] =
@@ -57,18 +62,11 @@ constexpr char kInsertPosting[] =
 }  // namespace
 
 Status SqliteTxn::InsertLedgerTxn(const LedgerTxn& t) {
-  int64_t sum = 0;
-  for (const Posting& p : t.postings) {
-    if (__builtin_add_overflow(sum, p.amount_fen, &sum))
-      return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings overflow");
-  }
-  if (sum != 0)
-    return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings sum to " +
-                                            std::to_string(sum) + " fen, not 0");
+  if (Status bad = CheckBalanced(t); !bad.ok()) return bad;
   {
     auto s = cache_.Get(kInsertLedgerTxn);
     s->Bind(1, t.id).Bind(2, t.idempotency_key).Bind(3, t.request_hash).Bind(4, t.account_id);
-    s->Bind(5, t.kind).Bind(6, t.at).Bind(7, t.ref).Bind(8, t.reason);
+    s->Bind(5, ToString(t.kind)).Bind(6, t.at).Bind(7, t.ref).Bind(8, t.reason);
     if (Status st = Run(*s, "ledger txn '" + t.id + "' or idempotency key '" + t.idempotency_key +
                                 "' already exists");
         !st.ok())
@@ -118,10 +116,10 @@ constexpr char kCountLedgerTxns[] =
     "SELECT COUNT(*) FROM ledger_txns WHERE account_id=?1 AND kind=?2 AND at>=?3 AND at<?4";
 }  // namespace
 
-Result<int64_t> SqliteTxn::CountLedgerTxns(std::string_view account_id, std::string_view kind,
+Result<int64_t> SqliteTxn::CountLedgerTxns(std::string_view account_id, LedgerKind kind,
                                            UnixMicros from, UnixMicros to) {
   auto s = cache_.Get(kCountLedgerTxns);
-  s->Bind(1, account_id).Bind(2, kind).Bind(3, from).Bind(4, to);
+  s->Bind(1, account_id).Bind(2, ToString(kind)).Bind(3, from).Bind(4, to);
   if (s->Step()) return s->Int(0);
   if (!s->status().ok()) return s->status();
   return int64_t{0};

@@ -1,6 +1,7 @@
 // The operator console's tables (schema step 5) and its read models over
 // every account. Kept apart from sqlite_txn.cc: nothing else reads them.
 #include "common/error_codes.h"
+#include "store/sqlite_rows.h"
 #include "store/sqlite_txn.h"
 
 namespace kanjian::store {
@@ -162,28 +163,10 @@ Result<std::vector<OperatorAction>> SqliteTxn::ListOperatorActions(int64_t limit
   });
 }
 
-Result<std::vector<LedgerTxn>> SqliteTxn::ListLedgerTxnsOfKind(std::string_view kind,
-                                                               int64_t limit) {
+Result<std::vector<LedgerTxn>> SqliteTxn::ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) {
   auto s = cache_.Get(kSelectLedgerTxnsOfKind);
-  s->Bind(1, kind).Bind(2, limit);
-  std::vector<LedgerTxn> out;
-  while (s->Step()) {
-    std::string id = s->Text(0);
-    if (out.empty() || out.back().id != id)
-      out.push_back(LedgerTxn{id,
-                              s->Text(1),
-                              s->Text(2),
-                              s->Text(3),
-                              s->Text(4),
-                              s->Int(5),
-                              s->Text(6),
-                              s->Text(7),
-                              {}});
-    if (auto amount = s->OptionalInt(10))
-      out.back().postings.push_back({s->Text(8), s->Text(9), *amount});
-  }
-  if (!s->status().ok()) return s->status();
-  return out;
+  s->Bind(1, ToString(kind)).Bind(2, limit);
+  return ReadLedgerTxns(*s);
 }
 
 Result<std::vector<Voucher>> SqliteTxn::ListRecentVouchers(int64_t limit) {

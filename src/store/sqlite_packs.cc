@@ -33,7 +33,7 @@ Pack ReadPack(const Statement& s) {
   Pack p;
   p.id = s.Text(0);
   p.account_id = s.Text(1);
-  p.kind = s.Text(2);
+  p.kind = StoredWord(ParsePackKind(s.Text(2)));
   p.actions = DecodeActions(s.Text(3));
   p.free_group = s.Text(4);
   p.calls = s.Int(5);
@@ -57,7 +57,10 @@ constexpr char kInsertPack[] = "INSERT INTO packs(" KANJIAN_PACK_COLUMNS
 
 Status SqliteTxn::InsertPack(const Pack& p) {
   auto s = cache_.Get(kInsertPack);
-  s->Bind(1, p.id).Bind(2, p.account_id).Bind(3, p.kind).Bind(4, EncodeActions(p.actions));
+  s->Bind(1, p.id)
+      .Bind(2, p.account_id)
+      .Bind(3, ToString(p.kind))
+      .Bind(4, EncodeActions(p.actions));
   s->Bind(5, p.free_group).Bind(6, p.calls).Bind(7, p.used).Bind(8, p.created_at);
   s->Bind(9, p.expires_at);
   BindOptional(*s, 10, p.refunded_at);

@@ -9,6 +9,7 @@
 
 #include "common/error_codes.h"
 #include "store/sqlite_db.h"
+#include "store/store.h"
 
 namespace kanjian::store {
 
@@ -53,5 +54,9 @@ Result<T> One(Statement& s, Read read, std::string_view what, std::string_view i
   if (!s.status().ok()) return s.status();
   return NotFound(what, id);
 }
+
+// Rows of (txn columns 0-7, posting columns 8-10), grouped by txn in order;
+// a txn without postings has NULL posting columns (sqlite_ledger.cc).
+Result<std::vector<LedgerTxn>> ReadLedgerTxns(Statement& s);
 
 }  // namespace kanjian::store

@@ -43,7 +43,7 @@ class SqliteStoreTest : public ::testing::Test {
   static UsageRecord Usage(const std::string& id, const std::string& account, UnixMicros at,
                            const std::string& action = "DetectPet", int64_t quantity = 1,
                            const std::string& source = "postpaid", const std::string& pack = "") {
-    return UsageRecord{id, account, action, at, quantity, source, pack};
+    return UsageRecord{id, account, action, at, quantity, *ParseUsageSource(source), pack};
   }
   void AddAccount(const std::string& id) {
     ASSERT_TRUE(store_
@@ -255,9 +255,9 @@ TEST_F(SqliteStoreTest, UsageKeepsQuantitySourceAndPackAndRefusesInconsistentRec
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].quantity, 3);
-  EXPECT_EQ((*all)[0].source, "pack");
+  EXPECT_EQ(ToString((*all)[0].source), "pack");
   EXPECT_EQ((*all)[0].pack_id, "pk-1");
-  EXPECT_EQ((*all)[1].source, "free");
+  EXPECT_EQ(ToString((*all)[1].source), "free");
   // Refused, not silently dropped: a zero quantity, an unknown source, a
   // post-paid record naming a pack, a pack record naming none.
   for (const UsageRecord& bad : {Usage("b1", "acc-1", 12, "DetectPet", 0),
@@ -292,9 +292,9 @@ TEST_F(SqliteStoreTest, SumUsageGroupsByAccountActionAndSourceOverWholeHours) {
     EXPECT_EQ(sums->size(), 3u);
     if (sums->size() != 3u) return Status::Ok();
     EXPECT_EQ((*sums)[0].action, "DetectPet");
-    EXPECT_EQ((*sums)[0].source, "free");
+    EXPECT_EQ(ToString((*sums)[0].source), "free");
     EXPECT_EQ((*sums)[0].quantity, 7);
-    EXPECT_EQ((*sums)[1].source, "postpaid");
+    EXPECT_EQ(ToString((*sums)[1].source), "postpaid");
     EXPECT_EQ((*sums)[1].quantity, 4);
     EXPECT_EQ((*sums)[2].action, "RecognizeCar");
     EXPECT_EQ((*sums)[2].account_id, "acc-1");
@@ -389,7 +389,7 @@ Pack MakePack(const std::string& id, const std::string& kind, std::vector<std::s
   Pack p;
   p.id = id;
   p.account_id = "acc-1";
-  p.kind = kind;
+  p.kind = *ParsePackKind(kind);
   p.actions = std::move(actions);
   p.free_group = kind == "free" ? "CAR" : "";
   p.calls = calls;
@@ -534,9 +534,15 @@ TEST_F(SqliteStoreTest, PackUseStaysWithinCallsAndRefundIsOnce) {
 }
 
 LedgerTxn Recharge(const std::string& id, const std::string& key, UnixMicros at, int64_t fen) {
-  return LedgerTxn{id,      key,        "hash-" + key,
-                   "acc-1", "recharge", at,
-                   "",      "",         {{"acc-1", "cash", fen}, {"platform", "external", -fen}}};
+  return LedgerTxn{id,
+                   key,
+                   "hash-" + key,
+                   "acc-1",
+                   LedgerKind::kRecharge,
+                   at,
+                   "",
+                   "",
+                   {{"acc-1", "cash", fen}, {"platform", "external", -fen}}};
 }
 
 TEST_F(SqliteStoreTest, LedgerTakesBalancedTxnsOnceAndSumsBalances) {
@@ -546,7 +552,7 @@ TEST_F(SqliteStoreTest, LedgerTakesBalancedTxnsOnceAndSumsBalances) {
       "k3",
       "h3",
       "acc-1",
-      "purchase",
+      LedgerKind::kPurchase,
       30,
       "pk-1",
       "",
@@ -584,7 +590,7 @@ TEST_F(SqliteStoreTest, LedgerTakesBalancedTxnsOnceAndSumsBalances) {
             const LedgerTxn& t = **found;
             EXPECT_EQ(t.id, "tx-3");
             EXPECT_EQ(t.request_hash, "h3");
-            EXPECT_EQ(t.kind, "purchase");
+            EXPECT_EQ(ToString(t.kind), "purchase");
             EXPECT_EQ(t.ref, "pk-1");
             EXPECT_EQ(t.at, 30);
             EXPECT_EQ(t.postings.size(), 3u);
@@ -603,9 +609,9 @@ TEST_F(SqliteStoreTest, LedgerTakesBalancedTxnsOnceAndSumsBalances) {
             EXPECT_EQ((*list)[0].id, "tx-1");  // oldest first
             EXPECT_EQ((*list)[0].postings.size(), 2u);
             EXPECT_EQ((*list)[2].id, "tx-3");
-            EXPECT_EQ(*txn.CountLedgerTxns("acc-1", "recharge", 10, 20), 1);
-            EXPECT_EQ(*txn.CountLedgerTxns("acc-1", "recharge", 0, 100), 2);
-            EXPECT_EQ(*txn.CountLedgerTxns("acc-1", "refund", 0, 100), 0);
+            EXPECT_EQ(*txn.CountLedgerTxns("acc-1", LedgerKind::kRecharge, 10, 20), 1);
+            EXPECT_EQ(*txn.CountLedgerTxns("acc-1", LedgerKind::kRecharge, 0, 100), 2);
+            EXPECT_EQ(*txn.CountLedgerTxns("acc-1", LedgerKind::kRefund, 0, 100), 0);
             EXPECT_TRUE(txn.UnbalancedLedgerTxns()->empty());
             return Status::Ok();
           })
@@ -673,9 +679,9 @@ TEST_F(SqliteStoreTest, OneBillPerAccountAndMonth) {
            "2023-02",
            200,
            70200,
-           "settled",
+           BillStatus::kSettled,
            {{"RecognizeCarPro", 9000, 1, 750, 67500}, {"RecognizeCar", 9000, 1, 30, 2700}}};
-  Bill jan{"b-1", "acc-1", "2023-01", 300, 0, "settled", {}};
+  Bill jan{"b-1", "acc-1", "2023-01", 300, 0, BillStatus::kSettled, {}};
   ASSERT_TRUE(store_
                   ->Write([&](Txn& txn) -> Status {
                     if (Status s = txn.InsertBill(feb); !s.ok()) return s;
@@ -693,7 +699,7 @@ TEST_F(SqliteStoreTest, OneBillPerAccountAndMonth) {
                     const Bill& b = **found;
                     EXPECT_EQ(b.id, "b-2");
                     EXPECT_EQ(b.total_fen, 70200);
-                    EXPECT_EQ(b.status, "settled");
+                    EXPECT_EQ(ToString(b.status), "settled");
                     EXPECT_EQ(b.lines.size(), 2u);  // not doubled by the refused second bill
                     EXPECT_EQ(b.lines[0].action, "RecognizeCarPro");
                     EXPECT_EQ(b.lines[0].tier, 1);
@@ -872,7 +878,7 @@ TEST_F(SqliteStoreTest, AVersionOneDatabaseIsMigratedKeepingItsUsage) {
   ASSERT_TRUE(usage.ok()) << usage.status().ToString();
   ASSERT_EQ(usage->size(), 1u);
   EXPECT_EQ((*usage)[0].quantity, 1);
-  EXPECT_EQ((*usage)[0].source, "postpaid");
+  EXPECT_EQ(ToString((*usage)[0].source), "postpaid");
   EXPECT_EQ((*usage)[0].pack_id, "");
   // Its usage is in the hourly totals billing reads.
   ASSERT_TRUE(store_
@@ -902,7 +908,7 @@ TEST_F(SqliteStoreTest, LargeBatchesAreTotalledExactly) {
       UsageRecord r = Usage("req-" + std::to_string(n), n % 7 ? "acc-1" : "acc-2",
                             UnixMicros{n} * 997'000'000, n % 3 ? "RecognizeCarPro" : "DetectPet",
                             1 + n % 4, n % 2 ? "pack" : "postpaid", n % 2 ? "pk-1" : "");
-      expected[r.account_id + "|" + r.action + "|" + r.source] += r.quantity;
+      expected[r.account_id + "|" + r.action + "|" + std::string(ToString(r.source))] += r.quantity;
       batch.push_back(std::move(r));
     }
     ASSERT_TRUE(store_->Write([&](Txn& txn) { return txn.InsertUsage(batch); }).ok());
@@ -915,7 +921,8 @@ TEST_F(SqliteStoreTest, LargeBatchesAreTotalledExactly) {
                     if (!sums.ok()) return sums.status();
                     std::map<std::string, int64_t> got;
                     for (const UsageSum& u : *sums)
-                      got[u.account_id + "|" + u.action + "|" + u.source] += u.quantity;
+                      got[u.account_id + "|" + u.action + "|" + std::string(ToString(u.source))] +=
+                          u.quantity;
                     EXPECT_EQ(got, expected);
                     EXPECT_TRUE(txn.UsageTotalsMismatch()->empty());
                     return Status::Ok();

@@ -12,29 +12,16 @@ namespace kanjian::store {
 namespace {
 
 UsageRecord ReadUsage(const Statement& s) {
-  return UsageRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), s.Text(5), s.Text(6)};
+  return UsageRecord{s.Text(0), s.Text(1), s.Text(2),
+                     s.Int(3),  s.Int(4),  StoredWord(ParseUsageSource(s.Text(5))),
+                     s.Text(6)};
 }
 
 }  // namespace
 
 // ---- Usage. ----
 
-namespace {
-
-// What the schema's CHECK constraints said before step 3 moved them here.
-Status CheckUsage(const UsageRecord& r) {
-  auto bad = [&](const char* why) {
-    return Status(errc::kInternalError, "usage record '" + r.request_id + "': " + why);
-  };
-  if (r.quantity <= 0) return bad("quantity must be positive");
-  if (r.source != "free" && r.source != "pack" && r.source != "postpaid")
-    return bad("source must be free, pack or postpaid");
-  if ((r.source == "postpaid") != r.pack_id.empty())
-    return bad("a pack is named exactly when the source is free or pack");
-  return Status::Ok();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 namespace {
 // ON CONFLICT(request_id) rather than INSERT OR IGNORE: OR IGNORE would also
@@ -47,10 +34,10 @@ constexpr char kInsertUsage[] =
 // Hot path. A new record goes into the log and its quantity into the
 // transaction's pending hourly totals; one already logged adds nothing.
 Result<bool> SqliteTxn::LogUsage(const UsageRecord& r) {
-  if (Status bad = CheckUsage(r); !bad.ok()) return bad;
+  if (Status bad = CheckUsageRecord(r); !bad.ok()) return bad;
   auto s = cache_.Get(kInsertUsage);
   s->Bind(1, r.request_id).Bind(2, r.account_id).Bind(3, r.action).Bind(4, r.at);
-  s->Bind(5, r.quantity).Bind(6, r.source).Bind(7, r.pack_id).Step();
+  s->Bind(5, r.quantity).Bind(6, ToString(r.source)).Bind(7, r.pack_id).Step();
   if (!s->status().ok())
     return Status(errc::kInternalError,
                   "usage record '" + r.request_id + "': " + s->status().message());
@@ -58,10 +45,12 @@ Result<bool> SqliteTxn::LogUsage(const UsageRecord& r) {
   struct View {
     UnixMicros hour;
     std::string_view account_id, action, source;
-  } key{HourOf(r.at), r.account_id, r.action, r.source};
+  } key{HourOf(r.at), r.account_id, r.action, ToString(r.source)};
   auto it = pending_totals_.find(key);
   if (it == pending_totals_.end())
-    it = pending_totals_.emplace(HourKey{key.hour, r.account_id, r.action, r.source}, 0).first;
+    it = pending_totals_
+             .emplace(HourKey{key.hour, r.account_id, r.action, std::string(key.source)}, 0)
+             .first;
   it->second += r.quantity;
   return true;
 }
@@ -164,7 +153,10 @@ Result<std::vector<UsageSum>> SqliteTxn::SumUsage(std::string_view account_id, U
   for (const auto& [account, by_key] : sums) {
     for (const auto& [k, quantity] : by_key) {
       const size_t a = k.find('\0');
-      out.push_back({account, k.substr(0, a), k.substr(a + 1), quantity});
+      auto source = ParseUsageSource(std::string_view(k).substr(a + 1));
+      if (!source)
+        return Status(errc::kInternalError, "usage_hourly: unknown source in '" + k + "'");
+      out.push_back({account, k.substr(0, a), *source, quantity});
     }
   }
   return out;
@@ -176,7 +168,12 @@ Status SqliteTxn::ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTot
   if (Status s = FlushUsageTotals(); !s.ok()) return s;
   auto s = cache_.Get(kScanHourlyOfAll);
   s->Bind(1, from).Bind(2, to);
-  while (s->Step()) fn(s->TextView(0), s->TextView(1), s->TextView(2), s->Int(3));
+  while (s->Step()) {
+    auto source = ParseUsageSource(s->TextView(2));
+    if (!source)
+      return Status(errc::kInternalError, "usage_hourly: unknown source '" + s->Text(2) + "'");
+    fn(s->TextView(0), s->TextView(1), *source, s->Int(3));
+  }
   return s->status();
 }
 

@@ -2,20 +2,88 @@
 // on Write/Read, so every implementation gets them for free.
 #include "store/store.h"
 
+#include <iterator>
+
 #include "common/error_codes.h"
 
 namespace kanjian::store {
 
+namespace {
+
+// Each enum's words, indexed by its value (the enums are dense from 0).
+constexpr std::string_view kAccountStatusWords[] = {"inactive", "active", "disabled"};
+constexpr std::string_view kUsageSourceWords[] = {"free", "pack", "postpaid"};
+constexpr std::string_view kPackKindWords[] = {"free", "purchased", "gift"};
+constexpr std::string_view kBillStatusWords[] = {"settled"};
+constexpr std::string_view kLedgerKindWords[] = {"recharge",   "voucher_grant", "purchase",
+                                                 "pack_grant", "refund",        "settlement"};
+static_assert(std::size(kAccountStatusWords) == size_t(AccountStatus::kDisabled) + 1);
+static_assert(std::size(kUsageSourceWords) == size_t(UsageSource::kPostpaid) + 1);
+static_assert(std::size(kPackKindWords) == size_t(PackKind::kGift) + 1);
+static_assert(std::size(kBillStatusWords) == size_t(BillStatus::kSettled) + 1);
+static_assert(std::size(kLedgerKindWords) == size_t(LedgerKind::kSettlement) + 1);
+
+template <typename E, size_t N>
+std::optional<E> ParseWord(std::string_view word, const std::string_view (&words)[N]) {
+  for (size_t i = 0; i < N; ++i)
+    if (words[i] == word) return static_cast<E>(i);
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string_view ToString(AccountStatus s) {
-  switch (s) {
-    case AccountStatus::kInactive:
-      return "inactive";
-    case AccountStatus::kActive:
-      return "active";
-    case AccountStatus::kDisabled:
-      return "disabled";
+  return kAccountStatusWords[size_t(s)];
+}
+std::string_view ToString(UsageSource s) {
+  return kUsageSourceWords[size_t(s)];
+}
+std::string_view ToString(PackKind k) {
+  return kPackKindWords[size_t(k)];
+}
+std::string_view ToString(BillStatus s) {
+  return kBillStatusWords[size_t(s)];
+}
+std::string_view ToString(LedgerKind k) {
+  return kLedgerKindWords[size_t(k)];
+}
+
+std::optional<AccountStatus> ParseAccountStatus(std::string_view word) {
+  return ParseWord<AccountStatus>(word, kAccountStatusWords);
+}
+std::optional<UsageSource> ParseUsageSource(std::string_view word) {
+  return ParseWord<UsageSource>(word, kUsageSourceWords);
+}
+std::optional<PackKind> ParsePackKind(std::string_view word) {
+  return ParseWord<PackKind>(word, kPackKindWords);
+}
+std::optional<BillStatus> ParseBillStatus(std::string_view word) {
+  return ParseWord<BillStatus>(word, kBillStatusWords);
+}
+std::optional<LedgerKind> ParseLedgerKind(std::string_view word) {
+  return ParseWord<LedgerKind>(word, kLedgerKindWords);
+}
+
+Status CheckUsageRecord(const UsageRecord& r) {
+  auto bad = [&](const char* why) {
+    return Status(errc::kInternalError, "usage record '" + r.request_id + "': " + why);
+  };
+  if (r.quantity <= 0) return bad("quantity must be positive");
+  if ((r.source == UsageSource::kPostpaid) != r.pack_id.empty())
+    return bad("a pack is named exactly when the source is free or pack");
+  return Status::Ok();
+}
+
+Status CheckBalanced(const LedgerTxn& t) {
+  int64_t sum = 0;
+  for (const Posting& p : t.postings) {
+    if (__builtin_add_overflow(sum, p.amount_fen, &sum))
+      return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings overflow");
   }
-  return "inactive";
+  if (sum != 0)
+    return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings sum to " +
+                                            std::to_string(sum) + " fen, not 0");
+  return Status::Ok();
 }
 
 namespace {

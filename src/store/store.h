@@ -23,8 +23,37 @@
 
 namespace kanjian::store {
 
+// Typed values the store keeps as words (the words are the schema's and the
+// wire's: CLI --json, console, billing API). ToString gives the word; Parse…
+// reads one back, nullopt for a word the store never writes.
 enum class AccountStatus { kInactive, kActive, kDisabled };
+// Who paid for a billed call: a free pack, a prepaid pack, or the month's
+// post-paid bill.
+enum class UsageSource { kFree, kPack, kPostpaid };
+enum class PackKind { kFree, kPurchased, kGift };
+// A bill is stored only when its month is settled (months without one are
+// "open" or "unsettled" in the views, billing::BillView).
+enum class BillStatus { kSettled };
+// What a ledger transaction records.
+enum class LedgerKind { kRecharge, kVoucherGrant, kPurchase, kPackGrant, kRefund, kSettlement };
+
 std::string_view ToString(AccountStatus s);
+std::string_view ToString(UsageSource s);
+std::string_view ToString(PackKind k);
+std::string_view ToString(BillStatus s);
+std::string_view ToString(LedgerKind k);
+std::optional<AccountStatus> ParseAccountStatus(std::string_view word);
+std::optional<UsageSource> ParseUsageSource(std::string_view word);
+std::optional<PackKind> ParsePackKind(std::string_view word);
+std::optional<BillStatus> ParseBillStatus(std::string_view word);
+std::optional<LedgerKind> ParseLedgerKind(std::string_view word);
+// A word read back from the database: the store writes only ToString's words
+// (and the schema's CHECKs admit only those), so another is there only if
+// the database was edited behind the store; it reads as the first value.
+template <typename E>
+E StoredWord(std::optional<E> parsed) {
+  return parsed.value_or(E{});
+}
 
 struct Account {
   std::string id;
@@ -53,13 +82,15 @@ struct UsageRecord {
   std::string action;
   UnixMicros at = 0;
   int64_t quantity = 1;
-  std::string source = "postpaid";  // "free" | "pack" | "postpaid"
-  std::string pack_id;              // "" unless source is free or pack
+  UsageSource source = UsageSource::kPostpaid;
+  std::string pack_id;  // "" unless source is free or pack
 };
+// What every store refuses to log (errc::kInternalError): a quantity below 1,
+// a pack named for a post-paid record or missing for a free or pack one.
+Status CheckUsageRecord(const UsageRecord& r);
 
 // The start of the UTC hour holding `at`. Usage totals are kept per hour, so
 // SumUsage ranges are whole hours (any whole-hour UTC offset's month is).
-constexpr UnixMicros kMicrosPerHour = 3'600'000'000;
 constexpr UnixMicros HourOf(UnixMicros at) {
   return (at / kMicrosPerHour - (at % kMicrosPerHour < 0 ? 1 : 0)) * kMicrosPerHour;
 }
@@ -68,14 +99,14 @@ constexpr UnixMicros HourOf(UnixMicros at) {
 struct UsageSum {
   std::string account_id;
   std::string action;
-  std::string source;
+  UsageSource source = UsageSource::kPostpaid;
   int64_t quantity = 0;
 };
 
 struct Pack {
   std::string id;
   std::string account_id;
-  std::string kind;                  // "free" | "purchased" | "gift"
+  PackKind kind = PackKind::kPurchased;
   std::vector<std::string> actions;  // the actions it covers (a free group may cover several)
   std::string free_group;            // group name for free packs, else ""
   int64_t calls = 0;
@@ -106,12 +137,15 @@ struct LedgerTxn {
   std::string idempotency_key;  // unique
   std::string request_hash;     // what was asked, to tell a retry from a reuse
   std::string account_id;
-  std::string kind;  // "recharge" | "voucher_grant" | "purchase" | "refund" | "settlement" | ...
+  LedgerKind kind = LedgerKind::kRecharge;
   UnixMicros at = 0;
   std::string ref;  // pack id, bill id, ...
   std::string reason;
   std::vector<Posting> postings;
 };
+// What every store refuses to record (errc::kInternalError): postings that
+// do not sum to zero, or whose sum overflows.
+Status CheckBalanced(const LedgerTxn& t);
 
 struct Voucher {
   std::string id;
@@ -135,7 +169,7 @@ struct Bill {
   std::string month;  // "YYYY-MM"
   UnixMicros created_at = 0;
   int64_t total_fen = 0;
-  std::string status;  // "settled"
+  BillStatus status = BillStatus::kSettled;
   std::vector<BillLine> lines;
 };
 
@@ -242,7 +276,7 @@ class Txn {
   // Streams the hourly totals with from <= hour < to, every account, in no
   // particular order (a bill run's one pass over the month). Whole hours.
   using UsageTotalFn = std::function<void(std::string_view account_id, std::string_view action,
-                                          std::string_view source, int64_t quantity)>;
+                                          UsageSource source, int64_t quantity)>;
   virtual Status ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) = 0;
 
   // Packs.
@@ -272,7 +306,7 @@ class Txn {
   // The owner's transactions, oldest first.
   virtual Result<std::vector<LedgerTxn>> ListLedgerTxns(std::string_view account_id) = 0;
   // Transactions of `kind` for the account with from <= at < to.
-  virtual Result<int64_t> CountLedgerTxns(std::string_view account_id, std::string_view kind,
+  virtual Result<int64_t> CountLedgerTxns(std::string_view account_id, LedgerKind kind,
                                           UnixMicros from, UnixMicros to) = 0;
 
   // Vouchers.
@@ -364,8 +398,7 @@ class Txn {
   // Read models over every account, newest first, at most `limit` rows:
   // ledger transactions of one kind, vouchers, settled months, and notices
   // of one kind grouped by sending.
-  virtual Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind,
-                                                              int64_t limit) = 0;
+  virtual Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) = 0;
   virtual Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) = 0;
   virtual Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) = 0;
   virtual Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind,

@@ -68,14 +68,14 @@ class StoreContractTest : public ::testing::Test {
   static UsageRecord Usage(const std::string& id, const std::string& account, UnixMicros at,
                            const std::string& action = "DetectPet", int64_t quantity = 1,
                            const std::string& source = "postpaid", const std::string& pack = "") {
-    return UsageRecord{id, account, action, at, quantity, source, pack};
+    return UsageRecord{id, account, action, at, quantity, *ParseUsageSource(source), pack};
   }
   static Pack MakePack(const std::string& id, const std::string& kind, int64_t calls,
                        UnixMicros created, UnixMicros expires, const std::string& group = "") {
     Pack p;
     p.id = id;
     p.account_id = "acc-1";
-    p.kind = kind;
+    p.kind = *ParsePackKind(kind);
     p.actions = {"DetectPet", "RecognizeCar"};
     p.free_group = group;
     p.calls = calls;
@@ -85,9 +85,15 @@ class StoreContractTest : public ::testing::Test {
   }
   static LedgerTxn Recharge(const std::string& id, const std::string& key, UnixMicros at,
                             int64_t fen) {
-    return LedgerTxn{id,      key,        "hash-" + key,
-                     "acc-1", "recharge", at,
-                     "",      "",         {{"acc-1", "cash", fen}, {"platform", "external", -fen}}};
+    return LedgerTxn{id,
+                     key,
+                     "hash-" + key,
+                     "acc-1",
+                     LedgerKind::kRecharge,
+                     at,
+                     "",
+                     "",
+                     {{"acc-1", "cash", fen}, {"platform", "external", -fen}}};
   }
   void AddAccount(const std::string& id) {
     ASSERT_TRUE(store_
@@ -184,11 +190,11 @@ TYPED_TEST(StoreContractTest, UsageIsIdempotentAndSummedByHour) {
             if (!sums.ok()) return sums.status();
             EXPECT_EQ(sums->size(), 3u);
             if (sums->size() != 3u) return Status::Ok();
-            EXPECT_EQ((*sums)[0].source, "free");
+            EXPECT_EQ(ToString((*sums)[0].source), "free");
             EXPECT_EQ((*sums)[0].quantity, 7);
-            EXPECT_EQ((*sums)[1].source, "pack");
+            EXPECT_EQ(ToString((*sums)[1].source), "pack");
             EXPECT_EQ((*sums)[1].quantity, 1);
-            EXPECT_EQ((*sums)[2].source, "postpaid");
+            EXPECT_EQ(ToString((*sums)[2].source), "postpaid");
             EXPECT_EQ((*sums)[2].quantity, 6);
             EXPECT_EQ(txn.SumUsage("acc-1", 0, 100).status().code(), errc::kInternalError);
             int64_t scanned = 0;
@@ -268,7 +274,7 @@ TYPED_TEST(StoreContractTest, LedgerIsBalancedIdempotentAndAppendOnly) {
       "k3",
       "h3",
       "acc-1",
-      "purchase",
+      LedgerKind::kPurchase,
       30,
       "pk-1",
       "",
@@ -301,17 +307,18 @@ TYPED_TEST(StoreContractTest, LedgerIsBalancedIdempotentAndAppendOnly) {
                     EXPECT_EQ(list->size(), 3u);
                     EXPECT_EQ((*list)[0].id, "tx-2");  // same instant: in the order inserted
                     EXPECT_EQ((*list)[1].id, "tx-1");
-                    EXPECT_EQ(*txn.CountLedgerTxns("acc-1", "recharge", 0, 100), 2);
+                    EXPECT_EQ(*txn.CountLedgerTxns("acc-1", LedgerKind::kRecharge, 0, 100), 2);
                     EXPECT_TRUE(txn.UnbalancedLedgerTxns()->empty());
                     return Status::Ok();
                   })
                   .ok());
   // A zero-leg transaction (a gift's audit entry) round-trips.
-  ASSERT_TRUE(this->Write([&](Txn& txn) {
-                    return txn.InsertLedgerTxn(
-                        {"tx-6", "k6", "h6", "acc-1", "pack_grant", 60, "gift-1", "", {}});
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      this->Write([&](Txn& txn) {
+            return txn.InsertLedgerTxn(
+                {"tx-6", "k6", "h6", "acc-1", LedgerKind::kPackGrant, 60, "gift-1", "", {}});
+          })
+          .ok());
   EXPECT_TRUE(this->Read([&](Txn& txn) -> Status {
                     EXPECT_TRUE(txn.FindLedgerTxnByKey("k6").value()->postings.empty());
                     return Status::Ok();
@@ -334,7 +341,7 @@ TYPED_TEST(StoreContractTest, VouchersBillsCatalogAndNotices) {
             "2026-10",
             5,
             1234,
-            "settled",
+            BillStatus::kSettled,
             {{"DetectPet", 1000, 2, 15000, 1200}, {"RecognizeCar", 10, 1, 34000, 34}}};
   ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.InsertBill(bill); }).ok());
   Bill again = bill;

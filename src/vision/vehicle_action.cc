@@ -6,10 +6,11 @@
 namespace kanjian::vision {
 
 Result<std::vector<CarTag>> RecognizeCars(VisionEngine& engine, std::string_view image_bytes,
+                                          const ImageLimits& limits,
                                           VisionEngine::Clock::time_point deadline, bool pro,
                                           const VehicleOptions& options) {
   auto cars = engine.RunOnImage<std::vector<CarTag>>(
-      image_bytes, ImageLimits{}, deadline,
+      image_bytes, limits, deadline,
       [&engine, pro, options](const cv::Mat& image) -> Result<std::vector<CarTag>> {
         return FindVehicles(
             image, [&engine](const cv::Mat& m) { return engine.Detect(m); }, engine.ocr(), pro,
@@ -22,10 +23,10 @@ Result<std::vector<CarTag>> RecognizeCars(VisionEngine& engine, std::string_view
 }
 
 Result<EnvelopeResult> DetectEnvelope(VisionEngine& engine, std::string_view image_bytes,
+                                      const ImageLimits& limits,
                                       VisionEngine::Clock::time_point deadline) {
   return engine.RunOnImage<EnvelopeResult>(
-      image_bytes, ImageLimits{}, deadline,
-      [&engine](const cv::Mat& image) -> Result<EnvelopeResult> {
+      image_bytes, limits, deadline, [&engine](const cv::Mat& image) -> Result<EnvelopeResult> {
         return RecognizeEnvelope(image, engine.ocr());
       });
 }

@@ -90,7 +90,7 @@ const ocr::OcrEngine& VisionEngine::ocr() const {
 
 Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& config) {
   if (config.workers < 1 || config.queue_max < 1) {
-    return Status(errc::kInvalidParameterValue,
+    return Status(errc::kInvalidConfiguration,
                   "vision needs at least one worker and a queue of at least one");
   }
   std::shared_ptr<const YoloDetector> detector;
@@ -99,7 +99,7 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
     models = config.registry->Snapshot();
     detector = models->detector;
     if (!detector)
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     "models config " + models->config.source + " has no object_detector");
   } else {
     DetectorConfig dc;
@@ -154,14 +154,14 @@ Result<std::vector<Detection>> VisionEngine::Detect(const cv::Mat& image) {
 }
 
 Result<std::vector<Pet>> VisionEngine::DetectPet(std::string_view image_bytes,
-                                                 Clock::time_point deadline) {
-  auto pets =
-      RunOnImage<std::vector<Pet>>(image_bytes, PetImageLimits(), deadline,
-                                   [this](const cv::Mat& image) -> Result<std::vector<Pet>> {
-                                     auto detections = Detect(image);
-                                     if (!detections.ok()) return detections.status();
-                                     return PetsFromDetections(*detections, config_.pet_min_score);
-                                   });
+                                                 Clock::time_point deadline,
+                                                 const ImageLimits& limits) {
+  auto pets = RunOnImage<std::vector<Pet>>(
+      image_bytes, limits, deadline, [this](const cv::Mat& image) -> Result<std::vector<Pet>> {
+        auto detections = Detect(image);
+        if (!detections.ok()) return detections.status();
+        return PetsFromDetections(*detections, config_.pet_min_score);
+      });
   if (pets.ok() && pets->empty()) {
     return Status(errc::kNoObjectDetected, "no cat or dog found in the image");
   }

@@ -104,7 +104,10 @@ class VisionEngine {
   // on the caller's thread) and waits until `deadline`. Errors: image errors
   // (image_decode.h), errc::kRequestLimitExceeded (queue full),
   // kRequestTimeout, kNoObjectDetected (no cat or dog), kInternalError.
-  Result<std::vector<Pet>> DetectPet(std::string_view image_bytes, Clock::time_point deadline);
+  // `limits`: the action table's (the server passes them; tests and benches
+  // take DetectPet's own).
+  Result<std::vector<Pet>> DetectPet(std::string_view image_bytes, Clock::time_point deadline,
+                                     const ImageLimits& limits = PetImageLimits());
 
   // Checks `bytes` against `limits` on the caller's thread, then runs
   // fn(decoded image) on the pool and waits until `deadline`. Every

@@ -81,7 +81,7 @@ TEST(VisionEngine, ConcurrentCallersShareOneSession) {
 
 TEST(VisionEngine, ZeroQueueIsRefused) {
   auto r = VisionEngine::Load({.models_dir = testing::ModelsDir(), .queue_max = 0});
-  EXPECT_EQ(r.status().code(), errc::kInvalidParameterValue);
+  EXPECT_EQ(r.status().code(), errc::kInvalidConfiguration);
 }
 
 TEST(VisionEngine, NoPetIsNoObjectDetected) {
@@ -112,6 +112,15 @@ TEST(VisionEngine, ImageErrorsComeBackBeforeQueueing) {
   auto deadline = std::chrono::steady_clock::now() + 30s;
   EXPECT_EQ(engine->DetectPet("", deadline).status().code(), errc::kEmptyImage);
   EXPECT_EQ(engine->DetectPet("GIF89a......", deadline).status().code(), errc::kImageNotSupported);
+  // The caller's limits (the action table's, in the server) are the ones applied.
+  KANJIAN_REQUIRE_FILE(testing::CatImage());
+  const std::string png = testing::ReadFile(testing::CatImage());
+  ImageLimits jpg_only;
+  jpg_only.jpg_only = true;
+  EXPECT_EQ(engine->DetectPet(png, deadline, jpg_only).status().code(), errc::kImageNotSupported);
+  ImageLimits tiny;
+  tiny.max_bytes = png.size() - 1;
+  EXPECT_EQ(engine->DetectPet(png, deadline, tiny).status().code(), errc::kImageSizeExceed);
   EXPECT_EQ(engine->inference_histogram().count(), 0u);
 }
 

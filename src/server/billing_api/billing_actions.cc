@@ -136,7 +136,7 @@ Result<json> DescribeBillSummaryByProduct(billing::TenantView& view, const std::
   // Ready 0 = the bill is being made ("retry in a few minutes"): a month
   // that has ended but is not settled yet (the server settles within 30 s).
   // An open month is ready: its cost so far, like the public cloud's.
-  return json{{"Ready", bill->bill.status == "unsettled" ? 0 : 1},
+  return json{{"Ready", bill->bill.status == billing::BillState::kUnsettled ? 0 : 1},
               {"SummaryTotal",
                {{"RealTotalCost", total_yuan},
                 {"VoucherPayAmount", billing::FormatYuan(paid.voucher)},

@@ -186,7 +186,7 @@ HttpResponse Packs(const Context& c) {
   for (const auto& p : *packs) {
     out.push_back({{"PackId", p.pack.id},
                    {"Action", p.pack.actions.empty() ? "" : p.pack.actions[0]},
-                   {"Kind", p.pack.kind},
+                   {"Kind", store::ToString(p.pack.kind)},
                    {"Calls", p.pack.calls},
                    {"Used", p.pack.used},
                    {"Remaining", p.pack.calls - p.pack.used},
@@ -262,7 +262,7 @@ HttpResponse Bill(const Context& c, bool csv) {
                      {"Amount", FormatYuan(l.amount_fen)}});
   const auto& p = bill->paid;
   return Reply(200, {{"Month", bill->bill.month},
-                     {"Status", bill->bill.status},
+                     {"Status", billing::ToString(bill->bill.status)},
                      {"Lines", lines},
                      {"Total", FormatYuan(bill->bill.total)},
                      {"Paid",
@@ -434,14 +434,14 @@ HttpResponse DrillCalls(const Context& c) {
       return Fail(Status(errc::kInvalidParameterValue, "limit must be 1-500"));
     limit = std::stoi(limit_text);
   }
-  auto page = c.view.Calls(c.account_id(), *action, *start + hour * store::kMicrosPerHour,
+  auto page = c.view.Calls(c.account_id(), *action, *start + hour * kMicrosPerHour,
                            QueryParam(c.req.query, "cursor"), limit);
   if (!page.ok()) return Fail(page.status());
   json rows = json::array();
   for (const auto& r : page->calls)
     rows.push_back({{"RequestId", r.request_id},
                     {"At", c.Time(r.at)},
-                    {"Source", r.source},
+                    {"Source", store::ToString(r.source)},
                     {"Quantity", r.quantity},
                     {"PackId", r.pack_id}});
   return Reply(

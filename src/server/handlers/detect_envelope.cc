@@ -7,7 +7,7 @@
 namespace kanjian::server {
 
 Result<nlohmann::json> HandleDetectEnvelope(const ActionCall& call) {
-  auto r = vision::DetectEnvelope(call.vision, call.image, call.deadline);
+  auto r = vision::DetectEnvelope(call.vision, call.image, call.limits, call.deadline);
   if (!r.ok()) return r.status();
   auto tag = [](const vision::EnvelopeTag& t) {
     return nlohmann::json{{"Name", t.name}, {"Confidence", t.confidence}};

@@ -4,7 +4,7 @@
 namespace kanjian::server {
 
 Result<nlohmann::json> HandleDetectPet(const ActionCall& call) {
-  auto pets = call.vision.DetectPet(call.image, call.deadline);
+  auto pets = call.vision.DetectPet(call.image, call.deadline, call.limits);
   if (!pets.ok()) return pets.status();
   nlohmann::json list = nlohmann::json::array();
   for (const auto& p : *pets) {

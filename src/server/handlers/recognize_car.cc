@@ -27,7 +27,7 @@ json PlateJson(const vision::PlateInfo& p) {
 }
 
 Result<json> Handle(const ActionCall& call, bool pro) {
-  auto cars = vision::RecognizeCars(call.vision, call.image, call.deadline, pro);
+  auto cars = vision::RecognizeCars(call.vision, call.image, call.limits, call.deadline, pro);
   if (!cars.ok()) return cars.status();
   json tags = json::array();
   for (const auto& c : *cars) {

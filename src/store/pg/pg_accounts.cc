@@ -1,5 +1,6 @@
 // Accounts and API keys on PostgreSQL. Sealed secrets are bytes: they cross
 // libpq's text protocol as hex.
+#include "common/crypto.h"
 #include "common/error_codes.h"
 #include "store/pg/pg_txn.h"
 
@@ -29,39 +30,17 @@ constexpr char kSelectOldestKey[] =
 #undef KANJIAN_KEY_COLUMNS
 constexpr char kSetKeyEnabled[] = "UPDATE api_keys SET enabled=$2 WHERE secret_id=$1";
 
-AccountStatus ParseAccountStatus(const std::string& s) {
-  if (s == "active") return AccountStatus::kActive;
-  if (s == "disabled") return AccountStatus::kDisabled;
-  return AccountStatus::kInactive;
-}
-
 Account ReadAccount(const PgResult& r, int i) {
-  return Account{r.Text(i, 0), r.Text(i, 1),        ParseAccountStatus(r.Text(i, 2)),
+  return Account{r.Text(i, 0), r.Text(i, 1),        StoredWord(ParseAccountStatus(r.Text(i, 2))),
                  r.Int(i, 3),  r.OptionalInt(i, 4), r.Text(i, 5)};
 }
 
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-std::string HexDecode(std::string_view hex) {
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
-  return out;
-}
-
 ApiKey ReadKey(const PgResult& r, int i) {
-  return ApiKey{r.Text(i, 0), r.Text(i, 1), HexDecode(r.Text(i, 2)), r.Text(i, 3) == "t",
-                r.Int(i, 4)};
+  // Sealed secrets are stored as hex (text columns); one that does not decode
+  // reads as empty and then fails to open, like any tampered secret.
+  auto sealed = crypto::Unhex(r.Text(i, 2));
+  return ApiKey{r.Text(i, 0), r.Text(i, 1), sealed.ok() ? *sealed : std::string(),
+                r.Text(i, 3) == "t", r.Int(i, 4)};
 }
 
 }  // namespace
@@ -130,7 +109,7 @@ Result<std::vector<Account>> PgTxn::ListAccounts() {
 }
 
 Status PgTxn::InsertKey(const ApiKey& k) {
-  auto r = Exec(kInsertKey, {P(k.secret_id), P(k.account_id), P(HexEncode(k.sealed_secret)),
+  auto r = Exec(kInsertKey, {P(k.secret_id), P(k.account_id), P(crypto::Hex(k.sealed_secret)),
                              PBool(k.enabled), P(k.created_at)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "key '" + k.secret_id + "' already exists");
   return Status::Ok();

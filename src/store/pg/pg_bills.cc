@@ -31,8 +31,13 @@ Result<std::optional<Bill>> PgTxn::QueryBill(const char* sql, std::vector<Param>
   auto r = Exec(sql, params);
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return std::optional<Bill>();
-  Bill bill{
-      r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Int(0, 3), r->Int(0, 4), r->Text(0, 5), {}};
+  Bill bill{r->Text(0, 0),
+            r->Text(0, 1),
+            r->Text(0, 2),
+            r->Int(0, 3),
+            r->Int(0, 4),
+            StoredWord(ParseBillStatus(r->Text(0, 5))),
+            {}};
   auto lines = Exec(kSelectBillLines, {P(bill.id)});
   if (!lines.ok()) return lines.status();
   for (int i = 0; i < lines->rows(); ++i)
@@ -61,7 +66,7 @@ Result<std::vector<std::string>> PgTxn::BilledAccounts(std::string_view month,
 
 Status PgTxn::InsertBill(const Bill& b) {
   auto r = Exec(kInsertBill, {P(b.id), P(b.account_id), P(b.month), P(b.created_at), P(b.total_fen),
-                              P(b.status)});
+                              P(ToString(b.status))});
   if (!r.ok())
     return UniqueAs(db_, r.status(),
                     "a bill for account '" + b.account_id + "' month " + b.month +

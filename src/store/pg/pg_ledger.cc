@@ -45,7 +45,7 @@ std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r) {
                               r.Text(i, 1),
                               r.Text(i, 2),
                               r.Text(i, 3),
-                              r.Text(i, 4),
+                              StoredWord(ParseLedgerKind(r.Text(i, 4))),
                               r.Int(i, 5),
                               r.Text(i, 6),
                               r.Text(i, 7),
@@ -71,16 +71,10 @@ Result<std::optional<LedgerTxn>> PgTxn::FindLedgerTxnByKey(std::string_view key)
 }
 
 Status PgTxn::InsertLedgerTxn(const LedgerTxn& t) {
-  int64_t sum = 0;
-  for (const Posting& p : t.postings) {
-    if (__builtin_add_overflow(sum, p.amount_fen, &sum))
-      return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings overflow");
-  }
-  if (sum != 0)
-    return Status(errc::kInternalError, "ledger txn '" + t.id + "': postings sum to " +
-                                            std::to_string(sum) + " fen, not 0");
-  auto r = Exec(kInsertLedgerTxn, {P(t.id), P(t.idempotency_key), P(t.request_hash),
-                                   P(t.account_id), P(t.kind), P(t.at), P(t.ref), P(t.reason)});
+  if (Status bad = CheckBalanced(t); !bad.ok()) return bad;
+  auto r =
+      Exec(kInsertLedgerTxn, {P(t.id), P(t.idempotency_key), P(t.request_hash), P(t.account_id),
+                              P(ToString(t.kind)), P(t.at), P(t.ref), P(t.reason)});
   if (!r.ok())
     return UniqueAs(
         db_, r.status(),
@@ -111,9 +105,9 @@ Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxns(std::string_view account_id
   return ReadLedgerTxns(*r);
 }
 
-Result<int64_t> PgTxn::CountLedgerTxns(std::string_view account_id, std::string_view kind,
+Result<int64_t> PgTxn::CountLedgerTxns(std::string_view account_id, LedgerKind kind,
                                        UnixMicros from, UnixMicros to) {
-  auto r = Exec(kCountLedgerTxns, {P(account_id), P(kind), P(from), P(to)});
+  auto r = Exec(kCountLedgerTxns, {P(account_id), P(ToString(kind)), P(from), P(to)});
   if (!r.ok()) return r.status();
   return r->Int(0, 0);
 }

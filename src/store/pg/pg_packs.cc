@@ -47,7 +47,7 @@ Pack ReadPack(const PgResult& r, int i) {
   Pack p;
   p.id = r.Text(i, 0);
   p.account_id = r.Text(i, 1);
-  p.kind = r.Text(i, 2);
+  p.kind = StoredWord(ParsePackKind(r.Text(i, 2)));
   p.actions = DecodeActions(r.Text(i, 3));
   p.free_group = r.Text(i, 4);
   p.calls = r.Int(i, 5);
@@ -73,10 +73,10 @@ Result<std::vector<Pack>> Packs(Result<PgResult> r) {
 
 Status PgTxn::InsertPack(const Pack& p) {
   auto r =
-      Exec(kInsertPack, {P(p.id), P(p.account_id), P(p.kind), P(nlohmann::json(p.actions).dump()),
-                         P(p.free_group), P(p.calls), P(p.used), P(p.created_at), P(p.expires_at),
-                         P(p.refunded_at), P(p.price_fen), P(p.promotion), PBool(p.refundable),
-                         P(p.purchase_txn)});
+      Exec(kInsertPack, {P(p.id), P(p.account_id), P(ToString(p.kind)),
+                         P(nlohmann::json(p.actions).dump()), P(p.free_group), P(p.calls),
+                         P(p.used), P(p.created_at), P(p.expires_at), P(p.refunded_at),
+                         P(p.price_fen), P(p.promotion), PBool(p.refundable), P(p.purchase_txn)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "pack '" + p.id + "' already exists");
   return Changed();
 }

@@ -67,7 +67,7 @@ Result<std::vector<UsageRecord>> PgTxn::ListUsagePage(std::string_view account_i
   std::vector<UsageRecord> out;
   for (int i = 0; i < r->rows(); ++i)
     out.push_back({r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3), r->Int(i, 4),
-                   r->Text(i, 5), r->Text(i, 6)});
+                   StoredWord(ParseUsageSource(r->Text(i, 5))), r->Text(i, 6)});
   return out;
 }
 
@@ -101,7 +101,7 @@ Status PgTxn::InsertOperatorAction(const OperatorAction&) {
 Result<std::vector<OperatorAction>> PgTxn::ListOperatorActions(int64_t) {
   return NotYet();
 }
-Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(std::string_view, int64_t) {
+Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(LedgerKind, int64_t) {
   return NotYet();
 }
 Result<std::vector<Voucher>> PgTxn::ListRecentVouchers(int64_t) {

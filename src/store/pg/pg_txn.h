@@ -65,8 +65,8 @@ class PgTxn final : public Txn {
   Status InsertLedgerTxn(const LedgerTxn& txn) override;
   Result<std::map<std::string, int64_t>> Balances(std::string_view owner) override;
   Result<std::vector<LedgerTxn>> ListLedgerTxns(std::string_view account_id) override;
-  Result<int64_t> CountLedgerTxns(std::string_view account_id, std::string_view kind,
-                                  UnixMicros from, UnixMicros to) override;
+  Result<int64_t> CountLedgerTxns(std::string_view account_id, LedgerKind kind, UnixMicros from,
+                                  UnixMicros to) override;
 
   Status InsertVoucher(const Voucher& voucher) override;
   Result<Voucher> FindVoucher(std::string_view voucher_id) override;
@@ -114,8 +114,7 @@ class PgTxn final : public Txn {
   Status DeleteOperatorSessionsOf(std::string_view login) override;
   Status InsertOperatorAction(const OperatorAction& action) override;
   Result<std::vector<OperatorAction>> ListOperatorActions(int64_t limit) override;
-  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(std::string_view kind,
-                                                      int64_t limit) override;
+  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) override;
   Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
   Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
   Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;

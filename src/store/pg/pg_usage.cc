@@ -44,16 +44,8 @@ constexpr char kScanHourly[] =
     "SELECT account_id,action,source,sum(quantity)::bigint FROM usage_hourly "
     "WHERE hour>=$1 AND hour<$2 GROUP BY 1,2,3";
 
-Status CheckUsage(const UsageRecord& r) {
-  auto bad = [&](const char* why) {
-    return Status(errc::kInternalError, "usage record '" + r.request_id + "': " + why);
-  };
-  if (r.quantity <= 0) return bad("quantity must be positive");
-  if (r.source != "free" && r.source != "pack" && r.source != "postpaid")
-    return bad("source must be free, pack or postpaid");
-  if ((r.source == "postpaid") != r.pack_id.empty())
-    return bad("a pack is named exactly when the source is free or pack");
-  return Status::Ok();
+Status UnknownSource(const std::string& word) {
+  return Status(errc::kInternalError, "usage_hourly: unknown source '" + word + "'");
 }
 
 }  // namespace
@@ -61,7 +53,7 @@ Status CheckUsage(const UsageRecord& r) {
 // Queues one record; false if this transaction (or, known from a
 // previous run of the body, the log) already has its RequestId.
 Result<bool> PgTxn::LogUsage(const UsageRecord& r) {
-  if (Status bad = CheckUsage(r); !bad.ok()) return bad;
+  if (Status bad = CheckUsageRecord(r); !bad.ok()) return bad;
   const std::string month = UtcMonthOf(r.at).name;
   if (!has_month_(month)) {
     memo_.missing_partitions.insert(month);
@@ -107,7 +99,7 @@ Status PgTxn::FlushUsage() {
     cols[2].push_back(r.action);
     cols[3].push_back(std::to_string(r.at));
     cols[4].push_back(std::to_string(r.quantity));
-    cols[5].push_back(r.source);
+    cols[5].push_back(std::string(ToString(r.source)));
     cols[6].push_back(r.pack_id);
   }
   pending_usage_.clear();
@@ -133,7 +125,7 @@ Result<std::vector<UsageRecord>> PgTxn::ListUsage(std::string_view account_id, U
   std::vector<UsageRecord> out;
   for (int i = 0; i < r->rows(); ++i)
     out.push_back({r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3), r->Int(i, 4),
-                   r->Text(i, 5), r->Text(i, 6)});
+                   StoredWord(ParseUsageSource(r->Text(i, 5))), r->Text(i, 6)});
   return out;
 }
 
@@ -146,8 +138,11 @@ Result<std::vector<UsageSum>> PgTxn::SumUsage(std::string_view account_id, UnixM
                               : Exec(kSumHourlyOfAccount, {P(account_id), P(from), P(to)});
   if (!r.ok()) return r.status();
   std::vector<UsageSum> out;
-  for (int i = 0; i < r->rows(); ++i)
-    out.push_back({r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3)});
+  for (int i = 0; i < r->rows(); ++i) {
+    auto source = ParseUsageSource(r->Text(i, 2));
+    if (!source) return UnknownSource(r->Text(i, 2));
+    out.push_back({r->Text(i, 0), r->Text(i, 1), *source, r->Int(i, 3)});
+  }
   return out;
 }
 
@@ -157,7 +152,11 @@ Status PgTxn::ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn
   if (Status s = FlushUsageTotals(); !s.ok()) return s;
   auto r = Exec(kScanHourly, {P(from), P(to)});
   if (!r.ok()) return r.status();
-  for (int i = 0; i < r->rows(); ++i) fn(r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3));
+  for (int i = 0; i < r->rows(); ++i) {
+    auto source = ParseUsageSource(r->Text(i, 2));
+    if (!source) return UnknownSource(r->Text(i, 2));
+    fn(r->Text(i, 0), r->Text(i, 1), *source, r->Int(i, 3));
+  }
   return Status::Ok();
 }
 

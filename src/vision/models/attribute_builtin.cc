@@ -101,11 +101,10 @@ Result<std::unique_ptr<AttributeClassifier>> MakeBuiltinClassifier(const std::st
                                                                    const std::string& method) {
   std::string_view want = BuiltinAttributeFor(method);
   if (want.empty())
-    return Status(errc::kInvalidParameterValue,
-                  "unknown builtin attribute method '" + method + "'");
+    return Status(errc::kInvalidConfiguration, "unknown builtin attribute method '" + method + "'");
   if (want != attribute) {
-    return Status(errc::kInvalidParameterValue, "builtin method '" + method + "' judges " +
-                                                    std::string(want) + ", not " + attribute);
+    return Status(errc::kInvalidConfiguration, "builtin method '" + method + "' judges " +
+                                                   std::string(want) + ", not " + attribute);
   }
   if (method == "phone_near_person")
     return std::unique_ptr<AttributeClassifier>(new PhoneNearPerson);

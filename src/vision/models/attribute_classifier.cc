@@ -150,24 +150,24 @@ Result<std::unique_ptr<AttributeClassifier>> MakeAttributeClassifier(
   if (spec.method == "head") {
     if (!embedder) {
       return Status(
-          errc::kInvalidParameterValue,
+          errc::kInvalidConfiguration,
           "attribute " + spec.name + " uses a trained head but no embedder is configured");
     }
     auto head = AttributeHead::LoadFile(spec.model.path);
     if (!head.ok()) return head.status();
     if (head->attribute != spec.name) {
-      return Status(errc::kInvalidParameterValue, "head " + spec.model.path + " was trained for " +
-                                                      head->attribute + ", not " + spec.name);
+      return Status(errc::kInvalidConfiguration, "head " + spec.model.path + " was trained for " +
+                                                     head->attribute + ", not " + spec.name);
     }
     for (const auto& l : head->labels) {
       const auto& allowed = AttributeLabels(spec.name);
       if (std::find(allowed.begin(), allowed.end(), l) == allowed.end())
-        return Status(errc::kInvalidParameterValue, "head " + spec.model.path + ": label '" + l +
-                                                        "' is not one of " + spec.name +
-                                                        "'s labels");
+        return Status(errc::kInvalidConfiguration, "head " + spec.model.path + ": label '" + l +
+                                                       "' is not one of " + spec.name +
+                                                       "'s labels");
     }
     if (head->dim != embedder->dim()) {
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     "head " + spec.model.path + " expects " + std::to_string(head->dim) +
                         "-d embeddings; the embedder gives " + std::to_string(embedder->dim()));
     }

@@ -71,7 +71,7 @@ Result<AttributeHead> AttributeHead::FromJson(const nlohmann::json& j, const std
   AttributeHead h;
   try {
     if (j.value("format", "") != kFormat)
-      return Status(errc::kInvalidParameterValue, where + ": not a " + kFormat + " file");
+      return Status(errc::kInvalidConfiguration, where + ": not a " + kFormat + " file");
     h.attribute = j.at("attribute").get<std::string>();
     h.region = j.value("region", "full");
     h.embedder = j.value("embedder", "");
@@ -83,13 +83,13 @@ Result<AttributeHead> AttributeHead::FromJson(const nlohmann::json& j, const std
     h.bias = j.at("bias").get<std::vector<float>>();
     if (j.contains("training")) h.training = j["training"];
   } catch (const nlohmann::json::exception& e) {
-    return Status(errc::kInvalidParameterValue, where + ": " + e.what());
+    return Status(errc::kInvalidConfiguration, where + ": " + e.what());
   }
   bool ok = h.dim > 0 && h.labels.size() >= 2 && h.mean.size() == size_t(h.dim) &&
             h.inv_std.size() == size_t(h.dim) && h.weights.size() == h.labels.size() &&
             h.bias.size() == h.labels.size();
   for (const auto& w : h.weights) ok = ok && w.size() == size_t(h.dim);
-  if (!ok) return Status(errc::kInvalidParameterValue, where + ": inconsistent head dimensions");
+  if (!ok) return Status(errc::kInvalidConfiguration, where + ": inconsistent head dimensions");
   return h;
 }
 
@@ -97,7 +97,7 @@ Result<AttributeHead> AttributeHead::LoadFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status(errc::kNotFound, "attribute head not found: " + path);
   nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status(errc::kInvalidParameterValue, path + ": not JSON");
+  if (j.is_discarded()) return Status(errc::kInvalidConfiguration, path + ": not JSON");
   return FromJson(j, path);
 }
 
@@ -119,18 +119,18 @@ Result<AttributeHead> FitAttributeHead(const std::string& attribute,
                                        const std::vector<std::vector<float>>& x,
                                        const std::vector<int>& y, const HeadTrainOptions& opt) {
   const size_t k = labels.size(), n = x.size();
-  if (k < 2) return Status(errc::kInvalidParameterValue, "a head needs at least two labels");
-  if (n == 0 || y.size() != n) return Status(errc::kInvalidParameterValue, "no training examples");
+  if (k < 2) return Status(errc::kInvalidConfiguration, "a head needs at least two labels");
+  if (n == 0 || y.size() != n) return Status(errc::kInvalidConfiguration, "no training examples");
   const int dim = int(x[0].size());
   std::vector<int> count(k, 0);
   for (size_t i = 0; i < n; ++i) {
     if (int(x[i].size()) != dim || y[i] < 0 || size_t(y[i]) >= k)
-      return Status(errc::kInvalidParameterValue, "inconsistent training examples");
+      return Status(errc::kInvalidConfiguration, "inconsistent training examples");
     ++count[y[i]];
   }
   for (size_t c = 0; c < k; ++c) {
     if (count[c] == 0)
-      return Status(errc::kInvalidParameterValue, "label " + labels[c] + " has no examples");
+      return Status(errc::kInvalidConfiguration, "label " + labels[c] + " has no examples");
   }
   AttributeHead h;
   h.attribute = attribute;

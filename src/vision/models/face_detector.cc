@@ -45,7 +45,7 @@ FaceDetector::~FaceDetector() = default;
 Result<std::unique_ptr<FaceDetector>> FaceDetector::Load(const ModelSpec& spec,
                                                          int intra_op_threads) {
   if (spec.decode != "ultraface") {
-    return Status(errc::kInvalidParameterValue,
+    return Status(errc::kInvalidConfiguration,
                   "face detector decode '" + spec.decode + "' is not supported (use ultraface)");
   }
   auto session = OpenOnnxSession(spec.path, intra_op_threads, "face detector");

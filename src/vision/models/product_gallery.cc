@@ -81,7 +81,7 @@ Result<std::unique_ptr<ProductGallery>> ProductGallery::Load(const std::string& 
   ss << in.rdbuf();
   nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
   if (j.is_discarded() || !j.contains("Products") || !j["Products"].is_array())
-    return Status(errc::kInvalidParameterValue,
+    return Status(errc::kInvalidConfiguration,
                   "product gallery: " + meta.string() + " must be {\"Products\":[…]}");
   std::unique_ptr<ProductGallery> g(new ProductGallery());
   g->embed_ = std::move(embed);
@@ -102,13 +102,13 @@ Result<std::unique_ptr<ProductGallery>> ProductGallery::Load(const std::string& 
         gp.lemmas.push_back({text(l, "LemmaTitle"), text(l, "LemmaAbstract"), text(l, "Tag")});
     }
     if (gp.name.empty() || !p.contains("Files") || !p["Files"].is_array() || p["Files"].empty())
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     "product gallery: every product needs a Name and at least one file in Files (" +
                         meta.string() + ")");
     g->products_.push_back(std::move(gp));
     for (const auto& f : p["Files"]) {
       if (!f.is_string())
-        return Status(errc::kInvalidParameterValue,
+        return Status(errc::kInvalidConfiguration,
                       "product gallery: Files must list file names (" + meta.string() + ")");
       const fs::path photo = fs::path(dir) / f.get<std::string>();
       cv::Mat image = cv::imread(photo.string(), cv::IMREAD_COLOR);

@@ -162,7 +162,7 @@ YoloDetector::~YoloDetector() = default;
 Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& config) {
   const std::string& path = config.model_path;
   if (config.input_size <= 0 || config.input_size % 32 != 0) {
-    return Status(errc::kInvalidParameterValue,
+    return Status(errc::kInvalidConfiguration,
                   "detector input size must be a positive multiple of 32, got " +
                       std::to_string(config.input_size));
   }
@@ -189,7 +189,7 @@ Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& c
                                               "images[N,3,S,S] -> [N,A,5+C]");
     }
     if (config.letterbox == Letterbox::kStride && (in[2] > 0 || in[3] > 0)) {
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     "detector model " + path + " takes a fixed " + std::to_string(in[2]) + "x" +
                         std::to_string(in[3]) +
                         " input; letterbox \"stride\" needs dynamic height and width "
@@ -197,10 +197,10 @@ Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& c
     }
     for (int d : {2, 3}) {
       if (in[d] > 0 && in[d] != config.input_size) {
-        return Status(errc::kInvalidParameterValue, "detector model " + path + " takes " +
-                                                        std::to_string(in[d]) +
-                                                        " pixel input but the configuration says " +
-                                                        std::to_string(config.input_size));
+        return Status(errc::kInvalidConfiguration, "detector model " + path + " takes " +
+                                                       std::to_string(in[d]) +
+                                                       " pixel input but the configuration says " +
+                                                       std::to_string(config.input_size));
       }
     }
     num_classes = int(out[2] - kBoxFields);

@@ -51,7 +51,7 @@ TEST_F(YoloDetectorTest, CorruptModelNamesTheFile) {
 TEST_F(YoloDetectorTest, WrongInputSizeIsRefused) {
   KANJIAN_REQUIRE_FILE(testing::DetectorPath());
   auto r = YoloDetector::Load({.model_path = testing::DetectorPath(), .input_size = 320});
-  EXPECT_EQ(r.status().code(), errc::kInvalidParameterValue);
+  EXPECT_EQ(r.status().code(), errc::kInvalidConfiguration);
 }
 
 TEST_F(YoloDetectorTest, FindsDogBicycleAndTruckInDarknetDog) {

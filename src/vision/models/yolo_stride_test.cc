@@ -41,7 +41,7 @@ TEST(YoloStride, FixedSizeModelIsRefusedNamingTheFileAndTheFix) {
   auto r =
       YoloDetector::Load({.model_path = testing::DetectorPath(), .letterbox = Letterbox::kStride});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), errc::kInvalidParameterValue);
+  EXPECT_EQ(r.status().code(), errc::kInvalidConfiguration);
   EXPECT_NE(r.status().message().find(testing::DetectorPath()), std::string::npos);
   EXPECT_NE(r.status().message().find("--dynamic-size"), std::string::npos);
 }

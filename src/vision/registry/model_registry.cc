@@ -23,9 +23,8 @@ Result<std::shared_ptr<const ModelSet>> ModelRegistry::LoadFromFile(
   if (!config.ok()) return config.status();
   for (const std::string& task : required_tasks) {
     if (!config->Find(task))
-      return Status(errc::kInvalidParameterValue,
-                    ModelsConfigWhere(config->source, "task " + task) +
-                        ": required by the server, not configured");
+      return Status(errc::kInvalidConfiguration, ModelsConfigWhere(config->source, "task " + task) +
+                                                     ": required by the server, not configured");
   }
   return LoadModelSet(std::move(config.value()), threads, extra);
 }

@@ -85,7 +85,7 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
   if (const ModelSpec* od = config.Find("object_detector")) {
     const std::string where = ModelsConfigWhere(config.source, "task object_detector");
     if (od->input.width != od->input.height)
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     where + ": the detector's input must be square (" + od->path + ")");
     DetectorConfig dc;
     dc.model_path = od->path;
@@ -98,7 +98,7 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
     if (letterbox == "stride")
       dc.letterbox = Letterbox::kStride;
     else if (letterbox != "square")
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     where + ": letterbox must be \"square\" or \"stride\"");
     dc.intra_op_threads = threads;
     auto detector = YoloDetector::Load(dc);

@@ -65,11 +65,11 @@ Result<std::vector<std::string>> Labels(const json& entry, const std::string& wh
   if (!entry.contains("labels")) return std::vector<std::string>{};
   const json& l = entry["labels"];
   if (l.is_string() && l.get<std::string>() == "coco80") return std::vector<std::string>{};
-  if (!l.is_array()) return Status(errc::kInvalidParameterValue, where + ": labels must be a list");
+  if (!l.is_array()) return Status(errc::kInvalidConfiguration, where + ": labels must be a list");
   std::vector<std::string> out;
   for (const json& s : l) {
     if (!s.is_string())
-      return Status(errc::kInvalidParameterValue, where + ": labels must be strings");
+      return Status(errc::kInvalidConfiguration, where + ": labels must be strings");
     out.push_back(s.get<std::string>());
   }
   return out;
@@ -78,12 +78,12 @@ Result<std::vector<std::string>> Labels(const json& entry, const std::string& wh
 // Parses the common part of an entry: file, input, decode, labels.
 Result<ModelSpec> ParseModel(const std::string& task, const json& entry, const std::string& dir,
                              const std::string& where, bool needs_input) {
-  if (!entry.is_object()) return Status(errc::kInvalidParameterValue, where + " must be an object");
+  if (!entry.is_object()) return Status(errc::kInvalidConfiguration, where + " must be an object");
   ModelSpec m;
   m.task = task;
   m.raw = entry;
   if (!entry.contains("file") || !entry["file"].is_string())
-    return Status(errc::kInvalidParameterValue, where + ": \"file\" is missing");
+    return Status(errc::kInvalidConfiguration, where + ": \"file\" is missing");
   m.path = Resolve(entry["file"].get<std::string>(), dir);
   if (Status s = RequireFile(m.path, where); !s.ok()) return s;
   // Companion files (e.g. "keys_file" of ocr_rec) must exist too.
@@ -103,7 +103,7 @@ Result<ModelSpec> ParseModel(const std::string& task, const json& entry, const s
     if (!in.ok()) return in.status();
     m.input = *in;
   } else if (needs_input) {
-    return Status(errc::kInvalidParameterValue, where + ": \"input\" is missing");
+    return Status(errc::kInvalidConfiguration, where + ": \"input\" is missing");
   }
   return m;
 }
@@ -112,20 +112,20 @@ Result<AttributeSpec> ParseAttribute(const std::string& name, const json& entry,
                                      const std::string& dir, const std::string& where) {
   const auto& allowed = AttributeLabels(name);
   if (allowed.empty())
-    return Status(errc::kInvalidParameterValue, where + ": unknown attribute name");
-  if (!entry.is_object()) return Status(errc::kInvalidParameterValue, where + " must be an object");
+    return Status(errc::kInvalidConfiguration, where + ": unknown attribute name");
+  if (!entry.is_object()) return Status(errc::kInvalidConfiguration, where + " must be an object");
   AttributeSpec a;
   a.name = name;
   a.method = entry.value("method", "");
   a.region = entry.value("region", "");
   static const std::set<std::string> kRegions = {"", "full", "head", "upper", "lower"};
   if (!kRegions.count(a.region))
-    return Status(errc::kInvalidParameterValue,
+    return Status(errc::kInvalidConfiguration,
                   where + ": region must be full, head, upper or lower");
   if (a.method == "builtin") {
     a.builtin = entry.value("builtin", "");
     if (BuiltinAttributeFor(a.builtin) != name)
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     where + ": builtin '" + a.builtin + "' does not judge " + name);
     return a;
   }
@@ -141,19 +141,19 @@ Result<AttributeSpec> ParseAttribute(const std::string& name, const json& entry,
     a.model = std::move(m.value());
     static const std::set<std::string> kDecodes = {"softmax", "sigmoid", "probs"};
     if (!kDecodes.count(a.model.decode))
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     where + ": decode must be softmax, sigmoid or probs");
     if (a.model.labels.size() < 2)
-      return Status(errc::kInvalidParameterValue, where + ": an onnx attribute needs its labels");
+      return Status(errc::kInvalidConfiguration, where + ": an onnx attribute needs its labels");
     for (const auto& l : a.model.labels) {
       if (std::find(allowed.begin(), allowed.end(), l) == allowed.end())
-        return Status(errc::kInvalidParameterValue,
+        return Status(errc::kInvalidConfiguration,
                       where + ": label '" + l + "' is not one of " + name + "'s labels");
     }
     if (a.region.empty()) a.region = "full";
     return a;
   }
-  return Status(errc::kInvalidParameterValue, where + ": method must be builtin, onnx or head");
+  return Status(errc::kInvalidConfiguration, where + ": method must be builtin, onnx or head");
 }
 
 // Entry-level overlay: entries of `over` replace those of `base`; null removes.
@@ -204,30 +204,30 @@ json BundledModelsConfig() {
 Result<ModelsConfig> ParseModelsConfig(const json& doc, const std::string& models_dir,
                                        const std::string& source) {
   if (!doc.is_object())
-    return Status(errc::kInvalidParameterValue,
+    return Status(errc::kInvalidConfiguration,
                   "models config " + source + " must be a JSON object");
   ModelsConfig c;
   c.source = source;
   c.models_dir = models_dir;
   for (const auto& [key, value] : doc.items()) {
     if (key != "tasks" && key != "attributes" && key != "models_dir" && key != "comment")
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     Where(source, "\"" + key + "\"") + ": unknown key");
   }
   if (doc.contains("tasks")) {
     if (!doc["tasks"].is_object())
-      return Status(errc::kInvalidParameterValue, Where(source, "tasks") + " must be an object");
+      return Status(errc::kInvalidConfiguration, Where(source, "tasks") + " must be an object");
     for (const auto& [task, entry] : doc["tasks"].items()) {
       const std::string where = Where(source, "task " + task);
       auto known = TaskDecodes().find(task);
       if (known == TaskDecodes().end())
-        return Status(errc::kInvalidParameterValue, where + ": unknown task");
+        return Status(errc::kInvalidConfiguration, where + ": unknown task");
       auto m = ParseModel(task, entry, models_dir, where, /*needs_input=*/task != "ocr_det");
       if (!m.ok()) return m.status();
       if (!known->second.count(m->decode)) {
         std::string kinds;
         for (const auto& k : known->second) kinds += (kinds.empty() ? "" : ", ") + k;
-        return Status(errc::kInvalidParameterValue,
+        return Status(errc::kInvalidConfiguration,
                       where + ": decode '" + m->decode + "' is not one of: " + kinds);
       }
       c.tasks.emplace(task, std::move(m.value()));
@@ -235,7 +235,7 @@ Result<ModelsConfig> ParseModelsConfig(const json& doc, const std::string& model
   }
   if (doc.contains("attributes")) {
     if (!doc["attributes"].is_object())
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     Where(source, "attributes") + " must be an object");
     for (const auto& [name, entry] : doc["attributes"].items()) {
       auto a = ParseAttribute(name, entry, models_dir, Where(source, "attribute " + name));
@@ -253,11 +253,11 @@ Result<ModelsConfig> LoadModelsConfig(const std::string& file, const std::string
   if (!in) return Status(errc::kNotFound, "models config not found: " + file);
   json over = json::parse(in, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (over.is_discarded() || !over.is_object())
-    return Status(errc::kInvalidParameterValue, "models config " + file + " is not a JSON object");
+    return Status(errc::kInvalidConfiguration, "models config " + file + " is not a JSON object");
   std::string dir = models_dir;
   if (over.contains("models_dir")) {
     if (!over["models_dir"].is_string())
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     "models config " + file + ": models_dir must be a string");
     dir = Resolve(over["models_dir"].get<std::string>(), fs::absolute(file).parent_path().string());
   }

@@ -19,7 +19,7 @@ Result<std::array<float, 3>> Triple(const json& j, const std::string& name, floa
   if (v.is_number()) return std::array<float, 3>{v.get<float>(), v.get<float>(), v.get<float>()};
   if (v.is_array() && v.size() == 3 && v[0].is_number() && v[1].is_number() && v[2].is_number())
     return std::array<float, 3>{v[0].get<float>(), v[1].get<float>(), v[2].get<float>()};
-  return Status(errc::kInvalidParameterValue, where + ": input." + name + " must be 3 numbers");
+  return Status(errc::kInvalidConfiguration, where + ": input." + name + " must be 3 numbers");
 }
 
 }  // namespace
@@ -87,7 +87,7 @@ cv::Size StrideAlignedSize(cv::Size image, int max_side, int stride) {
 
 Result<InputSpec> ParseInputSpec(const json& j, const std::string& where) {
   if (!j.is_object())
-    return Status(errc::kInvalidParameterValue, where + ": input must be an object");
+    return Status(errc::kInvalidConfiguration, where + ": input must be an object");
   InputSpec s;
   try {
     s.width = j.value("width", 0);
@@ -95,11 +95,11 @@ Result<InputSpec> ParseInputSpec(const json& j, const std::string& where) {
     std::string layout = j.value("layout", "NCHW"), channels = j.value("channels", "RGB"),
                 resize = j.value("resize", "stretch");
     if (layout != "NCHW" && layout != "NHWC")
-      return Status(errc::kInvalidParameterValue, where + ": input.layout must be NCHW or NHWC");
+      return Status(errc::kInvalidConfiguration, where + ": input.layout must be NCHW or NHWC");
     if (channels != "RGB" && channels != "BGR")
-      return Status(errc::kInvalidParameterValue, where + ": input.channels must be RGB or BGR");
+      return Status(errc::kInvalidConfiguration, where + ": input.channels must be RGB or BGR");
     if (resize != "stretch" && resize != "letterbox")
-      return Status(errc::kInvalidParameterValue,
+      return Status(errc::kInvalidConfiguration,
                     where + ": input.resize must be stretch or letterbox");
     s.layout = layout == "NCHW" ? InputSpec::Layout::kNCHW : InputSpec::Layout::kNHWC;
     s.rgb = channels == "RGB";
@@ -107,10 +107,10 @@ Result<InputSpec> ParseInputSpec(const json& j, const std::string& where) {
     s.scale = j.value("scale", 1.0f / 255);
     s.pad = j.value("pad", 114);
   } catch (const json::exception& e) {
-    return Status(errc::kInvalidParameterValue, where + ": input: " + e.what());
+    return Status(errc::kInvalidConfiguration, where + ": input: " + e.what());
   }
   if (s.width <= 0 || s.height <= 0 || s.width > 4096 || s.height > 4096)
-    return Status(errc::kInvalidParameterValue, where + ": input.width/height must be 1..4096");
+    return Status(errc::kInvalidConfiguration, where + ": input.width/height must be 1..4096");
   auto mean = Triple(j, "mean", 0, where);
   if (!mean.ok()) return mean.status();
   auto std = Triple(j, "std", 1, where);
@@ -118,7 +118,7 @@ Result<InputSpec> ParseInputSpec(const json& j, const std::string& where) {
   s.mean = *mean;
   s.std = *std;
   for (float v : s.std)
-    if (v == 0) return Status(errc::kInvalidParameterValue, where + ": input.std must not be 0");
+    if (v == 0) return Status(errc::kInvalidConfiguration, where + ": input.std must not be 0");
   return s;
 }
 }  // namespace kanjian::vision
