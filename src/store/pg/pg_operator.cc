@@ -12,8 +12,8 @@ constexpr char kInsertOperator[] =
     "INSERT INTO operators(" KANJIAN_OPERATOR_COLUMNS ") VALUES($1,$2,$3,$4,$5,$6)";
 constexpr char kSelectOperator[] =
     "SELECT " KANJIAN_OPERATOR_COLUMNS " FROM operators WHERE login=$1";
-constexpr char kSelectOperators[] = "SELECT " KANJIAN_OPERATOR_COLUMNS
-                                    " FROM operators ORDER BY login";
+constexpr char kSelectOperators[] =
+    "SELECT " KANJIAN_OPERATOR_COLUMNS " FROM operators ORDER BY login";
 #undef KANJIAN_OPERATOR_COLUMNS
 constexpr char kUpdateOperator[] =
     "UPDATE operators SET password_hash=$2,enabled=$3,failed_logins=$4,locked_until=$5 "
@@ -113,8 +113,8 @@ Status PgTxn::DeleteOperatorSessionsOf(std::string_view login) {
 }
 
 Status PgTxn::InsertOperatorAction(const OperatorAction& a) {
-  return Done(Exec(kInsertOperatorAction, {P(a.at), P(a.login), P(a.action), P(a.target),
-                                           P(a.detail), P(a.outcome)}));
+  return Done(Exec(kInsertOperatorAction,
+                   {P(a.at), P(a.login), P(a.action), P(a.target), P(a.detail), P(a.outcome)}));
 }
 
 Result<std::vector<OperatorAction>> PgTxn::ListOperatorActions(int64_t limit) {
