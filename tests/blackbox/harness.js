@@ -57,9 +57,6 @@ class Sandbox {
     }
   }
 
-  /** Which store this sandbox runs on: "postgresql" or "sqlite". */
-  get store() { return this.pgName ? "postgresql" : "sqlite"; }
-
   /**
    * Runs one SQL statement on the sandbox's database behind the server's
    * back (psql on PostgreSQL, Debian's sqlite3 shell on SQLite); returns
