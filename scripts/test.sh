@@ -21,4 +21,9 @@ ctest --test-dir build --output-on-failure -j2
 [[ -n "${KANJIAN_SANITIZE_TESTS:-}" ]] && scripts/test_sanitizers.sh
 fuzz/run.sh 12            # nine libFuzzer harnesses, 12 s each after a clang build (~4 min in all); fuzz/README.md
 tests/blackbox/run.sh
+# A subset of the black-box files again on PostgreSQL (billing, the billing
+# API, the operator console, kill -9): scripts/blackbox_pg.sh starts and
+# stops its own server through scripts/pg_cluster.sh (25 tests; 244 s on the
+# shared 2-core VM at load average 9).
+scripts/blackbox_pg.sh
 node tests/eval/eval.js   # uses the SDK that run.sh installed; ~1 min on 2 cores

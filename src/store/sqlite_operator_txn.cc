@@ -46,7 +46,7 @@ constexpr char kSelectBillMonths[] =
     "GROUP BY month ORDER BY month DESC LIMIT ?1";
 constexpr char kSelectNoticeBatches[] =
     "SELECT at,kind,message,COUNT(*) FROM notices WHERE kind=?1 GROUP BY at,kind,message "
-    "ORDER BY at DESC LIMIT ?2";
+    "ORDER BY at DESC, message LIMIT ?2";
 
 Status Done(Statement& s, std::string_view exists_message) {
   s.Step();
@@ -107,7 +107,10 @@ Status SqliteTxn::UpdateOperator(const ConsoleUser& u) {
       .Bind(3, int64_t{u.enabled})
       .Bind(4, u.failed_logins)
       .Bind(5, u.locked_until);
-  return Done(*s, "");
+  if (Status st = Done(*s, ""); !st.ok()) return st;
+  if (sqlite3_changes(cache_.db()) == 0)
+    return Status(errc::kNotFound, "no operator '" + u.login + "'");
+  return Status::Ok();
 }
 
 Status SqliteTxn::InsertOperatorSession(const ConsoleSession& c) {

@@ -422,6 +422,207 @@ TYPED_TEST(StoreContractTest, ConsoleUsersAndSessions) {
             errc::kNotFound);
 }
 
+// The operator console's sign-in (server/console/operator_api): operators
+// and their sessions live apart from tenants', errors as for console users.
+TYPED_TEST(StoreContractTest, OperatorsAndTheirSessions) {
+  this->AddAccount("acc-1");
+  ConsoleUser op{"root", "", "$argon2id$r", true, 1, 0, 0};
+  ConsoleUser ops2{"ann", "", "$argon2id$a", true, 2, 0, 0};
+  ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
+                    if (Status s = txn.InsertOperator(op); !s.ok()) return s;
+                    if (Status s = txn.InsertOperator(ops2); !s.ok()) return s;
+                    // A tenant user of the same login is another person.
+                    return txn.InsertConsoleUser({"root", "acc-1", "$argon2id$t", true, 3, 0, 0});
+                  })
+                  .ok());
+  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertOperator(op); }).code(),
+            errc::kAlreadyExists);
+  op.password_hash = "$argon2id$r2";
+  op.enabled = false;
+  op.failed_logins = 4;
+  op.locked_until = 77;
+  ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
+                    if (Status s = txn.UpdateOperator(op); !s.ok()) return s;
+                    if (Status s = txn.InsertOperatorSession({"oh1", "root", "c1", 1, 2}); !s.ok())
+                      return s;
+                    return txn.InsertOperatorSession({"oh2", "root", "c2", 1, 2});
+                  })
+                  .ok());
+  EXPECT_EQ(this->Write([&](Txn& txn) {
+                  return txn.InsertOperatorSession({"oh1", "root", "c9", 1, 2});
+                })
+                .code(),
+            errc::kAlreadyExists);
+  EXPECT_EQ(this->Write([&](Txn& txn) {
+                  return txn.UpdateOperator({"nobody", "", "x", true, 1, 0, 0});
+                })
+                .code(),
+            errc::kNotFound);
+  ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
+                    auto back = txn.FindOperator("root");
+                    EXPECT_EQ(back->password_hash, "$argon2id$r2");
+                    EXPECT_FALSE(back->enabled);
+                    EXPECT_EQ(back->failed_logins, 4);
+                    EXPECT_EQ(back->locked_until, 77);
+                    EXPECT_EQ(back->created_at, 1);
+                    EXPECT_EQ(back->account_id, "");
+                    auto all = txn.ListOperators();
+                    EXPECT_EQ(all->size(), 2u);
+                    EXPECT_EQ(all->at(0).login, "ann");  // by login
+                    EXPECT_TRUE(all->at(0).enabled);
+                    EXPECT_EQ(txn.FindOperator("bob").status().code(), errc::kNotFound);
+                    EXPECT_EQ(txn.FindConsoleUser("root")->password_hash, "$argon2id$t");
+                    auto session = txn.FindOperatorSession("oh1");
+                    EXPECT_EQ(session->login, "root");
+                    EXPECT_EQ(session->csrf_token, "c1");
+                    EXPECT_EQ(session->expires_at, 2);
+                    // An operator's session is never a tenant's, nor the reverse.
+                    EXPECT_EQ(txn.FindConsoleSession("oh1").status().code(), errc::kNotFound);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteOperatorSession("oh1"); }).ok());
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindOperatorSession("oh1").status(); }).code(),
+            errc::kNotFound);
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindOperatorSession("oh2").status(); }).code(),
+            errc::kOk);
+  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteOperatorSessionsOf("root"); }).ok());
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindOperatorSession("oh2").status(); }).code(),
+            errc::kNotFound);
+}
+
+// The operator log (newest first, ids increasing) and the platform views
+// over every account (billing/operator_view).
+TYPED_TEST(StoreContractTest, OperatorLogAndPlatformViews) {
+  this->AddAccount("acc-1");
+  this->AddAccount("acc-2");
+  ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
+                    for (int i = 0; i < 3; ++i) {
+                      OperatorAction a{0,
+                                       10 + i,
+                                       "root",
+                                       i == 1 ? "disable" : "recharge",
+                                       "acc-1",
+                                       "{\"i\":" + std::to_string(i) + "}",
+                                       i == 2 ? "InsufficientBalance" : "OK"};
+                      if (Status s = txn.InsertOperatorAction(a); !s.ok()) return s;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  auto other = this->Open();  // another node logs too
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other
+                  ->Write([&](Txn& txn) {
+                    return txn.InsertOperatorAction({0, 20, "ann", "voucher", "acc-2", "{}", "OK"});
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
+                    auto log = txn.ListOperatorActions(3);
+                    EXPECT_EQ(log->size(), 3u);
+                    EXPECT_EQ(log->at(0).login, "ann");
+                    EXPECT_EQ(log->at(1).detail, "{\"i\":2}");
+                    EXPECT_EQ(log->at(1).outcome, "InsufficientBalance");
+                    EXPECT_EQ(log->at(2).action, "disable");
+                    EXPECT_EQ(log->at(2).at, 11);
+                    EXPECT_GT(log->at(0).id, log->at(1).id);
+                    EXPECT_GT(log->at(1).id, log->at(2).id);
+                    EXPECT_EQ(txn.ListOperatorActions(10)->size(), 4u);
+                    return Status::Ok();
+                  })
+                  .ok());
+
+  // Ledger transactions of one kind over every account: newest first,
+  // same-instant ones newest inserted first, each with its legs in order.
+  auto recharge = [&](const std::string& id, const std::string& account, UnixMicros at) {
+    LedgerTxn t = this->Recharge(id, "k-" + id, at, 100);
+    t.account_id = account;
+    t.postings[0].owner = account;
+    return t;
+  };
+  ASSERT_TRUE(
+      this->Write([&](Txn& txn) -> Status {
+            for (const LedgerTxn& t : {recharge("t1", "acc-1", 5), recharge("t2", "acc-2", 7),
+                                       recharge("t3", "acc-1", 7)})
+              if (Status s = txn.InsertLedgerTxn(t); !s.ok()) return s;
+            LedgerTxn grant{"t4",
+                            "k-t4",
+                            "h",
+                            "acc-2",
+                            "voucher_grant",
+                            9,
+                            "v-1",
+                            "",
+                            {{"acc-2", "voucher:v-1", 50}, {"platform", "vouchers", -50}}};
+            if (Status s = txn.InsertLedgerTxn(grant); !s.ok()) return s;
+            if (Status s = txn.InsertVoucher({"v-1", "acc-2", 50, 9, std::nullopt}); !s.ok())
+              return s;
+            if (Status s = txn.InsertVoucher({"v-2", "acc-1", 70, 9, 99}); !s.ok()) return s;
+            return txn.InsertVoucher({"v-0", "acc-1", 30, 3, std::nullopt});
+          })
+          .ok());
+  ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
+                    auto txns = txn.ListLedgerTxnsOfKind("recharge", 2);
+                    EXPECT_EQ(txns->size(), 2u);
+                    EXPECT_EQ(txns->at(0).id, "t3");
+                    EXPECT_EQ(txns->at(1).id, "t2");
+                    EXPECT_EQ(txns->at(1).account_id, "acc-2");
+                    EXPECT_EQ(txns->at(1).postings.size(), 2u);
+                    EXPECT_EQ(txns->at(1).postings.at(0).owner, "acc-2");
+                    EXPECT_EQ(txns->at(1).postings.at(1).amount_fen, -100);
+                    EXPECT_EQ(txn.ListLedgerTxnsOfKind("recharge", 10)->back().id, "t1");
+                    EXPECT_EQ(txn.ListLedgerTxnsOfKind("voucher_grant", 10)->at(0).ref, "v-1");
+                    EXPECT_TRUE(txn.ListLedgerTxnsOfKind("refund", 10)->empty());
+                    auto vouchers = txn.ListRecentVouchers(2);
+                    EXPECT_EQ(vouchers->size(), 2u);
+                    EXPECT_EQ(vouchers->at(0).id, "v-2");  // same instant: by id, descending
+                    EXPECT_EQ(vouchers->at(0).expires_at, std::optional<UnixMicros>(99));
+                    EXPECT_EQ(vouchers->at(1).id, "v-1");
+                    EXPECT_FALSE(vouchers->at(1).expires_at.has_value());
+                    EXPECT_EQ(txn.ListRecentVouchers(9)->size(), 3u);
+                    return Status::Ok();
+                  })
+                  .ok());
+
+  // Settled months and notice batches.
+  ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
+                    for (const Bill& b : {Bill{"b1", "acc-1", "2026-09", 100, 500, "settled", {}},
+                                          Bill{"b2", "acc-2", "2026-09", 130, 250, "settled", {}},
+                                          Bill{"b3", "acc-1", "2026-10", 200, 0, "settled", {}}})
+                      if (Status s = txn.InsertBill(b); !s.ok()) return s;
+                    for (const Notice& n : {Notice{"n1", "acc-1", 40, "catalog", "new prices"},
+                                            Notice{"n2", "acc-2", 40, "catalog", "new prices"},
+                                            Notice{"n3", "acc-1", 50, "catalog", "newer prices"},
+                                            Notice{"n4", "acc-1", 60, "low-balance", "top up"}})
+                      if (Status s = txn.InsertNotice(n); !s.ok()) return s;
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
+                    auto months = txn.ListBillMonths(10);
+                    EXPECT_EQ(months->size(), 2u);
+                    EXPECT_EQ(months->at(0).month, "2026-10");
+                    EXPECT_EQ(months->at(0).bills, 1);
+                    EXPECT_EQ(months->at(1).month, "2026-09");
+                    EXPECT_EQ(months->at(1).bills, 2);
+                    EXPECT_EQ(months->at(1).total_fen, 750);
+                    EXPECT_EQ(months->at(1).first_at, 100);
+                    EXPECT_EQ(months->at(1).last_at, 130);
+                    EXPECT_EQ(txn.ListBillMonths(1)->size(), 1u);
+                    auto batches = txn.ListNoticeBatches("catalog", 10);
+                    EXPECT_EQ(batches->size(), 2u);
+                    EXPECT_EQ(batches->at(0).message, "newer prices");
+                    EXPECT_EQ(batches->at(0).accounts, 1);
+                    EXPECT_EQ(batches->at(1).at, 40);
+                    EXPECT_EQ(batches->at(1).kind, "catalog");
+                    EXPECT_EQ(batches->at(1).accounts, 2);
+                    EXPECT_EQ(txn.ListNoticeBatches("catalog", 1)->size(), 1u);
+                    EXPECT_TRUE(txn.ListNoticeBatches("suspension", 10)->empty());
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 TYPED_TEST(StoreContractTest, AuditFindsPackUseThatDisagreesWithUsage) {
   this->AddAccount("acc-1");
   ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {

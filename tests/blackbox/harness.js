@@ -49,10 +49,23 @@ class Sandbox {
     // of a SQLite file (README "Scale-out: PostgreSQL").
     const pg = process.env.KANJIAN_BLACKBOX_PG;
     if (pg) {
-      this.pgName = `bb_${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${process.pid}_${Date.now()}`;
+      // At most 63 bytes (PostgreSQL truncates longer names silently).
+      const tag = label.replace(/[^a-z0-9]/gi, "_").toLowerCase().slice(0, 24);
+      this.pgName = `bb_${tag}_${process.pid}_${Date.now()}`;
       psql(pg, `CREATE DATABASE ${this.pgName}`);
-      this.db = pg.replace(/\/[^/?]*(\?.*)?$/, `/${this.pgName}$1`).replace(/undefined$/, "");
+      this.db = pg.replace(/\/[^/?]*(\?.*)?$/, (_, query) => `/${this.pgName}${query || ""}`);
     }
+  }
+
+  /**
+   * Runs one SQL statement on the sandbox's database behind the server's
+   * back (psql on PostgreSQL, Debian's sqlite3 shell on SQLite); returns
+   * its {status, stdout, stderr}.
+   */
+  sql(statement) {
+    const [cmd, args] = this.pgName ? ["psql", [this.db, "-qAtc", statement]]
+                                    : ["sqlite3", [this.db, statement]];
+    return spawnSync(cmd, args, { encoding: "utf8" });
   }
 
   /**
@@ -116,7 +129,7 @@ class Sandbox {
   async cleanup() {
     for (const s of this.servers) await s.kill();
     if (this.pgName && !process.env.KANJIAN_KEEP_TMP)
-      psql(process.env.KANJIAN_BLACKBOX_PG, `DROP DATABASE IF EXISTS ${this.pgName}`);
+      psql(process.env.KANJIAN_BLACKBOX_PG, `DROP DATABASE IF EXISTS ${this.pgName} WITH (FORCE)`);
     if (!process.env.KANJIAN_KEEP_TMP) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

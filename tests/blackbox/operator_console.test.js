@@ -336,8 +336,8 @@ test("static files: CSP on the operator pages; nothing requested outside the ser
 });
 
 test("the audit badge turns red on a mismatch (a pack's count changed behind the engine)", async () => {
-  // Last: it breaks the database on purpose, with Debian's sqlite3 shell.
-  const r = spawnSync("sqlite3", [sb.db, `UPDATE packs SET used = 1 WHERE id = '${refundedPack}'`], { encoding: "utf8" });
+  // Last: it breaks the database on purpose (Debian's sqlite3 shell, or psql on PostgreSQL).
+  const r = sb.sql(`UPDATE packs SET used = 1 WHERE id = '${refundedPack}'`);
   assert.equal(r.status, 0, r.stderr);
   await goto(page, "audit", "#audit-badge");
   assert.equal(await page.$eval("#audit-badge", (e) => e.className), "badge bad");

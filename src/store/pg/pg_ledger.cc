@@ -36,6 +36,12 @@ constexpr char kSelectVouchers[] =
     "SELECT id,account_id,amount_fen,granted_at,expires_at FROM vouchers WHERE account_id=$1 "
     "ORDER BY granted_at, id";
 
+Voucher ReadVoucher(const PgResult& r, int i) {
+  return Voucher{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Int(i, 3), r.OptionalInt(i, 4)};
+}
+
+}  // namespace
+
 std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r) {
   std::vector<LedgerTxn> out;
   for (int i = 0; i < r.rows(); ++i) {
@@ -55,12 +61,6 @@ std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r) {
   }
   return out;
 }
-
-Voucher ReadVoucher(const PgResult& r, int i) {
-  return Voucher{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Int(i, 3), r.OptionalInt(i, 4)};
-}
-
-}  // namespace
 
 Result<std::optional<LedgerTxn>> PgTxn::FindLedgerTxnByKey(std::string_view key) {
   auto r = Exec(kSelectLedgerTxnByKey, {P(key)});

@@ -13,7 +13,7 @@
 
 namespace kanjian::store::pg {
 
-inline constexpr std::array<const char*, 2> kPgMigrations = {
+inline constexpr std::array<const char*, 3> kPgMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id text PRIMARY KEY,
@@ -197,6 +197,46 @@ CREATE TABLE spend_budgets (
 );
 ALTER TABLE api_keys ADD COLUMN last_used_at bigint;
 CREATE INDEX ledger_txns_by_account_time ON ledger_txns(account_id, at, seq);
+)sql",
+    // Step 3: the operator console (SQLite step 5): its own sign-in table and
+    // sessions, apart from tenants', and the append-only log of what
+    // operators changed there (ids from an identity: increasing, gaps
+    // allowed); ledger transactions by kind for its platform views.
+    R"sql(
+CREATE TABLE operators (
+  login text PRIMARY KEY,
+  password_hash text NOT NULL,
+  enabled boolean NOT NULL,
+  created_at bigint NOT NULL,
+  failed_logins bigint NOT NULL DEFAULT 0,
+  locked_until bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE operator_sessions (
+  token_hash text PRIMARY KEY,
+  login text NOT NULL REFERENCES operators(login),
+  csrf_token text NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL
+);
+CREATE INDEX operator_sessions_by_login ON operator_sessions(login);
+CREATE TABLE operator_actions (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at bigint NOT NULL,
+  login text NOT NULL,
+  action text NOT NULL,
+  target text NOT NULL,
+  detail text NOT NULL,
+  outcome text NOT NULL  -- "OK" or the refusal's error code
+);
+CREATE FUNCTION operator_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the operator log is append-only' USING ERRCODE = 'restrict_violation';
+END $$;
+CREATE TRIGGER operator_actions_append_only BEFORE UPDATE OR DELETE ON operator_actions
+  FOR EACH ROW EXECUTE FUNCTION operator_log_append_only();
+CREATE TRIGGER operator_actions_no_truncate BEFORE TRUNCATE ON operator_actions
+  FOR EACH STATEMENT EXECUTE FUNCTION operator_log_append_only();
+CREATE INDEX ledger_txns_by_kind_time ON ledger_txns(kind, at, seq);
 )sql",
 };
 

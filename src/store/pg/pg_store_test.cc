@@ -1,7 +1,8 @@
 // The PostgreSQL foundation against a real server (Debian postgresql 15,
 // started by scripts/pg_cluster.sh): connections, migrations from several
 // nodes at once, the month-partitioned call log with RequestIds unique
-// across partitions, detaching a billed month, the append-only ledger.
+// across partitions, detaching a billed month, the append-only ledger and
+// operator log.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -172,6 +173,20 @@ TEST_F(PgStoreTest, TheLedgerIsAppendOnly) {
   }
   EXPECT_EQ(Count("SELECT sum(amount_fen) FROM ledger_postings"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM ledger_postings"), 2);
+}
+
+TEST_F(PgStoreTest, TheOperatorLogIsAppendOnly) {
+  Migrated();
+  ASSERT_TRUE(db_->Exec("INSERT INTO operator_actions(at,login,action,target,detail,outcome) "
+                        "VALUES (1,'root','recharge','acc','{}','OK')")
+                  .ok());
+  for (const char* sql : {"UPDATE operator_actions SET outcome='x'", "DELETE FROM operator_actions",
+                          "TRUNCATE operator_actions"}) {
+    auto r = db_->Exec(sql);
+    EXPECT_FALSE(r.ok()) << sql;
+    EXPECT_EQ(db_->sqlstate(), "23001") << sql;  // restrict_violation
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM operator_actions WHERE outcome='OK'"), 1);
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 // The tenant console's store operations on PostgreSQL (spend guard, keys'
-// last use, usage drill-down), and the operator console's, which are not
-// on PostgreSQL yet: they refuse by name rather than pretend.
+// last use, usage drill-down); the operator console's are in pg_operator.cc.
 #include "common/error_codes.h"
 #include "store/pg/pg_txn.h"
 
@@ -22,11 +21,6 @@ constexpr char kSelectUsagePage[] =
     "SELECT request_id,account_id,action,at,quantity,source,pack_id FROM usage_records "
     "WHERE at>=$3 AND at<$4 AND account_id=$1 AND action=$2 "
     "AND ($6='' OR at>$5 OR (at=$5 AND request_id>$6)) ORDER BY at, request_id LIMIT $7";
-
-Status NotYet() {
-  return Status(errc::kInternalError,
-                "the operator console does not run on PostgreSQL yet (issue 11)");
-}
 
 }  // namespace
 
@@ -69,49 +63,6 @@ Result<std::vector<UsageRecord>> PgTxn::ListUsagePage(std::string_view account_i
     out.push_back({r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3), r->Int(i, 4),
                    StoredWord(ParseUsageSource(r->Text(i, 5))), r->Text(i, 6)});
   return out;
-}
-
-Status PgTxn::InsertOperator(const ConsoleUser&) {
-  return NotYet();
-}
-Result<ConsoleUser> PgTxn::FindOperator(std::string_view) {
-  return NotYet();
-}
-Result<std::vector<ConsoleUser>> PgTxn::ListOperators() {
-  return NotYet();
-}
-Status PgTxn::UpdateOperator(const ConsoleUser&) {
-  return NotYet();
-}
-Status PgTxn::InsertOperatorSession(const ConsoleSession&) {
-  return NotYet();
-}
-Result<ConsoleSession> PgTxn::FindOperatorSession(std::string_view) {
-  return NotYet();
-}
-Status PgTxn::DeleteOperatorSession(std::string_view) {
-  return NotYet();
-}
-Status PgTxn::DeleteOperatorSessionsOf(std::string_view) {
-  return NotYet();
-}
-Status PgTxn::InsertOperatorAction(const OperatorAction&) {
-  return NotYet();
-}
-Result<std::vector<OperatorAction>> PgTxn::ListOperatorActions(int64_t) {
-  return NotYet();
-}
-Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(LedgerKind, int64_t) {
-  return NotYet();
-}
-Result<std::vector<Voucher>> PgTxn::ListRecentVouchers(int64_t) {
-  return NotYet();
-}
-Result<std::vector<BillMonth>> PgTxn::ListBillMonths(int64_t) {
-  return NotYet();
-}
-Result<std::vector<NoticeBatch>> PgTxn::ListNoticeBatches(std::string_view, int64_t) {
-  return NotYet();
 }
 
 }  // namespace kanjian::store::pg

@@ -1,7 +1,8 @@
 // The PostgreSQL implementation of Txn (one file per aggregate: pg_accounts,
 // pg_usage, pg_packs, pg_ledger, pg_bills, pg_catalog, pg_console,
-// pg_audit). A PgTxn lives for one attempt of a Store::Write/Read body on
-// one pooled connection; pg_store.cc has begun the transaction.
+// pg_audit, pg_tenant, pg_operator). A PgTxn lives for one attempt of a
+// Store::Write/Read body on one pooled connection; pg_store.cc has begun
+// the transaction.
 #pragma once
 
 #include <functional>
@@ -103,7 +104,7 @@ class PgTxn final : public Txn {
                                                  std::string_view action, UnixMicros from,
                                                  UnixMicros to, UnixMicros after_at,
                                                  std::string_view after_id, int64_t limit) override;
-  // Operator console: not on PostgreSQL yet (pg_tenant.cc refuses by name).
+  // Operator console (pg_operator.cc).
   Status InsertOperator(const ConsoleUser& op) override;
   Result<ConsoleUser> FindOperator(std::string_view login) override;
   Result<std::vector<ConsoleUser>> ListOperators() override;
@@ -170,5 +171,9 @@ Param PBool(bool value);
 // A PostgreSQL array literal ({"a","b"}), each element quoted.
 std::string TextArray(const std::vector<std::string>& items);
 Param P(const std::optional<int64_t>& value);
+// Ledger transactions from rows of (id, idempotency_key, request_hash,
+// account_id, kind, at, ref, reason, owner, book, amount_fen), one row per
+// leg, a transaction's legs adjacent (pg_ledger.cc).
+std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r);
 
 }  // namespace kanjian::store::pg
