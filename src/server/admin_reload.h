@@ -17,7 +17,7 @@
 namespace kanjian::vision {
 class ModelRegistry;
 struct ModelSet;
-}
+}  // namespace kanjian::vision
 
 namespace kanjian::server {
 

@@ -57,7 +57,7 @@ constexpr int kMaxAttempts = 30;  // serialization failures and deadlocks
 // How long a Write or Read waits for a lost server (a restart, a failover)
 // before it gives up; a restart of the cluster's PostgreSQL takes ~1 s.
 constexpr auto kReconnectWindow = std::chrono::seconds(10);
-constexpr int kSlots = 4096;      // store_state rows claimed one per connection
+constexpr int kSlots = 4096;  // store_state rows claimed one per connection
 // Advisory lock space of the slot claims (the two-key form: apart from the
 // migration and partition locks).
 constexpr int kSlotLockClass = 0x4b4a;  // "KJ"
@@ -148,8 +148,8 @@ class PgStore final : public Store {
         auto r = (*db)->Exec("SELECT txid_status($1)", {P(xid)});
         if (r.ok() && !r->IsNull(0, 0) && r->Text(0, 0) != "in progress")
           return r->Text(0, 0) == "committed";
-        last = r.ok() ? Status(errc::kInternalError, "PostgreSQL: transaction " + xid +
-                                                         " is still in progress")
+        last = r.ok() ? Status(errc::kInternalError,
+                               "PostgreSQL: transaction " + xid + " is still in progress")
                       : r.status();
       } else {
         last = db.status();

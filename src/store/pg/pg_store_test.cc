@@ -194,10 +194,13 @@ TEST_F(PgStoreTest, WritesOutliveTheirConnections) {
   int runs = 0;
   Status second = (*store)->Write([&](Txn& txn) {
     ++runs;
-    if (Status s = txn.InsertAccount({"a2", "second", AccountStatus::kInactive, 2, std::nullopt, ""});
+    if (Status s =
+            txn.InsertAccount({"a2", "second", AccountStatus::kInactive, 2, std::nullopt, ""});
         !s.ok())
       return s;
-    if (runs == 1) EXPECT_EQ(Count(kTerminateOthers), 1);  // this transaction's connection
+    if (runs == 1) {
+      EXPECT_EQ(Count(kTerminateOthers), 1);  // this transaction's connection
+    }
     return Status::Ok();
   });
   EXPECT_TRUE(second.ok()) << second.message();

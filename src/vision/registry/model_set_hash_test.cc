@@ -25,7 +25,8 @@ ModelsConfig OneModelIn(const fs::path& dir, const std::string& bytes, double th
 }
 
 TEST(ModelSetHashTest, SameBytesAnywhereHashTheSameAndAnyChangeShows) {
-  const fs::path root = fs::temp_directory_path() / ("kanjian_set_hash_" + std::to_string(getpid()));
+  const fs::path root =
+      fs::temp_directory_path() / ("kanjian_set_hash_" + std::to_string(getpid()));
   auto a = ModelSetHash(OneModelIn(root / "a", "weights v1", 0.25), {});
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->size(), 64u);
