@@ -65,8 +65,12 @@ before(async () => {
   // The stats listener takes PORT+1, PostgreSQL PORT+2, the nodes PORT+101….
   port = await freePort();
   cluster(["start", dir, "--nodes", String(NODES), "--port", String(port)]);
-  sb.db = fs.readFileSync(path.join(dir, "db"), "utf8").trim();
-  assert.match(sb.db, /^postgresql:\/\//, "the cluster runs on its own PostgreSQL");
+  // `cluster.sh env` is how an operator points the CLI at the cluster.
+  const env = Object.fromEntries([...cluster(["env", dir]).matchAll(/^export (\w+)=(.*)$/gm)]
+    .map((m) => [m[1], m[2]]));
+  assert.match(env.KANJIAN_DB, /^postgresql:\/\//, "the cluster runs on its own PostgreSQL");
+  assert.equal(env.KANJIAN_MASTER_KEY, childEnv().KANJIAN_MASTER_KEY, "the nodes' master key");
+  sb.db = env.KANJIAN_DB;
   for (const name of ["crash-a", "crash-b"]) accounts.push(sb.createAccount(name));
 });
 
