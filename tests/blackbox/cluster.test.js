@@ -175,6 +175,15 @@ test("a rolling reload under load: no call fails, every node ends on the new set
   assert.equal(rolled, `node1 ${after[0].ModelSet.Hash}\nnode2 ${after[0].ModelSet.Hash}\n`);
   const billed = new Map(sb.usage(acc.AccountId).map((r) => [r.RequestId, true]));
   for (const id of ok) assert.ok(billed.has(id), `success ${id} billed`);
+
+  // A set node 1 refuses (its detector file is missing): the roll stops at
+  // node 1, which goes back in service on the set it had; node 2 is untouched.
+  const broken = structuredClone(OTHER_SET);
+  broken.tasks.object_detector.file = path.join(sb.dir, "missing.onnx");
+  fs.writeFileSync(modelsConfig, JSON.stringify(broken));
+  await assert.rejects(clusterAsync(["reload", dir]), /node 1 refused the reload.*missing\.onnx/s);
+  for (const i of [1, 2]) assert.equal((await healthz(i)).ModelSet.Hash, after[0].ModelSet.Hash);
+
   const stats = cluster(["status", dir]);
   assert.match(stats, /node1 UP/);
   assert.match(stats, /node2 UP/);
