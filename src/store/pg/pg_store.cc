@@ -62,6 +62,15 @@ constexpr int kSlots = 4096;  // store_state rows claimed one per connection
 // migration and partition locks).
 constexpr int kSlotLockClass = 0x4b4a;  // "KJ"
 
+// The connection is gone, or the server is ending it: a broken socket, a
+// connection exception (class 08) or a shutdown (57P01 admin, 57P02 crash,
+// 57P03 cannot connect now), which libpq may not have seen as a closed
+// socket yet.
+bool ConnectionLost(const PgConnection& db) {
+  const std::string& state = db.first_failure();  // this attempt's; a ROLLBACK came after
+  return !db.healthy() || state.starts_with("08") || state.starts_with("57P0");
+}
+
 bool Retryable(const std::string& sqlstate) {
   return sqlstate == "40001" || sqlstate == "40P01";
 }
@@ -124,7 +133,7 @@ class PgStore final : public Store {
       g_inside = this;
       Status status = Attempts(*conn, body, write, &in_doubt);
       g_inside = nullptr;
-      const bool lost = !conn->db->healthy();
+      const bool lost = ConnectionLost(*conn->db);
       Release(std::move(conn));
       if (status.ok() || !lost) return status;
       DropIdle();  // connections to the same server: most likely broken too
@@ -200,11 +209,11 @@ class PgStore final : public Store {
         auto r = db.Exec("COMMIT");
         committed = r.ok();
         if (!r.ok()) status = r.status();
-        if (!r.ok() && !db.healthy()) *in_doubt = xid;
+        if (!r.ok() && ConnectionLost(db)) *in_doubt = xid;
       }
       if (!committed) (void)db.Exec("ROLLBACK");  // a Read always ends here
       if (committed || (!write && status.ok() && memo.missing_partitions.empty())) return status;
-      if (!db.healthy()) return status;  // the caller sees the error; the pool drops the connection
+      if (ConnectionLost(db)) return status;  // Run reconnects (or the caller sees the error)
       // InsertCall answered "new" for a call the log held: run again, told.
       if (memo.rerun && attempt < kMaxAttempts + 4) continue;
       // A partition the body needed: made outside any transaction (its DDL
