@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL (Debian's postgresql 15) for tests and the local
 # cluster: its own data directory, a loopback port, no fsync.
 #   scripts/pg_cluster.sh start DIR PORT   → prints the libpq URI on stdout
-#   scripts/pg_cluster.sh stop DIR
+#   scripts/pg_cluster.sh stop DIR [MODE]   (pg_ctl's -m: immediate, the default, or fast)
 # initdb refuses to run as root, so as root the server runs as `postgres`
 # (DIR is handed to that user); otherwise as the caller. The database
 # `kanjian` is owned by the role `kanjian` (trust authentication on
@@ -39,7 +39,7 @@ case "$cmd" in
     echo "postgresql://kanjian@127.0.0.1:$port/kanjian"
     ;;
   stop)
-    [[ -f "$dir/postmaster.pid" ]] && as_owner "$bin/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null || true
+    [[ -f "$dir/postmaster.pid" ]] && as_owner "$bin/pg_ctl" -D "$dir" -m "${3:-immediate}" -w stop >/dev/null || true
     ;;
-  *) echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start DIR PORT | stop DIR [MODE]" >&2; exit 2 ;;
 esac

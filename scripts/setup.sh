@@ -20,6 +20,7 @@ APT_PACKAGES=(
   darknet                  # real test photos (dog.jpg, eagle.jpg, …)
   libargon2-dev            # console passwords (argon2id)
   libhiredis-dev redis-server haproxy  # shared QPS limits (serve --redis), scripts/cluster.sh and their tests
+  socat jq                 # scripts/cluster.sh reload: HAProxy's admin socket, /healthz JSON
   libpq-dev postgresql     # the PostgreSQL store and its tests (scripts/pg_cluster.sh starts a throwaway server)
   chromium fonts-wqy-microhei  # console browser tests (puppeteer-core drives the system browser)
   sqlite3                  # the operator console test breaks an invariant behind the server to see the audit badge turn red

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 
@@ -17,6 +18,22 @@ std::string Sha256(std::string_view data) {
   std::string out(SHA256_DIGEST_LENGTH, '\0');
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
          reinterpret_cast<unsigned char*>(out.data()));
+  return out;
+}
+
+Result<std::string> Sha256OfFile(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file) return Status(errc::kInternalError, "cannot read " + path);
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("EVP_DigestInit_ex failed");
+  std::string chunk(1 << 20, '\0');
+  size_t n;
+  while ((n = std::fread(chunk.data(), 1, chunk.size(), file.get())) > 0)
+    EVP_DigestUpdate(ctx.get(), chunk.data(), n);
+  if (std::ferror(file.get())) return Status(errc::kInternalError, "cannot read " + path);
+  std::string out(SHA256_DIGEST_LENGTH, '\0');
+  EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), nullptr);
   return out;
 }
 

@@ -10,7 +10,9 @@
 
 namespace kanjian::crypto {
 
-std::string Sha256(std::string_view data);                            // 32 raw bytes
+std::string Sha256(std::string_view data);  // 32 raw bytes
+// The file's bytes, read in chunks (a model file is tens of MB).
+Result<std::string> Sha256OfFile(const std::string& path);            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 // Only for signature v1's HmacSHA1, which older clients still send.
 std::string HmacSha1(std::string_view key, std::string_view data);  // 20 raw bytes

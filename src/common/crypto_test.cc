@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace kanjian::crypto {
 namespace {
 
@@ -17,6 +19,23 @@ TEST(CryptoTest, HmacSha1MatchesRfc2202Case2) {
 
 TEST(CryptoTest, Sha256OfEmpty) {
   EXPECT_EQ(Hex(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+// Across the 1 MiB chunk boundary, against the one-shot digest.
+TEST(CryptoTest, Sha256OfFileMatchesTheBytesAndNamesAMissingFile) {
+  const std::string path = ::testing::TempDir() + "kanjian_sha256_of_file";
+  const std::string bytes = RandomBytes((1 << 20) + 4097);
+  FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+  std::fclose(f);
+  auto digest = Sha256OfFile(path);
+  ASSERT_TRUE(digest.ok()) << digest.status().ToString();
+  EXPECT_EQ(*digest, Sha256(bytes));
+  std::remove(path.c_str());
+  auto missing = Sha256OfFile(path);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find(path), std::string::npos);
 }
 
 TEST(CryptoTest, Base64IsStrict) {

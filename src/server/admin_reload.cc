@@ -61,7 +61,15 @@ ReloadOutcome ReloadModels(vision::ModelRegistry& registry, std::string_view tri
   // set; the answer then names the newer models, which are in service.
   auto set = registry.Snapshot();
   spdlog::info("{}: models reloaded from {}", trigger, set->config.source);
-  return {true, {{"Reloaded", true}, {"Source", set->config.source}, {"Models", ModelsJson(*set)}}};
+  return {true,
+          {{"Reloaded", true},
+           {"Source", set->config.source},
+           {"Hash", set->hash},
+           {"Models", ModelsJson(*set)}}};
+}
+
+nlohmann::json HealthJson(const vision::ModelSet& set) {
+  return {{"status", "ok"}, {"ModelSet", {{"Source", set.config.source}, {"Hash", set.hash}}}};
 }
 
 AdminAnswer HandleAdminReload(std::string_view peer_address, vision::ModelRegistry& registry) {

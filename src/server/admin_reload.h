@@ -16,7 +16,8 @@
 
 namespace kanjian::vision {
 class ModelRegistry;
-}
+struct ModelSet;
+}  // namespace kanjian::vision
 
 namespace kanjian::server {
 
@@ -26,7 +27,7 @@ bool IsLoopbackAddress(std::string_view address);
 
 struct ReloadOutcome {
   bool ok = false;
-  // {"Reloaded":true,"Source":"…","Models":[{"Task","File"}…]} (OCR as
+  // {"Reloaded":true,"Source":"…","Hash":"…","Models":[{"Task","File"}…]} (OCR as
   // Task "ocr", the gallery as "product_gallery" with its Products/Photos) or
   // {"Error":{"Code":"FailedOperation.ModelReloadFailed","Message":"…"}},
   // the message naming the config or model file at fault.
@@ -37,6 +38,10 @@ struct ReloadOutcome {
 // in-flight requests finish on the models they started with, a failure
 // changes nothing) and logs the outcome with `trigger` ("SIGHUP", …).
 ReloadOutcome ReloadModels(vision::ModelRegistry& registry, std::string_view trigger);
+
+// GET /healthz of a node with models: {"status":"ok","ModelSet":{"Source":
+// config file or "(bundled)","Hash":hex SHA-256 of the set (model_set_hash.h)}}.
+nlohmann::json HealthJson(const vision::ModelSet& set);
 
 struct AdminAnswer {
   int http_status = 200;  // 200 reloaded, 403 not loopback, 500 reload failed

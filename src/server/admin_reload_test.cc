@@ -53,6 +53,11 @@ TEST(AdminReloadTest, RefusesOtherPeersAndReportsSuccessAndFailure) {
                 .string());  // the bundled set's
   const auto reloaded = (*registry)->Snapshot();
   EXPECT_NE(reloaded, before);
+  // The same config and files: the same set, by its hash, which /healthz shows.
+  EXPECT_EQ(body["Hash"], before->hash);
+  EXPECT_EQ(body["Hash"].get<std::string>().size(), 64u);
+  EXPECT_EQ(HealthJson(*reloaded)["ModelSet"]["Hash"], before->hash);
+  EXPECT_EQ(HealthJson(*reloaded)["ModelSet"]["Source"], config.string());
 
   std::ofstream(config, std::ios::trunc) << R"({"tasks":{"object_detector":{"file":"nope.onnx",
       "decode":"yolov5","input":{"width":640,"height":640}}}})";

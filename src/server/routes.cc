@@ -7,6 +7,7 @@
 #include "server/console/console_api.h"
 #include "server/console/operator_api.h"
 #include "server/console/static_files.h"
+#include "vision/registry/model_registry.h"
 
 namespace kanjian::server {
 namespace {
@@ -50,8 +51,12 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
                   [tenant](const HttpRequest& req) { return tenant.console_files->Handle(req); }});
     }
   }
-  router.Add({"GET", "/healthz", false, RunOn::kIoThread,
-              [](const HttpRequest&) { return Json(200, "{\"status\":\"ok\"}"); }});
+  // 200 whenever serving (HAProxy checks the status only); the body names
+  // the model set, so a rolling reload can wait for a node to run the new one.
+  router.Add({"GET", "/healthz", false, RunOn::kIoThread, [models](const HttpRequest&) {
+                if (!models) return Json(200, "{\"status\":\"ok\"}");
+                return Json(200, HealthJson(*models->Snapshot()).dump());
+              }});
   router.Add({"GET", "/metrics", false, RunOn::kIoThread, [&metrics](const HttpRequest&) {
                 HttpResponse res = Json(200, metrics.RenderPrometheus());
                 res.content_type = "text/plain; version=0.0.4";

@@ -5,21 +5,50 @@
 // Afterwards every success is billed exactly once, no error that carries a
 // RequestId is billed, and a call committed whose answer died with its node
 // is counted apart (it can only be one of the calls that got no answer).
+// Then a rolling model reload (`cluster.sh reload`) to another models config
+// under load: no call fails, and every node's /healthz names the new set.
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
-const { spawnSync } = require("node:child_process");
+const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const { Sandbox, REPO, sdkClient, freePort, sleep, dogB64, childEnv } = require("./harness");
 const { httpGet } = require("./tc3");
 
 const SCRIPT = path.join(REPO, "scripts", "cluster.sh");
-let sb, acc, port, dir;
+let sb, acc, port, dir, modelsConfig;
+
+// The bundled detector with another score threshold: a different model set
+// (another hash) that still finds the dog.
+const OTHER_SET = { tasks: { object_detector: {
+  file: "yolov5s_dyn.onnx", decode: "yolov5", labels: "coco80", letterbox: "stride",
+  score_threshold: 0.3,
+  input: { width: 640, height: 640, channels: "RGB", layout: "NCHW",
+           scale: 0.00392156862745098, resize: "letterbox", pad: 114 } } } };
 
 function cluster(args) {
   const r = spawnSync(SCRIPT, args, { env: childEnv(), encoding: "utf8", timeout: 180000 });
   assert.equal(r.status, 0, `cluster.sh ${args.join(" ")}: ${r.stdout}\n${r.stderr}`);
   return r.stdout;
+}
+
+// The same without blocking the event loop (the SDK load keeps running).
+function clusterAsync(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SCRIPT, args, { env: childEnv() });
+    let out = "", err = "";
+    child.stdout.on("data", (d) => { out += d; });
+    child.stderr.on("data", (d) => { err += d; });
+    child.on("error", reject);
+    child.on("exit", (code) => code === 0 ? resolve(out)
+      : reject(new Error(`cluster.sh ${args.join(" ")}: exit ${code}: ${out}\n${err}`)));
+  });
+}
+
+async function healthz(i) {
+  const r = await httpGet(port + 100 + i, "/healthz", 5000);
+  assert.equal(r.status, 200);
+  return JSON.parse(r.text);
 }
 
 before(async () => {
@@ -29,7 +58,10 @@ before(async () => {
   // freePort() hands out one port; the stats listener takes the next and the
   // nodes PORT+101…: take a port whose neighbours are free too.
   port = await freePort();
-  cluster(["start", dir, "--nodes", "2", "--port", String(port), "--db", sb.db]);
+  modelsConfig = path.join(sb.dir, "models.json");
+  fs.writeFileSync(modelsConfig, "{}\n");  // the bundled set
+  cluster(["start", dir, "--nodes", "2", "--port", String(port), "--db", sb.db,
+           "--", "--models-config", modelsConfig]);
 });
 
 after(async () => {
@@ -97,6 +129,61 @@ test("a node killed under load: successes billed once, nothing failed billed", a
 });
 
 test("the restarted node is back in rotation", async () => {
+  const stats = cluster(["status", dir]);
+  assert.match(stats, /node1 UP/);
+  assert.match(stats, /node2 UP/);
+});
+
+test("a rolling reload under load: no call fails, every node ends on the new set", async (t) => {
+  const before = [await healthz(1), await healthz(2)];
+  assert.equal(before[0].status, "ok");
+  assert.equal(before[0].ModelSet.Source, modelsConfig);
+  assert.match(before[0].ModelSet.Hash, /^[0-9a-f]{64}$/);
+  assert.equal(before[1].ModelSet.Hash, before[0].ModelSet.Hash, "both nodes run the same set");
+  fs.writeFileSync(modelsConfig, JSON.stringify(OTHER_SET));
+
+  const client = sdkClient(port, acc.SecretId, acc.SecretKey, { reqTimeout: 60 });
+  const ok = [], failures = [];
+  let stop = false;
+  const load = Promise.all([0, 1, 2, 3].map(async () => {
+    while (!stop) {
+      try {
+        const r = await client.DetectPet({ ImageBase64: dogB64() });
+        ok.push(r.RequestId);
+        if (!r.Pets.some((p) => p.Name === "dog")) failures.push(`no dog: ${JSON.stringify(r.Pets)}`);
+      } catch (e) {
+        failures.push(`${e.code || ""} ${e.requestId || ""} ${e.message}`);
+      }
+    }
+  }));
+  let rolled;
+  try {
+    while (ok.length < 4) await sleep(20);
+    const okBefore = ok.length;
+    rolled = await clusterAsync(["reload", dir]);
+    const during = ok.length - okBefore;
+    while (ok.length < okBefore + during + 4) await sleep(20);  // served after the roll
+    t.diagnostic(`roll: ${rolled.trim().replace(/\n/g, "; ")}; ${during} calls answered during it`);
+  } finally {
+    stop = true;
+    await load;
+  }
+  assert.deepEqual(failures, [], "no call failed during the rolling reload");
+  const after = [await healthz(1), await healthz(2)];
+  assert.notEqual(after[0].ModelSet.Hash, before[0].ModelSet.Hash, "a new set");
+  assert.equal(after[1].ModelSet.Hash, after[0].ModelSet.Hash, "both nodes run the new set");
+  assert.equal(rolled, `node1 ${after[0].ModelSet.Hash}\nnode2 ${after[0].ModelSet.Hash}\n`);
+  const billed = new Map(sb.usage(acc.AccountId).map((r) => [r.RequestId, true]));
+  for (const id of ok) assert.ok(billed.has(id), `success ${id} billed`);
+
+  // A set node 1 refuses (its detector file is missing): the roll stops at
+  // node 1, which goes back in service on the set it had; node 2 is untouched.
+  const broken = structuredClone(OTHER_SET);
+  broken.tasks.object_detector.file = path.join(sb.dir, "missing.onnx");
+  fs.writeFileSync(modelsConfig, JSON.stringify(broken));
+  await assert.rejects(clusterAsync(["reload", dir]), /node 1 refused the reload.*missing\.onnx/s);
+  for (const i of [1, 2]) assert.equal((await healthz(i)).ModelSet.Hash, after[0].ModelSet.Hash);
+
   const stats = cluster(["status", dir]);
   assert.match(stats, /node1 UP/);
   assert.match(stats, /node2 UP/);

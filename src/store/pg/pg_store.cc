@@ -10,6 +10,7 @@
 // an order fails (40001) and its body runs again on a fresh snapshot, so a
 // body must have no effect outside the transaction except through what its
 // last run leaves (store.h, Store::Write).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -47,14 +48,28 @@ UtcMonth NextUtcMonth(const UtcMonth& month) {
 
 namespace {
 
-constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+// The transaction id, taken in BEGIN's round trip: a COMMIT whose connection
+// broke is looked up by it (txid_status) instead of being guessed.
+constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT txid_current()";
 constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 constexpr int kPoolConnections = 8;
 constexpr int kMaxAttempts = 30;  // serialization failures and deadlocks
-constexpr int kSlots = 4096;      // store_state rows claimed one per connection
+// How long a Write or Read waits for a lost server (a restart, a failover)
+// before it gives up; a restart of the cluster's PostgreSQL takes ~1 s.
+constexpr auto kReconnectWindow = std::chrono::seconds(10);
+constexpr int kSlots = 4096;  // store_state rows claimed one per connection
 // Advisory lock space of the slot claims (the two-key form: apart from the
 // migration and partition locks).
 constexpr int kSlotLockClass = 0x4b4a;  // "KJ"
+
+// The connection is gone, or the server is ending it: a broken socket, a
+// connection exception (class 08) or a shutdown (57P01 admin, 57P02 crash,
+// 57P03 cannot connect now), which libpq may not have seen as a closed
+// socket yet.
+bool ConnectionLost(const PgConnection& db) {
+  const std::string& state = db.first_failure();  // this attempt's; a ROLLBACK came after
+  return !db.healthy() || state.starts_with("08") || state.starts_with("57P0");
+}
 
 bool Retryable(const std::string& sqlstate) {
   return sqlstate == "40001" || sqlstate == "40P01";
@@ -101,17 +116,76 @@ class PgStore final : public Store {
     // is empty.
     if (g_inside == this)
       return Status(errc::kInternalError, "Store::Write/Read called inside a transaction");
-    auto c = Acquire();
-    if (!c.ok()) return c.status();
-    std::unique_ptr<PooledConnection> conn = std::move(c).value();
-    g_inside = this;
-    Status status = Attempts(*conn, body, write);
-    g_inside = nullptr;
-    Release(std::move(conn));
-    return status;
+    // A connection that breaks (the server restarted, or went away) ends
+    // the attempt; the body runs again on a new connection (a body may run
+    // more than once, store.h) until kReconnectWindow has passed. A COMMIT
+    // that got no answer is first looked up: committed means done.
+    const auto give_up = std::chrono::steady_clock::now() + kReconnectWindow;
+    for (int pause_ms = 20;; pause_ms = std::min(pause_ms * 2, 500)) {
+      auto c = Acquire();
+      if (!c.ok()) {
+        if (std::chrono::steady_clock::now() >= give_up) return c.status();
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        continue;
+      }
+      std::unique_ptr<PooledConnection> conn = std::move(c).value();
+      std::string in_doubt;  // the xid of a COMMIT sent on a connection that broke
+      g_inside = this;
+      Status status = Attempts(*conn, body, write, &in_doubt);
+      g_inside = nullptr;
+      const bool lost = ConnectionLost(*conn->db);
+      Release(std::move(conn));
+      if (status.ok() || !lost) return status;
+      DropIdle();  // connections to the same server: most likely broken too
+      if (!in_doubt.empty()) {
+        auto committed = Committed(in_doubt, give_up);
+        if (!committed.ok()) return committed.status();
+        if (*committed) return Status::Ok();
+      }
+      if (std::chrono::steady_clock::now() >= give_up) return status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    }
   }
 
-  Status Attempts(PooledConnection& conn, const std::function<Status(Txn&)>& body, bool write) {
+  // Whether transaction `xid` committed, asked on a new connection (waits
+  // for the server until `give_up`).
+  Result<bool> Committed(const std::string& xid, std::chrono::steady_clock::time_point give_up) {
+    Status last = Status::Ok();
+    for (int pause_ms = 20;; pause_ms = std::min(pause_ms * 2, 500)) {
+      auto db = PgConnection::Open(uri_);
+      if (db.ok()) {
+        auto r = (*db)->Exec("SELECT txid_status($1)", {P(xid)});
+        if (r.ok() && !r->IsNull(0, 0) && r->Text(0, 0) != "in progress")
+          return r->Text(0, 0) == "committed";
+        last = r.ok() ? Status(errc::kInternalError,
+                               "PostgreSQL: transaction " + xid + " is still in progress")
+                      : r.status();
+      } else {
+        last = db.status();
+      }
+      if (std::chrono::steady_clock::now() >= give_up)
+        return Status(errc::kInternalError,
+                      "PostgreSQL: the connection broke during COMMIT and whether it committed "
+                      "is unknown: " +
+                          last.message());
+      std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    }
+  }
+
+  void DropIdle() {
+    std::vector<std::unique_ptr<PooledConnection>> stale;
+    {
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      stale.swap(idle_);
+      open_ -= static_cast<int>(stale.size());
+    }
+    pool_cv_.notify_all();
+  }
+
+  // `in_doubt` is set to the transaction's xid when its COMMIT got no
+  // answer because the connection broke.
+  Status Attempts(PooledConnection& conn, const std::function<Status(Txn&)>& body, bool write,
+                  std::string* in_doubt) {
     PgConnection& db = *conn.db;
     std::mt19937 jitter(std::random_device{}());
     auto has_month = std::function<bool(const std::string&)>(
@@ -121,7 +195,9 @@ class PgStore final : public Store {
       memo.missing_partitions.clear();
       memo.rerun = false;
       db.ClearFirstFailure();
-      if (auto r = db.Exec(write ? kBeginWrite : kBeginRead); !r.ok()) return r.status();
+      auto begun = db.Exec(write ? kBeginWrite : kBeginRead);
+      if (!begun.ok()) return begun.status();
+      const std::string xid = write ? begun->Text(0, 0) : "";
       Status status;
       {
         PgTxn txn(db, write, conn.slot, has_month, memo);
@@ -133,10 +209,11 @@ class PgStore final : public Store {
         auto r = db.Exec("COMMIT");
         committed = r.ok();
         if (!r.ok()) status = r.status();
+        if (!r.ok() && ConnectionLost(db)) *in_doubt = xid;
       }
       if (!committed) (void)db.Exec("ROLLBACK");  // a Read always ends here
       if (committed || (!write && status.ok() && memo.missing_partitions.empty())) return status;
-      if (!db.healthy()) return status;  // the caller sees the error; the pool drops the connection
+      if (ConnectionLost(db)) return status;  // Run reconnects (or the caller sees the error)
       // InsertCall answered "new" for a call the log held: run again, told.
       if (memo.rerun && attempt < kMaxAttempts + 4) continue;
       // A partition the body needed: made outside any transaction (its DDL

@@ -13,6 +13,7 @@
 #include "store/pg/pg_db.h"
 #include "store/pg/pg_migrate.h"
 #include "store/pg/pg_schema.h"
+#include "store/pg/pg_store.h"
 #include "store/pg/pg_test_env.h"
 
 namespace kanjian::store::pg {
@@ -187,6 +188,39 @@ TEST_F(PgStoreTest, TheOperatorLogIsAppendOnly) {
     EXPECT_EQ(db_->sqlstate(), "23001") << sql;  // restrict_violation
   }
   EXPECT_EQ(Count("SELECT count(*) FROM operator_actions WHERE outcome='OK'"), 1);
+}
+
+// The server's connections end under the store (as in a PostgreSQL restart):
+// the next Write reconnects, and a body whose connection broke before its
+// COMMIT was answered runs again once the lost transaction is known to have
+// aborted (txid_status), so its account is written exactly once.
+TEST_F(PgStoreTest, WritesOutliveTheirConnections) {
+  auto store = OpenPgStore(uri_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  const char* kTerminateOthers =
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE datname = current_database() AND pid <> pg_backend_pid()";
+  ASSERT_GE(Count(kTerminateOthers), 1);  // the store's idle connection
+  Status first = (*store)->Write([](Txn& txn) {
+    return txn.InsertAccount({"a1", "first", AccountStatus::kInactive, 1, std::nullopt, ""});
+  });
+  EXPECT_TRUE(first.ok()) << first.message();
+
+  int runs = 0;
+  Status second = (*store)->Write([&](Txn& txn) {
+    ++runs;
+    if (Status s =
+            txn.InsertAccount({"a2", "second", AccountStatus::kInactive, 2, std::nullopt, ""});
+        !s.ok())
+      return s;
+    if (runs == 1) {
+      EXPECT_EQ(Count(kTerminateOthers), 1);  // this transaction's connection
+    }
+    return Status::Ok();
+  });
+  EXPECT_TRUE(second.ok()) << second.message();
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM accounts"), 2);
 }
 
 }  // namespace

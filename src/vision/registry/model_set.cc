@@ -16,6 +16,7 @@
 #include "vision/models/ocr/ocr_engine.h"
 #include "vision/models/product_gallery.h"
 #include "vision/models/yolo_detector.h"
+#include "vision/registry/model_set_hash.h"
 
 namespace kanjian::vision {
 namespace {
@@ -146,6 +147,9 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
     if (!gallery.ok()) return gallery.status();
     set->product_gallery = std::move(gallery.value());
   }
+  auto hash = ModelSetHash(config, extra);
+  if (!hash.ok()) return hash.status();
+  set->hash = std::move(hash.value());
   set->config = std::move(config);
   return std::shared_ptr<const ModelSet>(std::move(set));
 }

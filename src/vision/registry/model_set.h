@@ -35,6 +35,9 @@ struct ExtraModelDirs {
 // The models loaded from one configuration. Immutable; shared by requests.
 struct ModelSet {
   ModelsConfig config;
+  // Hex SHA-256 of the config entries and the files' bytes (model_set_hash.h):
+  // /healthz shows it, so nodes can be compared.
+  std::string hash;
   // The "object_detector" task (YOLOv5, COCO-80); null if not configured.
   // VisionEngine serves Detect() with it (vision_engine.h).
   std::shared_ptr<const YoloDetector> detector;
