@@ -15,6 +15,10 @@ darknet package. Output is deterministic (seeded) and small (committed):
 With --set heldout, the held-out set instead (nothing is tuned on it):
   <out>/images/heldout/*.jpg
   <out>/heldout.json
+--set heldout_plates (plate stress: tilt, perspective, motion blur, low light,
+JPEG 30, small plates), --set heldout_colour (vehicle colour) and --set
+heldout_backs (envelope backs against blank sheets, per background) write
+heldout_<name>.json and images/heldout_<name>/.
 
 Two-row yellow plates (large vehicles) also go on OpenCV's
 pexels_double_decker_bus.jpg (same package, opencv4/html/; --bus PATH).
@@ -668,14 +672,218 @@ def heldout_items(args, car):
     return items
 
 
+def keystone(img, ratio, direction, fill=(110, 110, 110)):
+    """The photo seen obliquely: its far side (`direction` "left"/"right"/"top"/
+    "bottom") shrunk to `ratio` of the near side and drawn nearer the middle,
+    as a camera not square to the car sees it (a homography of the whole
+    frame). Returns the image and f(x, y) mapping its pixels into the result."""
+    W, H = img.size
+    s = (1 + ratio) / 2  # the far side also comes closer
+    src = [(0, 0), (W, 0), (W, H), (0, H)]
+    if direction == "right":
+        dst = [(0, 0), (W * s, H * (1 - ratio) / 2), (W * s, H * (1 + ratio) / 2), (0, H)]
+    elif direction == "left":
+        dst = [(W * (1 - s), H * (1 - ratio) / 2), (W, 0), (W, H), (W * (1 - s), H * (1 + ratio) / 2)]
+    elif direction == "top":
+        dst = [(W * (1 - ratio) / 2, H * (1 - s)), (W * (1 + ratio) / 2, H * (1 - s)), (W, H), (0, H)]
+    else:
+        dst = [(0, 0), (W, 0), (W * (1 + ratio) / 2, H * s), (W * (1 - ratio) / 2, H * s)]
+    # Centre the warped frame again.
+    dx = (W - max(p[0] for p in dst) - min(p[0] for p in dst)) / 2
+    dy = (H - max(p[1] for p in dst) - min(p[1] for p in dst)) / 2
+    dst = [(x + dx, y + dy) for x, y in dst]
+
+    def homography(a, b):  # 3x3 H with H a = b
+        rows, rhs = [], []
+        for (x, y), (u, v) in zip(a, b):
+            rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+            rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+            rhs += [u, v]
+        h = np.linalg.solve(np.array(rows, float), np.array(rhs, float))
+        return np.append(h, 1).reshape(3, 3)
+
+    back = homography(dst, src)  # PIL wants output -> input
+    out = img.transform(img.size, Image.PERSPECTIVE, tuple((back / back[2, 2]).flatten()[:8]),
+                        resample=Image.BICUBIC, fillcolor=fill)
+    fwd = homography(src, dst)
+
+    def to_out(x, y):
+        u, v, w = fwd @ np.array([x, y, 1.0])
+        return [round(u / w), round(v / w)]
+    return out, to_out
+
+
+# Plate conditions of the held-out stress set (heldout_plates.json): each
+# renders a car whose plate is hard in one way. Metric plate_<name>.
+PLATE_CONDITIONS = ["angle", "perspective", "motion", "lowlight", "jpeg30", "small"]
+
+
+def stress_car(rng, car, cond, style, text, font_path, bgs, size):
+    """One car photo under `cond` (PLATE_CONDITIONS); returns the frame, the
+    plate corners and the car box in it, and the JPEG quality to save at."""
+    colour = rng.choice(CAR_COLOURS)
+    img = recolour(car, colour[1], colour[2])
+    base = 136 if style != "green" else 148
+    width = rng.randint(62, 76) if cond == "small" else int(base * rng.uniform(0.9, 1.1))
+    angle = rng.choice([-1, 1]) * rng.uniform(12, 20) if cond == "angle" else rng.uniform(-3, 3)
+    centre = (CAR_PLATE_CENTRE[0] + rng.randint(-25, 25), CAR_PLATE_CENTRE[1] + rng.randint(-8, 20))
+    if cond == "small":  # the plate 62-76 px wide in the frame: the car ~45 % of a 1280 frame
+        frac = rng.uniform(0.42, 0.5)
+        width = int(width * CAR_BOX[2] / (frac * size[0]))
+    else:
+        frac = rng.uniform(0.4, 0.65)
+    corners = paste_plate(img, render_plate(text, style, font_path), centre, width, rng, angle)
+    frame, to_frame = car_in_frame(img, frac, rng, size, rng.choice([None] + bgs))
+    corners = [to_frame(*c) for c in corners]
+    box = to_frame(*CAR_BOX[:2]) + to_frame(*CAR_BOX[2:])
+    box = [[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]]
+    if cond == "perspective":
+        frame, warp = keystone(frame, rng.uniform(0.55, 0.75), rng.choice(["left", "right", "top", "bottom"]))
+        corners = [warp(*c) for c in corners]
+        box = [warp(*c) for c in box]
+    blur, motion, gain, noise = rng.uniform(0.3, 0.9), 0, rng.uniform(0.8, 1.1), rng.uniform(0, 2)
+    if cond == "motion":
+        motion = rng.randint(9, 15)
+    if cond == "lowlight":
+        gain, noise = rng.uniform(0.12, 0.25), rng.uniform(2, 4)
+    frame = degrade(frame, rng, blur=blur, motion=motion, gain=gain, noise=noise)
+    quality = 30 if cond == "jpeg30" else rng.randint(60, 90)
+    car_box = clip_box([min(c[0] for c in box), min(c[1] for c in box), max(c[0] for c in box),
+                        max(c[1] for c in box)], size)
+    return frame, corners, car_box, quality
+
+
+def heldout_plate_items(args, car):
+    """Held-out plate stress set: 5 cars per condition of PLATE_CONDITIONS
+    (plate tilted 12-20°, the photo seen obliquely (far side 55-75 %),
+    motion blur 9-15 px, light x0.12-0.25 with sensor noise, JPEG quality
+    30, plates 62-76 px wide), with the held-out plate font, OpenCV
+    backgrounds and its own seed. Nothing was tuned on it."""
+    rng = random.Random(7373)
+    sub = "heldout_plates"
+    os.makedirs(os.path.join(args.out, "images", sub), exist_ok=True)
+    bgs = [Image.open(f"{OPENCV_DATA}/{n}").convert("RGB") for n in ["building.jpg", "aero3.jpg", "left01.jpg"]]
+    items = []
+    for cond in PLATE_CONDITIONS:
+        for i in range(5):
+            style = ["blue", "yellow", "green"][i % 3]
+            text = random_plate(rng, style)
+            size = rng.choice(HELDOUT_SIZES)
+            frame, corners, car_box, quality = stress_car(rng, car, cond, style, text, HELDOUT_PLATE_FONT, bgs, size)
+            rel = save(frame, args.out, f"{sub}/{cond}_{i}.jpg", quality)
+            plate_box = [min(c[0] for c in corners), min(c[1] for c in corners),
+                         max(c[0] for c in corners), max(c[1] for c in corners)]
+            items.append({"id": f"heldout_plate_{cond}_{i}", "action": "RecognizeCarPro", "image": rel,
+                          "variation": {"condition": cond, "plate_px": plate_box[2] - plate_box[0],
+                                        "quality": quality},
+                          "checks": [{"metric": f"plate_{cond}", "path": "CarTags.0.PlateContent.Plate",
+                                      "equals": text},
+                                     {"metric": f"plate_{cond}_box", "path": "CarTags.0.PlateContent.PlateLocation",
+                                      "iou_at_least": 0.3, "box": plate_box}]})
+    return items
+
+
+def heldout_colour_items(args, car):
+    """Held-out vehicle colour: 3 cars per colour name, other shades
+    (±35 per channel), lighting x0.7-1.2, OpenCV backgrounds, frame sizes
+    and JPEG qualities, own seed; RecognizeCar, metric `colour`. The colour
+    vote was tuned on the development cars only."""
+    rng = random.Random(6161)
+    sub = "heldout_colour"
+    os.makedirs(os.path.join(args.out, "images", sub), exist_ok=True)
+    bgs = [Image.open(f"{OPENCV_DATA}/{n}").convert("RGB") for n in ["home.jpg", "leuvenB.jpg", "aero1.jpg"]]
+    items = []
+    for name, target, gain in CAR_COLOURS:
+        for i in range(3):
+            if target is None or target == (255, 255, 255):
+                t, g = target, gain * rng.uniform(0.93, 1.07)
+            else:
+                t = tuple(int(np.clip(v + rng.uniform(-35, 35), 0, 255)) for v in target)
+                g = gain * rng.uniform(0.85, 1.15)
+            img = recolour(car, t, g)
+            size = rng.choice(HELDOUT_SIZES)
+            frame, to_frame = car_in_frame(img, rng.uniform(0.3, 0.7), rng, size, rng.choice([None] + bgs))
+            light = rng.uniform(0.7, 1.2)
+            frame = degrade(frame, rng, blur=rng.uniform(0.3, 1.2), gain=light, noise=rng.uniform(0, 3))
+            rel = save(frame, args.out, f"{sub}/{name}_{i}.jpg", rng.randint(40, 90))
+            car_box = clip_box(to_frame(*CAR_BOX[:2]) + to_frame(*CAR_BOX[2:]), size)
+            items.append({"id": f"heldout_colour_{i}_{name}", "action": "RecognizeCar", "image": rel,
+                          "variation": {"light": round(light, 2), "target": t},
+                          "checks": [{"metric": "colour", "path": "CarTags.0.Color", "equals": name},
+                                     {"metric": "colour_car_box", "path": "CarTags.0.CarLocation",
+                                      "iou_at_least": 0.5, "box": car_box}]})
+    return items
+
+
+BACKGROUND_KINDS = ["dark", "mid", "bright", "busy"]
+
+
+def heldout_back_items(args):
+    """Held-out envelope backs against blank sheets, per background kind
+    (dark plain table, mid grey, bright plain table, a busy OpenCV photo):
+    3 letter-envelope backs and 3 blank sheets on each, other seed and fonts.
+    Metric back_<kind>, labels 非顺丰文件封反面 / 非文件封 (SecondTags)."""
+    rng = random.Random(8282)
+    sub = "heldout_backs"
+    os.makedirs(os.path.join(args.out, "images", sub), exist_ok=True)
+    busy = [Image.open(f"{OPENCV_DATA}/{n}").convert("RGB") for n in ["fruits.jpg", "baboon.jpg", "board.jpg"]]
+    items = []
+    for kind in BACKGROUND_KINDS:
+        for i in range(6):
+            back = i % 2 == 0
+            size = rng.choice([(800, 600), (1024, 768)])
+            if kind == "busy":
+                bg = busy[i % 3]
+            else:
+                level = {"dark": rng.randint(40, 90), "mid": rng.randint(110, 150), "bright": rng.randint(195, 225)}[kind]
+                bg = Image.new("RGB", size, tuple(int(np.clip(level + rng.randint(-15, 15), 0, 255)) for _ in range(3)))
+            fg = postal_envelope(rng, False, size=rng.choice([(660, 330), (700, 350)])) if back else blank_paper(rng)
+            img, _ = place_on_background(fg, bg, rng, size, angle=rng.uniform(-10, 10), scale=rng.uniform(0.6, 0.9))
+            img = degrade(img, rng, blur=rng.uniform(0, 0.8), gain=rng.uniform(0.8, 1.05), noise=rng.uniform(0, 3))
+            name = f"{kind}_{'back' if back else 'blank'}_{i // 2}.jpg"
+            rel = save(img, args.out, f"{sub}/{name}", rng.randint(50, 90))
+            want = "非顺丰文件封反面" if back else "非文件封"
+            items.append({"id": f"heldout_{sub}_{name[:-4]}", "action": "DetectEnvelope", "image": rel,
+                          "variation": {"background": kind},
+                          "checks": [{"metric": f"back_{kind}", "path": "SecondTags.0.Name", "equals": want}]})
+    return items
+
+
+def write_manifest(args, fname, items, description):
+    with open(os.path.join(args.out, fname), "w", encoding="utf-8") as f:
+        json.dump({"version": 1, "set": "heldout", "description": description, "items": items}, f,
+                  ensure_ascii=False, indent=1)
+        f.write("\n")
+    print(f"wrote {len(items)} held-out items to {os.path.join(args.out, fname)}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "tests", "eval"))
     ap.add_argument("--car", default=CAR_DEFAULT)
     ap.add_argument("--bus", default=BUS_DEFAULT)
-    ap.add_argument("--set", choices=["dev", "heldout"], default="dev",
-                    help="dev: ocr_car_envelope.json (tuned on); heldout: heldout.json (never tuned on)")
+    ap.add_argument("--set", choices=["dev", "heldout", "heldout_plates", "heldout_colour", "heldout_backs"], default="dev",
+                    help="dev: ocr_car_envelope.json (tuned on); heldout*: heldout*.json (never tuned on)")
     args = ap.parse_args()
+    car_photo = Image.open(args.car).convert("RGB")
+    if args.set == "heldout_plates":
+        write_manifest(args, "heldout_plates.json", heldout_plate_items(args, car_photo),
+                       "Held-out plate stress set: plates tilted 12-20 degrees, photos seen obliquely, motion "
+                       "blur, low light, JPEG quality 30 and plates 62-76 px wide (metric plate_<condition>); "
+                       "nothing was tuned on it. Made by scripts/make_eval_images.py --set heldout_plates.")
+        return
+    if args.set == "heldout_backs":
+        write_manifest(args, "heldout_backs.json", heldout_back_items(args),
+                       "Held-out envelope backs (flap, no text) against blank sheets on dark, mid-grey, bright "
+                       "and busy backgrounds (metric back_<background>); nothing was tuned on it. Made by "
+                       "scripts/make_eval_images.py --set heldout_backs.")
+        return
+    if args.set == "heldout_colour":
+        write_manifest(args, "heldout_colour.json", heldout_colour_items(args, car_photo),
+                       "Held-out vehicle colour: 3 cars per colour name in other shades, lighting, backgrounds, "
+                       "frame sizes and JPEG qualities (metric colour); nothing was tuned on it. Made by "
+                       "scripts/make_eval_images.py --set heldout_colour.")
+        return
     if args.set == "heldout":
         os.makedirs(os.path.join(args.out, "images"), exist_ok=True)
         items = heldout_items(args, Image.open(args.car).convert("RGB"))

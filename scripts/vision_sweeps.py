@@ -3,10 +3,11 @@
 through the real server (tests/eval/eval.js, no thresholds) and plots the
 accuracy into docs/vision/sweep_*.png (shown in the README).
 
-  scripts/vision_sweeps.py [--per-point 4] [--out docs/vision] [--plot-only]
+  scripts/vision_sweeps.py [--per-point 4] [--out docs/vision] [--axes size,light,…] [--plot-only]
 
 Axes: vehicle width in the frame (10 % .. 120 %, overflowing), rotation of
-the whole photo (±20°), Gaussian blur, JPEG quality for RecognizeCarPro
+the whole photo (±20°), Gaussian blur, JPEG quality, oblique view (keystone),
+exposure (low light, with noise) and motion blur for RecognizeCarPro
 (plate read exactly, vehicle found); rotation and scale for DetectEnvelope
 (letter and courier envelopes, both sides). Needs build/kanjian, the black-box
 SDK (tests/blackbox/run.sh once), python3-pil, python3-numpy,
@@ -30,6 +31,9 @@ SIZES = [0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.2]
 ROTATIONS = [-20, -15, -10, -5, 0, 5, 10, 15, 20]
 BLURS = [0, 1, 2, 3, 4, 6]
 QUALITIES = [10, 20, 30, 50, 70, 90]
+KEYSTONES = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5]  # far side / near side of the oblique photo
+LIGHTS = [1.0, 0.4, 0.2, 0.1, 0.07, 0.05, 0.03]  # exposure gain, with sensor noise
+MOTIONS = [0, 4, 8, 12, 16, 24]  # horizontal motion blur, px at 1280x720
 ENV_ROTATIONS = [-30, -20, -10, 0, 10, 20, 30]
 ENV_SCALES = [0.25, 0.35, 0.5, 0.65, 0.8, 0.95]
 
@@ -49,7 +53,13 @@ def car_items(out, rng, car, axis, value, k):
     car_box = m.clip_box(to_frame(*m.CAR_BOX[:2]) + to_frame(*m.CAR_BOX[2:]), (1280, 720))
     if axis == "rotation":
         frame = rotate_frame(frame, value)
-    frame = m.degrade(frame, rng, blur=value if axis == "blur" else 0.6)
+    if axis == "perspective" and value < 1:
+        frame, warp = m.keystone(frame, value, ["left", "right", "top", "bottom"][k % 4])
+        corners = [warp(*car_box[:2]), warp(car_box[2], car_box[1]), warp(*car_box[2:]), warp(car_box[0], car_box[3])]
+        car_box = m.clip_box([min(c[0] for c in corners), min(c[1] for c in corners), max(c[0] for c in corners),
+                              max(c[1] for c in corners)], (1280, 720))
+    frame = m.degrade(frame, rng, blur=value if axis == "blur" else 0.6, motion=value if axis == "motion" else 0,
+                      gain=value if axis == "light" else 1.0, noise=3 if axis == "light" else 0)
     quality = value if axis == "jpeg" else 85
     name = f"{axis}_{value}_{k}.jpg"
     path = os.path.join(out, name)
@@ -112,6 +122,12 @@ def plot(acc, out_dir, per_point):
          [("plate", "plate read exactly"), ("vehicle", "vehicle found")]),
         ("sweep_vehicle_jpeg.png", "JPEG quality", "jpeg", QUALITIES, QUALITIES,
          [("plate", "plate read exactly"), ("vehicle", "vehicle found")]),
+        ("sweep_vehicle_perspective.png", "Oblique view: far side / near side", "perspective", KEYSTONES,
+         KEYSTONES, [("plate", "plate read exactly"), ("vehicle", "vehicle found")]),
+        ("sweep_vehicle_light.png", "Exposure (x, with sensor noise)", "light", LIGHTS, LIGHTS,
+         [("plate", "plate read exactly"), ("vehicle", "vehicle found")]),
+        ("sweep_vehicle_motion.png", "Horizontal motion blur (px, 1280x720)", "motion", MOTIONS, MOTIONS,
+         [("plate", "plate read exactly"), ("vehicle", "vehicle found")]),
         ("sweep_envelope_rotation.png", "Envelope rotation (degrees)", "env_rotation", ENV_ROTATIONS, ENV_ROTATIONS,
          [("envelope", "SecondTags exact")]),
         ("sweep_envelope_scale.png", "Envelope width / largest fit", "env_scale", ENV_SCALES, ENV_SCALES,
@@ -137,6 +153,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-point", type=int, default=4)
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "vision"))
+    ap.add_argument("--axes", help="comma-separated axes to run (default all); the others keep their saved figures")
     ap.add_argument("--plot-only", action="store_true", help="replot <out>/sweeps.json, send nothing")
     args = ap.parse_args()
     if args.plot_only:
@@ -144,22 +161,32 @@ def main():
             saved = json.load(f)
         plot(saved["accuracy"], args.out, saved["per_point"])
         return
-    rng = random.Random(9090)
     car = Image.open(m.CAR_DEFAULT).convert("RGB")
+    car_axes = [("size", SIZES), ("rotation", ROTATIONS), ("blur", BLURS), ("jpeg", QUALITIES),
+                ("perspective", KEYSTONES), ("light", LIGHTS), ("motion", MOTIONS)]
+    env_axes = [("env_rotation", ENV_ROTATIONS), ("env_scale", ENV_SCALES)]
+    wanted = set(args.axes.split(",")) if args.axes else {a for a, _ in car_axes + env_axes}
     with tempfile.TemporaryDirectory() as tmp:
         items = []
-        for axis, values in [("size", SIZES), ("rotation", ROTATIONS), ("blur", BLURS), ("jpeg", QUALITIES)]:
+        for axis, values in car_axes + env_axes:
+            if axis not in wanted:
+                continue
+            rng = random.Random(f"9090-{axis}")  # per axis: one axis reruns alone with the same images
             for v in values:
-                items += [car_items(tmp, rng, car, axis, v, k) for k in range(args.per_point)]
-        for axis, values in [("env_rotation", ENV_ROTATIONS), ("env_scale", ENV_SCALES)]:
-            for v in values:
-                items += [envelope_items(tmp, rng, axis, v, k) for k in range(args.per_point)]
+                make = car_items if axis in dict(car_axes) else envelope_items
+                items += [make(tmp, rng, car, axis, v, k) if make is car_items else make(tmp, rng, axis, v, k)
+                          for k in range(args.per_point)]
         manifest = os.path.join(tmp, "sweeps.json")
         with open(manifest, "w", encoding="utf-8") as f:
             json.dump({"version": 1, "set": "sweep", "items": items}, f, ensure_ascii=False)
         acc = run_eval(manifest)
     acc = {k.split("@")[0]: v for k, v in acc.items()}
-    with open(os.path.join(args.out, "sweeps.json"), "w", encoding="utf-8") as f:
+    saved_path = os.path.join(args.out, "sweeps.json")
+    if args.axes and os.path.exists(saved_path):  # keep the other axes' figures
+        with open(saved_path, encoding="utf-8") as f:
+            old = json.load(f)["accuracy"]
+        acc = {**{k: v for k, v in old.items() if k.split("=")[0].split(":")[1] not in wanted}, **acc}
+    with open(saved_path, "w", encoding="utf-8") as f:
         json.dump({"per_point": args.per_point, "accuracy": dict(sorted(acc.items()))}, f, ensure_ascii=False,
                   indent=1)
         f.write("\n")

@@ -99,16 +99,21 @@ bool HasEnvelopeFlap(const cv::Mat& bgr) {
   auto largest = std::max_element(
       contours.begin(), contours.end(),
       [](const auto& a, const auto& b) { return cv::contourArea(a) < cv::contourArea(b); });
-  const double area = cv::contourArea(*largest);
+  // Its convex hull: on a table nearly as bright as the paper, the slightly
+  // darker flap falls below the threshold and leaves the sheet's outline
+  // with a notch; the hull is the whole sheet again.
+  std::vector<cv::Point> hull;
+  cv::convexHull(*largest, hull);
+  const double area = cv::contourArea(hull);
   if (area < 0.15 * double(gray.total())) return false;
-  const cv::RotatedRect sheet = cv::minAreaRect(*largest);
+  const cv::RotatedRect sheet = cv::minAreaRect(hull);
   if (area < 0.85 * double(sheet.size.area())) return false;  // not a quadrilateral
   const float sheet_w = std::max(sheet.size.width, sheet.size.height);
   const float long_side_deg =
       sheet.size.width >= sheet.size.height ? sheet.angle : sheet.angle + 90;
   // Untextured: fold lines are the only edges well inside the sheet.
   cv::Mat inside = cv::Mat::zeros(gray.size(), CV_8U);
-  cv::drawContours(inside, contours, int(largest - contours.begin()), cv::Scalar(255), cv::FILLED);
+  cv::fillConvexPoly(inside, hull, cv::Scalar(255));
   cv::erode(inside, inside, cv::getStructuringElement(cv::MORPH_RECT, {17, 17}));
   cv::Mat edges;
   cv::Canny(gray, edges, 8, 24);

@@ -12,8 +12,10 @@ namespace kanjian::vision {
 // (as on every Chinese envelope's front, top-left, GB/T 1416).
 bool HasPostcodeBoxes(const cv::Mat& bgr);
 
-// An envelope back: a sheet of plain paper (a bright, untextured
-// quadrilateral covering ≥ 15 % of the photo) with the flap's fold lines on
+// An envelope back: a sheet of plain paper (the convex hull of the largest
+// bright region: an untextured quadrilateral covering ≥ 15 % of the photo;
+// the hull also takes in a flap a shade darker than the rest) with the
+// flap's fold lines on
 // it: at least two straight lines, slanting 12–60° against the sheet's long
 // side, one each way, each ≥ 20 % of the sheet's width. A blank sheet has no
 // such lines; the caller also requires that no text was read.

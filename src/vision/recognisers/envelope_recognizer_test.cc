@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "vision/models/ocr/ocr_test_util.h"
 #include "vision/recognisers/envelope_layout.h"
@@ -99,6 +100,36 @@ TEST(EnvelopeRecognizer, LetterEnvelopeFrontBackAndBlankPaper) {
   auto n = RecognizeEnvelope(blank, *ocr);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(n->first.name, "非文件封");
+}
+
+// A letter-envelope back drawn as scripts/make_eval_images.py draws one
+// (its cream paper, grey 222; the flap 6 darker, fold lines 18 darker),
+// tilted, on a table nearly as bright as the paper (214): the flap falls below the sheet's
+// threshold, and only the sheet's hull still finds it. The same sheet
+// without the flap is no back.
+cv::Mat SheetOnBrightTable(bool with_flap) {
+  cv::Mat sheet(330, 660, CV_8UC3, cv::Scalar::all(222));
+  if (with_flap) {
+    const std::vector<cv::Point> flap = {{0, 0}, {659, 0}, {460, 145}, {200, 145}};
+    cv::fillConvexPoly(sheet, flap, cv::Scalar::all(216));
+    cv::polylines(sheet, flap, false, cv::Scalar::all(204), 3);
+    cv::line(sheet, {0, 329}, {330, 180}, cv::Scalar::all(212), 2);
+    cv::line(sheet, {330, 180}, {659, 329}, cv::Scalar::all(212), 2);
+  }
+  cv::Mat photo(600, 800, CV_8UC3, cv::Scalar::all(214));
+  const cv::Mat turn = cv::getRotationMatrix2D({330, 165}, 6, 0.85);
+  cv::Mat tilted(600, 800, CV_8UC3), mask(600, 800, CV_8U), moved = turn.clone();
+  moved.at<double>(0, 2) += 400 - 330;
+  moved.at<double>(1, 2) += 300 - 165;
+  cv::warpAffine(sheet, tilted, moved, photo.size(), cv::INTER_LINEAR);
+  cv::warpAffine(cv::Mat(sheet.size(), CV_8U, cv::Scalar(255)), mask, moved, photo.size());
+  tilted.copyTo(photo, mask);
+  return photo;
+}
+
+TEST(EnvelopeLayout, FlapOnATableNearlyAsBrightAsThePaper) {
+  EXPECT_TRUE(HasEnvelopeFlap(SheetOnBrightTable(true)));
+  EXPECT_FALSE(HasEnvelopeFlap(SheetOnBrightTable(false)));
 }
 
 TEST(EnvelopeRecognizer, SyntheticSfFrontAndNoEnvelopePhoto) {

@@ -48,10 +48,11 @@ struct VehicleOptions {
   int max_vehicles = 10;
   float same_vehicle_iou =
       0.6f;  // boxes of different vehicle classes overlapping more are one vehicle
-  int plate_ocr_max_side = 640;    // OCR detector input for a vehicle crop
-  int plate_min_vehicle_px = 60;   // no plate search on vehicles narrower than this
-  int plate_candidates_max = 4;    // text boxes read per vehicle
-  float plate_search_top = 0.35f;  // the plate is searched below this fraction of the box height
+  int plate_ocr_max_side = 640;      // OCR detector input for a vehicle crop
+  int plate_min_vehicle_px = 60;     // no plate search on vehicles narrower than this
+  int plate_candidates_max = 4;      // text boxes read per vehicle
+  int plate_accept_confidence = 90;  // a plate read this confidently ends the search
+  float plate_search_top = 0.35f;    // the plate is searched below this fraction of the box height
   // Close-ups (vehicle_search.h): the second detection pass shrinks the image
   // to this fraction of its size; the plate-first pass reads the whole image
   // at this OCR input size and this many plate-shaped text lines.
@@ -74,7 +75,8 @@ Result<std::vector<CarTag>> CarsFromDetections(const cv::Mat& image,
 // Single-row plates first; only when none reads, two-row plates: a candidate
 // line that reads as a bottom row (IsTwoRowBottom) joined with the line
 // TwoRowTopLine finds above it, under ParseTwoRowPlate. The plate box then
-// covers both rows. nullopt when nothing parses as a plate.
+// covers both rows. The first single-row read at plate_accept_confidence or
+// more ends the search. nullopt when nothing parses as a plate.
 Result<std::optional<PlateInfo>> FindPlate(const cv::Mat& vehicle_bgr, Point offset,
                                            const ocr::OcrEngine& ocr,
                                            const VehicleOptions& options);
