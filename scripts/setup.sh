@@ -22,6 +22,7 @@ APT_PACKAGES=(
   libhiredis-dev redis-server haproxy  # shared QPS limits (serve --redis), scripts/cluster.sh and their tests
   libpq-dev postgresql     # the PostgreSQL store and its tests (scripts/pg_cluster.sh starts a throwaway server)
   chromium fonts-wqy-microhei  # console browser tests (puppeteer-core drives the system browser)
+  wrk                      # bench/signed_rps.sh: signed requests/s against the server
   sqlite3                  # the operator console test breaks an invariant behind the server to see the audit badge turn red
 )
 # fuzz/run.sh installs clang and libclang-rt-14-dev itself: the build here stays gcc.

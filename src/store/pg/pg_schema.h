@@ -13,7 +13,7 @@
 
 namespace kanjian::store::pg {
 
-inline constexpr std::array<const char*, 2> kPgMigrations = {
+inline constexpr std::array<const char*, 3> kPgMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id text PRIMARY KEY,
@@ -197,6 +197,17 @@ CREATE TABLE spend_budgets (
 );
 ALTER TABLE api_keys ADD COLUMN last_used_at bigint;
 CREATE INDEX ledger_txns_by_account_time ON ledger_txns(account_id, at, seq);
+)sql",
+    // Step 3 (batch writes in one round trip, pg_txn.h): a batch statement
+    // that finds something wrong raises an error with it, so the COMMIT sent
+    // behind it in the same pipeline is skipped. `code` is a SQLSTATE
+    // (KJ001, KJ002), `detail` a JSON array of what was refused.
+    R"sql(
+CREATE OR REPLACE FUNCTION kanjian_refuse(code text, message text, detail text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = code, MESSAGE = message, DETAIL = detail;
+END $$;
 )sql",
 };
 

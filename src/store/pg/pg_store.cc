@@ -121,20 +121,22 @@ class PgStore final : public Store {
       memo.missing_partitions.clear();
       memo.rerun = false;
       db.ClearFirstFailure();
-      if (auto r = db.Exec(write ? kBeginWrite : kBeginRead); !r.ok()) return r.status();
+      // BEGIN travels with the body's first statement; the queued writes
+      // with COMMIT (a batch of billed calls: two round trips in all).
+      db.BeginDeferred(write ? kBeginWrite : kBeginRead);
       Status status;
+      bool committed = false;
       {
         PgTxn txn(db, write, conn.slot, has_month, memo);
         status = body(txn);
-        if (status.ok() && write) status = txn.FlushUsageTotals();
+        if (status.ok() && write && memo.missing_partitions.empty() && !memo.rerun) {
+          status = txn.Commit();
+          committed = status.ok();
+        }
       }
-      bool committed = false;
-      if (status.ok() && write && memo.missing_partitions.empty() && !memo.rerun) {
-        auto r = db.Exec("COMMIT");
-        committed = r.ok();
-        if (!r.ok()) status = r.status();
-      }
-      if (!committed) (void)db.Exec("ROLLBACK");  // a Read always ends here
+      // A Read always ends here, without waiting for the ROLLBACK's answer.
+      if (!write) db.RollbackReadOnly();
+      if (write && !committed) db.RollbackIfOpen();
       if (committed || (!write && status.ok() && memo.missing_partitions.empty())) return status;
       if (!db.healthy()) return status;  // the caller sees the error; the pool drops the connection
       // InsertCall answered "new" for a call the log held: run again, told.
@@ -252,6 +254,10 @@ class PgStore final : public Store {
 
 bool IsPostgresUri(std::string_view db) {
   return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+uint64_t PgRoundTrips() {
+  return PgConnection::RoundTrips();
 }
 
 Result<std::unique_ptr<Store>> OpenPgStore(const std::string& uri) {
