@@ -113,7 +113,6 @@ class PgStore final : public Store {
 
   Status Attempts(PooledConnection& conn, const std::function<Status(Txn&)>& body, bool write) {
     PgConnection& db = *conn.db;
-    std::mt19937 jitter(std::random_device{}());
     auto has_month = std::function<bool(const std::string&)>(
         [this](const std::string& month) { return HasMonth(month); });
     AttemptMemo memo;  // what one run of the body tells the next
@@ -158,6 +157,8 @@ class PgStore final : public Store {
                           std::to_string(attempt) + " tries): " + status.message());
       // Randomised backoff, growing: two nodes that collided do not collide again.
       const int cap_us = 200 << std::min(attempt, 8);  // up to 51 ms
+      // Seeded once per thread: std::random_device costs more than a read.
+      thread_local std::mt19937 jitter(std::random_device{}());
       std::this_thread::sleep_for(std::chrono::microseconds(jitter() % cap_us));
     }
   }
