@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: sign_request SECRET_ID SECRET_KEY ACTION VERSION [BODY]\n");
     return 2;
   }
-  const std::string secret_id = argv[1], secret_key = argv[2], action = argv[3],
-                    version = argv[4], body = argc > 5 ? argv[5] : "{}";
+  const std::string secret_id = argv[1], secret_key = argv[2], action = argv[3], version = argv[4],
+                    body = argc > 5 ? argv[5] : "{}";
   const int64_t now = std::time(nullptr);
   kanjian::protocol::SignedRequest r;
   r.method = "POST";
@@ -39,10 +39,12 @@ int main(int argc, char** argv) {
   const std::string auth =
       kanjian::protocol::SignAuthorization(r, secret_id, secret_key, service, now);
   std::printf("wrk.method = \"POST\"\nwrk.body = %s\n", LuaString(body).c_str());
-  const std::pair<const char*, std::string> headers[] = {
-      {"Content-Type", "application/json"}, {"Host", "127.0.0.1"},
-      {"Authorization", auth},              {"X-TC-Action", action},
-      {"X-TC-Version", version},            {"X-TC-Timestamp", std::to_string(now)}};
+  const std::pair<const char*, std::string> headers[] = {{"Content-Type", "application/json"},
+                                                         {"Host", "127.0.0.1"},
+                                                         {"Authorization", auth},
+                                                         {"X-TC-Action", action},
+                                                         {"X-TC-Version", version},
+                                                         {"X-TC-Timestamp", std::to_string(now)}};
   for (const auto& [name, value] : headers)
     std::printf("wrk.headers[\"%s\"] = %s\n", name, LuaString(value).c_str());
   // Per-thread failure counts, summed in done() (wrk runs each thread's
