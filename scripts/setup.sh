@@ -23,6 +23,7 @@ APT_PACKAGES=(
   socat jq                 # scripts/cluster.sh reload: HAProxy's admin socket, /healthz JSON
   libpq-dev postgresql     # the PostgreSQL store and its tests (scripts/pg_cluster.sh starts a throwaway server)
   chromium fonts-wqy-microhei  # console browser tests (puppeteer-core drives the system browser)
+  wrk                      # bench/signed_rps.sh: signed requests/s against the server
   sqlite3                  # the operator console test breaks an invariant behind the server to see the audit badge turn red
 )
 # fuzz/run.sh installs clang and libclang-rt-14-dev itself: the build here stays gcc.

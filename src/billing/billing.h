@@ -120,6 +120,9 @@ class BillingService {
                                    std::optional<UnixMicros> expires_at,
                                    const std::string& idempotency_key);
   Result<AccountView> ViewAccount(const std::string& account);
+  // The balance alone (one read of the ledger's books): the billing API's
+  // DescribeAccountBalance, asked far more often than the whole view.
+  Result<Balance> AccountBalance(const std::string& account_id);
   Status SetDisabled(const std::string& account, bool disabled, const std::string& reason);
 
   // Packs (packs.cc).

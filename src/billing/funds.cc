@@ -145,6 +145,18 @@ Result<AccountView> BillingService::ViewAccount(const std::string& account) {
   return view;
 }
 
+Result<Balance> BillingService::AccountBalance(const std::string& account_id) {
+  Balance out;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto b = ReadBalance(txn, account_id);
+    if (!b.ok()) return b.status();
+    out = *b;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 Status BillingService::SetDisabled(const std::string& account, bool disabled,
                                    const std::string& reason) {
   if (disabled && reason != "content-review" && reason != "operator")

@@ -55,6 +55,10 @@ Result<AccountView> TenantView::Account(const std::string& account_id) {
   return billing_.ViewAccount(account_id);
 }
 
+Result<Balance> TenantView::AccountBalance(const std::string& account_id) {
+  return billing_.AccountBalance(account_id);
+}
+
 Result<TenantBill> TenantView::Bill(const std::string& account_id, Month month) {
   auto bill = billing_.ShowBill(account_id, month);
   if (!bill.ok()) return bill.status();

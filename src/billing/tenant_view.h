@@ -69,6 +69,7 @@ class TenantView {
   explicit TenantView(BillingService& billing) : billing_(billing) {}
 
   Result<AccountView> Account(const std::string& account_id);
+  Result<Balance> AccountBalance(const std::string& account_id);
   Result<TenantBill> Bill(const std::string& account_id, Month month);
   // Calls per local day in [first_day, first_day + days), every action that
   // has calls in the range, ordered by day then action.

@@ -61,9 +61,10 @@ Result<json> DescribeAccountBalance(billing::TenantView& view, const std::string
           CheckParams(params, "DescribeAccountBalance", {{"TempCredit", json::value_t::boolean}});
       !s.ok())
     return s;
-  auto account = view.Account(account_id);
-  if (!account.ok()) return account.status();
-  const billing::Balance& b = account->balance;
+  // The balance alone: the caller's key was just read, so its account exists.
+  auto balance = view.AccountBalance(account_id);
+  if (!balance.ok()) return balance.status();
+  const billing::Balance& b = *balance;
   // A settlement that finds too little takes the rest from cash, which goes
   // negative: that debt is OweAmount, and cash shows no less than 0, so
   // RealBalance = Cash + Income + Present − Freeze − Owe holds as documented.

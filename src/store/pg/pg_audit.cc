@@ -49,19 +49,37 @@ Status PgTxn::Changed() {
   return Status::Ok();
 }
 
-Status PgTxn::FlushUsageTotals() {
-  if (changed_ && !bumped_) {
-    if (!state_at_start_) {  // read before this transaction's own bump counts
-      auto r = db_.ExecPrepared(kReadState, {});
-      if (!r.ok()) return r.status();
-      state_at_start_ = r->Int(0, 0);
-    }
-    auto r = db_.ExecPrepared(kBumpState, {P(int64_t{slot_})});
-    if (!r.ok()) return r.status();
-    bumped_ = true;
+// One round trip: [the state before this transaction's bump, the bump],
+// the usage batch, the pack use, [COMMIT]. At COMMIT the state read is
+// left out: nobody can ask StateAtStart after it.
+Status PgTxn::Flush(bool commit) {
+  std::vector<PgConnection::Statement> statements;
+  const bool bump = changed_ && !bumped_;
+  const bool read_state = bump && !state_at_start_ && !commit;
+  if (read_state) statements.push_back({kReadState, {}});
+  if (bump) statements.push_back({kBumpState, {P(int64_t{slot_})}});
+  const int usage_at = pending_usage_.empty() ? -1 : static_cast<int>(statements.size());
+  if (usage_at >= 0) statements.push_back(UsageStatement());
+  const std::map<std::string, int64_t> pack_use = pending_pack_use_;
+  const int pack_at = pack_use.empty() ? -1 : static_cast<int>(statements.size());
+  if (pack_at >= 0) statements.push_back(PackUseStatement());
+  if (statements.empty() && commit && db_.begin_deferred()) {
+    db_.RollbackIfOpen();  // the body sent nothing: no transaction was opened
+    return Status::Ok();
   }
-  if (Status s = FlushUsage(); !s.ok()) return s;
-  return FlushPackUse();
+  if (commit && db_.begin_deferred() && db_.tracking_xid()) {
+    // BEGIN and the id first: a COMMIT sent in the transaction's first round
+    // trip could be in doubt with no id to look it up by.
+    auto begun = db_.ExecPipeline({});
+    if (!begun.ok()) return begun.status();
+  }
+  if (commit) statements.push_back({"COMMIT", {}, /*prepared=*/false});
+  if (statements.empty()) return Status::Ok();
+  auto r = db_.ExecPipeline(statements);
+  if (!r.ok()) return FlushFailed(r.status(), usage_at, pack_at, pack_use);
+  if (read_state) state_at_start_ = (*r)[0].Int(0, 0);
+  bumped_ = bumped_ || bump;
+  return Status::Ok();
 }
 
 Result<PgResult> PgTxn::Exec(const char* sql, const std::vector<Param>& params) {

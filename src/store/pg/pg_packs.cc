@@ -26,10 +26,15 @@ constexpr char kSelectFreePack[] =
     " FROM packs WHERE account_id=$1 AND kind='free' AND free_group=$2 "
     "AND created_at>=$3 AND created_at<$4 ORDER BY created_at, id LIMIT 1";
 #undef KANJIAN_PACK_COLUMNS
-// A batch's pack use in one statement; the ids updated come back.
+// A batch's pack use in one statement; a pack it did not find fails it
+// (kNoSuchPackState, the ids in DETAIL), so a COMMIT sent behind it is
+// skipped.
 constexpr char kAddPackUsed[] =
-    "UPDATE packs SET used=used+d.delta FROM unnest($1::text[],$2::bigint[]) AS d(id,delta) "
-    "WHERE packs.id=d.id RETURNING packs.id";
+    "WITH d AS (SELECT * FROM unnest($1::text[],$2::bigint[]) AS d(id,delta)), "
+    "u AS (UPDATE packs SET used=used+d.delta FROM d WHERE packs.id=d.id RETURNING packs.id) "
+    "SELECT kanjian_refuse('" KANJIAN_NO_SUCH_PACK
+    "','no such pack',json_agg(id)::text) FROM d "
+    "WHERE id NOT IN (SELECT id FROM u) HAVING count(*)>0";
 constexpr char kMarkPackRefunded[] =
     "UPDATE packs SET refunded_at=$2 WHERE id=$1 AND refunded_at IS NULL";
 constexpr char kPackExists[] = "SELECT 1 FROM packs WHERE id=$1";
@@ -105,38 +110,42 @@ Result<std::optional<Pack>> PgTxn::FindFreePack(std::string_view account_id,
   return std::optional<Pack>(ReadPack(*r, 0));
 }
 
-// Hot path: queued, written with the batch (FlushPackUse). The schema
+// Hot path: queued, written with the batch (PgTxn::Flush). The schema
 // keeps 0 <= used <= calls (23514 check_violation otherwise).
 Status PgTxn::AddPackUsed(std::string_view pack_id, int64_t delta) {
   pending_pack_use_[std::string(pack_id)] += delta;
   return Changed();
 }
 
-Status PgTxn::FlushPackUse() {
-  if (pending_pack_use_.empty()) return Status::Ok();
+PgConnection::Statement PgTxn::PackUseStatement() {
   std::vector<std::string> ids, deltas;
   for (const auto& [id, delta] : pending_pack_use_) {
     ids.push_back(id);
     deltas.push_back(std::to_string(delta));
   }
-  auto pending = std::move(pending_pack_use_);
   pending_pack_use_.clear();
-  auto r = db_.ExecPrepared(kAddPackUsed, {TextArray(ids), TextArray(deltas)});
-  if (!r.ok()) {
-    if (db_.sqlstate() == "23514") {
-      std::string what;
-      for (const auto& [id, delta] : pending)
-        what += (what.empty() ? "" : ", ") + id + " " + std::to_string(delta);
-      return Status(errc::kInternalError,
-                    "pack use (" + what + ") would take `used` outside [0, calls]");
-    }
-    return r.status();
+  return {kAddPackUsed, {TextArray(ids), TextArray(deltas)}};
+}
+
+Status PgTxn::FlushFailed(const Status& failed, int usage_at, int pack_at,
+                          const std::map<std::string, int64_t>& pack_use) {
+  const int at = db_.failed_statement();
+  if (at >= 0 && at == usage_at) return UsageFailed(failed);
+  if (at < 0 || at != pack_at) return failed;
+  if (db_.sqlstate() == kNoSuchPackState) {
+    auto missing = nlohmann::json::parse(db_.detail(), nullptr, /*allow_exceptions=*/false);
+    return NotFound("pack", missing.is_array() && !missing.empty() && missing[0].is_string()
+                                ? missing[0].get<std::string>()
+                                : std::string("?"));
   }
-  if (r->rows() < static_cast<int>(pending.size())) {
-    for (int i = 0; i < r->rows(); ++i) pending.erase(r->Text(i, 0));
-    return NotFound("pack", pending.begin()->first);
+  if (db_.sqlstate() == "23514") {  // check_violation: 0 <= used <= calls
+    std::string what;
+    for (const auto& [id, delta] : pack_use)
+      what += (what.empty() ? "" : ", ") + id + " " + std::to_string(delta);
+    return Status(errc::kInternalError,
+                  "pack use (" + what + ") would take `used` outside [0, calls]");
   }
-  return Status::Ok();
+  return failed;
 }
 
 // A second refund is refused (errc::kAlreadyExists); the first time stays.

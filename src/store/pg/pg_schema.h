@@ -238,6 +238,17 @@ CREATE TRIGGER operator_actions_no_truncate BEFORE TRUNCATE ON operator_actions
   FOR EACH STATEMENT EXECUTE FUNCTION operator_log_append_only();
 CREATE INDEX ledger_txns_by_kind_time ON ledger_txns(kind, at, seq);
 )sql",
+    // Step 4 (batch writes in one round trip, pg_txn.h): a batch statement
+    // that finds something wrong raises an error with it, so the COMMIT sent
+    // behind it in the same pipeline is skipped. `code` is a SQLSTATE
+    // (KJ001, KJ002), `detail` a JSON array of what was refused.
+    R"sql(
+CREATE OR REPLACE FUNCTION kanjian_refuse(code text, message text, detail text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = code, MESSAGE = message, DETAIL = detail;
+END $$;
+)sql",
 };
 
 }  // namespace kanjian::store::pg

@@ -48,9 +48,10 @@ UtcMonth NextUtcMonth(const UtcMonth& month) {
 
 namespace {
 
-// The transaction id, taken in BEGIN's round trip: a COMMIT whose connection
-// broke is looked up by it (txid_status) instead of being guessed.
-constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT txid_current()";
+// A write also takes its transaction id in BEGIN's round trip
+// (PgConnection::xid): a COMMIT whose connection broke is looked up by it
+// (txid_status) instead of being guessed.
+constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE";
 constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 constexpr int kPoolConnections = 8;
 constexpr int kMaxAttempts = 30;  // serialization failures and deadlocks
@@ -187,7 +188,6 @@ class PgStore final : public Store {
   Status Attempts(PooledConnection& conn, const std::function<Status(Txn&)>& body, bool write,
                   std::string* in_doubt) {
     PgConnection& db = *conn.db;
-    std::mt19937 jitter(std::random_device{}());
     auto has_month = std::function<bool(const std::string&)>(
         [this](const std::string& month) { return HasMonth(month); });
     AttemptMemo memo;  // what one run of the body tells the next
@@ -195,23 +195,25 @@ class PgStore final : public Store {
       memo.missing_partitions.clear();
       memo.rerun = false;
       db.ClearFirstFailure();
-      auto begun = db.Exec(write ? kBeginWrite : kBeginRead);
-      if (!begun.ok()) return begun.status();
-      const std::string xid = write ? begun->Text(0, 0) : "";
+      // BEGIN travels with the body's first statement (with the transaction
+      // id, for a write); the queued writes with COMMIT (a batch of billed
+      // calls: two round trips in all).
+      db.BeginDeferred(write ? kBeginWrite : kBeginRead, /*track_xid=*/write);
       Status status;
+      bool committed = false;
       {
         PgTxn txn(db, write, conn.slot, has_month, memo);
         status = body(txn);
-        if (status.ok() && write) status = txn.FlushUsageTotals();
+        if (status.ok() && write && memo.missing_partitions.empty() && !memo.rerun) {
+          status = txn.Commit();
+          committed = status.ok();
+        }
       }
-      bool committed = false;
-      if (status.ok() && write && memo.missing_partitions.empty() && !memo.rerun) {
-        auto r = db.Exec("COMMIT");
-        committed = r.ok();
-        if (!r.ok()) status = r.status();
-        if (!r.ok() && ConnectionLost(db)) *in_doubt = xid;
-      }
-      if (!committed) (void)db.Exec("ROLLBACK");  // a Read always ends here
+      // A COMMIT whose connection broke is in doubt: Run looks it up by id.
+      if (write && !committed && ConnectionLost(db)) *in_doubt = db.xid();
+      // A Read always ends here, without waiting for the ROLLBACK's answer.
+      if (!write) db.RollbackReadOnly();
+      if (write && !committed) db.RollbackIfOpen();
       if (committed || (!write && status.ok() && memo.missing_partitions.empty())) return status;
       if (ConnectionLost(db)) return status;  // Run reconnects (or the caller sees the error)
       // InsertCall answered "new" for a call the log held: run again, told.
@@ -233,6 +235,8 @@ class PgStore final : public Store {
                           std::to_string(attempt) + " tries): " + status.message());
       // Randomised backoff, growing: two nodes that collided do not collide again.
       const int cap_us = 200 << std::min(attempt, 8);  // up to 51 ms
+      // Seeded once per thread: std::random_device costs more than a read.
+      thread_local std::mt19937 jitter(std::random_device{}());
       std::this_thread::sleep_for(std::chrono::microseconds(jitter() % cap_us));
     }
   }
@@ -329,6 +333,10 @@ class PgStore final : public Store {
 
 bool IsPostgresUri(std::string_view db) {
   return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+uint64_t PgRoundTrips() {
+  return PgConnection::RoundTrips();
 }
 
 Result<std::unique_ptr<Store>> OpenPgStore(const std::string& uri) {

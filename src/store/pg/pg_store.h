@@ -18,4 +18,8 @@ bool IsPostgresUri(std::string_view db);
 // demand, up to 8.
 Result<std::unique_ptr<Store>> OpenPgStore(const std::string& uri);
 
+// Round trips to PostgreSQL this process has waited for (all stores):
+// what a batch costs, for benchmarks and tests.
+uint64_t PgRoundTrips();
+
 }  // namespace kanjian::store::pg

@@ -223,6 +223,118 @@ TEST_F(PgStoreTest, WritesOutliveTheirConnections) {
   EXPECT_EQ(Count("SELECT count(*) FROM accounts"), 2);
 }
 
+// A batch and its COMMIT travel in one round trip (pg_txn.h): a statement
+// that fails there makes the server skip the COMMIT behind it, and says
+// which statement failed and what it refused.
+constexpr char kInsertRequestId[] = "INSERT INTO usage_request_ids VALUES ($1, 1)";
+constexpr char kRefuse[] = "SELECT kanjian_refuse('KJ001', 'refused', $1)";
+
+TEST_F(PgStoreTest, AStatementRefusedInAPipelineSkipsTheCommitBehindIt) {
+  Migrated();
+  db_->BeginDeferred("BEGIN ISOLATION LEVEL SERIALIZABLE");
+  auto failed = db_->ExecPipeline({{kInsertRequestId, {P("r1")}},
+                                   {kRefuse, {P(R"(["r1"])")}},
+                                   {"COMMIT", {}, /*prepared=*/false}});
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(db_->failed_statement(), 1);
+  EXPECT_EQ(db_->sqlstate(), "KJ001");
+  EXPECT_EQ(db_->detail(), R"(["r1"])");
+  db_->RollbackIfOpen();  // the transaction is still open, aborted
+  EXPECT_EQ(Count("SELECT count(*) FROM usage_request_ids"), 0);
+
+  // The same statements (prepared now) without the refusal commit.
+  db_->BeginDeferred("BEGIN ISOLATION LEVEL SERIALIZABLE");
+  auto done = db_->ExecPipeline({{kInsertRequestId, {P("r1")}},
+                                 {kInsertRequestId, {P("r2")}},
+                                 {"COMMIT", {}, /*prepared=*/false}});
+  ASSERT_TRUE(done.ok()) << done.status().message();
+  EXPECT_EQ(done->size(), 3u);  // one result per statement, none for BEGIN
+  db_->RollbackIfOpen();        // nothing open: a no-op
+  EXPECT_EQ(Count("SELECT count(*) FROM usage_request_ids"), 2);
+}
+
+// A read's ROLLBACK is sent without waiting; the connection reads its answer
+// when next used, and a transaction that sent nothing costs nothing.
+TEST_F(PgStoreTest, AReadEndsWithoutWaitingAndTheConnectionCarriesOn) {
+  Migrated();
+  for (int i = 0; i < 3; ++i) {
+    db_->BeginDeferred("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    auto r = db_->ExecPrepared(kRefuse, {P("[]")});
+    EXPECT_FALSE(r.ok());  // fails inside the transaction: aborted until the ROLLBACK
+    db_->RollbackReadOnly();
+    EXPECT_TRUE(db_->healthy());
+  }
+  db_->BeginDeferred("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  db_->RollbackReadOnly();  // nothing sent
+  EXPECT_EQ(Count("SELECT count(*) FROM usage_request_ids"), 0);
+  auto tx = db_->Exec("SELECT 1");
+  EXPECT_TRUE(tx.ok()) << tx.status().message();
+}
+
+// What a batch of billed calls costs (README "What it costs"): BEGIN
+// travels with the state read, the batch's log, hourly totals, pack use and
+// state bump with COMMIT: two round trips however many calls. A call logged
+// before still makes the body run again, told. A read waits for one round
+// trip per statement (BEGIN travels with the first; its ROLLBACK is not
+// waited for).
+TEST_F(PgStoreTest, ABatchOfCallsCostsTwoRoundTrips) {
+  auto opened = OpenPgStore(uri_);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  Store& store = **opened;
+  const UnixMicros at = kOct2026 + 3'600'000'000;
+  ASSERT_TRUE(store
+                  .Write([&](Txn& txn) -> Status {
+                    Account a{"acc-1", "shop", AccountStatus::kActive, at, at, ""};
+                    if (Status s = txn.InsertAccount(a); !s.ok()) return s;
+                    Pack p;
+                    p.id = "pk-1";
+                    p.account_id = "acc-1";
+                    p.kind = "purchased";
+                    p.actions = {"DetectPet"};
+                    p.calls = 1000;
+                    p.expires_at = kDec2026;
+                    return txn.InsertPack(p);
+                  })
+                  .ok());
+  int runs = 0, recorded = 0;
+  auto batch = [&](const std::string& tag, int n) {
+    runs = 0;
+    return store.Write([&](Txn& txn) -> Status {
+      ++runs;
+      recorded = 0;
+      if (auto state = txn.StateAtStart(); !state.ok()) return state.status();
+      for (int i = 0; i < n; ++i) {
+        UsageRecord r{tag + std::to_string(i), "acc-1", "DetectPet", at, 1, "pack", "pk-1"};
+        auto fresh = txn.InsertCall(std::span(&r, 1));
+        if (!fresh.ok()) return fresh.status();
+        recorded += *fresh ? 1 : 0;
+      }
+      if (Status s = txn.AddPackUsed("pk-1", recorded); !s.ok()) return s;
+      return txn.StateAfterCommit().status();
+    });
+  };
+  ASSERT_TRUE(batch("a-", 10).ok());  // makes the month's partition, prepares the statements
+  uint64_t before = PgConnection::RoundTrips();
+  ASSERT_TRUE(batch("b-", 300).ok());
+  EXPECT_EQ(PgConnection::RoundTrips() - before, 2u);
+  EXPECT_EQ(runs, 1);
+  // b-0..b-299 were logged: a batch retrying them runs again, told, and
+  // takes only for the new ones.
+  ASSERT_TRUE(batch("b-", 310).ok());
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(recorded, 10);
+  before = PgConnection::RoundTrips();
+  ASSERT_TRUE(store
+                  .Read([&](Txn& txn) -> Status {
+                    EXPECT_EQ(txn.FindPack("pk-1")->used, 320);
+                    EXPECT_EQ(txn.FindAccount("acc-1")->name, "shop");
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(PgConnection::RoundTrips() - before, 2u);
+  EXPECT_EQ(Count("SELECT count(*) FROM usage_records"), 320);
+}
+
 }  // namespace
 }  // namespace kanjian::store::pg
 

@@ -128,10 +128,12 @@ class PgTxn final : public Txn {
   Result<std::vector<std::string>> UsageTotalsMismatch() override;
 
   // Writes what the transaction queued (usage records with their hourly
-  // totals, pack use, the state bump), one statement each. Every other
-  // statement of the transaction runs after it (Exec); pg_store.cc calls
-  // it before COMMIT.
-  Status FlushUsageTotals();
+  // totals, pack use, the state bump) in one round trip. Every other
+  // statement of the transaction runs after it (Exec).
+  Status FlushUsageTotals() { return Flush(/*commit=*/false); }
+  // Writes what is queued and commits, in one round trip (a refused
+  // statement makes the server skip the COMMIT). pg_store.cc calls it.
+  Status Commit() { return Flush(/*commit=*/true); }
 
  private:
   // Records that this transaction changes what the attribution cache holds
@@ -139,8 +141,15 @@ class PgTxn final : public Txn {
   Status Changed();
   // Runs a statement after flushing what is queued.
   Result<PgResult> Exec(const char* sql, const std::vector<Param>& params);
-  Status FlushUsage();
-  Status FlushPackUse();
+  Status Flush(bool commit);
+  // The statements writing the queued usage / pack use (and clearing them).
+  PgConnection::Statement UsageStatement();
+  PgConnection::Statement PackUseStatement();
+  // A flush's failure, told apart: a call logged before (the body runs
+  // again, told), a pack that does not exist, pack use out of bounds.
+  Status UsageFailed(const Status& failed);
+  Status FlushFailed(const Status& failed, int usage_at, int pack_at,
+                     const std::map<std::string, int64_t>& pack_use);
   Result<bool> LogUsage(const UsageRecord& r);
   Result<std::optional<Bill>> QueryBill(const char* sql, std::vector<Param> params);
   Result<std::vector<std::string>> QueryIds(const char* sql);
@@ -161,6 +170,12 @@ class PgTxn final : public Txn {
   bool changed_ = false;
   bool sealed_ = false;  // StateAfterCommit was asked
 };
+
+// SQLSTATEs that kanjian_refuse (pg_schema.h) raises from a batch statement.
+#define KANJIAN_LOGGED_BEFORE "KJ001"  // a call's RequestId was logged before
+#define KANJIAN_NO_SUCH_PACK "KJ002"   // pack use named a pack that does not exist
+inline constexpr char kLoggedBeforeState[] = KANJIAN_LOGGED_BEFORE;
+inline constexpr char kNoSuchPackState[] = KANJIAN_NO_SUCH_PACK;
 
 // Shared by the aggregate files.
 Status NotFound(std::string_view what, std::string_view id);

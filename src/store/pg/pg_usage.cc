@@ -3,6 +3,8 @@
 // partitions) and only a record the gate let through reaches the log; the
 // hourly totals of the transaction's records are upserted in one statement
 // before COMMIT (usage_hourly is what bills read).
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 
 #include "common/error_codes.h"
@@ -15,21 +17,30 @@ namespace {
 // A batch in one statement: the gate lets new RequestIds through, only
 // those reach the log, their hourly totals are upserted, and the ids the
 // gate refused (logged before) come back.
+// A batch in one statement: the gate lets new RequestIds through, only
+// those reach the log, and their hourly totals are upserted. A record of a
+// call InsertCall answered "new" for ($8) that the gate refused (logged
+// before) fails the statement (kLoggedBeforeState, the ids in DETAIL), so a
+// COMMIT sent behind it is skipped; other refused records are skipped.
 constexpr char kLogUsage[] =
     "WITH input AS (SELECT * FROM unnest($1::text[],$2::text[],$3::text[],$4::bigint[],"
-    "$5::bigint[],$6::text[],$7::text[]) AS "
-    "u(request_id,account_id,action,at,quantity,source,pack_id)), "
+    "$5::bigint[],$6::text[],$7::text[],$8::bool[]) AS "
+    "u(request_id,account_id,action,at,quantity,source,pack_id,is_call)), "
     "gate AS (INSERT INTO usage_request_ids(request_id,at) SELECT request_id,at FROM input "
     "ON CONFLICT DO NOTHING RETURNING request_id), "
     "logged AS (INSERT INTO usage_records(request_id,account_id,action,at,quantity,source,pack_id) "
-    "SELECT i.* FROM input i JOIN gate g USING (request_id) RETURNING "
+    "SELECT i.request_id,i.account_id,i.action,i.at,i.quantity,i.source,i.pack_id "
+    "FROM input i JOIN gate g USING (request_id) RETURNING "
     "account_id,action,at,quantity,source), "
     "hourly AS (INSERT INTO usage_hourly(hour,account_id,action,source,slot,quantity) "
     "SELECT at - ((at % 3600000000) + 3600000000) % 3600000000, account_id, action, source, "
-    "$8::int, "
+    "$9::int, "
     "sum(quantity) FROM logged GROUP BY 1,2,3,4 ON CONFLICT(hour,account_id,action,source,slot) "
     "DO UPDATE SET quantity=usage_hourly.quantity+excluded.quantity) "
-    "SELECT request_id FROM input WHERE request_id NOT IN (SELECT request_id FROM gate)";
+    "SELECT kanjian_refuse('" KANJIAN_LOGGED_BEFORE
+    "','call logged before',"
+    "json_agg(request_id)::text) FROM input "
+    "WHERE is_call AND request_id NOT IN (SELECT request_id FROM gate) HAVING count(*)>0";
 constexpr char kSelectUsage[] =
     "SELECT request_id,account_id,action,at,quantity,source,pack_id FROM usage_records "
     "WHERE at>=$2 AND at<$3 AND account_id=$1 ORDER BY at, request_id";
@@ -90,9 +101,8 @@ Result<bool> PgTxn::InsertCall(std::span<const UsageRecord> records) {
   return true;
 }
 
-Status PgTxn::FlushUsage() {
-  if (pending_usage_.empty()) return Status::Ok();
-  std::vector<std::string> cols[7];
+PgConnection::Statement PgTxn::UsageStatement() {
+  std::vector<std::string> cols[8];
   for (const UsageRecord& r : pending_usage_) {
     cols[0].push_back(r.request_id);
     cols[1].push_back(r.account_id);
@@ -101,21 +111,26 @@ Status PgTxn::FlushUsage() {
     cols[4].push_back(std::to_string(r.quantity));
     cols[5].push_back(std::string(ToString(r.source)));
     cols[6].push_back(r.pack_id);
+    cols[7].push_back(call_ids_.count(r.request_id) ? "t" : "f");
   }
   pending_usage_.clear();
   std::vector<Param> params;
   for (const auto& c : cols) params.push_back(TextArray(c));
   params.push_back(P(int64_t{slot_}));
-  auto r = db_.ExecPrepared(kLogUsage, params);
-  if (!r.ok()) return Status(errc::kInternalError, "usage batch: " + r.status().message());
-  for (int i = 0; i < r->rows(); ++i) {
-    std::string id = r->Text(i, 0);
-    if (call_ids_.count(id)) {  // answered "new" wrongly: run the body again, told
-      memo_.known_duplicates.insert(std::move(id));
-      memo_.rerun = true;
-    }
+  return {kLogUsage, std::move(params)};
+}
+
+Status PgTxn::UsageFailed(const Status& failed) {
+  if (db_.sqlstate() != kLoggedBeforeState)
+    return Status(errc::kInternalError, "usage batch: " + failed.message());
+  // InsertCall answered "new" for calls the log held: run again, told.
+  auto ids = nlohmann::json::parse(db_.detail(), nullptr, /*allow_exceptions=*/false);
+  if (ids.is_array()) {
+    for (const auto& id : ids)
+      if (id.is_string()) memo_.known_duplicates.insert(id.get<std::string>());
   }
-  return Status::Ok();
+  memo_.rerun = true;
+  return Status(errc::kInternalError, "usage batch: a call was logged before; the body runs again");
 }
 
 Result<std::vector<UsageRecord>> PgTxn::ListUsage(std::string_view account_id, UnixMicros from,
