@@ -549,7 +549,7 @@ TYPED_TEST(StoreContractTest, OperatorLogAndPlatformViews) {
                             "k-t4",
                             "h",
                             "acc-2",
-                            "voucher_grant",
+                            LedgerKind::kVoucherGrant,
                             9,
                             "v-1",
                             "",
@@ -562,7 +562,7 @@ TYPED_TEST(StoreContractTest, OperatorLogAndPlatformViews) {
           })
           .ok());
   ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-                    auto txns = txn.ListLedgerTxnsOfKind("recharge", 2);
+                    auto txns = txn.ListLedgerTxnsOfKind(LedgerKind::kRecharge, 2);
                     EXPECT_EQ(txns->size(), 2u);
                     EXPECT_EQ(txns->at(0).id, "t3");
                     EXPECT_EQ(txns->at(1).id, "t2");
@@ -570,9 +570,10 @@ TYPED_TEST(StoreContractTest, OperatorLogAndPlatformViews) {
                     EXPECT_EQ(txns->at(1).postings.size(), 2u);
                     EXPECT_EQ(txns->at(1).postings.at(0).owner, "acc-2");
                     EXPECT_EQ(txns->at(1).postings.at(1).amount_fen, -100);
-                    EXPECT_EQ(txn.ListLedgerTxnsOfKind("recharge", 10)->back().id, "t1");
-                    EXPECT_EQ(txn.ListLedgerTxnsOfKind("voucher_grant", 10)->at(0).ref, "v-1");
-                    EXPECT_TRUE(txn.ListLedgerTxnsOfKind("refund", 10)->empty());
+                    EXPECT_EQ(txn.ListLedgerTxnsOfKind(LedgerKind::kRecharge, 10)->back().id, "t1");
+                    EXPECT_EQ(txn.ListLedgerTxnsOfKind(LedgerKind::kVoucherGrant, 10)->at(0).ref,
+                              "v-1");
+                    EXPECT_TRUE(txn.ListLedgerTxnsOfKind(LedgerKind::kRefund, 10)->empty());
                     auto vouchers = txn.ListRecentVouchers(2);
                     EXPECT_EQ(vouchers->size(), 2u);
                     EXPECT_EQ(vouchers->at(0).id, "v-2");  // same instant: by id, descending
@@ -586,9 +587,10 @@ TYPED_TEST(StoreContractTest, OperatorLogAndPlatformViews) {
 
   // Settled months and notice batches.
   ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-                    for (const Bill& b : {Bill{"b1", "acc-1", "2026-09", 100, 500, "settled", {}},
-                                          Bill{"b2", "acc-2", "2026-09", 130, 250, "settled", {}},
-                                          Bill{"b3", "acc-1", "2026-10", 200, 0, "settled", {}}})
+                    for (const Bill& b :
+                         {Bill{"b1", "acc-1", "2026-09", 100, 500, BillStatus::kSettled, {}},
+                          Bill{"b2", "acc-2", "2026-09", 130, 250, BillStatus::kSettled, {}},
+                          Bill{"b3", "acc-1", "2026-10", 200, 0, BillStatus::kSettled, {}}})
                       if (Status s = txn.InsertBill(b); !s.ok()) return s;
                     for (const Notice& n : {Notice{"n1", "acc-1", 40, "catalog", "new prices"},
                                             Notice{"n2", "acc-2", 40, "catalog", "new prices"},

@@ -13,7 +13,7 @@
 
 namespace kanjian::store::pg {
 
-inline constexpr std::array<const char*, 3> kPgMigrations = {
+inline constexpr std::array<const char*, 4> kPgMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id text PRIMARY KEY,

@@ -289,7 +289,7 @@ TEST_F(PgStoreTest, ABatchOfCallsCostsTwoRoundTrips) {
                     Pack p;
                     p.id = "pk-1";
                     p.account_id = "acc-1";
-                    p.kind = "purchased";
+                    p.kind = PackKind::kPurchased;
                     p.actions = {"DetectPet"};
                     p.calls = 1000;
                     p.expires_at = kDec2026;
@@ -304,7 +304,8 @@ TEST_F(PgStoreTest, ABatchOfCallsCostsTwoRoundTrips) {
       recorded = 0;
       if (auto state = txn.StateAtStart(); !state.ok()) return state.status();
       for (int i = 0; i < n; ++i) {
-        UsageRecord r{tag + std::to_string(i), "acc-1", "DetectPet", at, 1, "pack", "pk-1"};
+        UsageRecord r{tag + std::to_string(i), "acc-1", "DetectPet", at, 1,
+                      UsageSource::kPack,      "pk-1"};
         auto fresh = txn.InsertCall(std::span(&r, 1));
         if (!fresh.ok()) return fresh.status();
         recorded += *fresh ? 1 : 0;
