@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # The unit tests (ctest) built a second time with AddressSanitizer and
 # UndefinedBehaviorSanitizer (CMake option KANJIAN_SANITIZE: -O1, frame
-# pointers, every UBSan finding fatal) into build-asan/, and run there.
-# scripts/test.sh runs it after the plain unit tests, so CI does. gcc and
-# ccache as for build/; ONNX Runtime and the Debian libraries are used as
-# shipped (not instrumented): reports come from our code and what it hands them.
+# pointers, every UBSan finding fatal) into build-asan/, and run there:
+# common, protocol, store (SQLite and PostgreSQL), billing and the vision
+# runtime's inference pool; KANJIAN_SANITIZE_ALL=1 adds the vision and server
+# tests (about three times the build). scripts/test.sh runs it after the
+# plain unit tests, so CI does. gcc and ccache as for build/; ONNX Runtime
+# and the Debian libraries are used as shipped (not instrumented): reports
+# come from our code and what it hands them.
 #   scripts/test_sanitizers.sh [ctest args…]   e.g. -R InferencePool
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKANJIAN_SANITIZE=ON >/dev/null
+all=OFF; [[ "${KANJIAN_SANITIZE_ALL:-0}" != 0 ]] && all=ON
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKANJIAN_SANITIZE=ON \
+  -DKANJIAN_SANITIZE_ALL="$all" >/dev/null
 cmake --build build-asan -j"$(nproc)"
 
 # LeakSanitizer stays on; scripts/sanitizers/lsan.supp lists what is

@@ -10,6 +10,7 @@
 #include "billing/billing.h"
 #include "billing/consumption_order.h"
 #include "billing/ledger_util.h"
+#include "billing/usage_counts.h"
 
 namespace kanjian::billing {
 Status BillingService::RecordCalls(std::span<const BilledCall> calls,
@@ -160,12 +161,7 @@ Result<std::vector<UsageByAction>> BillingService::UsageForMonth(const std::stri
           std::find_if(out.begin(), out.end(), [&](auto& u) { return u.action == row.action; });
       if (it == out.end()) it = out.insert(out.end(), UsageByAction{row.action});
       it->total += row.quantity;
-      if (row.source == store::UsageSource::kFree)
-        it->free += row.quantity;
-      else if (row.source == store::UsageSource::kPack)
-        it->pack += row.quantity;
-      else
-        it->postpaid += row.quantity;
+      CountBySource(*it, row.source, row.quantity);
     }
     return Status::Ok();
   });

@@ -90,7 +90,8 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
   const size_t bundled_count = all.size();
   std::vector<std::pair<CatalogVersion, std::vector<std::string>>> accepted;
   for (CatalogVersion& v : *incoming) {
-    const BillingSettings& settings = Catalog(all).InForceAt(v.effective_from).settings;
+    // A copy: the Catalog is a temporary (a reference into it dangled; ASan).
+    const BillingSettings settings = Catalog(all).InForceAt(v.effective_from).settings;
     if (v.effective_from < now)
       return Status(
           errc::kInvalidConfiguration,

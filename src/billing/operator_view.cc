@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <unordered_map>
 
+#include "billing/usage_counts.h"
 #include "common/error_codes.h"
 
 namespace kanjian::billing {
@@ -130,9 +131,7 @@ Result<WhatIfReport> OperatorView::WhatIf(Month month, const nlohmann::json& dra
                                [&](std::string_view account, std::string_view action,
                                    store::UsageSource source, int64_t quantity) {
                                  SourceCalls& c = usage[std::string(account)][std::string(action)];
-                                 (source == store::UsageSource::kFree   ? c.free
-                                  : source == store::UsageSource::kPack ? c.pack
-                                                                        : c.postpaid) += quantity;
+                                 CountBySource(c, source, quantity);
                                });
   });
   if (!s.ok()) return s;

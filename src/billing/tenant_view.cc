@@ -5,6 +5,7 @@
 
 #include "billing/ledger_util.h"
 #include "billing/pricing.h"
+#include "billing/usage_counts.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
 
@@ -89,12 +90,7 @@ Result<std::vector<DailyUsage>> TenantView::Daily(const std::string& account_id,
       for (const auto& row : *sums) {
         DailyUsage& d = by_action[row.action];
         d.action = row.action;
-        if (row.source == store::UsageSource::kFree)
-          d.free += row.quantity;
-        else if (row.source == store::UsageSource::kPack)
-          d.pack += row.quantity;
-        else
-          d.postpaid += row.quantity;
+        CountBySource(d, row.source, row.quantity);
       }
       const std::string day = DayName(start, *offset);
       for (auto& [action, d] : by_action) {
@@ -221,12 +217,7 @@ Result<std::vector<HourlyUsage>> TenantView::Hourly(const std::string& account_i
       if (!sums.ok()) return sums.status();
       for (const auto& row : *sums) {
         if (row.action != action) continue;
-        if (row.source == store::UsageSource::kFree)
-          u.free += row.quantity;
-        else if (row.source == store::UsageSource::kPack)
-          u.pack += row.quantity;
-        else
-          u.postpaid += row.quantity;
+        CountBySource(u, row.source, row.quantity);
       }
       out.push_back(u);
     }

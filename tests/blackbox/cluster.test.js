@@ -9,13 +9,12 @@
 // under load: no call fails, and every node's /healthz names the new set.
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
-const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
-const { Sandbox, REPO, sdkClient, freePort, sleep, dogB64, childEnv } = require("./harness");
+const { Sandbox, sdkClient, freePort, sleep, dogB64 } = require("./harness");
+const { cluster, clusterAsync } = require("./cluster_script");
 const { httpGet } = require("./tc3");
 
-const SCRIPT = path.join(REPO, "scripts", "cluster.sh");
 let sb, acc, port, dir, modelsConfig;
 
 // The bundled detector with another score threshold: a different model set
@@ -25,25 +24,6 @@ const OTHER_SET = { tasks: { object_detector: {
   score_threshold: 0.3,
   input: { width: 640, height: 640, channels: "RGB", layout: "NCHW",
            scale: 0.00392156862745098, resize: "letterbox", pad: 114 } } } };
-
-function cluster(args) {
-  const r = spawnSync(SCRIPT, args, { env: childEnv(), encoding: "utf8", timeout: 180000 });
-  assert.equal(r.status, 0, `cluster.sh ${args.join(" ")}: ${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-// The same without blocking the event loop (the SDK load keeps running).
-function clusterAsync(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, args, { env: childEnv() });
-    let out = "", err = "";
-    child.stdout.on("data", (d) => { out += d; });
-    child.stderr.on("data", (d) => { err += d; });
-    child.on("error", reject);
-    child.on("exit", (code) => code === 0 ? resolve(out)
-      : reject(new Error(`cluster.sh ${args.join(" ")}: exit ${code}: ${out}\n${err}`)));
-  });
-}
 
 async function healthz(i) {
   const r = await httpGet(port + 100 + i, "/healthz", 5000);

@@ -12,49 +12,17 @@
 //   KANJIAN_CRASH_SEED=S    replay a run (every run prints its seed)
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
-const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
-const { Sandbox, REPO, sdkClient, freePort, sleep, dogB64, childEnv } = require("./harness");
+const { Sandbox, sdkClient, freePort, sleep, dogB64, childEnv, seededRandom } = require("./harness");
+const { cluster, clusterAsync } = require("./cluster_script");
 
-const SCRIPT = path.join(REPO, "scripts", "cluster.sh");
 const ROUNDS = Number(process.env.KANJIAN_CRASH_ROUNDS || 3);
 const SEED = Number(process.env.KANJIAN_CRASH_SEED || Math.floor(Math.random() * 2 ** 31));
 const NODES = 2;
 const CALLERS_PER_ACCOUNT = 2;
 let sb, dir, port;
 const accounts = [];
-
-// mulberry32: a small seeded generator, so a failing run can be replayed.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function cluster(args) {
-  const r = spawnSync(SCRIPT, args, { env: childEnv(), encoding: "utf8", timeout: 180000 });
-  assert.equal(r.status, 0, `cluster.sh ${args.join(" ")}: ${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-// The same without blocking the event loop: the load goes on during restarts.
-function clusterAsync(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, args, { env: childEnv() });
-    let out = "", err = "";
-    child.stdout.on("data", (d) => { out += d; });
-    child.stderr.on("data", (d) => { err += d; });
-    child.on("error", reject);
-    child.on("exit", (code) => code === 0 ? resolve(out)
-      : reject(new Error(`cluster.sh ${args.join(" ")}: exit ${code}: ${out}\n${err}`)));
-  });
-}
 
 before(async () => {
   console.log(`cluster_pg: seed ${SEED} (KANJIAN_CRASH_SEED=${SEED} replays), ${ROUNDS} rounds`);
@@ -88,7 +56,7 @@ function nodePid(i) {
 
 test("nodes killed at random and PostgreSQL restarted: successes billed once, errors never",
   async (t) => {
-    const random = rng(SEED);
+    const random = seededRandom(SEED);
     const started = Date.now();
     const ok = new Map();          // AccountId → RequestIds answered with success
     const failed = new Map();      // AccountId → RequestIds answered with an error

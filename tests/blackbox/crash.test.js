@@ -11,7 +11,7 @@
 const { test, after } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
-const { Sandbox, UUID_RE, DOG_JPG, EAGLE_JPG, sleep } = require("./harness");
+const { Sandbox, UUID_RE, DOG_JPG, EAGLE_JPG, sleep, seededRandom } = require("./harness");
 
 const SEED = Number(process.env.KANJIAN_CRASH_SEED || Math.floor(Math.random() * 2 ** 31));
 const ROUNDS = Number(process.env.KANJIAN_CRASH_ROUNDS || 4);
@@ -21,18 +21,6 @@ const CLIENTS = 4;
 const KILL_AFTER_MS = [300, 4000];
 const FIRST_ANSWER_TIMEOUT_MS = 20000;
 const EVERY_NTH_FAILS = 4;         // every 4th call of a client sends eagle.jpg → NoObjectDetected
-
-// mulberry32: a small seeded PRNG so a failing run can be replayed.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dog = fs.readFileSync(DOG_JPG).toString("base64");
 const eagle = fs.readFileSync(EAGLE_JPG).toString("base64");
@@ -65,7 +53,7 @@ async function clientLoop(srv, acc, tally, stop, id, answered) {
 
 test(`kill -9 under SDK load, ${ROUNDS} seeded rounds (seed ${SEED})`, { timeout: 180000 }, async (t) => {
   t.diagnostic(`seed ${SEED} (replay: KANJIAN_CRASH_SEED=${SEED})`);
-  const rand = rng(SEED);
+  const rand = seededRandom(SEED);
   sb = new Sandbox("crash");
   const acc = sb.createAccount("crash-owner");
   const tally = { successes: [], errors: [], transport: 0 };

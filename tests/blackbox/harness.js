@@ -345,8 +345,21 @@ function useServer(label, accountName, { extraArgs = [] } = {}) {
   return ctx;
 }
 
+// mulberry32: a small seeded generator, so a failing run can be replayed
+// from the seed it prints.
+function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 module.exports = {
-  useServer,
+  useServer, seededRandom,
   BIN, REPO, MASTER_KEY, DOG_JPG, EAGLE_JPG, UUID_RE,
   Sandbox, Server, Ledger, sdkClient, freePort, sleep, expectSdkError, dogB64, requireBinary, childEnv,
 };

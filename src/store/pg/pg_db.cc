@@ -90,7 +90,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& uri)
   }
   // Times and money are stored as integers, so nothing depends on the
   // session's zone or locale; only keep NOTICEs (IF NOT EXISTS…) quiet.
-  PQexec(c, "SET client_min_messages = warning");
+  PQclear(PQexec(c, "SET client_min_messages = warning"));
   return std::unique_ptr<PgConnection>(new PgConnection(c));
 }
 
