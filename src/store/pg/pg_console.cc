@@ -18,14 +18,7 @@ constexpr char kSelectConsoleUsers[] =
 constexpr char kUpdateConsoleUser[] =
     "UPDATE console_users SET password_hash=$2,enabled=$3,failed_logins=$4,locked_until=$5 "
     "WHERE login=$1";
-constexpr char kInsertConsoleSession[] =
-    "INSERT INTO console_sessions(token_hash,login,csrf_token,created_at,expires_at) "
-    "VALUES($1,$2,$3,$4,$5)";
-constexpr char kSelectConsoleSession[] =
-    "SELECT token_hash,login,csrf_token,created_at,expires_at FROM console_sessions "
-    "WHERE token_hash=$1";
-constexpr char kDeleteConsoleSession[] = "DELETE FROM console_sessions WHERE token_hash=$1";
-constexpr char kDeleteConsoleSessionsOf[] = "DELETE FROM console_sessions WHERE login=$1";
+constexpr PgTxn::SessionSql kConsoleSessions = KANJIAN_PG_SESSION_SQL("console_sessions");
 
 ConsoleUser ReadConsoleUser(const PgResult& r, int i) {
   return ConsoleUser{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3) == "t",
@@ -62,33 +55,47 @@ Result<std::vector<ConsoleUser>> PgTxn::ListConsoleUsers(std::string_view accoun
 }
 
 Status PgTxn::UpdateConsoleUser(const ConsoleUser& u) {
-  auto r = Exec(kUpdateConsoleUser, {P(u.login), P(u.password_hash), PBool(u.enabled),
-                                     P(u.failed_logins), P(u.locked_until)});
-  if (!r.ok()) return r.status();
-  if (r->affected() == 0) return NotFound("console user", u.login);
-  return Status::Ok();
+  return UpdateSignIn(kUpdateConsoleUser, u, "console user");
 }
 
 Status PgTxn::InsertConsoleSession(const ConsoleSession& c) {
-  auto r = Exec(kInsertConsoleSession,
+  return InsertSession(kConsoleSessions, c);
+}
+
+Result<ConsoleSession> PgTxn::FindConsoleSession(std::string_view token_hash) {
+  return FindSession(kConsoleSessions, token_hash);
+}
+
+Status PgTxn::DeleteConsoleSession(std::string_view token_hash) {
+  return Done(Exec(kConsoleSessions.remove, {P(token_hash)}));
+}
+
+Status PgTxn::DeleteConsoleSessionsOf(std::string_view login) {
+  return Done(Exec(kConsoleSessions.remove_of, {P(login)}));
+}
+
+// What the tenant console and the operator console share.
+
+Status PgTxn::UpdateSignIn(const char* sql, const ConsoleUser& u, std::string_view what) {
+  auto r = Exec(sql, {P(u.login), P(u.password_hash), PBool(u.enabled), P(u.failed_logins),
+                      P(u.locked_until)});
+  if (!r.ok()) return r.status();
+  if (r->affected() == 0) return NotFound(what, u.login);
+  return Status::Ok();
+}
+
+Status PgTxn::InsertSession(const SessionSql& sql, const ConsoleSession& c) {
+  auto r = Exec(sql.insert,
                 {P(c.token_hash), P(c.login), P(c.csrf_token), P(c.created_at), P(c.expires_at)});
   if (!r.ok()) return UniqueAs(db_, r.status(), "session exists");
   return Status::Ok();
 }
 
-Result<ConsoleSession> PgTxn::FindConsoleSession(std::string_view token_hash) {
-  auto r = Exec(kSelectConsoleSession, {P(token_hash)});
+Result<ConsoleSession> PgTxn::FindSession(const SessionSql& sql, std::string_view token_hash) {
+  auto r = Exec(sql.select, {P(token_hash)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return NotFound("session", "(hidden)");
   return ConsoleSession{r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Int(0, 3), r->Int(0, 4)};
-}
-
-Status PgTxn::DeleteConsoleSession(std::string_view token_hash) {
-  return Done(Exec(kDeleteConsoleSession, {P(token_hash)}));
-}
-
-Status PgTxn::DeleteConsoleSessionsOf(std::string_view login) {
-  return Done(Exec(kDeleteConsoleSessionsOf, {P(login)}));
 }
 
 }  // namespace kanjian::store::pg

@@ -18,14 +18,7 @@ constexpr char kSelectOperators[] =
 constexpr char kUpdateOperator[] =
     "UPDATE operators SET password_hash=$2,enabled=$3,failed_logins=$4,locked_until=$5 "
     "WHERE login=$1";
-constexpr char kInsertOperatorSession[] =
-    "INSERT INTO operator_sessions(token_hash,login,csrf_token,created_at,expires_at) "
-    "VALUES($1,$2,$3,$4,$5)";
-constexpr char kSelectOperatorSession[] =
-    "SELECT token_hash,login,csrf_token,created_at,expires_at FROM operator_sessions "
-    "WHERE token_hash=$1";
-constexpr char kDeleteOperatorSession[] = "DELETE FROM operator_sessions WHERE token_hash=$1";
-constexpr char kDeleteOperatorSessionsOf[] = "DELETE FROM operator_sessions WHERE login=$1";
+constexpr PgTxn::SessionSql kOperatorSessions = KANJIAN_PG_SESSION_SQL("operator_sessions");
 constexpr char kInsertOperatorAction[] =
     "INSERT INTO operator_actions(at,login,action,target,detail,outcome) "
     "VALUES($1,$2,$3,$4,$5,$6)";
@@ -83,33 +76,23 @@ Result<std::vector<ConsoleUser>> PgTxn::ListOperators() {
 }
 
 Status PgTxn::UpdateOperator(const ConsoleUser& u) {
-  auto r = Exec(kUpdateOperator, {P(u.login), P(u.password_hash), PBool(u.enabled),
-                                  P(u.failed_logins), P(u.locked_until)});
-  if (!r.ok()) return r.status();
-  if (r->affected() == 0) return NotFound("operator", u.login);
-  return Status::Ok();
+  return UpdateSignIn(kUpdateOperator, u, "operator");
 }
 
 Status PgTxn::InsertOperatorSession(const ConsoleSession& c) {
-  auto r = Exec(kInsertOperatorSession,
-                {P(c.token_hash), P(c.login), P(c.csrf_token), P(c.created_at), P(c.expires_at)});
-  if (!r.ok()) return UniqueAs(db_, r.status(), "session exists");
-  return Status::Ok();
+  return InsertSession(kOperatorSessions, c);
 }
 
 Result<ConsoleSession> PgTxn::FindOperatorSession(std::string_view token_hash) {
-  auto r = Exec(kSelectOperatorSession, {P(token_hash)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("session", "(hidden)");
-  return ConsoleSession{r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Int(0, 3), r->Int(0, 4)};
+  return FindSession(kOperatorSessions, token_hash);
 }
 
 Status PgTxn::DeleteOperatorSession(std::string_view token_hash) {
-  return Done(Exec(kDeleteOperatorSession, {P(token_hash)}));
+  return Done(Exec(kOperatorSessions.remove, {P(token_hash)}));
 }
 
 Status PgTxn::DeleteOperatorSessionsOf(std::string_view login) {
-  return Done(Exec(kDeleteOperatorSessionsOf, {P(login)}));
+  return Done(Exec(kOperatorSessions.remove_of, {P(login)}));
 }
 
 Status PgTxn::InsertOperatorAction(const OperatorAction& a) {

@@ -135,7 +135,21 @@ class PgTxn final : public Txn {
   // statement makes the server skip the COMMIT). pg_store.cc calls it.
   Status Commit() { return Flush(/*commit=*/true); }
 
+  // Sessions of either realm: the same columns in separate tables
+  // (console_sessions, operator_sessions), so a session never crosses realms.
+  struct SessionSql {
+    const char* insert;
+    const char* select;
+    const char* remove;
+    const char* remove_of;
+  };
+
  private:
+  // pg_console.cc: what the tenant and operator sign-ins share.
+  Status InsertSession(const SessionSql& sql, const ConsoleSession& session);
+  Result<ConsoleSession> FindSession(const SessionSql& sql, std::string_view token_hash);
+  // `sql` updates password_hash, enabled, failed_logins, locked_until by login.
+  Status UpdateSignIn(const char* sql, const ConsoleUser& user, std::string_view what);
   // Records that this transaction changes what the attribution cache holds
   // (packs, accounts): bumps this connection's store_state row once.
   Status Changed();
@@ -181,6 +195,18 @@ inline constexpr char kNoSuchPackState[] = KANJIAN_NO_SUCH_PACK;
 Status NotFound(std::string_view what, std::string_view id);
 // A failed statement as errc::kAlreadyExists when it broke a unique key
 // (SQLSTATE 23505), else its own status.
+// The session statements of one realm's table (string literals: prepared
+// statements are cached by the text's address).
+#define KANJIAN_PG_SESSION_SQL(table)                                                       \
+  PgTxn::SessionSql {                                                                       \
+    "INSERT INTO " table                                                                    \
+    "(token_hash,login,csrf_token,created_at,expires_at) "                                  \
+    "VALUES($1,$2,$3,$4,$5)",                                                               \
+        "SELECT token_hash,login,csrf_token,created_at,expires_at FROM " table              \
+        " WHERE token_hash=$1",                                                             \
+        "DELETE FROM " table " WHERE token_hash=$1", "DELETE FROM " table " WHERE login=$1" \
+  }
+
 Status UniqueAs(PgConnection& db, const Status& failed, std::string_view exists_message);
 Param PBool(bool value);
 // A PostgreSQL array literal ({"a","b"}), each element quoted.
