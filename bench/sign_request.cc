@@ -61,7 +61,7 @@ end
 function done(summary, latency, requests)
   local failed = 0
   for _, t in ipairs(threads) do failed = failed + t:get("failures") end
-  io.write(string.format('{"requests":%%d,"seconds":%%.2f,"rps":%%.0f,"failed":%%d,'
+  io.write(string.format('{"requests":%%d,"seconds":%%.2f,"rps":%%.2f,"failed":%%d,'
     .. '"p50_ms":%%.2f,"p99_ms":%%.2f}\n', summary.requests, summary.duration / 1e6,
     summary.requests / (summary.duration / 1e6), failed, latency:percentile(50) / 1000,
     latency:percentile(99) / 1000))
