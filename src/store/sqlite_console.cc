@@ -20,14 +20,7 @@ constexpr char kSelectConsoleUsers[] =
 constexpr char kUpdateConsoleUser[] =
     "UPDATE console_users SET password_hash=?2,enabled=?3,failed_logins=?4,locked_until=?5 "
     "WHERE login=?1";
-constexpr char kInsertConsoleSession[] =
-    "INSERT INTO console_sessions(token_hash,login,csrf_token,created_at,expires_at) "
-    "VALUES(?1,?2,?3,?4,?5)";
-constexpr char kSelectConsoleSession[] =
-    "SELECT token_hash,login,csrf_token,created_at,expires_at FROM console_sessions "
-    "WHERE token_hash=?1";
-constexpr char kDeleteConsoleSession[] = "DELETE FROM console_sessions WHERE token_hash=?1";
-constexpr char kDeleteConsoleSessionsOf[] = "DELETE FROM console_sessions WHERE login=?1";
+constexpr SqliteTxn::SessionSql kConsoleSessions = KANJIAN_SQLITE_SESSION_SQL("console_sessions");
 
 ConsoleUser ReadConsoleUser(const Statement& r) {
   return ConsoleUser{r.Text(0), r.Text(1), r.Text(2), r.Int(3) != 0, r.Int(4), r.Int(5), r.Int(6)};
@@ -59,19 +52,41 @@ Result<std::vector<ConsoleUser>> SqliteTxn::ListConsoleUsers(std::string_view ac
 }
 
 Status SqliteTxn::UpdateConsoleUser(const ConsoleUser& u) {
-  auto s = cache_.Get(kUpdateConsoleUser);
+  return UpdateSignIn(kUpdateConsoleUser, u, "console user");
+}
+
+Status SqliteTxn::InsertConsoleSession(const ConsoleSession& c) {
+  return InsertSession(kConsoleSessions, c);
+}
+
+Result<ConsoleSession> SqliteTxn::FindConsoleSession(std::string_view token_hash) {
+  return FindSession(kConsoleSessions, token_hash);
+}
+
+Status SqliteTxn::DeleteConsoleSession(std::string_view token_hash) {
+  return DeleteSessions(kConsoleSessions.remove, token_hash);
+}
+
+Status SqliteTxn::DeleteConsoleSessionsOf(std::string_view login) {
+  return DeleteSessions(kConsoleSessions.remove_of, login);
+}
+
+// What the tenant console and the operator console share.
+
+Status SqliteTxn::UpdateSignIn(const char* sql, const ConsoleUser& u, std::string_view what) {
+  auto s = cache_.Get(sql);
   s->Bind(1, u.login)
       .Bind(2, u.password_hash)
       .Bind(3, int64_t{u.enabled})
       .Bind(4, u.failed_logins)
       .Bind(5, u.locked_until);
   if (Status st = Run(*s, ""); !st.ok()) return st;
-  if (sqlite3_changes(cache_.db()) == 0) return NotFound("console user", u.login);
+  if (sqlite3_changes(cache_.db()) == 0) return NotFound(what, u.login);
   return Status::Ok();
 }
 
-Status SqliteTxn::InsertConsoleSession(const ConsoleSession& c) {
-  auto s = cache_.Get(kInsertConsoleSession);
+Status SqliteTxn::InsertSession(const SessionSql& sql, const ConsoleSession& c) {
+  auto s = cache_.Get(sql.insert);
   s->Bind(1, c.token_hash)
       .Bind(2, c.login)
       .Bind(3, c.csrf_token)
@@ -80,8 +95,8 @@ Status SqliteTxn::InsertConsoleSession(const ConsoleSession& c) {
   return Run(*s, "session exists");
 }
 
-Result<ConsoleSession> SqliteTxn::FindConsoleSession(std::string_view token_hash) {
-  auto s = cache_.Get(kSelectConsoleSession);
+Result<ConsoleSession> SqliteTxn::FindSession(const SessionSql& sql, std::string_view token_hash) {
+  auto s = cache_.Get(sql.select);
   s->Bind(1, token_hash);
   return One<ConsoleSession>(
       *s,
@@ -91,15 +106,9 @@ Result<ConsoleSession> SqliteTxn::FindConsoleSession(std::string_view token_hash
       "session", "(hidden)");
 }
 
-Status SqliteTxn::DeleteConsoleSession(std::string_view token_hash) {
-  auto s = cache_.Get(kDeleteConsoleSession);
-  s->Bind(1, token_hash);
-  return Run(*s, "");
-}
-
-Status SqliteTxn::DeleteConsoleSessionsOf(std::string_view login) {
-  auto s = cache_.Get(kDeleteConsoleSessionsOf);
-  s->Bind(1, login);
+Status SqliteTxn::DeleteSessions(const char* sql, std::string_view key) {
+  auto s = cache_.Get(sql);
+  s->Bind(1, key);
   return Run(*s, "");
 }
 

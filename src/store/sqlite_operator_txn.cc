@@ -19,14 +19,7 @@ constexpr char kSelectOperators[] =
 constexpr char kUpdateOperator[] =
     "UPDATE operators SET password_hash=?2,enabled=?3,failed_logins=?4,locked_until=?5 WHERE "
     "login=?1";
-constexpr char kInsertOperatorSession[] =
-    "INSERT INTO operator_sessions(token_hash,login,csrf_token,created_at,expires_at) "
-    "VALUES(?1,?2,?3,?4,?5)";
-constexpr char kSelectOperatorSession[] =
-    "SELECT token_hash,login,csrf_token,created_at,expires_at FROM operator_sessions "
-    "WHERE token_hash=?1";
-constexpr char kDeleteOperatorSession[] = "DELETE FROM operator_sessions WHERE token_hash=?1";
-constexpr char kDeleteOperatorSessionsOf[] = "DELETE FROM operator_sessions WHERE login=?1";
+constexpr SqliteTxn::SessionSql kOperatorSessions = KANJIAN_SQLITE_SESSION_SQL("operator_sessions");
 constexpr char kInsertOperatorAction[] =
     "INSERT INTO operator_actions(at,login,action,target,detail,outcome) VALUES(?1,?2,?3,?4,?5,?6)";
 constexpr char kSelectOperatorActions[] =
@@ -48,30 +41,6 @@ constexpr char kSelectNoticeBatches[] =
     "SELECT at,kind,message,COUNT(*) FROM notices WHERE kind=?1 GROUP BY at,kind,message "
     "ORDER BY at DESC, message LIMIT ?2";
 
-Status Done(Statement& s, std::string_view exists_message) {
-  s.Step();
-  if (s.status().ok()) return Status::Ok();
-  const int x = s.extended_result_code();
-  if (x == SQLITE_CONSTRAINT_UNIQUE || x == SQLITE_CONSTRAINT_PRIMARYKEY)
-    return Status(errc::kAlreadyExists, std::string(exists_message));
-  return s.status();
-}
-
-template <typename T, typename Read>
-Result<std::vector<T>> Rows(Statement& s, Read read) {
-  std::vector<T> out;
-  while (s.Step()) out.push_back(read(s));
-  if (!s.status().ok()) return s.status();
-  return out;
-}
-
-template <typename T, typename Read>
-Result<T> First(Statement& s, Read read, const std::string& not_found) {
-  if (s.Step()) return read(s);
-  if (!s.status().ok()) return s.status();
-  return Status(errc::kNotFound, not_found);
-}
-
 ConsoleUser ReadOperator(const Statement& r) {
   return ConsoleUser{r.Text(0), "", r.Text(1), r.Int(2) != 0, r.Int(3), r.Int(4), r.Int(5)};
 }
@@ -86,64 +55,38 @@ Status SqliteTxn::InsertOperator(const ConsoleUser& u) {
       .Bind(4, u.created_at)
       .Bind(5, u.failed_logins)
       .Bind(6, u.locked_until);
-  return Done(*s, "an operator '" + u.login + "' already exists");
+  return Run(*s, "an operator '" + u.login + "' already exists");
 }
 
 Result<ConsoleUser> SqliteTxn::FindOperator(std::string_view login) {
   auto s = cache_.Get(kSelectOperator);
   s->Bind(1, login);
-  return First<ConsoleUser>(*s, ReadOperator, "no operator '" + std::string(login) + "'");
+  return One<ConsoleUser>(*s, ReadOperator, "operator", login);
 }
 
 Result<std::vector<ConsoleUser>> SqliteTxn::ListOperators() {
   auto s = cache_.Get(kSelectOperators);
-  return Rows<ConsoleUser>(*s, ReadOperator);
+  return Collect<ConsoleUser>(*s, ReadOperator);
 }
 
 Status SqliteTxn::UpdateOperator(const ConsoleUser& u) {
-  auto s = cache_.Get(kUpdateOperator);
-  s->Bind(1, u.login)
-      .Bind(2, u.password_hash)
-      .Bind(3, int64_t{u.enabled})
-      .Bind(4, u.failed_logins)
-      .Bind(5, u.locked_until);
-  if (Status st = Done(*s, ""); !st.ok()) return st;
-  if (sqlite3_changes(cache_.db()) == 0)
-    return Status(errc::kNotFound, "no operator '" + u.login + "'");
-  return Status::Ok();
+  return UpdateSignIn(kUpdateOperator, u, "operator");
 }
 
 Status SqliteTxn::InsertOperatorSession(const ConsoleSession& c) {
-  auto s = cache_.Get(kInsertOperatorSession);
-  s->Bind(1, c.token_hash)
-      .Bind(2, c.login)
-      .Bind(3, c.csrf_token)
-      .Bind(4, c.created_at)
-      .Bind(5, c.expires_at);
-  return Done(*s, "session exists");
+  return InsertSession(kOperatorSessions, c);
 }
 
 Result<ConsoleSession> SqliteTxn::FindOperatorSession(std::string_view token_hash) {
-  auto s = cache_.Get(kSelectOperatorSession);
-  s->Bind(1, token_hash);
-  return First<ConsoleSession>(
-      *s,
-      [](const Statement& r) {
-        return ConsoleSession{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4)};
-      },
-      "no session");
+  return FindSession(kOperatorSessions, token_hash);
 }
 
 Status SqliteTxn::DeleteOperatorSession(std::string_view token_hash) {
-  auto s = cache_.Get(kDeleteOperatorSession);
-  s->Bind(1, token_hash);
-  return Done(*s, "");
+  return DeleteSessions(kOperatorSessions.remove, token_hash);
 }
 
 Status SqliteTxn::DeleteOperatorSessionsOf(std::string_view login) {
-  auto s = cache_.Get(kDeleteOperatorSessionsOf);
-  s->Bind(1, login);
-  return Done(*s, "");
+  return DeleteSessions(kOperatorSessions.remove_of, login);
 }
 
 Status SqliteTxn::InsertOperatorAction(const OperatorAction& a) {
@@ -154,13 +97,13 @@ Status SqliteTxn::InsertOperatorAction(const OperatorAction& a) {
       .Bind(4, a.target)
       .Bind(5, a.detail)
       .Bind(6, a.outcome);
-  return Done(*s, "");
+  return Run(*s, "");
 }
 
 Result<std::vector<OperatorAction>> SqliteTxn::ListOperatorActions(int64_t limit) {
   auto s = cache_.Get(kSelectOperatorActions);
   s->Bind(1, limit);
-  return Rows<OperatorAction>(*s, [](const Statement& r) {
+  return Collect<OperatorAction>(*s, [](const Statement& r) {
     return OperatorAction{r.Int(0),  r.Int(1),  r.Text(2), r.Text(3),
                           r.Text(4), r.Text(5), r.Text(6)};
   });
@@ -175,7 +118,7 @@ Result<std::vector<LedgerTxn>> SqliteTxn::ListLedgerTxnsOfKind(LedgerKind kind, 
 Result<std::vector<Voucher>> SqliteTxn::ListRecentVouchers(int64_t limit) {
   auto s = cache_.Get(kSelectRecentVouchers);
   s->Bind(1, limit);
-  return Rows<Voucher>(*s, [](const Statement& r) {
+  return Collect<Voucher>(*s, [](const Statement& r) {
     return Voucher{r.Text(0), r.Text(1), r.Int(2), r.Int(3), r.OptionalInt(4)};
   });
 }
@@ -183,7 +126,7 @@ Result<std::vector<Voucher>> SqliteTxn::ListRecentVouchers(int64_t limit) {
 Result<std::vector<BillMonth>> SqliteTxn::ListBillMonths(int64_t limit) {
   auto s = cache_.Get(kSelectBillMonths);
   s->Bind(1, limit);
-  return Rows<BillMonth>(*s, [](const Statement& r) {
+  return Collect<BillMonth>(*s, [](const Statement& r) {
     return BillMonth{r.Text(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4)};
   });
 }
@@ -192,7 +135,7 @@ Result<std::vector<NoticeBatch>> SqliteTxn::ListNoticeBatches(std::string_view k
                                                               int64_t limit) {
   auto s = cache_.Get(kSelectNoticeBatches);
   s->Bind(1, kind).Bind(2, limit);
-  return Rows<NoticeBatch>(*s, [](const Statement& r) {
+  return Collect<NoticeBatch>(*s, [](const Statement& r) {
     return NoticeBatch{r.Int(0), r.Text(1), r.Text(2), r.Int(3)};
   });
 }

@@ -148,7 +148,22 @@ class SqliteTxn final : public Txn {
   // Writes the pending hourly totals. REQUIRES: called before COMMIT.
   Status FlushUsageTotals();
 
+  // Sessions of either realm: the same columns in separate tables
+  // (console_sessions, operator_sessions), so a session never crosses realms.
+  struct SessionSql {
+    const char* insert;
+    const char* select;
+    const char* remove;
+    const char* remove_of;
+  };
+
  private:
+  // sqlite_console.cc: what the tenant and operator sign-ins share.
+  Status InsertSession(const SessionSql& sql, const ConsoleSession& session);
+  Result<ConsoleSession> FindSession(const SessionSql& sql, std::string_view token_hash);
+  Status DeleteSessions(const char* sql, std::string_view key);  // by token_hash or login
+  // `sql` updates password_hash, enabled, failed_logins, locked_until by login.
+  Status UpdateSignIn(const char* sql, const ConsoleUser& user, std::string_view what);
   Result<std::optional<Bill>> QueryBill(const char* sql, std::string_view account_id,
                                         std::string_view month);
   Result<std::vector<std::string>> QueryIds(const char* sql);
@@ -177,5 +192,17 @@ class SqliteTxn final : public Txn {
   const uint64_t instance_, commits_;
   const bool write_;
 };
+
+// The session statements of one realm's table (string literals: the
+// statement cache keys on the text's address).
+#define KANJIAN_SQLITE_SESSION_SQL(table)                                                   \
+  SqliteTxn::SessionSql {                                                                   \
+    "INSERT INTO " table                                                                    \
+    "(token_hash,login,csrf_token,created_at,expires_at) "                                  \
+    "VALUES(?1,?2,?3,?4,?5)",                                                               \
+        "SELECT token_hash,login,csrf_token,created_at,expires_at FROM " table              \
+        " WHERE token_hash=?1",                                                             \
+        "DELETE FROM " table " WHERE token_hash=?1", "DELETE FROM " table " WHERE login=?1" \
+  }
 
 }  // namespace kanjian::store
