@@ -90,14 +90,16 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
   const size_t bundled_count = all.size();
   std::vector<std::pair<CatalogVersion, std::vector<std::string>>> accepted;
   for (CatalogVersion& v : *incoming) {
-    // A copy: the Catalog is a temporary (a reference into it dangled; ASan).
-    const BillingSettings settings = Catalog(all).InForceAt(v.effective_from).settings;
+    // One catalog of what is published so far, alive while its version is used.
+    const Catalog so_far(all);
+    const CatalogVersion& in_force = so_far.InForceAt(v.effective_from);
+    const BillingSettings& settings = in_force.settings;
     if (v.effective_from < now)
       return Status(
           errc::kInvalidConfiguration,
           "version " + v.version + " would take effect in the past; history is never rewritten");
     bool lowers = false;
-    auto changes = Changes(Catalog(all).InForceAt(v.effective_from), v, &lowers);
+    auto changes = Changes(in_force, v, &lowers);
     const UnixMicros earliest = now + DaysToMicros(settings.notice_days);
     if (lowers && v.effective_from < earliest)
       return Status(
