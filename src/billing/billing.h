@@ -167,6 +167,12 @@ class BillingService {
   // and the usage records and reports every mismatch.
   Result<AuditReport> Audit();
 
+  // Archiving the call log (usage_archive.cc): detaches the UTC month
+  // `utc_month` from a PostgreSQL store's call log once every billing month
+  // holding one of its instants has ended (MonthNotEnded) and is settled for
+  // every account (MonthNotSettled); SQLite: UnsupportedOperation.
+  Result<store::DetachedMonth> DetachUsageMonth(Month utc_month);
+
   const Clock& clock() const { return clock_; }
 
  private:

@@ -223,6 +223,71 @@ TEST_F(PgRaceTest, SettlementRunsOnceHoweverManyNodesTry) {
   EXPECT_EQ(node(3).ViewAccount(account_)->balance.cash, -bill->total);  // deducted once
 }
 
+// `kanjian usage detach`: a UTC month leaves the call log only once every
+// billing month holding one of its instants is settled; the bills, the
+// month's usage and each pack's count stay as they were (the audit in
+// TearDown checks the packs against the records and the detached sums), and
+// a call stamped in the detached month is refused, not billed.
+TEST_F(PgRaceTest, ABilledMonthLeavesTheCallLogAndTheBooksStayWhole) {
+  auto at = [](const char* iso) { return *ParseIso8601(iso, 0); };
+  auto record = [&](const std::string& id, UnixMicros when, int on = 1) {
+    clock_.Set(when);
+    BilledCall call{id, account_, "DetectPet", when, 1};
+    return node(on).RecordCalls(std::span(&call, 1));
+  };
+  ASSERT_TRUE(record("oct", at("2026-10-05T10:00:00+08:00")).ok());
+  // UTC October's last 8 hours are billing November's first.
+  ASSERT_TRUE(record("nov-early", at("2026-11-01T03:00:00+08:00")).ok());
+  ASSERT_TRUE(record("nov", at("2026-11-10T12:00:00+08:00")).ok());
+  const Month october{2026, 10}, november{2026, 11};
+  auto october_usage = node(0).UsageForMonth(account_, october);
+  ASSERT_TRUE(october_usage.ok());
+
+  clock_.Set(at("2026-11-20T00:00:00+08:00"));
+  EXPECT_EQ(node(0).DetachUsageMonth(october).status().code(), errc::kMonthNotEnded);
+  clock_.Set(at("2026-12-02T00:00:00+08:00"));
+  EXPECT_EQ(node(0).DetachUsageMonth(october).status().code(), errc::kMonthNotSettled);
+  ASSERT_TRUE(node(2).RunBills(october).ok());
+  auto unsettled = node(0).DetachUsageMonth(october);
+  EXPECT_EQ(unsettled.status().code(), errc::kMonthNotSettled);
+  EXPECT_NE(unsettled.status().message().find("2026-11"), std::string::npos)
+      << unsettled.status().message();
+  ASSERT_TRUE(node(2).RunBills(november).ok());
+
+  auto detached = node(0).DetachUsageMonth(october);
+  ASSERT_TRUE(detached.ok()) << detached.status().ToString();
+  EXPECT_EQ(detached->table, "usage_records_2026_10");
+  EXPECT_EQ(detached->records, 2);  // "oct" and "nov-early"
+  clock_.Advance(kMicrosPerHour);
+  auto again = node(3).DetachUsageMonth(october);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->detached_at, detached->detached_at);
+
+  auto log =
+      stores_[0]->ListUsage(account_, at("2026-10-01T00:00:00Z"), at("2026-12-01T00:00:00Z"));
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ((*log)[0].request_id, "nov");
+  auto after = node(0).UsageForMonth(account_, october);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), october_usage->size());
+  EXPECT_EQ((*after)[0].total, (*october_usage)[0].total);
+  auto rerun = node(0).RunBills(october);
+  ASSERT_TRUE(rerun.ok());
+  EXPECT_EQ(*rerun, 0);
+
+  // A late call stamped in the detached month is refused, on a node that
+  // made the partition (and still lists it) as on one that asks anew.
+  for (int i : {1, 3}) {
+    Status late = record("late-" + std::to_string(i), at("2026-10-20T00:00:00Z"), i);
+    EXPECT_FALSE(late.ok()) << "node " << i;
+  }
+  clock_.Set(at("2026-12-02T01:00:00+08:00"));
+  auto still = node(0).UsageForMonth(account_, october);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ((*still)[0].total, (*october_usage)[0].total);
+}
+
 }  // namespace
 }  // namespace kanjian::billing
 

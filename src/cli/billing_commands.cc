@@ -1,5 +1,5 @@
 // Billing commands: account recharge|disable|enable, voucher grant,
-// pack buy|list|refund|grant, usage record|show, bill run|show, quote,
+// pack buy|list|refund|grant, usage record|show|detach, bill run|show, quote,
 // catalog show|publish, notice list, audit. Money is printed as yuan
 // strings with two decimals ("675.00").
 #include <unistd.h>
@@ -279,6 +279,24 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
                 std::to_string(u.postpaid) + "\n";
       }
       return ctx.Print(out, text);
+    });
+  });
+
+  auto* detach = usage->add_subcommand(
+      "detach", "move a billed UTC month out of the call log (PostgreSQL; README Scale-out)");
+  detach->add_option("--month", f->month, "YYYY-MM, UTC")->required();
+  detach->callback([&ctx, rc, f] {
+    *rc = WithBilling(ctx, [&](billing::BillingService& b) {
+      auto m = MonthArg(f->month);
+      if (!m.ok()) return ctx.Fail(m.status());
+      auto done = b.DetachUsageMonth(*m);
+      if (!done.ok()) return ctx.Fail(done.status());
+      return ctx.Print({{"Month", done->month},
+                        {"Table", done->table},
+                        {"Records", done->records},
+                        {"DetachedAt", FormatIso8601(done->detached_at, kDisplayOffsetSeconds)}},
+                       "usage month " + done->month + " (UTC): " + std::to_string(done->records) +
+                           " records detached into table " + done->table);
     });
   });
 

@@ -52,6 +52,8 @@ constexpr std::array<ErrorSpec, kErrorCodeCount - 1> kErrors = {{
     {errc::kPromotionNotFound, "PromotionNotFound", kOther},
     {errc::kVoucherUnusable, "VoucherUnusable", kOther},
     {errc::kMonthNotEnded, "MonthNotEnded", kOther},
+    {errc::kMonthNotSettled, "MonthNotSettled", kOther},
+    {errc::kUnsupportedOperation, "UnsupportedOperation", kOther},
     {errc::kNoticePeriodTooShort, "NoticePeriodTooShort", kOther},
     {errc::kAccountNotActive, "AccountNotActive", kOther},
     {errc::kRefundWindowClosed, "RefundWindowClosed", kOther},

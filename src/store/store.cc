@@ -104,6 +104,12 @@ Result<T> ReadValue(Store& store, Op op) {
 
 }  // namespace
 
+Result<DetachedMonth> Store::DetachUsageMonth(std::string_view utc_month, UnixMicros) {
+  return Status(errc::kUnsupportedOperation,
+                "this store keeps its call log in one table: detaching month " +
+                    std::string(utc_month) + " needs a PostgreSQL store (--db postgresql://…)");
+}
+
 Status Store::CreateAccount(const Account& account, const ApiKey& first_key) {
   return Write([&](Txn& txn) -> Status {
     if (Status s = txn.InsertAccount(account); !s.ok()) return s;

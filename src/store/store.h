@@ -230,6 +230,15 @@ struct BillMonth {
   UnixMicros first_at = 0, last_at = 0;  // first and last bill created
 };
 
+// A UTC month of the call log moved out of it once billed (PostgreSQL: its
+// partition detached into a table of its own, for the operator to archive).
+struct DetachedMonth {
+  std::string month;  // "YYYY-MM", UTC
+  std::string table;  // where its rows are now
+  int64_t records = 0;
+  UnixMicros detached_at = 0;
+};
+
 // Notices of one kind sent at one instant with one text (one publication).
 struct NoticeBatch {
   UnixMicros at = 0;
@@ -417,6 +426,19 @@ class Store {
   virtual Status Write(const std::function<Status(Txn&)>& body) = 0;
   // Runs `body` in one read transaction (a consistent snapshot).
   virtual Status Read(const std::function<Status(Txn&)>& body) = 0;
+
+  // Moves the call log's UTC month `utc_month` ("YYYY-MM") out of the log:
+  // its rows leave ListUsage and the audit's comparison with the hourly
+  // totals (which stay, and are what bills read); what packs drew in it is
+  // kept per pack, so the audit still checks every pack's count; its
+  // RequestIds stay known to the idempotency gate; a call stamped in it
+  // cannot be recorded again. A second call returns the first's result.
+  // The caller checks the month is billed (BillingService::DetachUsageMonth).
+  // This default, for SQLite (one file, nothing to detach):
+  // errc::kUnsupportedOperation.
+  virtual Result<DetachedMonth> DetachUsageMonth(std::string_view utc_month, UnixMicros now);
+  // Whether DetachUsageMonth can do anything here (asked before its checks).
+  virtual bool DetachesUsageMonths() const { return false; }
 
   // One-operation conveniences, each its own transaction.
   Status CreateAccount(const Account& account, const ApiKey& first_key);  // atomic pair

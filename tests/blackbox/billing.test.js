@@ -122,3 +122,55 @@ test("packs: buy with a voucher, list, refund returns cash but not the voucher s
   assert.equal(total, 2100000);
   assert.deepEqual(sb.cliOk(["audit"]).Problems, []);
 });
+
+test("usage detach: a billed UTC month leaves the call log on PostgreSQL; SQLite refuses by name", async () => {
+  const db = new Sandbox("detach");
+  try {
+    const onPg = Boolean(process.env.KANJIAN_BLACKBOX_PG);
+    db.cliOk(["account", "create", "old"]);
+    db.cliOk(["--at", "2025-03-02T10:00:00+08:00", "account", "activate", "old"]);
+    db.cliOk(["--at", "2025-03-20T10:00:00+08:00", "usage", "record", "old", "DetectPet", "1500"]);
+    // 2025-04-01T03:00+08:00 is UTC March: billed in April, logged in March.
+    db.cliOk(["--at", "2025-04-01T03:00:00+08:00", "usage", "record", "old", "DetectPet", "10"]);
+    const detach = (at) => db.cli(["--at", at, "usage", "detach", "--month", "2025-03"]);
+    if (!onPg) {
+      const r = detach("2025-06-01T00:00:00+08:00");
+      assert.notEqual(r.code, 0);
+      assert.equal(r.json.Error.Code, "UnsupportedOperation", r.stdout);
+      return;
+    }
+    const utcMarch = ["--from", "2025-03-01T00:00:00Z", "--to", "2025-04-01T00:00:00Z"];
+    const logged = db.cliOk(["usage", "list", "old", ...utcMarch]).Records;
+    assert.ok(logged.length >= 2, JSON.stringify(logged));
+    assert.equal(logged.reduce((s, r) => s + r.Quantity, 0), 1510);
+    assert.equal(detach("2025-04-20T00:00:00+08:00").json.Error.Code, "MonthNotEnded");
+    const notSettled = detach("2025-05-02T00:00:00+08:00").json.Error;
+    assert.equal(notSettled.Code, "MonthNotSettled");
+    assert.match(notSettled.Message, /2025-03/);
+    db.cliOk(["--at", "2025-05-02T00:00:00+08:00", "bill", "run", "--month", "2025-03"]);
+    const april = detach("2025-05-02T00:00:00+08:00").json.Error;
+    assert.equal(april.Code, "MonthNotSettled");
+    assert.match(april.Message, /2025-04/, "UTC March's last 8 hours are billed in April");
+    db.cliOk(["--at", "2025-05-02T00:00:00+08:00", "bill", "run", "--month", "2025-04"]);
+    const usage = db.cliOk(["usage", "show", "old", "--month", "2025-03"]);
+    const bills = ["2025-03", "2025-04"].map((m) => db.cliOk(["bill", "show", "old", "--month", m]));
+
+    const done = db.cliOk(["--at", "2025-05-03T00:00:00+08:00", "usage", "detach", "--month", "2025-03"]);
+    assert.equal(done.Month, "2025-03");
+    assert.equal(done.Table, "usage_records_2025_03");
+    assert.equal(done.Records, logged.length);
+    const again = db.cliOk(["--at", "2025-05-09T00:00:00+08:00", "usage", "detach", "--month", "2025-03"]);
+    assert.deepEqual(again, done, "a second detach reports the first");
+
+    assert.deepEqual(db.cliOk(["usage", "list", "old", ...utcMarch]).Records, []);
+    assert.deepEqual(db.cliOk(["usage", "show", "old", "--month", "2025-03"]), usage);
+    ["2025-03", "2025-04"].forEach((m, i) =>
+      assert.deepEqual(db.cliOk(["bill", "show", "old", "--month", m]), bills[i]));
+    const late = db.cli(["--at", "2025-03-25T10:00:00+08:00", "usage", "record", "old", "DetectPet", "1"]);
+    assert.notEqual(late.code, 0, "a call stamped in a detached month is refused");
+    assert.deepEqual(db.cliOk(["usage", "show", "old", "--month", "2025-03"]), usage);
+    assert.deepEqual(db.cliOk(["audit"]).Problems, []);
+  } finally {
+    await db.cleanup();
+  }
+});

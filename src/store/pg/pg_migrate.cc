@@ -13,6 +13,9 @@ constexpr char kMigrateLock[] = "SELECT pg_advisory_lock(hashtext('kanjian:migra
 constexpr char kMigrateUnlock[] = "SELECT pg_advisory_unlock(hashtext('kanjian:migrate'))";
 constexpr char kPartitionLock[] = "SELECT pg_advisory_xact_lock(hashtext('kanjian:partitions'))";
 
+constexpr char kSelectDetached[] =
+    "SELECT table_name, records, detached_at FROM usage_detached WHERE month = $1";
+
 Result<std::string> PartitionName(std::string_view month) {
   static const std::regex kMonth(R"(\d{4}-(0[1-9]|1[0-2]))");
   if (!std::regex_match(month.begin(), month.end(), kMonth))
@@ -75,6 +78,13 @@ Status EnsureUsagePartition(PgConnection& db, std::string_view month, UnixMicros
   if (from >= to) return Status(errc::kInvalidParameterValue, "empty partition range");
   return InTransaction(db, [&]() -> Status {
     if (auto r = db.Exec(kPartitionLock); !r.ok()) return r.status();
+    auto detached = db.Exec(kSelectDetached, {P(month)});
+    if (!detached.ok()) return detached.status();
+    if (detached->rows() > 0)
+      return Status(errc::kInvalidParameterValue,
+                    "usage month " + std::string(month) +
+                        " was billed and detached (kanjian usage detach): a call stamped in it "
+                        "cannot be recorded");
     // DDL takes no bind parameters; the name is checked above and the bounds
     // are integers.
     auto r = db.Exec("CREATE TABLE IF NOT EXISTS " + *name +
@@ -84,21 +94,51 @@ Status EnsureUsagePartition(PgConnection& db, std::string_view month, UnixMicros
   });
 }
 
-Status DetachUsagePartition(PgConnection& db, std::string_view month) {
+Result<DetachedMonth> DetachUsagePartition(PgConnection& db, std::string_view month,
+                                           UnixMicros from, UnixMicros to, UnixMicros now) {
   auto name = PartitionName(month);
   if (!name.ok()) return name.status();
-  return InTransaction(db, [&]() -> Status {
+  if (from >= to) return Status(errc::kInvalidParameterValue, "empty partition range");
+  DetachedMonth out;
+  Status s = InTransaction(db, [&]() -> Status {
     if (auto r = db.Exec(kPartitionLock); !r.ok()) return r.status();
-    auto attached = db.Exec(
-        "SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_records' AND c.relname = "
-        "$1",
-        {P(*name)});
-    if (!attached.ok()) return attached.status();
-    if (attached->rows() == 0) return Status();  // already detached, or never made
-    auto r = db.Exec("ALTER TABLE usage_records DETACH PARTITION " + *name);
-    return r.ok() ? Status() : r.status();
+    auto done = db.Exec(kSelectDetached, {P(month)});
+    if (!done.ok()) return done.status();
+    if (done->rows() == 0) {
+      auto attached = db.Exec(
+          "SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+          "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_records' AND "
+          "c.relname = $1",
+          {P(*name)});
+      if (!attached.ok()) return attached.status();
+      // A month never made has no rows: it is recorded all the same, so no
+      // late call can make it.
+      const bool made = attached->rows() > 0;
+      const std::string rows_of = made ? *name : "usage_records WHERE false";
+      auto recorded = db.Exec(
+          "INSERT INTO usage_detached SELECT $1, $2, $3::bigint, $4::bigint, count(*), $5::bigint "
+          "FROM " +
+              rows_of,
+          {P(month), P(*name), P(from), P(to), P(now)});
+      if (!recorded.ok()) return recorded.status();
+      if (made) {
+        auto packs = db.Exec(
+            "INSERT INTO usage_detached_packs SELECT $1, pack_id, sum(quantity) "
+            "FROM " +
+                *name + " WHERE pack_id <> '' GROUP BY pack_id",
+            {P(month)});
+        if (!packs.ok()) return packs.status();
+        auto r = db.Exec("ALTER TABLE usage_records DETACH PARTITION " + *name);
+        if (!r.ok()) return r.status();
+      }
+      done = db.Exec(kSelectDetached, {P(month)});
+      if (!done.ok()) return done.status();
+    }
+    out = {std::string(month), done->Text(0, 0), done->Int(0, 1), done->Int(0, 2)};
+    return Status();
   });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace kanjian::store::pg

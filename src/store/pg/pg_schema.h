@@ -13,7 +13,7 @@
 
 namespace kanjian::store::pg {
 
-inline constexpr std::array<const char*, 4> kPgMigrations = {
+inline constexpr std::array<const char*, 5> kPgMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id text PRIMARY KEY,
@@ -248,6 +248,25 @@ LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION USING ERRCODE = code, MESSAGE = message, DETAIL = detail;
 END $$;
+)sql",
+    // Step 5 (`kanjian usage detach`): UTC months moved out of the call log
+    // once billed, and what each pack drew in them, so the audit still
+    // checks every pack's count and skips only those months' hours.
+    R"sql(
+CREATE TABLE usage_detached (
+  month text PRIMARY KEY,  -- UTC "YYYY-MM"
+  table_name text NOT NULL,
+  from_at bigint NOT NULL,
+  to_at bigint NOT NULL,
+  records bigint NOT NULL,
+  detached_at bigint NOT NULL
+);
+CREATE TABLE usage_detached_packs (
+  month text NOT NULL REFERENCES usage_detached(month),
+  pack_id text NOT NULL,
+  quantity bigint NOT NULL CHECK (quantity > 0),
+  PRIMARY KEY (month, pack_id)
+);
 )sql",
 };
 

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <random>
 #include <set>
@@ -44,6 +45,23 @@ UtcMonth UtcMonthOf(UnixMicros at) {
 
 UtcMonth NextUtcMonth(const UtcMonth& month) {
   return UtcMonthOf(month.to);
+}
+
+Result<UtcMonth> UtcMonthNamed(std::string_view name) {
+  int year = 0;
+  unsigned mon = 0;
+  char tail = 0;
+  const std::string text(name);
+  if (text.size() != 7 || std::sscanf(text.c_str(), "%4d-%2u%c", &year, &mon, &tail) != 2 ||
+      mon < 1 || mon > 12)
+    return Status(errc::kInvalidParameterValue, "a month is YYYY-MM: " + text);
+  using namespace std::chrono;
+  UtcMonth m = UtcMonthOf(
+      duration_cast<microseconds>(
+          sys_days(std::chrono::year(year) / std::chrono::month(mon) / 1).time_since_epoch())
+          .count());
+  if (m.name != text) return Status(errc::kInvalidParameterValue, "a month is YYYY-MM: " + text);
+  return m;
 }
 
 namespace {
@@ -109,6 +127,21 @@ class PgStore final : public Store {
 
   Status Write(const std::function<Status(Txn&)>& body) override { return Run(body, true); }
   Status Read(const std::function<Status(Txn&)>& body) override { return Run(body, false); }
+
+  bool DetachesUsageMonths() const override { return true; }
+  Result<DetachedMonth> DetachUsageMonth(std::string_view utc_month, UnixMicros now) override {
+    auto m = UtcMonthNamed(utc_month);
+    if (!m.ok()) return m.status();
+    auto c = Acquire();
+    if (!c.ok()) return c.status();
+    auto done = DetachUsagePartition(*(*c)->db, m->name, m->from, m->to, now);
+    Release(std::move(c).value());
+    if (done.ok()) {
+      std::lock_guard<std::mutex> lock(months_mu_);
+      months_.erase(m->name);  // a late call now asks EnsureMonth, which refuses
+    }
+    return done;
+  }
 
  private:
   Status Run(const std::function<Status(Txn&)>& body, bool write) {
@@ -249,19 +282,12 @@ class PgStore final : public Store {
   // Makes the month's partition and the next one's, so a month boundary
   // finds its partition made a month before (no node waits on DDL then).
   Status EnsureMonth(PgConnection& db, const std::string& month) {
-    UtcMonth m = UtcMonthOf(0);
-    {
-      int year = 0;
-      unsigned mon = 0;
-      std::sscanf(month.c_str(), "%d-%u", &year, &mon);
-      using namespace std::chrono;
-      m = UtcMonthOf(
-          duration_cast<microseconds>(
-              sys_days(std::chrono::year(year) / std::chrono::month(mon) / 1).time_since_epoch())
-              .count());
-    }
-    for (const UtcMonth& one : {m, NextUtcMonth(m)}) {
-      if (Status s = EnsureUsagePartition(db, one.name, one.from, one.to); !s.ok()) return s;
+    auto m = UtcMonthNamed(month);
+    if (!m.ok()) return m.status();
+    for (const UtcMonth& one : {*m, NextUtcMonth(*m)}) {
+      Status s = EnsureUsagePartition(db, one.name, one.from, one.to);
+      if (!s.ok() && one.name == m->name) return s;  // the next one is only made early
+      if (!s.ok()) continue;
       std::lock_guard<std::mutex> lock(months_mu_);
       months_.insert(one.name);
     }

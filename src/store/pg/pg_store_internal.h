@@ -2,8 +2,10 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/clock.h"
+#include "common/status.h"
 
 namespace kanjian::store::pg {
 
@@ -16,5 +18,7 @@ struct UtcMonth {
 };
 UtcMonth UtcMonthOf(UnixMicros at);
 UtcMonth NextUtcMonth(const UtcMonth& month);
+// The month named "YYYY-MM"; InvalidParameterValue for anything else.
+Result<UtcMonth> UtcMonthNamed(std::string_view name);
 
 }  // namespace kanjian::store::pg

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/error_codes.h"
 #include "store/pg/pg_db.h"
 #include "store/pg/pg_migrate.h"
 #include "store/pg/pg_schema.h"
@@ -151,11 +152,23 @@ TEST_F(PgStoreTest, DetachingABilledMonthKeepsItsRowsAndItsRequestIds) {
   ASSERT_TRUE(EnsureUsagePartition(*db_, "2026-11", kNov2026, kDec2026).ok());
   EXPECT_EQ(InsertCall("old", kOct2026 + 1), 1);
   EXPECT_EQ(InsertCall("new", kNov2026 + 1), 1);
-  ASSERT_TRUE(DetachUsagePartition(*db_, "2026-10").ok());
-  ASSERT_TRUE(DetachUsagePartition(*db_, "2026-10").ok());  // idempotent
+  auto detached = DetachUsagePartition(*db_, "2026-10", kOct2026, kNov2026, 42);
+  ASSERT_TRUE(detached.ok()) << detached.status().ToString();
+  EXPECT_EQ(detached->records, 1);
+  EXPECT_EQ(detached->table, "usage_records_2026_10");
+  auto again = DetachUsagePartition(*db_, "2026-10", kOct2026, kNov2026, 99);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->detached_at, 42);  // idempotent: the first detach's record
   EXPECT_EQ(Count("SELECT count(*) FROM usage_records"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM usage_records_2026_10"), 1);
   EXPECT_EQ(InsertCall("old", kNov2026 + 2), 0);  // a late retry of an old call is still known
+  // The month is never made again, and a month never made is recorded too.
+  EXPECT_EQ(EnsureUsagePartition(*db_, "2026-10", kOct2026, kNov2026).code(),
+            errc::kInvalidParameterValue);
+  auto empty = DetachUsagePartition(*db_, "2026-08", kOct2026 - 1000, kOct2026 - 1, 7);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->records, 0);
+  EXPECT_FALSE(EnsureUsagePartition(*db_, "2026-08", kOct2026 - 1000, kOct2026 - 1).ok());
 }
 
 TEST_F(PgStoreTest, TheLedgerIsAppendOnly) {
