@@ -61,12 +61,16 @@ Result<NewKey> AccountService::RotateKey(const std::string& secret_id) {
   NewKey key;
   auto sealed = SealNewKey(old->account_id, &key);
   if (!sealed.ok()) return sealed.status();
-  if (Status s = store_.RotateKey(secret_id, *sealed); !s.ok()) return s;
+  Status s = store_.RotateKey(secret_id, *sealed);
+  Forget(secret_id);
+  if (!s.ok()) return s;
   return key;
 }
 
 Status AccountService::DisableKey(const std::string& secret_id) {
-  return store_.SetKeyEnabled(secret_id, false);
+  Status s = store_.SetKeyEnabled(secret_id, false);
+  Forget(secret_id);
+  return s;
 }
 
 Status AccountService::EnableKey(const std::string& secret_id) {
@@ -80,6 +84,14 @@ Result<std::vector<store::ApiKey>> AccountService::ListKeys(const std::string& n
 }
 
 Result<Caller> AccountService::Authenticate(const std::string& secret_id) {
+  // Read before the store: a change committed after this read changes the
+  // version, so an entry never outlives a change it did not see.
+  const std::optional<uint64_t> version = store_.KeysVersion();
+  if (version) {
+    std::lock_guard<std::mutex> lock(key_cache_mu_);
+    auto it = key_cache_.find(secret_id);
+    if (it != key_cache_.end() && it->second.keys_version == *version) return it->second.caller;
+  }
   auto key = store_.FindKey(secret_id);
   if (!key.ok() && key.status().code() != errc::kNotFound) return key.status();
   if (!key.ok() || !key->enabled)
@@ -87,7 +99,18 @@ Result<Caller> AccountService::Authenticate(const std::string& secret_id) {
   if (Status s = NeedBox(); !s.ok()) return s;
   auto secret = box_->Open(key->sealed_secret, key->secret_id);
   if (!secret.ok()) return secret.status();
-  return Caller{key->account_id, std::move(secret).value()};
+  Caller caller{key->account_id, std::move(secret).value()};
+  if (version) {
+    std::lock_guard<std::mutex> lock(key_cache_mu_);
+    if (key_cache_.size() >= kMaxCachedKeys) key_cache_.clear();
+    key_cache_[secret_id] = {caller, *version};
+  }
+  return caller;
+}
+
+void AccountService::Forget(const std::string& secret_id) {
+  std::lock_guard<std::mutex> lock(key_cache_mu_);
+  key_cache_.erase(secret_id);
 }
 
 }  // namespace kanjian::billing

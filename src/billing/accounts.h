@@ -58,6 +58,9 @@ class AccountService {
 
   // The caller behind an enabled SecretId; AuthFailure.SecretIdNotFound for
   // unknown or disabled keys (the two are not told apart to the client).
+  // Cached while the store's KeysVersion() stays the same (PostgreSQL: a
+  // key changed on any node ends every entry within milliseconds); read
+  // from the store every time where it has no such signal (SQLite).
   Result<Caller> Authenticate(const std::string& secret_id);
 
   // Notes that `secret_id` signed a verified request now. Coarse on
@@ -77,6 +80,18 @@ class AccountService {
   const crypto::SecretBox* const box_;  // null: no master key
   const Clock& clock_;
   IdSource& ids_;
+
+  // A key changed here ends its entry at once (the store's signal may come
+  // a little later).
+  void Forget(const std::string& secret_id);
+
+  struct CachedCaller {
+    Caller caller;
+    uint64_t keys_version = 0;  // the store's KeysVersion() before the read
+  };
+  static constexpr size_t kMaxCachedKeys = 100'000;  // bounded; a miss costs one read
+  std::mutex key_cache_mu_;
+  std::unordered_map<std::string, CachedCaller> key_cache_;  // guarded by key_cache_mu_
 
   static constexpr UnixMicros kKeyUseResolution = 60'000'000;
   std::mutex key_use_mu_;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <functional>
 #include <thread>
 
@@ -286,6 +287,39 @@ TEST_F(PgRaceTest, ABilledMonthLeavesTheCallLogAndTheBooksStayWhole) {
   auto still = node(0).UsageForMonth(account_, october);
   ASSERT_TRUE(still.ok());
   EXPECT_EQ((*still)[0].total, (*october_usage)[0].total);
+}
+
+// The key cache (AccountService::Authenticate, pg_key_watch.h): a key read
+// once is served with no round trip, and a key disabled or enabled through
+// another node is seen here as soon as PostgreSQL's NOTIFY arrives: an
+// entry never outlives a change.
+TEST_F(PgRaceTest, AKeyChangedOnOneNodeIsSeenOnEveryNode) {
+  AccountService here(*stores_[1], box_, clock_), there(*stores_[2], box_, clock_);
+  auto key = here.CreateKey(account_);
+  ASSERT_TRUE(key.ok());
+  const std::string id = key->secret_id;
+  auto eventually = [](const std::function<bool()>& done) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return done();
+  };
+  ASSERT_TRUE(eventually([&] {
+    const uint64_t before = store::pg::PgRoundTrips();
+    auto caller = here.Authenticate(id);
+    return caller.ok() && caller->secret_key == key->secret_key &&
+           store::pg::PgRoundTrips() == before;
+  })) << "a cached key is served without the store";
+  ASSERT_TRUE(there.DisableKey(id).ok());
+  EXPECT_TRUE(eventually([&] {
+    return here.Authenticate(id).status().code() == errc::kSecretIdNotFound;
+  })) << "the disable on another node reached this one";
+  ASSERT_TRUE(there.EnableKey(id).ok());
+  EXPECT_TRUE(eventually([&] { return here.Authenticate(id).ok(); }));
+  // Disabled here: refused here at once, not after the signal.
+  ASSERT_TRUE(here.Authenticate(id).ok());
+  ASSERT_TRUE(here.DisableKey(id).ok());
+  EXPECT_EQ(here.Authenticate(id).status().code(), errc::kSecretIdNotFound);
 }
 
 }  // namespace

@@ -147,7 +147,7 @@ Result<AccountView> BillingService::ViewAccount(const std::string& account) {
 
 Result<Balance> BillingService::AccountBalance(const std::string& account_id) {
   Balance out;
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
+  Status s = store_.ReadOne([&](store::Txn& txn) -> Status {  // one statement: Balances
     auto b = ReadBalance(txn, account_id);
     if (!b.ok()) return b.status();
     out = *b;

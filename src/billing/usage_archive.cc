@@ -43,9 +43,9 @@ Result<store::DetachedMonth> BillingService::DetachUsageMonth(Month utc_month) {
   }
   for (const auto& [m, end] : billing_months) {
     if (now < end)
-      return Status(errc::kMonthNotEnded,
-                    "usage month " + utc_month.ToString() + " (UTC) holds calls of billing month " +
-                        m.ToString() + ", which has not ended");
+      return Status(errc::kMonthNotEnded, "usage month " + utc_month.ToString() +
+                                              " (UTC) holds calls of billing month " +
+                                              m.ToString() + ", which has not ended");
   }
   for (const auto& [m, end] : billing_months) {
     std::vector<std::string> missing;

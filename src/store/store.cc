@@ -88,16 +88,18 @@ Status CheckBalanced(const LedgerTxn& t) {
 
 namespace {
 
-// Runs `op` (Txn& → Result<T>) in a read transaction and returns its value.
+// Runs `op` (Txn& → Result<T>) in a read transaction and returns its value;
+// `one_statement`: op sends one statement (Store::ReadOne).
 template <typename T, typename Op>
-Result<T> ReadValue(Store& store, Op op) {
+Result<T> ReadValue(Store& store, Op op, bool one_statement = false) {
   std::optional<T> out;
-  Status s = store.Read([&](Txn& txn) -> Status {
+  auto body = [&](Txn& txn) -> Status {
     Result<T> r = op(txn);
     if (!r.ok()) return r.status();
     out = std::move(r).value();
     return Status::Ok();
-  });
+  };
+  Status s = one_statement ? store.ReadOne(body) : store.Read(body);
   if (!s.ok()) return s;
   return std::move(*out);
 }
@@ -118,7 +120,8 @@ Status Store::CreateAccount(const Account& account, const ApiKey& first_key) {
 }
 
 Result<Account> Store::FindAccount(std::string_view id_or_name) {
-  return ReadValue<Account>(*this, [&](Txn& txn) { return txn.FindAccount(id_or_name); });
+  return ReadValue<Account>(
+      *this, [&](Txn& txn) { return txn.FindAccount(id_or_name); }, /*one_statement=*/true);
 }
 
 Status Store::UpdateAccount(const Account& account) {
@@ -134,7 +137,8 @@ Result<std::optional<ApiKey>> Store::OldestKey() {
 }
 
 Result<ApiKey> Store::FindKey(std::string_view secret_id) {
-  return ReadValue<ApiKey>(*this, [&](Txn& txn) { return txn.FindKey(secret_id); });
+  return ReadValue<ApiKey>(
+      *this, [&](Txn& txn) { return txn.FindKey(secret_id); }, /*one_statement=*/true);
 }
 
 Result<std::vector<ApiKey>> Store::ListKeys(std::string_view account_id) {

@@ -426,6 +426,11 @@ class Store {
   virtual Status Write(const std::function<Status(Txn&)>& body) = 0;
   // Runs `body` in one read transaction (a consistent snapshot).
   virtual Status Read(const std::function<Status(Txn&)>& body) = 0;
+  // A Read whose body sends one statement (one Txn call that reads one
+  // table query, e.g. FindKey, Balances): PostgreSQL then runs it with no
+  // transaction around it (one round trip instead of BEGIN…ROLLBACK); a
+  // second statement fails there with InternalError. This default: Read.
+  virtual Status ReadOne(const std::function<Status(Txn&)>& body) { return Read(body); }
 
   // Moves the call log's UTC month `utc_month` ("YYYY-MM") out of the log:
   // its rows leave ListUsage and the audit's comparison with the hourly
@@ -437,6 +442,12 @@ class Store {
   // This default, for SQLite (one file, nothing to detach):
   // errc::kUnsupportedOperation.
   virtual Result<DetachedMonth> DetachUsageMonth(std::string_view utc_month, UnixMicros now);
+  // A number that changes whenever an API key changes (created, disabled,
+  // enabled, rotated), here or in another process, so keys may be cached
+  // while it stays the same; nullopt: no such signal now, read the store.
+  // This default, for SQLite (a key read costs microseconds): nullopt.
+  virtual std::optional<uint64_t> KeysVersion() const { return std::nullopt; }
+
   // Whether DetachUsageMonth can do anything here (asked before its checks).
   virtual bool DetachesUsageMonths() const { return false; }
 

@@ -88,6 +88,13 @@ Status PgTxn::Flush(bool commit) {
 }
 
 Result<PgResult> PgTxn::Exec(const char* sql, const std::vector<Param>& params) {
+  if (bare_ && statements_++ > 0)
+    return Status(errc::kInternalError,
+                  "Store::ReadOne's body sent a second statement: it needs Store::Read");
+  if (bare_ && std::string_view(sql).substr(0, 7) != "SELECT ") {
+    bare_ = false;  // only a SELECT goes bare: this one begins the transaction
+    db_.BeginDeferred(kBeginRead);
+  }
   if (!pending_usage_.empty() || !pending_pack_use_.empty() || (changed_ && !bumped_)) {
     if (Status s = FlushUsageTotals(); !s.ok()) return s;
   }

@@ -1,9 +1,12 @@
 #include "store/pg/pg_db.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <atomic>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
 #include "common/error_codes.h"
 
@@ -96,6 +99,28 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& uri)
 
 PgConnection::~PgConnection() {
   PQfinish(conn_);
+}
+
+Result<int> PgConnection::WaitForNotifications(int timeout_ms) {
+  auto take = [&] {
+    int n = 0;
+    while (PGnotify* note = PQnotifies(conn_)) {
+      ++n;
+      PQfreemem(note);
+    }
+    return n;
+  };
+  if (int n = take(); n > 0) return n;
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  if (fd.fd < 0) return Status(errc::kInternalError, "PostgreSQL: the connection is closed");
+  const int ready = ::poll(&fd, 1, timeout_ms);
+  if (ready < 0 && errno != EINTR)
+    return Status(errc::kInternalError, std::string("PostgreSQL: poll: ") + std::strerror(errno));
+  if (ready > 0 && (!PQconsumeInput(conn_) || PQstatus(conn_) != CONNECTION_OK)) {
+    broken_ = true;
+    return Status(errc::kInternalError, std::string("PostgreSQL: ") + PQerrorMessage(conn_));
+  }
+  return take();
 }
 
 bool PgConnection::healthy() const {

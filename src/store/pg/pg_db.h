@@ -104,6 +104,10 @@ class PgConnection {
   // (a serialization failure to retry, say).
   const std::string& first_failure() const { return first_failure_; }
   void ClearFirstFailure() { first_failure_.clear(); }
+  // Waits up to `timeout_ms` for NOTIFY messages on the channels this
+  // connection LISTENs to: how many arrived (0 when none did), or an error
+  // once the connection has broken.
+  Result<int> WaitForNotifications(int timeout_ms);
   // False once the server has gone (the connection must be reopened).
   bool healthy() const;
   // Round trips this process has waited for, on every connection: a

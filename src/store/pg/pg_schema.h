@@ -13,7 +13,7 @@
 
 namespace kanjian::store::pg {
 
-inline constexpr std::array<const char*, 5> kPgMigrations = {
+inline constexpr std::array<const char*, 6> kPgMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id text PRIMARY KEY,
@@ -267,6 +267,21 @@ CREATE TABLE usage_detached_packs (
   quantity bigint NOT NULL CHECK (quantity > 0),
   PRIMARY KEY (month, pack_id)
 );
+)sql",
+    // Step 6 (the key cache, pg_key_watch.h): every change to what
+    // authenticates a key tells the listening nodes; a key's last use
+    // (written once a minute) does not.
+    R"sql(
+CREATE FUNCTION kanjian_keys_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('kanjian_keys', '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER api_keys_changed
+  AFTER INSERT OR DELETE OR UPDATE OF secret_id, account_id, sealed_secret, enabled ON api_keys
+  FOR EACH STATEMENT EXECUTE FUNCTION kanjian_keys_changed();
+CREATE TRIGGER api_keys_truncated AFTER TRUNCATE ON api_keys
+  FOR EACH STATEMENT EXECUTE FUNCTION kanjian_keys_changed();
 )sql",
 };
 

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "common/error_codes.h"
+#include "store/pg/pg_key_watch.h"
 #include "store/pg/pg_migrate.h"
 #include "store/pg/pg_store.h"
 #include "store/pg/pg_store_internal.h"
@@ -70,7 +71,6 @@ namespace {
 // (PgConnection::xid): a COMMIT whose connection broke is looked up by it
 // (txid_status) instead of being guessed.
 constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE";
-constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 constexpr int kPoolConnections = 8;
 constexpr int kMaxAttempts = 30;  // serialization failures and deadlocks
 // How long a Write or Read waits for a lost server (a restart, a failover)
@@ -122,11 +122,21 @@ class PgStore final : public Store {
       }
     }
     Release(std::move(c).value());
+    key_watch_ = std::make_unique<KeyWatch>(uri_);
     return Status::Ok();
   }
 
   Status Write(const std::function<Status(Txn&)>& body) override { return Run(body, true); }
   Status Read(const std::function<Status(Txn&)>& body) override { return Run(body, false); }
+  // One SELECT with no transaction around it (its own snapshot): one round
+  // trip, no BEGIN, no ROLLBACK.
+  Status ReadOne(const std::function<Status(Txn&)>& body) override {
+    return Run(body, false, /*bare=*/true);
+  }
+
+  std::optional<uint64_t> KeysVersion() const override {
+    return key_watch_ ? key_watch_->Version() : std::nullopt;
+  }
 
   bool DetachesUsageMonths() const override { return true; }
   Result<DetachedMonth> DetachUsageMonth(std::string_view utc_month, UnixMicros now) override {
@@ -144,7 +154,7 @@ class PgStore final : public Store {
   }
 
  private:
-  Status Run(const std::function<Status(Txn&)>& body, bool write) {
+  Status Run(const std::function<Status(Txn&)>& body, bool write, bool bare = false) {
     // A nested Write/Read would take a second connection and a second
     // transaction: not what the caller means, and a deadlock when the pool
     // is empty.
@@ -165,7 +175,7 @@ class PgStore final : public Store {
       std::unique_ptr<PooledConnection> conn = std::move(c).value();
       std::string in_doubt;  // the xid of a COMMIT sent on a connection that broke
       g_inside = this;
-      Status status = Attempts(*conn, body, write, &in_doubt);
+      Status status = Attempts(*conn, body, write, bare, &in_doubt);
       g_inside = nullptr;
       const bool lost = ConnectionLost(*conn->db);
       Release(std::move(conn));
@@ -219,7 +229,7 @@ class PgStore final : public Store {
   // `in_doubt` is set to the transaction's xid when its COMMIT got no
   // answer because the connection broke.
   Status Attempts(PooledConnection& conn, const std::function<Status(Txn&)>& body, bool write,
-                  std::string* in_doubt) {
+                  bool bare, std::string* in_doubt) {
     PgConnection& db = *conn.db;
     auto has_month = std::function<bool(const std::string&)>(
         [this](const std::string& month) { return HasMonth(month); });
@@ -231,11 +241,11 @@ class PgStore final : public Store {
       // BEGIN travels with the body's first statement (with the transaction
       // id, for a write); the queued writes with COMMIT (a batch of billed
       // calls: two round trips in all).
-      db.BeginDeferred(write ? kBeginWrite : kBeginRead, /*track_xid=*/write);
+      if (!bare) db.BeginDeferred(write ? kBeginWrite : kBeginRead, /*track_xid=*/write);
       Status status;
       bool committed = false;
       {
-        PgTxn txn(db, write, conn.slot, has_month, memo);
+        PgTxn txn(db, write, conn.slot, has_month, memo, bare);
         status = body(txn);
         if (status.ok() && write && memo.missing_partitions.empty() && !memo.rerun) {
           status = txn.Commit();
@@ -247,6 +257,7 @@ class PgStore final : public Store {
       // A Read always ends here, without waiting for the ROLLBACK's answer.
       if (!write) db.RollbackReadOnly();
       if (write && !committed) db.RollbackIfOpen();
+
       if (committed || (!write && status.ok() && memo.missing_partitions.empty())) return status;
       if (ConnectionLost(db)) return status;  // Run reconnects (or the caller sees the error)
       // InsertCall answered "new" for a call the log held: run again, told.
@@ -353,6 +364,7 @@ class PgStore final : public Store {
   std::mutex months_mu_;
   std::set<std::string> months_;  // guarded by months_mu_: UTC months with a partition
   std::atomic<uint64_t> retries_{0};
+  std::unique_ptr<KeyWatch> key_watch_;  // after the pool: stopped first
 };
 
 }  // namespace

@@ -16,6 +16,10 @@
 
 namespace kanjian::store::pg {
 
+// How a read transaction begins (pg_store.cc; or PgTxn, for a ReadOne
+// whose statement is not a SELECT).
+inline constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 // What a write attempt learnt that the next attempt must know.
 struct AttemptMemo {
   // UTC months ("YYYY-MM") whose usage partition must exist before the
@@ -31,9 +35,12 @@ class PgTxn final : public Txn {
  public:
   // `slot`: this connection's row in store_state (see StateAtStart);
   // `known_months`: UTC months whose usage partition exists.
+  // `bare` (Store::ReadOne): a read whose one statement, a SELECT, is sent
+  // with no transaction around it; a second statement is refused.
   PgTxn(PgConnection& db, bool write, int slot,
-        const std::function<bool(const std::string&)>& has_month, AttemptMemo& memo)
-      : db_(db), write_(write), slot_(slot), has_month_(has_month), memo_(memo) {}
+        const std::function<bool(const std::string&)>& has_month, AttemptMemo& memo,
+        bool bare = false)
+      : db_(db), write_(write), slot_(slot), has_month_(has_month), memo_(memo), bare_(bare) {}
 
   Status InsertAccount(const Account& account) override;
   Result<Account> FindAccount(std::string_view id_or_name) override;
@@ -183,6 +190,8 @@ class PgTxn final : public Txn {
   std::optional<int64_t> state_at_start_;
   bool changed_ = false;
   bool sealed_ = false;  // StateAfterCommit was asked
+  bool bare_;            // until a statement other than a SELECT begins a transaction
+  int statements_ = 0;   // sent bare by Exec
 };
 
 // SQLSTATEs that kanjian_refuse (pg_schema.h) raises from a batch statement.
