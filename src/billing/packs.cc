@@ -13,19 +13,56 @@
 
 namespace kanjian::billing {
 
+namespace {
+
+// The free groups due to `account` at `at` (docs/billing.md: issued on the
+// 1st, or at activation, with the quotas of the version in force then) and
+// the month they are due in, [start, end).
+struct DueFreePacks {
+  const std::vector<FreeGroup>* groups = nullptr;  // null: none due (not active at `at`)
+  Month month;
+  UnixMicros start = 0, end = 0, issued_at = 0;
+};
+DueFreePacks FreePacksDue(const Catalog& catalog, const store::Account& account, UnixMicros at) {
+  DueFreePacks due;
+  if (!account.activated_at || *account.activated_at > at) return due;
+  const int offset = catalog.InForceAt(at).settings.utc_offset_s;
+  due.month = MonthOf(at, offset);
+  due.start = MonthStart(due.month, offset);
+  due.end = MonthEnd(due.month, offset);
+  due.issued_at = std::max(due.start, *account.activated_at);
+  due.groups = &catalog.InForceAt(due.issued_at).free_groups;
+  return due;
+}
+
+// Whether `packs` (all of the account's) hold every free pack due at `at`:
+// then EnsureFreePacks would write nothing.
+bool FreePacksIssued(const Catalog& catalog, const store::Account& account,
+                     const std::vector<store::Pack>& packs, UnixMicros at) {
+  const DueFreePacks due = FreePacksDue(catalog, account, at);
+  if (!due.groups) return true;
+  for (const FreeGroup& group : *due.groups) {
+    const bool found = std::any_of(packs.begin(), packs.end(), [&](const store::Pack& p) {
+      return p.kind == store::PackKind::kFree && p.free_group == group.name &&
+             p.created_at >= due.start && p.created_at < due.end;
+    });
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status BillingService::EnsureFreePacks(store::Txn& txn, const Catalog& catalog,
                                        const store::Account& account, UnixMicros at) {
-  if (!account.activated_at || *account.activated_at > at) return Status::Ok();
-  const int offset = catalog.InForceAt(at).settings.utc_offset_s;
-  const Month month = MonthOf(at, offset);
-  const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
-  // Issued on the 1st, or at activation; quotas of the version in force then.
-  const UnixMicros issued_at = std::max(start, *account.activated_at);
-  for (const FreeGroup& group : catalog.InForceAt(issued_at).free_groups) {
-    auto existing = txn.FindFreePack(account.id, group.name, start, end);
+  const DueFreePacks due = FreePacksDue(catalog, account, at);
+  if (!due.groups) return Status::Ok();
+  for (const FreeGroup& group : *due.groups) {
+    auto existing = txn.FindFreePack(account.id, group.name, due.start, due.end);
     if (!existing.ok()) return existing.status();
     if (*existing) continue;
-    if (Status s = txn.InsertPack(FreePack(account.id, group, month, issued_at, end)); !s.ok())
+    if (Status s = txn.InsertPack(FreePack(account.id, group, due.month, due.issued_at, due.end));
+        !s.ok())
       return s;
   }
   return Status::Ok();
@@ -168,10 +205,24 @@ Result<std::vector<store::Pack>> BillingService::ListPacks(const std::string& ac
   auto catalog = LoadCatalog();
   if (!catalog.ok()) return catalog.status();
   std::vector<store::Pack> packs;
+  const UnixMicros now = clock_.NowMicros();
+  // A read, as a list should be; the write only when this month's free packs
+  // are still to be issued (the month's first look, or a new free group).
+  bool issued = false;
+  Status read = store_.Read([&](store::Txn& txn) -> Status {
+    auto a = txn.FindAccount(account);
+    if (!a.ok()) return a.status();
+    auto list = txn.ListPacks(a->id);
+    if (!list.ok()) return list.status();
+    packs = std::move(list).value();
+    issued = FreePacksIssued(*catalog, *a, packs, now);
+    return Status::Ok();
+  });
+  if (!read.ok() || issued) return read.ok() ? Result<std::vector<store::Pack>>(packs) : read;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
     auto a = txn.FindAccount(account);
     if (!a.ok()) return a.status();
-    if (Status st = EnsureFreePacks(txn, *catalog, *a, clock_.NowMicros()); !st.ok()) return st;
+    if (Status st = EnsureFreePacks(txn, *catalog, *a, now); !st.ok()) return st;
     auto list = txn.ListPacks(a->id);
     if (!list.ok()) return list.status();
     packs = std::move(list).value();

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "billing/accounts.h"
 #include "billing/test_util.h"
 #include "common/crypto.h"
@@ -111,6 +113,59 @@ TEST_F(TenantViewTest, RefundVerdictNamesTheRuleAndOtherTenantsPacksAreNotFound)
   packs = view_.Packs(a);
   EXPECT_EQ((*packs)[0].refund.code(), errc::kRefundWindowClosed);
   EXPECT_EQ(view_.RefundPack(a, bought->pack.id).status().code(), errc::kRefundWindowClosed);
+}
+
+// Counts the write transactions asked of a store.
+class WriteCountingStore final : public store::Store {
+ public:
+  explicit WriteCountingStore(store::Store& inner) : inner_(inner) {}
+  Status Write(const std::function<Status(store::Txn&)>& body) override {
+    ++writes;
+    return inner_.Write(body);
+  }
+  Status Read(const std::function<Status(store::Txn&)>& body) override { return inner_.Read(body); }
+  int writes = 0;
+
+ private:
+  store::Store& inner_;
+};
+
+// Viewing packs and notices writes only to issue a month's free packs: the
+// month's first look does, every later one is a read (a console polling
+// notices never queues behind billed calls for the write lock).
+TEST(TenantViewWritesTest, ViewsWriteOnlyToIssueTheMonthsFreePacks) {
+  testing::TempSqlite db;
+  FakeClock clock{*ParseIso8601("2026-10-01T09:00:00+08:00", kShanghai)};
+  WriteCountingStore counted(db.store());
+  crypto::SecretBox box{std::string(32, 'm')};
+  AccountService accounts{counted, box, clock};
+  BillingService billing{counted, clock};
+  TenantView view{billing};
+  auto created = accounts.Create("shop");
+  ASSERT_TRUE(created.ok());
+  ASSERT_TRUE(accounts.Activate(created->account_id).ok());
+  const std::string a = created->account_id;
+
+  clock.Set(*ParseIso8601("2026-11-03T09:00:00+08:00", kShanghai));  // November's packs not issued
+  int before = counted.writes;
+  auto notices = view.Notices(a);
+  ASSERT_TRUE(notices.ok()) << notices.status().ToString();
+  EXPECT_EQ(counted.writes - before, 1);  // November's free packs
+  auto issued = billing.ListPacks(a);
+  ASSERT_TRUE(issued.ok());
+  before = counted.writes;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(view.Notices(a).ok());
+    auto packs = billing.ListPacks(a);
+    ASSERT_TRUE(packs.ok());
+    EXPECT_EQ(packs->size(), issued->size());
+  }
+  EXPECT_EQ(counted.writes - before, 0);
+  const auto november = std::count_if(issued->begin(), issued->end(), [&](const store::Pack& p) {
+    return p.kind == store::PackKind::kFree &&
+           p.created_at >= *ParseIso8601("2026-11-01T00:00:00+08:00", kShanghai);
+  });
+  EXPECT_GT(november, 0);
 }
 
 }  // namespace

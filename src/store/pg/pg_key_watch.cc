@@ -8,8 +8,8 @@
 
 namespace kanjian::store::pg {
 namespace {
-constexpr int kWaitMs = 100;        // how soon a stop is noticed
-constexpr int kReconnectMs = 200;   // between attempts while the server is away
+constexpr int kWaitMs = 100;       // how soon a stop is noticed
+constexpr int kReconnectMs = 200;  // between attempts while the server is away
 }  // namespace
 
 KeyWatch::KeyWatch(std::string uri) : uri_(std::move(uri)) {
