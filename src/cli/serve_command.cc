@@ -3,10 +3,12 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "billing/tenant_view.h"
@@ -53,8 +55,9 @@ struct ServeFlags {
   // Billing API 3.0 reads per account and action per second (the public
   // cloud's billing reads are limited to 20/s).
   int billing_api_qps = 20;
-  std::string redis;      // shared QPS limits across nodes (server/shared_rate_limiter.h)
-  int cluster_nodes = 1;  // without Redis, each node allows max(1, qps / cluster_nodes)
+  std::string redis;             // shared QPS limits across nodes (server/shared_rate_limiter.h)
+  int cluster_nodes = 1;         // without Redis, each node allows max(1, qps / cluster_nodes)
+  std::string admin_token_file;  // lets /admin/reload answer other machines (admin_reload.h)
 };
 
 // The console's files: --console-dir, $KANJIAN_CONSOLE_DIR, or console/ in
@@ -81,6 +84,27 @@ Status ParseListen(const std::string& listen, server::HttpOptions* http) {
     return Status(errc::kInvalidConfiguration, "--listen port is not a number");
   }
   return Status::Ok();
+}
+
+// The admin token: the file's first line, at least 32 characters, in a file
+// only its owner may read (like an ssh key: a token others can read is
+// refused, not used).
+Result<std::string> ReadAdminToken(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return Status(errc::kInvalidConfiguration, "--admin-token-file " + path + ": cannot read it");
+  if (st.st_mode & 077)
+    return Status(errc::kInvalidConfiguration,
+                  "--admin-token-file " + path + " may be read by others: chmod 600 it");
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.size() < 32)
+    return Status(errc::kInvalidConfiguration, "--admin-token-file " + path +
+                                                   ": the token must be at least 32 characters " +
+                                                   "(e.g. openssl rand -hex 32)");
+  return token;
 }
 
 Status ParseQps(const std::vector<std::string>& flags, std::map<std::string, int>* qps) {
@@ -166,6 +190,12 @@ int Serve(Context& ctx, const ServeFlags& flags) {
     spdlog::warn("--image-url-allow-loopback-for-tests: ImageUrl may reach 127.0.0.1 (tests only)");
   if (Status s = ParseListen(flags.listen, &http); !s.ok()) return ctx.Fail(s);
   if (Status s = ParseQps(flags.qps, &api_options.qps); !s.ok()) return ctx.Fail(s);
+  server::AdminAccess admin;
+  if (!flags.admin_token_file.empty()) {
+    auto token = ReadAdminToken(flags.admin_token_file);
+    if (!token.ok()) return ctx.Fail(token.status());
+    admin.token = std::move(token).value();
+  }
 
   ctx.UseRunningClock();
   // After the clock is chosen: the limiter keeps a reference to it.
@@ -238,7 +268,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   server::HttpServer server(
       http,
       server::MakeRoutes(api, metrics, vision_config.registry,
-                         {&billing_api, &console_api, &console_files, &operator_api}),
+                         {&billing_api, &console_api, &console_files, &operator_api}, admin),
       &metrics.http_rejected);
   if (Status s = server.Bind(); !s.ok()) return ctx.Fail(s);
 
@@ -318,6 +348,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
                    "nodes sharing the limits; while Redis is down each allows max(1, qps / N)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  serve->add_option("--admin-token-file", flags->admin_token_file,
+                    "a file (mode 600) holding a token of 32+ characters: POST /admin/reload then "
+                    "also answers other machines that send Authorization: Bearer TOKEN");
   serve->callback([&ctx, rc, flags] { *rc = Serve(ctx, *flags); });
 }
 

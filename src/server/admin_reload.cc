@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/crypto.h"
 #include "common/error_codes.h"
 #include "protocol/envelope.h"
 #include "vision/models/product_gallery.h"
@@ -72,11 +73,20 @@ nlohmann::json HealthJson(const vision::ModelSet& set) {
   return {{"status", "ok"}, {"ModelSet", {{"Source", set.config.source}, {"Hash", set.hash}}}};
 }
 
-AdminAnswer HandleAdminReload(std::string_view peer_address, vision::ModelRegistry& registry) {
-  if (!IsLoopbackAddress(peer_address)) {
-    spdlog::warn("POST /admin/reload from {} refused: loopback only", peer_address);
+AdminAnswer HandleAdminReload(std::string_view peer_address, std::string_view authorization,
+                              const AdminAccess& access, vision::ModelRegistry& registry) {
+  constexpr std::string_view kBearer = "Bearer ";
+  const bool token_ok =
+      !access.token.empty() && authorization.starts_with(kBearer) &&
+      crypto::ConstantTimeEquals(authorization.substr(kBearer.size()), access.token);
+  if (!IsLoopbackAddress(peer_address) && !token_ok) {
+    spdlog::warn("POST /admin/reload from {} refused: {}", peer_address,
+                 access.token.empty() ? "loopback only" : "not loopback, no valid admin token");
     return {403, ErrorJson(errc::kUnauthorizedOperation,
-                           "/admin/reload is accepted only from a loopback address")
+                           access.token.empty()
+                               ? "/admin/reload is accepted only from a loopback address"
+                               : "/admin/reload needs a loopback address or "
+                                 "Authorization: Bearer with the node's admin token")
                      .dump()};
   }
   ReloadOutcome outcome = ReloadModels(registry, "POST /admin/reload");

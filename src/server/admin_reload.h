@@ -3,8 +3,10 @@
 //
 // POST /admin/reload is an operator endpoint, not part of the tiia API: it
 // needs no signature, so it is accepted only from a loopback peer
-// (127.0.0.0/8, ::1, or ::ffff:127.x.x.x on a dual-stack socket) and any
-// other peer gets HTTP 403. The peer is the TCP peer address; headers such
+// (127.0.0.0/8, ::1, or ::ffff:127.x.x.x on a dual-stack socket) or, when
+// the node has an admin token (`serve --admin-token-file`), from a peer
+// that sends it (`Authorization: Bearer TOKEN`: a rolling reload across
+// machines); any other peer gets HTTP 403. The peer is the TCP peer address; headers such
 // as X-Forwarded-For are never trusted. A reverse proxy on the same host
 // makes every customer a loopback peer, so it must forward only `/`
 // (README "Configuration").
@@ -48,7 +50,14 @@ struct AdminAnswer {
   std::string body;       // JSON
 };
 
-// POST /admin/reload from `peer_address`.
-AdminAnswer HandleAdminReload(std::string_view peer_address, vision::ModelRegistry& registry);
+// Who may reload: loopback peers always; others with `token` ("" = none).
+struct AdminAccess {
+  std::string token;  // from --admin-token-file: at least 32 characters
+};
+
+// POST /admin/reload from `peer_address`, with the request's Authorization
+// header `authorization` ("" if none).
+AdminAnswer HandleAdminReload(std::string_view peer_address, std::string_view authorization,
+                              const AdminAccess& access, vision::ModelRegistry& registry);
 
 }  // namespace kanjian::server

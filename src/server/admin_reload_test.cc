@@ -35,12 +35,24 @@ TEST(AdminReloadTest, RefusesOtherPeersAndReportsSuccessAndFailure) {
   ASSERT_TRUE(registry.ok()) << registry.status().ToString();
   const auto before = (*registry)->Snapshot();
 
-  AdminAnswer refused = HandleAdminReload("192.0.2.7", **registry);
+  AdminAnswer refused = HandleAdminReload("192.0.2.7", "", {}, **registry);
   EXPECT_EQ(refused.http_status, 403);
   EXPECT_EQ(nlohmann::json::parse(refused.body)["Error"]["Code"], "UnauthorizedOperation");
+  // Another machine needs the node's admin token, exactly, after "Bearer ".
+  const AdminAccess with_token{std::string(40, 't')};
+  EXPECT_EQ(HandleAdminReload("192.0.2.7", "Bearer " + std::string(40, 'x'), with_token, **registry)
+                .http_status,
+            403);
+  EXPECT_EQ(
+      HandleAdminReload("192.0.2.7", std::string(40, 't'), with_token, **registry).http_status,
+      403);
+  EXPECT_EQ(HandleAdminReload("192.0.2.7", "Bearer ", {}, **registry).http_status, 403);
   EXPECT_EQ((*registry)->Snapshot(), before);  // nothing was reloaded
 
-  AdminAnswer ok = HandleAdminReload("127.0.0.1", **registry);
+  AdminAnswer remote =
+      HandleAdminReload("192.0.2.7", "Bearer " + std::string(40, 't'), with_token, **registry);
+  EXPECT_EQ(remote.http_status, 200) << remote.body;
+  AdminAnswer ok = HandleAdminReload("127.0.0.1", "", {}, **registry);
   ASSERT_EQ(ok.http_status, 200) << ok.body;
   auto body = nlohmann::json::parse(ok.body);
   EXPECT_EQ(body["Reloaded"], true);
@@ -61,7 +73,7 @@ TEST(AdminReloadTest, RefusesOtherPeersAndReportsSuccessAndFailure) {
 
   std::ofstream(config, std::ios::trunc) << R"({"tasks":{"object_detector":{"file":"nope.onnx",
       "decode":"yolov5","input":{"width":640,"height":640}}}})";
-  AdminAnswer failed = HandleAdminReload("::1", **registry);
+  AdminAnswer failed = HandleAdminReload("::1", "", {}, **registry);
   EXPECT_EQ(failed.http_status, 500);
   auto error = nlohmann::json::parse(failed.body)["Error"];
   EXPECT_EQ(error["Code"], "FailedOperation.ModelReloadFailed");

@@ -22,7 +22,8 @@ HttpResponse Json(int status, std::string body) {
 }  // namespace
 
 HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
-                      std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant) {
+                      std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant,
+                      AdminAccess admin) {
   HttpRouter router;
   router.Add({"*", "/", false, RunOn::kHandlerPool, [&api, tenant](const HttpRequest& req) {
                 // The billing service shares the endpoint; its version tells it apart.
@@ -63,18 +64,19 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
                 return res;
               }});
   if (models) {
-    router.Add(
-        {"POST", "/admin/reload", false, RunOn::kHandlerPool, [models](const HttpRequest& req) {
-           if (req.Header(kAdminHeader) != kAdminHeaderValue) {
-             nlohmann::json error = {
-                 {"Error", protocol::ErrorJson(Status::UnauthorizedOperation(
-                               std::string("POST /admin/reload needs the header ") +
-                               "X-Kanjian-Admin: " + kAdminHeaderValue))}};
-             return Json(403, error.dump());
-           }
-           AdminAnswer answer = HandleAdminReload(req.peer_address, *models);
-           return Json(answer.http_status, std::move(answer.body));
-         }});
+    router.Add({"POST", "/admin/reload", false, RunOn::kHandlerPool,
+                [models, admin = std::move(admin)](const HttpRequest& req) {
+                  if (req.Header(kAdminHeader) != kAdminHeaderValue) {
+                    nlohmann::json error = {
+                        {"Error", protocol::ErrorJson(Status::UnauthorizedOperation(
+                                      std::string("POST /admin/reload needs the header ") +
+                                      "X-Kanjian-Admin: " + kAdminHeaderValue))}};
+                    return Json(403, error.dump());
+                  }
+                  AdminAnswer answer = HandleAdminReload(
+                      req.peer_address, req.Header("authorization"), admin, *models);
+                  return Json(answer.http_status, std::move(answer.body));
+                }});
   }
   return router;
 }

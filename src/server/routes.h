@@ -2,7 +2,7 @@
 //   *    /              the API 3.0 endpoint (ApiHandler), on the handler pool
 //   GET  /healthz       {"status":"ok"}, inline
 //   GET  /metrics       Prometheus text, inline
-//   POST /admin/reload  model reload: loopback peers with X-Kanjian-Admin only
+//   POST /admin/reload  model reload: loopback peers (or the admin token) with X-Kanjian-Admin
 //   *    /              with X-TC-Version 2018-07-09: the billing API (billing_api/)
 //   *    /console/api/  the tenant console's JSON API (console/console_api.h)
 //   GET  /console/      the console's static files (console/static_files.h)
@@ -11,6 +11,7 @@
 
 #include <memory>
 
+#include "server/admin_reload.h"
 #include "server/api_handler.h"
 #include "server/http_router.h"
 #include "server/server_metrics.h"
@@ -44,6 +45,7 @@ inline constexpr char kAdminHeaderValue[] = "reload";
 
 // `models` may be null: then there is no /admin/reload.
 HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
-                      std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant = {});
+                      std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant = {},
+                      AdminAccess admin = {});
 
 }  // namespace kanjian::server

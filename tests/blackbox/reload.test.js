@@ -6,7 +6,8 @@
 // exactly once (the useServer ledger, checked before the server stops).
 // A reload re-reads the product gallery: DetectProductBeta finds a SKU added
 // to --product-gallery after POST /admin/reload.
-// /admin/reload is refused (403) to a non-loopback peer.
+// /admin/reload is refused (403) to a non-loopback peer without the node's
+// admin token, and accepted with it.
 const { test, after } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
@@ -159,7 +160,7 @@ test("/admin/reload refuses what a cross-site browser form can send (no X-Kanjia
   assert.equal(after, before, "nothing was reloaded");
 });
 
-test("/admin/reload answers 403 to a non-loopback peer, and is not an API route for GET", async (t) => {
+test("/admin/reload answers 403 to a non-loopback peer without the admin token, 200 with it; not a GET route", async (t) => {
   const get = await new Promise((resolve, reject) => {
     http.get({ host: "127.0.0.1", port: env.srv.port, path: "/admin/reload", agent: false }, (res) => {
       res.resume();
@@ -174,20 +175,39 @@ test("/admin/reload answers 403 to a non-loopback peer, and is not an API route 
     t.skip("this machine has no non-loopback IPv4 address to call from");
     return;
   }
-  // A second server on all interfaces, called through the LAN address.
+  // A second server on all interfaces, called through the LAN address; it
+  // has an admin token (--admin-token-file), which other machines may send.
+  const token = require("node:crypto").randomBytes(24).toString("hex");
+  const tokenFile = path.join(env.sb.dir, "admin-token");
+  fs.writeFileSync(tokenFile, token + "\n", { mode: 0o600 });
   const port = await freePort();
-  const srv = new Server(env.sb, port, ["--models-config", configPath]);
+  const srv = new Server(env.sb, port, ["--models-config", configPath, "--admin-token-file", tokenFile]);
   srv.argv[srv.argv.indexOf("--listen") + 1] = `0.0.0.0:${port}`;
+  const admin = { "X-Kanjian-Admin": "reload" };
   try {
     await srv.start();
-    const r = await postReload(port, lan.address);
-    assert.equal(r.status, 403, r.text);
-    assert.equal(r.json.Error.Code, "UnauthorizedOperation", r.text);
+    for (const headers of [admin, { ...admin, Authorization: `Bearer ${token.slice(1)}x` }]) {
+      const r = await postReload(port, lan.address, 120000, headers);
+      assert.equal(r.status, 403, r.text);
+      assert.equal(r.json.Error.Code, "UnauthorizedOperation", r.text);
+    }
     assert.doesNotMatch(srv.logTail(1e6), /models reloaded/, "nothing was reloaded");
+    assertReloaded(await postReload(port, lan.address, 120000, { ...admin, Authorization: `Bearer ${token}` }),
+      "another machine with the admin token");
     assertReloaded(await postReload(port), "the same server from loopback");
   } finally {
     await srv.stop();
   }
+  // A token others may read is refused, as is a short one.
+  fs.chmodSync(tokenFile, 0o644);
+  const loose = env.sb.cli(["serve", "--listen", "127.0.0.1:0", "--admin-token-file", tokenFile]);
+  assert.notEqual(loose.code, 0);
+  assert.equal(loose.json.Error.Code, "InvalidConfiguration", loose.stdout);
+  assert.match(loose.json.Error.Message, /chmod 600/);
+  fs.writeFileSync(tokenFile, "short\n", { mode: 0o600 });
+  fs.chmodSync(tokenFile, 0o600);
+  const short = env.sb.cli(["serve", "--listen", "127.0.0.1:0", "--admin-token-file", tokenFile]);
+  assert.equal(short.json.Error.Code, "InvalidConfiguration", short.stdout);
 });
 
 test("a reload re-reads the product gallery: DetectProductBeta finds a newly added SKU", async (t) => {
