@@ -122,7 +122,6 @@ class PgStore final : public Store {
       }
     }
     Release(std::move(c).value());
-    key_watch_ = std::make_unique<KeyWatch>(uri_);
     return Status::Ok();
   }
 
@@ -134,8 +133,11 @@ class PgStore final : public Store {
     return Run(body, false, /*bare=*/true);
   }
 
+  // The watch starts at the first question (a server's first signed
+  // request): a CLI command that never authenticates opens no listener.
   std::optional<uint64_t> KeysVersion() const override {
-    return key_watch_ ? key_watch_->Version() : std::nullopt;
+    std::call_once(key_watch_started_, [this] { key_watch_ = std::make_unique<KeyWatch>(uri_); });
+    return key_watch_->Version();
   }
 
   bool DetachesUsageMonths() const override { return true; }
@@ -364,7 +366,8 @@ class PgStore final : public Store {
   std::mutex months_mu_;
   std::set<std::string> months_;  // guarded by months_mu_: UTC months with a partition
   std::atomic<uint64_t> retries_{0};
-  std::unique_ptr<KeyWatch> key_watch_;  // after the pool: stopped first
+  mutable std::once_flag key_watch_started_;
+  mutable std::unique_ptr<KeyWatch> key_watch_;  // after the pool: stopped first
 };
 
 }  // namespace
