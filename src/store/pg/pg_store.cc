@@ -299,8 +299,12 @@ class PgStore final : public Store {
     if (!m.ok()) return m.status();
     for (const UtcMonth& one : {*m, NextUtcMonth(*m)}) {
       Status s = EnsureUsagePartition(db, one.name, one.from, one.to);
-      if (!s.ok() && one.name == m->name) return s;  // the next one is only made early
-      if (!s.ok()) continue;
+      if (!s.ok() && one.name == m->name) {
+        std::lock_guard<std::mutex> lock(months_mu_);
+        months_.erase(one.name);  // detached since listed: the next call asks anew too
+        return s;
+      }
+      if (!s.ok()) continue;  // the next one is only made early
       std::lock_guard<std::mutex> lock(months_mu_);
       months_.insert(one.name);
     }

@@ -186,6 +186,7 @@ class PgTxn final : public Txn {
   std::vector<UsageRecord> pending_usage_;
   std::unordered_set<std::string> ids_, call_ids_;
   std::map<std::string, int64_t> pending_pack_use_;  // pack id → delta
+  std::set<std::string> batch_months_;               // UTC months of the usage sent
   bool bumped_ = false;
   std::optional<int64_t> state_at_start_;
   bool changed_ = false;

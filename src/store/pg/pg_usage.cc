@@ -112,6 +112,7 @@ PgConnection::Statement PgTxn::UsageStatement() {
     cols[5].push_back(std::string(ToString(r.source)));
     cols[6].push_back(r.pack_id);
     cols[7].push_back(call_ids_.count(r.request_id) ? "t" : "f");
+    batch_months_.insert(UtcMonthOf(r.at).name);
   }
   pending_usage_.clear();
   std::vector<Param> params;
@@ -121,6 +122,13 @@ PgConnection::Statement PgTxn::UsageStatement() {
 }
 
 Status PgTxn::UsageFailed(const Status& failed) {
+  if (db_.sqlstate() == "23514") {
+    // No partition holds a record's month: detached (`usage detach`) since
+    // this node listed its partitions. Asked anew, EnsureMonth refuses it by
+    // name, and makes any other month of the batch that is merely new.
+    memo_.missing_partitions.insert(batch_months_.begin(), batch_months_.end());
+    return Status(errc::kInternalError, "usage batch: a record's month has no partition");
+  }
   if (db_.sqlstate() != kLoggedBeforeState)
     return Status(errc::kInternalError, "usage batch: " + failed.message());
   // InsertCall answered "new" for calls the log held: run again, told.
