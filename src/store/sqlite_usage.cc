@@ -56,24 +56,11 @@ Result<bool> SqliteTxn::LogUsage(const UsageRecord& r) {
 }
 
 Status SqliteTxn::InsertUsage(std::span<const UsageRecord> records) {
-  for (const UsageRecord& r : records) {
-    if (auto logged = LogUsage(r); !logged.ok()) return logged.status();
-  }
-  return Status::Ok();
+  return InsertUsageRecords(records, [this](const UsageRecord& r) { return LogUsage(r); });
 }
 
 Result<bool> SqliteTxn::InsertCall(std::span<const UsageRecord> records) {
-  if (records.empty()) return Status(errc::kInternalError, "a call has at least one usage record");
-  auto first = LogUsage(records[0]);
-  if (!first.ok() || !*first) return first;
-  for (const UsageRecord& r : records.subspan(1)) {
-    auto logged = LogUsage(r);
-    if (!logged.ok()) return logged.status();
-    if (!*logged)
-      return Status(errc::kInternalError,
-                    "usage record '" + r.request_id + "' exists without its call");
-  }
-  return true;
+  return InsertCallRecords(records, [this](const UsageRecord& r) { return LogUsage(r); });
 }
 
 namespace {

@@ -74,6 +74,29 @@ Status CheckUsageRecord(const UsageRecord& r) {
   return Status::Ok();
 }
 
+Status InsertUsageRecords(std::span<const UsageRecord> records, const LogUsageFn& log) {
+  for (const UsageRecord& r : records) {
+    if (auto logged = log(r); !logged.ok()) return logged.status();
+  }
+  return Status::Ok();
+}
+
+// A call's first record decides whether the call is new; the rest must be
+// new with it (a part logged without its call is a broken log).
+Result<bool> InsertCallRecords(std::span<const UsageRecord> records, const LogUsageFn& log) {
+  if (records.empty()) return Status(errc::kInternalError, "a call has at least one usage record");
+  auto first = log(records[0]);
+  if (!first.ok() || !*first) return first;
+  for (const UsageRecord& r : records.subspan(1)) {
+    auto logged = log(r);
+    if (!logged.ok()) return logged.status();
+    if (!*logged)
+      return Status(errc::kInternalError,
+                    "usage record '" + r.request_id + "' exists without its call");
+  }
+  return true;
+}
+
 Status CheckBalanced(const LedgerTxn& t) {
   int64_t sum = 0;
   for (const Posting& p : t.postings) {

@@ -89,6 +89,13 @@ struct UsageRecord {
 // a pack named for a post-paid record or missing for a free or pack one.
 Status CheckUsageRecord(const UsageRecord& r);
 
+// The loops of Txn::InsertUsage and Txn::InsertCall, the same in every
+// backend, around its own `log` (writes or queues one checked record;
+// false when its RequestId was logged before).
+using LogUsageFn = std::function<Result<bool>(const UsageRecord&)>;
+Status InsertUsageRecords(std::span<const UsageRecord> records, const LogUsageFn& log);
+Result<bool> InsertCallRecords(std::span<const UsageRecord> records, const LogUsageFn& log);
+
 // The start of the UTC hour holding `at`. Usage totals are kept per hour, so
 // SumUsage ranges are whole hours (any whole-hour UTC offset's month is).
 constexpr UnixMicros HourOf(UnixMicros at) {

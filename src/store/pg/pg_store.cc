@@ -72,7 +72,7 @@ namespace {
 // (txid_status) instead of being guessed.
 constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE";
 constexpr int kPoolConnections = 16;  // one per handler thread (http_server.h)
-constexpr int kMaxAttempts = 30;  // serialization failures and deadlocks
+constexpr int kMaxAttempts = 30;      // serialization failures and deadlocks
 // How long a Write or Read waits for a lost server (a restart, a failover)
 // before it gives up; a restart of the cluster's PostgreSQL takes ~1 s.
 constexpr auto kReconnectWindow = std::chrono::seconds(10);

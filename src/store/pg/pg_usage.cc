@@ -76,29 +76,18 @@ Result<bool> PgTxn::LogUsage(const UsageRecord& r) {
 }
 
 Status PgTxn::InsertUsage(std::span<const UsageRecord> records) {
-  for (const UsageRecord& r : records) {
-    if (auto logged = LogUsage(r); !logged.ok()) return logged.status();
-  }
-  return Status::Ok();
+  return InsertUsageRecords(records, [this](const UsageRecord& r) { return LogUsage(r); });
 }
 
 // "New" is the answer as far as this transaction knows; the batch's
 // statement checks it against the log, and a RequestId found there makes
 // the body run again, told (AttemptMemo::known_duplicates).
 Result<bool> PgTxn::InsertCall(std::span<const UsageRecord> records) {
-  if (records.empty()) return Status(errc::kInternalError, "a call has at least one usage record");
-  auto first = LogUsage(records[0]);
-  if (!first.ok() || !*first) return first;
-  call_ids_.insert(records[0].request_id);
-  for (const UsageRecord& r : records.subspan(1)) {
+  return InsertCallRecords(records, [this](const UsageRecord& r) -> Result<bool> {
     auto logged = LogUsage(r);
-    if (!logged.ok()) return logged.status();
-    if (!*logged)
-      return Status(errc::kInternalError,
-                    "usage record '" + r.request_id + "' exists without its call");
-    call_ids_.insert(r.request_id);
-  }
-  return true;
+    if (logged.ok() && *logged) call_ids_.insert(r.request_id);
+    return logged;
+  });
 }
 
 PgConnection::Statement PgTxn::UsageStatement() {
