@@ -15,8 +15,8 @@ bool IsPostgresUri(std::string_view db);
 
 // Connects, applies pending migrations (under an advisory lock, so nodes
 // may start together) and returns the store. Its connections are opened on
-// demand, up to 16 (one per HTTP handler thread), plus one that listens for
-// key changes once KeysVersion() is first asked.
+// demand, up to 8, plus one that listens for key changes once
+// KeysVersion() is first asked.
 Result<std::unique_ptr<Store>> OpenPgStore(const std::string& uri);
 
 // Round trips to PostgreSQL this process has waited for (all stores):
