@@ -209,25 +209,20 @@ Result<std::vector<store::Pack>> BillingService::ListPacks(const std::string& ac
   // A read, as a list should be; the write only when this month's free packs
   // are still to be issued (the month's first look, or a new free group).
   bool issued = false;
-  Status read = store_.Read([&](store::Txn& txn) -> Status {
+  auto list = [&](store::Txn& txn, bool issue) -> Status {
     auto a = txn.FindAccount(account);
     if (!a.ok()) return a.status();
-    auto list = txn.ListPacks(a->id);
-    if (!list.ok()) return list.status();
-    packs = std::move(list).value();
-    issued = FreePacksIssued(*catalog, *a, packs, now);
+    if (issue) {
+      if (Status st = EnsureFreePacks(txn, *catalog, *a, now); !st.ok()) return st;
+    }
+    auto all = txn.ListPacks(a->id);
+    if (!all.ok()) return all.status();
+    packs = std::move(all).value();
+    issued = issue || FreePacksIssued(*catalog, *a, packs, now);
     return Status::Ok();
-  });
-  if (!read.ok() || issued) return read.ok() ? Result<std::vector<store::Pack>>(packs) : read;
-  Status s = store_.Write([&](store::Txn& txn) -> Status {
-    auto a = txn.FindAccount(account);
-    if (!a.ok()) return a.status();
-    if (Status st = EnsureFreePacks(txn, *catalog, *a, now); !st.ok()) return st;
-    auto list = txn.ListPacks(a->id);
-    if (!list.ok()) return list.status();
-    packs = std::move(list).value();
-    return Status::Ok();
-  });
+  };
+  Status s = store_.Read([&](store::Txn& txn) { return list(txn, false); });
+  if (s.ok() && !issued) s = store_.Write([&](store::Txn& txn) { return list(txn, true); });
   if (!s.ok()) return s;
   return packs;
 }

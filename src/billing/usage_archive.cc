@@ -47,31 +47,33 @@ Result<store::DetachedMonth> BillingService::DetachUsageMonth(Month utc_month) {
                                               " (UTC) holds calls of billing month " +
                                               m.ToString() + ", which has not ended");
   }
-  for (const auto& [m, end] : billing_months) {
-    std::vector<std::string> missing;
-    Status s = store_.Read([&](store::Txn& txn) -> Status {
-      missing.clear();
-      auto accounts = txn.ListAccounts();
-      if (!accounts.ok()) return accounts.status();
-      std::vector<std::string> due;
+  // One read of the accounts and each billing month's bills.
+  std::string unsettled;  // the first billing month still missing bills, and for whom
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    unsettled.clear();
+    auto accounts = txn.ListAccounts();
+    if (!accounts.ok()) return accounts.status();
+    for (const auto& [m, end] : billing_months) {
+      std::vector<std::string> due, missing;
       for (const auto& a : *accounts)
         if (a.activated_at && *a.activated_at < end) due.push_back(a.id);
-      if (due.empty()) return Status::Ok();
+      if (due.empty()) continue;
       // The store's order (ListAccounts and BilledAccounts agree on it).
       auto billed = txn.BilledAccounts(m.ToString(), due.front(), due.back());
       if (!billed.ok()) return billed.status();
       const std::set<std::string> has_bill(billed->begin(), billed->end());
       for (const auto& id : due)
         if (!has_bill.count(id)) missing.push_back(id);
+      if (missing.empty()) continue;
+      unsettled = "billing month " + m.ToString() + " has no bill yet for " +
+                  std::to_string(missing.size()) + " account(s) (" + Unbilled(missing) +
+                  "): run `kanjian bill run --month " + m.ToString() + "` first";
       return Status::Ok();
-    });
-    if (!s.ok()) return s;
-    if (!missing.empty())
-      return Status(errc::kMonthNotSettled,
-                    "billing month " + m.ToString() + " has no bill yet for " +
-                        std::to_string(missing.size()) + " account(s) (" + Unbilled(missing) +
-                        "): run `kanjian bill run --month " + m.ToString() + "` first");
-  }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (!unsettled.empty()) return Status(errc::kMonthNotSettled, unsettled);
   return store_.DetachUsageMonth(utc_month.ToString(), now);
 }
 

@@ -102,40 +102,37 @@ Result<DetachedMonth> DetachUsagePartition(PgConnection& db, std::string_view mo
   DetachedMonth out;
   Status s = InTransaction(db, [&]() -> Status {
     if (auto r = db.Exec(kPartitionLock); !r.ok()) return r.status();
-    auto done = db.Exec(kSelectDetached, {P(month)});
-    if (!done.ok()) return done.status();
-    if (done->rows() == 0) {
-      auto attached = db.Exec(
-          "SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-          "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_records' AND "
-          "c.relname = $1",
-          {P(*name)});
-      if (!attached.ok()) return attached.status();
-      // A month never made has no rows: it is recorded all the same, so no
-      // late call can make it.
-      const bool made = attached->rows() > 0;
-      const std::string rows_of = made ? *name : "usage_records WHERE false";
-      auto recorded = db.Exec(
-          "INSERT INTO usage_detached SELECT $1, $2, $3::bigint, $4::bigint, count(*), $5::bigint "
-          "FROM " +
-              rows_of,
-          {P(month), P(*name), P(from), P(to), P(now)});
-      if (!recorded.ok()) return recorded.status();
-      if (made) {
-        auto packs = db.Exec(
-            "INSERT INTO usage_detached_packs SELECT $1, pack_id, sum(quantity) "
-            "FROM " +
-                *name + " WHERE pack_id <> '' GROUP BY pack_id",
-            {P(month)});
-        if (!packs.ok()) return packs.status();
-        auto r = db.Exec("ALTER TABLE usage_records DETACH PARTITION " + *name);
-        if (!r.ok()) return r.status();
-      }
-      done = db.Exec(kSelectDetached, {P(month)});
-      if (!done.ok()) return done.status();
+    auto found = db.Exec(kSelectDetached, {P(month)});
+    if (!found.ok()) return found.status();
+    if (found->rows() > 0) {  // detached before: that detach's record
+      out = {std::string(month), found->Text(0, 0), found->Int(0, 1), found->Int(0, 2)};
+      return Status();
     }
-    out = {std::string(month), done->Text(0, 0), done->Int(0, 1), done->Int(0, 2)};
-    return Status();
+    auto attached = db.Exec(
+        "SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_records' AND "
+        "c.relname = $1",
+        {P(*name)});
+    if (!attached.ok()) return attached.status();
+    out = {std::string(month), *name, 0, now};
+    const bool made = attached->rows() > 0;
+    if (made) {
+      auto count = db.Exec("SELECT count(*) FROM " + *name);
+      if (!count.ok()) return count.status();
+      out.records = count->Int(0, 0);
+    }
+    // A month never made is recorded too, so no late call can make it.
+    auto recorded = db.Exec("INSERT INTO usage_detached VALUES ($1, $2, $3, $4, $5, $6)",
+                            {P(month), P(*name), P(from), P(to), P(out.records), P(now)});
+    if (!recorded.ok() || !made) return recorded.status();
+    auto packs = db.Exec(
+        "INSERT INTO usage_detached_packs SELECT $1, pack_id, sum(quantity) "
+        "FROM " +
+            *name + " WHERE pack_id <> '' GROUP BY pack_id",
+        {P(month)});
+    if (!packs.ok()) return packs.status();
+    auto r = db.Exec("ALTER TABLE usage_records DETACH PARTITION " + *name);
+    return r.ok() ? Status() : r.status();
   });
   if (!s.ok()) return s;
   return out;
