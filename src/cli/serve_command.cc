@@ -129,6 +129,10 @@ void AddHttpOptions(CLI::App& serve, server::HttpOptions& http) {
       .add_option("--http-threads", http.handler_threads,
                   "threads that run API requests (they wait on inference)")
       ->capture_default_str();
+  serve
+      .add_option("--store-threads", http.store_threads,
+                  "threads that run billing API and console requests (they wait only on the store)")
+      ->capture_default_str();
   serve.add_option("--io-threads", http.io_threads, "socket/TLS threads")->capture_default_str();
   serve
       .add_option("--max-body-bytes", http.max_body_bytes,

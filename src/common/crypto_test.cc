@@ -17,6 +17,19 @@ TEST(CryptoTest, HmacSha1MatchesRfc2202Case2) {
             "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
 }
 
+// A thread reuses one HMAC context: each call's key is its own, an empty
+// key included (OpenSSL keeps the previous key when given none).
+TEST(CryptoTest, HmacKeysDoNotCarryOverBetweenCalls) {
+  const std::string jefe = "5f8b59ab7903c6e27af68eefb6d3b18e3afd39bb310540ebe50ad04d6b37c3d8";
+  const std::string empty = "e528c4d99e6177f5841f712a143b90843299a4aa181a06501422d9ca862bd2a5";
+  EXPECT_EQ(Hex(HmacSha256("Jefe", "data")), jefe);
+  EXPECT_EQ(Hex(HmacSha256(std::string_view(), "data")), empty);
+  EXPECT_EQ(Hex(HmacSha256("", "data")), empty);
+  EXPECT_EQ(Hex(HmacSha256("Jefe", "data")), jefe);
+  EXPECT_EQ(Hex(Sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // FIPS 180-2
+}
+
 TEST(CryptoTest, Sha256OfEmpty) {
   EXPECT_EQ(Hex(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }

@@ -1,6 +1,7 @@
 #include "protocol/tc3.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 
@@ -118,12 +119,35 @@ std::string StringToSign(int64_t timestamp, std::string_view date, std::string_v
          crypto::Hex(crypto::Sha256(canonical_request));
 }
 
-std::string Tc3Signature(std::string_view secret_key, std::string_view date,
-                         std::string_view service, std::string_view string_to_sign) {
+namespace {
+// The signing key depends only on the secret, the UTC date and the service,
+// so a thread keeps the last few it derived: three of a request's four
+// HMACs are skipped while a key signs again the same day.
+std::string SigningKey(std::string_view secret_key, std::string_view date,
+                       std::string_view service) {
+  struct Entry {
+    std::string secret, date, service, key;
+  };
+  constexpr size_t kEntries = 8;
+  thread_local std::array<Entry, kEntries> cache;
+  thread_local size_t next = 0;
+  for (const Entry& e : cache) {
+    if (!e.key.empty() && e.date == date && e.service == service &&
+        crypto::ConstantTimeEquals(e.secret, secret_key))
+      return e.key;
+  }
   std::string k_date = crypto::HmacSha256("TC3" + std::string(secret_key), date);
   std::string k_service = crypto::HmacSha256(k_date, service);
-  std::string k_signing = crypto::HmacSha256(k_service, "tc3_request");
-  return crypto::Hex(crypto::HmacSha256(k_signing, string_to_sign));
+  Entry& e = cache[next++ % kEntries];
+  e = {std::string(secret_key), std::string(date), std::string(service),
+       crypto::HmacSha256(k_service, "tc3_request")};
+  return e.key;
+}
+}  // namespace
+
+std::string Tc3Signature(std::string_view secret_key, std::string_view date,
+                         std::string_view service, std::string_view string_to_sign) {
+  return crypto::Hex(crypto::HmacSha256(SigningKey(secret_key, date, service), string_to_sign));
 }
 
 std::string SignAuthorization(const SignedRequest& request, std::string_view secret_id,

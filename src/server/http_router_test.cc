@@ -31,6 +31,14 @@ Route Named(std::string method, std::string path, bool prefix, std::string name,
           [name](const HttpRequest&) { return Text(name); }};
 }
 
+HttpRequest Req(std::string method, std::string path, std::string version = "") {
+  HttpRequest r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  if (!version.empty()) r.headers["x-tc-version"] = std::move(version);
+  return r;
+}
+
 std::string NameOf(const Route* route) {
   return route ? route->handler(HttpRequest{}).body : "none";
 }
@@ -41,24 +49,38 @@ TEST(HttpRouterTest, ExactPathsPrefixesMethodsAndTheFirstMatchWins) {
   router.Add(Named("*", "/x", false, "any-x"));
   router.Add(Named("GET", "/static/", true, "static"));
   router.Add(Named("GET", "/static/special", false, "never: the prefix route comes first"));
-  EXPECT_EQ(NameOf(router.Find("GET", "/x")), "get-x");
-  EXPECT_EQ(NameOf(router.Find("DELETE", "/x")), "any-x");
-  EXPECT_EQ(NameOf(router.Find("GET", "/x/")), "none");  // exact means exact
-  EXPECT_EQ(NameOf(router.Find("GET", "/static/a/b.js")), "static");
-  EXPECT_EQ(NameOf(router.Find("GET", "/static/special")), "static");
-  EXPECT_EQ(NameOf(router.Find("GET", "/static")), "none");    // the prefix is "/static/"
-  EXPECT_EQ(NameOf(router.Find("get", "/static/a")), "none");  // methods are case-sensitive
+  EXPECT_EQ(NameOf(router.Find(Req("GET", "/x"))), "get-x");
+  EXPECT_EQ(NameOf(router.Find(Req("DELETE", "/x"))), "any-x");
+  EXPECT_EQ(NameOf(router.Find(Req("GET", "/x/"))), "none");  // exact means exact
+  EXPECT_EQ(NameOf(router.Find(Req("GET", "/static/a/b.js"))), "static");
+  EXPECT_EQ(NameOf(router.Find(Req("GET", "/static/special"))), "static");
+  EXPECT_EQ(NameOf(router.Find(Req("GET", "/static"))), "none");    // the prefix is "/static/"
+  EXPECT_EQ(NameOf(router.Find(Req("get", "/static/a"))), "none");  // methods are case-sensitive
+}
+
+// The billing API shares the API's path: its route comes first and takes
+// only requests whose head says so; the others fall through to the next.
+TEST(HttpRouterTest, ARouteWithAConditionTakesOnlyTheRequestsItNames) {
+  HttpRouter router;
+  Route billing = Named("*", "/", false, "billing", RunOn::kStorePool);
+  billing.when = [](const HttpRequest& r) { return r.Header("x-tc-version") == "2018-07-09"; };
+  router.Add(billing);
+  router.Add(Named("*", "/", false, "api"));
+  EXPECT_EQ(NameOf(router.Find(Req("POST", "/", "2018-07-09"))), "billing");
+  EXPECT_EQ(router.Find(Req("POST", "/", "2018-07-09"))->run_on, RunOn::kStorePool);
+  EXPECT_EQ(NameOf(router.Find(Req("POST", "/", "2019-05-29"))), "api");
+  EXPECT_EQ(NameOf(router.Find(Req("POST", "/"))), "api");
 }
 
 TEST(HttpRouterTest, PathKnownTellsAWrongMethodFromAnUnknownPath) {
   HttpRouter router;
   router.Add(Named("GET", "/healthz", false, "health"));
   bool path_known = true;
-  EXPECT_EQ(router.Find("POST", "/healthz", &path_known), nullptr);
+  EXPECT_EQ(router.Find(Req("POST", "/healthz"), &path_known), nullptr);
   EXPECT_TRUE(path_known);  // → 405
-  EXPECT_EQ(router.Find("GET", "/nope", &path_known), nullptr);
+  EXPECT_EQ(router.Find(Req("GET", "/nope"), &path_known), nullptr);
   EXPECT_FALSE(path_known);  // → 404
-  EXPECT_NE(router.Find("GET", "/healthz", &path_known), nullptr);
+  EXPECT_NE(router.Find(Req("GET", "/healthz"), &path_known), nullptr);
   EXPECT_TRUE(path_known);
 }
 

@@ -92,6 +92,7 @@ struct HttpServer::Impl {
         router(std::move(r)),
         rejected(rej),
         handlers(static_cast<size_t>(std::max(1, options.handler_threads))),
+        store_handlers(static_cast<size_t>(std::max(1, options.store_threads))),
         acceptor(ioc),
         tls(ssl::context::tls_server) {}
 
@@ -129,6 +130,7 @@ struct HttpServer::Impl {
 
   net::io_context ioc;
   net::thread_pool handlers;
+  net::thread_pool store_handlers;
   tcp::acceptor acceptor;
   ssl::context tls;
   int bound_port = 0;
@@ -408,7 +410,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void Dispatch() {
     bool path_known = false;
-    const Route* route = server_.router.Find(request_.method, request_.path, &path_known);
+    const Route* route = server_.router.Find(request_, &path_known);
     if (!route) {
       HttpResponse res;
       res.status = path_known ? 405 : 404;
@@ -421,7 +423,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     // The handler thread starts the write itself (no hop back to the
     // strand): the connection has no other operation pending while
     // handling_, and the write's completion runs on the strand.
-    net::post(server_.handlers, [self = this->shared_from_this(), route] {
+    auto& pool = route->run_on == RunOn::kStorePool ? server_.store_handlers : server_.handlers;
+    net::post(pool, [self = this->shared_from_this(), route] {
       self->Answer(self->Run(*route), self->framing_.keep_alive);
     });
   }
@@ -569,6 +572,7 @@ HttpServer::HttpServer(HttpOptions options, HttpRouter router, metrics::CounterF
 HttpServer::~HttpServer() {
   if (!impl_->ioc.stopped()) impl_->ioc.stop();
   impl_->handlers.join();
+  impl_->store_handlers.join();
 }
 
 int HttpServer::port() const {
@@ -628,6 +632,7 @@ Status HttpServer::Serve() {
   s.ioc.stop();
   for (auto& t : io) t.join();
   s.handlers.join();
+  s.store_handlers.join();
   return Status::Ok();
 }
 

@@ -25,21 +25,25 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
                       std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant,
                       AdminAccess admin) {
   HttpRouter router;
-  router.Add({"*", "/", false, RunOn::kHandlerPool, [&api, tenant](const HttpRequest& req) {
-                // The billing service shares the endpoint; its version tells it apart.
-                if (tenant.billing_api && req.Header("x-tc-version") == kBillingApiVersion)
-                  return Json(200, tenant.billing_api->Handle(req));
-                return Json(200, api.Handle(req).body);
-              }});
+  // The billing service shares the endpoint; its version tells it apart.
+  // It waits only on the store, so it runs on the store pool.
+  if (tenant.billing_api) {
+    router.Add(
+        {"*", "/", false, RunOn::kStorePool,
+         [tenant](const HttpRequest& req) { return Json(200, tenant.billing_api->Handle(req)); },
+         [](const HttpRequest& req) { return req.Header("x-tc-version") == kBillingApiVersion; }});
+  }
+  router.Add({"*", "/", false, RunOn::kHandlerPool,
+              [&api](const HttpRequest& req) { return Json(200, api.Handle(req).body); }});
   if (tenant.console_api) {
-    router.Add({"*", "/console/api/", true, RunOn::kHandlerPool, [tenant](const HttpRequest& req) {
+    router.Add({"*", "/console/api/", true, RunOn::kStorePool, [tenant](const HttpRequest& req) {
                   HttpResponse res = tenant.console_api->Handle(req);
                   console::AddSecurityHeaders(res);
                   return res;
                 }});
   }
   if (tenant.operator_api) {
-    router.Add({"*", console::kOperatorApiPrefix, true, RunOn::kHandlerPool,
+    router.Add({"*", console::kOperatorApiPrefix, true, RunOn::kStorePool,
                 [tenant](const HttpRequest& req) {
                   HttpResponse res = tenant.operator_api->Handle(req);
                   console::AddSecurityHeaders(res);

@@ -337,7 +337,11 @@ class PgStore final : public Store {
 
   Result<std::unique_ptr<PooledConnection>> Acquire() {
     std::unique_lock<std::mutex> lock(pool_mu_);
-    pool_cv_.wait(lock, [&] { return !idle_.empty() || open_ < kPoolConnections; });
+    if (idle_.empty() && open_ >= kPoolConnections) {
+      ++waiters_;
+      pool_cv_.wait(lock, [&] { return !idle_.empty() || open_ < kPoolConnections; });
+      --waiters_;
+    }
     if (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
@@ -361,7 +365,9 @@ class PgStore final : public Store {
     } else {
       --open_;  // reopened on demand (a restarted server, say)
     }
-    pool_cv_.notify_one();
+    // Signalled only to a waiter: most releases find none, and a signal
+    // costs a system call under contention.
+    if (waiters_ > 0) pool_cv_.notify_one();
   }
 
   const std::string uri_;
@@ -369,6 +375,7 @@ class PgStore final : public Store {
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;  // guarded by pool_mu_
   int open_ = 0;                                         // guarded by pool_mu_
+  int waiters_ = 0;                                      // guarded by pool_mu_
   std::mutex months_mu_;
   std::set<std::string> months_;  // guarded by months_mu_: UTC months with a partition
   std::atomic<uint64_t> retries_{0};
