@@ -129,6 +129,8 @@ class HttpRoutingTest : public ::testing::Test {
                   gate_.Enter();
                   return Text("done");
                 }});
+    router.Add({"GET", "/store", false, RunOn::kStorePool,
+                [](const HttpRequest&) { return Text("store answered"); }});
     router.Add({"GET", "/healthz", false, RunOn::kIoThread, [this](const HttpRequest&) {
                   return Text(gate_.is_open() ? "ok, pool free" : "ok, pool busy");
                 }});
@@ -175,9 +177,9 @@ TEST_F(HttpRoutingTest, PrefixRoutesGetTheFullPathAndUnknownPathsAre404) {
   EXPECT_EQ(wrong_method->status, 405);
 }
 
-// I/O-thread routes answer while every handler thread is taken: /busy holds
-// the only one until the test has had its /healthz answer.
-TEST_F(HttpRoutingTest, IoThreadRoutesAnswerWhileThePoolIsBusy) {
+// I/O-thread and store-pool routes answer while every handler thread is
+// taken: /busy holds the only one until the test has had both answers.
+TEST_F(HttpRoutingTest, IoThreadAndStorePoolRoutesAnswerWhileThePoolIsBusy) {
   auto busy = std::async(std::launch::async, [this] {
     httplib::Client c("127.0.0.1", server_->port());
     auto r = c.Post("/busy", "", "text/plain");
@@ -185,6 +187,9 @@ TEST_F(HttpRoutingTest, IoThreadRoutesAnswerWhileThePoolIsBusy) {
   });
   ASSERT_TRUE(gate_.WaitEntered()) << busy.get();
   EXPECT_EQ(Get("/healthz"), "200 ok, pool busy");
+  // The store pool is not the handler pool: the billing API and the
+  // consoles answer while every inference handler waits.
+  EXPECT_EQ(Get("/store"), "200 store answered");
   gate_.Open();
   EXPECT_EQ(busy.get(), "done");
   EXPECT_EQ(Get("/healthz"), "200 ok, pool free");
