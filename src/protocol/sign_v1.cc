@@ -112,8 +112,11 @@ Result<V1Caller> VerifyV1(std::string_view http_method, std::string_view host,
   if (!method.ok()) return method.status();
   const auto signature = crypto::Base64Decode(caller.signature);
   const size_t digest_bytes = *method == V1Method::kHmacSha1 ? 20 : 32;
-  if (!signature || signature->size() != digest_bytes)
-    return Garbled("Signature must be the base64 of a " + std::to_string(digest_bytes) +
+  // Canonical only: other texts of the same bytes (non-zero padding bits)
+  // would pass the replay guard, which remembers the text.
+  if (!signature || signature->size() != digest_bytes ||
+      crypto::Base64Encode(*signature) != caller.signature)
+    return Garbled("Signature must be the canonical base64 of a " + std::to_string(digest_bytes) +
                    "-byte HMAC for this SignatureMethod");
 
   if (caller.timestamp < now_seconds - kMaxClockSkewSeconds ||
