@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 
 #include "billing/billing.h"
@@ -44,8 +45,8 @@ class UsageMeter {
   const size_t batch_max_;
 
   mutable std::mutex mu_;
-  std::deque<Waiter*> queue_;  // guarded by mu_; front is the current writer
-  uint64_t batches_ = 0;       // guarded by mu_
+  std::deque<std::shared_ptr<Waiter>> queue_;  // guarded by mu_; front is the current writer
+  uint64_t batches_ = 0;                       // guarded by mu_
 };
 
 }  // namespace kanjian::billing
