@@ -449,14 +449,14 @@ class Store {
   // This default, for SQLite (one file, nothing to detach):
   // errc::kUnsupportedOperation.
   virtual Result<DetachedMonth> DetachUsageMonth(std::string_view utc_month, UnixMicros now);
+  // Whether DetachUsageMonth can do anything here (asked before its checks).
+  virtual bool DetachesUsageMonths() const { return false; }
+
   // A number that changes whenever an API key changes (created, disabled,
   // enabled, rotated), here or in another process, so keys may be cached
   // while it stays the same; nullopt: no such signal now, read the store.
   // This default, for SQLite (a key read costs microseconds): nullopt.
   virtual std::optional<uint64_t> KeysVersion() const { return std::nullopt; }
-
-  // Whether DetachUsageMonth can do anything here (asked before its checks).
-  virtual bool DetachesUsageMonths() const { return false; }
 
   // One-operation conveniences, each its own transaction.
   Status CreateAccount(const Account& account, const ApiKey& first_key);  // atomic pair

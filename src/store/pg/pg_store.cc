@@ -71,8 +71,9 @@ namespace {
 // (PgConnection::xid): a COMMIT whose connection broke is looked up by it
 // (txid_status) instead of being guessed.
 constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE";
-// 8 for the server's 16 handler threads: 16 gave about the same requests/s
-// on 2 cores with a p99 of 215-260 ms instead of 13-18 ms (README).
+// 8, and the server's store pool (HttpOptions::store_threads) as many, so no
+// request waits for a connection; 16 gave about the same requests/s on 2
+// cores with a p99 of 215-260 ms instead of 13-18 ms (README).
 constexpr int kPoolConnections = 8;
 constexpr int kMaxAttempts = 30;  // serialization failures and deadlocks
 // How long a Write or Read waits for a lost server (a restart, a failover)
@@ -261,7 +262,6 @@ class PgStore final : public Store {
       // A Read always ends here, without waiting for the ROLLBACK's answer.
       if (!write) db.RollbackReadOnly();
       if (write && !committed) db.RollbackIfOpen();
-
       if (committed || (!write && status.ok() && memo.missing_partitions.empty())) return status;
       if (ConnectionLost(db)) return status;  // Run reconnects (or the caller sees the error)
       // InsertCall answered "new" for a call the log held: run again, told.
@@ -337,11 +337,7 @@ class PgStore final : public Store {
 
   Result<std::unique_ptr<PooledConnection>> Acquire() {
     std::unique_lock<std::mutex> lock(pool_mu_);
-    if (idle_.empty() && open_ >= kPoolConnections) {
-      ++waiters_;
-      pool_cv_.wait(lock, [&] { return !idle_.empty() || open_ < kPoolConnections; });
-      --waiters_;
-    }
+    pool_cv_.wait(lock, [&] { return !idle_.empty() || open_ < kPoolConnections; });
     if (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
@@ -365,9 +361,7 @@ class PgStore final : public Store {
     } else {
       --open_;  // reopened on demand (a restarted server, say)
     }
-    // Signalled only to a waiter: most releases find none, and a signal
-    // costs a system call under contention.
-    if (waiters_ > 0) pool_cv_.notify_one();
+    pool_cv_.notify_one();
   }
 
   const std::string uri_;
@@ -375,7 +369,6 @@ class PgStore final : public Store {
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;  // guarded by pool_mu_
   int open_ = 0;                                         // guarded by pool_mu_
-  int waiters_ = 0;                                      // guarded by pool_mu_
   std::mutex months_mu_;
   std::set<std::string> months_;  // guarded by months_mu_: UTC months with a partition
   std::atomic<uint64_t> retries_{0};
