@@ -2,7 +2,7 @@
 # Packs build/bench/vision_bench with the shared libraries it loads and the
 # models it needs into one .tar.xz, so the same binary can be measured on a
 # bigger x86-64 machine that has none of Debian's packages (we used it for the
-# 16-core micro-batching numbers in docs/vision/products_url_batching.md).
+# 16-core micro-batching numbers in docs/developers/vision/products_url_batching.md).
 #
 #   bench/pack_portable.sh OUT.tar.xz [MODELS_DIR]
 #   # there:  tar xJf OUT.tar.xz -C dir && dir/run.sh --concurrency 1,4,16 ...

@@ -34,7 +34,7 @@ command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs
 [[ -n "${KANJIAN_EVAL_TOOLS:-}" ]] && APT_PACKAGES+=(
   opencv-doc               # the car and bus photos, OpenCV's sample photos
   fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming  # dev / held-out fonts
-  python3-matplotlib       # docs/vision/sweep_*.png
+  python3-matplotlib       # docs/developers/vision/sweep_*.png
 )
 
 missing=()

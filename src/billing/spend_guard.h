@@ -1,4 +1,4 @@
-// Spend guard (beyond the public cloud; docs/console.md "Spend guard"): an
+// Spend guard (beyond the public cloud; docs/tenants/console.md "Spend guard"): an
 // optional monthly post-paid budget per account, set by the tenant in the
 // console or by the operator (`kanjian account budget`). A call whose
 // post-paid part would take the month's post-paid spend past the budget is

@@ -114,7 +114,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
     });
   });
 
-  // account budget: the spend guard (docs/console.md "Spend guard").
+  // account budget: the spend guard (docs/tenants/console.md "Spend guard").
   auto* budget = acct->add_subcommand(
       "budget", "monthly post-paid budget (spend guard): set AMOUNT, --off, or show it");
   budget->add_option("ACCOUNT", f->account)->required();

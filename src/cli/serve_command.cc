@@ -123,7 +123,7 @@ Status ParseQps(const std::vector<std::string>& flags, std::map<std::string, int
   return Status::Ok();
 }
 
-// Transport flags (docs/http.md says what each limit answers).
+// Transport flags (docs/operators/http.md says what each limit answers).
 void AddHttpOptions(CLI::App& serve, server::HttpOptions& http) {
   serve
       .add_option("--http-threads", http.handler_threads,

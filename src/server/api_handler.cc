@@ -86,7 +86,7 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& r
 
   // A client that hung up does not get its call run (queued inference is
   // dropped, common/cancellation.h) nor billed (checked again just before
-  // metering; one that leaves after this point is billed: docs/http.md).
+  // metering; one that leaves after this point is billed: docs/operators/http.md).
   Result<json> answer = [&] {
     CancelScope scope(request.client_gone);
     return Recognize(action, call->params);
@@ -100,7 +100,7 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& r
   Status metered = meter_.Record({request_id, call->account_id, action, clock_.NowMicros(), 1,
                                   /*spend_guarded=*/true});
   // The spend guard refused the post-paid call: the answer is withheld and
-  // nothing was recorded (docs/console.md "Spend guard").
+  // nothing was recorded (docs/tenants/console.md "Spend guard").
   if (metered.code() == errc::kSpendGuard) return metered;
   if (!metered.ok()) {
     spdlog::error("metering failed for {}: {}", request_id, metered.ToString());

@@ -3,7 +3,7 @@
 // idle connection costs a few KiB of memory, never a thread. Every phase has
 // a deadline (idle keep-alive, request head, body, write), every size a cap
 // (head bytes, header fields, body, all bodies buffered at once, connections),
-// and framing is strict per RFC 9112 — see docs/http.md for each answer.
+// and framing is strict per RFC 9112 — see docs/operators/http.md for each answer.
 // Complete requests go to the HttpRouter: cheap routes run on the I/O
 // threads, the rest on a handler pool (or, for routes that wait only on the
 // store, a store pool), so /healthz stays prompt while every handler waits

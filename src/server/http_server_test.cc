@@ -1,5 +1,5 @@
 // The transport against real loopback sockets: framing, limits, pipelining,
-// deadlines, exceptions and the client-gone probe (docs/http.md).
+// deadlines, exceptions and the client-gone probe (docs/operators/http.md).
 #include "server/http_server.h"
 
 #include <arpa/inet.h>

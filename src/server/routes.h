@@ -1,4 +1,4 @@
-// The routes `kanjian serve` answers (docs/http.md lists them):
+// The routes `kanjian serve` answers (docs/operators/http.md lists them):
 //   *    /              the API 3.0 endpoint (ApiHandler), on the handler pool
 //   GET  /healthz       {"status":"ok"}, inline
 //   GET  /metrics       Prometheus text, inline

@@ -237,7 +237,7 @@ CREATE TRIGGER operator_actions_no_delete BEFORE DELETE ON operator_actions
 CREATE INDEX ledger_txns_by_kind_time ON ledger_txns(kind, at);
 )sql",
     // Step 6: the tenant console's spend guard (an optional monthly post-paid
-    // budget per account, docs/console.md "Spend guard") and each key's last
+    // budget per account, docs/tenants/console.md "Spend guard") and each key's last
     // use (written at most once a minute per key, billing/accounts.h).
     R"sql(
 CREATE TABLE spend_budgets (

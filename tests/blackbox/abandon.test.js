@@ -1,5 +1,5 @@
 "use strict";
-// Impatient clients (docs/http.md "Abandoned calls"): calls whose client hung
+// Impatient clients (docs/operators/http.md "Abandoned calls"): calls whose client hung
 // up are not run when still queued and not billed when already running; the
 // only calls billed without being received are those whose client left in
 // the instant between the usage record and the answer's write.

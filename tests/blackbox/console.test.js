@@ -10,7 +10,7 @@
 // post-paid call made with the official SDK while a pack call passes, the
 // drill-down from a bill line to a RequestId the SDK received, a pack paid
 // with a voucher, and each key's last use. Screenshots of the main pages go to
-// $KANJIAN_SCREENSHOT_DIR (docs/console/ in the repository) when set, and
+// $KANJIAN_SCREENSHOT_DIR (docs/tenants/console/ in the repository) when set, and
 // page timings are printed.
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");

@@ -1,7 +1,7 @@
 "use strict";
 // Hostile input against the real binary, black-box, over raw loopback sockets
 // (rawhttp.js): every attack of issue 9 and more, each answered as
-// docs/http.md ("Answers") says, nothing billed for any of them,
+// docs/operators/http.md ("Answers") says, nothing billed for any of them,
 // and the server still healthy with a bounded peak memory afterwards.
 //
 // One table, one object per case: {name, send, expect} or {name, run}.
@@ -254,7 +254,7 @@ const CASES = [
   { name: "nothing answered after Connection: close", send: () => Buffer.concat([get("/healthz", [["Connection", "close"]]), get("/healthz")]), expect: { answers: [{ status: 200 }], conn: "close", exactly: true } },
 
   // Slow and idle connections (short timeouts on this server).
-  // A deadline passed: the connection is closed, nothing written (docs/http.md).
+  // A deadline passed: the connection is closed, nothing written (docs/operators/http.md).
   { name: "slowloris: one header line every 400 ms", send: (c) => c.trickle([`POST / HTTP/1.1${CRLF}`, ...Array.from({ length: 40 }, (_, i) => `X-S${i}: s${CRLF}`)], 400), expect: silent(HEADER_TIMEOUT_MS + SLACK_MS, HEADER_TIMEOUT_MS * 0.9) },
   { name: "slowloris: request line cut short", send: () => "POS", expect: silent(HEADER_TIMEOUT_MS + SLACK_MS, HEADER_TIMEOUT_MS * 0.9) },
   { name: "connect and send nothing", send: () => undefined, expect: silent(Math.max(HEADER_TIMEOUT_MS, IDLE_TIMEOUT_MS) + SLACK_MS, IDLE_TIMEOUT_MS * 0.9) },
@@ -493,7 +493,7 @@ test("afterwards: a real signed DetectPet, bounded peak memory, only real calls 
   ledger.verify(x.sb, x.acc.AccountId);
 });
 
-// Every refusal is counted on /metrics by its reason (docs/http.md).
+// Every refusal is counted on /metrics by its reason (docs/operators/http.md).
 async function rejectedReasons(port) {
   const m = await httpGet(port, "/metrics", 5000);
   const seen = {};

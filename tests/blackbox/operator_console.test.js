@@ -10,7 +10,7 @@
 // operator log holds every action; a tenant session cannot call the
 // operator API, the operator cannot POST without its CSRF token. The pages
 // request nothing outside the server. Screenshots go to
-// $KANJIAN_SCREENSHOT_DIR (docs/console/ in the repository) when set.
+// $KANJIAN_SCREENSHOT_DIR (docs/tenants/console/ in the repository) when set.
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");

@@ -3,7 +3,7 @@
 //  Confidence, Year, CarLocation, PlateContent, (Pro:) PlateConfidence, TypeConfidence,
 //  ColorConfidence, OrientationConfidence, Orientation}]}
 // Serial/Brand/Year/Orientation need a make/orientation model that is not bundled:
-// ""/0 (docs/vision/ocr_car_envelope.md).
+// ""/0 (docs/developers/vision/ocr_car_envelope.md).
 #include "server/handlers/handlers.h"
 #include "vision/vehicle_action.h"
 

@@ -1,6 +1,6 @@
 // Built-in attribute methods that need no trained attribute model. Each is
 // enabled by default only where its accuracy was measured
-// (docs/vision/bodies_registry.md); an operator may name them in the models
+// (docs/developers/vision/bodies_registry.md); an operator may name them in the models
 // config for the attribute they were written for:
 //   "phone_near_person"  玩手机识别: a COCO `cell phone` (score ≥ 0.30) whose
 //                        centre is in the head region → 打电话, elsewhere in

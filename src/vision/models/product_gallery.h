@@ -11,7 +11,7 @@
 //
 // The embedding is pluggable (ProductEmbedFn). The built-in one is
 // ClassicalProductEmbedding: no model needed, documented in
-// docs/vision/products_url_batching.md with its measured accuracy.
+// docs/developers/vision/products_url_batching.md with its measured accuracy.
 #pragma once
 
 #include <functional>

@@ -17,7 +17,7 @@
 // on a sheet where no text was read (a back).
 // Front: front fields, a waybill, a barcode or a letter envelope's front;
 // otherwise back.
-// Confidence grows with the number of evidence items (docs/vision/ocr_car_envelope.md).
+// Confidence grows with the number of evidence items (docs/developers/vision/ocr_car_envelope.md).
 #pragma once
 
 #include <string>

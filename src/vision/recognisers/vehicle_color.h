@@ -1,6 +1,6 @@
 // Colour names from pixels: the body colour of a vehicle box and the
 // background colour of a licence plate. A vote over HSV pixel classes
-// (method and measured accuracy: docs/vision/ocr_car_envelope.md).
+// (method and measured accuracy: docs/developers/vision/ocr_car_envelope.md).
 #pragma once
 
 #include <opencv2/core/mat.hpp>

@@ -13,7 +13,7 @@
 //      frame as its box and kPlateFirstConfidence (below any detector-found
 //      vehicle, whose confidence is at least VehicleOptions::min_score).
 // A photo with neither a vehicle nor a plate yields no CarTag: nothing is
-// invented (docs/vision/ocr_car_envelope.md, "Close-up vehicles").
+// invented (docs/developers/vision/ocr_car_envelope.md, "Close-up vehicles").
 #pragma once
 
 #include <functional>

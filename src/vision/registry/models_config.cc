@@ -178,7 +178,7 @@ const ModelSpec* ModelsConfig::Find(std::string_view task) const {
 // 玩手机识别 (phone_near_person) and 赤膊识别 (skin_torso) are built in but
 // opt-in: on real positive photos they found 0 of 4 phones in hand and 0 of
 // 1 bare torso, and skin_torso called 9 of 10 clothed head-and-shoulder
-// photos 赤膊 (docs/vision/bodies_registry.md). Answering them by default
+// photos 赤膊 (docs/developers/vision/bodies_registry.md). Answering them by default
 // would be inventing answers.
 json BundledModelsConfig() {
   return json::parse(R"({

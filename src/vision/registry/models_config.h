@@ -2,7 +2,7 @@
 // becomes its input tensor and how its output is decoded — from a JSON file
 // (`serve --models-config FILE`) or the bundled set. Parsed and validated
 // here; nothing is loaded (model_set.h loads). The contract per task is
-// documented in config/models.example.json and docs/vision/bodies_registry.md.
+// documented in config/models.example.json and docs/developers/vision/bodies_registry.md.
 #pragma once
 
 #include <map>
