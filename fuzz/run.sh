@@ -6,26 +6,22 @@
 # property, timeout or out-of-memory fails the script; the input is kept in
 # build-fuzz/artifacts/HARNESS/ and the command to replay it is printed.
 #   fuzz/run.sh [SECONDS] [HARNESS...]     e.g. fuzz/run.sh 3600 image_decode
+#   fuzz/run.sh --build-only               (test.sh builds while other stages run)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib/apt.sh
+build_only=0
+[[ "${1:-}" == --build-only ]] && build_only=1
 SECONDS_EACH="${1:-20}"
 shift || true
 
 # clang and its compiler-rt (libFuzzer, sanitizers) only here: the main build stays gcc.
-missing=()
-for p in clang libclang-rt-14-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "fuzz: apt-get install ${missing[*]}"
-  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+apt_install_missing clang libclang-rt-14-dev
 
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake -S fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build build-fuzz -j"$(nproc)"
+((build_only)) && exit 0
 
 declare -A DICT=([tc3_authorization]=tc3 [tc3_verify]=tc3 [request_json]=json [catalog]=json
                  [image_decode]=image [money]=money [iso8601]=iso8601 [sign_v1]=sign_v1

@@ -1,30 +1,56 @@
 #!/usr/bin/env bash
-# The test command (README, .ci/run): installs and builds what is missing,
-# then runs the unit tests (ctest), the same under ASan + UBSan, a short run of each fuzzing harness
-# (fuzz/run.sh), the black-box suite, which starts the real binary and drives
-# it with the official Tencent Cloud Node.js SDK, and the labelled evaluation
-# (tests/eval), which fails when a metric falls below its minimum in
-# tests/eval/thresholds.json.
+# The test command (README, .ci/run). On every run it installs what the tests
+# read or run (Debian packages, the SDK from npm, test photos), builds every
+# test target, and runs, printing each stage's time at the end:
+#   ctest                the GoogleTest unit tests (PostgreSQL suites start
+#                        their own throwaway server, scripts/pg_cluster.sh)
+#   asan                 the same under ASan + UBSan (build-asan/)
+#   fuzz                 a short run of each libFuzzer harness (build-fuzz/)
+#   blackbox             the real binary driven by the official Tencent Cloud
+#                        Node.js SDKs, on SQLite
+#   blackbox-pg          a subset of it again on PostgreSQL
+#   eval                 the labelled evaluation: fails when an accuracy
+#                        figure drops below tests/eval/thresholds.json
+#   docs                 every relative link and #anchor in README.md and
+#                        docs/ resolves; the README's quick start runs
+# The sanitizer and fuzz trees compile in the background (niced) while the
+# unit and black-box tests run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-scripts/setup.sh
-scripts/format.sh --check   # the C++ tree stays clang-formatted (.clang-format)
-scripts/fetch_testdata.sh
+source scripts/lib/apt.sh
+source scripts/lib/stages.sh
+
+TEST_PACKAGES=(
+  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev  # unit tests, benchmarks
+  clang-format             # the C++ tree stays formatted (scripts/format.sh --check)
+  clang libclang-rt-14-dev # libFuzzer harnesses (fuzz/run.sh)
+  darknet                  # real photos: dog.jpg, eagle.jpg, person.jpg, …
+  opencv-doc               # held-out evaluation photos (tests/eval/heldout.json)
+  python3-numpy python3-pil  # tests/eval/body_vest_set.py renders the vest evaluation set
+  postgresql               # the PostgreSQL store's tests (scripts/pg_cluster.sh)
+  redis-server haproxy socat jq  # shared QPS limits and scripts/cluster.sh, and their tests
+  chromium fonts-wqy-microhei    # console browser tests (puppeteer-core drives Debian's Chromium)
+  sqlite3                  # the operator console test breaks an invariant behind the server
+  wrk                      # bench/signed_rps.sh
+)
+
+stage setup scripts/setup.sh
+stage packages apt_install_missing "${TEST_PACKAGES[@]}"
+stage format scripts/format.sh --check
+stage testdata scripts/fetch_testdata.sh
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+stage build-tests bash -c 'cmake -S . -B build >/dev/null && cmake --build build -j"$(nproc)"'
+stage_bg build-asan-fuzz bash -c 'scripts/test_sanitizers.sh --build-only && fuzz/run.sh --build-only'
+stage npm bash -c 'cd tests/blackbox && { npm ls --silent >/dev/null 2>&1 || npm ci --prefer-offline --no-audit --no-fund; }'
+
 # Under the test command nothing may be skipped for want of a model or photo.
 export KANJIAN_REQUIRE_TEST_DATA=1
-# ctest includes the PostgreSQL suites (store_pg_test, store_contract_test,
-# billing_pg_race_test): each starts its own server through
-# scripts/pg_cluster.sh (postgresql from setup.sh), or uses $KANJIAN_TEST_PG.
-ctest --test-dir build --output-on-failure -j2
-# The unit tests of common, protocol, store, billing and the inference pool
-# again under ASan + UBSan (build-asan/); KANJIAN_SANITIZE_TESTS=0 skips it
-# for a quicker local run (CI never sets it).
-[[ "${KANJIAN_SANITIZE_TESTS:-1}" != 0 ]] && scripts/test_sanitizers.sh
-fuzz/run.sh 12            # nine libFuzzer harnesses, 12 s each after a clang build (~4 min in all); fuzz/README.md
-tests/blackbox/run.sh
-# A subset of the black-box files again on PostgreSQL (billing, the billing
-# API, the operator console, kill -9): scripts/blackbox_pg.sh starts and
-# stops its own server through scripts/pg_cluster.sh (25 tests; 244 s on the
-# shared 2-core VM at load average 9).
-scripts/blackbox_pg.sh
-node tests/eval/eval.js   # uses the SDK that run.sh installed; ~1 min on 2 cores
+stage ctest ctest --test-dir build --output-on-failure -j2
+stage blackbox tests/blackbox/run.sh
+stage_wait build-asan-fuzz
+# KANJIAN_SANITIZE_TESTS=0 skips the sanitizer run for a quicker local run (CI never sets it).
+[[ "${KANJIAN_SANITIZE_TESTS:-1}" == 0 ]] || stage asan scripts/test_sanitizers.sh
+stage fuzz fuzz/run.sh 12   # nine libFuzzer harnesses, 12 s each; fuzz/README.md
+stage blackbox-pg scripts/blackbox_pg.sh
+stage eval node tests/eval/eval.js
+stage docs bash -c 'scripts/check_links.sh && tests/blackbox/run.sh quickstart.test.js'

@@ -9,6 +9,7 @@
 # and the Debian libraries are used as shipped (not instrumented): reports
 # come from our code and what it hands them.
 #   scripts/test_sanitizers.sh [ctest args…]   e.g. -R InferencePool
+#   scripts/test_sanitizers.sh --build-only     (test.sh builds while other stages run)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
@@ -16,6 +17,7 @@ all=OFF; [[ "${KANJIAN_SANITIZE_ALL:-0}" != 0 ]] && all=ON
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKANJIAN_SANITIZE=ON \
   -DKANJIAN_SANITIZE_ALL="$all" >/dev/null
 cmake --build build-asan -j"$(nproc)"
+[[ "${1:-}" == --build-only ]] && exit 0
 
 # LeakSanitizer stays on; scripts/sanitizers/lsan.supp lists what is
 # suppressed in libraries we do not build, and why.

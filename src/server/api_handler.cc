@@ -47,7 +47,7 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
     response.body = protocol::SuccessBody(std::move(result).value(), response.request_id);
   } else {
     response.code = protocol::WireCode(result.status().code());
-    response.body = protocol::ErrorBody(result.status(), response.request_id);
+    response.body = protocol::ErrorBody(result.status(), response.request_id, response.language);
   }
 
   const double ms =
@@ -116,19 +116,27 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseEnvelope(const ApiRequest& req
                   "request body is " + std::to_string(request.body.size()) +
                       " bytes; the limit is " + std::to_string(options_.max_body_bytes));
   const bool tc3 = request.headers.count("authorization") > 0;
+  if (tc3) response->language = protocol::ParseLanguage(request.Header("x-tc-language"));
   if (request.method == "POST") {
     if (!tc3 && request.MediaType() == kForm) return ParseV1(request, response);
     return ParseTc3(request, response);
   }
-  if (request.method == "GET" && !tc3) return ParseV1(request, response);
+  if (request.method == "GET") return tc3 ? ParseTc3(request, response) : ParseV1(request, response);
   return Status(errc::kInvalidParameter,
-                "use POST with a JSON body (TC3-HMAC-SHA256), or signature v1 as a form-encoded "
-                "POST body or GET query string");
+                "use POST (TC3-HMAC-SHA256 with a JSON body, or signature v1 with a form-encoded "
+                "body) or GET (either signature, parameters in the query string)");
 }
 
+// TC3 signs either a POST with a JSON body, or a GET whose parameters are
+// the query string (form-encoded, nested names flattened as `Name.0.Field`,
+// as the SDKs send them with reqMethod GET) and whose body is empty.
 Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
                                                       ApiResponse* response) {
-  if (request.MediaType() != kJson)
+  const bool is_get = request.method == "GET";
+  if (is_get && !request.body.empty())
+    return Status(errc::kInvalidParameter,
+                  "a GET request carries its parameters in the query string and must have no body");
+  if (!is_get && request.MediaType() != kJson)
     return Status(errc::kInvalidParameter,
                   "Content-Type must be application/json (TC3-HMAC-SHA256) or "
                   "application/x-www-form-urlencoded (signature v1)");
@@ -152,6 +160,12 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
   call.replay_key = "tc3:" + verified->secret_id + ":" + verified->signature;
   call.signed_at = verified->timestamp;
 
+  if (is_get) {
+    auto form = protocol::DecodeForm(request.query);
+    if (!form.ok()) return form.status();
+    call.params = protocol::V1ActionParams(call.action, *form);
+    return call;
+  }
   auto params = ParseJsonParams(request.body);
   if (!params.ok()) return params.status();
   call.params = std::move(params).value();
@@ -171,6 +185,8 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseV1(const ApiRequest& request,
                   "body; the query string must be empty");
   auto form = protocol::DecodeForm(is_get ? request.query : request.body);
   if (!form.ok()) return form.status();
+  if (auto language = form->find("Language"); language != form->end())
+    response->language = protocol::ParseLanguage(language->second);
 
   VerifiedCall call;
   auto action = form->find("Action");

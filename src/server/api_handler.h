@@ -17,6 +17,7 @@
 #include "billing/billing.h"
 #include "billing/usage_meter.h"
 #include "common/clock.h"
+#include "protocol/error_messages.h"
 #include "protocol/tc3.h"
 #include "server/http_types.h"
 #include "server/image_fetcher.h"
@@ -37,6 +38,8 @@ struct ApiResponse {
   std::string action;
   std::string account_id;  // "" before authentication
   std::string code;        // "" on success
+  // X-TC-Language (TC3) or Language (v1): the language of Error.Message.
+  protocol::Language language = protocol::Language::kEnglish;
 };
 
 struct ApiOptions {

@@ -30,7 +30,9 @@ struct HttpOptions {
   // request: 0.78x the signed requests/s, bench/signed_rps.sh).
   int store_threads = 8;
   int max_connections = 1024;         // beyond this a new connection is closed at once
-  size_t max_head_bytes = 16 * 1024;  // request line + headers
+  // Request line + headers: a GET carries its parameters in the query, and
+  // the public cloud takes GET requests up to 32 KB.
+  size_t max_head_bytes = 40 * 1024;
   int max_header_fields = 64;
   size_t max_body_bytes = kDefaultMaxBodyBytes;  // → RequestSizeLimitExceeded, unread
   size_t max_buffered_body_bytes = 256u << 20;   // all connections' bodies together

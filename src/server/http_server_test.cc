@@ -242,7 +242,7 @@ TEST_F(HttpServerTest, TooManyHeaderFieldsGet431) {
   c.Send(head + "\r\n");
   EXPECT_EQ(c.ReadUntil("\r\n\r\n").rfind("HTTP/1.1 431", 0), 0u);
   RawClient big(port());
-  big.Send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  big.Send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(48000, 'a') + "\r\n\r\n");
   EXPECT_EQ(big.ReadUntil("\r\n\r\n").rfind("HTTP/1.1 431", 0), 0u);
 }
 

@@ -164,9 +164,10 @@ const CASES = [
   // Header count and size: bare 431 and close.
   { name: "65 header fields", send: () => get("/healthz", fields(64)), expect: bare(431) },
   { name: "64 header fields are fine", send: () => get("/healthz", fields(63)), expect: bare(200, "keep") },
-  { name: "17 KiB head in 20 fields", send: () => get("/healthz", fields(20, 870)), expect: bare(431) },
-  { name: "one 17 KiB header", send: () => get("/healthz", [["X-Big", "b".repeat(17 * 1024)]]), expect: bare(431) },
-  { name: "20 KiB request target", send: () => get(`/healthz?${"q".repeat(20 * 1024)}`), expect: bare(431) },
+  { name: "41 KiB head in 40 fields", send: () => get("/healthz", fields(40, 1050)), expect: bare(431) },
+  { name: "one 41 KiB header", send: () => get("/healthz", [["X-Big", "b".repeat(41 * 1024)]]), expect: bare(431) },
+  { name: "20 KiB request target is fine", send: () => get(`/healthz?${"q".repeat(20 * 1024)}`), expect: bare(200, "keep") },
+  { name: "44 KiB request target", send: () => get(`/healthz?${"q".repeat(44 * 1024)}`), expect: bare(431) },
   { name: "flood: 5000 header lines of 4 KB", send: (c) => headerFlood(c, 5000, 4000), expect: bare(431, "close", 10000), hwmMiB: 8 },
 
   // Body size: the envelope RequestSizeLimitExceeded, body never read, close.

@@ -1,0 +1,96 @@
+"use strict";
+// Every way a newcomer can configure the official SDK's CommonClient
+// (tencentcloud-sdk-nodejs-common): TC3-HMAC-SHA256 over POST and GET,
+// signature v1 (HmacSHA256, HmacSHA1) over POST and GET, and the answer's
+// language (ClientProfile.language "zh-CN" or the default "en-US"). Images
+// go by ImageUrl from a local server, so that GET query strings stay small.
+// Ends by checking that exactly the successes were metered.
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const http = require("node:http");
+const fs = require("node:fs");
+const { CommonClient } = require("tencentcloud-sdk-nodejs-common");
+const { Sandbox, Ledger, UUID_RE, DOG_JPG } = require("./harness");
+
+let sb, srv, acc, imgServer, dogUrl;
+const ledger = new Ledger();
+
+before(async () => {
+  const dog = fs.readFileSync(DOG_JPG);
+  imgServer = http.createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "image/jpeg" });
+    res.end(dog);
+  });
+  await new Promise((resolve) => imgServer.listen(0, "127.0.0.1", resolve));
+  dogUrl = `http://127.0.0.1:${imgServer.address().port}/dog.jpg`;
+  sb = new Sandbox("common");
+  acc = sb.createAccount("common-client");
+  srv = await sb.startServer({
+    extraArgs: ["--image-url-allow", "127.0.0.1", "--image-url-allow-loopback-for-tests"],
+  });
+});
+
+after(async () => {
+  imgServer?.close();
+  try {
+    if (srv) {
+      ledger.verify(sb, acc.AccountId);
+      await srv.stopOk();
+    }
+  } finally {
+    if (sb) await sb.cleanup();
+  }
+});
+
+/** A CommonClient as the package's README builds one. */
+function commonClient({ signMethod, reqMethod, language, secretKey = acc.SecretKey } = {}) {
+  return new CommonClient(`127.0.0.1:${srv.port}`, "2019-05-29", {
+    credential: { secretId: acc.SecretId, secretKey },
+    region: "ap-guangzhou",
+    profile: {
+      signMethod,
+      language,
+      httpProfile: { protocol: "http://", endpoint: `127.0.0.1:${srv.port}`, reqMethod },
+    },
+  });
+}
+
+const CONFIGS = [
+  { signMethod: "TC3-HMAC-SHA256", reqMethod: "POST" },
+  { signMethod: "TC3-HMAC-SHA256", reqMethod: "GET" },
+  { signMethod: "HmacSHA256", reqMethod: "POST" },
+  { signMethod: "HmacSHA256", reqMethod: "GET" },
+  { signMethod: "HmacSHA1", reqMethod: "GET" },
+];
+
+for (const config of CONFIGS) {
+  test(`DetectPet through CommonClient, ${config.signMethod} over ${config.reqMethod}`, async () => {
+    const res = await commonClient(config).request("DetectPet", { ImageUrl: dogUrl });
+    assert.match(res.RequestId, UUID_RE);
+    assert.ok(res.Pets.some((p) => p.Name === "dog" && p.Score >= 50), JSON.stringify(res.Pets));
+    ledger.success(acc.AccountId, res.RequestId);
+  });
+}
+
+test("TC3 over GET: a tampered query fails the signature and is not billed", async () => {
+  // The canonical request carries the query string, so the signature covers
+  // the parameters exactly as sent; a wrong key stands in for any change.
+  const client = commonClient({ reqMethod: "GET", secretKey: "x".repeat(32) });
+  const e = await ledger.expectError(acc.AccountId, client.request("DetectPet", { ImageUrl: dogUrl }),
+    "AuthFailure.SignatureFailure", "tampered GET");
+  assert.match(e.message, /signature/i);
+});
+
+test("X-TC-Language: zh-CN answers errors in Chinese with the detail kept; en-US in English", async () => {
+  const zh = await ledger.expectError(acc.AccountId,
+    commonClient({ language: "zh-CN" }).request("DetectPet", {}), "MissingParameter", "zh-CN");
+  assert.match(zh.message, /^缺少必填参数。（.+）$/, zh.message);
+  const en = await ledger.expectError(acc.AccountId,
+    commonClient({ language: "en-US" }).request("DetectPet", {}), "MissingParameter", "en-US");
+  assert.doesNotMatch(en.message, /[\u4e00-\u9fff]/, en.message);
+  assert.ok(zh.message.includes(en.message), `the Chinese answer keeps the detail: ${zh.message}`);
+  const v1 = await ledger.expectError(acc.AccountId,
+    commonClient({ language: "zh-CN", signMethod: "HmacSHA256", reqMethod: "GET" })
+      .request("DetectPet", {}), "MissingParameter", "v1 zh-CN");
+  assert.match(v1.message, /^缺少必填参数。/, v1.message);
+});
