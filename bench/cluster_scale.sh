@@ -24,7 +24,8 @@ while (($#)); do
 done
 sign_request=${SIGN_REQUEST:-build/bench/sign_request}
 image=${KANJIAN_BENCH_IMAGE:-/usr/share/darknet/data/dog.jpg}
-command -v wrk >/dev/null || { echo "cluster_scale: wrk not installed (apt install wrk)" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/apt.sh"
+apt_install_missing wrk
 # The cluster's PostgreSQL runs as `postgres` when we are root: its
 # directory must be reachable by that user (not under a 0700 mktemp dir).
 dir=$(mktemp -d /tmp/kanjian-scale-XXXXXX)

@@ -24,7 +24,8 @@ while (($#)); do
   shift 2
 done
 kanjian=${KANJIAN:-build/kanjian} sign_request=${SIGN_REQUEST:-build/bench/sign_request}
-command -v wrk >/dev/null || { echo "signed_rps: wrk not installed (apt install wrk)" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/apt.sh"
+apt_install_missing wrk
 dir=$(mktemp -d /tmp/kanjian-signed-XXXXXX)
 export KANJIAN_MASTER_KEY=$(openssl rand -hex 32)
 serve_pid=""

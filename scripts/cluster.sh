@@ -25,6 +25,10 @@ bin=${KANJIAN_BIN:-$repo/build/kanjian}
 cmd=${1:?start|stop|status|env|restart-node|restart-pg|reload}
 dir=${2:?cluster directory}
 shift 2
+if [[ $cmd == start ]]; then
+  source "$repo/scripts/lib/apt.sh"
+  apt_install_missing redis-server haproxy socat jq
+fi
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 

@@ -5,8 +5,8 @@ DetectEnvelope, and writes their labelled manifest.
   scripts/make_eval_images.py [--out tests/eval] [--car PATH] [--set dev|heldout]
 
 Needs Debian's python3-pil, python3-numpy, fonts-wqy-microhei and (held-out set)
-fonts-wqy-zenhei and fonts-arphic-ukai/uming (`KANJIAN_EVAL_TOOLS=1 scripts/setup.sh`
-installs them). The car
+fonts-wqy-zenhei and fonts-arphic-ukai/uming (`apt-get install python3-pil python3-numpy
+fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming opencv-doc`). The car
 photo is OpenCV's samples/data/licenseplate_motion.jpg (Debian opencv-doc,
 /usr/share/doc/opencv-doc/examples/data/); the other photos come from Debian's
 darknet package. Output is deterministic (seeded) and small (committed):

@@ -9,6 +9,10 @@
 # loopback only: this is a test server, never a production setup).
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?data directory}
+if [[ $cmd == start ]]; then
+  source "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
+  apt_install_missing postgresql >&2
+fi
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [[ -x "$bin/initdb" ]] || { echo "pg_cluster: PostgreSQL server not installed (apt postgresql)" >&2; exit 1; }
 as_owner() { if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }

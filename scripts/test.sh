@@ -53,4 +53,4 @@ stage_wait build-asan-fuzz
 stage fuzz fuzz/run.sh 12   # nine libFuzzer harnesses, 12 s each; fuzz/README.md
 stage blackbox-pg scripts/blackbox_pg.sh
 stage eval node tests/eval/eval.js
-stage docs bash -c 'scripts/check_links.sh && tests/blackbox/run.sh quickstart.test.js'
+stage docs scripts/check_links.sh   # the quick start itself runs with the black-box files (quickstart.test.js)

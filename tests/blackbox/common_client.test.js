@@ -44,14 +44,17 @@ after(async () => {
 
 /** A CommonClient as the package's README builds one. */
 function commonClient({ signMethod, reqMethod, language, secretKey = acc.SecretKey } = {}) {
+  // Only the settings given: the SDK fills in its defaults for the others
+  // (an explicit undefined would replace them).
+  const httpProfile = { protocol: "http://", endpoint: `127.0.0.1:${srv.port}` };
+  if (reqMethod) httpProfile.reqMethod = reqMethod;
+  const profile = { httpProfile };
+  if (signMethod) profile.signMethod = signMethod;
+  if (language) profile.language = language;
   return new CommonClient(`127.0.0.1:${srv.port}`, "2019-05-29", {
     credential: { secretId: acc.SecretId, secretKey },
     region: "ap-guangzhou",
-    profile: {
-      signMethod,
-      language,
-      httpProfile: { protocol: "http://", endpoint: `127.0.0.1:${srv.port}`, reqMethod },
-    },
+    profile,
   });
 }
 
