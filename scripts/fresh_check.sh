@@ -48,6 +48,20 @@ echo "fresh_check: mmdebstrap bookworm -> $root"
 mmdebstrap --quiet --variant=apt --include=ca-certificates,git,sudo bookworm "$root" "${sources[@]}"
 echo "fresh_check: debootstrap took $((SECONDS - t0)) s"
 
+# This machine's own network trust goes in too: a site CA (for example an
+# inspecting proxy's) in /usr/local/share/ca-certificates, and npm told to use
+# the system bundle when it is told so here. An operator's machine has its
+# own; without them no npm download could succeed inside.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null 2>&1
+fi
+npm_cafile=$(npm config get cafile 2>/dev/null || true)
+if [[ -n $npm_cafile && $npm_cafile != null && $npm_cafile != undefined ]]; then
+  echo "cafile=$npm_cafile" >"$root/etc/npmrc"
+fi
+
 git clone --quiet --no-local . "$root/root/kanjian"
 echo "fresh_check: cloned $(git rev-parse --short HEAD) into $root/root/kanjian"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
