@@ -131,7 +131,10 @@ after(async () => {
   if (browser) await browser.close();
   if (server && !serverExit) {
     server.kill("SIGTERM");
-    await Promise.race([new Promise((r) => server.once("exit", r)), sleep(30000)]);
+    let timer;
+    await Promise.race([new Promise((r) => server.once("exit", r)),
+                        new Promise((r) => { timer = setTimeout(r, 30000); })]);
+    clearTimeout(timer);
     if (!serverExit) server.kill("SIGKILL");
   }
   if (dir && !process.env.KANJIAN_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
@@ -207,12 +210,12 @@ test("the SDK snippet finds a dog with the printed keys", () => {
   printed.requestId = id[1];
 });
 
-test("the call is metered once, as the README's usage command shows", () => {
+test("the call is metered once, paid by the free pack, as the README's usage command shows", () => {
   const [usage] = commandLines(codeBlock("usage"));
   assert.ok(usage.args.includes("--json"), `the usage command prints JSON: ${usage.line}`);
   const records = JSON.parse(run(usage).stdout).Records;
-  assert.deepEqual(records.map((r) => [r.Action, r.RequestId]), [["DetectPet", printed.requestId]],
-    `usage list: ${JSON.stringify(records)}`);
+  assert.deepEqual(records.map((r) => [r.Action, r.RequestId, r.Quantity, r.Source]),
+    [["DetectPet", printed.requestId, 1, "free"]], `usage list: ${JSON.stringify(records)}`);
 });
 
 test("the console user signs in where the README says", async () => {
