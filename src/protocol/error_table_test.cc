@@ -87,8 +87,10 @@ TEST(ErrorTableTest, DocumentationListsExactlyTheTable) {
     (e.surface == ErrorSurface::kApi ? api : other).insert(std::string(e.wire));
   const std::vector<Codes> tables = DocumentedTables();
   ASSERT_EQ(tables.size(), 2u) << "docs/tenants/errors.md needs '### Error codes' with two tables";
-  EXPECT_EQ(tables[0], api) << "the documented API error table differs from protocol/error_table.cc";
-  EXPECT_EQ(tables[1], other) << "the documented other error table differs from protocol/error_table.cc";
+  EXPECT_EQ(tables[0], api)
+      << "the documented API error table differs from protocol/error_table.cc";
+  EXPECT_EQ(tables[1], other)
+      << "the documented other error table differs from protocol/error_table.cc";
 }
 
 }  // namespace
