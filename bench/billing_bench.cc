@@ -5,8 +5,8 @@
 //     Request ids are UUIDv7, as the server makes them (time-ordered keys).
 //  2. `bill run` over N accounts × 8 actions (target: 100 000 in ≤ 10 s).
 //
-//  3. with --pg URI: the same direct batches and meter on PostgreSQL (issue
-//     11), as ratios to SQLite's figures of this run; one call per
+//  3. with --pg URI: the same direct batches and meter on PostgreSQL, as
+//     ratios to SQLite's figures of this run; one call per
 //     transaction on both (the added latency per billed call); and two
 //     stores ("nodes") writing the same accounts at once (retries counted
 //     by outcome: every call recorded once). bench/pg_billing_bench.sh

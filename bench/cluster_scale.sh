@@ -8,7 +8,7 @@
 # Error), each call billed. The baseline is the 1-node cluster of the same run.
 # On one machine the nodes share its cores: beyond the core count more nodes
 # add no inference capacity; on a machine with more cores (or several
-# machines, README "Scale-out") the same script shows how far it scales.
+# machines, docs/operators/scale-out.md) the same script shows how far it scales.
 #   bench/cluster_scale.sh [--seconds S] [--connections C] [--nodes "1 2 4"]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -60,7 +60,8 @@ int Main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);  // one log line per request would skew the numbers
   vision::VisionConfig config;
   config.models_dir = models;
-  // The layout README's figures were measured with (serve's default is 1 × 2).
+  // The layout docs/developers/benchmarks.md's figures were measured with
+  // (serve's default is 1 × 2).
   config.workers = 2;
   config.intra_op_threads = 1;
   auto engine = vision::VisionEngine::Load(config);
@@ -129,7 +130,7 @@ int Main(int argc, char** argv) {
   Print("meter_record_durable", 1, meter1);
   Print("meter_record_durable", 8, meter8);
 
-  // Targets (issue #2): e2e throughput >= 0.9x raw; signing + metering <= 1 ms a call.
+  // Targets: e2e throughput >= 0.9x raw; signing + metering <= 1 ms a call.
   std::printf(
       "{\"summary\":true,\"e2e_c1_over_raw_c1\":%.3f,\"e2e_c4_over_raw_c%d\":%.3f,"
       "\"e2e_minus_raw_c1_p50_ms\":%.2f,\"key_lookup_p50_ms\":%.3f,"

@@ -1,4 +1,4 @@
-// The detector's input shape, in one run (issue #12 "Faster inference"):
+// The detector's input shape, in one run:
 //   square  today's path: yolov5s.onnx, every photo letterboxed to 640x640,
 //           the upload decoded on the pool worker;
 //   stride  yolov5s_dyn.onnx, each photo letterboxed to a multiple of 32 of
@@ -117,7 +117,7 @@ int Main(int argc, char** argv) {
     }
   }
 
-  // Targets (issue #12): stride ≥ 1.25× square throughput at c4; RecognizeCarPro
+  // Targets: stride ≥ 1.25× square throughput at c4; RecognizeCarPro
   // p50 ≤ 150 ms on a 1280x720 photo.
   std::printf("{\"summary\":true,\"load_average_1m\":%.2f", LoadAverage());
   for (const std::string action : {"DetectPet", "RecognizeCarPro"}) {

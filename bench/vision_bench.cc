@@ -2,7 +2,7 @@
 // against the whole server path (HTTP, TC3, account checks, decode, pool,
 // metering) for each action that has a handler, at several concurrencies,
 // with micro-batching off and on. One JSON line per measurement, then a
-// summary with the ratios the issue sets targets for.
+// summary with the ratios the targets are set on.
 //
 //   bench/vision_bench [--seconds N] [--image PATH] [--models DIR]
 //                      [--actions A,B] [--concurrency 1,4,16]
@@ -144,7 +144,7 @@ int Main(int argc, char** argv) {
                   b->batches_run() ? double(b->images_run()) / b->batches_run() : 0.0);
   }
 
-  // Targets (issue #4): e2e c1 ≥ 0.9× raw c1; batching ≥ 1.3× throughput at the highest
+  // Targets: e2e c1 ≥ 0.9× raw c1; batching ≥ 1.3× throughput at the highest
   // concurrency.
   const int cmax = concurrencies.back();
   std::printf("{\"summary\":true,\"raw_c1_images_per_s\":%.2f", raw[1].images_per_s);

@@ -2,7 +2,7 @@
 # Black-box files on PostgreSQL: starts a throwaway server
 # (scripts/pg_cluster.sh), runs tests/blackbox/run.sh with
 # KANJIAN_BLACKBOX_PG (each sandbox then gets a fresh database instead of a
-# SQLite file), stops the server. README "Scale-out: PostgreSQL".
+# SQLite file), stops the server. docs/operators/postgresql.md.
 #   scripts/blackbox_pg.sh                 the subset scripts/test.sh runs
 #   scripts/blackbox_pg.sh FILE.test.js…   those files
 #   KANJIAN_BLACKBOX_PG=postgresql://…     use that server instead of starting one

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A cluster on one machine: PostgreSQL, Redis, N `kanjian serve` nodes and
-# HAProxy in front (README "Scale-out").
+# HAProxy in front (docs/operators/scale-out.md).
 #   scripts/cluster.sh start DIR [--nodes N] [--port P] [--workers W] [--db URI|FILE] [-- SERVE ARGS…]
 #   scripts/cluster.sh stop DIR
 #   scripts/cluster.sh status DIR          (HAProxy's view of each node)

@@ -134,7 +134,7 @@ fi
 
 # The same detector with dynamic H and W (--dynamic-size): the bundled
 # models config letterboxes each photo to its own aspect with it
-# (640x384 for 16:9) instead of 640x640 (README "Faster inference").
+# (640x384 for 16:9) instead of 640x640 (docs/tenants/recognition.md, "Detector input shape").
 DYN="$MODELS/yolov5s_dyn.onnx"
 if [[ -f $DYN && -f $DYN.stamp \
       && $(cat "$DYN.stamp") == "$want_stamp onnx=$(sha256_of "$DYN")" ]]; then

@@ -505,7 +505,7 @@ def no_vehicle_item(item_id, image, action="RecognizeCar"):
 
 
 def dev_additions(args, car):
-    """Development-set items added for issue 12: close-up rear views (the car
+    """Development-set items added after the first set: close-up rear views (the car
     15 %..120 % of the frame width, and the photo itself with a plate), plain
     letter envelopes (front, back) and blank paper, and more photos without a
     vehicle. Their own seed: the images above do not change."""

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Robustness sweeps: renders images along one axis at a time, sends them
 through the real server (tests/eval/eval.js, no thresholds) and plots the
-accuracy into docs/developers/vision/sweep_*.png (shown in the README).
+accuracy into docs/developers/vision/sweep_*.png (shown in docs/tenants/recognition.md).
 
   scripts/vision_sweeps.py [--per-point 4] [--out docs/vision] [--axes size,light,…] [--plot-only]
 

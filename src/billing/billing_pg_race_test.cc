@@ -1,4 +1,4 @@
-// Races across nodes on PostgreSQL (issue 11): each racer is a node, with
+// Races across nodes on PostgreSQL: each racer is a node, with
 // its own PgStore (its own connections) and BillingService (its own
 // attribution cache), on one real PostgreSQL database. Write transactions
 // are SERIALIZABLE and retried, so whoever loses a race sees the winner's

@@ -1,5 +1,5 @@
 // Account service state: whether an account may call the API now
-// (docs/billing.md §5 arrears; README "Arrears"). Derived, never stored:
+// (docs/billing.md §5 arrears; docs/operators/billing.md). Derived, never stored:
 // from the account's stored status, its balance and its latest settlement.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Archiving the call log (README "Scale-out: PostgreSQL"): a UTC month of
+// Archiving the call log (docs/operators/postgresql.md): a UTC month of
 // usage records leaves the live log once everything that bills it is done.
 // Bills read the hourly totals, which stay; the records are the evidence
 // behind them, kept in the detached table for the operator to archive.

@@ -283,7 +283,8 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
   });
 
   auto* detach = usage->add_subcommand(
-      "detach", "move a billed UTC month out of the call log (PostgreSQL; README Scale-out)");
+      "detach",
+      "move a billed UTC month out of the call log (PostgreSQL; docs/operators/postgresql.md)");
   detach->add_option("--month", f->month, "YYYY-MM, UTC")->required();
   detach->callback([&ctx, rc, f] {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {

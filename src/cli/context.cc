@@ -48,7 +48,7 @@ void Context::UseRunningClock() {
 
 Result<store::Store*> Context::store() {
   if (!store_) {
-    // A libpq URI selects PostgreSQL (scale-out, README "Scale-out");
+    // A libpq URI selects PostgreSQL (scale-out, docs/operators/postgresql.md);
     // anything else is a SQLite file.
     auto opened = store::pg::IsPostgresUri(options_.db) ? store::pg::OpenPgStore(options_.db)
                                                         : store::OpenSqliteStore(options_.db);

@@ -253,7 +253,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   metrics.usage_batches = [&] { return meter.batches_written(); };
   if (shared_qps) metrics.qps_fallback_calls = [&] { return shared_qps->fallback_calls(); };
   server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);
-  // The tenants' billing API and console (issue 13), on the same port.
+  // The tenants' billing API and console, on the same port.
   billing::TenantView tenant_view(billing);
   server::BillingApiOptions billing_api_options;
   billing_api_options.max_body_bytes = flags.http.max_body_bytes;
@@ -264,7 +264,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock());
   const server::console::StaticFiles console_files(
       {flags.console_dir.empty() ? DefaultConsoleDir() : flags.console_dir, DefaultEchartsFile()});
-  // The operator console: its own sign-ins, the same engine (issue 13 §3).
+  // The operator console: its own sign-ins, the same engine.
   server::console::ConsoleUsers operators(**store, ctx.clock(), server::console::Realm::kOperator);
   billing::OperatorView operator_view(billing);
   server::console::OperatorApi operator_api(operators, billing, operator_view, **store, &metrics,
@@ -342,7 +342,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
                     "beside the build dir)");
   serve->add_flag("--replay-protection", flags->replay_protection,
                   "refuse a signed request already received within its 5-minute window "
-                  "(AuthFailure.RequestReplayed; per process, see README \"Signatures\")");
+                  "(AuthFailure.RequestReplayed; per process, see docs/tenants/signatures.md)");
   serve->add_option(
       "--redis", flags->redis,
       "share per-account QPS limits across nodes: redis://[:PASSWORD@]HOST[:PORT][/DB] "

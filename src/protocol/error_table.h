@@ -1,7 +1,7 @@
 // The one table from ErrorCode (common/error_codes.h) to what a client sees:
 // the wire string of the envelope's Error.Code, the CLI's and the console's
 // {"Error":{"Code"}}. Every answer goes through WireCode; nothing else spells
-// a wire string. README "Error codes" lists the same codes, checked by
+// a wire string. docs/tenants/errors.md "Error codes" lists the same codes, checked by
 // error_table_test.cc.
 #pragma once
 
@@ -15,8 +15,8 @@ namespace kanjian::protocol {
 
 // Where a client can meet the code.
 enum class ErrorSurface {
-  kApi,    // the API 3.0 endpoint (recognition or billing): README's first table
-  kOther,  // CLI, tenant console JSON API, /admin: README's second table
+  kApi,    // the API 3.0 endpoint (recognition or billing): the documentation's first table
+  kOther,  // CLI, tenant console JSON API, /admin: the documentation's second table
 };
 
 struct ErrorSpec {

@@ -1,6 +1,7 @@
-// The error table against itself, the enum, and the README: the README's
-// "Error codes" tables must list exactly the table's codes, API codes in
-// the first, the others in the second, so the documentation cannot drift.
+// The error table against itself, the enum, and the tenants' documentation:
+// the "Error codes" tables of docs/tenants/errors.md must list exactly the
+// table's codes, API codes in the first, the others in the second, so the
+// documentation cannot drift.
 #include "protocol/error_table.h"
 
 #include <gtest/gtest.h>
@@ -53,10 +54,11 @@ TEST(ErrorTableTest, NamedConstructorsCarryTheirCode) {
                                           {"Message", "host not allowed"}}));
 }
 
-// The first column's code of each table row in README's "### Error codes"
-// section, one set per table, in order.
-std::vector<Codes> ReadmeTables() {
-  std::ifstream in(KANJIAN_SOURCE_DIR "/README.md");
+// The first column's code of each table row in docs/tenants/errors.md's
+// "### Error codes" section, one set per table, in order.
+std::vector<Codes> DocumentedTables() {
+  std::ifstream in(KANJIAN_SOURCE_DIR "/docs/tenants/errors.md");
+  EXPECT_TRUE(in.is_open()) << KANJIAN_SOURCE_DIR "/docs/tenants/errors.md";
   std::vector<Codes> tables;
   bool in_section = false, in_table = false;
   const std::regex code(R"(`([A-Za-z.]+)`)");
@@ -79,14 +81,16 @@ std::vector<Codes> ReadmeTables() {
   return tables;
 }
 
-TEST(ErrorTableTest, ReadmeListsExactlyTheTable) {
+TEST(ErrorTableTest, DocumentationListsExactlyTheTable) {
   Codes api, other;
   for (const ErrorSpec& e : AllErrors())
     (e.surface == ErrorSurface::kApi ? api : other).insert(std::string(e.wire));
-  const std::vector<Codes> tables = ReadmeTables();
-  ASSERT_EQ(tables.size(), 2u) << "README needs '### Error codes' with two tables";
-  EXPECT_EQ(tables[0], api) << "README's API error table differs from protocol/error_table.cc";
-  EXPECT_EQ(tables[1], other) << "README's other error table differs from protocol/error_table.cc";
+  const std::vector<Codes> tables = DocumentedTables();
+  ASSERT_EQ(tables.size(), 2u) << "docs/tenants/errors.md needs '### Error codes' with two tables";
+  EXPECT_EQ(tables[0], api)
+      << "the documented API error table differs from protocol/error_table.cc";
+  EXPECT_EQ(tables[1], other)
+      << "the documented other error table differs from protocol/error_table.cc";
 }
 
 }  // namespace

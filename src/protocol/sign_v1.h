@@ -4,7 +4,7 @@
 // x-www-form-urlencoded body) and
 //   Signature = base64(HMAC(SecretKey, METHOD + host + "/" + "?" + k=v&...))
 // over all parameters but Signature, sorted by name, values decoded
-// (not re-encoded). README "Signatures" states the rules we apply.
+// (not re-encoded). docs/tenants/signatures.md states the rules we apply.
 #pragma once
 
 #include <cstdint>

@@ -9,7 +9,7 @@
 // machines); any other peer gets HTTP 403. The peer is the TCP peer address; headers such
 // as X-Forwarded-For are never trusted. A reverse proxy on the same host
 // makes every customer a loopback peer, so it must forward only `/`
-// (README "Configuration").
+// (docs/operators/configuration.md).
 #pragma once
 
 #include <nlohmann/json.hpp>

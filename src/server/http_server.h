@@ -27,7 +27,7 @@ struct HttpOptions {
   // Routes that wait only on the store (billing API, consoles): the
   // PostgreSQL store's pool holds 8 connections, and a thread more than
   // there are connections only waits for one (2 more context switches per
-  // request: 0.78x the signed requests/s, bench/signed_rps.sh).
+  // request; bench/signed_rps.sh, docs/developers/benchmarks.md).
   int store_threads = 8;
   int max_connections = 1024;         // beyond this a new connection is closed at once
   // Request line + headers: a GET carries its parameters in the query, and

@@ -13,7 +13,8 @@ namespace {
 
 // The API's parameters are a flat object of strings, numbers and Booleans;
 // nothing it takes nests more than a few levels. A body of 6 MiB of '['
-// would otherwise cost nlohmann ~460 MiB and 13 s of a handler thread.
+// would otherwise cost nlohmann a node per bracket: hundreds of MiB and
+// seconds of a handler thread (docs/developers/benchmarks.md).
 constexpr int kMaxJsonDepth = 16;
 
 // Deepest nesting of [ and { outside strings (a cheap scan before parsing).

@@ -17,7 +17,7 @@
 
 namespace kanjian::server {
 
-// How often `serve` looks for a month to settle (README "Billing": a month
+// How often `serve` looks for a month to settle (docs/operators/billing.md: a month
 // is settled within this long of its end).
 inline constexpr std::chrono::seconds kSettlementInterval{30};
 

@@ -8,7 +8,7 @@
 // calls. When Redis cannot be reached, each node falls back to a local
 // bucket of max(1, qps ÷ nodes) — the cluster as a whole then stays near the
 // limit without a shared store — and tries Redis again after a second.
-// README "Scale-out" documents the choice.
+// docs/operators/scale-out.md documents the choice.
 #pragma once
 
 #include <memory>

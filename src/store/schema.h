@@ -144,7 +144,8 @@ CREATE INDEX notices_by_account_time ON notices(account_id, at);
     // halved insert throughput. The hourly table is keyed hour-first, so a
     // batch's upserts land on a few adjacent pages; its (account_id, hour)
     // index changes only when an account first uses an action in an hour.
-    // The log is rebuilt without its CHECK constraints (~3 µs a row): the
+    // The log is rebuilt without its CHECK constraints (they cost time on
+    // every row; docs/developers/benchmarks.md): the
     // one writer, SqliteTxn::InsertUsage, checks each record before it
     // binds it.
     R"sql(

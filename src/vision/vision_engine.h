@@ -43,8 +43,8 @@ struct VisionConfig {
   Letterbox detector_letterbox = Letterbox::kStride;  // kSquare for a fixed-size model
   // `kanjian serve`'s defaults too (its flags start from these): one worker
   // with two ONNX Runtime threads matches two single-threaded workers'
-  // throughput on 2 cores (7.1 img/s) at half the latency (RecognizeCarPro
-  // p50 219 vs 375 ms on a 1280x720 photo, bench/vision_bench).
+  // throughput on 2 cores at half the latency, since one image's inference
+  // then uses both cores (bench/vision_bench; docs/developers/benchmarks.md).
   int workers = 1;
   size_t queue_max = 64;
   // Uploads decoded on the caller's (request) thread while the workers run

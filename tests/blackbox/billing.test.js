@@ -1,5 +1,5 @@
 "use strict";
-// Billing through the real binary: the CLI contract (issue 3) and arrears →
+// Billing through the real binary: the CLI contract and arrears →
 // suspension → recharge → resumption seen by the official SDK on a running
 // server. Months are computed from today in Asia/Shanghai, so the test holds
 // on any date.

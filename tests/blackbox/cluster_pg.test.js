@@ -1,5 +1,5 @@
 "use strict";
-// The crash test across nodes (issue 11): scripts/cluster.sh with its own
+// The crash test across nodes: scripts/cluster.sh with its own
 // PostgreSQL, two `kanjian serve` nodes behind HAProxy. Signed DetectPet
 // load from several SDK clients (two accounts) runs through the balancer
 // while, round after round, nodes are killed with SIGKILL at random moments

@@ -46,7 +46,7 @@ class Sandbox {
     this.servers = [];
     // KANJIAN_BLACKBOX_PG=postgresql://…/DB (a database the test may create
     // databases from): each sandbox gets a fresh PostgreSQL database instead
-    // of a SQLite file (README "Scale-out: PostgreSQL").
+    // of a SQLite file (docs/operators/postgresql.md).
     const pg = process.env.KANJIAN_BLACKBOX_PG;
     if (pg) {
       // At most 63 bytes (PostgreSQL truncates longer names silently).

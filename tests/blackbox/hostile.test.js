@@ -1,6 +1,6 @@
 "use strict";
 // Hostile input against the real binary, black-box, over raw loopback sockets
-// (rawhttp.js): every attack of issue 9 and more, each answered as
+// (rawhttp.js): every attack on the HTTP front we know of, each answered as
 // docs/operators/http.md ("Answers") says, nothing billed for any of them,
 // and the server still healthy with a bounded peak memory afterwards.
 //

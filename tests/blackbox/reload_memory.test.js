@@ -3,11 +3,10 @@
 // at start and its replacement both exist once), N more SIGHUP reloads of
 // the whole bundled set (detector, OCR, faces, embedder) must leave resident
 // memory within BOUND_MB of what it was after that first one.
-// Measured on 2 cores (README "Reloading models"): a set is ~100 MB (VmRSS
-// 177 MB at start, 280 MB after one reload). Without malloc_trim 10 reloads
-// added 168 MB (281 → 449 MB; 466 MB after 30); with it they add nothing
-// (280 → 256 MB; 258 MB after 30). The bound is one set: keeping even one
-// replaced set alive per 10 reloads fails, allocator noise passes.
+// A set is about 100 MB; without malloc_trim every reload kept its old set's
+// pages (figures: docs/developers/benchmarks.md). The bound is one set:
+// keeping even one replaced set alive per 10 reloads fails, allocator noise
+// passes.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");

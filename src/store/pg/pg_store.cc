@@ -1,8 +1,8 @@
-// Store over PostgreSQL (issue 11): a small pool of libpq connections, each
+// Store over PostgreSQL: a small pool of libpq connections, each
 // Write in one SERIALIZABLE transaction retried on serialization failures
 // and deadlocks, each Read in a REPEATABLE READ READ ONLY snapshot.
 //
-// Why SERIALIZABLE (README "Scale-out"): the billing bodies (attribution,
+// Why SERIALIZABLE (docs/operators/postgresql.md): the billing bodies (attribution,
 // purchases, refunds, free packs, settlement) read then write and were
 // written for SQLite's single writer. SERIALIZABLE promises the same thing
 // across processes: every committed outcome is one some serial order of
@@ -73,7 +73,8 @@ namespace {
 constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL SERIALIZABLE";
 // 8, and the server's store pool (HttpOptions::store_threads) as many, so no
 // request waits for a connection; 16 gave about the same requests/s on 2
-// cores with a p99 of 215-260 ms instead of 13-18 ms (README).
+// cores with a far longer p99, more backends sharing the same cores
+// (docs/developers/benchmarks.md).
 constexpr int kPoolConnections = 8;
 constexpr int kMaxAttempts = 30;  // serialization failures and deadlocks
 // How long a Write or Read waits for a lost server (a restart, a failover)

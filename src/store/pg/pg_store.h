@@ -1,4 +1,4 @@
-// Opens the PostgreSQL store (issue 11): `--db postgresql://…`.
+// Opens the PostgreSQL store: `--db postgresql://…`.
 #pragma once
 
 #include <memory>

@@ -10,8 +10,8 @@
 namespace kanjian::store::pg {
 
 // A UTC calendar month: the usage log's partitions are UTC months (a
-// billing month in another offset spans two of them; see README
-// "Scale-out").
+// billing month in another offset spans two of them; see
+// docs/operators/postgresql.md).
 struct UtcMonth {
   std::string name;  // "YYYY-MM"
   UnixMicros from = 0, to = 0;

@@ -286,7 +286,7 @@ TEST_F(PgStoreTest, AReadEndsWithoutWaitingAndTheConnectionCarriesOn) {
   EXPECT_TRUE(tx.ok()) << tx.status().message();
 }
 
-// What a batch of billed calls costs (README "What it costs"): BEGIN
+// What a batch of billed calls costs (docs/operators/postgresql.md): BEGIN
 // travels with the state read, the batch's log, hourly totals, pack use and
 // state bump with COMMIT: two round trips however many calls. A call logged
 // before still makes the body run again, told. A read waits for one round

@@ -25,9 +25,10 @@ namespace {
 // the OCR models, malloc-ed on the thread that loaded it. When it is freed,
 // glibc keeps those pages in that thread's malloc arena (and, after a large
 // free raises the mmap threshold, in the heap) instead of returning them, so
-// every reload added a set's worth of resident memory (README: 281 → 449 MB
-// after 10 reloads). malloc_trim(0) returns the free pages of every arena.
-// It takes 130–180 ms, and the last holder of a set is often a request (the
+// every reload added a set's worth of resident memory (figures:
+// docs/developers/benchmarks.md). malloc_trim(0) returns the free pages of
+// every arena. It walks every arena, which is slow beside a request, and the
+// last holder of a set is often a request (the
 // first one after a reload replaces the engine's detector slot under its
 // lock), so it runs on a thread of its own.
 class Trimmer {

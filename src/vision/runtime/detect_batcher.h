@@ -7,9 +7,9 @@
 // its own detections back.
 //
 // Its share is ceil(pending / free slots), at most `batch_max`: images never
-// queue behind a batch while a slot sits idle. Measured on 16 cores, taking
-// up to `batch_max` regardless ran 16 one-thread workers at 0.34× of no
-// batching, since 4 of them did all the work (docs/developers/vision/products_url_batching.md).
+// queue behind a batch while a slot sits idle. On 16 one-thread workers,
+// taking up to `batch_max` regardless left 4 of them doing all the work and
+// the rest idle, far slower than no batching (docs/developers/benchmarks.md).
 // So batches form from what queued while every slot was busy (continuous
 // batching) and, with a window, from neighbours that arrive within it.
 // Callers are pool workers; the pool's bounded queue and deadlines still

@@ -126,7 +126,8 @@ TEST(DetectBatcherTest, ConcurrentCallersShareBatchesAndGetTheirOwnResults) {
 }
 
 // Found on 16 one-thread workers: gathering up to batch_max regardless of idle
-// workers ran 4 batches of 4 on 4 cores while 12 sat idle (0.34× of no batching).
+// workers ran 4 batches of 4 on 4 cores while 12 sat idle, far slower than no
+// batching.
 // With as many free slots as callers, each caller runs alone and at once: all
 // 8 batches are running together before any of them is let finish.
 TEST(DetectBatcherTest, IdleSlotsRunCallersAtOnceInsteadOfQueueingThemIntoOneBatch) {
