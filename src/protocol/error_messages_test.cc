@@ -37,7 +37,8 @@ TEST(ErrorMessagesTest, LanguageTags) {
 
 TEST(ErrorMessagesTest, ChineseKeepsTheDetailEnglishIsTheDetail) {
   const Status status(errc::kRequestSizeLimitExceeded, "request body is 9 bytes; the limit is 8");
-  EXPECT_EQ(LocalizedMessage(status, Language::kEnglish), "request body is 9 bytes; the limit is 8");
+  EXPECT_EQ(LocalizedMessage(status, Language::kEnglish),
+            "request body is 9 bytes; the limit is 8");
   EXPECT_EQ(LocalizedMessage(status, Language::kChinese),
             "请求包过大。（request body is 9 bytes; the limit is 8）");
 }

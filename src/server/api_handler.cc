@@ -121,7 +121,8 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseEnvelope(const ApiRequest& req
     if (!tc3 && request.MediaType() == kForm) return ParseV1(request, response);
     return ParseTc3(request, response);
   }
-  if (request.method == "GET") return tc3 ? ParseTc3(request, response) : ParseV1(request, response);
+  if (request.method == "GET")
+    return tc3 ? ParseTc3(request, response) : ParseV1(request, response);
   return Status(errc::kInvalidParameter,
                 "use POST (TC3-HMAC-SHA256 with a JSON body, or signature v1 with a form-encoded "
                 "body) or GET (either signature, parameters in the query string)");

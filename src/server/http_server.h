@@ -29,7 +29,7 @@ struct HttpOptions {
   // there are connections only waits for one (2 more context switches per
   // request; bench/signed_rps.sh, docs/developers/benchmarks.md).
   int store_threads = 8;
-  int max_connections = 1024;         // beyond this a new connection is closed at once
+  int max_connections = 1024;  // beyond this a new connection is closed at once
   // Request line + headers: a GET carries its parameters in the query, and
   // the public cloud takes GET requests up to 32 KB.
   size_t max_head_bytes = 40 * 1024;

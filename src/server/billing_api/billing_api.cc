@@ -25,11 +25,10 @@ std::string BillingApiHandler::Handle(const BillingApiRequest& request) {
   Result<json> result = Process(request, action, &account_id);
   const std::string code =
       result.ok() ? "OK" : std::string(protocol::WireCode(result.status().code()));
-  const std::string body = result.ok()
-                               ? protocol::SuccessBody(std::move(result).value(), request_id)
-                               : protocol::ErrorBody(result.status(), request_id,
-                                                     protocol::ParseLanguage(
-                                                         request.Header("x-tc-language")));
+  const std::string body =
+      result.ok() ? protocol::SuccessBody(std::move(result).value(), request_id)
+                  : protocol::ErrorBody(result.status(), request_id,
+                                        protocol::ParseLanguage(request.Header("x-tc-language")));
 
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
