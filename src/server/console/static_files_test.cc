@@ -109,8 +109,8 @@ class StaticFilesTest : public ::testing::Test {
     return files_.Handle(req);
   }
 
-  const std::filesystem::path root_ = std::filesystem::temp_directory_path() /
-                                      ("kanjian-static-" + std::to_string(::getpid()));
+  const std::filesystem::path root_ =
+      std::filesystem::temp_directory_path() / ("kanjian-static-" + std::to_string(::getpid()));
   StaticFiles files_{{root_.string(), (root_ / "echarts.min.js").string()}};
 };
 
