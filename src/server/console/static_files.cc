@@ -136,27 +136,35 @@ void AddSecurityHeaders(HttpResponse& res) {
   res.headers.push_back({"X-Frame-Options", "DENY"});
 }
 
+StaticFiles::StaticFiles(StaticOptions options) : options_(std::move(options)) {
+  // The largest file, compressed before the first page asks for it.
+  (void)Asset(options_.echarts, "text/javascript; charset=utf-8");
+}
+
 std::shared_ptr<const StaticAsset> StaticFiles::Asset(const std::string& file,
                                                       const char* type) const {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
-  std::lock_guard lock(mu_);
-  Cached& cached = cache_[file];
-  if (cached.asset && cached.device == st.st_dev && cached.inode == st.st_ino &&
-      cached.size == st.st_size && cached.mtime.tv_sec == st.st_mtim.tv_sec &&
-      cached.mtime.tv_nsec == st.st_mtim.tv_nsec)
-    return cached.asset;
-  // Loaded under the lock: the first requests for a file wait for one load
-  // (tens of milliseconds for the largest) instead of each doing it.
+  auto same = [&](const Cached& c) {
+    return c.asset && c.device == st.st_dev && c.inode == st.st_ino && c.size == st.st_size &&
+           c.mtime.tv_sec == st.st_mtim.tv_sec && c.mtime.tv_nsec == st.st_mtim.tv_nsec;
+  };
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = cache_.find(file); it != cache_.end() && same(it->second))
+      return it->second.asset;
+  }
+  // Loaded outside the lock (compressing the largest file takes a while):
+  // requests for other files go on; two first requests for one file may
+  // both load it, and the later simply replaces the earlier.
   std::ifstream in(file, std::ios::binary);
   std::stringstream bytes;
-  if (!in || !(bytes << in.rdbuf())) {
-    cache_.erase(file);
-    return nullptr;
-  }
-  cached = {st.st_dev, st.st_ino, st.st_size, st.st_mtim,
-            std::make_shared<const StaticAsset>(MakeStaticAsset(std::move(bytes).str(), type))};
-  return cached.asset;
+  if (!in || !(bytes << in.rdbuf())) return nullptr;
+  Cached loaded{st.st_dev, st.st_ino, st.st_size, st.st_mtim,
+                std::make_shared<const StaticAsset>(MakeStaticAsset(std::move(bytes).str(), type))};
+  std::lock_guard lock(mu_);
+  cache_[file] = loaded;
+  return loaded.asset;
 }
 
 HttpResponse StaticFiles::Handle(const HttpRequest& req) const {

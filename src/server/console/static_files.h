@@ -6,12 +6,13 @@
 // inline scripts, no requests elsewhere.
 //
 // A file is read once, hashed for its ETag and compressed (gzip, Brotli)
-// once; every answer then shares those immutable buffers, so a thousand
-// clients reading a 1 MB file slowly hold a thousand references, not a
-// thousand copies. A file that changes on disk (size, mtime or inode) is
-// loaded again on its next request. Answers carry a strong ETag per coding,
-// `Cache-Control: no-cache` (the browser keeps the file and revalidates:
-// If-None-Match → 304 without a body) and `Vary: Accept-Encoding`.
+// once, on its first request (ECharts, the largest, at start); every answer
+// then shares those immutable buffers, so a thousand clients reading a 1 MB
+// file slowly hold a thousand references, not a thousand copies. A file that
+// changes on disk (size, mtime or inode) is loaded again on its next request.
+// Answers carry a strong ETag per coding, `Cache-Control: no-cache` (the
+// browser keeps the file and revalidates: If-None-Match → 304 without a
+// body) and `Vary: Accept-Encoding`.
 #pragma once
 
 #include <sys/stat.h>
@@ -60,7 +61,8 @@ bool IfNoneMatchHits(std::string_view if_none_match, std::string_view etag);
 
 class StaticFiles {
  public:
-  explicit StaticFiles(StaticOptions options) : options_(std::move(options)) {}
+  // Loads the ECharts build at once (when present); the rest on first request.
+  explicit StaticFiles(StaticOptions options);
   // GET/HEAD /console/… ; "/console" and "/console/" serve index.html.
   HttpResponse Handle(const HttpRequest& request) const;
 
