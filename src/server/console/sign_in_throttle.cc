@@ -4,9 +4,19 @@
 #include <vector>
 
 namespace kanjian::server::console {
+namespace {
 
-int64_t SignInThrottle::WaitMicros(const std::string& login, const std::string& address,
+// Logins have at most 64 bytes: a longer one cannot exist, and counts under
+// its first 65, so a typed megabyte costs the table no more than a login.
+std::string Key(const std::string& login) {
+  return login.substr(0, 65);
+}
+
+}  // namespace
+
+int64_t SignInThrottle::WaitMicros(const std::string& typed, const std::string& address,
                                    UnixMicros now) {
+  const std::string login = Key(typed);
   std::lock_guard lock(mu_);
   int64_t wait = 0;
   if (auto it = pairs_.find({login, address}); it != pairs_.end())
@@ -17,8 +27,9 @@ int64_t SignInThrottle::WaitMicros(const std::string& login, const std::string& 
   return wait;
 }
 
-SignInThrottle::Failure SignInThrottle::Failed(const std::string& login, const std::string& address,
+SignInThrottle::Failure SignInThrottle::Failed(const std::string& typed, const std::string& address,
                                                UnixMicros now) {
+  const std::string login = Key(typed);
   std::lock_guard lock(mu_);
   if (pairs_.size() >= rules_.max_entries || logins_.size() >= rules_.max_entries) Prune(now);
   Failure out;
@@ -51,7 +62,7 @@ SignInThrottle::Failure SignInThrottle::Failed(const std::string& login, const s
 
 void SignInThrottle::Succeeded(const std::string& login, const std::string& address) {
   std::lock_guard lock(mu_);
-  pairs_.erase({login, address});
+  pairs_.erase({Key(login), address});
 }
 
 void SignInThrottle::Prune(UnixMicros now) {

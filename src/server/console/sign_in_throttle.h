@@ -10,7 +10,8 @@
 // whatever the address.
 //
 // The counts are kept for any login typed, existing or not, so a throttled
-// answer says nothing about whether the login exists. Each server process
+// answer says nothing about whether the login exists (one over 64 bytes,
+// which cannot exist, counts under its first 65). Each server process
 // counts for itself (several nodes: each allows this much).
 #pragma once
 

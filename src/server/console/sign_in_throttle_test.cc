@@ -53,6 +53,14 @@ TEST_F(ThrottleTest, AddressesAndLoginsCountApartAndASuccessStartsAfresh) {
   EXPECT_EQ(t.Failed("root", "owner", clock_.NowMicros()).wait_micros, 0) << "the count restarted";
 }
 
+TEST_F(ThrottleTest, OverlongLoginsCountUnderTheirFirst65Bytes) {
+  SignInThrottle t;
+  const std::string stem(65, 'x');
+  for (int i = 0; i < 5; ++i) (void)t.Failed(stem + std::to_string(i), "a", clock_.NowMicros());
+  EXPECT_GT(t.WaitMicros(stem + "-anything", "a", clock_.NowMicros()), 0);
+  EXPECT_EQ(t.WaitMicros(stem.substr(0, 64), "a", clock_.NowMicros()), 0);
+}
+
 TEST_F(ThrottleTest, AnHourWithoutFailuresForgetsThePair) {
   SignInThrottle t;
   for (int i = 0; i < 12; ++i) (void)t.Failed("alice", "a", clock_.NowMicros());
