@@ -8,6 +8,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <map>
@@ -448,17 +449,40 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request_.body.shrink_to_fit();
     parser_.reset();
     keep_alive = keep_alive && !server_.stopping;
-    response_.emplace(static_cast<http::status>(res.status), 11);
-    response_->set(http::field::content_type, res.content_type);
-    for (auto& [name, value] : res.headers) response_->set(name, value);
-    response_->body() = std::move(res.body);
-    response_->keep_alive(keep_alive);
-    response_->prepare_payload();
+    if (res.shared_body) return AnswerShared(std::move(res), keep_alive);
+    auto& msg = response_.emplace(static_cast<http::status>(res.status), 11);
+    msg.set(http::field::content_type, res.content_type);
+    for (auto& [name, value] : res.headers) msg.set(name, value);
+    msg.body() = std::move(res.body);
+    msg.keep_alive(keep_alive);
+    msg.prepare_payload();
+    Write(msg, keep_alive);
+  }
+
+  // The body is written from the shared buffer itself (gathered with the
+  // head), which the connection keeps alive until the write completes.
+  // A HEAD request gets the head alone, with the body's Content-Length.
+  void AnswerShared(HttpResponse res, bool keep_alive) {
+    shared_body_ = std::move(res.shared_body);
+    auto& msg = shared_response_.emplace(static_cast<http::status>(res.status), 11);
+    msg.set(http::field::content_type, res.content_type);
+    for (auto& [name, value] : res.headers) msg.set(name, value);
+    const bool head = request_.method == "HEAD";
+    msg.body() = {shared_body_->data(), head ? 0 : shared_body_->size()};
+    msg.content_length(shared_body_->size());
+    msg.keep_alive(keep_alive);
+    Write(msg, keep_alive);
+  }
+
+  template <class Message>
+  void Write(Message& msg, bool keep_alive) {
     Lowest().expires_after(std::chrono::milliseconds(server_.options.write_timeout_ms));
-    http::async_write(stream_, *response_,
+    http::async_write(stream_, msg,
                       [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         self->handling_ = false;
                         self->response_.reset();
+                        self->shared_response_.reset();
+                        self->shared_body_.reset();
                         if (ec) return self->Close();
                         if (!keep_alive) return self->LingerThenClose();
                         self->ReadHead();
@@ -515,6 +539,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Framing framing_;
   HttpRequest request_;
   std::optional<http::response<http::string_body>> response_;
+  std::optional<http::response<http::span_body<const char>>> shared_response_;
+  std::shared_ptr<const std::string> shared_body_;  // what shared_response_ points into
   std::string bare_;
   std::unique_ptr<char[]> discard_;  // lingering close only
   size_t discarded_ = 0;

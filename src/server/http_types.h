@@ -6,6 +6,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,10 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // A body shared by many answers (a static file), used instead of `body`
+  // when set: the transport writes straight from it, so a client that reads
+  // slowly holds a reference, never a copy.
+  std::shared_ptr<const std::string> shared_body;
 };
 
 }  // namespace kanjian::server

@@ -51,9 +51,12 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
                 }});
   }
   if (tenant.console_files) {
-    for (const char* path : {"/console", "/console/"}) {
-      router.Add({"GET", path, std::string(path) == "/console/", RunOn::kHandlerPool,
-                  [tenant](const HttpRequest& req) { return tenant.console_files->Handle(req); }});
+    for (const char* method : {"GET", "HEAD"}) {
+      for (const char* path : {"/console", "/console/"}) {
+        router.Add(
+            {method, path, std::string(path) == "/console/", RunOn::kHandlerPool,
+             [tenant](const HttpRequest& req) { return tenant.console_files->Handle(req); }});
+      }
     }
   }
   // 200 whenever serving (HAProxy checks the status only); the body names

@@ -478,7 +478,7 @@ HttpResponse ConsoleApi::SignIn(const HttpRequest& req) {
   if (!login.ok()) return Fail(login.status());
   auto password = StringField(*body, "Password");
   if (!password.ok()) return Fail(password.status());
-  auto session = users_.SignIn(*login, *password);
+  auto session = users_.SignIn(*login, *password, req.peer_address);
   if (!session.ok()) return Fail(session.status());
   HttpResponse res = Reply(200, {{"Login", session->user.login},
                                  {"AccountId", session->user.account_id},

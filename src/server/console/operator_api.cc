@@ -114,7 +114,7 @@ HttpResponse OperatorApi::SignIn(const HttpRequest& req) {
   auto password = StringField(body, "Password");
   if (!password.ok()) return Fail(password.status());
   const std::string who = login->substr(0, 64);
-  auto session = operators_.SignIn(*login, *password);
+  auto session = operators_.SignIn(*login, *password, req.peer_address);
   if (!session.ok()) return Logged(who, "sign-in", "", "{}", Fail(session.status()));
   HttpResponse res =
       Reply(200, {{"Login", session->user.login}, {"CsrfToken", session->csrf_token}});

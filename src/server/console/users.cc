@@ -1,5 +1,9 @@
 #include "server/console/users.h"
 
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 
 #include "common/crypto.h"
@@ -131,8 +135,36 @@ Status ConsoleUsers::SetPassword(const std::string& login, const std::string& pa
   });
 }
 
-Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::string& password) {
+Status ConsoleUsers::Failed(const std::string& login, const std::string& address, UnixMicros now) {
+  const SignInThrottle::Failure f = throttle_.Failed(login, address, now);
+  if (f.started == SignInThrottle::Lock::kNone) return InvalidCredentials();
+  const bool whole_login = f.started == SignInThrottle::Lock::kLogin;
+  const std::string shown = login.substr(0, 64);
+  const std::string target = (realm_ == Realm::kOperator ? "operator:" : "tenant:") + shown;
+  const nlohmann::json detail = {{"Peer", address},
+                                 {"Scope", whole_login ? "login" : "address"},
+                                 {"Failures", f.failures},
+                                 {"WaitSeconds", (f.wait_micros + 999'999) / 1'000'000}};
+  const std::string text = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  spdlog::warn(
+      R"({{"Event":"sign-in-throttled","Target":{},"Detail":{}}})",
+      nlohmann::json(target).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), text);
+  Status logged = store_.Write([&](store::Txn& txn) {
+    return txn.InsertOperatorAction(
+        {0, now, "system", "sign-in-throttled", target, text, "LoginLocked"});
+  });
+  if (!logged.ok()) spdlog::error("the operator log could not be written: {}", logged.ToString());
+  return InvalidCredentials();
+}
+
+Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::string& password,
+                                        const std::string& address) {
   const UnixMicros now = clock_.NowMicros();
+  // Before anything that depends on the login existing.
+  if (const int64_t wait = throttle_.WaitMicros(login, address, now); wait > 0)
+    return Status(errc::kLoginLocked, "too many failed sign-ins; try again in " +
+                                          std::to_string((wait + 999'999) / 1'000'000) +
+                                          " second(s)");
   std::optional<store::ConsoleUser> user;
   Status read = store_.Read([&](store::Txn& txn) -> Status {
     auto u = Tables{txn, realm_}.Find(login);
@@ -142,30 +174,18 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
   if (!read.ok()) return read;
   if (!user) {
     (void)password::Verify(DummyHash(), password);
-    return InvalidCredentials();
+    return Failed(login, address, now);
   }
-  if (user->locked_until > now)
-    return Status(errc::kLoginLocked,
-                  "too many wrong passwords; this login is locked for " +
-                      std::to_string((user->locked_until - now + 59'999'999) / 60'000'000) +
-                      " more minute(s)");
   // Hashing is slow on purpose: outside the write transaction.
-  const bool good = password::Verify(user->password_hash, password);
+  if (!password::Verify(user->password_hash, password) || !user->enabled)
+    return Failed(login, address, now);
 
   NewSession out;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
     Tables t{txn, realm_};
-    auto u = t.Find(login);  // re-read: another sign-in may have counted
+    auto u = t.Find(login);  // re-read: disabled meanwhile?
     if (!u.ok()) return u.status();
-    if (!good || !u->enabled) {
-      if (!u->enabled) return InvalidCredentials();
-      if (++u->failed_logins >= kMaxFailedLogins) {
-        u->failed_logins = 0;
-        u->locked_until = now + kLockMicros;
-      }
-      if (Status st = t.Update(*u); !st.ok()) return st;
-      return Status::Ok();
-    }
+    if (!u->enabled) return Status::Ok();
     u->failed_logins = 0;
     u->locked_until = 0;
     if (Status st = t.Update(*u); !st.ok()) return st;
@@ -176,7 +196,8 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
         {TokenHash(out.cookie), login, out.csrf_token, now, now + kSessionMicros});
   });
   if (!s.ok()) return s;
-  if (out.cookie.empty()) return InvalidCredentials();  // counted as a failure above
+  if (out.cookie.empty()) return Failed(login, address, now);
+  throttle_.Succeeded(login, address);
   return out;
 }
 
