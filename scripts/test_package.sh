@@ -86,7 +86,7 @@ dpkg -i "$deb" >"$work/dpkg.txt" 2>&1 || { cat "$work/dpkg.txt" >&2; die "dpkg -
 log "installed in $(($(now_ms) - t0)) ms"
 
 systemd-analyze verify "$UNIT" >"$work/verify.txt" 2>&1 || { cat "$work/verify.txt" >&2; die "systemd-analyze verify $UNIT"; }
-[[ -s $work/verify.txt ]] && { log "systemd-analyze verify says:"; cat "$work/verify.txt" >&2; }
+[[ -s $work/verify.txt ]] && { cat "$work/verify.txt" >&2; die "systemd-analyze verify warns about $UNIT"; }
 getent passwd kanjian >/dev/null || die "postinst made no kanjian user"
 [[ $(stat -c %U "$STATE") == kanjian ]] || die "$STATE is not owned by kanjian"
 objdump -p /usr/bin/kanjian | grep 'RUNPATH *\/usr\/lib\/kanjian$' >/dev/null || die "/usr/bin/kanjian has no RUNPATH /usr/lib/kanjian"

@@ -240,6 +240,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
   metrics.usage_batches = [&] { return meter.batches_written(); };
   if (shared_qps) metrics.qps_fallback_calls = [&] { return shared_qps->fallback_calls(); };
+  metrics.settlement = &settlement;
   server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);
   // The tenants' billing API and console (issue 13), on the same port.
   billing::TenantView tenant_view(billing);
