@@ -84,9 +84,10 @@ void LogFoundDir(const std::string& what, const FoundDir& dir) {
   }
   std::string tried;
   for (const auto& path : dir.tried) tried += (tried.empty() ? "" : ", ") + path;
-  spdlog::warn("{}: NOT FOUND; tried {} — using {} ({}); install the kanjian package's data "
-               "or name the directory with its flag",
-               what, tried, dir.path, dir.source);
+  spdlog::warn(
+      "{}: NOT FOUND; tried {} — using {} ({}); install the kanjian package's data "
+      "or name the directory with its flag",
+      what, tried, dir.path, dir.source);
 }
 
 PathInputs ProcessPathInputs(const std::string& flag, const char* env_name) {

@@ -24,10 +24,10 @@ namespace kanjian::cli {
 inline constexpr char kInstalledDataDir[] = "/usr/share/kanjian";
 
 struct PathInputs {
-  std::string flag;                 // the command-line value; "" = not given
-  std::string env;                  // the environment variable's value; "" = unset
-  std::filesystem::path exe;        // this binary ("" = unknown)
-  std::string cache_dir;            // CacheDir()
+  std::string flag;           // the command-line value; "" = not given
+  std::string env;            // the environment variable's value; "" = unset
+  std::filesystem::path exe;  // this binary ("" = unknown)
+  std::string cache_dir;      // CacheDir()
   std::string installed_data_dir = kInstalledDataDir;
 };
 

@@ -83,7 +83,7 @@ TEST_F(InstallPathsTest, CopiedBinaryFallsBackToTheInstalledData) {
 }
 
 TEST_F(InstallPathsTest, AnEmptyDirectoryDoesNotShadowAFullOne) {
-  fs::create_directories(root_ / "opt/console");  // no index.html
+  fs::create_directories(root_ / "opt/console");                 // no index.html
   fs::create_directories(root_ / "home/.cache/kanjian/models");  // no detector
   Touch("opt/bin/kanjian");
   Touch("usr/share/kanjian/console/index.html");

@@ -30,9 +30,9 @@ std::string ServerMetrics::RenderPrometheus() const {
   out += "kanjian_qps_fallback_calls_total " +
          std::to_string(qps_fallback_calls ? qps_fallback_calls() : 0) + "\n";
   if (settlement) {
-    metrics::RenderHeader("kanjian_settlement_overdue_seconds", "gauge",
-                          "Seconds since the last month ended while it is not settled (0 = settled).",
-                          &out);
+    metrics::RenderHeader(
+        "kanjian_settlement_overdue_seconds", "gauge",
+        "Seconds since the last month ended while it is not settled (0 = settled).", &out);
     out += "kanjian_settlement_overdue_seconds " + std::to_string(settlement->overdue_s()) + "\n";
     if (const int64_t problems = settlement->audit_problems(); problems >= 0) {
       metrics::RenderHeader("kanjian_audit_problems", "gauge",
