@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "billing/master_key.h"
+#include "cli/install_paths.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
 #include "protocol/envelope.h"
@@ -23,8 +24,7 @@ std::string CacheDir() {
 }
 
 std::string DefaultModelsDir() {
-  if (const char* env = std::getenv("KANJIAN_MODELS"); env && *env) return env;
-  return CacheDir() + "/models";
+  return FindModelsDir(ProcessPathInputs("", "KANJIAN_MODELS")).path;
 }
 
 const Clock& Context::clock() {

@@ -72,7 +72,8 @@ std::string FormatTime(UnixMicros t);
 
 // $KANJIAN_CACHE, else ~/.cache/kanjian: downloads, ONNX Runtime, models.
 std::string CacheDir();
-// $KANJIAN_MODELS, else CacheDir()/models: the default of every --models.
+// The default of every --models: $KANJIAN_MODELS, else the installed or
+// cached models (cli/install_paths.h).
 std::string DefaultModelsDir();
 
 }  // namespace kanjian::cli

@@ -14,6 +14,7 @@
 #include "billing/tenant_view.h"
 #include "billing/usage_meter.h"
 #include "cli/commands.h"
+#include "cli/install_paths.h"
 #include "common/error_codes.h"
 #include "protocol/actions.h"
 #include "server/admin_reload.h"
@@ -49,8 +50,7 @@ struct ServeFlags {
   int batch_max = vision::VisionConfig{}.batch_max;
   int batch_window_ms = vision::VisionConfig{}.batch_window_ms;
   std::string product_gallery;
-  std::string
-      console_dir;  // "" = console/ next to the build directory (server/console/static_files.h)
+  std::string console_dir;  // "" = found by cli/install_paths.h
   bool replay_protection = false;
   // Billing API 3.0 reads per account and action per second (the public
   // cloud's billing reads are limited to 20/s).
@@ -59,19 +59,6 @@ struct ServeFlags {
   int cluster_nodes = 1;         // without Redis, each node allows max(1, qps / cluster_nodes)
   std::string admin_token_file;  // lets /admin/reload answer other machines (admin_reload.h)
 };
-
-// The console's files: --console-dir, $KANJIAN_CONSOLE_DIR, or console/ in
-// the checkout the binary was built in (build/kanjian → ../console).
-std::string DefaultConsoleDir() {
-  if (const char* env = std::getenv("KANJIAN_CONSOLE_DIR"); env && *env) return env;
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? "console" : (exe.parent_path().parent_path() / "console").string();
-}
-
-std::string DefaultEchartsFile() {
-  return CacheDir() + "/console/echarts.min.js";
-}
 
 Status ParseListen(const std::string& listen, server::HttpOptions* http) {
   const size_t colon = listen.rfind(':');
@@ -221,12 +208,13 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   auto store = ctx.store();
 
   vision::VisionConfig vision_config;
-  vision_config.models_dir = flags.models.empty() ? DefaultModelsDir() : flags.models;
+  const FoundDir models_dir = FindModelsDir(ProcessPathInputs(flags.models, "KANJIAN_MODELS"));
+  LogFoundDir("models", models_dir);
+  vision_config.models_dir = models_dir.path;
   vision_config.workers = flags.workers;
   vision_config.intra_op_threads = flags.intra_op_threads;
   vision_config.batch_max = flags.batch_max;
   vision_config.batch_window_ms = flags.batch_window_ms;
-  spdlog::info("loading models from {}", vision_config.models_dir);
   // The models config names every task's file, the COCO detector included;
   // the OCR models and the product gallery come from their directories.
   // Errors name the file. SIGHUP and POST /admin/reload reload all of them.
@@ -252,6 +240,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
   metrics.usage_batches = [&] { return meter.batches_written(); };
   if (shared_qps) metrics.qps_fallback_calls = [&] { return shared_qps->fallback_calls(); };
+  metrics.settlement = &settlement;
   server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);
   // The tenants' billing API and console, on the same port.
   billing::TenantView tenant_view(billing);
@@ -262,8 +251,11 @@ int Serve(Context& ctx, const ServeFlags& flags) {
                                         metrics);
   server::console::ConsoleUsers console_users(**store, ctx.clock());
   server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock());
+  const FoundDir console_dir =
+      FindConsoleDir(ProcessPathInputs(flags.console_dir, "KANJIAN_CONSOLE_DIR"));
+  LogFoundDir("console", console_dir);
   const server::console::StaticFiles console_files(
-      {flags.console_dir.empty() ? DefaultConsoleDir() : flags.console_dir, DefaultEchartsFile()});
+      {console_dir.path, FindEchartsFile(console_dir.path, CacheDir())});
   // The operator console: its own sign-ins, the same engine.
   server::console::ConsoleUsers operators(**store, ctx.clock(), server::console::Realm::kOperator);
   billing::OperatorView operator_view(billing);
@@ -300,7 +292,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
   serve->add_option("--listen", flags->listen, "HOST:PORT (port 0 = any free port)")
       ->capture_default_str();
   serve->add_option("--models", flags->models,
-                    "model directory (default $KANJIAN_MODELS or ~/.cache/kanjian/models)");
+                    "model directory (default $KANJIAN_MODELS, else the installed "
+                    "/usr/share/kanjian/models or ~/.cache/kanjian/models)");
   serve->add_option(
       "--models-config", flags->models_config,
       "JSON naming each task's model (default: the bundled set; see config/models.example.json); "
@@ -339,7 +332,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
                     "DetectProductBeta SKU gallery directory (gallery.json + photos)");
   serve->add_option("--console-dir", flags->console_dir,
                     "the tenant console's files (default $KANJIAN_CONSOLE_DIR, else console/ "
-                    "beside the build dir)");
+                    "beside the build dir, else /usr/share/kanjian/console)");
   serve->add_flag("--replay-protection", flags->replay_protection,
                   "refuse a signed request already received within its 5-minute window "
                   "(AuthFailure.RequestReplayed; per process, see docs/tenants/signatures.md)");

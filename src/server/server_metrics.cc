@@ -1,5 +1,7 @@
 #include "server/server_metrics.h"
 
+#include "server/settlement_scheduler.h"
+
 namespace kanjian::server {
 
 std::string ServerMetrics::RenderPrometheus() const {
@@ -23,10 +25,27 @@ std::string ServerMetrics::RenderPrometheus() const {
                         "Group-commit transactions written for usage records.", &out);
   out +=
       "kanjian_usage_batches_total " + std::to_string(usage_batches ? usage_batches() : 0) + "\n";
-  if (qps_fallback_calls) {
-    metrics::RenderHeader("kanjian_qps_fallback_calls_total", "counter",
-                          "Calls rate-limited per node because Redis could not be reached.", &out);
-    out += "kanjian_qps_fallback_calls_total " + std::to_string(qps_fallback_calls()) + "\n";
+  metrics::RenderHeader("kanjian_qps_fallback_calls_total", "counter",
+                        "Calls rate-limited per node because Redis could not be reached.", &out);
+  out += "kanjian_qps_fallback_calls_total " +
+         std::to_string(qps_fallback_calls ? qps_fallback_calls() : 0) + "\n";
+  if (settlement) {
+    metrics::RenderHeader(
+        "kanjian_settlement_overdue_seconds", "gauge",
+        "Seconds since the last month ended while it is not settled (0 = settled).", &out);
+    out += "kanjian_settlement_overdue_seconds " + std::to_string(settlement->overdue_s()) + "\n";
+    if (const int64_t problems = settlement->audit_problems(); problems >= 0) {
+      metrics::RenderHeader("kanjian_audit_problems", "gauge",
+                            "Invariant violations the last ledger audit found (0 = books balance).",
+                            &out);
+      out += "kanjian_audit_problems " + std::to_string(problems) + "\n";
+    }
+    metrics::RenderHeader("kanjian_background_failures_total", "counter",
+                          "Settlement and audit passes that failed (store errors, mostly).", &out);
+    out += "kanjian_background_failures_total{task=\"settlement\"} " +
+           std::to_string(settlement->settlement_failures()) + "\n";
+    out += "kanjian_background_failures_total{task=\"audit\"} " +
+           std::to_string(settlement->audit_failures()) + "\n";
   }
   return out;
 }

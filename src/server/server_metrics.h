@@ -8,6 +8,8 @@
 
 namespace kanjian::server {
 
+class SettlementScheduler;
+
 struct ServerMetrics {
   metrics::CounterFamily requests;                // kanjian_requests_total{action,code}
   metrics::HistogramFamily latency;               // kanjian_request_latency_ms{action}
@@ -15,8 +17,13 @@ struct ServerMetrics {
   const metrics::Histogram* inference = nullptr;  // kanjian_inference_ms (owned by vision)
   std::function<size_t()> queue_depth;            // kanjian_inference_queue_depth
   std::function<uint64_t()> usage_batches;        // kanjian_usage_batches_total
-  // Only with serve --redis: calls limited locally because Redis was down.
+  // With serve --redis: calls limited locally because Redis was down (0
+  // without Redis, so that alerts on it always have a series).
   std::function<uint64_t()> qps_fallback_calls;  // kanjian_qps_fallback_calls_total
+  // From the settlement scheduler (server/settlement_scheduler.h).
+  const SettlementScheduler* settlement = nullptr;  // kanjian_settlement_overdue_seconds,
+                                                    // kanjian_audit_problems,
+                                                    // kanjian_background_failures_total{task}
 
   std::string RenderPrometheus() const;
 };

@@ -99,5 +99,24 @@ TEST_F(SettlementSchedulerTest, SettlesThePreviousShanghaiMonthOnceAtItsBoundary
   EXPECT_EQ(*created, 1);
 }
 
+// What /metrics shows of it: after each pass the ended month is settled,
+// so nothing is overdue, and the audit of a consistent ledger finds no
+// problem.
+TEST_F(SettlementSchedulerTest, ExportsOverdueSettlementAndTheAuditOutcome) {
+  const std::string account = ActivatedAccount("someone", "2026-09-10T09:00:00+08:00");
+  ASSERT_FALSE(account.empty());
+  SettlementScheduler scheduler(billing_, std::chrono::milliseconds(1));
+  WaitPasses(scheduler, 1);
+  EXPECT_EQ(scheduler.overdue_s(), 0);
+  EXPECT_EQ(scheduler.audit_problems(), 0);
+  EXPECT_EQ(scheduler.settlement_failures(), 0u);
+  EXPECT_EQ(scheduler.audit_failures(), 0u);
+
+  clock_.Set(At("2026-11-02T12:00:00+08:00"));
+  WaitPasses(scheduler);
+  EXPECT_EQ(BillStatus(account, 2026, 10), "settled");
+  EXPECT_EQ(scheduler.overdue_s(), 0);
+}
+
 }  // namespace
 }  // namespace kanjian::server

@@ -3,14 +3,24 @@
 #include <onnxruntime_cxx_api.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include "common/error_codes.h"
 
 namespace kanjian::vision {
 
+// ONNX Runtime sends usage telemetry to Microsoft by default (it resolves
+// mobile.events.data.microsoft.com at start-up). A self-hosted server must
+// not phone home: the variable keeps the telemetry from starting, the call
+// switches off whatever an older library started anyway.
 Ort::Env& OrtEnv() {
-  static Ort::Env* env = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "kanjian");  // never freed
+  static Ort::Env* env = [] {
+    setenv("ORT_DISABLE_TELEMETRY", "1", /*overwrite=*/0);
+    auto* created = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "kanjian");  // never freed
+    created->DisableTelemetryEvents();
+    return created;
+  }();
   return *env;
 }
 
