@@ -29,7 +29,7 @@ export async function render(app) {
             h("span", { "data-account": a.AccountId, "data-old": a.OldTotal, "data-new": a.NewTotal }, a.NewTotal),
             h("span", { class: sign(a.Change) }, a.Change)]), [2, 3, 4]));
       out.dataset.ms = (performance.now() - started).toFixed(1);
-    } catch (e) { out.replaceChildren(message("whatif-message", errorText(e), e.code)); }
+    } catch (e) { out.replaceChildren(message("whatif-message", errorText(e), e.code, e.message)); }
   });
   app.replaceChildren(card(t("whatIf"), form, out));
 }

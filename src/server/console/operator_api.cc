@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "billing/money.h"
@@ -163,10 +164,17 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
                        {"CsrfToken", c.session.csrf_token},
                        {"ExpiresAt", c.Time(c.session.expires_at)}});
   if (route == "accounts") {
-    auto accounts = view_.SearchAccounts(QueryParam(c.req.query, "q"), kListLimit);
+    // ?status= narrows to one service state (the arrears worklist): every
+    // matching account is looked at, the first kListLimit in that state kept.
+    const std::string status = QueryParam(c.req.query, "status");
+    auto accounts =
+        view_.SearchAccounts(QueryParam(c.req.query, "q"),
+                             status.empty() ? kListLimit : std::numeric_limits<int64_t>::max());
     if (!accounts.ok()) return Fail(accounts.status());
     json out = json::array();
     for (const auto& a : *accounts) {
+      if (!status.empty() && billing::ToString(a.status) != status) continue;
+      if (static_cast<int64_t>(out.size()) >= kListLimit) break;
       billing::Fen vouchers = 0;
       for (const auto& v : a.vouchers) vouchers += v.remaining;
       out.push_back({{"AccountId", a.account.id},
