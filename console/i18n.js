@@ -56,7 +56,7 @@ const dict = {
     freeRemaining: "免费额度剩余", resetsOn: "{date} 重置", left: "剩余",
     forecastTip: "预测方法：每个接口按本月至今的调用速度推算到月末，超出的调用先由剩余的免费额度和资源包抵扣，其余按现行阶梯价计为后付费。",
     forecastVsCap: "预算 {cap} 元，预计 {pct}%", forecastNoCap: "未设置消费保护预算",
-    latestNotices: "最新通知", goAct: "去处理", happenedAt: "发生于",
+    latestNotices: "最新通知", issuedAt: "发布于", currentState: "当前状态", goAct: "去处理",
     alertStep: "已发通知档位",
   },
   en: {
@@ -113,7 +113,7 @@ const dict = {
     freeRemaining: "Free packs remaining", resetsOn: "resets {date}", left: "left",
     forecastTip: "Forecast: each action's calls so far, projected to the month's end at the same pace; the extra calls are covered first by what is left in free and resource packs, the rest is priced post-paid at the current tiers.",
     forecastVsCap: "{pct}% of the {cap} CNY budget", forecastNoCap: "no spend-guard budget set",
-    latestNotices: "Latest notices", goAct: "Go there", happenedAt: "since",
+    latestNotices: "Latest notices", issuedAt: "issued", currentState: "current state", goAct: "Go there",
     alertStep: "Alert step reached",
   },
 };

@@ -37,6 +37,8 @@ const dict = {
     confirmPublish: "确认发布价格目录", publishConsequence: "新目录在生效时间起对所有账户计价；降低免费额度须提前 30 天，受影响的账户会收到通知。",
     activate: "开通", confirmActivate: "确认开通服务", activateConsequence: "账户 {account} 立即可以调用 API，本月免费额度开始计算。", activatedDone: "已开通",
     lastBill: "最近账单",
+    draftEditor: "目录 JSON（在此编辑，或从文件载入）", loadFile: "从文件载入", jsonInvalid: "JSON 格式错误：{msg}",
+    fieldMissing: "缺少字段 {field}", jsonOk: "JSON 格式正确",
     who: "操作人", what: "操作", target: "对象", detail: "参数", outcome: "结果",
   },
   en: {
@@ -73,6 +75,8 @@ const dict = {
     confirmPublish: "Publish this catalog?", publishConsequence: "The catalog prices every account from its effective time; a lower free quota needs 30 days' notice and the accounts affected are told.",
     activate: "Activate", confirmActivate: "Activate the service?", activateConsequence: "Account {account} can call the API at once and this month's free packs start counting.", activatedDone: "Activated",
     lastBill: "Last bill",
+    draftEditor: "Catalog JSON (edit here, or load a file)", loadFile: "Load from a file", jsonInvalid: "Not valid JSON: {msg}",
+    fieldMissing: "Missing field {field}", jsonOk: "Valid JSON",
     who: "Operator", what: "Action", target: "Target", detail: "Detail", outcome: "Outcome",
   },
 };

@@ -18,6 +18,13 @@ export function noticeText(n) {
   }
 }
 
+// A catalog change notice was issued at a time; the others are the
+// account's state now (the engine derives them when read), said as such
+// rather than stamped with the time of reading.
+export function noticeWhen(n) {
+  return n.Kind === "catalog_change" ? `${t("issuedAt")} ${when(n.At)}` : t("currentState");
+}
+
 export function noticeLink(n) {
   return { arrears: "#/overview", spend_guard: "#/spend-guard", free_pack: "#/free-packs", pack_expiring: "#/packs" }[n.Kind] ?? "#/notices";
 }
@@ -29,5 +36,5 @@ export async function render(app) {
       h("ul", { class: "notices", id: "notice-list" }, data.Notices.map((n) =>
         h("li", { class: `notice-item ${n.Level}`, "data-kind": n.Kind, "data-percent": n.Percent, "data-subject": n.Subject },
           h("span", { class: "level" }, t(`level_${n.Level}`)), " ", noticeText(n),
-          h("span", { class: "muted" }, ` · ${when(n.At)} · `), h("a", { href: noticeLink(n) }, t("goAct")))))));
+          h("span", { class: "muted notice-at" }, ` · ${noticeWhen(n)} · `), h("a", { href: noticeLink(n) }, t("goAct")))))));
 }

@@ -4,7 +4,7 @@
 import { get } from "../api.js";
 import { h, card, table, when, nextMonthStart } from "../dom.js";
 import { t, fmt, num, yuan } from "../i18n.js";
-import { noticeText, noticeLink } from "./notices.js";
+import { noticeText, noticeLink, noticeWhen } from "./notices.js";
 import { spentPercent } from "./spend_guard.js";
 
 // Exact sums of decimal yuan strings, through fen.
@@ -53,5 +53,5 @@ export async function render(app, ctx) {
     card(t("latestNotices"), notices.Notices.length === 0 ? h("p", { class: "muted" }, t("noNotices")) :
       h("ul", { class: "notices", id: "overview-notices" }, notices.Notices.slice(0, 3).map((n) =>
         h("li", { class: `notice-item ${n.Level}`, "data-kind": n.Kind }, h("span", { class: "level" }, t(`level_${n.Level}`)), " ",
-          noticeText(n), " ", h("a", { href: noticeLink(n) }, t("goAct")))))));
+          noticeText(n), h("span", { class: "muted" }, ` · ${noticeWhen(n)} · `), h("a", { href: noticeLink(n) }, t("goAct")))))));
 }

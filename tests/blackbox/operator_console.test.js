@@ -238,7 +238,17 @@ test("what-if: last month under a draft with a doubled pet price shows the new t
   });
   await goto(page, "what-if", "#whatif-run");
   assert.equal(await page.$eval("#whatif-month", (e) => e.value), PREV);
-  await upload(page, "#whatif-file", file);
+  // The editor starts from the version in force and checks the JSON as it is typed.
+  assert.equal(JSON.parse(await page.$eval("#whatif-json", (e) => e.value)).version, inForce.version);
+  const setDraft = (text) => page.$eval("#whatif-json", (e, v) => { e.value = v; e.dispatchEvent(new Event("input")); }, text);
+  await setDraft("{\"version\": ");
+  assert.equal(await page.$eval("#whatif-json", (e) => e.getAttribute("aria-invalid")), "true");
+  assert.match(await page.$eval("#whatif-json-check", (e) => e.textContent), /JSON 格式错误/);
+  await page.click("#whatif-run");
+  await page.waitForSelector("#whatif-message[data-code='InvalidParameterValue']");
+  // A draft edited in the page: the doubled pet price.
+  await setDraft(fs.readFileSync(file, "utf8"));
+  assert.equal(await page.$eval("#whatif-json", (e) => e.getAttribute("aria-invalid")), "false");
   await page.click("#whatif-run");
   await page.waitForSelector(`[data-account='${debtor.AccountId}']`);
   const row = await page.$eval(`[data-account='${debtor.AccountId}']`, (e) => [e.dataset.old, e.dataset.new]);
@@ -298,12 +308,28 @@ test("vouchers are issued and listed; the refund log shows a tenant's refund", a
   await shot(page, "vouchers");
 });
 
+test("a 未开通 account is activated from the console after a confirmation", async () => {
+  const fresh = sb.createAccount("fresh", { activate: false });
+  await goto(page, "accounts");
+  await page.reload({ waitUntil: "networkidle0" });
+  await page.select("#account-status", "inactive");
+  await page.waitForSelector(`[data-activate='${fresh.AccountId}']`);
+  await page.click(`[data-activate='${fresh.AccountId}']`);
+  await confirmDialog(page, false);
+  assert.equal(sb.cliOk(["account", "show", "fresh"]).Status, "inactive", "Cancel activates nothing");
+  await page.click(`[data-activate='${fresh.AccountId}']`);
+  assert.match(await confirmDialog(page, true), new RegExp(fresh.AccountId));
+  await page.waitForFunction(() => document.querySelector("#accounts-message")?.textContent.includes("已开通"));
+  assert.equal(sb.cliOk(["account", "show", "fresh"]).Status, "active");
+  await page.select("#account-status", "");
+});
+
 test("the operator log names who did what, refusals included", async () => {
   await goto(page, "log", "[data-log-action]");
   const rows = await page.$$eval("tbody tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
   const find = (action, outcome) => rows.find((r) => r[2] === action && r[5] === outcome);
   for (const [action, outcome] of [["sign-in", "OK"], ["sign-in", "AuthFailure.InvalidCredentials"], ["recharge", "OK"],
-    ["disable", "OK"], ["enable", "OK"], ["bill-run", "OK"], ["voucher", "OK"], ["publish", "NoticePeriodTooShort"], ["publish", "OK"]]) {
+    ["disable", "OK"], ["enable", "OK"], ["activate", "OK"], ["bill-run", "OK"], ["voucher", "OK"], ["publish", "NoticePeriodTooShort"], ["publish", "OK"]]) {
     const row = find(action, outcome);
     assert.ok(row, `${action} ${outcome} in the log`);
     if (action !== "sign-in" || outcome === "OK") assert.equal(row[1], "root");

@@ -1,6 +1,6 @@
 // Accounts: search and a status filter (the arrears worklist), status,
-// balances by source and what is owed; recharge with a source, disable for
-// content review / enable, each after a confirmation. Every action is the
+// balances by source and what is owed; recharge with a source, activate,
+// disable for content review / enable, each after a confirmation. Every action is the
 // CLI's call and lands in the operator log.
 import { get, post } from "../api.js";
 import { h, card, table } from "../../dom.js";
@@ -60,6 +60,11 @@ export async function render(app, filter = { q: "", status: "" }, note = "", cod
   const actions = (a) => h("span", {},
     h("button", { class: "link", type: "button", "data-recharge": a.AccountId,
       onclick: () => { target.value = a.AccountId; amount.focus(); } }, t("recharge")),
+    a.Status === "inactive"
+      ? h("button", { class: "link", type: "button", "data-activate": a.AccountId,
+        onclick: () => act("accounts/activate", { Account: a.AccountId }, t("activatedDone"),
+          { title: t("confirmActivate"), consequence: fmt("activateConsequence", { account: a.AccountId }) }) }, t("activate"))
+      : null,
     a.Status === "disabled"
       ? h("button", { class: "link", type: "button", "data-enable": a.AccountId,
         onclick: () => act("accounts/enable", { Account: a.AccountId }, t("enabledDone"),

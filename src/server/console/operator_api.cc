@@ -211,7 +211,12 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
                      {"InForce", v.in_force}});
     for (const auto& n : *notices)
       sent.push_back({{"At", c.Time(n.at)}, {"Message", n.message}, {"Accounts", n.accounts}});
-    return Reply(200, {{"Versions", out}, {"Notices", sent}});
+    // The document in force: the console's editor starts a draft from it.
+    auto catalog = billing_.LoadCatalog();
+    if (!catalog.ok()) return Fail(catalog.status());
+    return Reply(200, {{"Versions", out},
+                       {"Notices", sent},
+                       {"InForceDocument", catalog->InForceAt(clock_.NowMicros()).document}});
   }
   if (route == "bill-runs") {
     auto months = view_.BillMonths(kListLimit);
@@ -323,6 +328,14 @@ HttpResponse OperatorApi::Post(const Call& c, const std::string& route) {
     }();
     return Logged(c.login(), voucher ? "voucher" : "recharge", *account, detail.dump(),
                   std::move(answer));
+  }
+  if (route == "accounts/activate") {
+    HttpResponse answer = [&]() -> HttpResponse {
+      if (account->empty()) return Fail(Status(errc::kMissingParameter, "Account is required"));
+      auto activated = accounts_.Activate(*account);
+      return activated.ok() ? Reply(200, {{"Status", "active"}}) : Fail(activated.status());
+    }();
+    return Logged(c.login(), "activate", *account, "{}", std::move(answer));
   }
   if (route == "accounts/disable" || route == "accounts/enable") {
     const bool disable = route == "accounts/disable";
