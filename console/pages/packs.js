@@ -29,8 +29,8 @@ export async function render(app, ctx, message = null) {
     const source = payWith.selectedOptions[0]?.textContent ?? t("payBalance");
     const ok = await confirmAction({
       title: t("confirmTitleBuy"), ok: t("confirmBuyOk"),
-      rows: [[t("action"), sku.Action], [t("calls"), `${num(sku.Calls)} ${t("callsUnit")}`], [t("price"), yuan(sku.Price)],
-        [t("unitPriceCall"), `${perCall(sku.Price, sku.Calls)} ${t("perCall")}`], [t("validity"), `${sku.ValidityMonths} ${t("months")}`],
+      rows: [[t("action"), sku.Action], [t("calls"), `${num(sku.Calls)} ${t("callsUnit")}`], [t("priceLabel"), yuan(sku.Price)],
+        [t("unitPriceCall"), `${perCall(sku.Price, sku.Calls)} ${t("perCall")}`], [t("validityLabel"), `${sku.ValidityMonths} ${t("months")}`],
         [t("payFrom"), source],
         [t("refundTerms"), sku.Refundable ? fmt("refundTermsYes", { days: data.RefundWindowDays ?? 7 }) : t("refundTermsNo")]],
     });

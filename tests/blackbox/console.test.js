@@ -295,6 +295,8 @@ test("a settled bill and the arrears banner, cleared by an operator recharge", a
 test("buy a pack, refund it on day 1; the refusal names its rule on day 8", async () => {
   await goto(page, "packs", "[data-buy='RecognizeCarPro:10000']");
   await page.click("[data-buy='RecognizeCarPro:10000']");
+  await page.waitForSelector("#confirm-dialog[open]");
+  await shot(page, "confirm-buy");
   const asked = await confirmDialog(page, false);
   assert.match(asked, /730\.00 元/);
   assert.match(asked, /账户余额/, "paid from the balance");
@@ -403,6 +405,7 @@ test("a session that ends under a state-changing action: sign in again in place,
   assert.equal(await page.$eval("#login", (e) => e.value), "alice", "the login is filled in");
   assert.equal(await page.$eval("#budget-input", (e) => e.value), "123.45", "the page and what was typed stay");
   assert.equal(sb.cliOk(["account", "budget", "alpha"]).Budget, null, "nothing saved without a session");
+  await shot(page, "session-expired");
   await page.type("#password", PASSWORD);
   await page.click("#login-submit");
   await page.waitForFunction(() => document.querySelector("#budget")?.dataset.value === "123.45");

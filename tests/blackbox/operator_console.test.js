@@ -160,6 +160,7 @@ test("recharging an account in arrears clears it: the tenant's refused call then
   await page.select("#account-status", "arrears");
   await page.waitForFunction(() => document.querySelectorAll("[data-account]").length === 1);
   assert.equal(await page.$eval(`[data-owed='${debtor.AccountId}']`, (e) => e.textContent), "2.00");
+  assert.equal(await page.$eval(`[data-last-bill='${debtor.AccountId}']`, (e) => e.textContent), `${PREV} · 2.00 · 已结算`);
   await page.select("#account-status", "");
   await page.waitForFunction(() => document.querySelectorAll("[data-account]").length > 1);
   await page.type("#account-q", "欠费");

@@ -75,10 +75,15 @@ export async function render(app, filter = { q: "", status: "" }, note = "", cod
   const status = (a) => h("span", { class: `st-${a.Status}`, "data-status": a.Status, "data-account": a.AccountId },
     t(a.Status) + (a.DisabledReason ? ` (${a.DisabledReason === "content-review" ? t("disableReview") : a.DisabledReason})` : ""));
   const owed = (a) => (a.Balance.Total.startsWith("-") ? h("span", { class: "st-arrears", "data-owed": a.AccountId }, num(a.Balance.Total.slice(1))) : "");
+  // The worklist's last bill (the server adds it when a status is asked for).
+  const lastBill = (a) => (a.LastBill ? h("span", { "data-last-bill": a.AccountId },
+    `${a.LastBill.Month} · ${num(a.LastBill.Total)} · ${t(`bill_${a.LastBill.Status}`)}`) : "—");
   app.replaceChildren(message("accounts-message", note, code, detail),
     card(t("accounts"), search, recharge,
       accounts.length === 0 ? h("p", { class: "muted" }, t("none")) :
-        table(["AccountId", t("name"), t("status"), t("owed"), t("cash"), t("income"), t("gift"), t("total"), t("voucherLeft"), ""],
-          accounts.map((a) => [a.AccountId, a.Name, status(a), owed(a), num(a.Balance.Cash), num(a.Balance.Income), num(a.Balance.Gift),
-            h("span", { "data-total": a.AccountId }, a.Balance.Total), num(a.Vouchers), actions(a)]), [3, 4, 5, 6, 7, 8])));
+        table(["AccountId", t("name"), t("status"), t("owed"), ...(wanted ? [t("lastBill")] : []), t("cash"), t("income"), t("gift"),
+          t("total"), t("voucherLeft"), ""],
+          accounts.map((a) => [a.AccountId, a.Name, status(a), owed(a), ...(wanted ? [lastBill(a)] : []), num(a.Balance.Cash),
+            num(a.Balance.Income), num(a.Balance.Gift), h("span", { "data-total": a.AccountId }, a.Balance.Total), num(a.Vouchers),
+            actions(a)]), wanted ? [3, 5, 6, 7, 8, 9] : [3, 4, 5, 6, 7, 8])));
 }

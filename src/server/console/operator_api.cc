@@ -4,6 +4,7 @@
 
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "billing/money.h"
 #include "common/crypto.h"
@@ -171,6 +172,12 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
         view_.SearchAccounts(QueryParam(c.req.query, "q"),
                              status.empty() ? kListLimit : std::numeric_limits<int64_t>::max());
     if (!accounts.ok()) return Fail(accounts.status());
+    std::optional<billing::Month> last_month;
+    if (!status.empty()) {
+      auto last = view_.LastMonth();
+      if (!last.ok()) return Fail(last.status());
+      last_month = *last;
+    }
     json out = json::array();
     for (const auto& a : *accounts) {
       if (!status.empty() && billing::ToString(a.status) != status) continue;
@@ -183,6 +190,14 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
                      {"DisabledReason", a.account.disabled_reason},
                      {"Balance", BalanceJson(a.balance)},
                      {"Vouchers", FormatYuan(vouchers)}});
+      // The worklist (a status asked for) also shows last month's bill.
+      if (!status.empty() && last_month.has_value()) {
+        auto bill = billing_.ShowBill(a.account.id, *last_month);
+        if (!bill.ok()) return Fail(bill.status());
+        out.back()["LastBill"] = {{"Month", bill->month},
+                                  {"Total", FormatYuan(bill->total)},
+                                  {"Status", billing::ToString(bill->status)}};
+      }
     }
     return Reply(200, {{"Accounts", out}});
   }
