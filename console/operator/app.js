@@ -76,9 +76,10 @@ guardSession(api, t, () => session?.Login ?? null);
 document.getElementById("lang").addEventListener("click", () => { toggleLang(); route(); });
 document.getElementById("logout").addEventListener("click", async () => {
   await post("logout").catch(() => {});
-  session = null;
+  // A fresh page: nothing of this session (a SecretKey on screen, typed
+  // values) stays in memory for whoever signs in next.
   location.hash = "#/accounts";
-  route();
+  location.reload();
 });
 window.addEventListener("hashchange", route);
 loadSession(api).then((s) => { session = s; route(); }, (e) => renderError(view, t, e));

@@ -389,6 +389,17 @@ test("create and rotate a key after confirming; the SecretKey stays until dismis
   await expectSdkError(srv.client(created.SecretId, created.SecretKey).DetectPet({ ImageBase64: dogB64() }),
     "AuthFailure.SecretIdNotFound", "the rotated-out key");
   await shot(page, "keys");
+
+  // Signing out forgets the SecretKey on screen: the next user of the tab never sees it.
+  await page.click("#logout");
+  await page.waitForSelector("#login-form");
+  await page.type("#login", "alice");
+  await page.type("#password", PASSWORD);
+  await page.click("#login-submit");
+  await page.waitForSelector("#nav-keys");
+  await page.click("#nav-keys");
+  await page.waitForSelector(`[data-key='${rotated}']`);
+  assert.equal(await page.$("#new-secret"), null, "gone after signing out");
 });
 
 test("a session that ends under a state-changing action: sign in again in place, the typed value kept, the action done once", async () => {
