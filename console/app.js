@@ -1,8 +1,9 @@
 // The console shell: sign-in, navigation (#/page), language switch, the
-// account-status banner. Each page module renders into <main>.
+// account-status banner. Each page module renders into #view.
 import api, { get, post, ApiError } from "./api.js";
 import { h } from "./dom.js";
-import { loadSession, renderError, renderSignIn } from "./sign_in.js";
+import { loadSession, renderError, renderSignIn, guardSession } from "./sign_in.js";
+import { renderNav, setHeading, setUpChrome } from "./shell.js";
 import { t, toggleLang, lang } from "./i18n.js";
 
 const pages = {
@@ -19,7 +20,7 @@ const pages = {
 const titles = { overview: "overview", "free-packs": "freePacks", usage: "usage", packs: "packs", bills: "bills", keys: "keys",
   "spend-guard": "spendGuard", notices: "notices" };
 
-const app = document.getElementById("app");
+const view = document.getElementById("view");
 let session = null;
 
 function pageName() {
@@ -35,10 +36,8 @@ function renderChrome() {
   logout.textContent = t("logout");
   logout.hidden = !session;
   document.getElementById("who").textContent = session ? `${session.Login} · ${session.AccountName}` : "";
-  const nav = document.getElementById("nav");
-  nav.replaceChildren(...(session ? Object.keys(titles).map((p) =>
-    h("a", { href: `#/${p}`, id: `nav-${p}`, class: p === pageName() ? "active" : null }, t(titles[p]),
-      p === "notices" ? h("span", { class: "badge", id: "notice-badge", hidden: true }) : null)) : []));
+  renderNav(t, session ? Object.keys(titles).map((p) => [p, t(titles[p]),
+    p === "notices" ? h("span", { class: "badge", id: "notice-badge", hidden: true }) : null]) : [], pageName());
 }
 
 // The notices badge: how many notices hold now (the engine's count).
@@ -50,45 +49,55 @@ async function refreshBadge() {
   badge.hidden = n.Count === 0;
 }
 
-export async function refreshBanner() {
+// The status banner; `overview` when the page already fetched it.
+export async function refreshBanner(overview = null) {
   const banner = document.getElementById("banner");
   if (!session) { banner.hidden = true; return; }
-  const o = await get("overview");
+  const o = overview ?? await get("overview");
   const text = { arrears: "bannerArrears", disabled: "bannerDisabled", inactive: "bannerInactive" }[o.Status];
   banner.hidden = !text;
   banner.className = o.Status;
   banner.textContent = text ? t(text) : "";
 }
 
-function showError(e) { renderError(app, t, e); }
-
 async function route() {
   renderChrome();
   if (!session) return renderLogin();
   const name = pageName();
+  setHeading(t(titles[name] ?? name));
+  const ctx = { refreshBanner, overview: null };
+  // Each route renders into its own box: a slower page still loading when
+  // the next is asked for finishes into a box no longer on screen.
+  const root = h("div", { class: "page", "data-page": name });
+  view.replaceChildren(root);
   try {
     const mod = await pages[name]();
     const started = performance.now();
-    await mod.render(app, { refreshBanner });
+    await mod.render(root, ctx);
+    if (!root.isConnected) return;
     performance.mark(`page-${name}-rendered`, { detail: { ms: performance.now() - started } });
-    await Promise.all([refreshBanner(), refreshBadge()]);
+    await Promise.all([refreshBanner(ctx.overview), refreshBadge()]);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) { session = null; return route(); }
-    showError(e);
+    if (root.isConnected) renderError(root, t, e);
   }
 }
 
 function renderLogin() {
-  renderSignIn(app, t, api, async () => { session = await loadSession(api); route(); });
+  setHeading("");
+  renderSignIn(view, t, api, async () => { session = await loadSession(api); route(); });
   document.getElementById("banner").hidden = true;
 }
 
+setUpChrome();
+guardSession(api, t, () => session?.Login ?? null);
 document.getElementById("lang").addEventListener("click", () => { toggleLang(); route(); });
 document.getElementById("logout").addEventListener("click", async () => {
   await post("logout").catch(() => {});
-  session = null;
+  // A fresh page: nothing of this session (a SecretKey on screen, typed
+  // values) stays in memory for whoever signs in next.
   location.hash = "#/overview";
-  route();
+  location.reload();
 });
 window.addEventListener("hashchange", route);
-loadSession(api).then((s) => { session = s; route(); }, showError);
+loadSession(api).then((s) => { session = s; route(); }, (e) => renderError(view, t, e));

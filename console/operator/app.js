@@ -1,9 +1,10 @@
 // The operator console shell: sign-in, navigation (#/page), language
-// switch. Each page module renders into <main>; a page that polls returns a
+// switch. Each page module renders into #view; a page that polls returns a
 // stop function, called when another page is shown.
-import api, { get, post, ApiError } from "./api.js";
+import api, { post, ApiError } from "./api.js";
 import { h } from "../dom.js";
-import { loadSession, renderError, renderSignIn } from "../sign_in.js";
+import { loadSession, renderError, renderSignIn, guardSession } from "../sign_in.js";
+import { renderNav, setHeading, setUpChrome } from "../shell.js";
 import { t, toggleLang, lang } from "./i18n.js";
 
 const pages = {
@@ -20,6 +21,7 @@ const pages = {
 const titles = { "what-if": "whatIf" };
 
 const app = document.getElementById("app");
+const view = document.getElementById("view");
 let session = null;
 let stop = null;
 
@@ -37,39 +39,47 @@ function renderChrome() {
   logout.textContent = t("logout");
   logout.hidden = !session;
   document.getElementById("who").textContent = session ? session.Login : "";
-  document.getElementById("nav").replaceChildren(...(session ? Object.keys(pages).map((p) =>
-    h("a", { href: `#/${p}`, id: `nav-${p}`, class: p === pageName() ? "active" : null }, t(titles[p] ?? p))) : []));
+  renderNav(t, session ? Object.keys(pages).map((p) => [p, t(titles[p] ?? p)]) : [], pageName());
 }
-
-function showError(e) { renderError(app, t, e); }
 
 async function route() {
   if (stop) { stop(); stop = null; }
   renderChrome();
   if (!session) return renderLogin();
   const name = pageName();
+  setHeading(t(titles[name] ?? name));
+  // Each route renders into its own box: a slower page still loading when
+  // the next is asked for finishes into a box no longer on screen.
+  const root = h("div", { class: "page", "data-page": name });
+  view.replaceChildren(root);
   try {
     const mod = await pages[name]();
     const started = performance.now();
-    stop = (await mod.render(app)) ?? null;
+    const stopThis = (await mod.render(root)) ?? null;
+    if (!root.isConnected) { stopThis?.(); return; }
+    stop = stopThis;
     app.dataset.page = name;
     app.dataset.renderMs = (performance.now() - started).toFixed(1);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) { session = null; return route(); }
-    showError(e);
+    if (root.isConnected) renderError(root, t, e);
   }
 }
 
 function renderLogin() {
-  renderSignIn(app, t, api, async () => { session = await loadSession(api); route(); });
+  setHeading("");
+  renderSignIn(view, t, api, async () => { session = await loadSession(api); route(); });
 }
 
+setUpChrome();
+guardSession(api, t, () => session?.Login ?? null);
 document.getElementById("lang").addEventListener("click", () => { toggleLang(); route(); });
 document.getElementById("logout").addEventListener("click", async () => {
   await post("logout").catch(() => {});
-  session = null;
+  // A fresh page: nothing of this session (a SecretKey on screen, typed
+  // values) stays in memory for whoever signs in next.
   location.hash = "#/accounts";
-  route();
+  location.reload();
 });
 window.addEventListener("hashchange", route);
-loadSession(api).then((s) => { session = s; route(); }, showError);
+loadSession(api).then((s) => { session = s; route(); }, (e) => renderError(view, t, e));

@@ -1,6 +1,6 @@
-// The operator console's words; the language switch is the tenant console's
-// (../i18n.js: Chinese by default, remembered in localStorage).
-import { lang, toggleLang } from "../i18n.js";
+// The operator console's words; the language switch, the error table and
+// the words both consoles use are the tenant console's (../i18n.js).
+import { lang, toggleLang, t as shared } from "../i18n.js";
 
 const dict = {
   zh: {
@@ -13,7 +13,7 @@ const dict = {
     cash: "现金", income: "收益转入", gift: "赠送金", total: "余额合计", voucherLeft: "代金券余额",
     recharge: "充值", amount: "金额（元）", source: "来源", disableReview: "内容审核停用", enable: "启用",
     rechargeDone: "充值成功，余额", disabledDone: "已停用", enabledDone: "已启用", none: "无",
-    issue: "发放", expires: "到期（ISO 8601，可空）", voucherId: "代金券 ID", grantedAt: "发放时间",
+    issue: "发放", expires: "到期日（可空）", voucherId: "代金券 ID", grantedAt: "发放时间",
     expiresAt: "到期时间", issued: "已发放",
     version: "版本", effectiveFrom: "生效时间", publishedAt: "发布时间", inForce: "生效中", bundled: "内置",
     publish: "发布", catalogFile: "目录 JSON 文件", published: "已发布", notices: "已发送的变更通知",
@@ -27,6 +27,18 @@ const dict = {
     code: "返回码", count: "累计次数", refreshEvery: "每 3 秒刷新",
     draft: "草稿目录 JSON", run: "试算", oldTotal: "现行价格（元）", newTotal: "草稿价格（元）", change: "差额（元）",
     accountsWithCalls: "有调用的账户", accountsChanged: "金额变化的账户", pricedBy: "现行版本",
+    statusFilter: "状态", allStatuses: "全部状态", owed: "欠款（元）", accountAria: "账户 ID 或名称",
+    confirmRecharge: "确认充值", balanceNow: "当前余额", balanceAfter: "充值后余额",
+    rechargeConsequence: "金额立即计入账户；欠费账户在余额不小于 0 时立即恢复服务。此操作记入操作日志。",
+    confirmDisable: "确认停用账户（内容审核）", disableConsequence: "账户 {account} 的 API 调用立即被拒绝（ResourceUnavailable.StopUsing），停用期间不能退款，直到重新启用。",
+    confirmEnable: "确认启用账户", enableConsequence: "账户 {account} 立即恢复调用 API。",
+    confirmVoucher: "确认发放代金券", voucherConsequence: "代金券立即可用于该账户购买资源包。",
+    confirmRun: "确认立即结算", runConsequence: "为 {month} 尚未出账的账户生成账单并从余额扣款；已出账的账户不会重复扣款。",
+    confirmPublish: "确认发布价格目录", publishConsequence: "新目录在生效时间起对所有账户计价；降低免费额度须提前 30 天，受影响的账户会收到通知。",
+    activate: "开通", confirmActivate: "确认开通服务", activateConsequence: "账户 {account} 立即可以调用 API，本月免费额度开始计算。", activatedDone: "已开通",
+    lastBill: "上月账单", bill_open: "未结算", bill_unsettled: "待结算", bill_settled: "已结算",
+    draftEditor: "目录 JSON（在此编辑，或从文件载入）", loadFile: "从文件载入", jsonInvalid: "JSON 格式错误：{msg}",
+    fieldMissing: "缺少字段 {field}", jsonOk: "JSON 格式正确",
     who: "操作人", what: "操作", target: "对象", detail: "参数", outcome: "结果",
   },
   en: {
@@ -39,7 +51,7 @@ const dict = {
     cash: "Cash", income: "Income", gift: "Gift", total: "Balance", voucherLeft: "Vouchers left",
     recharge: "Recharge", amount: "Amount (CNY)", source: "Source", disableReview: "Disable (content review)", enable: "Enable",
     rechargeDone: "Recharged; balance", disabledDone: "Disabled", enabledDone: "Enabled", none: "none",
-    issue: "Issue", expires: "Expires (ISO 8601, optional)", voucherId: "Voucher", grantedAt: "Granted",
+    issue: "Issue", expires: "Expiry date (optional)", voucherId: "Voucher", grantedAt: "Granted",
     expiresAt: "Expires", issued: "Issued",
     version: "Version", effectiveFrom: "Effective from", publishedAt: "Published", inForce: "in force", bundled: "bundled",
     publish: "Publish", catalogFile: "Catalog JSON file", published: "Published", notices: "Change notices sent",
@@ -53,9 +65,24 @@ const dict = {
     code: "Code", count: "Total", refreshEvery: "refreshed every 3 s",
     draft: "Draft catalog JSON", run: "Compute", oldTotal: "Current prices (CNY)", newTotal: "Draft prices (CNY)", change: "Change (CNY)",
     accountsWithCalls: "Accounts with calls", accountsChanged: "Accounts whose total changes", pricedBy: "Current version",
+    statusFilter: "Status", allStatuses: "All statuses", owed: "Owed (CNY)", accountAria: "AccountId or name",
+    confirmRecharge: "Recharge this account?", balanceNow: "Balance now", balanceAfter: "Balance after",
+    rechargeConsequence: "The amount is credited at once; an account in arrears resumes service as soon as its balance is at least 0. The operator log records it.",
+    confirmDisable: "Disable this account (content review)?", disableConsequence: "Account {account}'s API calls are refused at once (ResourceUnavailable.StopUsing), and it cannot refund packs, until it is enabled again.",
+    confirmEnable: "Enable this account?", enableConsequence: "Account {account} can call the API again at once.",
+    confirmVoucher: "Issue this voucher?", voucherConsequence: "The account can spend the voucher on resource packs at once.",
+    confirmRun: "Settle now?", runConsequence: "Bills {month} for every account not billed yet and charges their balances; an account already billed is not charged twice.",
+    confirmPublish: "Publish this catalog?", publishConsequence: "The catalog prices every account from its effective time; a lower free quota needs 30 days' notice and the accounts affected are told.",
+    activate: "Activate", confirmActivate: "Activate the service?", activateConsequence: "Account {account} can call the API at once and this month's free packs start counting.", activatedDone: "Activated",
+    lastBill: "Last month's bill", bill_open: "open", bill_unsettled: "awaiting settlement", bill_settled: "settled",
+    draftEditor: "Catalog JSON (edit here, or load a file)", loadFile: "Load from a file", jsonInvalid: "Not valid JSON: {msg}",
+    fieldMissing: "Missing field {field}", jsonOk: "Valid JSON",
     who: "Operator", what: "Action", target: "Target", detail: "Detail", outcome: "Outcome",
   },
 };
 
 export { lang, toggleLang };
-export function t(key) { return dict[lang][key] ?? key; }
+// t(key) with {name} placeholders filled from `values`.
+export function fmt(key, values) { return t(key).replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? "")); }
+// Words both consoles use (confirm, cancel, the sign-in dialog…) come from the tenant dictionary.
+export function t(key) { return dict[lang][key] ?? shared(key); }

@@ -1,8 +1,8 @@
 // Drill-down (beyond the public cloud): a bill line's action → its days →
 // a day's hours → the RequestIds behind an hour, paged. #/drill?month=&action=[&day=[&hour=]]
 import { get } from "../api.js";
-import { h, card, table } from "../dom.js";
-import { t } from "../i18n.js";
+import { h, card, table, when } from "../dom.js";
+import { t, num } from "../i18n.js";
 
 const link = (params, label, id) => h("a", { href: `#/drill?${new URLSearchParams(params)}`, id }, label);
 
@@ -20,7 +20,7 @@ export async function render(app) {
     const load = async () => {
       const p = await get(`drill/calls?${new URLSearchParams({ action, day, hour, limit: "50", cursor })}`);
       for (const c of p.Calls)
-        rows.append(h("tr", { "data-request-id": c.RequestId }, h("td", { class: "mono" }, c.RequestId), h("td", {}, c.At),
+        rows.append(h("tr", { "data-request-id": c.RequestId }, h("td", { class: "mono" }, c.RequestId), h("td", {}, when(c.At)),
           h("td", {}, t(c.Source)), h("td", { class: "num" }, c.Quantity), h("td", {}, c.PackId)));
       cursor = p.Next;
       more.hidden = !cursor;
@@ -28,7 +28,7 @@ export async function render(app) {
     more.addEventListener("click", load);
     await load();
     app.replaceChildren(crumbs, card(`${t("requestIds")} · ${day} ${String(hour).padStart(2, "0")}:00`,
-      h("table", { id: "calls" }, h("thead", {}, h("tr", {}, ["RequestId", t("time"), t("source"), t("quantity"), t("pack")].map((x) => h("th", {}, x)))), rows),
+      h("div", { class: "table-wrap", tabindex: "0" }, h("table", { id: "calls" }, h("thead", {}, h("tr", {}, ["RequestId", t("time"), t("source"), t("quantity"), t("pack")].map((x) => h("th", { scope: "col" }, x)))), rows)),
       more));
     return;
   }
@@ -36,10 +36,10 @@ export async function render(app) {
     const d = await get(`drill/hours?${new URLSearchParams({ action, day })}`);
     app.replaceChildren(crumbs, card(`${action} · ${day}`, table([t("hour"), t("free"), t("pack"), t("postpaid")],
       d.Hours.filter((x) => x.Free + x.Pack + x.Postpaid > 0).map((x) =>
-        [link({ month, action, day, hour: x.Hour }, `${String(x.Hour).padStart(2, "0")}:00`, `hour-${x.Hour}`), x.Free, x.Pack, x.Postpaid]), [1, 2, 3])));
+        [link({ month, action, day, hour: x.Hour }, `${String(x.Hour).padStart(2, "0")}:00`, `hour-${x.Hour}`), num(x.Free), num(x.Pack), num(x.Postpaid)]), [1, 2, 3])));
     return;
   }
   const m = await get(`drill/days?${new URLSearchParams({ month, action })}`);
   app.replaceChildren(crumbs, card(`${action} · ${m.Month}`, table([t("day"), t("free"), t("pack"), t("postpaid")],
-    m.Days.map((x) => [link({ month, action, day: x.Day }, x.Day, `day-${x.Day}`), x.Free, x.Pack, x.Postpaid]), [1, 2, 3])));
+    m.Days.map((x) => [link({ month, action, day: x.Day }, x.Day, `day-${x.Day}`), num(x.Free), num(x.Pack), num(x.Postpaid)]), [1, 2, 3])));
 }

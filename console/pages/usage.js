@@ -1,7 +1,7 @@
 // Calls per day, stacked free / pack / post-paid (ECharts, vendored at setup).
 import { get } from "../api.js";
 import { h, card, table, monthPicker, thisMonth } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, num } from "../i18n.js";
 
 export async function render(app, _ctx, month = thisMonth()) {
   const data = await get(`usage?month=${month}`);
@@ -12,12 +12,12 @@ export async function render(app, _ctx, month = thisMonth()) {
     if (i < 0) continue;
     sum.free[i] += r.Free; sum.pack[i] += r.Pack; sum.postpaid[i] += r.Postpaid;
   }
-  const chart = h("div", { id: "chart" });
+  const chart = h("div", { id: "chart", role: "img", "aria-label": `${t("usage")} ${data.Month}` });
   const csv = h("a", { href: `/console/api/usage.csv?month=${data.Month}`, id: "usage-csv", download: `usage-${data.Month}.csv` }, t("downloadCsv"));
   app.replaceChildren(
-    card(t("usage"), monthPicker(month, (m) => render(app, _ctx, m), t("month")), chart, h("p", {}, csv)),
+    card(null, monthPicker(month, (m) => render(app, _ctx, m), t("month")), chart, h("p", {}, csv)),
     card(null, table([t("day"), t("action"), t("free"), t("pack"), t("postpaid")],
-      data.Rows.map((r) => [r.Day, r.Action, r.Free, r.Pack, r.Postpaid]), [2, 3, 4])));
+      data.Rows.map((r) => [r.Day, r.Action, num(r.Free), num(r.Pack), num(r.Postpaid)]), [2, 3, 4])));
   const started = performance.now();
   const c = window.echarts.init(chart, null, { renderer: "canvas" });
   const series = (key, name) => ({ name, type: "bar", stack: "calls", data: sum[key] });

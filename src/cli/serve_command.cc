@@ -259,8 +259,8 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   // The operator console: its own sign-ins, the same engine.
   server::console::ConsoleUsers operators(**store, ctx.clock(), server::console::Realm::kOperator);
   billing::OperatorView operator_view(billing);
-  server::console::OperatorApi operator_api(operators, billing, operator_view, **store, &metrics,
-                                            ctx.clock());
+  server::console::OperatorApi operator_api(operators, billing, **accounts, operator_view, **store,
+                                            &metrics, ctx.clock());
   server::HttpServer server(
       http,
       server::MakeRoutes(api, metrics, vision_config.registry,

@@ -19,6 +19,7 @@ const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 const puppeteer = require("puppeteer-core");
 const { Sandbox, BIN, childEnv, dogB64, expectSdkError } = require("./harness");
+const { axeViolations, overflow } = require("./console_checks");
 
 const CHROMIUM = process.env.KANJIAN_CHROMIUM || "/usr/bin/chromium";
 const SHOTS = process.env.KANJIAN_SCREENSHOT_DIR || "";
@@ -72,6 +73,15 @@ async function shot(p, name) {
   await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+// The confirmation dialog an action opens: its text, then Confirm or Cancel.
+async function confirmDialog(p, answer) {
+  await p.waitForSelector("#confirm-dialog[open]");
+  const text = await p.$eval("#confirm-dialog", (e) => e.textContent);
+  await p.click(answer ? "#confirm-ok" : "#confirm-cancel");
+  await p.waitForFunction(() => !document.querySelector("#confirm-dialog"));
+  return text;
+}
+
 // fetch() from inside the signed-in page: the browser sends the cookie.
 function pageFetch(p, url, { method = "GET", body, csrf } = {}) {
   return p.evaluate(async (url, method, body, csrf) => {
@@ -116,13 +126,15 @@ after(async () => {
 test("sign in: a wrong password is refused, the right one shows the overview in Chinese", async () => {
   const started = Date.now();
   await signIn(page, "alice", "not the password");
-  await page.waitForFunction(() => document.querySelector("#login-error")?.textContent.includes("InvalidCredentials"));
+  await page.waitForFunction(() => document.querySelector("#login-error")?.dataset.code === "AuthFailure.InvalidCredentials");
+  assert.equal(await page.$eval("#login-error", (e) => e.textContent), "登录名或密码错误。", "the server's error in the UI's language");
   await page.evaluate(() => { document.querySelector("#login").value = ""; document.querySelector("#password").value = ""; });
   await page.type("#login", "alice");
   await page.type("#password", PASSWORD);
   await page.click("#login-submit");
   await page.waitForSelector("#balance-total");
-  assert.equal(await page.$eval("#balance-total", (e) => e.textContent), "2000.00");
+  assert.equal(await page.$eval("#balance-total", (e) => e.dataset.value), "2000.00");
+  assert.equal(await page.$eval("#balance-total", (e) => e.textContent), "2,000.00 元");
   assert.equal(await page.$eval("#status", (e) => e.textContent), "正常");
   assert.equal(await page.$eval("#nav-overview", (e) => e.textContent), "概览");
   const cookies = await page.cookies();
@@ -147,12 +159,12 @@ test("sign in: a wrong password is refused, the right one shows the overview in 
 
 test("free-pack bars move after real recognition calls", async () => {
   await goto(page, "free-packs", ".used[data-group=DetectPet]");
-  assert.equal(await page.$eval(".used[data-group=DetectPet]", (e) => e.textContent), "0 / 1000");
+  assert.equal(await page.$eval(".used[data-group=DetectPet]", (e) => e.textContent), "0 / 1,000");
   const client = srv.client(alpha.SecretId, alpha.SecretKey);
   await client.DetectPet({ ImageBase64: dogB64() });
   await client.DetectPet({ ImageBase64: dogB64() });
   await goto(page, "free-packs", ".used[data-group=DetectPet]");
-  assert.equal(await page.$eval(".used[data-group=DetectPet]", (e) => e.textContent), "2 / 1000");
+  assert.equal(await page.$eval(".used[data-group=DetectPet]", (e) => e.textContent), "2 / 1,000");
   const width = await page.$eval(".bar[data-group=DetectPet] > div", (e) => e.style.width);
   assert.equal(width, "0.2%");
   await shot(page, "free-packs");
@@ -178,7 +190,7 @@ test("notices: a free pack at 80 % is announced, and the badge counts it", async
   const item = await gina.$eval(".notice-item[data-kind=free_pack]", (e) =>
     ({ percent: e.dataset.percent, subject: e.dataset.subject, text: e.textContent, level: e.className }));
   assert.deepEqual([item.percent, item.subject], ["80", "DetectPet"]);
-  assert.match(item.text, /免费额度 DetectPet 已用 80%（800 \/ 1000 次）/);
+  assert.match(item.text, /免费额度 DetectPet 已用 80%（800 \/ 1,000 次）/);
   assert.match(item.level, /warning/);
   await gina.waitForFunction(() => document.querySelector("#notice-badge")?.textContent === "1");
   assert.equal(await gina.$eval("#notice-badge", (e) => e.hidden), false);
@@ -192,6 +204,10 @@ test("spend guard: at the budget a post-paid SDK call is refused and not billed;
   await gina.click("#budget-input", { clickCount: 3 });
   await gina.type("#budget-input", "0.04");  // DetectPet is 0.02 a call: two post-paid calls
   await gina.click("#budget-save");
+  assert.match(await confirmDialog(gina, false), /0\.04 元/, "the dialog names the budget");
+  assert.equal(sb.cliOk(["account", "budget", "gamma"]).Budget, null, "Cancel changes nothing");
+  await gina.click("#budget-save");
+  await confirmDialog(gina, true);
   await gina.waitForFunction(() => document.querySelector("#budget")?.textContent === "0.04");
   assert.equal(sb.cliOk(["account", "budget", "gamma"]).Budget, "0.04", "the operator sees the tenant's budget");
 
@@ -242,6 +258,10 @@ test("buy a pack with a voucher in the resource-packs page", async () => {
   await goto(gina, "packs", "#pay-with");
   await gina.select("#pay-with", voucher);
   await gina.click("[data-buy='RecognizeCarPro:10000']");
+  const asked = await confirmDialog(gina, true);
+  assert.match(asked, /730\.00 元/, "price");
+  assert.ok(asked.includes(voucher), "payment source: the voucher");
+  assert.match(asked, /7 天内、未使用的资源包可无理由退款/, "refund terms");
   await gina.waitForFunction(() => document.querySelector("#packs-message")?.textContent.includes("pack-"));
   assert.match(await gina.$eval("#packs-message", (e) => e.textContent), /730\.00/);
   const shown = sb.cliOk(["account", "show", "gamma"]);
@@ -260,7 +280,9 @@ test("a settled bill and the arrears banner, cleared by an operator recharge", a
   await p.click("#load");
   await p.waitForFunction((m) => document.querySelector("section h2")?.textContent.endsWith(m), {}, PREV);
   const bill = sb.cliOk(["bill", "show", "debtor", "--month", PREV]);
-  assert.equal(await p.$eval("#bill-total", (e) => e.textContent), bill.Total);
+  assert.equal(await p.$eval("#bill-total", (e) => e.dataset.value), bill.Total);
+  assert.equal(await p.$eval("#bill-status", (e) => e.textContent), "已结算");
+  assert.match(await p.$eval("thead", (e) => e.textContent), /金额（元）/, "the bill's amount column is not 面额");
   assert.equal(await p.$eval("#bill-status", (e) => e.textContent), "已结算");
   await shot(p, "bills");
 
@@ -273,14 +295,28 @@ test("a settled bill and the arrears banner, cleared by an operator recharge", a
 test("buy a pack, refund it on day 1; the refusal names its rule on day 8", async () => {
   await goto(page, "packs", "[data-buy='RecognizeCarPro:10000']");
   await page.click("[data-buy='RecognizeCarPro:10000']");
+  await page.waitForSelector("#confirm-dialog[open]");
+  await shot(page, "confirm-buy");
+  const asked = await confirmDialog(page, false);
+  assert.match(asked, /730\.00 元/);
+  assert.match(asked, /账户余额/, "paid from the balance");
+  assert.equal(sb.cliOk(["account", "show", "alpha"]).Balance.Total, "2000.00", "Cancel buys nothing");
+  assert.deepEqual(sb.cliOk(["pack", "list", "alpha"]).filter((p) => p.Kind === "purchased"), []);
+  await page.click("[data-buy='RecognizeCarPro:10000']");
+  await confirmDialog(page, true);
   await page.waitForFunction(() => document.querySelector("#packs-message")?.textContent.includes("pack-"));
   const first = await page.$eval("[data-refund]", (e) => e.dataset.refund);
   assert.equal(sb.cliOk(["account", "show", "alpha"]).Balance.Total, "1270.00", "730.00 paid");
   await page.click(`[data-refund='${first}']`);
+  await confirmDialog(page, false);
+  assert.equal(sb.cliOk(["account", "show", "alpha"]).Balance.Total, "1270.00", "Cancel refunds nothing");
+  await page.click(`[data-refund='${first}']`);
+  assert.match(await confirmDialog(page, true), /730\.00 元/);
   await page.waitForFunction(() => document.querySelector("#packs-message")?.textContent.includes("pack-"));
   assert.equal(sb.cliOk(["account", "show", "alpha"]).Balance.Total, "2000.00", "refunded to cash");
 
   await page.click("[data-buy='RecognizeCarPro:10000']");
+  await confirmDialog(page, true);
   await page.waitForSelector("[data-refund]");
   const second = await page.$eval("[data-refund]", (e) => e.dataset.refund);
   await shot(page, "packs");
@@ -301,33 +337,128 @@ test("buy a pack, refund it on day 1; the refusal names its rule on day 8", asyn
   await p8.goto(`${base8}/console/#/packs`, { waitUntil: "networkidle0" });
   await p8.waitForSelector(`[data-pack='${second}']`);
   assert.equal(await p8.$eval(`[data-pack='${second}']`, (e) => e.dataset.rule), "RefundWindowClosed");
-  assert.match(await p8.$eval(`[data-pack='${second}']`, (e) => e.textContent), /RefundWindowClosed .*\d{4}-\d{2}-\d{2}T00:00:00\+08:00/);
+  assert.match(await p8.$eval(`[data-pack='${second}']`, (e) => e.textContent), /^无理由退款期已过。.*\d{4}-\d{2}-\d{2} 00:00/);
   assert.equal(await p8.$(`[data-refund='${second}']`), null, "no refund button");
   await p8.close();
   await later.stop();
 });
 
-test("create and rotate a key; the SecretKey is shown once and works", async () => {
+test("create and rotate a key after confirming; the SecretKey stays until dismissed and works", async () => {
   await goto(page, "keys", "#create-key");
+  const before = sb.cliOk(["account", "key", "list", "alpha"]).Keys.length;
   await page.click("#create-key");
+  await confirmDialog(page, false);
+  assert.equal(sb.cliOk(["account", "key", "list", "alpha"]).Keys.length, before, "Cancel creates nothing");
+  await page.click("#create-key");
+  await confirmDialog(page, true);
   await page.waitForSelector("#new-secret-key");
   const created = {
     SecretId: await page.$eval("#new-secret-id", (e) => e.textContent),
     SecretKey: await page.$eval("#new-secret-key", (e) => e.textContent),
   };
+  assert.ok(await page.$("#new-secret-copy"), "a copy button");
+  // Disabling (after a Cancel that changes nothing) and enabling the key keeps the SecretKey on screen.
+  await page.click(`[data-key='${created.SecretId}'] [data-action=disable]`);
+  assert.match(await confirmDialog(page, false), new RegExp(created.SecretId));
+  const status = () => sb.cliOk(["account", "key", "list", "alpha"]).Keys.find((k) => k.SecretId === created.SecretId).Status;
+  assert.equal(status(), "enabled", "Cancel leaves the key enabled");
+  await page.click(`[data-key='${created.SecretId}'] [data-action=disable]`);
+  await confirmDialog(page, true);
+  await page.waitForSelector(`[data-key='${created.SecretId}'] [data-action=enable]`);
+  assert.equal(status(), "disabled");
+  assert.equal(await page.$eval("#new-secret-key", (e) => e.textContent), created.SecretKey, "still shown after another key action");
+  await page.click(`[data-key='${created.SecretId}'] [data-action=enable]`);
+  await confirmDialog(page, true);
+  await page.waitForSelector(`[data-key='${created.SecretId}'] [data-action=disable]`);
+  await page.click("#new-secret-dismiss");
+  await page.waitForFunction(() => !document.querySelector("#new-secret"));
+
   await srv.client(created.SecretId, created.SecretKey).DetectPet({ ImageBase64: dogB64() });
   await goto(page, "keys", `[data-key='${created.SecretId}']`);
   assert.equal(await page.$("#new-secret-key"), null, "not shown again");
-  assert.match(await page.$eval(`[data-last-used='${created.SecretId}']`, (e) => e.textContent),
+  assert.match(await page.$eval(`[data-last-used='${created.SecretId}']`, (e) => e.dataset.at),
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/, "last used: the call just made");
+  assert.match(await page.$eval(`[data-last-used='${created.SecretId}']`, (e) => e.textContent), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  assert.match(await page.$eval("thead", (e) => e.textContent), /创建时间/, "a key is created, not bought");
   assert.equal(await page.$eval(`[data-last-used='${alpha.SecretId}']`, (e) => e.textContent) !== "从未使用", true);
   await page.click(`[data-key='${created.SecretId}'] [data-action=rotate]`);
+  assert.match(await confirmDialog(page, true), /立即失效/, "the consequence is said");
   await page.waitForSelector("#new-secret-key");
   const rotated = await page.$eval("#new-secret-id", (e) => e.textContent);
   assert.notEqual(rotated, created.SecretId);
   await expectSdkError(srv.client(created.SecretId, created.SecretKey).DetectPet({ ImageBase64: dogB64() }),
     "AuthFailure.SecretIdNotFound", "the rotated-out key");
   await shot(page, "keys");
+
+  // Signing out forgets the SecretKey on screen: the next user of the tab never sees it.
+  await page.click("#logout");
+  await page.waitForSelector("#login-form");
+  await page.type("#login", "alice");
+  await page.type("#password", PASSWORD);
+  await page.click("#login-submit");
+  await page.waitForSelector("#nav-keys");
+  await page.click("#nav-keys");
+  await page.waitForSelector(`[data-key='${rotated}']`);
+  assert.equal(await page.$("#new-secret"), null, "gone after signing out");
+});
+
+test("a session that ends under a state-changing action: sign in again in place, the typed value kept, the action done once", async () => {
+  await goto(page, "spend-guard", "#budget-input");
+  await page.click("#budget-input", { clickCount: 3 });
+  await page.type("#budget-input", "123.45");
+  // The session ends on the server (as a timeout or a sign-out elsewhere would end it).
+  const session = await pageFetch(page, "/console/api/session");
+  assert.equal((await pageFetch(page, "/console/api/logout", { method: "POST", body: {}, csrf: session.json.CsrfToken })).status, 200);
+  await page.click("#budget-save");
+  await confirmDialog(page, true);
+  await page.waitForSelector("#signin-dialog[open]");
+  assert.ok(await page.$("#session-banner"), "a banner says the page is no longer refreshed");
+  assert.equal(await page.$eval("#login", (e) => e.value), "alice", "the login is filled in");
+  assert.equal(await page.$eval("#budget-input", (e) => e.value), "123.45", "the page and what was typed stay");
+  assert.equal(sb.cliOk(["account", "budget", "alpha"]).Budget, null, "nothing saved without a session");
+  await shot(page, "session-expired");
+  await page.type("#password", PASSWORD);
+  await page.click("#login-submit");
+  await page.waitForFunction(() => document.querySelector("#budget")?.dataset.value === "123.45");
+  assert.equal(await page.$("#signin-dialog"), null);
+  assert.equal(await page.$("#session-banner"), null);
+  assert.equal(sb.cliOk(["account", "budget", "alpha"]).Budget, "123.45", "the action was retried after the sign-in");
+});
+
+test("the overview is the billing home: month spend with pack purchases, cost by action, free packs left, forecast against the cap", async () => {
+  const month = monthOf(shanghai());
+  sb.cliOk(["usage", "record", "alpha", "DetectPet", "1200"]);  // 202 post-paid calls at 0.02
+  await goto(page, "overview", "#month-spend");
+  const bill = sb.cliOk(["bill", "show", "alpha", "--month", month]);
+  const packs = sb.cliOk(["pack", "list", "alpha"]).filter((p) => p.Kind === "purchased" && !p.Refunded);
+  const fen = (y) => Math.round(Number(y) * 100);
+  const expected = fen(bill.Total) + packs.reduce((a, p) => a + fen(p.Price), 0);
+  assert.ok(packs.length > 0 && fen(bill.Total) > 0, "both parts are there");
+  assert.equal(fen(await page.$eval("#month-spend", (e) => e.dataset.value)), expected, "calls + packs bought this month");
+  assert.equal(await page.$eval("#cost-so-far", (e) => e.dataset.value), bill.Total);
+  for (const line of bill.Lines)
+    assert.equal(await page.$eval(`[data-amount='${line.Action}']`, (e) => e.textContent), line.Amount);
+  assert.equal(await page.$eval("[data-free-left=DetectPet]", (e) => e.textContent), "0");
+  assert.match(await page.$eval("#free-reset", (e) => e.textContent), /\d{4}-\d{2}-01 重置/);
+  assert.match(await page.$eval("#forecast-cap", (e) => e.textContent), /预算 123\.45 元，预计 \d+%/);
+  assert.match(await page.$eval("#forecast-method", (e) => e.title), /调用速度推算到月末/);
+  await shot(page, "overview");
+});
+
+test("every error code the server can answer has words in both languages", async () => {
+  const root = path.resolve(__dirname, "..", "..");
+  const { errorMessages } = await import(path.join(root, "console", "i18n.js"));
+  const def = fs.readFileSync(path.join(root, "src", "common", "error_codes.def"), "utf8");
+  const names = [...def.matchAll(/^KANJIAN_ERROR\((\w+)\)/gm)].map((m) => m[1]);
+  const table = fs.readFileSync(path.join(root, "src", "protocol", "error_table.cc"), "utf8");
+  const wire = new Map([...table.matchAll(/\{errc::k(\w+), "([^"]+)"/g)].map((m) => [m[1], m[2]]));
+  assert.ok(names.length > 50);
+  for (const name of names) {
+    const code = wire.get(name);
+    assert.ok(code, `${name} has a wire code`);
+    for (const lang of ["zh", "en"]) assert.ok(errorMessages[lang][code], `${code} in ${lang}`);
+    assert.match(errorMessages.zh[code], /[\u4e00-\u9fff]/, `${code}: Chinese words`);
+  }
 });
 
 test("CSRF, session fixation and another tenant's ids all fail", async () => {
@@ -362,6 +493,75 @@ test("CSRF, session fixation and another tenant's ids all fail", async () => {
   assert.equal(r.status(), 401);
   await p.close();
   await p2.close();
+});
+
+// Every view of the tenant console, the sign-in form included.
+async function tenantViews(p) {
+  const month = monthOf(shanghai()), day = shanghai().toISOString().slice(0, 10);
+  await goto(p, `drill?month=${month}&action=DetectPet&day=${day}`, "[id^=hour-]");
+  const hour = await p.$eval("[id^=hour-]", (a) => a.getAttribute("href").replace(/^#\//, ""));
+  return ["overview", "free-packs", "usage", "packs", "bills", "keys", "spend-guard", "notices",
+    `drill?month=${month}&action=DetectPet`, `drill?month=${month}&action=DetectPet&day=${day}`, hour];
+}
+
+test("accessibility: axe-core finds no serious or critical violation on any view, in either language", async () => {
+  const views = await tenantViews(page);
+  const found = [];
+  const signedOut = await newPage();
+  await signedOut.goto(`${base}/console/`, { waitUntil: "networkidle0" });
+  await signedOut.waitForSelector("#login-form");
+  for (const v of await axeViolations(signedOut)) found.push(`sign-in: ${v.id} (${v.impact}) ${v.nodes.join(", ")}`);
+  await signedOut.close();
+  for (const lang of ["zh", "en"]) {
+    await page.evaluate((l) => localStorage.setItem("lang", l), lang);
+    for (const view of views) {
+      await goto(page, view, "#view .page > *");
+      assert.equal(await page.$$eval("h1", (hs) => hs.filter((x) => x.textContent.trim() && x.offsetParent !== null).length), 1, `one <h1> on ${view}`);
+      for (const v of await axeViolations(page)) found.push(`${lang} ${view}: ${v.id} (${v.impact}) ${v.nodes.join(", ")}`);
+    }
+  }
+  await page.evaluate(() => localStorage.setItem("lang", "zh"));
+  assert.deepEqual(found, []);
+  // The skip link is the first Tab stop and lands in the page's content.
+  await goto(page, "packs", "[data-buy]");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "skip");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "app");
+});
+
+test("phones (390×844): no view is wider than the screen, the menu folds, every action is reachable", async () => {
+  const views = await tenantViews(page);
+  await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
+  try {
+    const wide = [];
+    for (const lang of ["zh", "en"]) {
+      await page.evaluate((l) => localStorage.setItem("lang", l), lang);
+      for (const view of views) {
+        await goto(page, view, "#view .page > *");
+        const o = await overflow(page);
+        if (o.over > 0) wide.push(`${lang} ${view}: ${o.scrollWidth}px (${o.wide.join(", ")})`);
+      }
+    }
+    await page.evaluate(() => localStorage.setItem("lang", "zh"));
+    assert.deepEqual(wide, [], "views wider than 390 px");
+
+    await goto(page, "overview", "#month-spend");
+    assert.equal(await page.$eval("#nav", (e) => getComputedStyle(e).display), "none", "the menu is folded");
+    await page.click("#menu-toggle");
+    assert.equal(await page.$eval("#menu-toggle", (e) => e.getAttribute("aria-expanded")), "true");
+    await page.click("#nav-packs");
+    await page.waitForSelector("[data-buy='RecognizeCarPro:10000']");
+    assert.equal(await page.$eval("#nav", (e) => getComputedStyle(e).display), "none", "and folds again");
+    // The Buy button is reachable (scrolled to inside its card) and asks first.
+    await page.$eval("[data-buy='RecognizeCarPro:10000']", (e) => e.scrollIntoView());
+    await page.click("[data-buy='RecognizeCarPro:10000']");
+    assert.match(await confirmDialog(page, false), /730\.00 元/);
+    assert.equal((await overflow(page)).over, 0);
+    await shot(page, "phone-packs");
+  } finally {
+    await page.setViewport({ width: 1200, height: 800 });
+  }
 });
 
 test("static files: CSP, JavaScript MIME type, no traversal; nothing requested outside the server", async () => {

@@ -18,6 +18,7 @@ const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 const puppeteer = require("puppeteer-core");
 const { Sandbox, BIN, childEnv, dogB64, expectSdkError } = require("./harness");
+const { axeViolations, overflow } = require("./console_checks");
 
 const CHROMIUM = process.env.KANJIAN_CHROMIUM || "/usr/bin/chromium";
 const SHOTS = process.env.KANJIAN_SCREENSHOT_DIR || "";
@@ -81,6 +82,15 @@ function draft(version, effectiveFrom, change) {
   return file;
 }
 
+// The confirmation dialog an action opens: its text, then Confirm or Cancel.
+async function confirmDialog(p, answer) {
+  await p.waitForSelector("#confirm-dialog[open]");
+  const text = await p.$eval("#confirm-dialog", (e) => e.textContent);
+  await p.click(answer ? "#confirm-ok" : "#confirm-cancel");
+  await p.waitForFunction(() => !document.querySelector("#confirm-dialog"));
+  return text;
+}
+
 async function upload(p, selector, file) {
   const input = await p.$(selector);
   await input.uploadFile(file);
@@ -122,7 +132,8 @@ test("the operator signs in (a tenant login does not); the cookie is HttpOnly, S
   await page.type("#login", "alice");
   await page.type("#password", PASSWORD);
   await page.click("#login-submit");
-  await page.waitForFunction(() => document.querySelector("#login-error")?.textContent.includes("InvalidCredentials"));
+  await page.waitForFunction(() => document.querySelector("#login-error")?.dataset.code === "AuthFailure.InvalidCredentials");
+  assert.equal(await page.$eval("#login-error", (e) => e.textContent), "登录名或密码错误。");
   await page.evaluate(() => { document.querySelector("#login").value = ""; document.querySelector("#password").value = ""; });
   const started = Date.now();
   await page.type("#login", "root");
@@ -145,6 +156,19 @@ test("recharging an account in arrears clears it: the tenant's refused call then
   const client = srv.client(debtor.SecretId, debtor.SecretKey);
   await expectSdkError(client.DetectPet({ ImageBase64: dogB64() }), "ResourceUnavailable.InArrears", "before recharge");
 
+  // The arrears worklist: the status filter, and a search for the status word.
+  await page.select("#account-status", "arrears");
+  await page.waitForFunction(() => document.querySelectorAll("[data-account]").length === 1);
+  assert.equal(await page.$eval(`[data-owed='${debtor.AccountId}']`, (e) => e.textContent), "2.00");
+  assert.equal(await page.$eval(`[data-last-bill='${debtor.AccountId}']`, (e) => e.textContent), `${PREV} · 2.00 · 已结算`);
+  await page.select("#account-status", "");
+  await page.waitForFunction(() => document.querySelectorAll("[data-account]").length > 1);
+  await page.type("#account-q", "欠费");
+  await page.click("#account-search");
+  await page.waitForFunction(() => document.querySelectorAll("[data-account]").length === 1);
+  assert.equal(await page.$eval("#account-status", (e) => e.value), "arrears");
+  await page.select("#account-status", "");
+  await page.waitForFunction(() => document.querySelectorAll("[data-account]").length > 1);
   await page.type("#account-q", "debt");
   await page.click("#account-search");
   await page.waitForFunction(() => document.querySelectorAll("[data-account]").length === 1);
@@ -157,6 +181,11 @@ test("recharging an account in arrears clears it: the tenant's refused call then
   await page.type("#recharge-amount", "2");
   await page.select("#recharge-source", "cash");
   await page.click("#recharge-submit");
+  const asked = await confirmDialog(page, false);
+  for (const words of ["2.00 元", "现金", "-2.00 元", "0.00 元"]) assert.ok(asked.includes(words), `${words} in "${asked}"`);
+  assert.equal(sb.cliOk(["account", "show", "debtor"]).Balance.Total, "-2.00", "Cancel recharges nothing");
+  await page.click("#recharge-submit");
+  await confirmDialog(page, true);
   await page.waitForFunction(() => document.querySelector("#accounts-message")?.textContent.includes("0.00"));
   await page.waitForFunction((id) => document.querySelector(`[data-account='${id}']`)?.dataset.status === "active", {}, debtor.AccountId);
 
@@ -166,9 +195,11 @@ test("recharging an account in arrears clears it: the tenant's refused call then
 
   // Disable for content review and enable again, through the same page.
   await page.click(`[data-disable='${debtor.AccountId}']`);
+  assert.match(await confirmDialog(page, true), /StopUsing/);
   await page.waitForFunction((id) => document.querySelector(`[data-account='${id}']`)?.dataset.status === "disabled", {}, debtor.AccountId);
   await expectSdkError(client.DetectPet({ ImageBase64: dogB64() }), "ResourceUnavailable.StopUsing", "disabled");
   await page.click(`[data-enable='${debtor.AccountId}']`);
+  await confirmDialog(page, true);
   await page.waitForFunction((id) => document.querySelector(`[data-account='${id}']`)?.dataset.status === "active", {}, debtor.AccountId);
 });
 
@@ -187,9 +218,14 @@ test("settlement \"run now\" twice bills once", async () => {
   await goto(page, "settlement", "#run-now");
   assert.equal(await page.$eval("#run-month", (e) => e.value), PREV);
   await page.click("#run-now");
+  await confirmDialog(page, false);
+  assert.equal(sb.cliOk(["account", "show", late.AccountId]).Balance.Total, "0.00", "Cancel bills nobody");
+  await page.click("#run-now");
+  await confirmDialog(page, true);
   await page.waitForSelector("#run-message[data-created]");
   assert.equal(await page.$eval("#run-message", (e) => e.dataset.created), "1");
   await page.click("#run-now");
+  await confirmDialog(page, true);
   await page.waitForSelector("#run-message[data-created='0']");
   assert.equal(sb.cliOk(["account", "show", late.AccountId]).Balance.Total, "-10.00", "500 calls at 20 元/千, once");
   assert.equal(sb.cliOk(["bill", "show", "late", "--month", PREV]).Total, "10.00");
@@ -203,7 +239,17 @@ test("what-if: last month under a draft with a doubled pet price shows the new t
   });
   await goto(page, "what-if", "#whatif-run");
   assert.equal(await page.$eval("#whatif-month", (e) => e.value), PREV);
-  await upload(page, "#whatif-file", file);
+  // The editor starts from the version in force and checks the JSON as it is typed.
+  assert.equal(JSON.parse(await page.$eval("#whatif-json", (e) => e.value)).version, inForce.version);
+  const setDraft = (text) => page.$eval("#whatif-json", (e, v) => { e.value = v; e.dispatchEvent(new Event("input")); }, text);
+  await setDraft("{\"version\": ");
+  assert.equal(await page.$eval("#whatif-json", (e) => e.getAttribute("aria-invalid")), "true");
+  assert.match(await page.$eval("#whatif-json-check", (e) => e.textContent), /JSON 格式错误/);
+  await page.click("#whatif-run");
+  await page.waitForSelector("#whatif-message[data-code='InvalidParameterValue']");
+  // A draft edited in the page: the doubled pet price.
+  await setDraft(fs.readFileSync(file, "utf8"));
+  assert.equal(await page.$eval("#whatif-json", (e) => e.getAttribute("aria-invalid")), "false");
   await page.click("#whatif-run");
   await page.waitForSelector(`[data-account='${debtor.AccountId}']`);
   const row = await page.$eval(`[data-account='${debtor.AccountId}']`, (e) => [e.dataset.old, e.dataset.new]);
@@ -221,12 +267,15 @@ test("catalog: lowering a free quota 10 days ahead is refused with the 30-day ru
   await goto(page, "catalog", "#catalog-publish");
   await upload(page, "#catalog-file", draft("pet-500-soon", dayAhead(10), lower));
   await page.click("#catalog-publish");
+  assert.match(await confirmDialog(page, true), /pet-500-soon/);
   await page.waitForSelector("#catalog-message[data-code]");
   assert.equal(await page.$eval("#catalog-message", (e) => e.dataset.code), "NoticePeriodTooShort");
-  assert.match(await page.$eval("#catalog-message", (e) => e.textContent), /at least 30 days/);
+  assert.equal(await page.$eval("#catalog-message", (e) => e.textContent), "提前通知期不足 30 天。");
+  assert.match(await page.$eval("#catalog-message", (e) => e.title), /at least 30 days/, "the server's detail stays at hand");
 
   await upload(page, "#catalog-file", draft("pet-500-later", dayAhead(40), lower));
   await page.click("#catalog-publish");
+  await confirmDialog(page, true);
   await page.waitForFunction(() => document.querySelector("#catalog-message")?.textContent.includes("pet-500-later"));
   const notice = await page.$eval("#notices tbody tr", (e) => [...e.children].map((c) => c.textContent));
   assert.match(notice[1], /DetectPet monthly free calls: 1000 → 500/);
@@ -248,13 +297,32 @@ test("vouchers are issued and listed; the refund log shows a tenant's refund", a
   await goto(page, "vouchers", "#voucher-submit");
   await page.type("#voucher-account", "alpha");
   await page.type("#voucher-amount", "50");
+  await page.$eval("#voucher-expires", (e) => { e.value = "2099-12-31"; });  // the date picker's value
   await page.click("#voucher-submit");
+  assert.match(await confirmDialog(page, true), /2099-12-31 23:59/);
   await page.waitForFunction(() => document.querySelector("#vouchers-message")?.textContent.includes("已发放"));
   const listed = await page.$eval("#vouchers-list tbody tr", (e) => [...e.children].map((c) => c.textContent));
   assert.equal(listed[2], "50.00");
+  assert.equal(listed[4], "2099-12-31 23:59", "expires at the end of the picked day, in the billing zone");
   const shown = sb.cliOk(["account", "show", "alpha"]).Vouchers;
   assert.deepEqual(shown.map((v) => v.VoucherId), [listed[0]]);
   await shot(page, "vouchers");
+});
+
+test("a 未开通 account is activated from the console after a confirmation", async () => {
+  const fresh = sb.createAccount("fresh", { activate: false });
+  await goto(page, "accounts");
+  await page.reload({ waitUntil: "networkidle0" });
+  await page.select("#account-status", "inactive");
+  await page.waitForSelector(`[data-activate='${fresh.AccountId}']`);
+  await page.click(`[data-activate='${fresh.AccountId}']`);
+  await confirmDialog(page, false);
+  assert.equal(sb.cliOk(["account", "show", "fresh"]).Status, "inactive", "Cancel activates nothing");
+  await page.click(`[data-activate='${fresh.AccountId}']`);
+  assert.match(await confirmDialog(page, true), new RegExp(fresh.AccountId));
+  await page.waitForFunction(() => document.querySelector("#accounts-message")?.textContent.includes("已开通"));
+  assert.equal(sb.cliOk(["account", "show", "fresh"]).Status, "active");
+  await page.select("#account-status", "");
 });
 
 test("the operator log names who did what, refusals included", async () => {
@@ -262,7 +330,7 @@ test("the operator log names who did what, refusals included", async () => {
   const rows = await page.$$eval("tbody tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
   const find = (action, outcome) => rows.find((r) => r[2] === action && r[5] === outcome);
   for (const [action, outcome] of [["sign-in", "OK"], ["sign-in", "AuthFailure.InvalidCredentials"], ["recharge", "OK"],
-    ["disable", "OK"], ["enable", "OK"], ["bill-run", "OK"], ["voucher", "OK"], ["publish", "NoticePeriodTooShort"], ["publish", "OK"]]) {
+    ["disable", "OK"], ["enable", "OK"], ["activate", "OK"], ["bill-run", "OK"], ["voucher", "OK"], ["publish", "NoticePeriodTooShort"], ["publish", "OK"]]) {
     const row = find(action, outcome);
     assert.ok(row, `${action} ${outcome} in the log`);
     if (action !== "sign-in" || outcome === "OK") assert.equal(row[1], "root");
@@ -284,6 +352,73 @@ test("live metrics: the chart refreshes from the server's own registry", async (
   const codes = await page.$eval("#metrics-codes", (e) => e.textContent);
   assert.match(codes, /ResourceUnavailable\.InArrears/);
   await shot(page, "metrics");
+});
+
+test("a session that ends while metrics poll: polling stops under a banner, signing in again resumes it", async () => {
+  await goto(page, "metrics", "#metrics-chart canvas");
+  await page.waitForFunction(() => Number(document.querySelector("#metrics-chart")?.dataset.samples) >= 1, { timeout: 15000 });
+  const session = await pageFetch(page, "/console/operator/api/session");
+  assert.equal((await pageFetch(page, "/console/operator/api/logout", { method: "POST", body: {}, csrf: session.json.CsrfToken })).status, 200);
+  await page.waitForSelector("#session-banner", { timeout: 15000 });
+  await page.waitForSelector("#signin-dialog[open]");
+  const samples = () => page.$eval("#metrics-chart", (e) => Number(e.dataset.samples));
+  const stopped = await samples();
+  await new Promise((r) => setTimeout(r, 4000));  // more than one 3-second period
+  assert.equal(await samples(), stopped, "no polling without a session");
+  await page.type("#password", OP_PASSWORD);
+  await page.click("#login-submit");
+  await page.waitForFunction((n) => Number(document.querySelector("#metrics-chart")?.dataset.samples) > n, { timeout: 15000 }, stopped);
+  assert.equal(await page.$("#session-banner"), null);
+});
+
+const OPERATOR_VIEWS = ["accounts", "vouchers", "catalog", "settlement", "refunds", "audit", "metrics", "what-if", "log"];
+
+test("accessibility: axe-core finds no serious or critical violation on any operator view, in either language", async () => {
+  const found = [];
+  const signedOut = await newPage();
+  await goto(signedOut, "accounts", "#login-form");
+  for (const v of await axeViolations(signedOut)) found.push(`sign-in: ${v.id} (${v.impact}) ${v.nodes.join(", ")}`);
+  await signedOut.close();
+  for (const lang of ["zh", "en"]) {
+    await page.evaluate((l) => localStorage.setItem("lang", l), lang);
+    for (const view of OPERATOR_VIEWS) {
+      await goto(page, view);
+      await page.reload({ waitUntil: "networkidle0" });
+      await page.waitForSelector("#view .page > *");
+      assert.equal(await page.$$eval("h1", (hs) => hs.filter((x) => x.textContent.trim() && x.offsetParent !== null).length), 1, `one <h1> on ${view}`);
+      for (const v of await axeViolations(page)) found.push(`${lang} ${view}: ${v.id} (${v.impact}) ${v.nodes.join(", ")}`);
+    }
+  }
+  await page.evaluate(() => localStorage.setItem("lang", "zh"));
+  assert.deepEqual(found, []);
+});
+
+test("phones (390×844): no operator view is wider than the screen; the menu folds and opens", async () => {
+  await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
+  try {
+    const wide = [];
+    for (const lang of ["zh", "en"]) {
+      await page.evaluate((l) => localStorage.setItem("lang", l), lang);
+      for (const view of OPERATOR_VIEWS) {
+        await goto(page, view);
+        await page.reload({ waitUntil: "networkidle0" });
+        await page.waitForSelector("#view .page > *");
+        const o = await overflow(page);
+        if (o.over > 0) wide.push(`${lang} ${view}: ${o.scrollWidth}px (${o.wide.join(", ")})`);
+      }
+    }
+    await page.evaluate(() => localStorage.setItem("lang", "zh"));
+    assert.deepEqual(wide, [], "views wider than 390 px");
+    await goto(page, "accounts", "[data-recharge]");
+    await page.reload({ waitUntil: "networkidle0" });
+    await page.waitForSelector("[data-recharge]");
+    await page.click("#menu-toggle");
+    await page.click("#nav-log");
+    await page.waitForSelector("[data-log-action]");
+    await shot(page, "phone-log");
+  } finally {
+    await page.setViewport({ width: 1280, height: 800 });
+  }
 });
 
 test("a tenant session cannot call the operator API; the operator needs its CSRF token; sessions never cross", async () => {

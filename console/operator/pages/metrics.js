@@ -2,13 +2,14 @@
 // errors/s, mean inference latency and queue depth over each 3-second
 // interval (two snapshots' difference), and the result codes so far.
 import { get } from "../api.js";
-import { h, card, table } from "../../dom.js";
+import { h, card, table, clockTime } from "../../dom.js";
+import { num } from "../../i18n.js";
 import { t } from "../i18n.js";
 
 const kPeriodMs = 3000, kPoints = 60;
 
 export async function render(app) {
-  const chartEl = h("div", { id: "metrics-chart" });
+  const chartEl = h("div", { id: "metrics-chart", role: "img", "aria-label": t("metrics") });
   const codes = h("div", { id: "metrics-codes" });
   app.replaceChildren(card(`${t("metrics")} · ${t("refreshEvery")}`, chartEl), card(t("code"), codes));
   const chart = window.echarts.init(chartEl, null, { renderer: "canvas" });
@@ -41,7 +42,7 @@ export async function render(app) {
       push("eps", (errors(m) - errors(previous.m)) / dt);
       push("infer", dCount > 0 ? (m.InferenceMsSum - previous.m.InferenceMsSum) / dCount : 0);
       push("queue", m.QueueDepth);
-      times.push(new Date().toTimeString().slice(0, 8));
+      times.push(clockTime(Date.now()));  // the billing zone, like every other time shown
       if (times.length > kPoints) times.shift();
       draw();
       chartEl.dataset.samples = String(times.length);
@@ -50,7 +51,7 @@ export async function render(app) {
     }
     previous = { m, at: now };
     codes.replaceChildren(table([t("code"), t("count")],
-      Object.entries(m.ByCode).map(([c, n]) => [h("span", { class: c === "OK" ? "notice" : "error" }, c), n]), [1]));
+      Object.entries(m.ByCode).map(([c, n]) => [h("span", { class: c === "OK" ? "notice" : "error" }, c), num(n)]), [1]));
   };
   const loop = async () => {
     try { await sample(); } catch (_) { /* the next tick tries again */ }

@@ -200,7 +200,10 @@ HttpResponse Packs(const Context& c) {
                      {"Message", p.refund.ok() ? "" : p.refund.message()},
                      {"WindowEnds", c.Time(p.refund_until)}}}});
   }
-  return Reply(200, {{"Catalog", version->version}, {"Skus", skus}, {"Packs", out}});
+  return Reply(200, {{"Catalog", version->version},
+                     {"RefundWindowDays", version->settings.refund_window_days},
+                     {"Skus", skus},
+                     {"Packs", out}});
 }
 
 HttpResponse BuyPack(const Context& c) {

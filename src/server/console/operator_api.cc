@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "billing/money.h"
 #include "common/crypto.h"
@@ -163,10 +165,23 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
                        {"CsrfToken", c.session.csrf_token},
                        {"ExpiresAt", c.Time(c.session.expires_at)}});
   if (route == "accounts") {
-    auto accounts = view_.SearchAccounts(QueryParam(c.req.query, "q"), kListLimit);
+    // ?status= narrows to one service state (the arrears worklist): every
+    // matching account is looked at, the first kListLimit in that state kept.
+    const std::string status = QueryParam(c.req.query, "status");
+    auto accounts =
+        view_.SearchAccounts(QueryParam(c.req.query, "q"),
+                             status.empty() ? kListLimit : std::numeric_limits<int64_t>::max());
     if (!accounts.ok()) return Fail(accounts.status());
+    std::optional<billing::Month> last_month;
+    if (!status.empty()) {
+      auto last = view_.LastMonth();
+      if (!last.ok()) return Fail(last.status());
+      last_month = *last;
+    }
     json out = json::array();
     for (const auto& a : *accounts) {
+      if (!status.empty() && billing::ToString(a.status) != status) continue;
+      if (static_cast<int64_t>(out.size()) >= kListLimit) break;
       billing::Fen vouchers = 0;
       for (const auto& v : a.vouchers) vouchers += v.remaining;
       out.push_back({{"AccountId", a.account.id},
@@ -175,6 +190,14 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
                      {"DisabledReason", a.account.disabled_reason},
                      {"Balance", BalanceJson(a.balance)},
                      {"Vouchers", FormatYuan(vouchers)}});
+      // The worklist (a status asked for) also shows last month's bill.
+      if (!status.empty() && last_month.has_value()) {
+        auto bill = billing_.ShowBill(a.account.id, *last_month);
+        if (!bill.ok()) return Fail(bill.status());
+        out.back()["LastBill"] = {{"Month", bill->month},
+                                  {"Total", FormatYuan(bill->total)},
+                                  {"Status", billing::ToString(bill->status)}};
+      }
     }
     return Reply(200, {{"Accounts", out}});
   }
@@ -203,7 +226,12 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
                      {"InForce", v.in_force}});
     for (const auto& n : *notices)
       sent.push_back({{"At", c.Time(n.at)}, {"Message", n.message}, {"Accounts", n.accounts}});
-    return Reply(200, {{"Versions", out}, {"Notices", sent}});
+    // The document in force: the console's editor starts a draft from it.
+    auto catalog = billing_.LoadCatalog();
+    if (!catalog.ok()) return Fail(catalog.status());
+    return Reply(200, {{"Versions", out},
+                       {"Notices", sent},
+                       {"InForceDocument", catalog->InForceAt(clock_.NowMicros()).document}});
   }
   if (route == "bill-runs") {
     auto months = view_.BillMonths(kListLimit);
@@ -315,6 +343,14 @@ HttpResponse OperatorApi::Post(const Call& c, const std::string& route) {
     }();
     return Logged(c.login(), voucher ? "voucher" : "recharge", *account, detail.dump(),
                   std::move(answer));
+  }
+  if (route == "accounts/activate") {
+    HttpResponse answer = [&]() -> HttpResponse {
+      if (account->empty()) return Fail(Status(errc::kMissingParameter, "Account is required"));
+      auto activated = accounts_.Activate(*account);
+      return activated.ok() ? Reply(200, {{"Status", "active"}}) : Fail(activated.status());
+    }();
+    return Logged(c.login(), "activate", *account, "{}", std::move(answer));
   }
   if (route == "accounts/disable" || route == "accounts/enable") {
     const bool disable = route == "accounts/disable";

@@ -10,10 +10,11 @@
 // state-changing request (sign-in and sign-out included) is written to the
 // operator log, success or refusal: who, what, on what, when, outcome.
 //
-//   GET  session | accounts?q= | vouchers | catalog | bill-runs | refunds |
-//        audit | metrics | log
-//   POST login | logout | accounts/recharge | accounts/disable |
-//        accounts/enable | vouchers/grant | catalog/publish | bill-runs/run |
+//   GET  session | accounts?q=&status= | vouchers | catalog | bill-runs |
+//        refunds | audit | metrics | log
+//   POST login | logout | accounts/recharge | accounts/activate |
+//        accounts/disable | accounts/enable | vouchers/grant |
+//        catalog/publish | bill-runs/run |
 //        what-if (read-only, POST for its uploaded draft)
 // Every POST needs Content-Type application/json and X-CSRF-Token. Errors:
 // {"Error":{"Code","Message"}}, HTTP 400/401/403/404/429/500 as for tenants.
@@ -21,6 +22,7 @@
 
 #include <string>
 
+#include "billing/accounts.h"
 #include "billing/billing.h"
 #include "billing/operator_view.h"
 #include "server/console/users.h"
@@ -37,10 +39,11 @@ class OperatorApi {
  public:
   // `metrics` may be null (no live metrics then).
   OperatorApi(ConsoleUsers& operators, billing::BillingService& billing,
-              billing::OperatorView& view, store::Store& store, const ServerMetrics* metrics,
-              const Clock& clock)
+              billing::AccountService& accounts, billing::OperatorView& view, store::Store& store,
+              const ServerMetrics* metrics, const Clock& clock)
       : operators_(operators),
         billing_(billing),
+        accounts_(accounts),
         view_(view),
         store_(store),
         metrics_(metrics),
@@ -60,6 +63,7 @@ class OperatorApi {
 
   ConsoleUsers& operators_;
   billing::BillingService& billing_;
+  billing::AccountService& accounts_;  // activation
   billing::OperatorView& view_;
   store::Store& store_;
   const ServerMetrics* metrics_;
