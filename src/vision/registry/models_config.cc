@@ -85,6 +85,25 @@ Result<ModelSpec> ParseModel(const std::string& task, const json& entry, const s
   if (!entry.contains("file") || !entry["file"].is_string())
     return Status(errc::kInvalidConfiguration, where + ": \"file\" is missing");
   m.path = Resolve(entry["file"].get<std::string>(), dir);
+  if (entry.contains("precision")) {
+    const json& p = entry["precision"];
+    if (!p.is_string() || (p != "fp32" && p != "int8"))
+      return Status(errc::kInvalidConfiguration, where + ": precision must be fp32 or int8");
+    m.precision = p.get<std::string>();
+  }
+  if (m.precision == "int8") {
+    // The quantized twin scripts/make_int8_models.sh writes beside the file.
+    const std::string fp32 = m.path;
+    if (fp32.size() <= 5 || fp32.compare(fp32.size() - 5, 5, ".onnx") != 0)
+      return Status(errc::kInvalidConfiguration,
+                    where + ": precision int8 needs an .onnx file, not " + fp32);
+    m.path = fp32.substr(0, fp32.size() - 5) + ".int8.onnx";
+    std::error_code ec;
+    if (!fs::is_regular_file(m.path, ec))
+      return Status(errc::kNotFound, where + ": int8 model not found: " + m.path +
+                                         " (scripts/make_int8_models.sh makes it from " + fp32 +
+                                         ")");
+  }
   if (Status s = RequireFile(m.path, where); !s.ok()) return s;
   // Companion files (e.g. "keys_file" of ocr_rec) must exist too.
   for (const auto& [key, value] : entry.items()) {
