@@ -44,15 +44,15 @@ std::string CpuLine() {
   std::string line, model, flags;
   while (std::getline(in, line)) {
     if (model.empty() && line.rfind("model name", 0) == 0) model = line.substr(line.find(':') + 2);
-    if (flags.empty() && line.rfind("flags", 0) == 0) flags = " " + line.substr(line.find(':') + 1) + " ";
+    if (flags.empty() && line.rfind("flags", 0) == 0)
+      flags = " " + line.substr(line.find(':') + 1) + " ";
   }
   std::string out = "cpu: " + model + ", " + std::to_string(std::thread::hardware_concurrency()) +
                     " cores; int8 flags:";
-  for (const char* f : {"avx2", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "amx_tile",
-                        "amx_int8"})
-    out += std::string(" ") + f + (flags.find(std::string(" ") + f + " ") != std::string::npos
-                                       ? "=yes"
-                                       : "=no");
+  for (const char* f :
+       {"avx2", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "amx_tile", "amx_int8"})
+    out += std::string(" ") + f +
+           (flags.find(std::string(" ") + f + " ") != std::string::npos ? "=yes" : "=no");
   return out;
 }
 
@@ -151,8 +151,8 @@ double Median(std::vector<double> v) {
 int main(int argc, char** argv) {
   std::string models;
   if (const char* m = std::getenv("KANJIAN_MODELS")) models = m;
-  if (models.empty()) models = std::string(std::getenv("HOME") ? std::getenv("HOME") : "") +
-                               "/.cache/kanjian/models";
+  if (models.empty())
+    models = std::string(std::getenv("HOME") ? std::getenv("HOME") : "") + "/.cache/kanjian/models";
   std::vector<std::string> photo_dirs;
   bool square = false, speed = true, agreement = true, gate = false;
   int rounds = 8, runs = 5;
@@ -165,14 +165,22 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--models") models = next();
-    else if (a == "--photos") photo_dirs.push_back(next());
-    else if (a == "--rounds") rounds = std::stoi(next());
-    else if (a == "--runs") runs = std::stoi(next());
-    else if (a == "--square") square = true;
-    else if (a == "--no-speed") speed = false;
-    else if (a == "--no-agreement") agreement = false;
-    else if (a == "--gate") gate = true;
+    if (a == "--models")
+      models = next();
+    else if (a == "--photos")
+      photo_dirs.push_back(next());
+    else if (a == "--rounds")
+      rounds = std::stoi(next());
+    else if (a == "--runs")
+      runs = std::stoi(next());
+    else if (a == "--square")
+      square = true;
+    else if (a == "--no-speed")
+      speed = false;
+    else if (a == "--no-agreement")
+      agreement = false;
+    else if (a == "--gate")
+      gate = true;
     else {
       std::fprintf(stderr, "int8_bench: unknown argument %s\n", a.c_str());
       return 2;
@@ -254,7 +262,8 @@ int main(int argc, char** argv) {
           "speed %d thread%s (%s, %d rounds x %d runs): FP32 %.2f images/s, INT8 %.2f images/s "
           "(medians); INT8/FP32 median %.2fx, min %.2fx, max %.2fx; load average %s\n",
           threads, threads == 1 ? "" : "s", fs::path(probe).filename().c_str(), rounds, runs,
-          Median(a_ips), Median(b_ips), Median(ratio), *std::min_element(ratio.begin(), ratio.end()),
+          Median(a_ips), Median(b_ips), Median(ratio),
+          *std::min_element(ratio.begin(), ratio.end()),
           *std::max_element(ratio.begin(), ratio.end()), LoadAverage().c_str());
     }
   }

@@ -56,8 +56,7 @@ Result<std::map<std::string, TensorRange>> CalibrateRanges(const CalibrationInpu
     const bool nhwc = spec.layout == InputSpec::Layout::kNHWC;
     const int64_t shape[] = {1, nhwc ? spec.height : 3, nhwc ? spec.width : spec.height,
                              nhwc ? 3 : spec.width};
-    Ort::Value input =
-        Ort::Value::CreateTensor<float>(mem, tensor.data(), tensor.size(), shape, 4);
+    Ort::Value input = Ort::Value::CreateTensor<float>(mem, tensor.data(), tensor.size(), shape, 4);
     try {
       auto outputs = s.Run(Ort::RunOptions{nullptr}, input_names, &input, 1, output_names.data(),
                            output_names.size());
@@ -69,8 +68,8 @@ Result<std::map<std::string, TensorRange>> CalibrateRanges(const CalibrationInpu
         Widen(p, n, &it->second);
       }
     } catch (const Ort::Exception& e) {
-      return Status(errc::kInternalError, "calibration: " + in.model_path + " on " + path + ": " +
-                                              e.what());
+      return Status(errc::kInternalError,
+                    "calibration: " + in.model_path + " on " + path + ": " + e.what());
     }
   }
   return ranges;
