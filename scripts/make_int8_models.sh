@@ -34,7 +34,7 @@ photos=("${photos[@]/#/$PHOTOS/}")
 tool_hash=$(cat "$HERE/int8/qdq.py" "$HERE/int8/calibration_photos.txt" \
                 "$ROOT/src/vision/quantize/calibration.cc" "$ROOT/src/vision/runtime/image_tensor.cc" |
             sha256sum | cut -d' ' -f1)
-ort_lib=$(ldd "$KANJIAN" | awk '/libonnxruntime/ { print $3; exit }')
+ort_lib=$(ldd "$KANJIAN" | awk '/libonnxruntime/ && !seen { print $3; seen = 1 }')
 [[ -n $ort_lib ]] && tool_hash="$tool_hash ort=$(sha256_of "$ort_lib")"
 
 # make_one TASK FP32 INT8 CONFIG: the task of the models config says how a

@@ -16,7 +16,7 @@ sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 # candidate version from apt.
 deb_of() {
   local pkg=$1 deb
-  deb=$(ls "$CACHE/deb/${pkg}"_*.deb 2>/dev/null | head -1 || true)
+  deb=$(ls "$CACHE/deb/${pkg}"_*.deb 2>/dev/null | sed -n 1p || true)
   if [[ -z $deb ]]; then
     local tmp
     tmp=$(mktemp -d)
@@ -25,7 +25,7 @@ deb_of() {
                      { apt-get update -qq && apt-get download -qq "$pkg"; }; })
     mv "$tmp"/*.deb "$CACHE/deb/"
     rm -rf "$tmp"
-    deb=$(ls "$CACHE/deb/${pkg}"_*.deb | head -1)
+    deb=$(ls "$CACHE/deb/${pkg}"_*.deb | sed -n 1p)
   fi
   echo "$deb"
 }
