@@ -37,12 +37,11 @@ std::string CpuLine() {
     if (flags.empty() && line.rfind("flags", 0) == 0)
       flags = " " + line.substr(line.find(':') + 1) + " ";
   }
-  std::string out = model + ", " + std::to_string(std::thread::hardware_concurrency()) +
-                    " cores; int8 flags:";
+  std::string out =
+      model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores; int8 flags:";
   for (const char* f : {"avx2", "avx512_vnni", "avx_vnni", "amx_int8"})
-    out += std::string(" ") + f + (flags.find(std::string(" ") + f + " ") != std::string::npos
-                                       ? "=yes"
-                                       : "=no");
+    out += std::string(" ") + f +
+           (flags.find(std::string(" ") + f + " ") != std::string::npos ? "=yes" : "=no");
   return out;
 }
 
@@ -64,8 +63,8 @@ Result<std::unique_ptr<vision::VisionEngine>> Engine(const std::string& config,
   vc.models_dir = models;
   vision::ExtraModelDirs extra;
   extra.ocr_dir = models + "/" + vc.ocr_subdir;
-  auto registry = vision::ModelRegistry::Load(config, models, vc.intra_op_threads,
-                                              {"object_detector"}, extra);
+  auto registry =
+      vision::ModelRegistry::Load(config, models, vc.intra_op_threads, {"object_detector"}, extra);
   if (!registry.ok()) return registry.status();
   vc.registry = std::move(registry.value());
   return vision::VisionEngine::Load(vc);
