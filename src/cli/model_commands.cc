@@ -9,9 +9,14 @@
 //   region of each photo in DIR/<label>/, saves it as JSON and, with --eval,
 //   reports its accuracy on held-out photos laid out the same way. Point the
 //   models config at it: "attributes": {NAME: {"method":"head","file":FILE}}.
+// kanjian model calibrate --task TASK --model FILE --output RANGES IMAGE...
+//   min/max of every float output of FILE over the photos, each photo made
+//   into a tensor as the configured TASK's input (scripts/int8/: the step of
+//   INT8 quantization that runs the model; docs/developers/int8.md).
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
 #include "cli/commands.h"
@@ -21,6 +26,7 @@
 #include "vision/models/embedder.h"
 #include "vision/models/face_detector.h"
 #include "vision/models/yolo_detector.h"
+#include "vision/quantize/calibration.h"
 #include "vision/registry/model_registry.h"
 
 namespace kanjian::cli {
@@ -196,6 +202,36 @@ int Check(Context& ctx, const ModelFlags& mf) {
                    text);
 }
 
+struct CalibrateFlags {
+  std::string task, model, output;
+  std::vector<std::string> images;
+};
+
+int Calibrate(Context& ctx, const ModelFlags& mf, const CalibrateFlags& f) {
+  auto config = vision::LoadModelsConfig(mf.models_config, ModelsDir(mf));
+  if (!config.ok()) return ctx.Fail(config.status());
+  const vision::ModelSpec* spec = config->Find(f.task);
+  if (!spec)
+    return ctx.Fail(Status(errc::kInvalidParameterValue,
+                           "task " + f.task + " is not in models config " + config->source));
+  vision::CalibrationInput in;
+  in.model_path = f.model;
+  in.spec = spec->input;
+  in.stride_letterbox = spec->raw.value("letterbox", "square") == "stride";
+  in.images = f.images;
+  auto ranges = vision::CalibrateRanges(in);
+  if (!ranges.ok()) return ctx.Fail(ranges.status());
+  nlohmann::json r = nlohmann::json::object();
+  for (const auto& [name, range] : *ranges) r[name] = {range.min, range.max};
+  nlohmann::json doc = {{"task", f.task}, {"images", f.images.size()}, {"ranges", r}};
+  std::ofstream out(f.output, std::ios::binary | std::ios::trunc);
+  out << doc.dump(1) << "\n";
+  if (!out.flush()) return ctx.Fail(Status(errc::kInternalError, "cannot write " + f.output));
+  return ctx.Print({{"Output", f.output}, {"Tensors", ranges->size()}, {"Images", f.images.size()}},
+                   "calibrated " + std::to_string(ranges->size()) + " tensors on " +
+                       std::to_string(f.images.size()) + " photos: " + f.output);
+}
+
 }  // namespace
 
 void AddModelCommands(CLI::App& app, Context& ctx, int* rc) {
@@ -233,6 +269,17 @@ void AddModelCommands(CLI::App& app, Context& ctx, int* rc) {
   eval->add_option("--images", ef->images, "DIR with one sub-folder per label")->required();
   eval->add_flag("--no-detect", ef->no_detect, "photos are already crops: skip person detection");
   eval->callback([&ctx, rc, mf, ef] { *rc = Evaluate(ctx, *mf, *ef); });
+
+  auto cf = std::make_shared<CalibrateFlags>();
+  auto* calibrate = model->add_subcommand(
+      "calibrate", "activation ranges of a model over photos, for INT8 quantization");
+  calibrate->add_option("--task", cf->task, "configured task whose input the photos become")
+      ->required();
+  calibrate->add_option("--model", cf->model, "ONNX file to run (every float output is measured)")
+      ->required();
+  calibrate->add_option("--output", cf->output, "ranges JSON to write")->required();
+  calibrate->add_option("IMAGE", cf->images, "calibration photos")->required();
+  calibrate->callback([&ctx, rc, mf, cf] { *rc = Calibrate(ctx, *mf, *cf); });
 }
 
 }  // namespace kanjian::cli

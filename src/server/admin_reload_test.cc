@@ -24,7 +24,7 @@ TEST(AdminReloadTest, OnlyLoopbackAddressesAreLoopback) {
 }
 
 TEST(AdminReloadTest, RefusesOtherPeersAndReportsSuccessAndFailure) {
-  KANJIAN_REQUIRE_FILE(vision::testing::DynamicDetectorPath());
+  KANJIAN_REQUIRE_FILE(vision::testing::DynamicDetectorInt8Path());
   const fs::path config =
       fs::temp_directory_path() / ("kanjian_admin_reload_" + std::to_string(getpid()) + ".json");
   const std::string detector_only = R"({"tasks":{"face_detector":null,"embedder":null},
@@ -60,7 +60,7 @@ TEST(AdminReloadTest, RefusesOtherPeersAndReportsSuccessAndFailure) {
   ASSERT_EQ(body["Models"].size(), 1u) << ok.body;
   EXPECT_EQ(body["Models"][0]["Task"], "object_detector");
   EXPECT_EQ(body["Models"][0]["File"],
-            fs::path(vision::testing::DynamicDetectorPath())
+            fs::path(vision::testing::DynamicDetectorInt8Path())
                 .lexically_normal()
                 .string());  // the bundled set's
   const auto reloaded = (*registry)->Snapshot();

@@ -23,6 +23,10 @@ inline std::string DetectorPath() {
 inline std::string DynamicDetectorPath() {
   return ModelsDir() + "/yolov5s_dyn.onnx";
 }
+// Its INT8 twin (scripts/make_int8_models.sh), which the bundled set serves.
+inline std::string DynamicDetectorInt8Path() {
+  return ModelsDir() + "/yolov5s_dyn.int8.onnx";
+}
 
 // Sample photos from Debian's `darknet` package.
 inline std::string DarknetImage(const std::string& name) {

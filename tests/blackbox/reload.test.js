@@ -57,7 +57,8 @@ function assertReloaded(r, what) {
   assert.equal(r.json.Source, configPath);
   const detector = r.json.Models.find((m) => m.Task === "object_detector");
   assert.ok(detector, `${what}: the detector is among the reloaded models: ${r.text}`);
-  assert.match(detector.File, /yolov5s_dyn\.onnx$/);  // the bundled set's own-aspect detector
+  // The bundled set's own-aspect detector, as its INT8 twin.
+  assert.match(detector.File, /yolov5s_dyn\.int8\.onnx$/);
 }
 
 test("DetectPet calls keep succeeding, each metered once, across reloads and a refused broken one",

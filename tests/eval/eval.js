@@ -10,14 +10,17 @@
 //
 //   node tests/eval/eval.js [manifest.json ...]    (default: every tests/eval/*.json)
 //   KANJIAN_BIN, KANJIAN_MODELS as for the black-box suite; EVAL_VERBOSE=1 prints each item;
-//   EVAL_THRESHOLDS=FILE checks against another thresholds file; EVAL_THRESHOLDS=none measures only.
+//   EVAL_THRESHOLDS=FILE checks against another thresholds file; EVAL_THRESHOLDS=none measures only;
+//   EVAL_MODELS_CONFIG=FILE serves another models config (e.g. models_precision_int8.json).
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 const { Sandbox } = require("../blackbox/harness");
 
 const THRESHOLDS = process.env.EVAL_THRESHOLDS || path.join(__dirname, "thresholds.json");
-const NOT_MANIFESTS = new Set(["thresholds.json", "models_all_builtins.json"]);
+const MODELS_CONFIG = process.env.EVAL_MODELS_CONFIG || path.join(__dirname, "models_all_builtins.json");
+// thresholds.json and the models configs (models_*.json) are not manifests.
+const isManifest = (f) => f.endsWith(".json") && f !== "thresholds.json" && !f.startsWith("models_");
 
 // A dot path; a number indexes an array, `Field=value` picks the first array
 // element whose Field is value (e.g. Bodies.0.Attributes.Name=反光衣识别.Label).
@@ -160,7 +163,7 @@ function checkThresholds(stats, complete) {
 async function main() {
   const args = process.argv.slice(2);
   const manifests = args.length ? args : fs.readdirSync(__dirname)
-    .filter((f) => f.endsWith(".json") && !f.startsWith("package") && !NOT_MANIFESTS.has(f))
+    .filter((f) => isManifest(f) && !f.startsWith("package"))
     .sort().map((f) => path.join(__dirname, f));
   const t_start = Date.now();
   const sb = new Sandbox("eval");
@@ -182,7 +185,7 @@ async function main() {
   try {
     // Every built-in attribute, the opt-in ones too, so that their accuracy stays measured.
     srv = await sb.startServer({
-      extraArgs: [...qpsArgs, "--models-config", path.join(__dirname, "models_all_builtins.json")] });
+      extraArgs: [...qpsArgs, "--models-config", MODELS_CONFIG] });
     const client = srv.client(acc.SecretId, acc.SecretKey);
     for (const it of items) {
       const file = path.isAbsolute(it.image) ? it.image : path.join(it.dir, it.image);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
+#include "common/error_codes.h"
 #include "vision/models/attribute_classifier.h"
 #include "vision/models/yolo_detector.h"
 #include "vision/recognisers/body_test_util.h"
@@ -106,6 +107,38 @@ TEST(ModelsConfigTest, RejectsUnknownTaskDecodeAttributeAndLabel) {
   EXPECT_EQ(a.model.input.layout, InputSpec::Layout::kNHWC);
   EXPECT_FALSE(a.model.input.rgb);
   EXPECT_EQ(a.region, "head");
+}
+
+TEST(ModelsConfigTest, Int8PrecisionServesTheQuantizedTwin) {
+  const fs::path dir = fs::temp_directory_path() / ("kanjian_int8_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "det.onnx") << "fp32";
+  auto parse = [&](const std::string& precision) {
+    return ParseModelsConfig(
+        nlohmann::json::parse(R"({"tasks":{"object_detector":{"file":"det.onnx","decode":"yolov5",
+            "precision":)" + precision +
+                              R"(,"input":{"width":64,"height":64}}}})"),
+        dir.string(), "t.json");
+  };
+  auto missing = parse(R"("int8")");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), errc::kNotFound);
+  EXPECT_NE(missing.status().message().find((dir / "det.int8.onnx").string()), std::string::npos)
+      << missing.status().message();
+  EXPECT_NE(missing.status().message().find("make_int8_models.sh"), std::string::npos);
+
+  std::ofstream(dir / "det.int8.onnx") << "int8";
+  auto int8 = parse(R"("int8")");
+  ASSERT_TRUE(int8.ok()) << int8.status().ToString();
+  EXPECT_EQ(int8->Find("object_detector")->path, (dir / "det.int8.onnx").string());
+  EXPECT_EQ(int8->Find("object_detector")->precision, "int8");
+  auto fp32 = parse(R"("fp32")");
+  ASSERT_TRUE(fp32.ok());
+  EXPECT_EQ(fp32->Find("object_detector")->path, (dir / "det.onnx").string());
+  auto bad = parse(R"("int4")");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("precision must be fp32 or int8"), std::string::npos);
+  fs::remove_all(dir);
 }
 
 TEST(ModelsConfigTest, FileOverlaysBundledEntriesAndNullRemoves) {

@@ -85,6 +85,25 @@ Result<ModelSpec> ParseModel(const std::string& task, const json& entry, const s
   if (!entry.contains("file") || !entry["file"].is_string())
     return Status(errc::kInvalidConfiguration, where + ": \"file\" is missing");
   m.path = Resolve(entry["file"].get<std::string>(), dir);
+  if (entry.contains("precision")) {
+    const json& p = entry["precision"];
+    if (!p.is_string() || (p != "fp32" && p != "int8"))
+      return Status(errc::kInvalidConfiguration, where + ": precision must be fp32 or int8");
+    m.precision = p.get<std::string>();
+  }
+  if (m.precision == "int8") {
+    // The quantized twin scripts/make_int8_models.sh writes beside the file.
+    const std::string fp32 = m.path;
+    if (fp32.size() <= 5 || fp32.compare(fp32.size() - 5, 5, ".onnx") != 0)
+      return Status(errc::kInvalidConfiguration,
+                    where + ": precision int8 needs an .onnx file, not " + fp32);
+    m.path = fp32.substr(0, fp32.size() - 5) + ".int8.onnx";
+    std::error_code ec;
+    if (!fs::is_regular_file(m.path, ec))
+      return Status(errc::kNotFound, where + ": int8 model not found: " + m.path +
+                                         " (scripts/make_int8_models.sh makes it from " + fp32 +
+                                         ")");
+  }
   if (Status s = RequireFile(m.path, where); !s.ok()) return s;
   // Companion files (e.g. "keys_file" of ocr_rec) must exist too.
   for (const auto& [key, value] : entry.items()) {
@@ -180,10 +199,15 @@ const ModelSpec* ModelsConfig::Find(std::string_view task) const {
 // 1 bare torso, and skin_torso called 9 of 10 clothed head-and-shoulder
 // photos 赤膊 (docs/developers/vision/bodies_registry.md). Answering them by default
 // would be inventing answers.
+//
+// The detector and the embedder run their INT8 twins (scripts/make_int8_models.sh):
+// on the evaluation every metric stays at its minimum, and FP32's detections
+// are found again (docs/developers/int8.md); "precision": "fp32" in a config
+// file serves the FP32 files.
 json BundledModelsConfig() {
   return json::parse(R"({
   "tasks": {
-    "object_detector": {"file": "yolov5s_dyn.onnx", "decode": "yolov5", "labels": "coco80",
+    "object_detector": {"file": "yolov5s_dyn.onnx", "precision": "int8", "decode": "yolov5", "labels": "coco80",
       "letterbox": "stride",
       "input": {"width": 640, "height": 640, "channels": "RGB", "layout": "NCHW",
                 "scale": 0.00392156862745098, "resize": "letterbox", "pad": 114}},
@@ -191,7 +215,7 @@ json BundledModelsConfig() {
       "score_threshold": 0.7, "nms_iou": 0.4,
       "input": {"width": 320, "height": 240, "channels": "RGB", "layout": "NCHW",
                 "scale": 1, "mean": [127, 127, 127], "std": [128, 128, 128], "resize": "stretch"}},
-    "embedder": {"file": "yolov5s_embed.onnx", "decode": "embedding",
+    "embedder": {"file": "yolov5s_embed.onnx", "precision": "int8", "decode": "embedding",
       "input": {"width": 256, "height": 256, "channels": "RGB", "layout": "NCHW",
                 "scale": 0.00392156862745098, "resize": "letterbox", "pad": 114}}
   },

@@ -14,6 +14,9 @@ namespace kanjian::vision {
 struct ModelSpec {
   std::string task;  // e.g. "face_detector"
   std::string path;  // resolved absolute path of the ONNX (or head JSON) file
+  // "fp32", or "int8": `path` is then the quantized twin of the configured
+  // file (X.onnx -> X.int8.onnx, made by scripts/make_int8_models.sh).
+  std::string precision = "fp32";
   InputSpec input;
   std::vector<std::string> labels;
   std::string decode;  // output decoding kind, see TaskDecodes() in models_config.cc
