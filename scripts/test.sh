@@ -11,6 +11,13 @@
 #   blackbox-pg          a subset of it again on PostgreSQL
 #   eval                 the labelled evaluation: fails when an accuracy
 #                        figure drops below tests/eval/thresholds.json
+#   int8                 the INT8 models made again byte for byte, their boxes
+#                        against FP32's on held-out photos, and the
+#                        evaluation once more on the FP32 models
+#   package              the Debian package built, linted, installed, serving
+#                        a signed call as user kanjian, removed (as root)
+#   monitoring           the alert rules checked by promtool; a real
+#                        Prometheus scrapes a server; every panel has data
 #   docs                 every relative link and #anchor in README.md and
 #                        docs/ resolves; the README's quick start runs
 # The sanitizer and fuzz trees compile in the background (niced) while the
@@ -32,6 +39,8 @@ TEST_PACKAGES=(
   chromium fonts-wqy-microhei    # console browser tests (puppeteer-core drives Debian's Chromium)
   sqlite3                  # the operator console test breaks an invariant behind the server
   wrk                      # bench/signed_rps.sh
+  dpkg-dev binutils lintian systemd adduser procps util-linux  # the Debian package's test
+  prometheus               # promtool and a real Prometheus scraping a server
 )
 
 stage setup scripts/setup.sh
@@ -53,4 +62,7 @@ stage_wait build-asan-fuzz
 stage fuzz fuzz/run.sh 12   # nine libFuzzer harnesses, 12 s each; fuzz/README.md
 stage blackbox-pg scripts/blackbox_pg.sh
 stage eval node tests/eval/eval.js
+stage int8 scripts/test_int8.sh
+stage monitoring scripts/test_monitoring.sh
+stage package scripts/test_package.sh
 stage docs scripts/check_links.sh   # the quick start itself runs with the black-box files (quickstart.test.js)

@@ -40,7 +40,10 @@ TEST(ErrorMessagesTest, ChineseKeepsTheDetailEnglishIsTheDetail) {
   EXPECT_EQ(LocalizedMessage(status, Language::kEnglish),
             "request body is 9 bytes; the limit is 8");
   EXPECT_EQ(LocalizedMessage(status, Language::kChinese),
-            "请求包过大。（request body is 9 bytes; the limit is 8）");
+            std::string(CodeMessage("RequestSizeLimitExceeded", Language::kChinese)) +
+                "（request body is 9 bytes; the limit is 8）");
+  EXPECT_NE(CodeMessage("RequestSizeLimitExceeded", Language::kChinese),
+            CodeMessage("RequestSizeLimitExceeded", Language::kEnglish));
 }
 
 }  // namespace
