@@ -88,8 +88,8 @@ std::string Utc(long long unix_ms) {
 
 std::string JsonLine(long long unix_ms, std::string_view level, std::string_view message) {
   // Invalid UTF-8 in a message (a client's bytes) is replaced, never fatal.
-  return nlohmann::json{{"time", Utc(unix_ms)}, {"level", level}, {"msg", message}}.dump(
-             -1, ' ', false, nlohmann::json::error_handler_t::replace) +
+  return nlohmann::ordered_json{{"time", Utc(unix_ms)}, {"level", level}, {"msg", message}}.dump(
+             -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
          "\n";
 }
 
