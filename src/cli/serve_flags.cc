@@ -117,7 +117,7 @@ void AddServeFlags(CLI::App& serve, ServeFlags& flags) {
 }
 
 bool IsLiveSetting(const std::string& key) {
-  static const std::set<std::string> kLive = {"models-config", "qps", "log-level"};
+  static const std::set<std::string> kLive = {"qps", "log-level"};
   return kLive.contains(key);
 }
 

@@ -49,8 +49,9 @@ struct ServeFlags {
 // Adds serve's flags to `command`, bound to `flags`.
 void AddServeFlags(CLI::App& command, ServeFlags& flags);
 
-// The settings a running server takes on SIGHUP (models-config reloads the
-// models; qps and log-level apply at once); every other one needs a restart.
+// The settings a running server takes on SIGHUP: qps and log-level apply at
+// once. Every other one needs a restart (SIGHUP still reloads the models
+// from the models config the server started with).
 bool IsLiveSetting(const std::string& key);
 
 }  // namespace kanjian::cli

@@ -132,6 +132,13 @@ TEST(SettingsTest, EachRefusalNamesTheFileLineAndKey) {
   EXPECT_TRUE(Resolve({}, {}, "db = \"k.db\"\n").status.ok());
 }
 
+TEST(SettingsTest, OnlyQpsAndLogLevelChangeLive) {
+  EXPECT_TRUE(IsLiveSetting("qps"));
+  EXPECT_TRUE(IsLiveSetting("log-level"));
+  for (const char* key : {"listen", "workers", "models", "models-config", "db", "redis"})
+    EXPECT_FALSE(IsLiveSetting(key)) << key;
+}
+
 TEST(SettingsTest, SecretsAreRedacted) {
   EXPECT_EQ(RedactSecrets("redis://:hunter2@10.0.0.1:6379/0"), "redis://:***@10.0.0.1:6379/0");
   EXPECT_EQ(RedactSecrets("postgresql://kanjian:pw@db/kanjian?sslmode=require&password=x"),
