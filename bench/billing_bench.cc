@@ -14,7 +14,9 @@
 //
 //   bench/billing_bench [--accounts N] [--calls N]
 //                       [--phase baseline|direct|meter|bills|pg|pg-only]
-//                       [--pg postgresql://…]
+//                       [--pg postgresql://…] [--keep 1]
+//  --keep 1 leaves the databases in $TMPDIR/kanjian_billing_bench (calls.db
+//  holds the billed calls: a realistic database to time `kanjian backup` on).
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -203,12 +205,14 @@ int Main(int argc, char** argv) {
   int calls_n = 200000;
   std::string phase;   // "" = all; for profiling one: baseline|direct|meter|bills|pg
   std::string pg_uri;  // "" = no PostgreSQL phase
+  bool keep = false;   // leave the databases for inspection
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--phase") phase = argv[i + 1];
     if (flag == "--accounts") accounts_n = std::stoi(argv[i + 1]);
     if (flag == "--calls") calls_n = std::stoi(argv[i + 1]);
     if (flag == "--pg") pg_uri = argv[i + 1];
+    if (flag == "--keep") keep = std::string(argv[i + 1]) == "1";
   }
   const auto dir = std::filesystem::temp_directory_path() / "kanjian_billing_bench";
   std::filesystem::create_directories(dir);
@@ -345,7 +349,7 @@ int Main(int argc, char** argv) {
         accounts_n, static_cast<long long>(*created), run_s,
         static_cast<long long>(again.ok() ? *again : -1), rerun_s);
   }
-  std::filesystem::remove_all(dir);
+  if (!keep) std::filesystem::remove_all(dir);
   return 0;
 }
 

@@ -33,7 +33,14 @@ cleanup() {
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
     [[ $(readlink "/proc/$pid/root" 2>/dev/null) == "$root" ]] && kill -9 "$pid" 2>/dev/null || true
   done
-  if ((keep)); then echo "fresh_check: kept $root"; else rm -rf "$root"; fi
+  # Never delete through a mount: /dev inside is the host's own /dev.
+  if grep -q " $root/" /proc/mounts; then
+    echo "fresh_check: $root still has mounts; not deleting it" >&2
+  elif ((keep)); then
+    echo "fresh_check: kept $root"
+  else
+    rm -rf --one-file-system "$root"
+  fi
 }
 trap cleanup EXIT
 
@@ -69,8 +76,8 @@ for m in proc sys dev dev/pts; do
   mkdir -p "$root/$m"
   case $m in
     proc) mount -t proc proc "$root/proc" ;;
-    sys) mount --rbind /sys "$root/sys" ;;
-    dev) mount --rbind /dev "$root/dev" ;;
+    sys) mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys" ;;
+    dev) mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev" ;;
     dev/pts) continue ;;
   esac
   mounts+=("$root/$m")

@@ -19,6 +19,7 @@ source scripts/lib/apt.sh
 SERVE_PACKAGES=(
   build-essential cmake pkg-config ca-certificates curl ccache openssl
   libssl-dev libsqlite3-dev nlohmann-json3-dev libboost1.81-dev libcli11-dev libspdlog-dev
+  libtomlplusplus-dev      # the config file (kanjian.toml)
   libopencv-imgcodecs-dev libopencv-imgproc-dev
   libjpeg62-turbo-dev libexif-dev   # JPEG decoding that sees truncation; EXIF orientation
   libcurl4-openssl-dev     # ImageUrl fetcher

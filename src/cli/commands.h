@@ -14,6 +14,13 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddModelCommands(CLI::App& app, Context& ctx, int* exit_code);     // model_commands.cc
 void AddUserCommands(CLI::App& app, Context& ctx, int* exit_code);      // user_commands.cc
 void AddOperatorCommands(CLI::App& app, Context& ctx, int* exit_code);  // user_commands.cc
+// serve's settings resolved from its flags, the environment, the config
+// file and defaults, `db` first (config_commands.cc; serve and config check).
+Result<std::vector<ResolvedSetting>> ResolveServeSettings(CLI::App& serve,
+                                                          const GlobalOptions& options);
+void AddConfigCommands(CLI::App& app, Context& ctx, int* exit_code);  // config_commands.cc
+// backup and restore (backup_commands.cc).
+void AddBackupCommands(CLI::App& app, Context& ctx, int* exit_code);
 // REQUIRES: the account and usage groups were added first.
 void AddBillingCommands(CLI::App& app, Context& ctx, int* exit_code);
 

@@ -10,6 +10,7 @@
 
 #include "billing/accounts.h"
 #include "billing/billing.h"
+#include "cli/settings.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "store/store.h"
@@ -21,7 +22,14 @@ inline constexpr int kDisplayOffsetSeconds = 8 * 3600;
 
 struct GlobalOptions {
   std::string db = "kanjian.db";
+  // Where db came from, as `config check` shows it (cli/settings.h).
+  std::string db_source = "default";
+  std::string db_where;
   bool json = false;
+  bool version = false;  // --version: print what this binary is, and exit
+  // --config or $KANJIAN_CONFIG; the file, parsed, once the command line is.
+  std::string config_path;
+  std::shared_ptr<const ConfigFile> config;
   // --at, parsed (and refused if malformed) by the command line itself, so
   // no command can fall back to the wall clock on a typo; nullopt = now.
   std::optional<UnixMicros> at;

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -15,7 +16,10 @@
 #include "billing/usage_meter.h"
 #include "cli/commands.h"
 #include "cli/install_paths.h"
+#include "cli/serve_flags.h"
+#include "cli/settings.h"
 #include "common/error_codes.h"
+#include "common/logging.h"
 #include "protocol/actions.h"
 #include "server/admin_reload.h"
 #include "server/api_handler.h"
@@ -32,33 +36,6 @@
 
 namespace kanjian::cli {
 namespace {
-
-// Every default comes from the options struct that uses it (one place per
-// setting): vision::VisionConfig, server::HttpOptions, server::ApiOptions.
-struct ServeFlags {
-  std::string listen =
-      server::HttpOptions{}.host + ":" + std::to_string(server::HttpOptions{}.port);
-  std::string models;
-  int workers = vision::VisionConfig{}.workers;
-  int intra_op_threads = vision::VisionConfig{}.intra_op_threads;
-  server::HttpOptions http;  // transport limits and TLS (defaults in http_server.h)
-  int request_timeout_ms = server::ApiOptions{}.request_timeout_ms;
-  std::vector<std::string> qps;
-  std::string models_config;  // "" = the bundled set (vision/registry/models_config.h)
-  std::vector<std::string> image_url_allow;
-  bool image_url_allow_loopback_for_tests = false;
-  int batch_max = vision::VisionConfig{}.batch_max;
-  int batch_window_ms = vision::VisionConfig{}.batch_window_ms;
-  std::string product_gallery;
-  std::string console_dir;  // "" = found by cli/install_paths.h
-  bool replay_protection = false;
-  // Billing API 3.0 reads per account and action per second (the public
-  // cloud's billing reads are limited to 20/s).
-  int billing_api_qps = 20;
-  std::string redis;             // shared QPS limits across nodes (server/shared_rate_limiter.h)
-  int cluster_nodes = 1;         // without Redis, each node allows max(1, qps / cluster_nodes)
-  std::string admin_token_file;  // lets /admin/reload answer other machines (admin_reload.h)
-};
 
 Status ParseListen(const std::string& listen, server::HttpOptions* http) {
   const size_t colon = listen.rfind(':');
@@ -110,42 +87,6 @@ Status ParseQps(const std::vector<std::string>& flags, std::map<std::string, int
   return Status::Ok();
 }
 
-// Transport flags (docs/operators/http.md says what each limit answers).
-void AddHttpOptions(CLI::App& serve, server::HttpOptions& http) {
-  serve
-      .add_option("--http-threads", http.handler_threads,
-                  "threads that run API requests (they wait on inference)")
-      ->capture_default_str();
-  serve
-      .add_option("--store-threads", http.store_threads,
-                  "threads that run billing API and console requests (they wait only on the store)")
-      ->capture_default_str();
-  serve.add_option("--io-threads", http.io_threads, "socket/TLS threads")->capture_default_str();
-  serve
-      .add_option("--max-body-bytes", http.max_body_bytes,
-                  "larger bodies → RequestSizeLimitExceeded, never read")
-      ->capture_default_str();
-  serve
-      .add_option("--max-buffered-body-bytes", http.max_buffered_body_bytes,
-                  "all connections' bodies together; beyond → RequestLimitExceeded")
-      ->capture_default_str();
-  serve
-      .add_option("--max-connections", http.max_connections,
-                  "open connections; beyond, new ones are closed at once")
-      ->capture_default_str();
-  serve
-      .add_option("--header-timeout-ms", http.header_timeout_ms,
-                  "from a request's first byte to the end of its head")
-      ->capture_default_str();
-  serve.add_option("--body-timeout-ms", http.body_timeout_ms, "to read a whole body")
-      ->capture_default_str();
-  serve
-      .add_option("--idle-timeout-ms", http.idle_timeout_ms, "keep-alive wait for the next request")
-      ->capture_default_str();
-  serve.add_option("--tls-cert", http.tls_cert_file, "PEM certificate chain: serve HTTPS only");
-  serve.add_option("--tls-key", http.tls_key_file, "PEM private key for --tls-cert");
-}
-
 // Each connection is a descriptor: lift the soft limit to the hard one so
 // --max-connections, not the default 1024 descriptors, is what binds.
 void RaiseDescriptorLimit() {
@@ -156,15 +97,93 @@ void RaiseDescriptorLimit() {
   }
 }
 
-int Serve(Context& ctx, const ServeFlags& flags) {
+std::string Shown(const ResolvedSetting& s) {
+  std::string out;
+  for (const auto& v : s.values) out += (out.empty() ? "" : ",") + RedactSecrets(v);
+  return out.empty() ? "(none)" : out;
+}
+
+// SIGHUP: serve's settings resolved again from the same flags, the
+// environment and the config file re-read. A changed qps or log-level is
+// applied at once; any other changed setting is logged as needing a restart
+// (the server keeps the value it started with). `running` is what is in
+// effect, updated as live settings change.
+void ReloadSettings(std::vector<ResolvedSetting>& running, const GlobalOptions& options,
+                    server::ApiHandler& api) {
+  CLI::App fresh;
+  ServeFlags flags;
+  AddServeFlags(fresh, flags);
+  std::shared_ptr<const ConfigFile> file;
+  Result<std::vector<ResolvedSetting>> now = [&]() -> Result<std::vector<ResolvedSetting>> {
+    for (const auto& s : running) {
+      if (s.source != "flag" || s.key == "db") continue;
+      CLI::Option* option = fresh.get_option("--" + s.key);
+      for (const auto& v : s.values) option->add_result(v);
+      option->run_callback();
+    }
+    if (!options.config_path.empty()) {
+      auto loaded = ConfigFile::Load(options.config_path);
+      if (!loaded.ok()) return loaded.status();
+      file = std::move(loaded).value();
+    }
+    return ResolveSettings(fresh, file.get(), ProcessEnv, {"db"});
+  }();
+  if (!now.ok()) {
+    spdlog::error("SIGHUP: settings unchanged: {}", now.status().message());
+    return;
+  }
+  // db is a global option: only a change through the file can be seen here.
+  if (options.db_source == "file" || options.db_source == "default") {
+    const auto* entry = file ? file->Find("db") : nullptr;
+    const std::string db = entry && !entry->words.empty()   ? entry->words.front()
+                           : options.db_source == "default" ? options.db
+                                                            : "";
+    if (db != options.db)
+      spdlog::warn("SIGHUP: db changed to {} in {}: it takes effect at restart", RedactSecrets(db),
+                   options.config_path);
+  }
+  for (const ResolvedSetting& next : *now) {
+    auto it = std::find_if(running.begin(), running.end(),
+                           [&](const ResolvedSetting& s) { return s.key == next.key; });
+    if (it == running.end() || it->values == next.values) continue;
+    const std::string where = next.where.empty() ? next.source : next.where;
+    if (!IsLiveSetting(next.key)) {
+      spdlog::warn("SIGHUP: {} changed from {} to {} ({}): it takes effect at restart", next.key,
+                   Shown(*it), Shown(next), where);
+      continue;
+    }
+    if (next.key == "qps") {
+      std::map<std::string, int> qps;
+      if (Status s = ParseQps(next.values, &qps); !s.ok()) {
+        spdlog::error("SIGHUP: qps unchanged: {}", s.message());
+        continue;
+      }
+      api.SetQpsOverrides(std::move(qps));
+    } else if (next.key == "log-level") {
+      if (Status s = logging::SetLogLevel(next.values.front()); !s.ok()) {
+        spdlog::error("SIGHUP: log-level unchanged: {}", s.message());
+        continue;
+      }
+    }
+    spdlog::info("SIGHUP: {} changed from {} to {} ({})", next.key, Shown(*it), Shown(next), where);
+    *it = next;
+  }
+}
+
+int Serve(Context& ctx, const ServeFlags& flags, std::vector<ResolvedSetting> settings) {
   RaiseDescriptorLimit();
+  if (Status s = logging::ConfigureLogging({flags.log_format, flags.log_file, flags.log_level});
+      !s.ok())
+    return ctx.Fail(s);
   // Signals go to the watcher thread only, so block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);  // reload the models config
+  sigaddset(&signals, SIGHUP);   // reload the models and the live settings
+  sigaddset(&signals, SIGUSR1);  // reopen the log file
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  if (!ctx.options().config_path.empty()) spdlog::info("config file {}", ctx.options().config_path);
 
   server::HttpOptions http = flags.http;
   server::ApiOptions api_options;
@@ -191,8 +210,7 @@ int Serve(Context& ctx, const ServeFlags& flags) {
   ctx.UseRunningClock();
   // After the clock is chosen: the limiter keeps a reference to it.
   std::shared_ptr<server::SharedRateLimiter> shared_qps;
-  std::string redis = flags.redis;
-  if (const char* env = std::getenv("KANJIAN_REDIS"); redis.empty() && env) redis = env;
+  const std::string& redis = flags.redis;
   if (!redis.empty()) {
     auto address = server::ParseRedisUrl(redis);
     if (!address.ok()) return ctx.Fail(address.status());
@@ -270,7 +288,12 @@ int Serve(Context& ctx, const ServeFlags& flags) {
 
   std::thread watcher([&] {
     int signal = 0;
-    while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+    while (sigwait(&signals, &signal) == 0 && (signal == SIGHUP || signal == SIGUSR1)) {
+      if (signal == SIGUSR1) {
+        if (Status s = logging::ReopenLogFile(); !s.ok()) spdlog::error("SIGUSR1: {}", s.message());
+        continue;
+      }
+      ReloadSettings(settings, ctx.options(), api);
       // In-flight requests keep the models they started with; logs the outcome.
       (void)server::ReloadModels(*vision_config.registry, "SIGHUP");
     }
@@ -289,66 +312,13 @@ void AddServeCommand(CLI::App& app, Context& ctx, int* rc) {
   // Owned by the callback (so by the app), fresh for every parse.
   auto flags = std::make_shared<ServeFlags>();
   auto* serve = app.add_subcommand("serve", "serve the tiia API, /healthz and /metrics");
-  serve->add_option("--listen", flags->listen, "HOST:PORT (port 0 = any free port)")
-      ->capture_default_str();
-  serve->add_option("--models", flags->models,
-                    "model directory (default $KANJIAN_MODELS, else the installed "
-                    "/usr/share/kanjian/models or ~/.cache/kanjian/models)");
-  serve->add_option(
-      "--models-config", flags->models_config,
-      "JSON naming each task's model (default: the bundled set; see config/models.example.json); "
-      "SIGHUP or POST /admin/reload from loopback reloads it");
-  serve->add_option("--workers", flags->workers, "inference worker threads")->capture_default_str();
-  serve
-      ->add_option("--intra-op-threads", flags->intra_op_threads, "ONNX Runtime threads per worker")
-      ->capture_default_str();
-  AddHttpOptions(*serve, flags->http);
-  serve
-      ->add_option("--request-timeout-ms", flags->request_timeout_ms,
-                   "→ FailedOperation.RequestTimeout")
-      ->capture_default_str();
-  serve->add_option("--qps", flags->qps, "per-account limit override, ACTION=N (repeatable)");
-  serve
-      ->add_option("--billing-api-qps", flags->billing_api_qps,
-                   "billing API 3.0 requests per second, per account and action "
-                   "(RequestLimitExceeded above)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
-  serve->add_option(
-      "--image-url-allow", flags->image_url_allow,
-      "ImageUrl host allowed: HOST, .SUFFIX or * (repeatable; none = ImageUrl refused)");
-  serve->add_flag("--image-url-allow-loopback-for-tests", flags->image_url_allow_loopback_for_tests,
-                  "TESTS ONLY: let ImageUrl reach loopback addresses");
-  serve->add_option("--batch-max", flags->batch_max, "detector micro-batch size (1 = off)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
-  serve
-      ->add_option("--batch-window-ms", flags->batch_window_ms,
-                   "with a detector worker free, how long a batch waits for neighbours "
-                   "(0: batches form from requests queued while every worker was busy)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1000));
-  serve->add_option("--product-gallery", flags->product_gallery,
-                    "DetectProductBeta SKU gallery directory (gallery.json + photos)");
-  serve->add_option("--console-dir", flags->console_dir,
-                    "the tenant console's files (default $KANJIAN_CONSOLE_DIR, else console/ "
-                    "beside the build dir, else /usr/share/kanjian/console)");
-  serve->add_flag("--replay-protection", flags->replay_protection,
-                  "refuse a signed request already received within its 5-minute window "
-                  "(AuthFailure.RequestReplayed; per process, see docs/tenants/signatures.md)");
-  serve->add_option(
-      "--redis", flags->redis,
-      "share per-account QPS limits across nodes: redis://[:PASSWORD@]HOST[:PORT][/DB] "
-      "or unix:///PATH (default $KANJIAN_REDIS; none = limits per node)");
-  serve
-      ->add_option("--cluster-nodes", flags->cluster_nodes,
-                   "nodes sharing the limits; while Redis is down each allows max(1, qps / N)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
-  serve->add_option("--admin-token-file", flags->admin_token_file,
-                    "a file (mode 600) holding a token of 32+ characters: POST /admin/reload then "
-                    "also answers other machines that send Authorization: Bearer TOKEN");
-  serve->callback([&ctx, rc, flags] { *rc = Serve(ctx, *flags); });
+  AddServeFlags(*serve, *flags);
+  serve->callback([&ctx, rc, flags, serve] {
+    // Each flag left unset takes the environment's value, else the file's.
+    auto settings = ResolveServeSettings(*serve, ctx.options());
+    *rc = settings.ok() ? Serve(ctx, *flags, std::move(settings).value())
+                        : ctx.Fail(settings.status());
+  });
 }
 
 }  // namespace kanjian::cli

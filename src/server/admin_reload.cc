@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/build_info.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
 #include "protocol/envelope.h"
@@ -70,7 +71,13 @@ ReloadOutcome ReloadModels(vision::ModelRegistry& registry, std::string_view tri
 }
 
 nlohmann::json HealthJson(const vision::ModelSet& set) {
-  return {{"status", "ok"}, {"ModelSet", {{"Source", set.config.source}, {"Hash", set.hash}}}};
+  nlohmann::json health = HealthJson();
+  health["ModelSet"] = {{"Source", set.config.source}, {"Hash", set.hash}};
+  return health;
+}
+
+nlohmann::json HealthJson() {
+  return {{"status", "ok"}, {"Version", BuildVersion()}, {"Commit", BuildCommit()}};
 }
 
 AdminAnswer HandleAdminReload(std::string_view peer_address, std::string_view authorization,

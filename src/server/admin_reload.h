@@ -41,8 +41,10 @@ struct ReloadOutcome {
 // changes nothing) and logs the outcome with `trigger` ("SIGHUP", …).
 ReloadOutcome ReloadModels(vision::ModelRegistry& registry, std::string_view trigger);
 
-// GET /healthz of a node with models: {"status":"ok","ModelSet":{"Source":
-// config file or "(bundled)","Hash":hex SHA-256 of the set (model_set_hash.h)}}.
+// GET /healthz: {"status":"ok","Version":"0.9.0","Commit":"abc…"} (common/build_info.h),
+// and with models "ModelSet":{"Source": config file or "(bundled)","Hash":
+// hex SHA-256 of the set (model_set_hash.h)}.
+nlohmann::json HealthJson();
 nlohmann::json HealthJson(const vision::ModelSet& set);
 
 struct AdminAnswer {

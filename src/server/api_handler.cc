@@ -79,9 +79,10 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& r
   if (Status serviceable = billing_.CheckServiceable(call->account_id); !serviceable.ok())
     return serviceable;
   QpsLimiter& limiter = options_.shared_qps ? *options_.shared_qps : limiter_;
-  if (!limiter.Allow(call->account_id, action, QpsFor(action)))
-    return Status(errc::kRequestLimitExceeded, "more than " + std::to_string(QpsFor(action)) +
-                                                   " requests per second for " + action);
+  const int qps = QpsFor(action);
+  if (!limiter.Allow(call->account_id, action, qps))
+    return Status(errc::kRequestLimitExceeded,
+                  "more than " + std::to_string(qps) + " requests per second for " + action);
   if (Status names = CheckParameterNames(action, call->params); !names.ok()) return names;
 
   // A client that hung up does not get its call run (queued inference is
@@ -246,9 +247,14 @@ Result<json> ApiHandler::Recognize(const std::string& action, const json& params
 }
 
 int ApiHandler::QpsFor(const std::string& action) const {
-  auto it = options_.qps.find(action);
-  if (it != options_.qps.end()) return it->second;
+  const auto qps = qps_.load();
+  auto it = qps->find(action);
+  if (it != qps->end()) return it->second;
   return protocol::FindAction(action)->default_qps;
+}
+
+void ApiHandler::SetQpsOverrides(std::map<std::string, int> qps) {
+  qps_.store(std::make_shared<const std::map<std::string, int>>(std::move(qps)));
 }
 
 }  // namespace kanjian::server

@@ -8,6 +8,7 @@
 // durably before its answer is returned.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -65,9 +66,13 @@ class ApiHandler {
         limiter_(clock),
         metrics_(metrics),
         fetcher_(options_.image_url),
-        replay_guard_(clock) {}
+        replay_guard_(clock),
+        qps_(std::make_shared<const std::map<std::string, int>>(options_.qps)) {}
 
   ApiResponse Handle(const ApiRequest& request);
+  // Replaces the per-action QPS overrides (ApiOptions::qps) for the calls
+  // that follow: a reloaded config file (SIGHUP).
+  void SetQpsOverrides(std::map<std::string, int> qps);
 
  private:
   // A request whose envelope is parsed and whose signature holds.
@@ -102,6 +107,8 @@ class ApiHandler {
   ServerMetrics& metrics_;
   const ImageFetcher fetcher_;  // downloads on the connection thread, never on the pool
   ReplayGuard replay_guard_;    // used only with options_.replay_protection
+  // options_.qps until SetQpsOverrides replaces it; read once per call.
+  std::atomic<std::shared_ptr<const std::map<std::string, int>>> qps_;
 };
 
 }  // namespace kanjian::server

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "billing/test_util.h"
+#include "common/build_info.h"
 #include "common/crypto.h"
 #include "protocol/tc3.h"
 #include "server/http_server.h"
@@ -225,7 +226,8 @@ TEST_F(ApiHandlerTest, TheServeRoutesOverLoopback) {
 
   auto health = client.Get("/healthz");
   ASSERT_TRUE(health);
-  EXPECT_EQ(health->body, R"({"status":"ok"})");
+  EXPECT_EQ(json::parse(health->body),
+            (json{{"status", "ok"}, {"Version", BuildVersion()}, {"Commit", BuildCommit()}}));
   auto metrics = client.Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metrics->get_header_value("Content-Type").rfind("text/plain", 0), 0u);
@@ -233,6 +235,10 @@ TEST_F(ApiHandlerTest, TheServeRoutesOverLoopback) {
       metrics->body.find(
           R"(kanjian_requests_total{action="DetectPet",code="FailedOperation.ImageDecodeFailed"} 1)"),
       std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("kanjian_build_info{version=\"" + std::string(BuildVersion()) +
+                               "\",commit=\"" + std::string(BuildCommit()) + "\"} 1\n"),
+            std::string::npos)
       << metrics->body;
   auto reload = client.Post("/admin/reload", "", "text/plain");
   ASSERT_TRUE(reload);

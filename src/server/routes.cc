@@ -62,7 +62,7 @@ HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
   // 200 whenever serving (HAProxy checks the status only); the body names
   // the model set, so a rolling reload can wait for a node to run the new one.
   router.Add({"GET", "/healthz", false, RunOn::kIoThread, [models](const HttpRequest&) {
-                if (!models) return Json(200, "{\"status\":\"ok\"}");
+                if (!models) return Json(200, HealthJson().dump());
                 return Json(200, HealthJson(*models->Snapshot()).dump());
               }});
   router.Add({"GET", "/metrics", false, RunOn::kIoThread, [&metrics](const HttpRequest&) {

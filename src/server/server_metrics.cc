@@ -1,11 +1,18 @@
 #include "server/server_metrics.h"
 
+#include "common/build_info.h"
 #include "server/settlement_scheduler.h"
 
 namespace kanjian::server {
 
 std::string ServerMetrics::RenderPrometheus() const {
   std::string out;
+  metrics::RenderHeader("kanjian_build_info", "gauge",
+                        "Always 1; its labels name the release and commit this binary was built "
+                        "from.",
+                        &out);
+  out += "kanjian_build_info{version=\"" + std::string(BuildVersion()) + "\",commit=\"" +
+         std::string(BuildCommit()) + "\"} 1\n";
   metrics::RenderHeader("kanjian_requests_total", "counter",
                         "API requests by action and result code (OK on success).", &out);
   requests.Render("kanjian_requests_total", &out);

@@ -10,6 +10,7 @@
 #include "common/error_codes.h"
 #include "common/private_file.h"
 #include "store/schema.h"
+#include "store/schema_version.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_txn.h"
 #include "store/store.h"
@@ -61,7 +62,7 @@ class SqliteStore final : public Store {
       if (!version.status().ok()) return version.status();
     }
     if (current > static_cast<int64_t>(kSqliteMigrations.size()))
-      return Status(errc::kInternalError, "database schema is newer than this binary");
+      return SchemaTooNew(current, static_cast<int64_t>(kSqliteMigrations.size()));
     for (size_t i = static_cast<size_t>(current); i < kSqliteMigrations.size(); ++i) {
       if (Status s = db_->Exec(kSqliteMigrations[i]); !s.ok()) return s;
     }

@@ -4,6 +4,7 @@
 
 #include "common/error_codes.h"
 #include "store/pg/pg_schema.h"
+#include "store/schema_version.h"
 
 namespace kanjian::store::pg {
 namespace {
@@ -52,8 +53,7 @@ Result<int> Migrate(PgConnection& db) {
     if (!current.ok()) return current.status();
     const int64_t have = current->Int(0, 0);
     if (have > static_cast<int64_t>(kPgMigrations.size()))
-      return Status(errc::kInternalError, "the database's schema (step " + std::to_string(have) +
-                                              ") is newer than this binary's; upgrade kanjian");
+      return SchemaTooNew(have, static_cast<int64_t>(kPgMigrations.size()));
     for (size_t step = have; step < kPgMigrations.size(); ++step) {
       Status one = InTransaction(db, [&]() -> Status {
         if (auto r = db.Exec(kPgMigrations[step]); !r.ok()) return r.status();

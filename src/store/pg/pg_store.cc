@@ -23,6 +23,7 @@
 #include "common/error_codes.h"
 #include "store/pg/pg_key_watch.h"
 #include "store/pg/pg_migrate.h"
+#include "store/pg/pg_schema.h"
 #include "store/pg/pg_store.h"
 #include "store/pg/pg_store_internal.h"
 #include "store/pg/pg_txn.h"
@@ -391,6 +392,19 @@ Result<std::unique_ptr<Store>> OpenPgStore(const std::string& uri) {
   auto store = std::make_unique<PgStore>(uri);
   if (Status s = store->Open(); !s.ok()) return s;
   return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<SchemaVersion> ReadPgSchemaVersion(const std::string& uri) {
+  auto db = PgConnection::Open(uri);
+  if (!db.ok()) return db.status();
+  SchemaVersion version{0, static_cast<int64_t>(kPgMigrations.size())};
+  auto made = (*db)->Exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
+  if (!made.ok()) return made.status();
+  if (made->Text(0, 0) != "t") return version;
+  auto steps = (*db)->Exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!steps.ok()) return steps.status();
+  version.database = steps->Int(0, 0);
+  return version;
 }
 
 }  // namespace kanjian::store::pg

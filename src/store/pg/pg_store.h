@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/schema_version.h"
 #include "store/store.h"
 
 namespace kanjian::store::pg {
@@ -18,6 +19,10 @@ bool IsPostgresUri(std::string_view db);
 // demand, up to 8, plus one that listens for key changes once
 // KeysVersion() is first asked.
 Result<std::unique_ptr<Store>> OpenPgStore(const std::string& uri);
+
+// The steps of pg_schema.h applied to the database at `uri` (0 when it has
+// none), read without migrating; and those this binary knows.
+Result<SchemaVersion> ReadPgSchemaVersion(const std::string& uri);
 
 // Round trips to PostgreSQL this process has waited for (all stores):
 // what a batch costs, for benchmarks and tests.

@@ -104,7 +104,27 @@ TEST_F(PgStoreTest, ANewerSchemaIsRefused) {
   ASSERT_TRUE(db_->Exec("INSERT INTO schema_migrations(version) VALUES (999)").ok());
   auto n = Migrate(*db_);
   ASSERT_FALSE(n.ok());
-  EXPECT_NE(n.status().message().find("newer than this binary"), std::string::npos);
+  EXPECT_EQ(n.status().code(), errc::kUnsupportedOperation);
+  EXPECT_NE(n.status().message().find("schema version is 999, newer than this binary knows"),
+            std::string::npos)
+      << n.status().message();
+  // Opening the store is refused the same way, and the version is readable
+  // without migrating.
+  auto store = OpenPgStore(uri_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), errc::kUnsupportedOperation);
+  auto version = ReadPgSchemaVersion(uri_);
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(version->database, 999);
+  EXPECT_EQ(version->binary, static_cast<int64_t>(kPgMigrations.size()));
+}
+
+TEST_F(PgStoreTest, AnEmptyDatabaseHasSchemaVersionZero) {
+  auto version = ReadPgSchemaVersion(uri_);
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(version->database, 0);
+  Migrated();
+  EXPECT_EQ(ReadPgSchemaVersion(uri_)->database, static_cast<int64_t>(kPgMigrations.size()));
 }
 
 TEST_F(PgStoreTest, RequestIdIsUniqueAcrossMonthlyPartitions) {
