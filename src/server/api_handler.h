@@ -1,5 +1,6 @@
-// The API 3.0 endpoint as a plain function: no HTTP types in or out, so
-// tests and benchmarks call it directly. First the envelope — TC3 (JSON
+// The API 3.0 endpoint as a plain function of the request's parts (method,
+// query, headers, body): it writes no socket and knows no router, so tests
+// and benchmarks call it directly. First the envelope — TC3 (JSON
 // body, X-TC-* headers, Authorization) or signature v1 (form-encoded GET
 // query or POST body) — becomes one VerifiedCall: transport → action/version
 // → signature → parameters as JSON. Then the same checks for both: replay
@@ -105,7 +106,7 @@ class ApiHandler {
   const Clock& clock_;
   RateLimiter limiter_;
   ServerMetrics& metrics_;
-  const ImageFetcher fetcher_;  // downloads on the connection thread, never on the pool
+  const ImageFetcher fetcher_;  // downloads on the handler thread, before inference is queued
   ReplayGuard replay_guard_;    // used only with options_.replay_protection
   // options_.qps until SetQpsOverrides replaces it; read once per call.
   std::atomic<std::shared_ptr<const std::map<std::string, int>>> qps_;

@@ -68,14 +68,6 @@ class RawClient {
   std::string received_;
 };
 
-size_t Count(const std::string& haystack, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + 1))
-    ++n;
-  return n;
-}
-
 class HttpServerTest : public ::testing::Test {
  protected:
   void Start(HttpOptions options = {}) {

@@ -1,5 +1,6 @@
-// The storage interface. Domain code (billing, server) sees only this;
-// sqlite_store.cc is the one place that talks SQL. Times are UnixMicros,
+// The storage interface. Domain code (billing, server) sees only this; the
+// SQLite (sqlite_*.cc) and PostgreSQL (pg/) backends are the only places that
+// talk SQL. Times are UnixMicros,
 // money is integer fen (0.01 元), prices per thousand calls are integer
 // units of 0.0001 元.
 //

@@ -100,8 +100,10 @@ class VisionEngine {
   // DetectPet's input limits: ≤ 4 MB, ≤ 3840x2160, JPG/PNG/BMP.
   static ImageLimits PetImageLimits() { return ImageLimits{}; }
 
-  // Checks the image bytes here, then decodes and detects on the pool (never
-  // on the caller's thread) and waits until `deadline`. Errors: image errors
+  // Checks the image bytes here, then detects on the pool and waits until
+  // `deadline`. The image is decoded on the caller's thread when few decoded
+  // images are waiting (TryDecodeAhead, so decoding overlaps inference),
+  // otherwise by the worker. Errors: image errors
   // (image_decode.h), errc::kRequestLimitExceeded (queue full),
   // kRequestTimeout, kNoObjectDetected (no cat or dog), kInternalError.
   // `limits`: the action table's (the server passes them; tests and benches

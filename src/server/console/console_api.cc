@@ -39,17 +39,6 @@ HttpResponse Csv(const std::string& filename, std::string body) {
   return res;
 }
 
-std::string QueryParam(const std::string& query, const std::string& name) {
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    const size_t amp = std::min(query.find('&', pos), query.size());
-    const std::string part = query.substr(pos, amp - pos);
-    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
-    pos = amp + 1;
-  }
-  return "";
-}
-
 json BalanceJson(const billing::Balance& b) {
   return {{"Cash", FormatYuan(b.cash)},
           {"Income", FormatYuan(b.income)},
@@ -428,12 +417,10 @@ HttpResponse DrillCalls(const Context& c) {
   const std::string hour_text = QueryParam(c.req.query, "hour");
   const std::string limit_text = QueryParam(c.req.query, "limit");
   int hour = -1, limit = 50;
-  if (hour_text.empty() || hour_text.size() > 2 ||
-      !std::all_of(hour_text.begin(), hour_text.end(), ::isdigit) ||
-      (hour = std::stoi(hour_text)) > 23)
+  if (hour_text.size() > 2 || !AllDigits(hour_text) || (hour = std::stoi(hour_text)) > 23)
     return Fail(Status(errc::kInvalidParameterValue, "hour must be 0-23"));
   if (!limit_text.empty()) {
-    if (limit_text.size() > 3 || !std::all_of(limit_text.begin(), limit_text.end(), ::isdigit))
+    if (limit_text.size() > 3 || !AllDigits(limit_text))
       return Fail(Status(errc::kInvalidParameterValue, "limit must be 1-500"));
     limit = std::stoi(limit_text);
   }

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "common/error_codes.h"
 #include "protocol/envelope.h"
+#include "protocol/form_params.h"
 
 namespace kanjian::server::console {
 
@@ -30,6 +33,18 @@ HttpResponse ErrorReply(const Status& s, std::string_view surface) {
   return JsonReply(
       HttpStatusOf(s.code()),
       {{"Error", protocol::ErrorJson(internal ? Status::InternalError("internal error") : s)}});
+}
+
+std::string QueryParam(std::string_view query, std::string_view name) {
+  auto params = protocol::DecodeForm(query);
+  if (!params.ok()) return "";
+  const auto it = params->find(name);
+  return it == params->end() ? "" : it->second;
+}
+
+bool AllDigits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace kanjian::server::console

@@ -37,17 +37,6 @@ std::string OutcomeOf(const HttpResponse& res) {
                                                     : "HTTP " + std::to_string(res.status);
 }
 
-std::string QueryParam(const std::string& query, const std::string& name) {
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    const size_t amp = std::min(query.find('&', pos), query.size());
-    const std::string part = query.substr(pos, amp - pos);
-    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
-    pos = amp + 1;
-  }
-  return "";
-}
-
 Result<std::string> StringField(const json& body, const std::string& name, bool required = true) {
   if (!body.contains(name)) {
     if (!required) return std::string();
