@@ -136,7 +136,9 @@ TEST_F(SqliteBackupTest, ABackupUnderWritesHoldsWholeTransactions) {
   });
   int64_t last = -1;
   for (int round = 0; round < 5; ++round) {
-    while (written < (round + 1) * 200) std::this_thread::yield();
+    // Writes past what the previous copy held, so this copy must hold more
+    // (a slow copy may have taken in every write made so far).
+    while (written < (round + 1) * 200 || written <= last) std::this_thread::yield();
     const std::string to = (dir_ / ("copy" + std::to_string(round) + ".db")).string();
     const int before = written;
     auto summary = BackupSqlite(db_, to);
