@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "generated/protocol/error_messages.h"
+#include "protocol/error_messages_table.h"  // generated from console/error_messages.json
 #include "protocol/error_table.h"
 
 namespace kanjian::protocol {
