@@ -7,10 +7,9 @@
 // Ends by checking that exactly the successes were metered.
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
-const http = require("node:http");
 const fs = require("node:fs");
 const { CommonClient } = require("tencentcloud-sdk-nodejs-common");
-const { Sandbox, Ledger, UUID_RE, DOG_JPG, REPO } = require("./harness");
+const { Sandbox, Ledger, UUID_RE, REPO, startDogImageServer } = require("./harness");
 const path = require("node:path");
 // The words people read for each code, both languages (the console's table).
 const WORDS = JSON.parse(fs.readFileSync(path.join(REPO, "console", "error_messages.json"), "utf8"));
@@ -19,13 +18,7 @@ let sb, srv, acc, imgServer, dogUrl;
 const ledger = new Ledger();
 
 before(async () => {
-  const dog = fs.readFileSync(DOG_JPG);
-  imgServer = http.createServer((req, res) => {
-    res.writeHead(200, { "Content-Type": "image/jpeg" });
-    res.end(dog);
-  });
-  await new Promise((resolve) => imgServer.listen(0, "127.0.0.1", resolve));
-  dogUrl = `http://127.0.0.1:${imgServer.address().port}/dog.jpg`;
+  ({ server: imgServer, url: dogUrl } = await startDogImageServer());
   sb = new Sandbox("common");
   acc = sb.createAccount("common-client");
   srv = await sb.startServer({

@@ -3,6 +3,7 @@
 // official-SDK client factory. Everything talks to the binary from outside.
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
+const http = require("node:http");
 const os = require("node:os");
 const path = require("node:path");
 const net = require("node:net");
@@ -345,6 +346,21 @@ function useServer(label, accountName, { extraArgs = [] } = {}) {
   return ctx;
 }
 
+/**
+ * A local HTTP server answering every path with dog.jpg, for ImageUrl calls
+ * (the server needs --image-url-allow 127.0.0.1 --image-url-allow-loopback-for-tests).
+ * Resolves to { server, url }.
+ */
+async function startDogImageServer() {
+  const dog = fs.readFileSync(DOG_JPG);
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "image/jpeg" });
+    res.end(dog);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${server.address().port}/dog.jpg` };
+}
+
 // mulberry32: a small seeded generator, so a failing run can be replayed
 // from the seed it prints.
 function seededRandom(seed) {
@@ -359,7 +375,7 @@ function seededRandom(seed) {
 }
 
 module.exports = {
-  useServer, seededRandom,
+  useServer, seededRandom, startDogImageServer,
   BIN, REPO, MASTER_KEY, DOG_JPG, EAGLE_JPG, UUID_RE,
   Sandbox, Server, Ledger, sdkClient, freePort, sleep, expectSdkError, dogB64, requireBinary, childEnv,
 };

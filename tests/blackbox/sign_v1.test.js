@@ -13,8 +13,7 @@ const crypto = require("node:crypto");
 const QueryString = require("node:querystring");
 const sdk3 = require("tencentcloud-sdk-nodejs-v3");
 const AbstractModel = require("tencentcloud-sdk-nodejs-v3/tencentcloud/common/abstract_model");
-const fs = require("node:fs");
-const { Sandbox, Ledger, UUID_RE, DOG_JPG, dogB64 } = require("./harness");
+const { Sandbox, Ledger, UUID_RE, dogB64, startDogImageServer } = require("./harness");
 const { rawCall } = require("./tc3");
 
 let sb, srv, acc, imgServer, dogUrl;
@@ -23,13 +22,7 @@ const SERVE_ARGS = ["--image-url-allow", "127.0.0.1", "--image-url-allow-loopbac
 const DOG = () => ({ ImageUrl: dogUrl });
 
 before(async () => {
-  const dog = fs.readFileSync(DOG_JPG);
-  imgServer = http.createServer((req, res) => {
-    res.writeHead(200, { "Content-Type": "image/jpeg" });
-    res.end(dog);
-  });
-  await new Promise((resolve) => imgServer.listen(0, "127.0.0.1", resolve));
-  dogUrl = `http://127.0.0.1:${imgServer.address().port}/dog.jpg`;
+  ({ server: imgServer, url: dogUrl } = await startDogImageServer());
   sb = new Sandbox("sigv1");
   acc = sb.createAccount("sigv1-main");
   srv = await sb.startServer({ extraArgs: SERVE_ARGS });
