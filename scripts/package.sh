@@ -18,7 +18,8 @@ DIST=${KANJIAN_DIST:-$ROOT/dist}
 DEB_SRC=$ROOT/deploy/debian
 MODELS=$CACHE/models
 # The bundled model set (src/vision/registry/models_config.cc) and the OCR models.
-MODEL_FILES=(yolov5s_dyn.onnx yolov5s_embed.onnx fr_detect.onnx)
+MODEL_FILES=(yolov5s_dyn.onnx yolov5s_embed.onnx fr_detect.onnx
+             yolov5s_dyn.int8.onnx yolov5s_embed.int8.onnx)  # the INT8 twins it serves
 
 log() { printf 'package: %s\n' "$*" >&2; }
 die() { printf 'package: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -28,7 +29,9 @@ version=$(sed -n 's/^project(kanjian VERSION \([0-9][0-9.]*\).*/\1/p' "$ROOT/CMa
 [[ -x $BUILD/kanjian ]] || die "no $BUILD/kanjian: cmake --build build --target kanjian"
 [[ -f $CACHE/onnxruntime/lib/libonnxruntime.so ]] || die "no ONNX Runtime in $CACHE (scripts/fetch_models.sh)"
 [[ -f $CACHE/console/echarts.min.js ]] || die "no ECharts in $CACHE (scripts/fetch_console_assets.sh)"
-for f in "${MODEL_FILES[@]}" ocr; do [[ -e $MODELS/$f ]] || die "no $MODELS/$f (scripts/fetch_models.sh)"; done
+for f in "${MODEL_FILES[@]}" ocr; do
+  [[ -e $MODELS/$f ]] || die "no $MODELS/$f (scripts/fetch_models.sh, scripts/make_int8_models.sh)"
+done
 ort_tgz=$(ls "$CACHE"/npm/com.github.asus4.onnxruntime-*.tgz 2>/dev/null | head -1)
 [[ -n $ort_tgz ]] || die "no ONNX Runtime npm tarball in $CACHE/npm (its third-party notices ship in the package)"
 
