@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "machine_info.h"
 #include "vision/models/yolo_detector.h"
 
 namespace {
@@ -39,29 +40,8 @@ using kanjian::vision::DetectorConfig;
 using kanjian::vision::YoloDetector;
 using Clock = std::chrono::steady_clock;
 
-std::string CpuLine() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line, model, flags;
-  while (std::getline(in, line)) {
-    if (model.empty() && line.rfind("model name", 0) == 0) model = line.substr(line.find(':') + 2);
-    if (flags.empty() && line.rfind("flags", 0) == 0)
-      flags = " " + line.substr(line.find(':') + 1) + " ";
-  }
-  std::string out = "cpu: " + model + ", " + std::to_string(std::thread::hardware_concurrency()) +
-                    " cores; int8 flags:";
-  for (const char* f :
-       {"avx2", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "amx_tile", "amx_int8"})
-    out += std::string(" ") + f +
-           (flags.find(std::string(" ") + f + " ") != std::string::npos ? "=yes" : "=no");
-  return out;
-}
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
+using kanjian::bench::CpuLine;
+using kanjian::bench::LoadAverage;
 
 double Iou(const kanjian::vision::Box& p, const kanjian::vision::Box& q) {
   const int x1 = std::max(p.x, q.x), y1 = std::max(p.y, q.y);

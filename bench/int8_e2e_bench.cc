@@ -20,6 +20,7 @@
 #include "bench_server.h"
 #include "bench_support.h"
 #include "common/crypto.h"
+#include "machine_info.h"
 #include "vision/registry/model_registry.h"
 #include "vision/vision_engine.h"
 
@@ -29,28 +30,8 @@ namespace {
 using bench::Measure;
 using bench::ReadFile;
 
-std::string CpuLine() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line, model, flags;
-  while (std::getline(in, line)) {
-    if (model.empty() && line.rfind("model name", 0) == 0) model = line.substr(line.find(':') + 2);
-    if (flags.empty() && line.rfind("flags", 0) == 0)
-      flags = " " + line.substr(line.find(':') + 1) + " ";
-  }
-  std::string out =
-      model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores; int8 flags:";
-  for (const char* f : {"avx2", "avx512_vnni", "avx_vnni", "amx_int8"})
-    out += std::string(" ") + f +
-           (flags.find(std::string(" ") + f + " ") != std::string::npos ? "=yes" : "=no");
-  return out;
-}
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
+using kanjian::bench::CpuLine;
+using kanjian::bench::LoadAverage;
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
