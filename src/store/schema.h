@@ -6,7 +6,7 @@
 
 namespace kanjian::store {
 
-inline constexpr std::array<const char*, 6> kSqliteMigrations = {
+inline constexpr std::array<const char*, 7> kSqliteMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -247,6 +247,44 @@ CREATE TABLE spend_budgets (
   updated_at INTEGER NOT NULL
 );
 ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+)sql",
+    // Step 7: alerts (billing/alerts.h): each account's subscription (an
+    // e-mail address and/or a webhook), the first sighting of each notice
+    // (its dedup key; when it happened), and the outbox with its delivery log.
+    R"sql(
+CREATE TABLE alert_subscriptions (
+  account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+  email TEXT NOT NULL,
+  webhook_url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  kinds TEXT NOT NULL,  -- comma-separated; '' = every kind
+  language TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE alert_notices (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  key TEXT NOT NULL,
+  first_seen_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, key)
+) WITHOUT ROWID;
+CREATE TABLE alert_deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  notice_key TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('email','webhook')),
+  target TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending','delivered','failed')),
+  attempts INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  last_attempt_at INTEGER NOT NULL,
+  log TEXT NOT NULL
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_at);
+CREATE INDEX alert_deliveries_by_account ON alert_deliveries(account_id, id);
 )sql",
 };
 

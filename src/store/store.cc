@@ -97,6 +97,23 @@ Result<bool> InsertCallRecords(std::span<const UsageRecord> records, const LogUs
   return true;
 }
 
+std::string JoinKinds(const std::vector<std::string>& kinds) {
+  std::string out;
+  for (const std::string& k : kinds) out += (out.empty() ? "" : ",") + k;
+  return out;
+}
+
+std::vector<std::string> SplitKinds(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    if (comma != 0) out.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 Status CheckBalanced(const LedgerTxn& t) {
   int64_t sum = 0;
   for (const Posting& p : t.postings) {

@@ -255,6 +255,46 @@ struct NoticeBatch {
   int64_t accounts = 0;
 };
 
+// Alerts (billing/alerts.h): where an account wants its notices sent.
+struct AlertSubscription {
+  std::string account_id;
+  std::string email;               // "" = no e-mail
+  std::string webhook_url;         // "" = no webhook
+  std::string secret;              // the webhook's HMAC-SHA256 key (hex), made by the server
+  std::vector<std::string> kinds;  // notice kinds wanted; empty = every kind
+  std::string language = "en";     // of the e-mail text: "en" | "zh-CN"
+  UnixMicros updated_at = 0;
+};
+// AlertSubscription::kinds as stored: comma-separated, "" = every kind.
+std::string JoinKinds(const std::vector<std::string>& kinds);
+std::vector<std::string> SplitKinds(std::string_view text);
+
+// The first time the alert dispatcher saw a notice (its dedup key): a
+// notice is alerted once, and this is when it happened.
+struct AlertNotice {
+  std::string account_id;
+  std::string key;  // billing::AlertKey
+  UnixMicros first_seen_at = 0;
+};
+
+// One alert to send on one channel (the outbox) and its delivery log.
+struct AlertDelivery {
+  int64_t id = 0;  // assigned by the store, increasing
+  std::string account_id;
+  std::string notice_key;
+  std::string kind;                // the notice's kind
+  std::string channel;             // "email" | "webhook"
+  std::string target;              // the address or URL
+  std::string subject;             // e-mail subject ("" for a webhook)
+  std::string body;                // webhook: the JSON body; e-mail: the text
+  std::string status = "pending";  // "pending" | "delivered" | "failed"
+  int64_t attempts = 0;
+  UnixMicros created_at = 0;
+  UnixMicros next_attempt_at = 0;  // when a pending one is next tried
+  UnixMicros last_attempt_at = 0;
+  std::string log;  // JSON array: one {"At","Result","NextAt"} per attempt
+};
+
 class Txn {
  public:
   virtual ~Txn() = default;
@@ -420,6 +460,31 @@ class Txn {
   virtual Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) = 0;
   virtual Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind,
                                                              int64_t limit) = 0;
+
+  // Alerts (store/sqlite_alerts.cc). Set with nullopt removes the account's
+  // subscription; List: every subscription, by account.
+  virtual Result<std::optional<AlertSubscription>> FindAlertSubscription(
+      std::string_view account_id) = 0;
+  virtual Status SetAlertSubscription(std::string_view account_id,
+                                      const std::optional<AlertSubscription>& sub) = 0;
+  virtual Result<std::vector<AlertSubscription>> ListAlertSubscriptions() = 0;
+  // Records a notice's first sighting; false (and nothing written) when its
+  // key was seen before.
+  virtual Result<bool> InsertAlertNotice(const AlertNotice& notice) = 0;
+  virtual Result<std::vector<AlertNotice>> ListAlertNotices(std::string_view account_id) = 0;
+  // Returns the id assigned.
+  virtual Result<int64_t> InsertAlertDelivery(const AlertDelivery& delivery) = 0;
+  // Writes status, attempts, next/last attempt and log of delivery.id, only
+  // if its next_attempt_at is still `expected_next_at` (so two nodes never
+  // both claim one); false when it was not.
+  virtual Result<bool> UpdateAlertDelivery(const AlertDelivery& delivery,
+                                           UnixMicros expected_next_at) = 0;
+  // Pending deliveries with next_attempt_at <= now, soonest first.
+  virtual Result<std::vector<AlertDelivery>> ListDueAlertDeliveries(UnixMicros now,
+                                                                    int64_t limit) = 0;
+  // The account's deliveries, newest first.
+  virtual Result<std::vector<AlertDelivery>> ListAlertDeliveries(std::string_view account_id,
+                                                                 int64_t limit) = 0;
 };
 
 class Store {

@@ -718,6 +718,99 @@ TYPED_TEST(StoreContractTest, StateMovesWhenAnotherStoreChangesPacks) {
   EXPECT_NE(state_now(), after_other);
 }
 
+TYPED_TEST(StoreContractTest, AlertsSubscriptionsNoticesAndOutbox) {
+  this->AddAccount("acc-1");
+  AlertSubscription sub{"acc-1", "ops@example.com",        "https://hooks.example.com/k",
+                        "ab12",  {"arrears", "free_pack"}, "zh-CN",
+                        7};
+  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.SetAlertSubscription("acc-1", sub); }).ok());
+  std::optional<AlertSubscription> back;
+  ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
+                    auto found = txn.FindAlertSubscription("acc-1");
+                    if (found.ok()) back = *found;
+                    return found.status();
+                  })
+                  .ok());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->kinds, (std::vector<std::string>{"arrears", "free_pack"}));
+  EXPECT_EQ(back->language, "zh-CN");
+  EXPECT_EQ(back->webhook_url, sub.webhook_url);
+
+  // A notice key is recorded once, with its first sighting.
+  std::vector<bool> inserted;
+  for (UnixMicros at : {10, 20}) {
+    ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
+                      auto r = txn.InsertAlertNotice({"acc-1", "arrears||0|2026-03", at});
+                      if (r.ok()) inserted.push_back(*r);
+                      return r.status();
+                    })
+                    .ok());
+  }
+  EXPECT_EQ(inserted, (std::vector<bool>{true, false}));
+
+  AlertDelivery d;
+  d.account_id = "acc-1";
+  d.notice_key = "arrears||0|2026-03";
+  d.kind = "arrears";
+  d.channel = "webhook";
+  d.target = sub.webhook_url;
+  d.body = "{}";
+  d.log = "[]";
+  d.created_at = d.next_attempt_at = 100;
+  int64_t id = 0;
+  ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
+                    auto a = txn.InsertAlertDelivery(d);
+                    if (!a.ok()) return a.status();
+                    d.channel = "email";
+                    d.next_attempt_at = 300;
+                    auto b = txn.InsertAlertDelivery(d);
+                    if (!b.ok()) return b.status();
+                    EXPECT_GT(*b, *a);
+                    id = *a;
+                    return Status::Ok();
+                  })
+                  .ok());
+  // Claiming is compare-and-set on next_attempt_at: a second claimant loses.
+  std::vector<bool> claims;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
+                      auto due = txn.ListDueAlertDeliveries(200, 10);
+                      if (!due.ok()) return due.status();
+                      EXPECT_EQ(due->size(), i == 0 ? 1u : 0u);  // the e-mail is due at 300
+                      AlertDelivery c = d;
+                      c.id = id;
+                      c.channel = "webhook";
+                      c.attempts = 1;
+                      c.next_attempt_at = 5000;
+                      auto r = txn.UpdateAlertDelivery(c, 100);
+                      if (r.ok()) claims.push_back(*r);
+                      return r.status();
+                    })
+                    .ok());
+  }
+  EXPECT_EQ(claims, (std::vector<bool>{true, false}));
+  std::vector<AlertDelivery> log;
+  ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
+                    auto l = txn.ListAlertDeliveries("acc-1", 10);
+                    if (l.ok()) log = *l;
+                    return l.status();
+                  })
+                  .ok());
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].channel, "email");  // newest first
+  EXPECT_EQ(log[1].attempts, 1);
+  EXPECT_EQ(log[1].next_attempt_at, 5000);
+
+  ASSERT_TRUE(
+      this->Write([&](Txn& txn) { return txn.SetAlertSubscription("acc-1", std::nullopt); }).ok());
+  ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
+                    auto all = txn.ListAlertSubscriptions();
+                    if (all.ok()) EXPECT_TRUE(all->empty());
+                    return all.status();
+                  })
+                  .ok());
+}
+
 }  // namespace
 }  // namespace kanjian::store
 

@@ -13,7 +13,7 @@
 
 namespace kanjian::store::pg {
 
-inline constexpr std::array<const char*, 6> kPgMigrations = {
+inline constexpr std::array<const char*, 7> kPgMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id text PRIMARY KEY,
@@ -282,6 +282,43 @@ CREATE TRIGGER api_keys_changed
   FOR EACH STATEMENT EXECUTE FUNCTION kanjian_keys_changed();
 CREATE TRIGGER api_keys_truncated AFTER TRUNCATE ON api_keys
   FOR EACH STATEMENT EXECUTE FUNCTION kanjian_keys_changed();
+)sql",
+    // Step 7: alerts (billing/alerts.h), as SQLite's step 7: subscriptions,
+    // the first sighting of each notice, the outbox with its delivery log.
+    R"sql(
+CREATE TABLE alert_subscriptions (
+  account_id text PRIMARY KEY REFERENCES accounts(id),
+  email text NOT NULL,
+  webhook_url text NOT NULL,
+  secret text NOT NULL,
+  kinds text NOT NULL,
+  language text NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE TABLE alert_notices (
+  account_id text NOT NULL REFERENCES accounts(id),
+  key text NOT NULL,
+  first_seen_at bigint NOT NULL,
+  PRIMARY KEY (account_id, key)
+);
+CREATE TABLE alert_deliveries (
+  id bigserial PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  notice_key text NOT NULL,
+  kind text NOT NULL,
+  channel text NOT NULL CHECK (channel IN ('email','webhook')),
+  target text NOT NULL,
+  subject text NOT NULL,
+  body text NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending','delivered','failed')),
+  attempts bigint NOT NULL,
+  created_at bigint NOT NULL,
+  next_attempt_at bigint NOT NULL,
+  last_attempt_at bigint NOT NULL,
+  log text NOT NULL
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_at);
+CREATE INDEX alert_deliveries_by_account ON alert_deliveries(account_id, id);
 )sql",
 };
 

@@ -126,6 +126,19 @@ class PgTxn final : public Txn {
   Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
   Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
   Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;
+  Result<std::optional<AlertSubscription>> FindAlertSubscription(
+      std::string_view account_id) override;
+  Status SetAlertSubscription(std::string_view account_id,
+                              const std::optional<AlertSubscription>& sub) override;
+  Result<std::vector<AlertSubscription>> ListAlertSubscriptions() override;
+  Result<bool> InsertAlertNotice(const AlertNotice& notice) override;
+  Result<std::vector<AlertNotice>> ListAlertNotices(std::string_view account_id) override;
+  Result<int64_t> InsertAlertDelivery(const AlertDelivery& delivery) override;
+  Result<bool> UpdateAlertDelivery(const AlertDelivery& delivery,
+                                   UnixMicros expected_next_at) override;
+  Result<std::vector<AlertDelivery>> ListDueAlertDeliveries(UnixMicros now, int64_t limit) override;
+  Result<std::vector<AlertDelivery>> ListAlertDeliveries(std::string_view account_id,
+                                                         int64_t limit) override;
 
   Result<uint64_t> StateAtStart() override;
   Result<uint64_t> StateAfterCommit() override;
