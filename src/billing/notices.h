@@ -48,6 +48,7 @@ struct TenantNotice {
   UnixMicros expires_at = 0;    // pack_expiring
   std::string action;           // pack_expiring: the action it pays for
   std::string message;          // catalog_change: the stored text
+  UnixMicros since = 0;         // first seen by the alert dispatcher (0 = not recorded)
 };
 
 // Every notice that holds at `now`, most urgent first (critical, warning,

@@ -33,7 +33,7 @@ constexpr char kInsertDelivery[] =
 constexpr char kUpdateDelivery[] =
     "UPDATE alert_deliveries SET status=?2,attempts=?3,next_attempt_at=?4,last_attempt_at=?5,"
     "log=?6 WHERE id=?1 AND next_attempt_at=?7";
-#define KANJIAN_DELIVERY_COLUMNS                                                              \
+#define KANJIAN_DELIVERY_COLUMNS                                                                 \
   "SELECT id,account_id,notice_key,kind,channel,target,subject,body,status,attempts,created_at," \
   "next_attempt_at,last_attempt_at,log FROM alert_deliveries "
 constexpr char kSelectDue[] = KANJIAN_DELIVERY_COLUMNS

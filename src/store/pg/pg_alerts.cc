@@ -30,7 +30,7 @@ constexpr char kInsertDelivery[] =
 constexpr char kUpdateDelivery[] =
     "UPDATE alert_deliveries SET status=$2,attempts=$3,next_attempt_at=$4,last_attempt_at=$5,"
     "log=$6 WHERE id=$1 AND next_attempt_at=$7";
-#define KANJIAN_DELIVERY_COLUMNS                                                              \
+#define KANJIAN_DELIVERY_COLUMNS                                                                 \
   "SELECT id,account_id,notice_key,kind,channel,target,subject,body,status,attempts,created_at," \
   "next_attempt_at,last_attempt_at,log FROM alert_deliveries "
 constexpr char kSelectDue[] = KANJIAN_DELIVERY_COLUMNS
@@ -76,8 +76,7 @@ std::vector<AlertDelivery> ReadDeliveries(const PgResult& r) {
 
 }  // namespace
 
-Result<std::optional<AlertSubscription>> PgTxn::FindAlertSubscription(
-    std::string_view account_id) {
+Result<std::optional<AlertSubscription>> PgTxn::FindAlertSubscription(std::string_view account_id) {
   auto r = Exec(kSelectSubscription, {P(account_id)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return std::optional<AlertSubscription>();
@@ -116,10 +115,10 @@ Result<std::vector<AlertNotice>> PgTxn::ListAlertNotices(std::string_view accoun
 }
 
 Result<int64_t> PgTxn::InsertAlertDelivery(const AlertDelivery& d) {
-  auto r = Exec(kInsertDelivery,
-                {P(d.account_id), P(d.notice_key), P(d.kind), P(d.channel), P(d.target),
-                 P(d.subject), P(d.body), P(d.status), P(d.attempts), P(d.created_at),
-                 P(d.next_attempt_at), P(d.last_attempt_at), P(d.log)});
+  auto r =
+      Exec(kInsertDelivery, {P(d.account_id), P(d.notice_key), P(d.kind), P(d.channel), P(d.target),
+                             P(d.subject), P(d.body), P(d.status), P(d.attempts), P(d.created_at),
+                             P(d.next_attempt_at), P(d.last_attempt_at), P(d.log)});
   if (!r.ok()) return r.status();
   return r->Int(0, 0);
 }

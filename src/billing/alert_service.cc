@@ -1,0 +1,256 @@
+#include "billing/alert_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/crypto.h"
+#include "common/error_codes.h"
+#include "common/iso8601.h"
+
+namespace kanjian::billing {
+namespace {
+
+// A claimed delivery is not due again for this long: the time one attempt
+// may take (the transports' own timeouts are far shorter), after which a
+// node that died mid-attempt leaves it to another.
+constexpr UnixMicros kClaimLease = 10 * 60 * 1'000'000LL;
+
+bool CleanText(const std::string& s, std::string_view forbidden) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f || forbidden.find(static_cast<char>(c)) != std::string_view::npos)
+      return false;
+  return true;
+}
+
+Status CheckRequest(const AlertRequest& r) {
+  const size_t at = r.email.find('@');
+  if (!r.email.empty() &&
+      (r.email.size() > 254 || at == 0 || at == std::string::npos || at + 1 == r.email.size() ||
+       r.email.find('@', at + 1) != std::string::npos || !CleanText(r.email, " <>,;:\"()[]\\")))
+    return Status(errc::kInvalidParameterValue, "Email is not an e-mail address");
+  if (!r.webhook_url.empty() &&
+      (r.webhook_url.size() > 2048 || !CleanText(r.webhook_url, " <>\"\\") ||
+       (r.webhook_url.rfind("https://", 0) != 0 && r.webhook_url.rfind("http://", 0) != 0)))
+    return Status(errc::kInvalidParameterValue, "WebhookUrl must be an http:// or https:// URL");
+  if (r.language != "en" && r.language != "zh-CN")
+    return Status(errc::kInvalidParameterValue, "Language must be en or zh-CN");
+  for (const std::string& k : r.kinds)
+    if (!IsAlertKind(k)) return Status(errc::kInvalidParameterValue, "no notice kind '" + k + "'");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::optional<store::AlertSubscription>> AlertService::Subscribe(
+    const std::string& account_id, const AlertRequest& request) {
+  if (Status s = CheckRequest(request); !s.ok()) return s;
+  std::optional<store::AlertSubscription> out;
+  Status s = store_.Write([&](store::Txn& txn) -> Status {
+    out.reset();
+    if (auto account = txn.FindAccount(account_id); !account.ok()) return account.status();
+    if (request.email.empty() && request.webhook_url.empty())
+      return txn.SetAlertSubscription(account_id, std::nullopt);
+    auto old = txn.FindAlertSubscription(account_id);
+    if (!old.ok()) return old.status();
+    store::AlertSubscription sub{account_id,   request.email,    request.webhook_url, "",
+                                 request.kinds, request.language, clock_.NowMicros()};
+    sub.secret = *old && !request.new_secret ? (*old)->secret : crypto::Hex(crypto::RandomBytes(32));
+    out = sub;
+    return txn.SetAlertSubscription(account_id, sub);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::optional<store::AlertSubscription>> AlertService::Subscription(
+    const std::string& account_id) {
+  std::optional<store::AlertSubscription> out;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto found = txn.FindAlertSubscription(account_id);
+    if (found.ok()) out = *found;
+    return found.status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<store::AlertDelivery>> AlertService::Deliveries(const std::string& account_id,
+                                                                   int64_t limit) {
+  std::vector<store::AlertDelivery> out;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto found = txn.ListAlertDeliveries(account_id, limit);
+    if (found.ok()) out = std::move(found).value();
+    return found.status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status AlertService::Stamp(const std::string& account_id, std::vector<TenantNotice>& notices) {
+  auto month = view_.CurrentMonth();
+  if (!month.ok()) return month.status();
+  std::map<std::string, UnixMicros> seen;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto found = txn.ListAlertNotices(account_id);
+    if (!found.ok()) return found.status();
+    for (const auto& n : *found) seen[n.key] = n.first_seen_at;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  for (TenantNotice& n : notices) {
+    auto it = seen.find(AlertKey(n, month->ToString()));
+    if (it != seen.end()) n.since = it->second;
+  }
+  return Status::Ok();
+}
+
+AlertPass AlertService::RunOnce(AlertTransport& transport) {
+  AlertPass pass;
+  std::vector<store::AlertSubscription> subs;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto all = txn.ListAlertSubscriptions();
+    if (all.ok()) subs = std::move(all).value();
+    return all.status();
+  });
+  auto month = view_.CurrentMonth();
+  auto offset = view_.OffsetNow();
+  if (!s.ok() || !month.ok() || !offset.ok()) {
+    spdlog::error("alerts: {}", (!s.ok() ? s : !month.ok() ? month.status() : offset.status())
+                                    .ToString());
+    pass.errors++;
+    return pass;
+  }
+  for (const auto& sub : subs) {
+    if (Status c = Collect(sub, month->ToString(), *offset, pass); !c.ok()) {
+      spdlog::error("alerts: notices of {}: {}", sub.account_id, c.ToString());
+      pass.errors++;
+    }
+  }
+  std::vector<store::AlertDelivery> due;
+  s = store_.Read([&](store::Txn& txn) -> Status {
+    auto found = txn.ListDueAlertDeliveries(clock_.NowMicros(), options_.batch);
+    if (found.ok()) due = std::move(found).value();
+    return found.status();
+  });
+  if (!s.ok()) {
+    spdlog::error("alerts: outbox: {}", s.ToString());
+    pass.errors++;
+  }
+  for (auto& d : due) Deliver(std::move(d), transport, pass);
+  return pass;
+}
+
+Status AlertService::Collect(const store::AlertSubscription& sub, const std::string& month,
+                             int offset, AlertPass& pass) {
+  auto notices = view_.Notices(sub.account_id);
+  if (!notices.ok()) return notices.status();
+  std::optional<store::Bill> latest;
+  Status s = store_.Read([&](store::Txn& txn) -> Status {
+    auto bill = txn.LatestBill(sub.account_id);
+    if (bill.ok()) latest = *bill;
+    return bill.status();
+  });
+  if (!s.ok()) return s;
+  const UnixMicros now = clock_.NowMicros();
+  if (auto bill = BillSettledNotice(latest, now)) notices->push_back(*bill);
+  int64_t created = 0;
+  s = store_.Write([&](store::Txn& txn) -> Status {
+    created = 0;
+    for (const TenantNotice& n : *notices) {
+      const std::string key = AlertKey(n, month);
+      auto fresh = txn.InsertAlertNotice({sub.account_id, key, now});
+      if (!fresh.ok()) return fresh.status();
+      if (!*fresh || !Wants(sub, n.kind)) continue;
+      ++created;
+      const std::string link = options_.console_url + "/console/" + std::string(AlertLink(n.kind));
+      const std::string at = FormatIso8601(n.at, offset);
+      store::AlertDelivery d;
+      d.account_id = sub.account_id;
+      d.notice_key = key;
+      d.kind = n.kind;
+      d.created_at = d.next_attempt_at = now;
+      d.log = "[]";
+      for (const std::string& channel : {"email", "webhook"}) {
+        d.channel = channel;
+        d.target = channel == "email" ? sub.email : sub.webhook_url;
+        if (d.target.empty()) continue;
+        if (channel == "email") {
+          AlertText text = EmailText(n, sub.language, link, at);
+          d.subject = std::move(text.subject);
+          d.body = std::move(text.text);
+        } else {
+          d.subject.clear();
+          d.body = WebhookBody(n, sub.account_id, key, link, at);
+        }
+        if (auto id = txn.InsertAlertDelivery(d); !id.ok()) return id.status();
+      }
+    }
+    return Status::Ok();
+  });
+  if (s.ok()) pass.new_notices += created;
+  return s;
+}
+
+void AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, AlertPass& pass) {
+  const UnixMicros now = clock_.NowMicros();
+  store::AlertDelivery claimed = d;
+  claimed.attempts++;
+  claimed.last_attempt_at = now;
+  claimed.next_attempt_at = now + kClaimLease;
+  std::optional<store::AlertSubscription> sub;
+  bool mine = false;
+  Status s = store_.Write([&](store::Txn& txn) -> Status {
+    auto found = txn.FindAlertSubscription(d.account_id);
+    if (!found.ok()) return found.status();
+    sub = *found;
+    auto won = txn.UpdateAlertDelivery(claimed, d.next_attempt_at);
+    if (won.ok()) mine = *won;
+    return won.status();
+  });
+  if (!s.ok() || !mine) {
+    if (!s.ok()) pass.errors++;
+    return;
+  }
+  AlertAttempt attempt;
+  if (!sub) {
+    attempt.result = "unsubscribed";
+  } else if (d.channel == "webhook") {
+    const int64_t ts = now / 1'000'000;
+    attempt = transport.PostWebhook(d.target,
+                                    {{"Content-Type", "application/json"},
+                                     {"X-Kanjian-Delivery", std::to_string(d.id)},
+                                     {"X-Kanjian-Timestamp", std::to_string(ts)},
+                                     {"X-Kanjian-Signature", WebhookSignature(sub->secret, ts, d.body)}},
+                                    d.body);
+  } else {
+    attempt = transport.SendEmail(d.target, d.subject, d.body);
+  }
+  store::AlertDelivery done = claimed;
+  const bool last = !sub || claimed.attempts >= kAlertMaxAttempts;
+  done.status = attempt.delivered ? "delivered" : last ? "failed" : "pending";
+  done.next_attempt_at =
+      done.status == "pending" ? now + RetryDelay(claimed.attempts, options_.first_retry) : now;
+  nlohmann::json log = nlohmann::json::parse(d.log, nullptr, false);
+  if (!log.is_array()) log = nlohmann::json::array();
+  log.push_back({{"At", now},
+                 {"Result", attempt.result},
+                 {"NextAt", done.status == "pending" ? nlohmann::json(done.next_attempt_at)
+                                                     : nlohmann::json(nullptr)}});
+  done.log = log.dump();
+  s = store_.Write([&](store::Txn& txn) -> Status {
+    auto r = txn.UpdateAlertDelivery(done, claimed.next_attempt_at);
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!s.ok()) {
+    spdlog::error("alerts: delivery {}: {}", d.id, s.ToString());
+    pass.errors++;
+    return;
+  }
+  (attempt.delivered ? pass.delivered : done.status == "failed" ? pass.failed : pass.retrying)++;
+  spdlog::info("alert {} {} {} for {}: attempt {}: {}{}", d.id, d.kind, d.channel, d.account_id,
+               done.attempts, attempt.result,
+               done.status == "pending" ? " (retrying)" : done.status == "failed" ? " (gave up)" : "");
+}
+
+}  // namespace kanjian::billing
