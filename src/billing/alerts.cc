@@ -16,7 +16,11 @@ std::optional<TenantNotice> BillSettledNotice(const std::optional<store::Bill>& 
                                               UnixMicros now) {
   if (!latest || latest->created_at > now || now - latest->created_at > kBillNoticeShownFor)
     return std::nullopt;
-  TenantNotice n{"bill_settled", "info", latest->created_at, latest->month};
+  TenantNotice n;
+  n.kind = "bill_settled";
+  n.level = "info";
+  n.at = latest->created_at;
+  n.subject = latest->month;
   n.amount = latest->total_fen;
   return n;
 }

@@ -20,17 +20,25 @@ namespace {
 
 constexpr UnixMicros kMinute = 60 * 1'000'000LL;
 
+TenantNotice Make(std::string kind, std::string subject = "", int percent = 0) {
+  TenantNotice n;
+  n.kind = std::move(kind);
+  n.subject = std::move(subject);
+  n.percent = percent;
+  return n;
+}
+
 TEST(Alerts, KeysSeparateThresholdsAndMonthsButNotReads) {
-  TenantNotice free80{"free_pack", "warning", 5, "DetectPet", 80};
-  TenantNotice free100{"free_pack", "critical", 9, "DetectPet", 100};
+  TenantNotice free80 = Make("free_pack", "DetectPet", 80);
+  TenantNotice free100 = Make("free_pack", "DetectPet", 100);
   EXPECT_EQ(AlertKey(free80, "2026-03"), "free_pack|DetectPet|80|2026-03");
   EXPECT_NE(AlertKey(free80, "2026-03"), AlertKey(free100, "2026-03"));
   EXPECT_NE(AlertKey(free80, "2026-03"), AlertKey(free80, "2026-04"));
   free80.at = 77;  // a state notice is stamped when read: the key ignores it
   EXPECT_EQ(AlertKey(free80, "2026-03"), "free_pack|DetectPet|80|2026-03");
-  TenantNotice expiring{"pack_expiring", "warning", 5, "pk-1"};
+  TenantNotice expiring = Make("pack_expiring", "pk-1");
   EXPECT_EQ(AlertKey(expiring, "2026-03"), AlertKey(expiring, "2026-04"));  // once ever
-  EXPECT_EQ(AlertKey({"arrears", "critical", 1}, "2026-03"), "arrears||0|2026-03");
+  EXPECT_EQ(AlertKey(Make("arrears"), "2026-03"), "arrears||0|2026-03");
 }
 
 TEST(Alerts, RetryDelayDoublesUpToTheCap) {
@@ -63,7 +71,7 @@ TEST(Alerts, BillNoticeWhileRecent) {
 }
 
 TEST(Alerts, EmailInTheTenantsLanguageWithALink) {
-  TenantNotice n{"spend_guard", "warning", 0, "", 80};
+  TenantNotice n = Make("spend_guard", "", 80);
   n.amount = 8000;
   n.limit = 10000;
   auto en = EmailText(n, "en", "/console/#/spend-guard", "2026-03-05T10:00:00+08:00");
