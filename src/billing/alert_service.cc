@@ -53,9 +53,10 @@ Result<std::optional<store::AlertSubscription>> AlertService::Subscribe(
       return txn.SetAlertSubscription(account_id, std::nullopt);
     auto old = txn.FindAlertSubscription(account_id);
     if (!old.ok()) return old.status();
-    store::AlertSubscription sub{account_id,   request.email,    request.webhook_url, "",
+    store::AlertSubscription sub{account_id,    request.email,    request.webhook_url, "",
                                  request.kinds, request.language, clock_.NowMicros()};
-    sub.secret = *old && !request.new_secret ? (*old)->secret : crypto::Hex(crypto::RandomBytes(32));
+    sub.secret =
+        *old && !request.new_secret ? (*old)->secret : crypto::Hex(crypto::RandomBytes(32));
     out = sub;
     return txn.SetAlertSubscription(account_id, sub);
   });
@@ -116,7 +117,9 @@ AlertPass AlertService::RunOnce(AlertTransport& transport) {
   auto month = view_.CurrentMonth();
   auto offset = view_.OffsetNow();
   if (!s.ok() || !month.ok() || !offset.ok()) {
-    spdlog::error("alerts: {}", (!s.ok() ? s : !month.ok() ? month.status() : offset.status())
+    spdlog::error("alerts: {}", (!s.ok()       ? s
+                                 : !month.ok() ? month.status()
+                                               : offset.status())
                                     .ToString());
     pass.errors++;
     return pass;
@@ -217,12 +220,13 @@ void AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, Al
     attempt.result = "unsubscribed";
   } else if (d.channel == "webhook") {
     const int64_t ts = now / 1'000'000;
-    attempt = transport.PostWebhook(d.target,
-                                    {{"Content-Type", "application/json"},
-                                     {"X-Kanjian-Delivery", std::to_string(d.id)},
-                                     {"X-Kanjian-Timestamp", std::to_string(ts)},
-                                     {"X-Kanjian-Signature", WebhookSignature(sub->secret, ts, d.body)}},
-                                    d.body);
+    attempt =
+        transport.PostWebhook(d.target,
+                              {{"Content-Type", "application/json"},
+                               {"X-Kanjian-Delivery", std::to_string(d.id)},
+                               {"X-Kanjian-Timestamp", std::to_string(ts)},
+                               {"X-Kanjian-Signature", WebhookSignature(sub->secret, ts, d.body)}},
+                              d.body);
   } else {
     attempt = transport.SendEmail(d.target, d.subject, d.body);
   }
@@ -250,7 +254,9 @@ void AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, Al
   (attempt.delivered ? pass.delivered : done.status == "failed" ? pass.failed : pass.retrying)++;
   spdlog::info("alert {} {} {} for {}: attempt {}: {}{}", d.id, d.kind, d.channel, d.account_id,
                done.attempts, attempt.result,
-               done.status == "pending" ? " (retrying)" : done.status == "failed" ? " (gave up)" : "");
+               done.status == "pending"  ? " (retrying)"
+               : done.status == "failed" ? " (gave up)"
+                                         : "");
 }
 
 }  // namespace kanjian::billing

@@ -32,7 +32,8 @@ std::string AlertKey(const TenantNotice& n, std::string_view month) {
 }
 
 bool Wants(const store::AlertSubscription& sub, std::string_view kind) {
-  return sub.kinds.empty() || std::find(sub.kinds.begin(), sub.kinds.end(), kind) != sub.kinds.end();
+  return sub.kinds.empty() ||
+         std::find(sub.kinds.begin(), sub.kinds.end(), kind) != sub.kinds.end();
 }
 
 UnixMicros RetryDelay(int64_t attempts, UnixMicros first_retry) {
@@ -57,10 +58,16 @@ std::string_view AlertLink(std::string_view kind) {
 
 std::string WebhookBody(const TenantNotice& n, std::string_view account_id, std::string_view key,
                         std::string_view link, std::string_view at) {
-  nlohmann::json notice = {{"Kind", n.kind},    {"Level", n.level},  {"At", at},
-                           {"Subject", n.subject}, {"Percent", n.percent}, {"Used", n.used},
-                           {"Quota", n.quota},  {"Amount", FormatYuan(n.amount)},
-                           {"Limit", FormatYuan(n.limit)}, {"Action", n.action},
+  nlohmann::json notice = {{"Kind", n.kind},
+                           {"Level", n.level},
+                           {"At", at},
+                           {"Subject", n.subject},
+                           {"Percent", n.percent},
+                           {"Used", n.used},
+                           {"Quota", n.quota},
+                           {"Amount", FormatYuan(n.amount)},
+                           {"Limit", FormatYuan(n.limit)},
+                           {"Action", n.action},
                            {"Message", n.message}};
   return nlohmann::json{{"AccountId", account_id}, {"Key", key}, {"Link", link}, {"Notice", notice}}
       .dump();
@@ -72,7 +79,8 @@ std::string Describe(const TenantNotice& n, bool zh) {
   const std::string pct = std::to_string(n.percent) + " %";
   if (n.kind == "arrears")
     return zh ? "账户欠费 " + FormatYuan(n.amount) + " 元，请充值。"
-              : "The account is in arrears: " + FormatYuan(n.amount) + " yuan owed. Please recharge.";
+              : "The account is in arrears: " + FormatYuan(n.amount) +
+                    " yuan owed. Please recharge.";
   if (n.kind == "spend_guard")
     return zh ? "本月后付费支出已达预算的 " + pct + "（" + FormatYuan(n.amount) + " / " +
                     FormatYuan(n.limit) + " 元）。"

@@ -17,8 +17,8 @@
 namespace kanjian::billing {
 
 // Every kind a subscription may ask for (an empty list means all of them).
-inline constexpr std::string_view kAlertKinds[] = {
-    "free_pack", "pack_expiring", "spend_guard", "arrears", "bill_settled", "catalog_change"};
+inline constexpr std::string_view kAlertKinds[] = {"free_pack", "pack_expiring", "spend_guard",
+                                                   "arrears",   "bill_settled",  "catalog_change"};
 bool IsAlertKind(std::string_view kind);
 
 // How long after its bill was written "bill settled" is still a notice.
@@ -62,7 +62,7 @@ struct AlertText {
 };
 std::string WebhookBody(const TenantNotice& notice, std::string_view account_id,
                         std::string_view key, std::string_view link, std::string_view at);
-AlertText EmailText(const TenantNotice& notice, std::string_view language,
-                    std::string_view link, std::string_view at);
+AlertText EmailText(const TenantNotice& notice, std::string_view language, std::string_view link,
+                    std::string_view at);
 
 }  // namespace kanjian::billing

@@ -45,7 +45,8 @@ TEST(Alerts, RetryDelayDoublesUpToTheCap) {
   EXPECT_EQ(RetryDelay(1, kMinute), kMinute);
   EXPECT_EQ(RetryDelay(2, kMinute), 2 * kMinute);
   EXPECT_EQ(RetryDelay(4, kMinute), 8 * kMinute);
-  EXPECT_EQ(RetryDelay(9, kMinute), 256 * kMinute > kAlertRetryCap ? kAlertRetryCap : 256 * kMinute);
+  EXPECT_EQ(RetryDelay(9, kMinute),
+            256 * kMinute > kAlertRetryCap ? kAlertRetryCap : 256 * kMinute);
   EXPECT_EQ(RetryDelay(1000, kMinute), kAlertRetryCap);
 }
 

@@ -15,9 +15,9 @@ std::string Origin(const ResolvedSetting& s) {
   return s.where.empty() ? s.source : s.source + " " + s.where;
 }
 
-std::string Joined(const std::vector<std::string>& values) {
+std::string Joined(const std::string& key, const std::vector<std::string>& values) {
   std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ",") + RedactSecrets(v);
+  for (const auto& v : values) out += (out.empty() ? "" : ",") + RedactSetting(key, v);
   return out;
 }
 
@@ -56,14 +56,14 @@ void AddConfigCommands(CLI::App& app, Context& ctx, int* rc) {
       nlohmann::json value;
       if (s.multi) {
         value = nlohmann::json::array();
-        for (const auto& v : s.values) value.push_back(RedactSecrets(v));
+        for (const auto& v : s.values) value.push_back(RedactSetting(s.key, v));
       } else {
-        value = RedactSecrets(s.values.empty() ? "" : s.values.front());
+        value = RedactSetting(s.key, s.values.empty() ? "" : s.values.front());
       }
       list.push_back({{"Key", s.key}, {"Value", value}, {"Source", s.source}, {"Where", s.where}});
       const std::string shown = s.values.empty() || (s.values.size() == 1 && s.values[0].empty())
                                     ? "(none)"
-                                    : Joined(s.values);
+                                    : Joined(s.key, s.values);
       text +=
           s.key + std::string(width + 2 - s.key.size(), ' ') + shown + "  [" + Origin(s) + "]\n";
     }

@@ -22,6 +22,7 @@
 #include "common/logging.h"
 #include "protocol/actions.h"
 #include "server/admin_reload.h"
+#include "server/alert_transport.h"
 #include "server/api_handler.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"
@@ -99,7 +100,7 @@ void RaiseDescriptorLimit() {
 
 std::string Shown(const ResolvedSetting& s) {
   std::string out;
-  for (const auto& v : s.values) out += (out.empty() ? "" : ",") + RedactSecrets(v);
+  for (const auto& v : s.values) out += (out.empty() ? "" : ",") + RedactSetting(s.key, v);
   return out.empty() ? "(none)" : out;
 }
 
@@ -199,6 +200,8 @@ int Serve(Context& ctx, const ServeFlags& flags, std::vector<ResolvedSetting> se
   if (flags.image_url_allow_loopback_for_tests)
     spdlog::warn("--image-url-allow-loopback-for-tests: ImageUrl may reach 127.0.0.1 (tests only)");
   if (Status s = ParseListen(flags.listen, &http); !s.ok()) return ctx.Fail(s);
+  if (!flags.smtp_url.empty() && flags.smtp_from.empty())
+    return ctx.Fail(Status(errc::kInvalidParameterValue, "smtp-url needs smtp-from"));
   if (Status s = ParseQps(flags.qps, &api_options.qps); !s.ok()) return ctx.Fail(s);
   server::AdminAccess admin;
   if (!flags.admin_token_file.empty()) {
@@ -268,7 +271,23 @@ int Serve(Context& ctx, const ServeFlags& flags, std::vector<ResolvedSetting> se
   server::BillingApiHandler billing_api(billing_api_options, **accounts, tenant_view, ctx.clock(),
                                         metrics);
   server::console::ConsoleUsers console_users(**store, ctx.clock());
-  server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock());
+  // Alerts: notices sent to tenants by e-mail and webhook, on their own thread.
+  billing::AlertService alerts(**store, tenant_view, ctx.clock(),
+                               {.first_retry = int64_t{flags.alert_retry_ms} * 1000,
+                                .console_url = flags.alert_console_url});
+  server::CurlAlertTransport alert_transport(
+      {.smtp_url = flags.smtp_url,
+       .smtp_from = flags.smtp_from,
+       .smtp_user = flags.smtp_user,
+       .smtp_password = flags.smtp_password,
+       .allow_loopback_for_tests = flags.alert_allow_loopback_for_tests});
+  if (flags.alert_allow_loopback_for_tests)
+    spdlog::warn(
+        "--alert-allow-loopback-for-tests: alert webhooks may reach 127.0.0.1 (tests only)");
+  server::AlertScheduler alert_scheduler(alerts, alert_transport,
+                                         std::chrono::milliseconds(flags.alert_interval_ms));
+  server::console::ConsoleApi console_api(console_users, tenant_view, **accounts, ctx.clock(),
+                                          &alerts);
   const FoundDir console_dir =
       FindConsoleDir(ProcessPathInputs(flags.console_dir, "KANJIAN_CONSOLE_DIR"));
   LogFoundDir("console", console_dir);

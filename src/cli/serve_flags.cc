@@ -41,6 +41,32 @@ void AddHttpOptions(CLI::App& serve, server::HttpOptions& http) {
   serve.add_option("--tls-key", http.tls_key_file, "PEM private key for --tls-cert");
 }
 
+// Alerts: the dispatcher and its transports (docs/operators/configuration.md "Alerts").
+void AddAlertOptions(CLI::App& serve, ServeFlags& flags) {
+  serve
+      .add_option("--alert-interval-ms", flags.alert_interval_ms,
+                  "how often new notices are looked for and due alerts sent")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 3'600'000));
+  serve
+      .add_option("--alert-retry-ms", flags.alert_retry_ms,
+                  "wait after an alert's first failed attempt; doubles per attempt (at most 6 h, "
+                  "8 attempts)")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 3'600'000));
+  serve.add_option("--alert-console-url", flags.alert_console_url,
+                   "the console's address as tenants reach it (https://host), for links in alerts");
+  serve.add_flag("--alert-allow-loopback-for-tests", flags.alert_allow_loopback_for_tests,
+                 "TESTS ONLY: let alert webhooks reach loopback addresses");
+  serve.add_option("--smtp-url", flags.smtp_url,
+                   "SMTP server for e-mail alerts: smtp://HOST[:PORT] (STARTTLS when offered) or "
+                   "smtps://HOST[:PORT]; none = e-mail alerts fail");
+  serve.add_option("--smtp-from", flags.smtp_from, "the From address of e-mail alerts");
+  serve.add_option("--smtp-user", flags.smtp_user, "SMTP user name (none = no authentication)");
+  serve.add_option("--smtp-password", flags.smtp_password,
+                   "SMTP password (prefer the config file or KANJIAN_SMTP_PASSWORD)");
+}
+
 }  // namespace
 
 void AddServeFlags(CLI::App& serve, ServeFlags& flags) {
@@ -115,6 +141,7 @@ void AddServeFlags(CLI::App& serve, ServeFlags& flags) {
                   "trace, debug, info, warn, error or off (SIGHUP applies a changed one)")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  AddAlertOptions(serve, flags);
 }
 
 bool IsLiveSetting(const std::string& key) {

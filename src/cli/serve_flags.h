@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "billing/alert_service.h"
+#include "server/alert_scheduler.h"
 #include "server/api_handler.h"
 #include "server/http_server.h"
 #include "vision/vision_engine.h"
@@ -44,6 +46,12 @@ struct ServeFlags {
   std::string log_format = "text";  // text (stderr) or json (JSON lines on stdout)
   std::string log_file;             // "" = no file; reopened on SIGUSR1
   std::string log_level = "info";
+  // Alerts (billing/alert_service.h, server/alert_transport.h).
+  int alert_interval_ms = static_cast<int>(server::kAlertInterval.count());
+  int alert_retry_ms = static_cast<int>(billing::AlertOptions{}.first_retry / 1000);
+  std::string alert_console_url;
+  bool alert_allow_loopback_for_tests = false;
+  std::string smtp_url, smtp_from, smtp_user, smtp_password;
 };
 
 // Adds serve's flags to `command`, bound to `flags`.

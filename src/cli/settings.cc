@@ -281,4 +281,9 @@ std::string RedactSecrets(const std::string& value) {
   return out;
 }
 
+std::string RedactSetting(const std::string& key, const std::string& value) {
+  if (key.ends_with("password")) return value.empty() ? "" : "***";
+  return RedactSecrets(value);
+}
+
 }  // namespace kanjian::cli

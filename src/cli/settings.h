@@ -84,5 +84,8 @@ Result<std::vector<ResolvedSetting>> ResolveSettings(CLI::App& command, const Co
 // A URI's password (user:PASSWORD@, ?password=…) replaced by ***: what
 // `config check` prints and the log shows.
 std::string RedactSecrets(const std::string& value);
+// A setting's value as shown: a password setting (its key ends in
+// "password") as "***" when set, any other through RedactSecrets.
+std::string RedactSetting(const std::string& key, const std::string& value);
 
 }  // namespace kanjian::cli

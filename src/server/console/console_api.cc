@@ -12,6 +12,7 @@
 #include "protocol/actions.h"
 #include "protocol/envelope.h"
 #include "protocol/error_table.h"
+#include "server/console/alerts_api.h"
 #include "server/console/console_reply.h"
 
 namespace kanjian::server::console {
@@ -79,6 +80,7 @@ struct Context {
   const Session& session;
   billing::TenantView& view;
   billing::AccountService& accounts;
+  billing::AlertService* alerts;
   const std::string& account_id() const { return session.user.account_id; }
   int offset() const {
     auto o = view.OffsetNow();
@@ -315,6 +317,10 @@ HttpResponse KeyAction(const Context& c, const std::string& verb) {
 HttpResponse Notices(const Context& c) {
   auto notices = c.view.Notices(c.account_id());
   if (!notices.ok()) return Fail(notices.status());
+  // When the alert dispatcher first saw a notice is when it happened.
+  if (c.alerts) {
+    if (Status s = c.alerts->Stamp(c.account_id(), *notices); !s.ok()) return Fail(s);
+  }
   json out = json::array();
   for (const auto& n : *notices)
     out.push_back({{"Kind", n.kind},
@@ -328,7 +334,8 @@ HttpResponse Notices(const Context& c) {
                    {"Limit", FormatYuan(n.limit)},
                    {"ExpiresAt", n.expires_at ? json(c.Time(n.expires_at)) : json(nullptr)},
                    {"Action", n.action},
-                   {"Message", n.message}});
+                   {"Message", n.message},
+                   {"Since", n.since ? json(c.Time(n.since)) : json(nullptr)}});
   return Reply(200, {{"Count", out.size()}, {"Notices", out}});
 }
 
@@ -500,7 +507,8 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& req) {
   if (post && !crypto::ConstantTimeEquals(req.Header("x-csrf-token"), session->csrf_token))
     return Fail(Status(errc::kCsrfTokenInvalid, "missing or wrong X-CSRF-Token"));
 
-  const Context c{req, *session, view_, accounts_};
+  const Context c{req, *session, view_, accounts_, alerts_};
+  const auto time = [&c](UnixMicros t) { return c.Time(t); };
   if (!post) {
     if (route == "session") {
       auto account = view_.Account(session->user.account_id);
@@ -520,6 +528,7 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& req) {
     if (route == "bill.csv") return Bill(c, true);
     if (route == "keys") return Keys(c);
     if (route == "notices") return Notices(c);
+    if (route == "alerts" && alerts_) return GetAlerts(*alerts_, c.account_id(), time);
     if (route == "spend-guard") return SpendGuard(c);
     if (route == "drill/days") return DrillDays(c);
     if (route == "drill/hours") return DrillHours(c);
@@ -534,6 +543,7 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& req) {
     if (route == "packs/buy") return BuyPack(c);
     if (route == "packs/refund") return RefundPack(c);
     if (route == "spend-guard") return SetSpendGuard(c);
+    if (route == "alerts" && alerts_) return SetAlerts(*alerts_, c.account_id(), req, time);
     for (const char* verb : {"create", "rotate", "disable", "enable"}) {
       if (route == std::string("keys/") + verb) return KeyAction(c, verb);
     }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "billing/accounts.h"
+#include "billing/alert_service.h"
 #include "billing/tenant_view.h"
 #include "server/console/users.h"
 #include "server/http_types.h"
@@ -21,9 +22,11 @@ inline constexpr char kCookieName[] = "kanjian_session";
 
 class ConsoleApi {
  public:
+  // `alerts`: nullptr = no alerts API (the console's alerts routes are
+  // then not found, and notices carry no first sighting).
   ConsoleApi(ConsoleUsers& users, billing::TenantView& view, billing::AccountService& accounts,
-             const Clock& clock)
-      : users_(users), view_(view), accounts_(accounts), limiter_(clock) {}
+             const Clock& clock, billing::AlertService* alerts = nullptr)
+      : users_(users), view_(view), accounts_(accounts), alerts_(alerts), limiter_(clock) {}
 
   HttpResponse Handle(const HttpRequest& request);
 
@@ -33,6 +36,7 @@ class ConsoleApi {
   ConsoleUsers& users_;
   billing::TenantView& view_;
   billing::AccountService& accounts_;
+  billing::AlertService* const alerts_;
   RateLimiter limiter_;  // sign-in attempts per peer address
 };
 
