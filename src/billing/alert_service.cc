@@ -174,8 +174,8 @@ Status AlertService::Collect(const store::AlertSubscription& sub, const std::str
       d.kind = n.kind;
       d.created_at = d.next_attempt_at = now;
       d.log = "[]";
-      for (const std::string& channel : {"email", "webhook"}) {
-        d.channel = channel;
+      for (const std::string_view channel : {"email", "webhook"}) {
+        d.channel = std::string(channel);
         d.target = channel == "email" ? sub.email : sub.webhook_url;
         if (d.target.empty()) continue;
         if (channel == "email") {

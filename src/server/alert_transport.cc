@@ -126,9 +126,9 @@ AlertAttempt CurlAlertTransport::PostWebhook(const std::string& url, const Heade
     if (pinned.text.empty()) pinned.text = NumericText(ai->ai_addr);
   }
   if (pinned.text.empty()) return {false, "host name does not resolve"};
-  const std::string pin = host + ":" + port + ":" +
-                          (pinned.text.find(':') != std::string::npos ? "[" + pinned.text + "]"
-                                                                      : pinned.text);
+  const std::string pin =
+      host + ":" + port + ":" +
+      (pinned.text.find(':') != std::string::npos ? "[" + pinned.text + "]" : pinned.text);
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(
       curl_slist_append(nullptr, pin.c_str()), &curl_slist_free_all);
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(nullptr,
@@ -196,9 +196,8 @@ AlertAttempt CurlAlertTransport::SendEmail(const std::string& to, const std::str
   return {true, "SMTP " + std::to_string(code)};
 }
 
-std::string MailMessage(const std::string& from, const std::string& to,
-                        const std::string& subject, const std::string& text,
-                        const std::string& date) {
+std::string MailMessage(const std::string& from, const std::string& to, const std::string& subject,
+                        const std::string& text, const std::string& date) {
   return "Date: " + date + "\r\nFrom: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: =?UTF-8?B?" +
          Base64(subject) +
          "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"

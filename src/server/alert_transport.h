@@ -17,7 +17,7 @@ struct AlertTransportOptions {
   // smtp://host[:port] (STARTTLS when the server offers it) or
   // smtps://host[:port]; "" = e-mail alerts fail with "no SMTP server".
   std::string smtp_url;
-  std::string smtp_from;  // the From address
+  std::string smtp_from;                 // the From address
   std::string smtp_user, smtp_password;  // "" = no authentication
   // FOR TESTS ONLY: let webhooks reach loopback addresses (127/8, ::1).
   bool allow_loopback_for_tests = false;
@@ -41,8 +41,7 @@ class CurlAlertTransport final : public billing::AlertTransport {
 
 // The e-mail as sent (headers, a blank line, the text with CRLF line
 // ends); the subject is RFC 2047-encoded UTF-8. `date` is RFC 5322's.
-std::string MailMessage(const std::string& from, const std::string& to,
-                        const std::string& subject, const std::string& text,
-                        const std::string& date);
+std::string MailMessage(const std::string& from, const std::string& to, const std::string& subject,
+                        const std::string& text, const std::string& date);
 
 }  // namespace kanjian::server

@@ -51,9 +51,9 @@ HttpResponse GetAlerts(billing::AlertService& alerts, const std::string& account
   json subscription = nullptr;
   if (*sub) {
     const store::AlertSubscription& s = **sub;
-    subscription = {{"Email", s.email},         {"WebhookUrl", s.webhook_url},
-                    {"Secret", s.secret},       {"Kinds", s.kinds},
-                    {"Language", s.language},   {"UpdatedAt", time(s.updated_at)}};
+    subscription = {{"Email", s.email},       {"WebhookUrl", s.webhook_url},
+                    {"Secret", s.secret},     {"Kinds", s.kinds},
+                    {"Language", s.language}, {"UpdatedAt", time(s.updated_at)}};
   }
   json log = json::array();
   for (const auto& d : *deliveries) log.push_back(DeliveryJson(d, time));
@@ -61,8 +61,7 @@ HttpResponse GetAlerts(billing::AlertService& alerts, const std::string& account
 }
 
 HttpResponse SetAlerts(billing::AlertService& alerts, const std::string& account_id,
-                       const HttpRequest& req,
-                       const std::function<std::string(UnixMicros)>& time) {
+                       const HttpRequest& req, const std::function<std::string(UnixMicros)>& time) {
   json body = json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
     return Fail(Status(errc::kInvalidParameter, "the body must be a JSON object"));

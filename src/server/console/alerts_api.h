@@ -22,7 +22,6 @@ inline constexpr int64_t kDeliveriesShown = 50;
 HttpResponse GetAlerts(billing::AlertService& alerts, const std::string& account_id,
                        const std::function<std::string(UnixMicros)>& time);
 HttpResponse SetAlerts(billing::AlertService& alerts, const std::string& account_id,
-                       const HttpRequest& req,
-                       const std::function<std::string(UnixMicros)>& time);
+                       const HttpRequest& req, const std::function<std::string(UnixMicros)>& time);
 
 }  // namespace kanjian::server::console
