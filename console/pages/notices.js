@@ -4,6 +4,7 @@
 import { get } from "../api.js";
 import { h, card, when } from "../dom.js";
 import { t, fmt, num } from "../i18n.js";
+import { renderAlerts } from "./alerts.js";
 
 export function noticeText(n) {
   switch (n.Kind) {
@@ -19,22 +20,24 @@ export function noticeText(n) {
 }
 
 // A catalog change notice was issued at a time; the others are the
-// account's state now (the engine derives them when read), said as such
-// rather than stamped with the time of reading.
+// account's state, stamped with when the alert dispatcher first saw it
+// (Since) where it did, else said to be the state now.
 export function noticeWhen(n) {
-  return n.Kind === "catalog_change" ? `${t("issuedAt")} ${when(n.At)}` : t("currentState");
+  if (n.Kind === "catalog_change") return `${t("issuedAt")} ${when(n.At)}`;
+  return n.Since ? `${t("since")} ${when(n.Since)}` : t("currentState");
 }
 
 export function noticeLink(n) {
   return { arrears: "#/overview", spend_guard: "#/spend-guard", free_pack: "#/free-packs", pack_expiring: "#/packs" }[n.Kind] ?? "#/notices";
 }
 
-export async function render(app) {
+export async function render(app, ctx, message = null) {
   const data = await get("notices");
+  const alerts = await renderAlerts((m) => render(app, ctx, m), message);
   app.replaceChildren(card(`${t("notices")} (${data.Count})`,
     data.Notices.length === 0 ? h("p", { class: "muted", id: "no-notices" }, t("noNotices")) :
       h("ul", { class: "notices", id: "notice-list" }, data.Notices.map((n) =>
         h("li", { class: `notice-item ${n.Level}`, "data-kind": n.Kind, "data-percent": n.Percent, "data-subject": n.Subject },
           h("span", { class: "level" }, t(`level_${n.Level}`)), " ", noticeText(n),
-          h("span", { class: "muted notice-at" }, ` · ${noticeWhen(n)} · `), h("a", { href: noticeLink(n) }, t("goAct")))))));
+          h("span", { class: "muted notice-at" }, ` · ${noticeWhen(n)} · `), h("a", { href: noticeLink(n) }, t("goAct")))))), alerts);
 }
