@@ -138,6 +138,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   AddServeCommand(app, ctx, &exit_code);
   AddModelCommands(app, ctx, &exit_code);
   AddBillingCommands(app, ctx, &exit_code);
+  AddAlertCommands(app, ctx, &exit_code);
   AddUserCommands(app, ctx, &exit_code);
   AddOperatorCommands(app, ctx, &exit_code);
   AddConfigCommands(app, ctx, &exit_code);

@@ -23,5 +23,6 @@ void AddConfigCommands(CLI::App& app, Context& ctx, int* exit_code);  // config_
 void AddBackupCommands(CLI::App& app, Context& ctx, int* exit_code);
 // REQUIRES: the account and usage groups were added first.
 void AddBillingCommands(CLI::App& app, Context& ctx, int* exit_code);
+void AddAlertCommands(CLI::App& app, Context& ctx, int* exit_code);  // alert_commands.cc
 
 }  // namespace kanjian::cli

@@ -236,4 +236,11 @@ test("a subscription with neither channel is removed", async () => {
   assert.equal(off.status, 200);
   assert.equal(off.json.Subscription, null);
   assert.equal(off.json.Deliveries.length, 14, "the log stays");
+  const cli = sb.cliOk(["alert", "show", "ann"]);
+  assert.equal(cli.Subscription, null);
+  assert.equal(cli.Deliveries.length, 14, "the operator sees the same log");
+  const set = sb.cliOk(["alert", "set", "ann", "--email", "ops@ann.test", "--kind", "arrears"]);
+  assert.deepEqual(set.Subscription.Kinds, ["arrears"]);
+  assert.match(set.Subscription.Secret, /^[0-9a-f]{64}$/, "a new subscription gets a new secret");
+  assert.notEqual(set.Subscription.Secret, secret);
 });
