@@ -41,9 +41,9 @@ int Show(Context& ctx, billing::AlertService& alerts, const std::string& id) {
   std::ostringstream text;
   if (*sub) {
     const auto& s = **sub;
-    subscription = {{"Email", s.email},   {"WebhookUrl", s.webhook_url}, {"Secret", s.secret},
-                    {"Kinds", s.kinds},   {"Language", s.language},
-                    {"UpdatedAt", FormatTime(s.updated_at)}};
+    subscription = {{"Email", s.email},       {"WebhookUrl", s.webhook_url},
+                    {"Secret", s.secret},     {"Kinds", s.kinds},
+                    {"Language", s.language}, {"UpdatedAt", FormatTime(s.updated_at)}};
     text << "e-mail " << (s.email.empty() ? "(none)" : s.email) << ", webhook "
          << (s.webhook_url.empty() ? "(none)" : s.webhook_url) << ", kinds "
          << (s.kinds.empty() ? "all" : store::JoinKinds(s.kinds)) << "\n";
