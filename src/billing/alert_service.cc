@@ -215,23 +215,26 @@ void AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, Al
     if (!s.ok()) pass.errors++;
     return;
   }
+  // Sent where the subscription points now: a tenant who corrected an
+  // address wants the retries there.
   AlertAttempt attempt;
-  if (!sub) {
-    attempt.result = "unsubscribed";
+  if (sub) claimed.target = d.channel == "webhook" ? sub->webhook_url : sub->email;
+  if (!sub || claimed.target.empty()) {
+    attempt.result = !sub ? "unsubscribed" : "channel removed";
   } else if (d.channel == "webhook") {
     const int64_t ts = now / 1'000'000;
     attempt =
-        transport.PostWebhook(d.target,
+        transport.PostWebhook(claimed.target,
                               {{"Content-Type", "application/json"},
                                {"X-Kanjian-Delivery", std::to_string(d.id)},
                                {"X-Kanjian-Timestamp", std::to_string(ts)},
                                {"X-Kanjian-Signature", WebhookSignature(sub->secret, ts, d.body)}},
                               d.body);
   } else {
-    attempt = transport.SendEmail(d.target, d.subject, d.body);
+    attempt = transport.SendEmail(claimed.target, d.subject, d.body);
   }
   store::AlertDelivery done = claimed;
-  const bool last = !sub || claimed.attempts >= kAlertMaxAttempts;
+  const bool last = !sub || claimed.target.empty() || claimed.attempts >= kAlertMaxAttempts;
   done.status = attempt.delivered ? "delivered" : last ? "failed" : "pending";
   done.next_attempt_at =
       done.status == "pending" ? now + RetryDelay(claimed.attempts, options_.first_retry) : now;

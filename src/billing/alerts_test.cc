@@ -148,12 +148,16 @@ TEST_F(AlertServiceTest, EachNoticeOncePerChannelWithRetries) {
   ASSERT_EQ(transport_.mails.size(), 1u);
   EXPECT_NE(transport_.mails[0].find("free pack DetectPet is 80 % used"), std::string::npos);
 
-  // Not due again before its backoff; then delivered, signed.
+  // Not due again before its backoff; then delivered, signed, to the
+  // address the tenant corrected meanwhile (the secret stays).
   EXPECT_EQ(alerts_.RunOnce(transport_).delivered, 0);
+  ASSERT_TRUE(
+      alerts_.Subscribe(a, {"ops@example.com", "https://hooks.example/new", "en", {}}).ok());
   clock_.Advance(kMinute);
   EXPECT_EQ(alerts_.RunOnce(transport_).delivered, 1);
   ASSERT_EQ(transport_.posts.size(), 2u);
   const auto& post = transport_.posts[1];
+  EXPECT_EQ(post.url, "https://hooks.example/new");
   std::map<std::string, std::string> h(post.headers.begin(), post.headers.end());
   EXPECT_EQ(h["X-Kanjian-Signature"],
             WebhookSignature((*sub)->secret, std::stoll(h["X-Kanjian-Timestamp"]), post.body));
@@ -169,6 +173,7 @@ TEST_F(AlertServiceTest, EachNoticeOncePerChannelWithRetries) {
   ASSERT_EQ(log->size(), 2u);
   const auto& hook = (*log)[0].channel == "webhook" ? (*log)[0] : (*log)[1];
   EXPECT_EQ(hook.status, "delivered");
+  EXPECT_EQ(hook.target, "https://hooks.example/new");
   EXPECT_EQ(hook.attempts, 2);
   EXPECT_EQ(nlohmann::json::parse(hook.log).size(), 2u);
 

@@ -32,7 +32,7 @@ constexpr char kInsertDelivery[] =
     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)";
 constexpr char kUpdateDelivery[] =
     "UPDATE alert_deliveries SET status=?2,attempts=?3,next_attempt_at=?4,last_attempt_at=?5,"
-    "log=?6 WHERE id=?1 AND next_attempt_at=?7";
+    "log=?6,target=?8 WHERE id=?1 AND next_attempt_at=?7";
 #define KANJIAN_DELIVERY_COLUMNS                                                                 \
   "SELECT id,account_id,notice_key,kind,channel,target,subject,body,status,attempts,created_at," \
   "next_attempt_at,last_attempt_at,log FROM alert_deliveries "
@@ -150,6 +150,7 @@ Result<bool> SqliteTxn::UpdateAlertDelivery(const AlertDelivery& d, UnixMicros e
       .Bind(5, d.last_attempt_at)
       .Bind(6, d.log)
       .Bind(7, expected_next_at)
+      .Bind(8, d.target)
       .Step();
   if (!s->status().ok()) return s->status();
   return sqlite3_changes(cache_.db()) > 0;

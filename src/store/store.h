@@ -474,7 +474,8 @@ class Txn {
   virtual Result<std::vector<AlertNotice>> ListAlertNotices(std::string_view account_id) = 0;
   // Returns the id assigned.
   virtual Result<int64_t> InsertAlertDelivery(const AlertDelivery& delivery) = 0;
-  // Writes status, attempts, next/last attempt and log of delivery.id, only
+  // Writes status, attempts, next/last attempt, target and log of
+  // delivery.id, only
   // if its next_attempt_at is still `expected_next_at` (so two nodes never
   // both claim one); false when it was not.
   virtual Result<bool> UpdateAlertDelivery(const AlertDelivery& delivery,

@@ -29,7 +29,7 @@ constexpr char kInsertDelivery[] =
     "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id";
 constexpr char kUpdateDelivery[] =
     "UPDATE alert_deliveries SET status=$2,attempts=$3,next_attempt_at=$4,last_attempt_at=$5,"
-    "log=$6 WHERE id=$1 AND next_attempt_at=$7";
+    "log=$6,target=$8 WHERE id=$1 AND next_attempt_at=$7";
 #define KANJIAN_DELIVERY_COLUMNS                                                                 \
   "SELECT id,account_id,notice_key,kind,channel,target,subject,body,status,attempts,created_at," \
   "next_attempt_at,last_attempt_at,log FROM alert_deliveries "
@@ -124,8 +124,9 @@ Result<int64_t> PgTxn::InsertAlertDelivery(const AlertDelivery& d) {
 }
 
 Result<bool> PgTxn::UpdateAlertDelivery(const AlertDelivery& d, UnixMicros expected_next_at) {
-  auto r = Exec(kUpdateDelivery, {P(d.id), P(d.status), P(d.attempts), P(d.next_attempt_at),
-                                  P(d.last_attempt_at), P(d.log), P(expected_next_at)});
+  auto r =
+      Exec(kUpdateDelivery, {P(d.id), P(d.status), P(d.attempts), P(d.next_attempt_at),
+                             P(d.last_attempt_at), P(d.log), P(expected_next_at), P(d.target)});
   if (!r.ok()) return r.status();
   return r->affected() > 0;
 }
