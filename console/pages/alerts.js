@@ -5,6 +5,13 @@ import { get, post } from "../api.js";
 import { h, card, table, when } from "../dom.js";
 import { t, errorText } from "../i18n.js";
 
+// A delivery's notice: its kind, and the subject and threshold its key
+// (KIND|SUBJECT|PERCENT|MONTH) names.
+function noticeOf(d) {
+  const [, subject, percent] = d.NoticeKey.split("|");
+  return [t(`kind_${d.Kind}`), subject, percent !== "0" ? `${percent}%` : ""].filter(Boolean).join(" ");
+}
+
 export async function renderAlerts(rerender, message = null) {
   const a = await get("alerts");
   const sub = a.Subscription ?? { Email: "", WebhookUrl: "", Kinds: [], Language: "en", Secret: "" };
@@ -22,7 +29,7 @@ export async function renderAlerts(rerender, message = null) {
       await rerender({ text: t("saved") });
     } catch (e) { await rerender({ error: true, text: errorText(e), code: e.code }); }
   };
-  const rows = a.Deliveries.map((d) => [when(d.CreatedAt), t(`channel_${d.Channel}`), t(`kind_${d.Kind}`), d.Target,
+  const rows = a.Deliveries.map((d) => [when(d.CreatedAt), t(`channel_${d.Channel}`), noticeOf(d), d.Target,
     h("span", { class: `delivery-${d.Status}`, "data-status": d.Status }, t(`delivery_${d.Status}`)), String(d.Attempts),
     d.Log.length ? d.Log[d.Log.length - 1].Result : "", d.NextAttemptAt ? when(d.NextAttemptAt) : ""]);
   return card(t("alerts"),

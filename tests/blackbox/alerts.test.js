@@ -14,7 +14,11 @@ const crypto = require("node:crypto");
 const http = require("node:http");
 const net = require("node:net");
 const { spawnSync } = require("node:child_process");
+const puppeteer = require("puppeteer-core");
 const { Sandbox, BIN, childEnv, sleep } = require("./harness");
+const { axeViolations } = require("./console_checks");
+
+const CHROMIUM = process.env.KANJIAN_CHROMIUM || "/usr/bin/chromium";
 
 const PASSWORD = "correct horse battery";
 function shanghai() { return new Date(Date.now() + 8 * 3600e3); }
@@ -229,6 +233,34 @@ test("the console shows the delivery log and when each notice happened", async (
   const arrears = notices.find((n) => n.Kind === "arrears");
   assert.ok(arrears.Since, "a state notice is stamped with its first sighting");
   assert.match(arrears.Since, /^\d{4}-\d{2}-\d{2}T/);
+});
+
+test("the Notices page shows the subscription, its secret and the delivery log, accessibly", async () => {
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  try {
+    const p = await browser.newPage();
+    await p.goto(`http://127.0.0.1:${srv.port}/console/#/notices`, { waitUntil: "networkidle0" });
+    await p.waitForSelector("#login-form");
+    await p.type("#login", "anna");
+    await p.type("#password", PASSWORD);
+    await p.click("#login-submit");
+    await p.waitForSelector("#alert-log tbody tr");
+    assert.equal(await p.$$eval("#alert-log tbody tr", (rows) => rows.length), 14);
+    assert.equal(await p.$eval("#alert-secret", (e) => e.textContent), secret);
+    assert.equal(await p.$eval("#alert-email", (e) => e.value), "ops@ann.test");
+    assert.equal(await p.$$eval("[data-status=delivered]", (e) => e.length), 14);
+    const when = await p.$eval(".notice-item[data-kind=arrears] .notice-at", (e) => e.textContent);
+    assert.match(when, /始于 /, "stamped with its first sighting, not 'current state'");
+    if (process.env.KANJIAN_SCREENSHOT_DIR) {
+      await p.setViewport({ width: 1200, height: 1400 });
+      await p.screenshot({ path: `${process.env.KANJIAN_SCREENSHOT_DIR}/alerts.png`, fullPage: true });
+    }
+    const serious = (await axeViolations(p)).filter((v) => ["serious", "critical"].includes(v.impact));
+    assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.join(", ")}`), []);
+  } finally {
+    await browser.close();
+  }
 });
 
 test("a subscription with neither channel is removed", async () => {
