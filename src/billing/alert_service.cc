@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/crypto.h"
 #include "common/error_codes.h"
@@ -140,7 +141,14 @@ AlertPass AlertService::RunOnce(AlertTransport& transport) {
     spdlog::error("alerts: outbox: {}", s.ToString());
     pass.errors++;
   }
-  for (auto& d : due) Deliver(std::move(d), transport, pass);
+  // A receiver that failed once in this pass is not tried again in it, so
+  // one that hangs costs a pass one timeout, not one per delivery.
+  std::set<std::string> failing;
+  for (auto& d : due) {
+    if (failing.contains(d.target)) continue;
+    const std::string target = d.target;
+    if (!Deliver(std::move(d), transport, pass)) failing.insert(target);
+  }
   return pass;
 }
 
@@ -195,7 +203,7 @@ Status AlertService::Collect(const store::AlertSubscription& sub, const std::str
   return s;
 }
 
-void AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, AlertPass& pass) {
+bool AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, AlertPass& pass) {
   const UnixMicros now = clock_.NowMicros();
   store::AlertDelivery claimed = d;
   claimed.attempts++;
@@ -213,7 +221,7 @@ void AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, Al
   });
   if (!s.ok() || !mine) {
     if (!s.ok()) pass.errors++;
-    return;
+    return true;
   }
   // Sent where the subscription points now: a tenant who corrected an
   // address wants the retries there.
@@ -252,7 +260,7 @@ void AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, Al
   if (!s.ok()) {
     spdlog::error("alerts: delivery {}: {}", d.id, s.ToString());
     pass.errors++;
-    return;
+    return attempt.delivered;
   }
   (attempt.delivered ? pass.delivered : done.status == "failed" ? pass.failed : pass.retrying)++;
   spdlog::info("alert {} {} {} for {}: attempt {}: {}{}", d.id, d.kind, d.channel, d.account_id,
@@ -260,6 +268,7 @@ void AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, Al
                done.status == "pending"  ? " (retrying)"
                : done.status == "failed" ? " (gave up)"
                                          : "");
+  return attempt.delivered;
 }
 
 }  // namespace kanjian::billing

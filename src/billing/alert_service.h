@@ -84,7 +84,8 @@ class AlertService {
  private:
   Status Collect(const store::AlertSubscription& sub, const std::string& month, int offset,
                  AlertPass& pass);
-  void Deliver(store::AlertDelivery d, AlertTransport& transport, AlertPass& pass);
+  // Returns false when an attempt was made and failed.
+  bool Deliver(store::AlertDelivery d, AlertTransport& transport, AlertPass& pass);
 
   store::Store& store_;
   TenantView& view_;

@@ -185,6 +185,25 @@ TEST_F(AlertServiceTest, EachNoticeOncePerChannelWithRetries) {
   EXPECT_EQ(notices->front().since, At("2026-10-01T09:00:00+08:00"));
 }
 
+TEST_F(AlertServiceTest, AFailingReceiverIsTriedOncePerPass) {
+  auto created = accounts_.Create("shop");
+  ASSERT_TRUE(created.ok());
+  const std::string a = created->account_id;
+  ASSERT_TRUE(accounts_.Activate(a).ok());
+  ASSERT_TRUE(alerts_.Subscribe(a, {"", "https://hooks.example/k", "en", {}}).ok());
+  BilledCall call{"req-1", a, "DetectPet", clock_.NowMicros(), 1000};
+  ASSERT_TRUE(billing_.RecordCalls(std::span<const BilledCall>(&call, 1)).ok());
+  ASSERT_TRUE(billing_.SetSpendBudget(a, 0).ok());  // two notices: free pack 100 %, guard 100 %
+  transport_.fail_webhooks = 1;
+  AlertPass first = alerts_.RunOnce(transport_);
+  EXPECT_EQ(first.new_notices, 2);
+  EXPECT_EQ(transport_.posts.size(), 1u) << "the second waits for the next pass";
+  AlertPass second = alerts_.RunOnce(transport_);
+  EXPECT_EQ(second.delivered, 1);
+  clock_.Advance(kMinute);
+  EXPECT_EQ(alerts_.RunOnce(transport_).delivered, 1);
+}
+
 TEST_F(AlertServiceTest, AReceiverThatAlwaysFailsIsGivenUpOn) {
   auto created = accounts_.Create("shop");
   ASSERT_TRUE(created.ok());

@@ -1,8 +1,6 @@
 #include "server/alert_transport.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netdb.h>
 
 #include <algorithm>
 #include <cstring>
@@ -37,27 +35,15 @@ std::string Base64(std::string_view in) {
   return out;
 }
 
-// The numeric text of an address, and whether two addresses are the same.
-std::string NumericText(const sockaddr* sa) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  if (sa->sa_family == AF_INET)
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
-  else if (sa->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
-  return buf;
-}
-
-struct Pinned {
-  std::string text;  // numeric address the connection must reach
+struct SocketPolicy {
   bool allow_loopback = false;
-  bool refused = false;
+  bool refused = false;  // a connection was refused by the policy
 };
 
-// Only the checked address may be connected to, whatever curl's resolver says.
+// The address policy, applied to every address curl is about to connect to.
 curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
-  auto* p = static_cast<Pinned*>(user);
-  if (purpose != CURLSOCKTYPE_IPCXN || NumericText(&address->addr) != p->text ||
-      !AddressAllowed(&address->addr, p->allow_loopback)) {
+  auto* p = static_cast<SocketPolicy*>(user);
+  if (purpose != CURLSOCKTYPE_IPCXN || !AddressAllowed(&address->addr, p->allow_loopback)) {
     p->refused = true;
     return CURL_SOCKET_BAD;
   }
@@ -104,33 +90,9 @@ AlertAttempt CurlAlertTransport::PostWebhook(const std::string& url, const Heade
   std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
   if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
     return {false, "not a valid URL"};
-  std::string scheme = Part(u.get(), CURLUPART_SCHEME), host = Part(u.get(), CURLUPART_HOST);
-  const std::string port = Part(u.get(), CURLUPART_PORT);
+  std::string scheme = Part(u.get(), CURLUPART_SCHEME);
   std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
   if (scheme != "http" && scheme != "https") return {false, "not an http(s) URL"};
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  // Every address the host resolves to must be public (the dispatcher's
-  // own thread waits for the resolver; no request waits on it).
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* list = nullptr;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &list) != 0 || !list)
-    return {false, "host name does not resolve"};
-  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(list, &freeaddrinfo);
-  Pinned pinned{"", options_.allow_loopback_for_tests};
-  for (addrinfo* ai = list; ai; ai = ai->ai_next) {
-    if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
-    if (!AddressAllowed(ai->ai_addr, options_.allow_loopback_for_tests))
-      return {false, "refused: the host resolves to a non-public address"};
-    if (pinned.text.empty()) pinned.text = NumericText(ai->ai_addr);
-  }
-  if (pinned.text.empty()) return {false, "host name does not resolve"};
-  const std::string pin =
-      host + ":" + port + ":" +
-      (pinned.text.find(':') != std::string::npos ? "[" + pinned.text + "]" : pinned.text);
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(
-      curl_slist_append(nullptr, pin.c_str()), &curl_slist_free_all);
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(nullptr,
                                                                           &curl_slist_free_all);
   for (const auto& [name, value] : headers)
@@ -138,23 +100,27 @@ AlertAttempt CurlAlertTransport::PostWebhook(const std::string& url, const Heade
   header_list.reset(curl_slist_append(header_list.release(), "Expect:"));
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return {false, "cannot start a request"};
+  // curl resolves the host within the attempt's time limit; every address
+  // it then connects to passes the policy in OnOpenSocket, so no answer of
+  // the resolver (a private address, a rebinding) is ever connected to.
+  SocketPolicy policy{options_.allow_loopback_for_tests};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_PROXY, "");
+  curl_easy_setopt(c, CURLOPT_PROXY, "");  // ignore http_proxy & co. from the environment
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(options_.timeout_ms));
-  curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
   curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
-  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &pinned);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &policy);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Discard);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "kanjian-alerts/1");
   const CURLcode rc = curl_easy_perform(c);
-  if (pinned.refused) return {false, "refused: connection to an unchecked address"};
+  if (rc != CURLE_OK && policy.refused)
+    return {false, "refused: the host resolves to a non-public address"};
   if (rc != CURLE_OK) return {false, curl_easy_strerror(rc)};
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
