@@ -41,7 +41,25 @@ Status CheckRequest(const AlertRequest& r) {
   return Status::Ok();
 }
 
+std::string SecretAad(const std::string& account_id) {
+  return "alert-secret:" + account_id;
+}
+
 }  // namespace
+
+Result<std::optional<store::AlertSubscription>> AlertService::Find(
+    store::Txn& txn, const std::string& account_id) const {
+  auto found = txn.FindAlertSubscription(account_id);
+  if (!found.ok() || !*found) return found;
+  auto sealed = crypto::Unhex((*found)->secret);
+  auto opened = sealed.ok() ? box_.Open(*sealed, SecretAad(account_id))
+                            : Result<std::string>(sealed.status());
+  if (!opened.ok())
+    return Status(errc::kInternalError,
+                  "the webhook secret of " + account_id + " does not open with the master key");
+  (*found)->secret = std::move(opened).value();
+  return found;
+}
 
 Result<std::optional<store::AlertSubscription>> AlertService::Subscribe(
     const std::string& account_id, const AlertRequest& request) {
@@ -52,13 +70,14 @@ Result<std::optional<store::AlertSubscription>> AlertService::Subscribe(
     if (auto account = txn.FindAccount(account_id); !account.ok()) return account.status();
     if (request.email.empty() && request.webhook_url.empty())
       return txn.SetAlertSubscription(account_id, std::nullopt);
-    auto old = txn.FindAlertSubscription(account_id);
-    if (!old.ok()) return old.status();
+    auto old = Find(txn, account_id);
+    if (!old.ok() && !request.new_secret) return old.status();
     store::AlertSubscription sub{account_id,    request.email,    request.webhook_url, "",
                                  request.kinds, request.language, clock_.NowMicros()};
-    sub.secret =
-        *old && !request.new_secret ? (*old)->secret : crypto::Hex(crypto::RandomBytes(32));
+    sub.secret = old.ok() && *old && !request.new_secret ? (*old)->secret
+                                                         : crypto::Hex(crypto::RandomBytes(32));
     out = sub;
+    sub.secret = crypto::Hex(box_.Seal(sub.secret, SecretAad(account_id)));
     return txn.SetAlertSubscription(account_id, sub);
   });
   if (!s.ok()) return s;
@@ -69,7 +88,7 @@ Result<std::optional<store::AlertSubscription>> AlertService::Subscription(
     const std::string& account_id) {
   std::optional<store::AlertSubscription> out;
   Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto found = txn.FindAlertSubscription(account_id);
+    auto found = Find(txn, account_id);
     if (found.ok()) out = *found;
     return found.status();
   });
@@ -212,7 +231,7 @@ bool AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, Al
   std::optional<store::AlertSubscription> sub;
   bool mine = false;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
-    auto found = txn.FindAlertSubscription(d.account_id);
+    auto found = Find(txn, d.account_id);
     if (!found.ok()) return found.status();
     sub = *found;
     auto won = txn.UpdateAlertDelivery(claimed, d.next_attempt_at);

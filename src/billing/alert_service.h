@@ -21,6 +21,7 @@
 
 #include "billing/alerts.h"
 #include "billing/tenant_view.h"
+#include "common/crypto.h"
 #include "store/store.h"
 
 namespace kanjian::billing {
@@ -62,10 +63,14 @@ struct AlertRequest {
   bool new_secret = false;  // make a new webhook secret (one is made when there is none)
 };
 
+// Webhook secrets are kept sealed under the master key `box` (as API
+// SecretKeys are), bound to their account; what this service returns
+// carries the secret opened.
 class AlertService {
  public:
-  AlertService(store::Store& store, TenantView& view, const Clock& clock, AlertOptions options)
-      : store_(store), view_(view), clock_(clock), options_(std::move(options)) {}
+  AlertService(store::Store& store, TenantView& view, const crypto::SecretBox& box,
+               const Clock& clock, AlertOptions options)
+      : store_(store), view_(view), box_(box), clock_(clock), options_(std::move(options)) {}
 
   // InvalidParameterValue for an e-mail address or URL that cannot be one,
   // an unknown kind or language; neither channel removes the subscription.
@@ -87,8 +92,15 @@ class AlertService {
   // Returns false when an attempt was made and failed.
   bool Deliver(store::AlertDelivery d, AlertTransport& transport, AlertPass& pass);
 
+  // The subscription as stored, with its secret opened (InternalError if
+  // it does not open: another master key, or a row copied from another
+  // account).
+  Result<std::optional<store::AlertSubscription>> Find(store::Txn& txn,
+                                                       const std::string& account_id) const;
+
   store::Store& store_;
   TenantView& view_;
+  const crypto::SecretBox& box_;
   const Clock& clock_;
   const AlertOptions options_;
 };

@@ -117,7 +117,7 @@ class AlertServiceTest : public ::testing::Test {
   AccountService accounts_{db_.store(), box_, clock_};
   BillingService billing_{db_.store(), clock_};
   TenantView view_{billing_};
-  AlertService alerts_{db_.store(), view_, clock_, {kMinute, "https://console.example", 100}};
+  AlertService alerts_{db_.store(), view_, box_, clock_, {kMinute, "https://console.example", 100}};
   FakeTransport transport_;
 };
 
@@ -136,6 +136,8 @@ TEST_F(AlertServiceTest, EachNoticeOncePerChannelWithRetries) {
   ASSERT_TRUE(sub.ok()) << sub.status().ToString();
   ASSERT_TRUE(sub->has_value());
   EXPECT_EQ((*sub)->secret.size(), 64u);
+  EXPECT_EQ(db_.RawBytes().find((*sub)->secret), std::string::npos) << "sealed, not in clear";
+  EXPECT_EQ((*alerts_.Subscription(a))->secret, (*sub)->secret);
 
   BilledCall call{"req-1", a, "DetectPet", clock_.NowMicros(), 800};
   ASSERT_TRUE(billing_.RecordCalls(std::span<const BilledCall>(&call, 1)).ok());

@@ -23,12 +23,14 @@ template <typename Body>
 int WithAlerts(Context& ctx, const std::string& account, Body body) {
   auto billing = ctx.billing();
   if (!billing.ok()) return ctx.Fail(billing.status());
+  // Webhook secrets are sealed under the master key.
+  if (auto keyed = ctx.accounts(); !keyed.ok()) return ctx.Fail(keyed.status());
   auto store = ctx.store();
   if (!store.ok()) return ctx.Fail(store.status());
   auto found = (*store)->FindAccount(account);
   if (!found.ok()) return ctx.Fail(found.status());
   billing::TenantView view(**billing);
-  billing::AlertService alerts(**store, view, ctx.clock(), {});
+  billing::AlertService alerts(**store, view, *ctx.master_box(), ctx.clock(), {});
   return body(alerts, found->id);
 }
 

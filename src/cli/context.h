@@ -57,6 +57,8 @@ class Context {
   // nor open one (account activate, key list/enable/disable), so they work
   // on a database whose key is lost.
   Result<billing::AccountService*> accounts_without_key();
+  // The master key opened by accounts(); null before it succeeded.
+  const crypto::SecretBox* master_box() const { return box_.get(); }
   Result<billing::BillingService*> billing();
 
   // Prints `value` (--json) or `text`, returns exit code 0.

@@ -272,7 +272,7 @@ int Serve(Context& ctx, const ServeFlags& flags, std::vector<ResolvedSetting> se
                                         metrics);
   server::console::ConsoleUsers console_users(**store, ctx.clock());
   // Alerts: notices sent to tenants by e-mail and webhook, on their own thread.
-  billing::AlertService alerts(**store, tenant_view, ctx.clock(),
+  billing::AlertService alerts(**store, tenant_view, *ctx.master_box(), ctx.clock(),
                                {.first_retry = int64_t{flags.alert_retry_ms} * 1000,
                                 .console_url = flags.alert_console_url});
   server::CurlAlertTransport alert_transport(

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "common/crypto.h"
 #include "server/address_policy.h"
 
 namespace kanjian::server {
@@ -18,21 +19,6 @@ using billing::AlertAttempt;
 void GlobalInitOnce() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-std::string Base64(std::string_view in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    if (i + 1 < in.size()) v |= uint8_t(in[i + 1]) << 8;
-    if (i + 2 < in.size()) v |= uint8_t(in[i + 2]);
-    out += k[(v >> 18) & 63];
-    out += k[(v >> 12) & 63];
-    out += i + 1 < in.size() ? k[(v >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? k[v & 63] : '=';
-  }
-  return out;
 }
 
 struct SocketPolicy {
@@ -165,7 +151,7 @@ AlertAttempt CurlAlertTransport::SendEmail(const std::string& to, const std::str
 std::string MailMessage(const std::string& from, const std::string& to, const std::string& subject,
                         const std::string& text, const std::string& date) {
   return "Date: " + date + "\r\nFrom: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: =?UTF-8?B?" +
-         Base64(subject) +
+         crypto::Base64Encode(subject) +
          "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
          "Content-Transfer-Encoding: 8bit\r\n\r\n" +
          text;

@@ -258,9 +258,11 @@ struct NoticeBatch {
 // Alerts (billing/alerts.h): where an account wants its notices sent.
 struct AlertSubscription {
   std::string account_id;
-  std::string email;               // "" = no e-mail
-  std::string webhook_url;         // "" = no webhook
-  std::string secret;              // the webhook's HMAC-SHA256 key (hex), made by the server
+  std::string email;        // "" = no e-mail
+  std::string webhook_url;  // "" = no webhook
+  // The webhook's HMAC-SHA256 key, made by the server; stored sealed under
+  // the master key (hex of crypto::SecretBox, billing/alert_service.h).
+  std::string secret;
   std::vector<std::string> kinds;  // notice kinds wanted; empty = every kind
   std::string language = "en";     // of the e-mail text: "en" | "zh-CN"
   UnixMicros updated_at = 0;
