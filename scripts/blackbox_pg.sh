@@ -9,9 +9,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # The subset: the billing paths (CLI and billing API), the operator console,
-# kill -9 under load, the PostgreSQL upgrade fixture, pg_dump/pg_restore
-# under load and a rolling upgrade of a cluster (the whole suite runs on
-# SQLite).
+# kill -9 under load, the PostgreSQL upgrade fixture and pg_dump/pg_restore
+# under load (the whole suite runs on SQLite; the cluster tests start their
+# own PostgreSQL there).
 DEFAULT_FILES=(billing.test.js billing_api.test.js operator_console.test.js crash.test.js auth.test.js
   upgrade.test.js pg_backup.test.js)
 if [[ $# -gt 0 ]]; then files=("$@"); else files=("${DEFAULT_FILES[@]}"); fi
