@@ -42,7 +42,11 @@ async function nodeCommits() {
   }));
 }
 
+// A clone without the old commit (shallow) cannot build it: the test skips.
+const HAVE_FROM = spawnSync("git", ["-C", REPO, "cat-file", "-e", `${FROM}^{commit}`]).status === 0;
+
 before(async () => {
+  if (!HAVE_FROM) return;
   const built = spawnSync("bash", ["-c", `source scripts/lib/release_build.sh && release_binary ${FROM}`],
     { cwd: REPO, encoding: "utf8", timeout: 1800000 });
   assert.equal(built.status, 0, `building ${FROM}: ${built.stderr}`);
@@ -69,6 +73,7 @@ after(async () => {
 
 test("rolling upgrade under load: old and new nodes on one database, no call fails, each success billed once",
   async (t) => {
+    if (!HAVE_FROM) { t.skip(`${FROM} is not in this clone's history (shallow?)`); return; }
     assert.deepEqual(await nodeCommits(), Array(NODES).fill(oldCommit), "every node starts old");
     const ok = new Map(accounts.map((a) => [a.AccountId, []]));
     const problems = [];  // every answer that is not a success, and every call with no answer
