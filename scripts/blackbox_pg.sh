@@ -8,10 +8,12 @@
 #   KANJIAN_BLACKBOX_PG=postgresql://…     use that server instead of starting one
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# The subset: the billing paths (CLI and billing API), the operator console
-# and kill -9 under load; 25 tests, 244 s on the
-# shared 2-core VM at load average 9 (the whole suite runs on SQLite).
-DEFAULT_FILES=(billing.test.js billing_api.test.js operator_console.test.js crash.test.js auth.test.js)
+# The subset: the billing paths (CLI and billing API), the operator console,
+# kill -9 under load, the PostgreSQL upgrade fixture and pg_dump/pg_restore
+# under load (the whole suite runs on SQLite; the cluster tests start their
+# own PostgreSQL there).
+DEFAULT_FILES=(billing.test.js billing_api.test.js operator_console.test.js crash.test.js auth.test.js
+  upgrade.test.js pg_backup.test.js)
 if [[ $# -gt 0 ]]; then files=("$@"); else files=("${DEFAULT_FILES[@]}"); fi
 if [[ -z "${KANJIAN_BLACKBOX_PG:-}" ]]; then
   tmp=$(mktemp -d /tmp/kanjian-bbpg-XXXXXX)

@@ -8,6 +8,8 @@
 #   scripts/cluster.sh restart-node DIR I  (start node I again after it died)
 #   scripts/cluster.sh restart-pg DIR      (restart the cluster's PostgreSQL)
 #   scripts/cluster.sh reload DIR          (rolling model reload, one node at a time)
+#   scripts/cluster.sh upgrade DIR BIN     (rolling upgrade: each node in turn drained,
+#                                           stopped with SIGTERM, started from BIN)
 # Without --db the cluster runs its own PostgreSQL (scripts/pg_cluster.sh,
 # data in DIR/pg, port P+2; as root it runs as `postgres`, so DIR and its
 # parents must be traversable by that user) and a master key minted into
@@ -18,7 +20,8 @@
 # node-I.pid. HAProxy: balance leastconn, /healthz checks every second,
 # maxconn per node = its inference workers, so overload queues at the
 # balancer (where `timeout queue` bounds the wait) instead of inside a node;
-# stats on P+1, nodes on P+101….
+# stats on P+1, nodes on P+101…. DIR/bin names the binary the nodes start
+# from (KANJIAN_BIN or build/kanjian at start; BIN after an upgrade).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=${KANJIAN_BIN:-$repo/build/kanjian}
@@ -51,7 +54,7 @@ start_node() { # I
   (
     if [[ -f "$dir/master.key" ]]; then export KANJIAN_MASTER_KEY=$(cat "$dir/master.key"); fi
     # shellcheck disable=SC2046
-    exec nohup "$bin" --db "$(cat "$dir/db")" serve --listen "127.0.0.1:$(node_port "$i")" \
+    exec nohup "$(cat "$dir/bin")" --db "$(cat "$dir/db")" serve --listen "127.0.0.1:$(node_port "$i")" \
       --redis "unix://$dir/redis.sock" --cluster-nodes "$(cat "$dir/nodes")" \
       --workers "$(cat "$dir/workers")" $(cat "$dir/serve_args") >>"$dir/node-$i.log" 2>&1
   ) &
@@ -75,6 +78,48 @@ node_busy() { # I
   haproxy_cmd "show stat" | awk -F, -v s="node$1" '$1=="nodes" && $2==s {print $3 + $5}'
 }
 
+# HAProxy's status of node I: UP, DOWN, DRAIN, MAINT….
+node_status() { # I
+  haproxy_cmd "show stat" | awk -F, -v s="node$1" '$1=="nodes" && $2==s {print $18}'
+}
+
+# Waits for node I's requests at the balancer to end (it was drained).
+wait_idle() { # I
+  for _ in $(seq 1 600); do
+    [[ $(node_busy "$1") == 0 ]] && return 0
+    sleep 0.1
+  done
+}
+
+# Replaces node I's process with one of DIR/bin: drained at the balancer,
+# stopped with SIGTERM (it finishes and bills what it holds), started, and
+# back in the balancer only once HAProxy's health check sees it up, so the
+# next node is not drained while this one takes no traffic.
+upgrade_node() { # I
+  local i=$1 pid
+  haproxy_cmd "set server nodes/node$i state drain" >/dev/null
+  wait_idle "$i"
+  pid=$(cat "$dir/node-$i.pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 600); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "cluster: node $i did not stop within 60 s of SIGTERM, roll stopped" >&2
+    return 1
+  fi
+  start_node "$i"
+  wait_healthy "$(node_port "$i")"
+  haproxy_cmd "set server nodes/node$i state ready" >/dev/null
+  for _ in $(seq 1 300); do
+    [[ $(node_status "$i") == UP ]] && break
+    sleep 0.1
+  done
+  [[ $(node_status "$i") == UP ]] || { echo "cluster: node $i is not UP at the balancer" >&2; return 1; }
+  echo "node$i $(curl -fsS "http://127.0.0.1:$(node_port "$i")/healthz" | jq -r '.Commit // "?"')"
+}
+
 model_hash() { # PORT → the set /healthz names
   curl -fsS "http://127.0.0.1:$1/healthz" | jq -r '.ModelSet.Hash // empty'
 }
@@ -86,10 +131,7 @@ reload_node() { # I
   local i=$1 port answer want
   port=$(node_port "$i")
   haproxy_cmd "set server nodes/node$i state drain" >/dev/null
-  for _ in $(seq 1 600); do
-    [[ $(node_busy "$i") == 0 ]] && break
-    sleep 0.1
-  done
+  wait_idle "$i"
   if ! answer=$(curl -sS -X POST -H 'X-Kanjian-Admin: reload' --max-time 300 \
     -w '\n%{http_code}' "http://127.0.0.1:$port/admin/reload") ||
     [[ $(tail -n1 <<<"$answer") != 200 ]]; then
@@ -178,6 +220,7 @@ case "$cmd" in
       # A new key for a new database; back it up apart from the database.
       (umask 077 && openssl rand -hex 32 >"$dir/master.key")
     fi
+    echo "$bin" >"$dir/bin"
     echo "$nodes" >"$dir/nodes"
     echo "$db" >"$dir/db"
     echo "$workers" >"$dir/workers"
@@ -235,6 +278,12 @@ case "$cmd" in
     # committed stays); the nodes reconnect on their next statement.
     "$repo/scripts/pg_cluster.sh" stop "$dir/pg" fast
     "$repo/scripts/pg_cluster.sh" start "$dir/pg" "$(pg_port)" >/dev/null
+    ;;
+  upgrade)
+    new=$(realpath "${1:?new kanjian binary}")
+    [[ -x $new ]] || { echo "cluster: $new is not executable" >&2; exit 1; }
+    echo "$new" >"$dir/bin"
+    for i in $(seq 1 "$(cat "$dir/nodes")"); do upgrade_node "$i"; done
     ;;
   reload)
     for i in $(seq 1 "$(cat "$dir/nodes")"); do reload_node "$i"; done

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Monitoring proof with real parts: promtool checks the alert rules; a
-# kanjian server (build/kanjian) takes a few signed SDK calls, one of them
-# refused, and a malformed request; a real Prometheus (Debian's) on loopback scrapes it every second
-# with the rules loaded. Then, through Prometheus' HTTP API: every Grafana
-# panel query (deploy/grafana/kanjian-dashboard.json) parses and returns
-# data, every rule expression parses and every rule evaluates with health
-# "ok", and every metric a panel or a rule names has series from the
-# running server. Bounded: about 30 s, 120 s at most.
+# Monitoring proof with real parts: promtool checks the alert rules; the
+# CLI makes accounts whose calls are paid by each source (free pack,
+# resource pack, post-paid), a pack sold and an account in arrears after a
+# settled month; a kanjian server (build/kanjian) takes a few signed SDK
+# calls, one of them refused, and a malformed request; a real Prometheus
+# (Debian's) on loopback scrapes it every second with the rules loaded.
+# Then, through Prometheus' HTTP API: every Grafana panel query
+# (deploy/grafana/kanjian-dashboard.json) parses and returns data, every
+# rule expression parses and every rule evaluates with health "ok", every
+# metric a panel or a rule names has series from the running server, and
+# the billing figures (calls by source, revenue, arrears) are the ones the
+# CLI made. Bounded: about 30 s, 120 s at most.
 #   KANJIAN_BIN (default build/kanjian), KANJIAN_MODELS passed through.
 set -euo pipefail
 
@@ -53,11 +57,39 @@ wait_port() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 db=$work/kanjian.db
-acc=$("$BIN" --db "$db" --json account create monitoring)
-account_id=$(node -pe 'JSON.parse(process.argv[1]).AccountId' "$acc")
-secret_id=$(node -pe 'JSON.parse(process.argv[1]).SecretId' "$acc")
-secret_key=$(node -pe 'JSON.parse(process.argv[1]).SecretKey' "$acc")
-"$BIN" --db "$db" account activate "$account_id" >/dev/null
+k() { "$BIN" --db "$db" "$@"; }
+# Creates and activates account NAME (with --at AT, if given); sets
+# account_id, secret_id, secret_key.
+new_account() { # NAME [AT]
+  local at=() acc
+  [[ -n ${2:-} ]] && at=(--at "$2")
+  acc=$(k --json "${at[@]}" account create "$1")
+  account_id=$(node -pe 'JSON.parse(process.argv[1]).AccountId' "$acc")
+  secret_id=$(node -pe 'JSON.parse(process.argv[1]).SecretId' "$acc")
+  secret_key=$(node -pe 'JSON.parse(process.argv[1]).SecretKey' "$acc")
+  k "${at[@]}" account activate "$account_id" >/dev/null
+}
+# An account in arrears: 2 000 DetectPet calls three months ago, that month
+# settled (1 000 past the free pack, post-paid), nothing paid: it owes the
+# bill and the grace period (0 days in the bundled catalog) is over.
+month=$(date -u -d "$(date -u +%Y-%m-15) -3 months" +%Y-%m)
+next=$(date -u -d "$month-15 +1 month" +%Y-%m)
+new_account monitoring-arrears "${month}-02T10:00:00+08:00"
+k --at "${month}-03T10:00:00+08:00" usage record "$account_id" DetectPet 2000 >/dev/null
+k --at "${next}-01T02:00:00+08:00" bill run --month "$month" >/dev/null
+# Calls paid by a resource pack: the free pack used up, a DetectPet pack given.
+new_account monitoring-pack
+k usage record "$account_id" DetectPet 1000 >/dev/null
+k pack grant "$account_id" --action DetectPet --calls 100 --months 1 >/dev/null
+pack_keys=("$secret_id" "$secret_key")
+# Post-paid calls: the free pack used up, no pack; and a pack sold.
+new_account monitoring-postpaid
+k usage record "$account_id" DetectPet 1000 >/dev/null
+k account recharge "$account_id" 800 >/dev/null
+k pack buy "$account_id" --action RecognizeCarPro --calls 10000 >/dev/null
+postpaid_keys=("$secret_id" "$secret_key")
+# Calls paid by the free pack (the last account made).
+new_account monitoring
 "$BIN" --db "$db" serve --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
 pids+=($!)
 port=$(wait_port "$work/serve.log" 90) || die "kanjian did not listen within 90 s"
@@ -77,6 +109,8 @@ pids+=($!)
 for _ in 1 2 3; do
   node "$ROOT/tests/blackbox/detect_pet_once.js" "$port" "$secret_id" "$secret_key" >/dev/null
 done
+node "$ROOT/tests/blackbox/detect_pet_once.js" "$port" "${pack_keys[@]}" >/dev/null
+node "$ROOT/tests/blackbox/detect_pet_once.js" "$port" "${postpaid_keys[@]}" >/dev/null
 if node "$ROOT/tests/blackbox/detect_pet_once.js" "$port" "$secret_id" "not-the-key" >/dev/null 2>&1; then
   die "a call signed with the wrong key succeeded"
 fi
@@ -117,10 +151,29 @@ def wait(what, ok):
 
 # Two scrapes after the calls, so that rates have two samples.
 wait("Prometheus to scrape the calls", lambda: any(
-    float(s["value"][1]) >= 3 for s in query('sum(kanjian_requests_total{code="OK"})')["data"]["result"]))
+    float(s["value"][1]) >= 5 for s in query('sum(kanjian_requests_total{code="OK"})')["data"]["result"]))
 time.sleep(2.5)
 
 failures, names = [], set()
+
+# The billing figures the CLI made, as Prometheus scraped them.
+def value(expr):
+    r = query(expr)["data"]["result"]
+    return float(r[0]["value"][1]) if r else None
+figures = {e: value(e) for e in (
+    'kanjian_billed_calls_total{source="free"}', 'kanjian_billed_calls_total{source="pack"}',
+    'kanjian_billed_calls_total{source="postpaid"}', 'kanjian_revenue_fen{book="pack"}',
+    'kanjian_revenue_fen{book="postpaid"}', "kanjian_accounts_in_arrears", "kanjian_owed_fen")}
+expected = {'kanjian_billed_calls_total{source="free"}': 3, 'kanjian_billed_calls_total{source="pack"}': 1,
+            'kanjian_billed_calls_total{source="postpaid"}': 1,
+            'kanjian_revenue_fen{book="pack"}': 73000,  # the 730-yuan pack
+            "kanjian_accounts_in_arrears": 1}
+for expr, want in expected.items():
+    if figures[expr] != want:
+        failures.append(f"{expr} is {figures[expr]}, want {want}")
+postpaid = figures['kanjian_revenue_fen{book="postpaid"}']
+if not postpaid or figures["kanjian_owed_fen"] != postpaid:
+    failures.append(f"the settled post-paid bill ({postpaid} fen) is what is owed ({figures['kanjian_owed_fen']} fen)")
 METRIC = re.compile(r"\b(kanjian_[a-z_]+|up)\b(?!\s*\()")
 
 panels = json.load(open(dashboard))["panels"]
@@ -159,6 +212,7 @@ for name in sorted(names):
 if failures:
     sys.exit("test_monitoring: FAIL:\n  " + "\n  ".join(failures))
 print(f"test_monitoring: OK: {sum(len(p['targets']) for p in panels)} panel queries in {len(panels)} panels "
-      f"return data, {len(rules)} rules evaluate ok, {len(names)} metrics exported: {' '.join(sorted(names))}",
+      f"return data, {len(rules)} rules evaluate ok, {len(names)} metrics exported: {' '.join(sorted(names))}; "
+      f"billing figures {json.dumps({k: v for k, v in figures.items()})}",
       file=sys.stderr)
 PY

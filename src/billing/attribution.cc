@@ -22,12 +22,14 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
   std::set<std::string> newly_issued;
   uint64_t state_after = 0;
   bool first_run = true;
+  std::array<uint64_t, 3> billed{};  // this batch's calls by source, once committed
   Status written = store_.Write([&](store::Txn& txn) -> Status {
     // A store may run this body again (PostgreSQL, after a serialization
     // failure): the working set then holds a rolled-back run's takes.
     if (!first_run) live_packs_.clear();
     first_run = false;
     newly_issued.clear();
+    billed.fill(0);
     if (refusals) refusals->assign(calls.size(), Status::Ok());
     auto state = txn.StateAtStart();
     if (!state.ok()) return state.status();
@@ -116,7 +118,10 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
         else
           pack->used -= take;
       }
-      if (*recorded) live->spend.Add(call.action, call.quantity, left);
+      if (*recorded) {
+        live->spend.Add(call.action, call.quantity, left);
+        for (const auto& segment : segments) billed[size_t(segment.source)] += segment.quantity;
+      }
     }
     for (const auto& [pack_id, delta] : used_delta) {
       if (Status s = txn.AddPackUsed(pack_id, delta); !s.ok()) return s;
@@ -131,6 +136,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
   // committed. Both caches are bounded (a miss only costs a reload).
   constexpr size_t kMaxCachedAccounts = 50'000, kMaxIssuedMonths = 500'000;
   if (written.ok()) {
+    for (size_t i = 0; i < billed.size(); ++i) billed_by_source_[i].fetch_add(billed[i]);
     if (free_issued_.size() + newly_issued.size() > kMaxIssuedMonths) free_issued_.clear();
     free_issued_.insert(newly_issued.begin(), newly_issued.end());
   }
@@ -141,6 +147,12 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
     live_packs_state_.reset();
   }
   return written;
+}
+
+std::array<uint64_t, 3> BillingService::BilledCallsBySource() const {
+  std::array<uint64_t, 3> out{};
+  for (size_t i = 0; i < out.size(); ++i) out[i] = billed_by_source_[i].load();
+  return out;
 }
 
 Result<std::vector<UsageByAction>> BillingService::UsageForMonth(const std::string& account,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <functional>
 #include <thread>
@@ -108,6 +109,24 @@ TEST_F(AttributionTest, APackGrantedInThisProcessPaysTheNextCall) {
   ASSERT_TRUE(Record({Pet(4)}).ok());
   EXPECT_EQ(PetUsage().pack, 4);
   EXPECT_EQ(PetUsage().postpaid, 1);
+}
+
+// The per-process counts /metrics exports (kanjian_billed_calls_total)
+// agree with the log: a call split across sources counts in each, a
+// repeated RequestId not again, another process's calls not here.
+TEST_F(AttributionTest, BilledCallsBySourceCountWhatCommitted) {
+  const int64_t quota = FreeQuota();
+  ASSERT_TRUE(Record({Pet(quota - 1)}).ok());
+  ASSERT_TRUE(billing_.GrantPack(account_, "DetectPet", 10, 1, "").ok());
+  BilledCall split = Pet(13);  // 1 free, 10 from the pack, 2 post-paid
+  ASSERT_TRUE(Record({split, split}).ok());
+  ASSERT_TRUE(Record({split}).ok());
+  ASSERT_TRUE(other_billing_->RecordCalls(std::vector<BilledCall>{Pet(5)}).ok());
+  const std::array<uint64_t, 3> by_source = billing_.BilledCallsBySource();
+  EXPECT_EQ(by_source[size_t(store::UsageSource::kFree)], uint64_t(quota));
+  EXPECT_EQ(by_source[size_t(store::UsageSource::kPack)], 10u);
+  EXPECT_EQ(by_source[size_t(store::UsageSource::kPostpaid)], 2u);
+  EXPECT_EQ(PetUsage().postpaid, 2 + 5);
 }
 
 // A RequestId seen twice, in one batch or across batches, is one call: its

@@ -9,6 +9,8 @@
 // settlement.cc, catalog_service.cc, audit.cc.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -145,6 +147,10 @@ class BillingService {
   // `refusals`, when given, receives one Status per call: OK, or the spend
   // guard's refusal (that call was not recorded; the others were).
   Status RecordCalls(std::span<const BilledCall> calls, std::vector<Status>* refusals = nullptr);
+  // Calls this process has billed, by source, indexed by store::UsageSource
+  // (free pack, resource pack, post-paid); counted when their transaction
+  // commits, a call split across sources in each. For /metrics.
+  std::array<uint64_t, 3> BilledCallsBySource() const;
   Result<std::vector<UsageByAction>> UsageForMonth(const std::string& account, Month month);
 
   // Spend guard (spend_budget.cc): an optional monthly post-paid budget;
@@ -225,6 +231,7 @@ class BillingService {
   std::optional<uint64_t> live_packs_state_;
   std::unordered_map<std::string, LivePacks> live_packs_;
   std::unordered_set<std::string> free_issued_;
+  std::array<std::atomic<uint64_t>, 3> billed_by_source_{};  // by store::UsageSource
 };
 
 }  // namespace kanjian::billing

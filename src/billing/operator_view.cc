@@ -33,6 +33,29 @@ Result<std::vector<AccountView>> OperatorView::SearchAccounts(const std::string&
   return out;
 }
 
+Result<PlatformFigures> OperatorView::Figures() {
+  PlatformFigures out;
+  std::vector<std::string> ids;
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    auto books = txn.Balances(kPlatform);
+    if (!books.ok()) return books.status();
+    out.revenue_pack = (*books)["revenue:pack"];
+    out.revenue_postpaid = (*books)["revenue:postpaid"];
+    auto all = txn.ListAccounts();
+    if (!all.ok()) return all.status();
+    for (const auto& a : *all) ids.push_back(a.id);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  for (const auto& id : ids) {
+    auto view = billing_.ViewAccount(id);
+    if (!view.ok()) return view.status();
+    if (view->status == ServiceState::kArrears) ++out.accounts_in_arrears;
+    if (const Fen total = view->balance.total(); total < 0) out.owed -= total;
+  }
+  return out;
+}
+
 Result<int> OperatorView::OffsetNow() {
   auto catalog = billing_.LoadCatalog();
   if (!catalog.ok()) return catalog.status();

@@ -33,6 +33,15 @@ struct WhatIfReport {
   Fen old_total = 0, new_total = 0;  // over every account
 };
 
+// The platform's books and arrears now, for /metrics
+// (server/settlement_scheduler.h), all in fen.
+struct PlatformFigures {
+  Fen revenue_pack = 0;             // the platform's "revenue:pack" book: packs sold less refunds
+  Fen revenue_postpaid = 0;         // "revenue:postpaid": settled post-paid bills
+  int64_t accounts_in_arrears = 0;  // service state arrears: their calls are refused
+  Fen owed = 0;  // what accounts with a negative balance owe, in the grace period or past it
+};
+
 class OperatorView {
  public:
   explicit OperatorView(BillingService& billing) : billing_(billing) {}
@@ -48,6 +57,8 @@ class OperatorView {
   // The month before the current one, in the billing time zone.
   Result<Month> LastMonth();
   Result<int> OffsetNow();
+  // Reads every account's view: seconds for many thousands of accounts.
+  Result<PlatformFigures> Figures();
 
   // `month` billed again under the (last) version of `draft_document`, a
   // document as `kanjian catalog publish` takes; read-only.

@@ -260,6 +260,7 @@ int Serve(Context& ctx, const ServeFlags& flags, std::vector<ResolvedSetting> se
   metrics.inference = &(*vision)->inference_histogram();
   metrics.queue_depth = [&] { return (*vision)->queue_depth(); };
   metrics.usage_batches = [&] { return meter.batches_written(); };
+  metrics.billed_calls = [&] { return billing.BilledCallsBySource(); };
   if (shared_qps) metrics.qps_fallback_calls = [&] { return shared_qps->fallback_calls(); };
   metrics.settlement = &settlement;
   server::ApiHandler api(api_options, **accounts, billing, meter, **vision, ctx.clock(), metrics);

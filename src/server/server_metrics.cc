@@ -2,8 +2,32 @@
 
 #include "common/build_info.h"
 #include "server/settlement_scheduler.h"
+#include "store/store.h"
 
 namespace kanjian::server {
+
+namespace {
+
+// The platform's books as every node reads them from the one database: the
+// same on every node (the dashboard takes max over nodes).
+void RenderFigures(const billing::PlatformFigures& f, std::string* out) {
+  metrics::RenderHeader("kanjian_revenue_fen", "gauge",
+                        "The platform's revenue books in fen, all time: pack = packs sold less "
+                        "refunds, postpaid = settled post-paid bills.",
+                        out);
+  *out += "kanjian_revenue_fen{book=\"pack\"} " + std::to_string(f.revenue_pack) + "\n";
+  *out += "kanjian_revenue_fen{book=\"postpaid\"} " + std::to_string(f.revenue_postpaid) + "\n";
+  metrics::RenderHeader("kanjian_accounts_in_arrears", "gauge",
+                        "Accounts in arrears: their calls are refused (InArrears).", out);
+  *out += "kanjian_accounts_in_arrears " + std::to_string(f.accounts_in_arrears) + "\n";
+  metrics::RenderHeader("kanjian_owed_fen", "gauge",
+                        "What accounts with a negative balance owe, in fen, in the grace period "
+                        "or past it.",
+                        out);
+  *out += "kanjian_owed_fen " + std::to_string(f.owed) + "\n";
+}
+
+}  // namespace
 
 std::string ServerMetrics::RenderPrometheus() const {
   std::string out;
@@ -32,6 +56,15 @@ std::string ServerMetrics::RenderPrometheus() const {
                         "Group-commit transactions written for usage records.", &out);
   out +=
       "kanjian_usage_batches_total " + std::to_string(usage_batches ? usage_batches() : 0) + "\n";
+  metrics::RenderHeader("kanjian_billed_calls_total", "counter",
+                        "Calls this node billed, by source: free pack, resource pack, post-paid.",
+                        &out);
+  const std::array<uint64_t, 3> billed = billed_calls ? billed_calls() : std::array<uint64_t, 3>{};
+  for (size_t i = 0; i < billed.size(); ++i) {
+    out += "kanjian_billed_calls_total{source=\"" +
+           std::string(store::ToString(store::UsageSource(i))) + "\"} " +
+           std::to_string(billed[i]) + "\n";
+  }
   metrics::RenderHeader("kanjian_qps_fallback_calls_total", "counter",
                         "Calls rate-limited per node because Redis could not be reached.", &out);
   out += "kanjian_qps_fallback_calls_total " +
@@ -53,6 +86,9 @@ std::string ServerMetrics::RenderPrometheus() const {
            std::to_string(settlement->settlement_failures()) + "\n";
     out += "kanjian_background_failures_total{task=\"audit\"} " +
            std::to_string(settlement->audit_failures()) + "\n";
+    out += "kanjian_background_failures_total{task=\"figures\"} " +
+           std::to_string(settlement->figures_failures()) + "\n";
+    if (const auto figures = settlement->figures()) RenderFigures(*figures, &out);
   }
   return out;
 }

@@ -23,6 +23,7 @@ void SettlementScheduler::Loop() {
     lock.unlock();
     Tick();
     AuditIfDue();
+    FiguresIfDue();
     passes_.fetch_add(1);
     lock.lock();
     cv_.wait_for(lock, interval_, [this] { return stop_; });
@@ -65,6 +66,26 @@ void SettlementScheduler::AuditIfDue() {
   }
   audit_problems_.store(static_cast<int64_t>(report->problems.size()));
   for (const auto& problem : report->problems) spdlog::error("audit: {}", problem);
+}
+
+void SettlementScheduler::FiguresIfDue() {
+  const auto now = std::chrono::steady_clock::now();
+  if (last_figures_ && now - *last_figures_ < kFiguresInterval) return;
+  last_figures_ = now;
+  billing::OperatorView view(billing_);
+  auto figures = view.Figures();
+  if (!figures.ok()) {
+    figures_failures_.fetch_add(1);
+    spdlog::error("reading the platform's figures failed: {}", figures.status().ToString());
+    return;
+  }
+  std::lock_guard<std::mutex> lock(figures_mu_);
+  figures_ = *figures;
+}
+
+std::optional<billing::PlatformFigures> SettlementScheduler::figures() const {
+  std::lock_guard<std::mutex> lock(figures_mu_);
+  return figures_;
 }
 
 }  // namespace kanjian::server

@@ -3,7 +3,9 @@
 // settled by this process, run `bill run` for it. RunBills is idempotent,
 // so a restart or a manual `kanjian bill run` never bills twice.
 // On its first pass and then every kAuditInterval it also runs the ledger
-// audit, so that /metrics can say whether the books still balance.
+// audit, so that /metrics can say whether the books still balance, and
+// every kFiguresInterval it reads the platform's revenue and arrears
+// (billing/operator_view.h PlatformFigures) for /metrics.
 #pragma once
 
 #include <atomic>
@@ -16,6 +18,7 @@
 #include <thread>
 
 #include "billing/billing.h"
+#include "billing/operator_view.h"
 
 namespace kanjian::server {
 
@@ -24,6 +27,9 @@ namespace kanjian::server {
 inline constexpr std::chrono::seconds kSettlementInterval{30};
 // The audit reads the whole ledger, so it runs far less often.
 inline constexpr std::chrono::hours kAuditInterval{1};
+// The figures read every account's view; revenue per day and arrears need
+// no fresher figures.
+inline constexpr std::chrono::minutes kFiguresInterval{5};
 
 class SettlementScheduler {
  public:
@@ -41,11 +47,16 @@ class SettlementScheduler {
   // passes whose settlement or audit failed (a store error, mostly).
   uint64_t settlement_failures() const { return settlement_failures_.load(); }
   uint64_t audit_failures() const { return audit_failures_.load(); }
+  uint64_t figures_failures() const { return figures_failures_.load(); }
+  // The platform's figures as of the last pass that read them (none yet:
+  // nullopt).
+  std::optional<billing::PlatformFigures> figures() const;
 
  private:
   void Loop();
   void Tick();
   void AuditIfDue();
+  void FiguresIfDue();
 
   billing::BillingService& billing_;
   const std::chrono::milliseconds interval_;
@@ -55,7 +66,12 @@ class SettlementScheduler {
   std::atomic<int64_t> audit_problems_{-1};
   std::atomic<uint64_t> settlement_failures_{0};
   std::atomic<uint64_t> audit_failures_{0};
-  std::optional<std::chrono::steady_clock::time_point> last_audit_;  // loop thread only
+  std::atomic<uint64_t> figures_failures_{0};
+  std::optional<std::chrono::steady_clock::time_point> last_audit_;    // loop thread only
+  std::optional<std::chrono::steady_clock::time_point> last_figures_;  // loop thread only
+
+  mutable std::mutex figures_mu_;
+  std::optional<billing::PlatformFigures> figures_;  // guarded by figures_mu_
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -6,17 +6,18 @@ const { REPO, childEnv } = require("./harness");
 
 const SCRIPT = path.join(REPO, "scripts", "cluster.sh");
 
-// Runs `cluster.sh ARGS…` to the end; its stdout.
-function cluster(args) {
-  const r = spawnSync(SCRIPT, args, { env: childEnv(), encoding: "utf8", timeout: 180000 });
+// Runs `cluster.sh ARGS…` to the end; its stdout. `env` adds to the
+// environment (KANJIAN_BIN: the binary the nodes start from).
+function cluster(args, env = {}) {
+  const r = spawnSync(SCRIPT, args, { env: childEnv(env), encoding: "utf8", timeout: 180000 });
   assert.equal(r.status, 0, `cluster.sh ${args.join(" ")}: ${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
 
 // The same without blocking the event loop (the SDK load keeps running).
-function clusterAsync(args) {
+function clusterAsync(args, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, args, { env: childEnv() });
+    const child = spawn(SCRIPT, args, { env: childEnv(env) });
     let out = "", err = "";
     child.stdout.on("data", (d) => { out += d; });
     child.stderr.on("data", (d) => { err += d; });

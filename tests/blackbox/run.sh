@@ -18,7 +18,8 @@ if [[ -n "${KANJIAN_NPM_CI:-}" || ! -d node_modules/tencentcloud-sdk-nodejs ]] |
 fi
 if [[ $# -gt 0 ]]; then files=("$@"); else files=(*.test.js); fi
 SOLO=" hostile.test.js crash.test.js shutdown.test.js reload.test.js reload_memory.test.js qps.test.js
-       abandon.test.js redis.test.js cluster.test.js cluster_pg.test.js truncated.test.js slowread.test.js "
+       abandon.test.js redis.test.js cluster.test.js cluster_pg.test.js cluster_rolling.test.js truncated.test.js
+       slowread.test.js "
 shared=() solo=()
 for f in "${files[@]}"; do
   if [[ $SOLO == *" $f "* ]]; then solo+=("$f"); else shared+=("$f"); fi

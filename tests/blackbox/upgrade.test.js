@@ -1,14 +1,18 @@
 "use strict";
 // Upgrade fixtures (docs/operators/upgrades.md): each database in
-// tests/fixtures/ was written by an earlier release
-// (tests/fixtures/make_sqlite_fixture.sh). Today's binary opens a copy: it
-// migrates to the schema it knows, `audit` is Ok, and every answer the old
-// release gave about balances, packs, usage and bills is given again, field
-// for field (today's answers may add fields, never change one).
+// tests/fixtures/ was written by an earlier release: NAME.db a SQLite file
+// (tests/fixtures/make_sqlite_fixture.sh), NAME.sql a plain pg_dump
+// (tests/fixtures/make_pg_fixture.sh). Today's binary opens a copy — the
+// SQLite ones on SQLite, the dumps restored with psql into a fresh database
+// on PostgreSQL (scripts/blackbox_pg.sh) —: it migrates to the schema it
+// knows, `audit` is Ok, and every answer the old release gave about
+// balances, packs, usage and bills is given again, field for field (today's
+// answers may add fields, never change one).
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
+const { spawnSync } = require("node:child_process");
 const { Sandbox, REPO } = require("./harness");
 
 const FIXTURES = path.join(REPO, "tests", "fixtures");
@@ -38,10 +42,21 @@ for (const expectedFile of fixtures) {
   test(`${name}: today's binary migrates it and answers as the release that wrote it`, async (t) => {
     const sb = new Sandbox(`upgrade-${name}`);
     try {
-      if (sb.pgName) return; // a SQLite fixture
+      const dump = path.join(FIXTURES, `${name}.sql`);
+      const isDump = fs.existsSync(dump);
+      if (isDump !== Boolean(sb.pgName)) {
+        t.skip(`a ${isDump ? "PostgreSQL" : "SQLite"} fixture: not this run's store`);
+        return;
+      }
       const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, expectedFile), "utf8"));
-      fs.copyFileSync(path.join(FIXTURES, `${name}.db`), sb.db);
-      fs.chmodSync(sb.db, 0o600);
+      if (isDump) {
+        const r = spawnSync("psql", [sb.db, "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+          "-f", dump], { encoding: "utf8" });
+        assert.equal(r.status, 0, `psql -f ${dump}: ${r.stderr}`);
+      } else {
+        fs.copyFileSync(path.join(FIXTURES, `${name}.db`), sb.db);
+        fs.chmodSync(sb.db, 0o600);
+      }
 
       const before = sb.cliOk(["--version"]);
       assert.equal(before.SchemaVersion.Database, expected.schema_version);
