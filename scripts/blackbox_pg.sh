@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # under load (the whole suite runs on SQLite; the cluster tests start their
 # own PostgreSQL there).
 DEFAULT_FILES=(billing.test.js billing_api.test.js operator_console.test.js crash.test.js auth.test.js
-  upgrade.test.js pg_backup.test.js)
+  upgrade.test.js pg_backup.test.js alerts.test.js)
 if [[ $# -gt 0 ]]; then files=("$@"); else files=("${DEFAULT_FILES[@]}"); fi
 if [[ -z "${KANJIAN_BLACKBOX_PG:-}" ]]; then
   tmp=$(mktemp -d /tmp/kanjian-bbpg-XXXXXX)
