@@ -45,11 +45,19 @@ test("2 patient clients, then 60 that give up after 300 ms, on one worker: bille
     const billed = sb.usage(acc.AccountId).length;
     const dropped = metric(text, "kanjian_requests_total",
       'action="DetectPet",code="FailedOperation.ClientClosedRequest"');
-    console.log(JSON.stringify({ received: received.length, gaveUp, billed, dropped }));
+    // Every DetectPet call the server took in, whatever its answer.
+    const taken = text.split("\n").filter((l) => l.startsWith('kanjian_requests_total{action="DetectPet",'))
+      .reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
+    console.log(JSON.stringify({ received: received.length, gaveUp, billed, dropped, taken }));
     assert.ok(gaveUp >= 5, `expected most clients to give up, ${gaveUp} did`);
     assert.ok(billed >= received.length, "a received answer was not billed");
     assert.ok(billed - received.length <= 1, `${billed} billed for ${received.length} received`);
-    assert.ok(dropped >= gaveUp - 1, `only ${dropped} of ${gaveUp} abandoned calls were dropped unbilled`);
+    // A call the server took in was either answered and billed or dropped:
+    // none ran unbilled. (A client that gave up before its request was all
+    // sent, under load, is never taken in; that is why `taken` may be
+    // below 62.)
+    assert.ok(Math.abs(taken - billed - dropped) <= 1, `${taken} taken, ${billed} billed, ${dropped} dropped`);
+    assert.ok(dropped >= gaveUp / 2, `only ${dropped} of ${gaveUp} abandoned calls were dropped unbilled`);
     await srv.stopOk();
   } finally {
     await sb.cleanup();

@@ -72,7 +72,9 @@ class RawConn {
     // read before the next write: a write after the server's close gets
     // EPIPE and node would drop what was still unread.
     await new Promise(setImmediate);
-    if (!ok && !this.closed) {
+    // The drain may already have happened during that yield (Node 18 then
+    // emits it before a listener could be added): wait only while it is due.
+    if (!ok && !this.closed && this.sock.writableNeedDrain) {
       await new Promise((resolve) => {
         const t = setTimeout(resolve, drainTimeoutMs);
         const fin = () => { clearTimeout(t); this.waiters.delete(fin); this.sock.off("drain", fin); resolve(); };
