@@ -5,6 +5,8 @@
 #   ctest                the GoogleTest unit tests (PostgreSQL suites start
 #                        their own throwaway server, scripts/pg_cluster.sh)
 #   asan                 the same under ASan + UBSan (build-asan/)
+#   tsan                 the concurrent parts' tests under ThreadSanitizer
+#                        (build-tsan/)
 #   fuzz                 a short run of each libFuzzer harness (build-fuzz/)
 #   blackbox             the real binary driven by the official Tencent Cloud
 #                        Node.js SDKs, on SQLite
@@ -21,7 +23,8 @@
 #   docs                 every relative link and #anchor in README.md and
 #                        docs/ resolves; the README's quick start runs
 # The sanitizer and fuzz trees compile in the background (niced) while the
-# unit and black-box tests run.
+# unit and black-box tests run; the ThreadSanitizer tree while the later
+# stages run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/apt.sh
@@ -57,6 +60,7 @@ export KANJIAN_REQUIRE_TEST_DATA=1
 stage ctest ctest --test-dir build --output-on-failure -j2
 stage blackbox tests/blackbox/run.sh
 stage_wait build-asan-fuzz
+stage_bg build-tsan scripts/test_tsan.sh --build-only
 # KANJIAN_SANITIZE_TESTS=0 skips the sanitizer run for a quicker local run (CI never sets it).
 [[ "${KANJIAN_SANITIZE_TESTS:-1}" == 0 ]] || stage asan scripts/test_sanitizers.sh
 stage fuzz fuzz/run.sh 12   # nine libFuzzer harnesses, 12 s each; fuzz/README.md
@@ -65,4 +69,6 @@ stage eval node tests/eval/eval.js
 stage int8 scripts/test_int8.sh
 stage monitoring scripts/test_monitoring.sh
 stage package scripts/test_package.sh
+stage_wait build-tsan
+stage tsan scripts/test_tsan.sh
 stage docs scripts/check_links.sh   # the quick start itself runs with the black-box files (quickstart.test.js)
