@@ -40,6 +40,9 @@ const dict = {
     draftEditor: "目录 JSON（在此编辑，或从文件载入）", loadFile: "从文件载入", jsonInvalid: "JSON 格式错误：{msg}",
     fieldMissing: "缺少字段 {field}", jsonOk: "JSON 格式正确",
     who: "操作人", what: "操作", target: "对象", detail: "参数", outcome: "结果",
+    runOf: "{month} 结算", runSummary: "共 {bills} 张账单，合计 {total} 元", wentNegative: "本次结算后余额转负的账户",
+    billTotal: "账单金额（元）", createdAt: "出账时间", runBalanceBefore: "结算前余额（元）", runBalanceAfter: "结算后余额（元）",
+    statusNow: "当前状态", billOf: "{account} 的 {month} 账单", openAccount: "查看该账户",
   },
   en: {
     title: "Kanjian operator console", realm: "Operator console", lang: "中文", logout: "Sign out", login: "Operator sign-in",
@@ -78,6 +81,9 @@ const dict = {
     draftEditor: "Catalog JSON (edit here, or load a file)", loadFile: "Load from a file", jsonInvalid: "Not valid JSON: {msg}",
     fieldMissing: "Missing field {field}", jsonOk: "Valid JSON",
     who: "Operator", what: "Action", target: "Target", detail: "Detail", outcome: "Outcome",
+    runOf: "Settlement of {month}", runSummary: "{bills} bills, {total} CNY in all", wentNegative: "Accounts this run took below zero",
+    billTotal: "Bill total (CNY)", createdAt: "Billed at", runBalanceBefore: "Balance before (CNY)", runBalanceAfter: "Balance after (CNY)",
+    statusNow: "Status now", billOf: "Bill of {account} for {month}", openAccount: "Open the account",
   },
 };
 

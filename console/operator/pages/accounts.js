@@ -7,14 +7,15 @@ import { h, card, table } from "../../dom.js";
 import { t, fmt } from "../i18n.js";
 import { num, yuan } from "../../i18n.js";
 import { confirmAction } from "../../dialog.js";
-import { message, errorText } from "./common.js";
+import { message, errorText, hashParams } from "./common.js";
 
 const kStatuses = ["active", "arrears", "disabled", "inactive"];
 const fen = (s) => BigInt(String(s).replace(".", ""));
 const toYuan = (f) => { const neg = f < 0n, a = neg ? -f : f; return `${neg ? "-" : ""}${a / 100n}.${String(a % 100n).padStart(2, "0")}`; };
 
 // `filter` is {q, status}; a search for a status word (欠费, arrears…) filters by that status.
-export async function render(app, filter = { q: "", status: "" }, note = "", code = "", detail = "") {
+// A link from another page (#/accounts?q=ID) opens the page searched for that account.
+export async function render(app, filter = { q: hashParams().get("q") ?? "", status: "" }, note = "", code = "", detail = "") {
   let { q: query, status: wanted } = filter;
   const word = kStatuses.find((s) => [t(s), s].includes(query.trim()));
   if (word) { wanted = word; query = ""; }

@@ -10,6 +10,14 @@ export function message(id, text = "", code = "", detail = "") {
     text.replace(/^!/, ""));
 }
 
+// The parameters after "?" in the page's hash (#/settlement?month=…), so a
+// link can open a page at one month, bill or account.
+export function hashParams() {
+  const hash = location.hash;
+  const at = hash.indexOf("?");
+  return new URLSearchParams(at < 0 ? "" : hash.slice(at + 1));
+}
+
 // An error as message() takes it: "!" and the words for its code.
 export function errorText(e) { return `!${words(e)}`; }
 
