@@ -100,4 +100,7 @@ document.getElementById("logout").addEventListener("click", async () => {
   location.reload();
 });
 window.addEventListener("hashchange", route);
+// The first page's module loads while the session is asked for (route()
+// imports it again: the same module, already on its way).
+pages[pageName()]().catch(() => {});
 loadSession(api).then((s) => { session = s; route(); }, (e) => renderError(view, t, e));
