@@ -17,8 +17,16 @@ const pages = {
   notices: () => import("./pages/notices.js"),
   drill: () => import("./pages/drill.js"),
 };
-const titles = { overview: "overview", "free-packs": "freePacks", usage: "usage", packs: "packs", bills: "bills", keys: "keys",
-  "spend-guard": "spendGuard", notices: "notices" };
+const titles = {
+  overview: "overview",
+  "free-packs": "freePacks",
+  usage: "usage",
+  packs: "packs",
+  bills: "bills",
+  keys: "keys",
+  "spend-guard": "spendGuard",
+  notices: "notices",
+};
 
 const view = document.getElementById("view");
 let session = null;
@@ -35,9 +43,20 @@ function renderChrome() {
   const logout = document.getElementById("logout");
   logout.textContent = t("logout");
   logout.hidden = !session;
-  document.getElementById("who").textContent = session ? `${session.Login} · ${session.AccountName}` : "";
-  renderNav(t, session ? Object.keys(titles).map((p) => [p, t(titles[p]),
-    p === "notices" ? h("span", { class: "badge", id: "notice-badge", hidden: true }) : null]) : [], pageName());
+  document.getElementById("who").textContent = session
+    ? `${session.Login} · ${session.AccountName}`
+    : "";
+  renderNav(
+    t,
+    session
+      ? Object.keys(titles).map((p) => [
+          p,
+          t(titles[p]),
+          p === "notices" ? h("span", { class: "badge", id: "notice-badge", hidden: true }) : null,
+        ])
+      : [],
+    pageName(),
+  );
 }
 
 // The notices badge: how many notices hold now (the engine's count).
@@ -52,9 +71,14 @@ async function refreshBadge() {
 // The status banner; `overview` when the page already fetched it.
 export async function refreshBanner(overview = null) {
   const banner = document.getElementById("banner");
-  if (!session) { banner.hidden = true; return; }
-  const o = overview ?? await get("overview");
-  const text = { arrears: "bannerArrears", disabled: "bannerDisabled", inactive: "bannerInactive" }[o.Status];
+  if (!session) {
+    banner.hidden = true;
+    return;
+  }
+  const o = overview ?? (await get("overview"));
+  const text = { arrears: "bannerArrears", disabled: "bannerDisabled", inactive: "bannerInactive" }[
+    o.Status
+  ];
   banner.hidden = !text;
   banner.className = o.Status;
   banner.textContent = text ? t(text) : "";
@@ -78,20 +102,29 @@ async function route() {
     performance.mark(`page-${name}-rendered`, { detail: { ms: performance.now() - started } });
     await Promise.all([refreshBanner(ctx.overview), refreshBadge()]);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) { session = null; return route(); }
+    if (e instanceof ApiError && e.status === 401) {
+      session = null;
+      return route();
+    }
     if (root.isConnected) renderError(root, t, e);
   }
 }
 
 function renderLogin() {
   setHeading("");
-  renderSignIn(view, t, api, async () => { session = await loadSession(api); route(); });
+  renderSignIn(view, t, api, async () => {
+    session = await loadSession(api);
+    route();
+  });
   document.getElementById("banner").hidden = true;
 }
 
 setUpChrome();
 guardSession(api, t, () => session?.Login ?? null);
-document.getElementById("lang").addEventListener("click", () => { toggleLang(); route(); });
+document.getElementById("lang").addEventListener("click", () => {
+  toggleLang();
+  route();
+});
 document.getElementById("logout").addEventListener("click", async () => {
   await post("logout").catch(() => {});
   // A fresh page: nothing of this session (a SecretKey on screen, typed
@@ -100,4 +133,13 @@ document.getElementById("logout").addEventListener("click", async () => {
   location.reload();
 });
 window.addEventListener("hashchange", route);
-loadSession(api).then((s) => { session = s; route(); }, (e) => renderError(view, t, e));
+// The first page's module loads while the session is asked for (route()
+// imports it again: the same module, already on its way).
+pages[pageName()]().catch(() => {});
+loadSession(api).then(
+  (s) => {
+    session = s;
+    route();
+  },
+  (e) => renderError(view, t, e),
+);

@@ -2,7 +2,11 @@
 // JSON APIs: same-origin fetches, the HttpOnly session cookie, and the
 // session's CSRF token on every POST. Errors carry the API's code.
 export class ApiError extends Error {
-  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
 }
 
 // Calls that are the sign-in itself: a 401 there is an answer, not a lost session.
@@ -17,21 +21,32 @@ export function apiClient(base) {
   let onSessionLost = null;
   async function call(method, path, body, retried = false) {
     const headers = {};
-    if (method === "POST") { headers["Content-Type"] = "application/json"; headers["X-CSRF-Token"] = csrf; }
+    if (method === "POST") {
+      headers["Content-Type"] = "application/json";
+      headers["X-CSRF-Token"] = csrf;
+    }
     const res = await fetch(`${base}${path}`, {
-      method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const data = await res.json().catch(() => ({}));
     if (res.status === 401 && onSessionLost && !retried && !kSessionPaths.has(path.split("?")[0])) {
       await onSessionLost();
       return call(method, path, body, true);
     }
-    if (!res.ok) throw new ApiError(res.status, data.Error?.Code ?? "", data.Error?.Message ?? res.statusText);
+    if (!res.ok)
+      throw new ApiError(res.status, data.Error?.Code ?? "", data.Error?.Message ?? res.statusText);
     return data;
   }
   return {
-    setCsrf: (token) => { csrf = token; },
-    setSessionLost: (fn) => { onSessionLost = fn; },
+    setCsrf: (token) => {
+      csrf = token;
+    },
+    setSessionLost: (fn) => {
+      onSessionLost = fn;
+    },
     get: (path) => call("GET", path),
     post: (path, body = {}) => call("POST", path, body),
   };

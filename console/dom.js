@@ -21,10 +21,40 @@ export function h(tag, attrs = {}, ...children) {
 // wrapper is focusable so the keyboard can scroll it too). An empty header
 // (a column of buttons) is named for screen readers.
 export function table(headers, rows, numeric = [], attrs = {}) {
-  return h("div", { class: "table-wrap", tabindex: "0" }, h("table", attrs,
-    h("thead", {}, h("tr", {}, headers.map((x, i) => h("th", { class: numeric.includes(i) ? "num" : null, scope: "col" },
-      x === "" ? h("span", { class: "sr-only" }, t("rowActions")) : x)))),
-    h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c, i) => h("td", { class: numeric.includes(i) ? "num" : null }, c)))))));
+  return h(
+    "div",
+    { class: "table-wrap", tabindex: "0" },
+    h(
+      "table",
+      attrs,
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          headers.map((x, i) =>
+            h(
+              "th",
+              { class: numeric.includes(i) ? "num" : null, scope: "col" },
+              x === "" ? h("span", { class: "sr-only" }, t("rowActions")) : x,
+            ),
+          ),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        rows.map((r) =>
+          h(
+            "tr",
+            {},
+            r.map((c, i) => h("td", { class: numeric.includes(i) ? "num" : null }, c)),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 export function card(title, ...children) {
@@ -53,7 +83,9 @@ export function when(iso) {
   return m ? `${m[1]} ${m[2]}` : (iso ?? "—");
 }
 // A browser timestamp (ms) as HH:mm:ss in the billing zone.
-export function clockTime(ms) { return inZone(ms).toISOString().slice(11, 19); }
+export function clockTime(ms) {
+  return inZone(ms).toISOString().slice(11, 19);
+}
 // The first day of the month after `month` (YYYY-MM), as YYYY-MM-DD.
 export function nextMonthStart(month) {
   const [y, m] = month.split("-").map(Number);
@@ -62,9 +94,24 @@ export function nextMonthStart(month) {
 
 export function monthPicker(value, onChange, label) {
   const input = h("input", { type: "month", value, id: "month" });
-  return h("div", { class: "toolbar" }, h("label", { for: "month" }, label), input,
-    h("button", { class: "primary", type: "button", id: "load", "aria-label": t("refresh"), title: t("refresh"),
-      onclick: () => onChange(input.value) }, "↻"));
+  return h(
+    "div",
+    { class: "toolbar" },
+    h("label", { for: "month" }, label),
+    input,
+    h(
+      "button",
+      {
+        class: "primary",
+        type: "button",
+        id: "load",
+        "aria-label": t("refresh"),
+        title: t("refresh"),
+        onclick: () => onChange(input.value),
+      },
+      "↻",
+    ),
+  );
 }
 // The billing zone as an ISO 8601 offset ("+08:00").
 export function zoneSuffix() {

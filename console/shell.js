@@ -4,7 +4,10 @@ import { h } from "./dom.js";
 
 export function setUpChrome() {
   const main = document.getElementById("app");
-  document.getElementById("skip").addEventListener("click", (ev) => { ev.preventDefault(); main.focus(); });
+  document.getElementById("skip").addEventListener("click", (ev) => {
+    ev.preventDefault();
+    main.focus();
+  });
   const toggle = document.getElementById("menu-toggle");
   toggle.addEventListener("click", () => {
     const open = document.getElementById("top").classList.toggle("menu-open");
@@ -23,9 +26,21 @@ export function renderNav(t, items, current) {
   document.getElementById("top").classList.remove("menu-open");
   const nav = document.getElementById("nav");
   nav.setAttribute("aria-label", t("menu"));
-  nav.replaceChildren(...items.map(([p, label, extra]) =>
-    h("a", { href: `#/${p}`, id: `nav-${p}`, class: p === current ? "active" : null, "aria-current": p === current ? "page" : null },
-      label, extra ?? null)));
+  nav.replaceChildren(
+    ...items.map(([p, label, extra]) =>
+      h(
+        "a",
+        {
+          href: `#/${p}`,
+          id: `nav-${p}`,
+          class: p === current ? "active" : null,
+          "aria-current": p === current ? "page" : null,
+        },
+        label,
+        extra ?? null,
+      ),
+    ),
+  );
 }
 
 // The view's <h1> (hidden while the sign-in form, which has its own, shows).

@@ -19,20 +19,35 @@ export async function loadSession(api) {
 }
 
 export function renderError(app, t, e) {
-  app.replaceChildren(h("div", { class: "card error", id: "error", role: "alert", "data-code": e.code || null },
-    `${t("error")}: ${errorText(e)}`));
+  app.replaceChildren(
+    h(
+      "div",
+      { class: "card error", id: "error", role: "alert", "data-code": e.code || null },
+      `${t("error")}: ${errorText(e)}`,
+    ),
+  );
 }
 
 function signInForm(t, api, signedIn, heading) {
   const login = h("input", { id: "login", autocomplete: "username", required: true });
-  const password = h("input", { id: "password", type: "password", autocomplete: "current-password", required: true });
+  const password = h("input", {
+    id: "password",
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
   const error = h("div", { class: "error", id: "login-error", role: "alert" });
-  const form = h("form", { class: "login card", id: "login-form" },
+  const form = h(
+    "form",
+    { class: "login card", id: "login-form" },
     heading,
-    h("label", { for: "login" }, t("loginName")), login,
-    h("label", { for: "password" }, t("password")), password,
+    h("label", { for: "login" }, t("loginName")),
+    login,
+    h("label", { for: "password" }, t("password")),
+    password,
     error,
-    h("button", { class: "primary", type: "submit", id: "login-submit" }, t("login")));
+    h("button", { class: "primary", type: "submit", id: "login-submit" }, t("login")),
+  );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
@@ -59,24 +74,41 @@ export function renderSignIn(app, t, api, signedIn) {
 export function guardSession(api, t, currentLogin) {
   let pending = null;
   api.setSessionLost(() => {
-    if (!currentLogin()) return Promise.reject(new ApiError(401, "AuthFailure.SessionInvalid", "signed out"));
+    if (!currentLogin())
+      return Promise.reject(new ApiError(401, "AuthFailure.SessionInvalid", "signed out"));
     pending ??= new Promise((resolve) => {
-      const banner = h("div", { id: "session-banner", class: "session-banner", role: "alert" }, t("sessionPaused"));
+      const banner = h(
+        "div",
+        { id: "session-banner", class: "session-banner", role: "alert" },
+        t("sessionPaused"),
+      );
       document.body.prepend(banner);
-      const dlg = h("dialog", { id: "signin-dialog", class: "dialog", "aria-labelledby": "signin-title" });
-      const { form, login } = signInForm(t, api, async (who) => {
-        const was = currentLogin();
-        const session = await loadSession(api);
-        if (!session || session.Login !== was || who !== was) { location.reload(); return; }
-        dlg.close();
-        dlg.remove();
-        banner.remove();
-        pending = null;
-        resolve();
-      }, h("h2", { id: "signin-title" }, t("signInAgain")));
+      const dlg = h("dialog", {
+        id: "signin-dialog",
+        class: "dialog",
+        "aria-labelledby": "signin-title",
+      });
+      const { form, login } = signInForm(
+        t,
+        api,
+        async (who) => {
+          const was = currentLogin();
+          const session = await loadSession(api);
+          if (!session || session.Login !== was || who !== was) {
+            location.reload();
+            return;
+          }
+          dlg.close();
+          dlg.remove();
+          banner.remove();
+          pending = null;
+          resolve();
+        },
+        h("h2", { id: "signin-title" }, t("signInAgain")),
+      );
       form.prepend(h("p", { class: "muted" }, t("sessionLost")));
       login.value = currentLogin();
-      dlg.addEventListener("cancel", (ev) => ev.preventDefault());  // the action waits for the sign-in
+      dlg.addEventListener("cancel", (ev) => ev.preventDefault()); // the action waits for the sign-in
       dlg.append(form);
       document.body.append(dlg);
       dlg.showModal();

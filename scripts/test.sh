@@ -49,6 +49,7 @@ TEST_PACKAGES=(
 stage setup scripts/setup.sh
 stage packages apt_install_missing "${TEST_PACKAGES[@]}"
 stage format scripts/format.sh --check
+stage lint-js scripts/lint_js.sh
 stage testdata scripts/fetch_testdata.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 stage build-tests bash -c 'cmake -S . -B build >/dev/null && cmake --build build -j"$(nproc)"'

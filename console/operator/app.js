@@ -43,7 +43,10 @@ function renderChrome() {
 }
 
 async function route() {
-  if (stop) { stop(); stop = null; }
+  if (stop) {
+    stop();
+    stop = null;
+  }
   renderChrome();
   if (!session) return renderLogin();
   const name = pageName();
@@ -56,24 +59,36 @@ async function route() {
     const mod = await pages[name]();
     const started = performance.now();
     const stopThis = (await mod.render(root)) ?? null;
-    if (!root.isConnected) { stopThis?.(); return; }
+    if (!root.isConnected) {
+      stopThis?.();
+      return;
+    }
     stop = stopThis;
     app.dataset.page = name;
     app.dataset.renderMs = (performance.now() - started).toFixed(1);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) { session = null; return route(); }
+    if (e instanceof ApiError && e.status === 401) {
+      session = null;
+      return route();
+    }
     if (root.isConnected) renderError(root, t, e);
   }
 }
 
 function renderLogin() {
   setHeading("");
-  renderSignIn(view, t, api, async () => { session = await loadSession(api); route(); });
+  renderSignIn(view, t, api, async () => {
+    session = await loadSession(api);
+    route();
+  });
 }
 
 setUpChrome();
 guardSession(api, t, () => session?.Login ?? null);
-document.getElementById("lang").addEventListener("click", () => { toggleLang(); route(); });
+document.getElementById("lang").addEventListener("click", () => {
+  toggleLang();
+  route();
+});
 document.getElementById("logout").addEventListener("click", async () => {
   await post("logout").catch(() => {});
   // A fresh page: nothing of this session (a SecretKey on screen, typed
@@ -82,4 +97,10 @@ document.getElementById("logout").addEventListener("click", async () => {
   location.reload();
 });
 window.addEventListener("hashchange", route);
-loadSession(api).then((s) => { session = s; route(); }, (e) => renderError(view, t, e));
+loadSession(api).then(
+  (s) => {
+    session = s;
+    route();
+  },
+  (e) => renderError(view, t, e),
+);

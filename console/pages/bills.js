@@ -12,15 +12,60 @@ function statusWord(b) {
 
 export async function render(app, _ctx, month = thisMonth()) {
   const b = await get(`bill?month=${month}`);
-  app.replaceChildren(card(`${t("bill")} ${b.Month}`,
-    monthPicker(month, (m) => render(app, _ctx, m), t("month")),
-    h("p", {}, `${t("status")}: `, h("b", { id: "bill-status", "data-status": b.Status }, statusWord(b))),
-    table([t("action"), t("quantity"), t("tier"), t("unitPrice"), t("billAmount")],
-      b.Lines.map((l) => [h("a", { href: `#/drill?${new URLSearchParams({ month: b.Month, action: l.Action })}`, class: "drill", "data-action": l.Action }, l.Action),
-        num(l.Quantity), l.Tier, num(l.UnitPrice), num(l.Amount)]), [1, 2, 3, 4]),
-    h("p", {}, `${t("total")}: `, h("b", { id: "bill-total", "data-value": b.Total }, yuan(b.Total))),
-    h("p", {}, `${t("paidBy")}: ${t("cash")} ${yuan(b.Paid.Cash)} · ${t("income")} ${yuan(b.Paid.Income)} · ${t("gift")} ${yuan(b.Paid.Gift)}`),
-    h("div", { class: "toolbar" },
-      h("a", { href: `/console/api/bill.csv?month=${b.Month}`, id: "bill-csv", download: `bill-${b.Month}.csv` }, t("downloadCsv")),
-      h("button", { type: "button", class: "link", onclick: () => window.print() }, t("print")))));
+  app.replaceChildren(
+    card(
+      `${t("bill")} ${b.Month}`,
+      monthPicker(month, (m) => render(app, _ctx, m), t("month")),
+      h(
+        "p",
+        {},
+        `${t("status")}: `,
+        h("b", { id: "bill-status", "data-status": b.Status }, statusWord(b)),
+      ),
+      table(
+        [t("action"), t("quantity"), t("tier"), t("unitPrice"), t("billAmount")],
+        b.Lines.map((l) => [
+          h(
+            "a",
+            {
+              href: `#/drill?${new URLSearchParams({ month: b.Month, action: l.Action })}`,
+              class: "drill",
+              "data-action": l.Action,
+            },
+            l.Action,
+          ),
+          num(l.Quantity),
+          l.Tier,
+          num(l.UnitPrice),
+          num(l.Amount),
+        ]),
+        [1, 2, 3, 4],
+      ),
+      h(
+        "p",
+        {},
+        `${t("total")}: `,
+        h("b", { id: "bill-total", "data-value": b.Total }, yuan(b.Total)),
+      ),
+      h(
+        "p",
+        {},
+        `${t("paidBy")}: ${t("cash")} ${yuan(b.Paid.Cash)} · ${t("income")} ${yuan(b.Paid.Income)} · ${t("gift")} ${yuan(b.Paid.Gift)}`,
+      ),
+      h(
+        "div",
+        { class: "toolbar" },
+        h(
+          "a",
+          {
+            href: `/console/api/bill.csv?month=${b.Month}`,
+            id: "bill-csv",
+            download: `bill-${b.Month}.csv`,
+          },
+          t("downloadCsv"),
+        ),
+        h("button", { type: "button", class: "link", onclick: () => window.print() }, t("print")),
+      ),
+    ),
+  );
 }

@@ -119,6 +119,52 @@ Result<std::vector<store::BillMonth>> OperatorView::BillMonths(int64_t limit) {
                                     [&](store::Txn& t) { return t.ListBillMonths(limit); });
 }
 
+Result<SettlementRun> OperatorView::SettlementRunOf(Month month, int64_t limit) {
+  SettlementRun run;
+  run.month = month.ToString();
+  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+    auto accounts = txn.ListAccounts();
+    if (!accounts.ok()) return accounts.status();
+    for (const auto& a : *accounts) {
+      auto bill = txn.FindBill(a.id, run.month);
+      if (!bill.ok()) return bill.status();
+      if (!*bill) continue;
+      const store::Bill& b = **bill;
+      ++run.bill_count;
+      run.total += b.total_fen;
+      if (static_cast<int64_t>(run.bills.size()) < limit)
+        run.bills.push_back({a.id, a.name, b.total_fen, b.created_at});
+      if (b.total_fen <= 0) continue;  // nothing deducted
+      // The balance just after the run's deduction: the account's ledger in
+      // order, up to the settlement transaction that names this bill.
+      auto ledger = txn.ListLedgerTxns(a.id);
+      if (!ledger.ok()) return ledger.status();
+      Fen balance = 0;
+      for (const auto& t : *ledger) {
+        Fen delta = 0;
+        for (const auto& p : t.postings) {
+          if (p.owner == a.id && (p.book == "cash" || p.book == "income" || p.book == "gift"))
+            delta += p.amount_fen;
+        }
+        balance += delta;
+        if (t.kind == store::LedgerKind::kSettlement && t.ref == b.id) {
+          if (balance < 0 && balance - delta >= 0)
+            run.went_negative.push_back({a.id, a.name, balance - delta, balance});
+          break;
+        }
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  for (auto& d : run.went_negative) {
+    auto view = billing_.ViewAccount(d.account_id);
+    if (!view.ok()) return view.status();
+    d.status_now = view->status;
+  }
+  return run;
+}
+
 Result<std::vector<store::LedgerTxn>> OperatorView::Refunds(int64_t limit) {
   return ReadList<store::LedgerTxn>(billing_.store_, [&](store::Txn& t) {
     return t.ListLedgerTxnsOfKind(store::LedgerKind::kRefund, limit);

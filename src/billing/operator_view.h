@@ -42,6 +42,31 @@ struct PlatformFigures {
   Fen owed = 0;  // what accounts with a negative balance owe, in the grace period or past it
 };
 
+// A bill a settlement run created.
+struct SettledBill {
+  std::string account_id, name;
+  Fen total = 0;
+  UnixMicros created_at = 0;
+};
+
+// An account a settlement run took below zero: its balance (cash + income +
+// gift) just before and just after the run's deduction, and its service
+// state now (arrears once the grace period has passed, unless paid since).
+struct SettlementDebtor {
+  std::string account_id, name;
+  Fen before = 0, after = 0;
+  ServiceState status_now = ServiceState::kActive;
+};
+
+// One month's settlement run: the bills it created and whom it put in debt.
+struct SettlementRun {
+  std::string month;
+  int64_t bill_count = 0;
+  Fen total = 0;
+  std::vector<SettledBill> bills;               // by account id, at most `limit`
+  std::vector<SettlementDebtor> went_negative;  // by account id, every one
+};
+
 class OperatorView {
  public:
   explicit OperatorView(BillingService& billing) : billing_(billing) {}
@@ -52,6 +77,9 @@ class OperatorView {
   // Catalog-change notices, one row per publication that sent some.
   Result<std::vector<store::NoticeBatch>> CatalogNotices(int64_t limit);
   Result<std::vector<store::BillMonth>> BillMonths(int64_t limit);
+  // Reads every account's bill for `month` and, for those with a deduction,
+  // its ledger up to it: on demand, for one month at a time.
+  Result<SettlementRun> SettlementRunOf(Month month, int64_t limit);
   Result<std::vector<store::LedgerTxn>> Refunds(int64_t limit);
   Result<std::vector<store::Voucher>> Vouchers(int64_t limit);
   // The month before the current one, in the billing time zone.

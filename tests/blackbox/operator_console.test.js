@@ -4,7 +4,8 @@
 // and the tenant's refused call (official SDK) then succeeds; a catalog
 // lowering a free quota less than 30 days ahead is refused with the rule
 // named, one 40 days ahead is published and its notices shown; "run now"
-// twice bills once; the audit badge is green on a clean database and red
+// twice bills once, and the run opens its bills (their lines) and the
+// accounts it took below zero (the account); the audit badge is green on a clean database and red
 // once a pack's count is changed behind the engine; the
 // what-if shows other totals under a draft with a changed price; the
 // operator log holds every action; a tenant session cannot call the
@@ -233,6 +234,45 @@ test("settlement \"run now\" twice bills once", async () => {
   await shot(page, "settlement");
 });
 
+test("a settlement run opens its bills and the accounts it took below zero", async () => {
+  const late = sb.cliOk(["account", "show", "late"]);
+  await goto(page, "settlement", `[data-run='${PREV}']`);
+  await page.click(`[data-run='${PREV}']`);
+  await page.waitForSelector("#run-summary");
+  assert.equal(await page.$eval("#run-summary", (e) => e.dataset.billCount), "2");
+  assert.deepEqual(await page.$$eval("[data-bill-link]", (es) => es.map((e) => e.dataset.billLink).sort()),
+    [debtor.AccountId, late.AccountId].sort());
+  // Both went from 0.00 below zero; the debtor has paid since, "late" has not.
+  const owing = await page.$$eval("[data-debtor]", (es) => es.map((e) => {
+    const cells = [...e.closest("tr").children].map((c) => c.textContent);
+    return [e.dataset.debtor, cells[2], cells[3], e.closest("tr").querySelector("[data-status-now]").dataset.statusNow];
+  }));
+  assert.deepEqual(owing.sort(), [[debtor.AccountId, "0.00", "-2.00", "active"], [late.AccountId, "0.00", "-10.00", "arrears"]].sort());
+
+  // A bill: its lines, and from there the account.
+  await page.click(`[data-bill-link='${late.AccountId}']`);
+  await page.waitForSelector("#bill-lines");
+  assert.equal(await page.$eval("#bill-total", (e) => e.dataset.billOf), late.AccountId);
+  const line = await page.$eval("#bill-lines tbody tr", (tr) => [...tr.children].map((c) => c.textContent));
+  assert.deepEqual([line[0], line[1], line[4]], ["DetectPet", "500", "10.00"]);
+  assert.ok(page.url().endsWith(`#/settlement?month=${PREV}&bill=${late.AccountId}`), page.url());
+  await shot(page, "settlement-run");
+
+  // An account the run suspended: the accounts page, searched for it.
+  await page.click(`[data-debtor='${late.AccountId}']`);
+  await page.waitForSelector("#account-q");
+  await page.waitForFunction((id) => document.querySelectorAll("[data-account]").length === 1 &&
+    document.querySelector(`[data-account='${id}']`), {}, late.AccountId);
+  assert.equal(await page.$eval("#account-q", (e) => e.value), late.AccountId);
+  assert.equal(await page.$eval(`[data-account='${late.AccountId}']`, (e) => e.dataset.status), "arrears");
+  assert.equal(await page.$eval(`[data-total='${late.AccountId}']`, (e) => e.textContent), "-10.00");
+
+  // The API is read-only and names what is wrong.
+  const bad = await pageFetch(page, `${base}/console/operator/api/bill-runs/month?Month=nope`);
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.Error.Code, /^InvalidParameter/);
+});
+
 test("what-if: last month under a draft with a doubled pet price shows the new totals", async () => {
   const file = draft("draft-pet-x2", dayAhead(60), (doc) => {
     for (const tier of doc.actions.DetectPet.tiers) tier.price = String(Number(tier.price) * 2);
@@ -381,7 +421,7 @@ test("accessibility: axe-core finds no serious or critical violation on any oper
   await signedOut.close();
   for (const lang of ["zh", "en"]) {
     await page.evaluate((l) => localStorage.setItem("lang", l), lang);
-    for (const view of OPERATOR_VIEWS) {
+    for (const view of [...OPERATOR_VIEWS, `settlement?month=${PREV}&bill=${debtor.AccountId}`]) {
       await goto(page, view);
       await page.reload({ waitUntil: "networkidle0" });
       await page.waitForSelector("#view .page > *");

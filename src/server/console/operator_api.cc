@@ -236,6 +236,43 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
                      {"LastAt", c.Time(m.last_at)}});
     return Reply(200, {{"LastMonth", last->ToString()}, {"Months", out}});
   }
+  if (route == "bill-runs/month") {
+    // One run: the bills it created and the accounts it took below zero.
+    auto month = billing::ParseMonth(QueryParam(c.req.query, "Month"));
+    if (!month.ok()) return Fail(month.status());
+    auto run = view_.SettlementRunOf(*month, kListLimit);
+    if (!run.ok()) return Fail(run.status());
+    json bills = json::array(), debtors = json::array();
+    for (const auto& b : run->bills)
+      bills.push_back({{"AccountId", b.account_id},
+                       {"Name", b.name},
+                       {"Total", FormatYuan(b.total)},
+                       {"CreatedAt", c.Time(b.created_at)}});
+    for (const auto& d : run->went_negative)
+      debtors.push_back({{"AccountId", d.account_id},
+                         {"Name", d.name},
+                         {"Before", FormatYuan(d.before)},
+                         {"After", FormatYuan(d.after)},
+                         {"StatusNow", std::string(billing::ToString(d.status_now))}});
+    return Reply(200, {{"Month", run->month},
+                       {"BillCount", run->bill_count},
+                       {"Total", FormatYuan(run->total)},
+                       {"Bills", bills},
+                       {"WentNegative", debtors}});
+  }
+  if (route == "bill") {
+    const std::string account = QueryParam(c.req.query, "Account");
+    if (account.empty()) return Fail(Status(errc::kMissingParameter, "Account is required"));
+    auto month = billing::ParseMonth(QueryParam(c.req.query, "Month"));
+    if (!month.ok()) return Fail(month.status());
+    auto bill = billing_.ShowBill(account, *month);
+    if (!bill.ok()) return Fail(bill.status());
+    return Reply(200, {{"AccountId", account},
+                       {"Month", bill->month},
+                       {"Status", billing::ToString(bill->status)},
+                       {"Total", FormatYuan(bill->total)},
+                       {"Lines", LinesJson(bill->lines)}});
+  }
   if (route == "refunds") {
     auto refunds = view_.Refunds(kListLimit);
     if (!refunds.ok()) return Fail(refunds.status());
