@@ -51,7 +51,7 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
         if (account->activated_at && *account->activated_at <= call.at)
           newly_issued.insert(issued_key);
       }
-      LivePacks live{MonthStart(month, offset), MonthEnd(month, offset), {}};
+      LivePacks live{.start = MonthStart(month, offset), .end = MonthEnd(month, offset)};
       auto list = txn.ListLivePacks(call.account_id, live.start);
       if (!list.ok()) return list.status();
       live.packs = std::move(list).value();

@@ -224,8 +224,8 @@ class BillingService {
   //    (free packs are never deleted), so they are not looked up again.
   struct LivePacks {
     UnixMicros start = 0, end = 0;
-    std::vector<store::Pack> packs;  // free first, then earliest expiry
-    SpendTally spend;                // the month's post-paid spend vs the budget
+    std::vector<store::Pack> packs = {};  // free first, then earliest expiry
+    SpendTally spend = {};                // the month's post-paid spend vs the budget
   };
   std::mutex attribution_mu_;
   std::optional<uint64_t> live_packs_state_;

@@ -64,7 +64,7 @@ struct VisionConfig {
   // DetectProductBeta's SKU gallery (product_gallery.h) when the registry's
   // sets carry none (fixed); null = FindSKU 0. `serve` loads the gallery
   // through the registry instead (ExtraModelDirs), so that it reloads.
-  std::shared_ptr<const ProductGallery> product_gallery;
+  std::shared_ptr<const ProductGallery> product_gallery = nullptr;
   // PP-OCRv4 det/rec + keys (scripts/fetch_models.sh), relative to models_dir:
   // loaded once at start unless the registry's sets carry the OCR models
   // (ExtraModelDirs::ocr_dir, as `serve` wires it). Required either way.
@@ -74,7 +74,7 @@ struct VisionConfig {
   // reloadable; may be null (then the detector is loaded from detector_file
   // and DetectChefDress/DetectSecurity answer InternalError). Its snapshots
   // must hold a detector.
-  std::shared_ptr<ModelRegistry> registry;
+  std::shared_ptr<ModelRegistry> registry = nullptr;
 };
 
 class VisionEngine {
