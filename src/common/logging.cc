@@ -116,7 +116,7 @@ Status ConfigureLogging(const LogOptions& options) {
   std::shared_ptr<ReopenableFileSink> file;
   if (!options.file.empty()) {
     file = std::make_shared<ReopenableFileSink>(options.file);
-    if (Status s = file->Reopen(); !s.ok()) return s;
+    RETURN_IF_ERROR(file->Reopen());
     sinks.push_back(file);
   }
   auto logger = std::make_shared<spdlog::logger>("kanjian", sinks.begin(), sinks.end());

@@ -57,7 +57,7 @@ Status SqliteTxn::UpdateAccount(const Account& a) {
   s->Bind(1, a.id).Bind(2, a.name).Bind(3, ToString(a.status));
   BindOptional(*s, 4, a.activated_at);
   s->Bind(5, a.disabled_reason);
-  if (Status st = Run(*s, "an account named '" + a.name + "' already exists"); !st.ok()) return st;
+  RETURN_IF_ERROR(Run(*s, "an account named '" + a.name + "' already exists"));
   if (sqlite3_changes(cache_.db()) == 0) return NotFound("account", a.id);
   return Status::Ok();
 }

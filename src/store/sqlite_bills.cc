@@ -33,11 +33,11 @@ Result<std::optional<Bill>> SqliteTxn::QueryBill(const char* sql, std::string_vi
   }
   auto s = cache_.Get(kSelectBillLines);
   s->Bind(1, bill.id);
-  auto lines = Collect<BillLine>(*s, [](const Statement& r) {
-    return BillLine{r.Text(0), r.Int(1), static_cast<int>(r.Int(2)), r.Int(3), r.Int(4)};
-  });
-  if (!lines.ok()) return lines.status();
-  bill.lines = std::move(lines).value();
+  ASSIGN_OR_RETURN(
+      auto lines, Collect<BillLine>(*s, [](const Statement& r) {
+        return BillLine{r.Text(0), r.Int(1), static_cast<int>(r.Int(2)), r.Int(3), r.Int(4)};
+      }));
+  bill.lines = std::move(lines);
   return std::optional<Bill>(std::move(bill));
 }
 

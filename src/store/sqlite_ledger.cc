@@ -47,10 +47,9 @@ constexpr char kSelectLedgerTxnByKey[] =
 Result<std::optional<LedgerTxn>> SqliteTxn::FindLedgerTxnByKey(std::string_view key) {
   auto s = cache_.Get(kSelectLedgerTxnByKey);
   s->Bind(1, key);
-  auto txns = ReadLedgerTxns(*s);
-  if (!txns.ok()) return txns.status();
-  if (txns->empty()) return std::optional<LedgerTxn>();
-  return std::optional<LedgerTxn>(std::move(txns->front()));
+  ASSIGN_OR_RETURN(auto txns, ReadLedgerTxns(*s));
+  if (txns.empty()) return std::optional<LedgerTxn>();
+  return std::optional<LedgerTxn>(std::move(txns.front()));
 }
 
 namespace {
@@ -62,7 +61,7 @@ constexpr char kInsertPosting[] =
 }  // namespace
 
 Status SqliteTxn::InsertLedgerTxn(const LedgerTxn& t) {
-  if (Status bad = CheckBalanced(t); !bad.ok()) return bad;
+  RETURN_IF_ERROR(CheckBalanced(t));
   {
     auto s = cache_.Get(kInsertLedgerTxn);
     s->Bind(1, t.id).Bind(2, t.idempotency_key).Bind(3, t.request_hash).Bind(4, t.account_id);

@@ -127,12 +127,10 @@ HttpResponse FreePacks(const Context& c) {
 Result<std::vector<billing::DailyUsage>> MonthDaily(const Context& c, billing::Month month,
                                                     int* days) {
   const std::string first = month.ToString() + "-01";
-  auto start = c.view.DayStart(first);
-  if (!start.ok()) return start.status();
-  auto next = c.view.DayStart(month.Next().ToString() + "-01");
-  if (!next.ok()) return next.status();
-  *days = static_cast<int>((*next - *start) / kMicrosPerDay);
-  return c.view.Daily(c.account_id(), *start, *days);
+  ASSIGN_OR_RETURN(auto start, c.view.DayStart(first));
+  ASSIGN_OR_RETURN(auto next, c.view.DayStart(month.Next().ToString() + "-01"));
+  *days = static_cast<int>((next - start) / kMicrosPerDay);
+  return c.view.Daily(c.account_id(), start, *days);
 }
 
 HttpResponse Usage(const Context& c, bool csv) {

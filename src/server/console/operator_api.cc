@@ -278,9 +278,8 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
   if (route == "log") {
     std::vector<store::OperatorAction> rows;
     Status s = store_.Read([&](store::Txn& txn) -> Status {
-      auto list = txn.ListOperatorActions(kListLimit);
-      if (!list.ok()) return list.status();
-      rows = std::move(list).value();
+      ASSIGN_OR_RETURN(auto list, txn.ListOperatorActions(kListLimit));
+      rows = std::move(list);
       return Status::Ok();
     });
     if (!s.ok()) return Fail(s);

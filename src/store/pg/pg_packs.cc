@@ -87,10 +87,9 @@ Status PgTxn::InsertPack(const Pack& p) {
 }
 
 Result<Pack> PgTxn::FindPack(std::string_view pack_id) {
-  auto r = Exec(kSelectPack, {P(pack_id)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("pack", pack_id);
-  return ReadPack(*r, 0);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectPack, {P(pack_id)}));
+  if (r.rows() == 0) return NotFound("pack", pack_id);
+  return ReadPack(r, 0);
 }
 
 Result<std::vector<Pack>> PgTxn::ListPacks(std::string_view account_id) {
@@ -104,10 +103,10 @@ Result<std::vector<Pack>> PgTxn::ListLivePacks(std::string_view account_id, Unix
 Result<std::optional<Pack>> PgTxn::FindFreePack(std::string_view account_id,
                                                 std::string_view free_group, UnixMicros month_start,
                                                 UnixMicros month_end) {
-  auto r = Exec(kSelectFreePack, {P(account_id), P(free_group), P(month_start), P(month_end)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return std::optional<Pack>();
-  return std::optional<Pack>(ReadPack(*r, 0));
+  ASSIGN_OR_RETURN(
+      auto r, Exec(kSelectFreePack, {P(account_id), P(free_group), P(month_start), P(month_end)}));
+  if (r.rows() == 0) return std::optional<Pack>();
+  return std::optional<Pack>(ReadPack(r, 0));
 }
 
 // Hot path: queued, written with the batch (PgTxn::Flush). The schema
@@ -150,12 +149,10 @@ Status PgTxn::FlushFailed(const Status& failed, int usage_at, int pack_at,
 
 // A second refund is refused (errc::kAlreadyExists); the first time stays.
 Status PgTxn::MarkPackRefunded(std::string_view pack_id, UnixMicros at) {
-  auto r = Exec(kMarkPackRefunded, {P(pack_id), P(at)});
-  if (!r.ok()) return r.status();
-  if (r->affected() == 1) return Changed();
-  auto exists = Exec(kPackExists, {P(pack_id)});
-  if (!exists.ok()) return exists.status();
-  if (exists->rows() > 0)
+  ASSIGN_OR_RETURN(auto r, Exec(kMarkPackRefunded, {P(pack_id), P(at)}));
+  if (r.affected() == 1) return Changed();
+  ASSIGN_OR_RETURN(auto exists, Exec(kPackExists, {P(pack_id)}));
+  if (exists.rows() > 0)
     return Status(errc::kAlreadyExists, "pack '" + std::string(pack_id) + "' is already refunded");
   return NotFound("pack", pack_id);
 }
