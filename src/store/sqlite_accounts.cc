@@ -9,9 +9,10 @@ namespace kanjian::store {
 
 namespace {
 
-Account ReadAccount(const Statement& s) {
-  return Account{s.Text(0), s.Text(1),        StoredWord(ParseAccountStatus(s.Text(2))),
-                 s.Int(3),  s.OptionalInt(4), s.Text(5)};
+Result<Account> ReadAccount(const Statement& s) {
+  ASSIGN_OR_RETURN(AccountStatus status,
+                   StoredWord(ParseAccountStatus, "accounts.status", s.TextView(2)));
+  return Account{s.Text(0), s.Text(1), status, s.Int(3), s.OptionalInt(4), s.Text(5)};
 }
 
 ApiKey ReadKey(const Statement& s) {

@@ -27,9 +27,9 @@ Result<std::optional<Bill>> SqliteTxn::QueryBill(const char* sql, std::string_vi
       if (!s->status().ok()) return s->status();
       return std::optional<Bill>();
     }
-    bill = Bill{s->Text(0), s->Text(1), s->Text(2),
-                s->Int(3),  s->Int(4),  StoredWord(ParseBillStatus(s->Text(5))),
-                {}};
+    ASSIGN_OR_RETURN(BillStatus status,
+                     StoredWord(ParseBillStatus, "bills.status", s->TextView(5)));
+    bill = Bill{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4), status, {}};
   }
   auto s = cache_.Get(kSelectBillLines);
   s->Bind(1, bill.id);

@@ -20,15 +20,10 @@ Result<std::vector<LedgerTxn>> ReadLedgerTxns(Statement& s) {
   while (s.Step()) {
     std::string id = s.Text(0);
     if (out.empty() || out.back().id != id) {
-      out.push_back(LedgerTxn{id,
-                              s.Text(1),
-                              s.Text(2),
-                              s.Text(3),
-                              StoredWord(ParseLedgerKind(s.Text(4))),
-                              s.Int(5),
-                              s.Text(6),
-                              s.Text(7),
-                              {}});
+      ASSIGN_OR_RETURN(LedgerKind kind,
+                       StoredWord(ParseLedgerKind, "ledger_txns.kind", s.TextView(4)));
+      out.push_back(
+          LedgerTxn{id, s.Text(1), s.Text(2), s.Text(3), kind, s.Int(5), s.Text(6), s.Text(7), {}});
     }
     if (auto amount = s.OptionalInt(10))
       out.back().postings.push_back({s.Text(8), s.Text(9), *amount});

@@ -11,10 +11,10 @@ namespace kanjian::store {
 
 namespace {
 
-UsageRecord ReadUsage(const Statement& s) {
-  return UsageRecord{s.Text(0), s.Text(1), s.Text(2),
-                     s.Int(3),  s.Int(4),  StoredWord(ParseUsageSource(s.Text(5))),
-                     s.Text(6)};
+Result<UsageRecord> ReadUsage(const Statement& s) {
+  ASSIGN_OR_RETURN(UsageSource source,
+                   StoredWord(ParseUsageSource, "usage_records.source", s.TextView(5)));
+  return UsageRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), source, s.Text(6)};
 }
 
 }  // namespace

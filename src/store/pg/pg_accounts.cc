@@ -30,8 +30,10 @@ constexpr char kSelectOldestKey[] =
 #undef KANJIAN_KEY_COLUMNS
 constexpr char kSetKeyEnabled[] = "UPDATE api_keys SET enabled=$2 WHERE secret_id=$1";
 
-Account ReadAccount(const PgResult& r, int i) {
-  return Account{r.Text(i, 0), r.Text(i, 1),        StoredWord(ParseAccountStatus(r.Text(i, 2))),
+Result<Account> ReadAccount(const PgResult& r, int i) {
+  ASSIGN_OR_RETURN(AccountStatus status,
+                   StoredWord(ParseAccountStatus, "accounts.status", r.Text(i, 2)));
+  return Account{r.Text(i, 0), r.Text(i, 1),        status,
                  r.Int(i, 3),  r.OptionalInt(i, 4), r.Text(i, 5)};
 }
 
@@ -102,7 +104,10 @@ Status PgTxn::UpdateAccount(const Account& a) {
 Result<std::vector<Account>> PgTxn::ListAccounts() {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectAccounts, {}));
   std::vector<Account> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadAccount(r, i));
+  for (int i = 0; i < r.rows(); ++i) {
+    ASSIGN_OR_RETURN(Account account, ReadAccount(r, i));
+    out.push_back(std::move(account));
+  }
   return out;
 }
 

@@ -30,13 +30,8 @@ constexpr char kSelectBillLines[] =
 Result<std::optional<Bill>> PgTxn::QueryBill(const char* sql, std::vector<Param> params) {
   ASSIGN_OR_RETURN(auto r, Exec(sql, params));
   if (r.rows() == 0) return std::optional<Bill>();
-  Bill bill{r.Text(0, 0),
-            r.Text(0, 1),
-            r.Text(0, 2),
-            r.Int(0, 3),
-            r.Int(0, 4),
-            StoredWord(ParseBillStatus(r.Text(0, 5))),
-            {}};
+  ASSIGN_OR_RETURN(BillStatus status, StoredWord(ParseBillStatus, "bills.status", r.Text(0, 5)));
+  Bill bill{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2), r.Int(0, 3), r.Int(0, 4), status, {}};
   ASSIGN_OR_RETURN(auto lines, Exec(kSelectBillLines, {P(bill.id)}));
   for (int i = 0; i < lines.rows(); ++i)
     bill.lines.push_back({lines.Text(i, 0), lines.Int(i, 1), static_cast<int>(lines.Int(i, 2)),

@@ -42,20 +42,23 @@ Voucher ReadVoucher(const PgResult& r, int i) {
 
 }  // namespace
 
-std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r) {
+Result<std::vector<LedgerTxn>> ReadLedgerTxns(const PgResult& r) {
   std::vector<LedgerTxn> out;
   for (int i = 0; i < r.rows(); ++i) {
     std::string id = r.Text(i, 0);
-    if (out.empty() || out.back().id != id)
+    if (out.empty() || out.back().id != id) {
+      ASSIGN_OR_RETURN(LedgerKind kind,
+                       StoredWord(ParseLedgerKind, "ledger_txns.kind", r.Text(i, 4)));
       out.push_back(LedgerTxn{id,
                               r.Text(i, 1),
                               r.Text(i, 2),
                               r.Text(i, 3),
-                              StoredWord(ParseLedgerKind(r.Text(i, 4))),
+                              kind,
                               r.Int(i, 5),
                               r.Text(i, 6),
                               r.Text(i, 7),
                               {}});
+    }
     if (auto amount = r.OptionalInt(i, 10))
       out.back().postings.push_back({r.Text(i, 8), r.Text(i, 9), *amount});
   }
@@ -64,7 +67,7 @@ std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r) {
 
 Result<std::optional<LedgerTxn>> PgTxn::FindLedgerTxnByKey(std::string_view key) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectLedgerTxnByKey, {P(key)}));
-  auto txns = ReadLedgerTxns(r);
+  ASSIGN_OR_RETURN(auto txns, ReadLedgerTxns(r));
   if (txns.empty()) return std::optional<LedgerTxn>();
   return std::optional<LedgerTxn>(std::move(txns.front()));
 }

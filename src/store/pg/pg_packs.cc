@@ -48,11 +48,11 @@ std::vector<std::string> DecodeActions(const std::string& text) {
   return out;
 }
 
-Pack ReadPack(const PgResult& r, int i) {
+Result<Pack> ReadPack(const PgResult& r, int i) {
   Pack p;
   p.id = r.Text(i, 0);
   p.account_id = r.Text(i, 1);
-  p.kind = StoredWord(ParsePackKind(r.Text(i, 2)));
+  ASSIGN_OR_RETURN(p.kind, StoredWord(ParsePackKind, "packs.kind", r.Text(i, 2)));
   p.actions = DecodeActions(r.Text(i, 3));
   p.free_group = r.Text(i, 4);
   p.calls = r.Int(i, 5);
@@ -70,7 +70,10 @@ Pack ReadPack(const PgResult& r, int i) {
 Result<std::vector<Pack>> Packs(Result<PgResult> r) {
   if (!r.ok()) return r.status();
   std::vector<Pack> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadPack(*r, i));
+  for (int i = 0; i < r->rows(); ++i) {
+    ASSIGN_OR_RETURN(Pack pack, ReadPack(*r, i));
+    out.push_back(std::move(pack));
+  }
   return out;
 }
 
@@ -106,7 +109,8 @@ Result<std::optional<Pack>> PgTxn::FindFreePack(std::string_view account_id,
   ASSIGN_OR_RETURN(
       auto r, Exec(kSelectFreePack, {P(account_id), P(free_group), P(month_start), P(month_end)}));
   if (r.rows() == 0) return std::optional<Pack>();
-  return std::optional<Pack>(ReadPack(r, 0));
+  ASSIGN_OR_RETURN(Pack pack, ReadPack(r, 0));
+  return std::optional<Pack>(std::move(pack));
 }
 
 // Hot path: queued, written with the batch (PgTxn::Flush). The schema

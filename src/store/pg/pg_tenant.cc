@@ -56,9 +56,12 @@ Result<std::vector<UsageRecord>> PgTxn::ListUsagePage(std::string_view account_i
   ASSIGN_OR_RETURN(auto r, Exec(kSelectUsagePage, {P(account_id), P(action), P(from), P(to),
                                                    P(after_at), P(after_id), P(limit)}));
   std::vector<UsageRecord> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4),
-                   StoredWord(ParseUsageSource(r.Text(i, 5))), r.Text(i, 6)});
+  for (int i = 0; i < r.rows(); ++i) {
+    ASSIGN_OR_RETURN(UsageSource source,
+                     StoredWord(ParseUsageSource, "usage_records.source", r.Text(i, 5)));
+    out.push_back(
+        {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), source, r.Text(i, 6)});
+  }
   return out;
 }
 

@@ -134,9 +134,12 @@ Result<std::vector<UsageRecord>> PgTxn::ListUsage(std::string_view account_id, U
                                                   UnixMicros to) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectUsage, {P(account_id), P(from), P(to)}));
   std::vector<UsageRecord> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4),
-                   StoredWord(ParseUsageSource(r.Text(i, 5))), r.Text(i, 6)});
+  for (int i = 0; i < r.rows(); ++i) {
+    ASSIGN_OR_RETURN(UsageSource source,
+                     StoredWord(ParseUsageSource, "usage_records.source", r.Text(i, 5)));
+    out.push_back(
+        {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), source, r.Text(i, 6)});
+  }
   return out;
 }
 
