@@ -212,9 +212,9 @@ Result<std::vector<store::Pack>> BillingService::ListPacks(const std::string& ac
   return packs;
 }
 
-Status BillingService::RefundRefusal(store::Txn& txn, const store::Pack& pack,
-                                     const store::Account& account, const BillingSettings& settings,
-                                     UnixMicros now) {
+Status BillingService::CheckRefundAllowed(store::Txn& txn, const store::Pack& pack,
+                                          const store::Account& account,
+                                          const BillingSettings& settings, UnixMicros now) {
   const auto [year_start, year_end] = RefundYear(now, settings);
   ASSIGN_OR_RETURN(auto count, txn.CountLedgerTxns(account.id, store::LedgerKind::kRefund,
                                                    year_start, year_end));
@@ -223,8 +223,8 @@ Status BillingService::RefundRefusal(store::Txn& txn, const store::Pack& pack,
   return billing::RefundRefusal({pack, disabled_for_content, count, now}, settings);
 }
 
-UnixMicros BillingService::RefundWindowEnd(const store::Pack& pack,
-                                           const BillingSettings& settings) {
+UnixMicros BillingService::PackRefundWindowEnd(const store::Pack& pack,
+                                               const BillingSettings& settings) {
   return billing::RefundWindowEnd(pack.created_at, settings);
 }
 
@@ -236,7 +236,7 @@ Result<Payment> BillingService::RefundPack(const std::string& pack_id) {
   Status s = store_.Write([&](store::Txn& txn) -> Status {
     ASSIGN_OR_RETURN(auto pack, txn.FindPack(pack_id));
     ASSIGN_OR_RETURN(auto account, txn.FindAccount(pack.account_id));
-    RETURN_IF_ERROR(RefundRefusal(txn, pack, account, settings, now));
+    RETURN_IF_ERROR(CheckRefundAllowed(txn, pack, account, settings, now));
 
     // Return each source's share to that source; the voucher share is not returned.
     ASSIGN_OR_RETURN(auto all, txn.ListLedgerTxns(account.id));

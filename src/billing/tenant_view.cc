@@ -121,8 +121,8 @@ Result<std::vector<PackState>> TenantView::Packs(const std::string& account_id) 
     ASSIGN_OR_RETURN(auto packs, txn.ListPacks(account.id));
     for (const store::Pack& p : packs) {
       if (p.kind == store::PackKind::kFree) continue;
-      out.push_back({p, BillingService::RefundRefusal(txn, p, account, settings, now),
-                     BillingService::RefundWindowEnd(p, settings)});
+      out.push_back({p, BillingService::CheckRefundAllowed(txn, p, account, settings, now),
+                     BillingService::PackRefundWindowEnd(p, settings)});
     }
     return Status::Ok();
   }));
