@@ -74,8 +74,8 @@ TEST_F(ConsoleZoneTest, TheOperatorSessionStatesTheBillingZoneAndItsTimesAreInIt
   auto signed_in = operators_.SignIn("root", "correct horse battery", kAddress);
   ASSERT_TRUE(signed_in.ok()) << signed_in.status().ToString();
   OperatorApi api(operators_, billing_, accounts_, operator_view_, db_.store(), nullptr, clock_);
-  HttpResponse res = api.Handle(
-      Get(std::string(kOperatorApiPrefix) + "session", std::string(kOperatorCookieName) + "=" + signed_in->cookie));
+  HttpResponse res = api.Handle(Get(std::string(kOperatorApiPrefix) + "session",
+                                    std::string(kOperatorCookieName) + "=" + signed_in->cookie));
   ASSERT_EQ(res.status, 200) << res.body;
   const auto body = nlohmann::json::parse(res.body);
   EXPECT_EQ(body["UtcOffsetSeconds"], kMinus5);
