@@ -61,13 +61,12 @@ export function card(title, ...children) {
   return h("section", { class: "card" }, title ? h("h2", {}, title) : null, ...children);
 }
 
-// The billing time zone, as the server states it: every time the API
-// returns carries its offset (the session's ExpiresAt is read at sign-in).
-let zoneOffsetS = 8 * 3600;
-export function setZoneFrom(iso) {
-  const m = /([+-])(\d{2}):(\d{2})$/.exec(iso ?? "");
-  if (m) zoneOffsetS = (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
-  else if (/Z$/.test(iso ?? "")) zoneOffsetS = 0;
+// The billing time zone, as the server states it: the session (loadSession
+// in sign_in.js) carries its UTC offset, the catalog's utc_offset setting,
+// and every time the API returns is already written in it.
+let zoneOffsetS = 0;
+export function setZoneOffset(seconds) {
+  if (Number.isInteger(seconds)) zoneOffsetS = seconds;
 }
 const inZone = (ms = Date.now()) => new Date(ms + zoneOffsetS * 1000);
 

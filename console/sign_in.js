@@ -2,7 +2,7 @@
 // tenant and the operator console; each passes its own API client and
 // dictionary.
 import { ApiError } from "./client.js";
-import { h, setZoneFrom } from "./dom.js";
+import { h, setZoneOffset } from "./dom.js";
 import { errorText } from "./i18n.js";
 
 // The signed-in session ({Login, CsrfToken, …}), or null when signed out.
@@ -10,7 +10,7 @@ export async function loadSession(api) {
   try {
     const session = await api.get("session");
     api.setCsrf(session.CsrfToken);
-    setZoneFrom(session.ExpiresAt);
+    setZoneOffset(session.UtcOffsetSeconds);
     return session;
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 401) throw e;

@@ -14,7 +14,7 @@ Status AccountService::NeedBox() const {
 
 Result<store::ApiKey> AccountService::SealNewKey(const std::string& account_id,
                                                  NewKey* plain) const {
-  if (Status s = NeedBox(); !s.ok()) return s;
+  RETURN_IF_ERROR(NeedBox());
   plain->secret_id = ids::NewSecretId();
   plain->secret_key = ids::NewSecretKey();
   return store::ApiKey{plain->secret_id, account_id,
@@ -28,40 +28,34 @@ Result<NewAccount> AccountService::Create(const std::string& name) {
   out.account_id = ids_.Next(IdKind::kAccount);
   store::Account account{out.account_id,     name,         store::AccountStatus::kInactive,
                          clock_.NowMicros(), std::nullopt, ""};
-  auto sealed = SealNewKey(out.account_id, &out.key);
-  if (!sealed.ok()) return sealed.status();
-  if (Status s = store_.CreateAccount(account, *sealed); !s.ok()) return s;
+  ASSIGN_OR_RETURN(auto sealed, SealNewKey(out.account_id, &out.key));
+  RETURN_IF_ERROR(store_.CreateAccount(account, sealed));
   return out;
 }
 
 Result<store::Account> AccountService::Activate(const std::string& name) {
-  auto account = store_.FindAccount(name);
-  if (!account.ok()) return account.status();
-  if (account->status == store::AccountStatus::kInactive) {
-    account->status = store::AccountStatus::kActive;
-    account->activated_at = clock_.NowMicros();
-    if (Status s = store_.UpdateAccount(*account); !s.ok()) return s;
+  ASSIGN_OR_RETURN(auto account, store_.FindAccount(name));
+  if (account.status == store::AccountStatus::kInactive) {
+    account.status = store::AccountStatus::kActive;
+    account.activated_at = clock_.NowMicros();
+    RETURN_IF_ERROR(store_.UpdateAccount(account));
   }
   return account;
 }
 
 Result<NewKey> AccountService::CreateKey(const std::string& name) {
-  auto account = store_.FindAccount(name);
-  if (!account.ok()) return account.status();
+  ASSIGN_OR_RETURN(auto account, store_.FindAccount(name));
   NewKey key;
-  auto sealed = SealNewKey(account->id, &key);
-  if (!sealed.ok()) return sealed.status();
-  if (Status s = store_.InsertKey(*sealed); !s.ok()) return s;
+  ASSIGN_OR_RETURN(auto sealed, SealNewKey(account.id, &key));
+  RETURN_IF_ERROR(store_.InsertKey(sealed));
   return key;
 }
 
 Result<NewKey> AccountService::RotateKey(const std::string& secret_id) {
-  auto old = store_.FindKey(secret_id);
-  if (!old.ok()) return old.status();
+  ASSIGN_OR_RETURN(auto old, store_.FindKey(secret_id));
   NewKey key;
-  auto sealed = SealNewKey(old->account_id, &key);
-  if (!sealed.ok()) return sealed.status();
-  Status s = store_.RotateKey(secret_id, *sealed);
+  ASSIGN_OR_RETURN(auto sealed, SealNewKey(old.account_id, &key));
+  Status s = store_.RotateKey(secret_id, sealed);
   Forget(secret_id);
   if (!s.ok()) return s;
   return key;
@@ -78,9 +72,8 @@ Status AccountService::EnableKey(const std::string& secret_id) {
 }
 
 Result<std::vector<store::ApiKey>> AccountService::ListKeys(const std::string& name) {
-  auto account = store_.FindAccount(name);
-  if (!account.ok()) return account.status();
-  return store_.ListKeys(account->id);
+  ASSIGN_OR_RETURN(auto account, store_.FindAccount(name));
+  return store_.ListKeys(account.id);
 }
 
 Result<Caller> AccountService::Authenticate(const std::string& secret_id) {
@@ -96,10 +89,9 @@ Result<Caller> AccountService::Authenticate(const std::string& secret_id) {
   if (!key.ok() && key.status().code() != errc::kNotFound) return key.status();
   if (!key.ok() || !key->enabled)
     return Status(errc::kSecretIdNotFound, "SecretId not found or disabled: " + secret_id);
-  if (Status s = NeedBox(); !s.ok()) return s;
-  auto secret = box_->Open(key->sealed_secret, key->secret_id);
-  if (!secret.ok()) return secret.status();
-  Caller caller{key->account_id, std::move(secret).value()};
+  RETURN_IF_ERROR(NeedBox());
+  ASSIGN_OR_RETURN(auto secret, box_->Open(key->sealed_secret, key->secret_id));
+  Caller caller{key->account_id, std::move(secret)};
   if (version) {
     std::lock_guard<std::mutex> lock(key_cache_mu_);
     if (key_cache_.size() >= kMaxCachedKeys) key_cache_.clear();
@@ -134,15 +126,12 @@ void AccountService::NoteKeyUsed(const std::string& secret_id) {
 
 Result<std::map<std::string, UnixMicros>> AccountService::KeysLastUsed(const std::string& account) {
   std::map<std::string, UnixMicros> out;
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto found = txn.FindAccount(account);
-    if (!found.ok()) return found.status();
-    auto used = txn.KeysLastUsed(found->id);
-    if (!used.ok()) return used.status();
-    out = std::move(used).value();
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto found, txn.FindAccount(account));
+    ASSIGN_OR_RETURN(auto used, txn.KeysLastUsed(found.id));
+    out = std::move(used);
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 

@@ -63,11 +63,11 @@ Result<std::optional<store::AlertSubscription>> AlertService::Find(
 
 Result<std::optional<store::AlertSubscription>> AlertService::Subscribe(
     const std::string& account_id, const AlertRequest& request) {
-  if (Status s = CheckRequest(request); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckRequest(request));
   std::optional<store::AlertSubscription> out;
-  Status s = store_.Write([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(store_.Write([&](store::Txn& txn) -> Status {
     out.reset();
-    if (auto account = txn.FindAccount(account_id); !account.ok()) return account.status();
+    RETURN_IF_ERROR(txn.FindAccount(account_id));
     if (request.email.empty() && request.webhook_url.empty())
       return txn.SetAlertSubscription(account_id, std::nullopt);
     auto old = Find(txn, account_id);
@@ -79,48 +79,42 @@ Result<std::optional<store::AlertSubscription>> AlertService::Subscribe(
     out = sub;
     sub.secret = crypto::Hex(box_.Seal(sub.secret, SecretAad(account_id)));
     return txn.SetAlertSubscription(account_id, sub);
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 
 Result<std::optional<store::AlertSubscription>> AlertService::Subscription(
     const std::string& account_id) {
   std::optional<store::AlertSubscription> out;
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
     auto found = Find(txn, account_id);
     if (found.ok()) out = *found;
     return found.status();
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 
 Result<std::vector<store::AlertDelivery>> AlertService::Deliveries(const std::string& account_id,
                                                                    int64_t limit) {
   std::vector<store::AlertDelivery> out;
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
     auto found = txn.ListAlertDeliveries(account_id, limit);
     if (found.ok()) out = std::move(found).value();
     return found.status();
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 
 Status AlertService::Stamp(const std::string& account_id, std::vector<TenantNotice>& notices) {
-  auto month = view_.CurrentMonth();
-  if (!month.ok()) return month.status();
+  ASSIGN_OR_RETURN(auto month, view_.CurrentMonth());
   std::map<std::string, UnixMicros> seen;
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto found = txn.ListAlertNotices(account_id);
-    if (!found.ok()) return found.status();
-    for (const auto& n : *found) seen[n.key] = n.first_seen_at;
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto found, txn.ListAlertNotices(account_id));
+    for (const auto& n : found) seen[n.key] = n.first_seen_at;
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   for (TenantNotice& n : notices) {
-    auto it = seen.find(AlertKey(n, month->ToString()));
+    auto it = seen.find(AlertKey(n, month.ToString()));
     if (it != seen.end()) n.since = it->second;
   }
   return Status::Ok();
@@ -173,8 +167,7 @@ AlertPass AlertService::RunOnce(AlertTransport& transport) {
 
 Status AlertService::Collect(const store::AlertSubscription& sub, const std::string& month,
                              int offset, AlertPass& pass) {
-  auto notices = view_.Notices(sub.account_id);
-  if (!notices.ok()) return notices.status();
+  ASSIGN_OR_RETURN(auto notices, view_.Notices(sub.account_id));
   std::optional<store::Bill> latest;
   Status s = store_.Read([&](store::Txn& txn) -> Status {
     auto bill = txn.LatestBill(sub.account_id);
@@ -183,15 +176,14 @@ Status AlertService::Collect(const store::AlertSubscription& sub, const std::str
   });
   if (!s.ok()) return s;
   const UnixMicros now = clock_.NowMicros();
-  if (auto bill = BillSettledNotice(latest, now)) notices->push_back(*bill);
+  if (auto bill = BillSettledNotice(latest, now)) notices.push_back(*bill);
   int64_t created = 0;
   s = store_.Write([&](store::Txn& txn) -> Status {
     created = 0;
-    for (const TenantNotice& n : *notices) {
+    for (const TenantNotice& n : notices) {
       const std::string key = AlertKey(n, month);
-      auto fresh = txn.InsertAlertNotice({sub.account_id, key, now});
-      if (!fresh.ok()) return fresh.status();
-      if (!*fresh || !Wants(sub, n.kind)) continue;
+      ASSIGN_OR_RETURN(auto fresh, txn.InsertAlertNotice({sub.account_id, key, now}));
+      if (!fresh || !Wants(sub, n.kind)) continue;
       ++created;
       const std::string link = options_.console_url + "/console/" + std::string(AlertLink(n.kind));
       const std::string at = FormatIso8601(n.at, offset);
@@ -213,7 +205,7 @@ Status AlertService::Collect(const store::AlertSubscription& sub, const std::str
           d.subject.clear();
           d.body = WebhookBody(n, sub.account_id, key, link, at);
         }
-        if (auto id = txn.InsertAlertDelivery(d); !id.ok()) return id.status();
+        RETURN_IF_ERROR(txn.InsertAlertDelivery(d));
       }
     }
     return Status::Ok();
@@ -231,9 +223,8 @@ bool AlertService::Deliver(store::AlertDelivery d, AlertTransport& transport, Al
   std::optional<store::AlertSubscription> sub;
   bool mine = false;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
-    auto found = Find(txn, d.account_id);
-    if (!found.ok()) return found.status();
-    sub = *found;
+    ASSIGN_OR_RETURN(auto found, Find(txn, d.account_id));
+    sub = found;
     auto won = txn.UpdateAlertDelivery(claimed, d.next_attempt_at);
     if (won.ok()) mine = *won;
     return won.status();

@@ -16,8 +16,7 @@ namespace kanjian::billing {
 Status BillingService::RecordCalls(std::span<const BilledCall> calls,
                                    std::vector<Status>* refusals) {
   if (calls.empty()) return Status::Ok();
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
   std::lock_guard<std::mutex> lock(attribution_mu_);
   std::set<std::string> newly_issued;
   uint64_t state_after = 0;
@@ -31,33 +30,30 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
     newly_issued.clear();
     billed.fill(0);
     if (refusals) refusals->assign(calls.size(), Status::Ok());
-    auto state = txn.StateAtStart();
-    if (!state.ok()) return state.status();
-    if (live_packs_state_ != *state) live_packs_.clear();  // someone else committed
+    ASSIGN_OR_RETURN(auto state, txn.StateAtStart());
+    if (live_packs_state_ != state) live_packs_.clear();  // someone else committed
 
     // What this batch takes from each pack; the store is told at the end.
     std::map<std::string, int64_t> used_delta;
     // Loads (or reloads for another month) an account's live packs, issuing
     // the month's free packs first if need be.
     auto load = [&](const BilledCall& call) -> Result<LivePacks*> {
-      const int offset = catalog->InForceAt(call.at).settings.utc_offset_s;
+      const int offset = catalog.InForceAt(call.at).settings.utc_offset_s;
       const Month month = MonthOf(call.at, offset);
       const std::string issued_key = call.account_id + "|" + month.ToString();
       if (!newly_issued.count(issued_key) && !free_issued_.count(issued_key)) {
-        auto account = txn.FindAccount(call.account_id);
-        if (!account.ok()) return account.status();
-        if (Status s = EnsureFreePacks(txn, *catalog, *account, call.at); !s.ok()) return s;
+        ASSIGN_OR_RETURN(auto account, txn.FindAccount(call.account_id));
+        RETURN_IF_ERROR(EnsureFreePacks(txn, catalog, account, call.at));
         // Only an activated account's month is settled for good.
-        if (account->activated_at && *account->activated_at <= call.at)
+        if (account.activated_at && *account.activated_at <= call.at)
           newly_issued.insert(issued_key);
       }
-      LivePacks live{MonthStart(month, offset), MonthEnd(month, offset), {}};
-      auto list = txn.ListLivePacks(call.account_id, live.start);
-      if (!list.ok()) return list.status();
-      live.packs = std::move(list).value();
-      auto spend = LoadSpendTally(txn, *catalog, call.account_id, live.start, live.end);
-      if (!spend.ok()) return spend.status();
-      live.spend = std::move(spend).value();
+      LivePacks live{.start = MonthStart(month, offset), .end = MonthEnd(month, offset)};
+      ASSIGN_OR_RETURN(auto list, txn.ListLivePacks(call.account_id, live.start));
+      live.packs = std::move(list);
+      ASSIGN_OR_RETURN(auto spend,
+                       LoadSpendTally(txn, catalog, call.account_id, live.start, live.end));
+      live.spend = std::move(spend);
       SortByConsumptionOrder(live.packs);
       // The store does not know yet what this batch took.
       for (auto& p : live.packs) {
@@ -77,9 +73,8 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
           it != live_packs_.end() && it->second.start <= call.at && call.at < it->second.end) {
         live = &it->second;
       } else {
-        auto loaded = load(call);
-        if (!loaded.ok()) return loaded.status();
-        live = *loaded;
+        ASSIGN_OR_RETURN(auto loaded, load(call));
+        live = loaded;
       }
       segments.clear();
       takes.clear();
@@ -110,26 +105,24 @@ Status BillingService::RecordCalls(std::span<const BilledCall> calls,
       if (left > 0) emit(left, store::UsageSource::kPostpaid, "");
       // A retried call (its RequestId recorded before, or earlier in this
       // batch) was attributed the first time: give back what it took.
-      auto recorded = txn.InsertCall(segments);
-      if (!recorded.ok()) return recorded.status();
+      ASSIGN_OR_RETURN(auto recorded, txn.InsertCall(segments));
       for (auto& [pack, take] : takes) {
-        if (*recorded)
+        if (recorded)
           used_delta[pack->id] += take;
         else
           pack->used -= take;
       }
-      if (*recorded) {
+      if (recorded) {
         live->spend.Add(call.action, call.quantity, left);
         for (const auto& segment : segments) billed[size_t(segment.source)] += segment.quantity;
       }
     }
     for (const auto& [pack_id, delta] : used_delta) {
-      if (Status s = txn.AddPackUsed(pack_id, delta); !s.ok()) return s;
+      RETURN_IF_ERROR(txn.AddPackUsed(pack_id, delta));
     }
     // Asked after the last change: a store may promise a state only then.
-    auto after = txn.StateAfterCommit();
-    if (!after.ok()) return after.status();
-    state_after = *after;
+    ASSIGN_OR_RETURN(auto after, txn.StateAfterCommit());
+    state_after = after;
     return Status::Ok();
   });
   // The working set now holds this batch's takes: right if and only if it
@@ -157,18 +150,16 @@ std::array<uint64_t, 3> BillingService::BilledCallsBySource() const {
 
 Result<std::vector<UsageByAction>> BillingService::UsageForMonth(const std::string& account,
                                                                  Month month) {
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
-  const int offset = OffsetOf(*catalog, month);
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
+  const int offset = OffsetOf(catalog, month);
   std::vector<UsageByAction> out;
-  for (const auto& [action, tiers] : catalog->InForceAt(MonthStart(month, offset)).tiers)
+  for (const auto& [action, tiers] : catalog.InForceAt(MonthStart(month, offset)).tiers)
     out.push_back({action});
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto id = ResolveAccountId(txn, account);
-    if (!id.ok()) return id.status();
-    auto sums = txn.SumUsage(*id, MonthStart(month, offset), MonthEnd(month, offset));
-    if (!sums.ok()) return sums.status();
-    for (const auto& row : *sums) {
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto id, ResolveAccountId(txn, account));
+    ASSIGN_OR_RETURN(auto sums,
+                     txn.SumUsage(id, MonthStart(month, offset), MonthEnd(month, offset)));
+    for (const auto& row : sums) {
       auto it =
           std::find_if(out.begin(), out.end(), [&](auto& u) { return u.action == row.action; });
       if (it == out.end()) it = out.insert(out.end(), UsageByAction{row.action});
@@ -176,8 +167,7 @@ Result<std::vector<UsageByAction>> BillingService::UsageForMonth(const std::stri
       CountBySource(*it, row.source, row.quantity);
     }
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 

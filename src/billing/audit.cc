@@ -8,37 +8,31 @@ namespace kanjian::billing {
 Result<AuditReport> BillingService::Audit() {
   AuditReport report;
   Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto unbalanced = txn.UnbalancedLedgerTxns();
-    if (!unbalanced.ok()) return unbalanced.status();
-    for (const auto& id : *unbalanced)
+    ASSIGN_OR_RETURN(auto unbalanced, txn.UnbalancedLedgerTxns());
+    for (const auto& id : unbalanced)
       report.problems.push_back("ledger txn " + id + " does not sum to zero");
-    auto mismatched = txn.PacksWithUsageMismatch();
-    if (!mismatched.ok()) return mismatched.status();
-    for (const auto& id : *mismatched)
+    ASSIGN_OR_RETURN(auto mismatched, txn.PacksWithUsageMismatch());
+    for (const auto& id : mismatched)
       report.problems.push_back("pack " + id + ": used differs from its usage records");
-    auto totals = txn.UsageTotalsMismatch();
-    if (!totals.ok()) return totals.status();
-    for (const auto& t : *totals)
+    ASSIGN_OR_RETURN(auto totals, txn.UsageTotalsMismatch());
+    for (const auto& t : totals)
       report.problems.push_back("usage totals " + t + " differ from the call log");
 
-    auto accounts = txn.ListAccounts();
-    if (!accounts.ok()) return accounts.status();
-    report.accounts = static_cast<int64_t>(accounts->size());
+    ASSIGN_OR_RETURN(auto accounts, txn.ListAccounts());
+    report.accounts = static_cast<int64_t>(accounts.size());
     Fen accounts_sum = 0;
-    for (const auto& a : *accounts) {
+    for (const auto& a : accounts) {
       // Re-derive each balance by replaying the account's transactions.
-      auto txns = txn.ListLedgerTxns(a.id);
-      if (!txns.ok()) return txns.status();
-      report.ledger_txns += static_cast<int64_t>(txns->size());
+      ASSIGN_OR_RETURN(auto txns, txn.ListLedgerTxns(a.id));
+      report.ledger_txns += static_cast<int64_t>(txns.size());
       std::map<std::string, int64_t> replayed;
-      for (const auto& t : *txns) {
+      for (const auto& t : txns) {
         for (const auto& leg : t.postings) {
           if (leg.owner == a.id) replayed[leg.book] += leg.amount_fen;
         }
       }
-      auto books = txn.Balances(a.id);
-      if (!books.ok()) return books.status();
-      for (const auto& [book, amount] : *books) {
+      ASSIGN_OR_RETURN(auto books, txn.Balances(a.id));
+      for (const auto& [book, amount] : books) {
         accounts_sum += amount;
         if (replayed[book] != amount)
           report.problems.push_back(a.id + " " + book + ": balance " + FormatYuan(amount) +
@@ -46,9 +40,8 @@ Result<AuditReport> BillingService::Audit() {
         if (book.rfind("voucher:", 0) == 0 && amount < 0)
           report.problems.push_back(a.id + " " + book + " is negative");
       }
-      auto packs = txn.ListPacks(a.id);
-      if (!packs.ok()) return packs.status();
-      for (const auto& p : *packs) {
+      ASSIGN_OR_RETURN(auto packs, txn.ListPacks(a.id));
+      for (const auto& p : packs) {
         ++report.packs;
         if (p.used < 0 || p.used > p.calls)
           report.problems.push_back("pack " + p.id + " used " + std::to_string(p.used) + " of " +
@@ -58,10 +51,9 @@ Result<AuditReport> BillingService::Audit() {
       }
     }
     // Double entry: what accounts hold is exactly what the platform's books owe.
-    auto platform = txn.Balances(internal::kPlatform);
-    if (!platform.ok()) return platform.status();
+    ASSIGN_OR_RETURN(auto platform, txn.Balances(internal::kPlatform));
     Fen platform_sum = 0;
-    for (const auto& [book, amount] : *platform) platform_sum += amount;
+    for (const auto& [book, amount] : platform) platform_sum += amount;
     if (accounts_sum + platform_sum != 0)
       report.problems.push_back("accounts and platform books do not cancel: " +
                                 FormatYuan(accounts_sum + platform_sum));

@@ -17,7 +17,7 @@ std::vector<store::BillLine> BillLines(const CatalogVersion& version,
 Result<Fen> BillTotal(const std::vector<store::BillLine>& lines) {
   Fen total = 0;
   for (const auto& l : lines) {
-    if (Status s = AddChecked(l.amount_fen, &total, "a bill total"); !s.ok()) return s;
+    RETURN_IF_ERROR(AddChecked(l.amount_fen, &total, "a bill total"));
   }
   return total;
 }
@@ -32,9 +32,8 @@ Result<store::Bill> BillFor(const std::string& account_id, Month month,
   bill.created_at = now;
   bill.status = store::BillStatus::kSettled;
   bill.lines = BillLines(version, sums);
-  auto total = BillTotal(bill.lines);
-  if (!total.ok()) return total.status();
-  bill.total_fen = *total;
+  ASSIGN_OR_RETURN(auto total, BillTotal(bill.lines));
+  bill.total_fen = total;
   return bill;
 }
 

@@ -138,9 +138,9 @@ class BillingService {
   // Every pack of the account, issuing this month's free packs first.
   Result<std::vector<store::Pack>> ListPacks(const std::string& account);
   Result<Payment> RefundPack(const std::string& pack_id);
-  // The end (exclusive) of a pack's no-reason refund window
-  // (refund_policy.h RefundWindowEnd).
-  static UnixMicros RefundWindowEnd(const store::Pack& pack, const BillingSettings& settings);
+  // The end (exclusive) of `pack`'s no-reason refund window: refund_policy.h's
+  // RefundWindowEnd from its purchase time.
+  static UnixMicros PackRefundWindowEnd(const store::Pack& pack, const BillingSettings& settings);
 
   // Attribution (attribution.cc): each call paid in the consumption order
   // (consumption_order.h), recorded in one transaction.
@@ -185,11 +185,12 @@ class BillingService {
   friend class TenantView;    // the tenants' read model (tenant_view.h)
   friend class OperatorView;  // the operator console's read model (operator_view.h)
 
-  // Loads the RefundCase of `pack` and asks refund_policy.h's RefundRefusal
-  // (docs/billing.md §7).
-  static Status RefundRefusal(store::Txn& txn, const store::Pack& pack,
-                              const store::Account& account, const BillingSettings& settings,
-                              UnixMicros now);
+  // OK when `pack` may be refunded now, else the refusal: reads the
+  // account's refunds this year from the store to build the RefundCase,
+  // then asks refund_policy.h's RefundRefusal (docs/billing.md §7).
+  static Status CheckRefundAllowed(store::Txn& txn, const store::Pack& pack,
+                                   const store::Account& account, const BillingSettings& settings,
+                                   UnixMicros now);
   // REQUIRES: inside a store write transaction.
   Status EnsureFreePacks(store::Txn& txn, const Catalog& catalog, const store::Account& account,
                          UnixMicros at);
@@ -224,8 +225,8 @@ class BillingService {
   //    (free packs are never deleted), so they are not looked up again.
   struct LivePacks {
     UnixMicros start = 0, end = 0;
-    std::vector<store::Pack> packs;  // free first, then earliest expiry
-    SpendTally spend;                // the month's post-paid spend vs the budget
+    std::vector<store::Pack> packs = {};  // free first, then earliest expiry
+    SpendTally spend = {};                // the month's post-paid spend vs the budget
   };
   std::mutex attribution_mu_;
   std::optional<uint64_t> live_packs_state_;

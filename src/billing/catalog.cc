@@ -100,7 +100,7 @@ Status ParseSettings(const json& s, BillingSettings* out) {
   if (!s.is_object()) return Invalid("settings must be an object");
   if (auto it = s.find("utc_offset"); it != s.end()) {
     if (!it->is_string()) return Invalid("utc_offset must be a string");
-    if (Status st = ParseOffset(*it, &out->utc_offset_s); !st.ok()) return st;
+    RETURN_IF_ERROR(ParseOffset(*it, &out->utc_offset_s));
   }
   int64_t v;
   struct Field {
@@ -113,7 +113,7 @@ Status ParseSettings(const json& s, BillingSettings* out) {
                   Field{"arrears_grace_days", &out->arrears_grace_days, 0, 3650},
                   Field{"notice_days", &out->notice_days, 0, 3650}}) {
     v = *f.dest;
-    if (Status st = ReadInt(s, f.key, f.lo, f.hi, &v, false); !st.ok()) return st;
+    RETURN_IF_ERROR(ReadInt(s, f.key, f.lo, f.hi, &v, false));
     *f.dest = static_cast<int>(v);
   }
   if (auto it = s.find("payment_order"); it != s.end()) {
@@ -153,8 +153,8 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
   v.effective_from = *eff;
 
   std::string mode = "volume", basis = "all_calls";
-  if (Status s = ReadString(d, "tier_mode", &mode); !s.ok()) return s;
-  if (Status s = ReadString(d, "tier_basis", &basis); !s.ok()) return s;
+  RETURN_IF_ERROR(ReadString(d, "tier_mode", &mode));
+  RETURN_IF_ERROR(ReadString(d, "tier_basis", &basis));
   if (mode != "volume" && mode != "graduated")
     return Invalid("tier_mode must be volume or graduated");
   v.tier_mode = mode == "volume" ? TierMode::kVolume : TierMode::kGraduated;
@@ -171,7 +171,7 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
     std::vector<Tier> tiers;
     for (const auto& t : spec["tiers"]) {
       Tier tier;
-      if (Status s = ReadInt(t, "from", 0, INT64_MAX, &tier.from_calls, true); !s.ok()) return s;
+      RETURN_IF_ERROR(ReadInt(t, "from", 0, INT64_MAX, &tier.from_calls, true));
       if (!t.contains("price") || !t["price"].is_string())
         return Invalid(action + ": each tier needs a price string (元 per 1000 calls)");
       auto price = ParsePriceE4(t["price"].get<std::string>());
@@ -193,7 +193,7 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
     group.name = g["name"];
     if (!group_names.insert(group.name).second)
       return Invalid("duplicate free group " + group.name);
-    if (Status s = ReadInt(g, "quota", 0, INT64_MAX, &group.quota, true); !s.ok()) return s;
+    RETURN_IF_ERROR(ReadInt(g, "quota", 0, INT64_MAX, &group.quota, true));
     auto actions = ReadArray(g, "actions");
     if (!actions.ok()) return actions.status();
     for (const auto& a : **actions) {
@@ -215,16 +215,16 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
         !v.tiers.count(p["action"].get<std::string>()))
       return Invalid("a pack needs an action that has tiers");
     sku.action = p["action"];
-    if (Status s = ReadInt(p, "calls", 1, INT64_MAX, &sku.calls, true); !s.ok()) return s;
+    RETURN_IF_ERROR(ReadInt(p, "calls", 1, INT64_MAX, &sku.calls, true));
     if (!p.contains("price") || !p["price"].is_string())
       return Invalid("a pack needs a price string");
     auto price = ParseYuan(p["price"].get<std::string>());
     if (!price.ok() || *price < 0) return Invalid("pack price: " + std::string(p["price"].dump()));
     sku.price = *price;
     int64_t months = 12;
-    if (Status s = ReadInt(p, "validity_months", 1, 1200, &months, false); !s.ok()) return s;
+    RETURN_IF_ERROR(ReadInt(p, "validity_months", 1, 1200, &months, false));
     sku.validity_months = static_cast<int>(months);
-    if (Status s = ReadBool(p, "refundable", &sku.refundable); !s.ok()) return s;
+    RETURN_IF_ERROR(ReadBool(p, "refundable", &sku.refundable));
     if (v.FindSku(sku.action, sku.calls)) return Invalid("duplicate pack SKU");
     v.packs.push_back(sku);
   }
@@ -236,9 +236,9 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
     if (!p.contains("name") || !p["name"].is_string()) return Invalid("a promotion needs a name");
     promo.name = p["name"];
     int64_t pct = 0;
-    if (Status s = ReadInt(p, "discount_percent", 0, 100, &pct, false); !s.ok()) return s;
+    RETURN_IF_ERROR(ReadInt(p, "discount_percent", 0, 100, &pct, false));
     promo.discount_percent = static_cast<int>(pct);
-    if (Status s = ReadBool(p, "refundable", &promo.refundable); !s.ok()) return s;
+    RETURN_IF_ERROR(ReadBool(p, "refundable", &promo.refundable));
     v.promotions.push_back(promo);
   }
   return v;
@@ -253,14 +253,12 @@ Result<std::vector<CatalogVersion>> Catalog::ParseDocument(const json& document)
     if (!document["versions"].is_array() || document["versions"].empty())
       return Invalid("versions must be a non-empty array");
     for (const auto& v : document["versions"]) {
-      auto parsed = ParseCatalogVersion(v);
-      if (!parsed.ok()) return parsed.status();
-      out.push_back(std::move(parsed).value());
+      ASSIGN_OR_RETURN(auto parsed, ParseCatalogVersion(v));
+      out.push_back(std::move(parsed));
     }
   } else {
-    auto parsed = ParseCatalogVersion(document);
-    if (!parsed.ok()) return parsed.status();
-    out.push_back(std::move(parsed).value());
+    ASSIGN_OR_RETURN(auto parsed, ParseCatalogVersion(document));
+    out.push_back(std::move(parsed));
   }
   return out;
 }

@@ -13,13 +13,11 @@ Result<Catalog> BillingService::LoadCatalog() {
   const auto now = std::chrono::steady_clock::now();
   if (catalog_ && now - catalog_loaded_ < std::chrono::seconds(1)) return *catalog_;
   std::vector<store::CatalogVersion> rows;
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto list = txn.ListCatalogVersions();
-    if (!list.ok()) return list.status();
-    rows = std::move(list).value();
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto list, txn.ListCatalogVersions());
+    rows = std::move(list);
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   if (rows.empty()) {
     catalog_ = Catalog::Bundled();
   } else {
@@ -81,15 +79,13 @@ std::vector<std::string> Changes(const CatalogVersion& before, const CatalogVers
 }  // namespace
 
 Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::json& document) {
-  auto incoming = Catalog::ParseDocument(document);
-  if (!incoming.ok()) return incoming.status();
-  auto current = LoadCatalog();
-  if (!current.ok()) return current.status();
+  ASSIGN_OR_RETURN(auto incoming, Catalog::ParseDocument(document));
+  ASSIGN_OR_RETURN(auto current, LoadCatalog());
   const UnixMicros now = clock_.NowMicros();
-  std::vector<CatalogVersion> all = current->versions();
+  std::vector<CatalogVersion> all = current.versions();
   const size_t bundled_count = all.size();
   std::vector<std::pair<CatalogVersion, std::vector<std::string>>> accepted;
-  for (CatalogVersion& v : *incoming) {
+  for (CatalogVersion& v : incoming) {
     // One catalog of what is published so far, alive while its version is used.
     const Catalog so_far(all);
     const CatalogVersion& in_force = so_far.InForceAt(v.effective_from);
@@ -112,28 +108,25 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
   }
 
   std::vector<std::string> published;
-  Status s = store_.Write([&](store::Txn& txn) -> Status {
-    auto stored = txn.ListCatalogVersions();
-    if (!stored.ok()) return stored.status();
-    if (stored->empty()) {  // first publication: keep the bundled history
+  RETURN_IF_ERROR(store_.Write([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto stored, txn.ListCatalogVersions());
+    if (stored.empty()) {  // first publication: keep the bundled history
       for (size_t i = 0; i < bundled_count; ++i) {
-        const auto& v = current->versions()[i];
-        auto seq =
-            txn.InsertCatalogVersion({0, v.version, v.effective_from, now, v.document.dump()});
-        if (!seq.ok()) return seq.status();
+        const auto& v = current.versions()[i];
+        RETURN_IF_ERROR(
+            txn.InsertCatalogVersion({0, v.version, v.effective_from, now, v.document.dump()}));
       }
     }
-    auto accounts = txn.ListAccounts();
-    if (!accounts.ok()) return accounts.status();
+    ASSIGN_OR_RETURN(auto accounts, txn.ListAccounts());
     for (const auto& [v, changes] : accepted) {
-      auto seq = txn.InsertCatalogVersion({0, v.version, v.effective_from, now, v.document.dump()});
-      if (!seq.ok()) return seq.status();
+      RETURN_IF_ERROR(
+          txn.InsertCatalogVersion({0, v.version, v.effective_from, now, v.document.dump()}));
       published.push_back(v.version);
       if (changes.empty()) continue;
       std::string message = "From " + FormatIso8601(v.effective_from, v.settings.utc_offset_s) +
                             " (catalog " + v.version + "): ";
       for (size_t i = 0; i < changes.size(); ++i) message += (i ? "; " : "") + changes[i];
-      for (const auto& a : *accounts) {
+      for (const auto& a : accounts) {
         if (!a.activated_at) continue;
         if (Status st = txn.InsertNotice(
                 {ids_.Next(IdKind::kNotice), a.id, now, "catalog_change", message});
@@ -142,8 +135,7 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
       }
     }
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   std::lock_guard<std::mutex> lock(catalog_mu_);
   catalog_.reset();
   return published;
@@ -151,15 +143,12 @@ Result<std::vector<std::string>> BillingService::PublishCatalog(const nlohmann::
 
 Result<std::vector<store::Notice>> BillingService::Notices(const std::string& account) {
   std::vector<store::Notice> out;
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto id = ResolveAccountId(txn, account);
-    if (!id.ok()) return id.status();
-    auto list = txn.ListNotices(*id);
-    if (!list.ok()) return list.status();
-    out = std::move(list).value();
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto id, ResolveAccountId(txn, account));
+    ASSIGN_OR_RETURN(auto list, txn.ListNotices(id));
+    out = std::move(list);
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 

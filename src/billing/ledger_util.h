@@ -30,9 +30,8 @@ inline std::string KeyOrFresh(const std::string& key, IdSource& ids) {
 // nullopt: a new request. A txn: the retry's first result. Error: reuse.
 inline Result<std::optional<store::LedgerTxn>> FindRetry(store::Txn& txn, const std::string& key,
                                                          const std::string& hash) {
-  auto found = txn.FindLedgerTxnByKey(key);
-  if (!found.ok()) return found.status();
-  if (*found && (*found)->request_hash != hash)
+  ASSIGN_OR_RETURN(auto found, txn.FindLedgerTxnByKey(key));
+  if (found && found->request_hash != hash)
     return Status(errc::kIdempotencyKeyReused,
                   "idempotency key '" + key + "' was already used for a different request");
   return found;

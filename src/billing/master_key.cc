@@ -26,14 +26,12 @@ Result<std::string> ParseKey(std::string_view text, const std::string& source) {
 // The configured key, nullopt when neither the variable nor the file exists.
 Result<std::optional<std::string>> ReadKey(const MasterKeySource& source) {
   if (!source.env_hex.empty()) {
-    auto key = ParseKey(source.env_hex, kMasterKeyVariable);
-    if (!key.ok()) return key.status();
-    return std::optional<std::string>(std::move(key).value());
+    ASSIGN_OR_RETURN(auto key, ParseKey(source.env_hex, kMasterKeyVariable));
+    return std::optional<std::string>(std::move(key));
   }
-  auto text = ReadPrivateFile(source.file_path);
-  if (!text.ok()) return text.status();
-  if (!text->has_value()) return std::optional<std::string>();
-  auto key = ParseKey(**text, "master key file " + source.file_path);
+  ASSIGN_OR_RETURN(auto text, ReadPrivateFile(source.file_path));
+  if (!text.has_value()) return std::optional<std::string>();
+  auto key = ParseKey(*text, "master key file " + source.file_path);
   if (!key.ok()) return key.status();
   return std::optional<std::string>(std::move(key).value());
 }
@@ -42,9 +40,8 @@ Result<std::string> MintKey(const MasterKeySource& source) {
   std::string key = crypto::RandomBytes(kKeyBytes);
   Status created = CreatePrivateFile(source.file_path, crypto::Hex(key) + "\n");
   if (created.code() == errc::kAlreadyExists) {  // another process minted it first
-    auto theirs = ReadKey(source);
-    if (!theirs.ok()) return theirs.status();
-    if (theirs->has_value()) return std::move(**theirs);
+    ASSIGN_OR_RETURN(auto theirs, ReadKey(source));
+    if (theirs.has_value()) return std::move(*theirs);
   }
   if (!created.ok()) return created;
   return key;
@@ -63,28 +60,25 @@ std::string MasterKeyFileFor(const std::string& db_path) {
 
 Result<std::unique_ptr<crypto::SecretBox>> OpenMasterKey(store::Store& store,
                                                          const MasterKeySource& source) {
-  auto sealed = store.OldestKey();
-  if (!sealed.ok()) return sealed.status();
-  auto key = ReadKey(source);
-  if (!key.ok()) return key.status();
-  if (!sealed->has_value()) {
+  ASSIGN_OR_RETURN(auto sealed, store.OldestKey());
+  ASSIGN_OR_RETURN(auto key, ReadKey(source));
+  if (!sealed.has_value()) {
     // Nothing sealed yet: any key will do, and minting one loses nothing.
-    if (!key->has_value()) {
-      auto minted = MintKey(source);
-      if (!minted.ok()) return minted.status();
-      *key = std::move(minted).value();
+    if (!key.has_value()) {
+      ASSIGN_OR_RETURN(auto minted, MintKey(source));
+      key = std::move(minted);
     }
-    return std::make_unique<crypto::SecretBox>(std::move(**key));
+    return std::make_unique<crypto::SecretBox>(std::move(*key));
   }
-  if (!key->has_value()) {
+  if (!key.has_value()) {
     return Status(errc::kMasterKeyMissing,
                   "the database holds sealed SecretKeys but its master key is missing: "
                   "restore the file " +
                       source.file_path + " from your backup, or set " + kMasterKeyVariable +
                       " to its 64 hex digits (a new key cannot open them)");
   }
-  auto box = std::make_unique<crypto::SecretBox>(std::move(**key));
-  const store::ApiKey& probe = **sealed;
+  auto box = std::make_unique<crypto::SecretBox>(std::move(*key));
+  const store::ApiKey& probe = *sealed;
   if (!box->Open(probe.sealed_secret, probe.secret_id).ok()) {
     return Status(errc::kMasterKeyMismatch,
                   "the " + WhereTheKeyComesFrom(source) +

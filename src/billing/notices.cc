@@ -16,18 +16,18 @@ int Rank(const std::string& level) {
 std::vector<TenantNotice> ComputeNotices(const NoticeFacts& facts, UnixMicros now) {
   std::vector<TenantNotice> out;
   if (facts.status == ServiceState::kArrears) {
-    TenantNotice n{"arrears", "critical", now};
+    TenantNotice n{.kind = "arrears", .level = "critical", .at = now};
     n.amount = facts.balance < 0 ? -facts.balance : 0;
     out.push_back(n);
   }
   if (facts.budget) {
     const int percent = SpendAlertPercent(*facts.budget, facts.spent);
     if (percent >= 50) {
-      TenantNotice n{"spend_guard",
-                     percent == 100  ? "critical"
-                     : percent == 80 ? "warning"
-                                     : "info",
-                     now};
+      TenantNotice n{.kind = "spend_guard",
+                     .level = percent == 100  ? "critical"
+                              : percent == 80 ? "warning"
+                                              : "info",
+                     .at = now};
       n.percent = percent;
       n.amount = facts.spent;
       n.limit = *facts.budget;
@@ -38,7 +38,11 @@ std::vector<TenantNotice> ComputeNotices(const NoticeFacts& facts, UnixMicros no
     if (p.quota <= 0) continue;
     const int percent = p.used >= p.quota ? 100 : p.used * 100 >= p.quota * 80 ? 80 : 0;
     if (percent == 0) continue;
-    TenantNotice n{"free_pack", percent == 100 ? "critical" : "warning", now, p.group, percent};
+    TenantNotice n{.kind = "free_pack",
+                   .level = percent == 100 ? "critical" : "warning",
+                   .at = now,
+                   .subject = p.group,
+                   .percent = percent};
     n.used = p.used;
     n.quota = p.quota;
     out.push_back(n);
@@ -46,7 +50,7 @@ std::vector<TenantNotice> ComputeNotices(const NoticeFacts& facts, UnixMicros no
   for (const store::Pack& p : facts.packs) {
     if (p.kind == store::PackKind::kFree || p.refunded_at || p.used >= p.calls) continue;
     if (p.expires_at <= now || p.expires_at > now + kPackExpiryWarning) continue;
-    TenantNotice n{"pack_expiring", "warning", now, p.id};
+    TenantNotice n{.kind = "pack_expiring", .level = "warning", .at = now, .subject = p.id};
     n.used = p.used;
     n.quota = p.calls;
     n.expires_at = p.expires_at;
@@ -55,7 +59,7 @@ std::vector<TenantNotice> ComputeNotices(const NoticeFacts& facts, UnixMicros no
   }
   for (const store::Notice& s : facts.stored) {
     if (s.kind != "catalog_change" || s.at > now || now - s.at > kCatalogNoticeShownFor) continue;
-    TenantNotice n{"catalog_change", "info", s.at, s.id};
+    TenantNotice n{.kind = "catalog_change", .level = "info", .at = s.at, .subject = s.id};
     n.message = s.message;
     out.push_back(n);
   }

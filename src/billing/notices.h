@@ -28,26 +28,28 @@ struct FreePackFact {
 // The account's state the notices are derived from.
 struct NoticeFacts {
   ServiceState status = ServiceState::kActive;
-  Fen balance = 0;                       // total balance; negative in arrears
-  std::vector<FreePackFact> free_packs;  // this month's
-  std::vector<store::Pack> packs;        // every pack (free ones are ignored)
-  std::vector<store::Notice> stored;     // catalog change notices
-  std::optional<Fen> budget;             // spend guard
-  Fen spent = 0;                         // this month's post-paid spend
+  Fen balance = 0;                            // total balance; negative in arrears
+  std::vector<FreePackFact> free_packs = {};  // this month's
+  std::vector<store::Pack> packs = {};        // every pack (free ones are ignored)
+  std::vector<store::Notice> stored = {};     // catalog change notices
+  std::optional<Fen> budget = std::nullopt;   // spend guard
+  Fen spent = 0;                              // this month's post-paid spend
 };
 
+// Built with designated initializers naming only what its kind uses; every
+// member has an initializer, so the rest need none.
 struct TenantNotice {
   // "arrears" | "spend_guard" | "free_pack" | "pack_expiring" | "catalog_change"
-  std::string kind;
-  std::string level;            // "critical" | "warning" | "info"
+  std::string kind = "";
+  std::string level = "";       // "critical" | "warning" | "info"
   UnixMicros at = 0;            // when it was issued (stored) or now (a state)
-  std::string subject;          // free group, pack id or notice id
+  std::string subject = "";     // free group, pack id or notice id
   int percent = 0;              // threshold reached: free pack 80/100, spend guard 50/80/100
   int64_t used = 0, quota = 0;  // free pack calls; pack calls used/bought
   Fen amount = 0, limit = 0;    // arrears: owed; spend guard: spent of limit (budget)
   UnixMicros expires_at = 0;    // pack_expiring
-  std::string action;           // pack_expiring: the action it pays for
-  std::string message;          // catalog_change: the stored text
+  std::string action = "";      // pack_expiring: the action it pays for
+  std::string message = "";     // catalog_change: the stored text
   UnixMicros since = 0;         // first seen by the alert dispatcher (0 = not recorded)
 };
 

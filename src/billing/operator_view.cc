@@ -12,23 +12,20 @@ namespace kanjian::billing {
 Result<std::vector<AccountView>> OperatorView::SearchAccounts(const std::string& query,
                                                               int64_t limit) {
   std::vector<std::string> ids;
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
-    auto all = txn.ListAccounts();
-    if (!all.ok()) return all.status();
-    for (const auto& a : *all) {
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto all, txn.ListAccounts());
+    for (const auto& a : all) {
       if (static_cast<int64_t>(ids.size()) >= limit) break;
       if (query.empty() || a.id.find(query) != std::string::npos ||
           a.name.find(query) != std::string::npos)
         ids.push_back(a.id);
     }
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   std::vector<AccountView> out;
   for (const auto& id : ids) {
-    auto view = billing_.ViewAccount(id);
-    if (!view.ok()) return view.status();
-    out.push_back(std::move(view).value());
+    ASSIGN_OR_RETURN(auto view, billing_.ViewAccount(id));
+    out.push_back(std::move(view));
   }
   return out;
 }
@@ -36,53 +33,44 @@ Result<std::vector<AccountView>> OperatorView::SearchAccounts(const std::string&
 Result<PlatformFigures> OperatorView::Figures() {
   PlatformFigures out;
   std::vector<std::string> ids;
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
-    auto books = txn.Balances(kPlatform);
-    if (!books.ok()) return books.status();
-    out.revenue_pack = (*books)["revenue:pack"];
-    out.revenue_postpaid = (*books)["revenue:postpaid"];
-    auto all = txn.ListAccounts();
-    if (!all.ok()) return all.status();
-    for (const auto& a : *all) ids.push_back(a.id);
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto books, txn.Balances(kPlatform));
+    out.revenue_pack = (books)["revenue:pack"];
+    out.revenue_postpaid = (books)["revenue:postpaid"];
+    ASSIGN_OR_RETURN(auto all, txn.ListAccounts());
+    for (const auto& a : all) ids.push_back(a.id);
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   for (const auto& id : ids) {
-    auto view = billing_.ViewAccount(id);
-    if (!view.ok()) return view.status();
-    if (view->status == ServiceState::kArrears) ++out.accounts_in_arrears;
-    if (const Fen total = view->balance.total(); total < 0) out.owed -= total;
+    ASSIGN_OR_RETURN(auto view, billing_.ViewAccount(id));
+    if (view.status == ServiceState::kArrears) ++out.accounts_in_arrears;
+    if (const Fen total = view.balance.total(); total < 0) out.owed -= total;
   }
   return out;
 }
 
 Result<int> OperatorView::OffsetNow() {
-  auto catalog = billing_.LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
-  return catalog->InForceAt(billing_.clock().NowMicros()).settings.utc_offset_s;
+  ASSIGN_OR_RETURN(auto catalog, billing_.LoadCatalog());
+  return catalog.InForceAt(billing_.clock().NowMicros()).settings.utc_offset_s;
 }
 
 Result<Month> OperatorView::LastMonth() {
-  auto offset = OffsetNow();
-  if (!offset.ok()) return offset.status();
-  const Month now = MonthOf(billing_.clock().NowMicros(), *offset);
+  ASSIGN_OR_RETURN(auto offset, OffsetNow());
+  const Month now = MonthOf(billing_.clock().NowMicros(), offset);
   return now.month == 1 ? Month{now.year - 1, 12} : Month{now.year, now.month - 1};
 }
 
 Result<std::vector<CatalogVersionRow>> OperatorView::CatalogVersions() {
-  auto catalog = billing_.LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
+  ASSIGN_OR_RETURN(auto catalog, billing_.LoadCatalog());
   std::vector<store::CatalogVersion> stored;
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
-    auto rows = txn.ListCatalogVersions();
-    if (!rows.ok()) return rows.status();
-    stored = std::move(rows).value();
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto rows, txn.ListCatalogVersions());
+    stored = std::move(rows);
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  const CatalogVersion& in_force = catalog->InForceAt(billing_.clock().NowMicros());
+  }));
+  const CatalogVersion& in_force = catalog.InForceAt(billing_.clock().NowMicros());
   std::vector<CatalogVersionRow> out;
-  for (const auto& v : catalog->versions()) {
+  for (const auto& v : catalog.versions()) {
     CatalogVersionRow row{v.version, v.effective_from, 0, &v == &in_force};
     for (const auto& r : stored) {
       if (r.version == v.version) row.published_at = r.published_at;
@@ -97,13 +85,11 @@ namespace {
 template <typename T, typename Fn>
 Result<std::vector<T>> ReadList(store::Store& store, Fn fn) {
   std::vector<T> out;
-  Status s = store.Read([&](store::Txn& txn) -> Status {
-    auto rows = fn(txn);
-    if (!rows.ok()) return rows.status();
-    out = std::move(rows).value();
+  RETURN_IF_ERROR(store.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto rows, fn(txn));
+    out = std::move(rows);
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 
@@ -178,32 +164,28 @@ Result<std::vector<store::Voucher>> OperatorView::Vouchers(int64_t limit) {
 
 Result<WhatIfReport> OperatorView::WhatIf(Month month, const nlohmann::json& draft_document,
                                           size_t limit) {
-  auto draft_versions = Catalog::ParseDocument(draft_document);
-  if (!draft_versions.ok()) return draft_versions.status();
-  if (draft_versions->empty())
+  ASSIGN_OR_RETURN(auto draft_versions, Catalog::ParseDocument(draft_document));
+  if (draft_versions.empty())
     return Status(errc::kInvalidParameterValue, "the draft holds no version");
-  const CatalogVersion& draft = draft_versions->back();
-  auto catalog = billing_.LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
-  const int offset = BillingService::OffsetOf(*catalog, month);
+  const CatalogVersion& draft = draft_versions.back();
+  ASSIGN_OR_RETURN(auto catalog, billing_.LoadCatalog());
+  const int offset = BillingService::OffsetOf(catalog, month);
   const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
-  const CatalogVersion& current = catalog->InForceAt(start);
+  const CatalogVersion& current = catalog.InForceAt(start);
 
   // One pass over the month's hourly totals, as the settlement reads them.
   std::unordered_map<std::string, MonthCalls> usage;
   std::unordered_map<std::string, std::string> names;
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
-    auto accounts = txn.ListAccounts();
-    if (!accounts.ok()) return accounts.status();
-    for (const auto& a : *accounts) names[a.id] = a.name;
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto accounts, txn.ListAccounts());
+    for (const auto& a : accounts) names[a.id] = a.name;
     return txn.ScanUsageTotals(start, end,
                                [&](std::string_view account, std::string_view action,
                                    store::UsageSource source, int64_t quantity) {
                                  SourceCalls& c = usage[std::string(account)][std::string(action)];
                                  CountBySource(c, source, quantity);
                                });
-  });
-  if (!s.ok()) return s;
+  }));
 
   WhatIfReport report;
   report.month = month.ToString();

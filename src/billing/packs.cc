@@ -58,9 +58,8 @@ Status BillingService::EnsureFreePacks(store::Txn& txn, const Catalog& catalog,
   const DueFreePacks due = FreePacksDue(catalog, account, at);
   if (!due.groups) return Status::Ok();
   for (const FreeGroup& group : *due.groups) {
-    auto existing = txn.FindFreePack(account.id, group.name, due.start, due.end);
-    if (!existing.ok()) return existing.status();
-    if (*existing) continue;
+    ASSIGN_OR_RETURN(auto existing, txn.FindFreePack(account.id, group.name, due.start, due.end));
+    if (existing) continue;
     if (Status s = txn.InsertPack(FreePack(account.id, group, due.month, due.issued_at, due.end));
         !s.ok())
       return s;
@@ -72,28 +71,24 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
                                          int64_t calls, const std::string& voucher_id,
                                          const std::string& promotion_name,
                                          const std::string& key_in) {
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
   const std::string key = internal::KeyOrFresh(key_in, ids_);
   const UnixMicros now = clock_.NowMicros();
-  const CatalogVersion& version = catalog->InForceAt(now);
+  const CatalogVersion& version = catalog.InForceAt(now);
   Purchase out;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
-    auto a = txn.FindAccount(account);
-    if (!a.ok()) return a.status();
+    ASSIGN_OR_RETURN(auto a, txn.FindAccount(account));
     const std::string hash = internal::RequestHash(
-        {"purchase", a->id, action, std::to_string(calls), voucher_id, promotion_name});
-    auto retry = internal::FindRetry(txn, key, hash);
-    if (!retry.ok()) return retry.status();
-    if (*retry) {  // the first result, not a second charge
-      auto pack = txn.FindPack((*retry)->ref);
-      if (!pack.ok()) return pack.status();
-      out = {*pack, internal::PaymentOf(**retry, a->id)};
+        {"purchase", a.id, action, std::to_string(calls), voucher_id, promotion_name});
+    ASSIGN_OR_RETURN(auto retry, internal::FindRetry(txn, key, hash));
+    if (retry) {  // the first result, not a second charge
+      ASSIGN_OR_RETURN(auto pack, txn.FindPack(retry->ref));
+      out = {pack, internal::PaymentOf(*retry, a.id)};
       return Status::Ok();
     }
-    if (a->status == store::AccountStatus::kDisabled)
+    if (a.status == store::AccountStatus::kDisabled)
       return Status(errc::kStopUsing, "the account is disabled");
-    if (a->status != store::AccountStatus::kActive)
+    if (a.status != store::AccountStatus::kActive)
       return Status(errc::kAccountNotActive, "activate the service before buying packs");
     const PackSku* sku = version.FindSku(action, calls);
     if (!sku)
@@ -110,13 +105,11 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     std::string voucher_book;
     if (!voucher_id.empty()) {
       auto v = txn.FindVoucher(voucher_id);
-      if (Status st = VoucherUsable(v.ok() ? &*v : nullptr, voucher_id, a->id, now); !st.ok())
-        return st;
+      RETURN_IF_ERROR(VoucherUsable(v.ok() ? &*v : nullptr, voucher_id, a.id, now));
       voucher_book = "voucher:" + voucher_id;
     }
-    auto books = txn.Balances(a->id);
-    if (!books.ok()) return books.status();
-    PaymentPlan plan = PlanPayment(Payer::kPackPurchase, a->id, offer.price, *books,
+    ASSIGN_OR_RETURN(auto books, txn.Balances(a.id));
+    PaymentPlan plan = PlanPayment(Payer::kPackPurchase, a.id, offer.price, books,
                                    version.settings.payment_order, voucher_book);
     if (plan.unpaid > 0)
       return Status(errc::kInsufficientBalance, "the pack costs " + FormatYuan(offer.price) +
@@ -127,7 +120,7 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
 
     store::Pack pack;
     pack.id = ids_.Next(IdKind::kPack);
-    pack.account_id = a->id;
+    pack.account_id = a.id;
     pack.kind = store::PackKind::kPurchased;
     pack.actions = {action};
     pack.calls = calls;
@@ -139,16 +132,16 @@ Result<Purchase> BillingService::BuyPack(const std::string& account, const std::
     store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn),
                        key,
                        hash,
-                       a->id,
+                       a.id,
                        store::LedgerKind::kPurchase,
                        now,
                        pack.id,
                        "",
                        legs};
     pack.purchase_txn = t.id;
-    if (Status st = txn.InsertPack(pack); !st.ok()) return st;
-    if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
-    out = {pack, internal::PaymentOf(t, a->id)};
+    RETURN_IF_ERROR(txn.InsertPack(pack));
+    RETURN_IF_ERROR(txn.InsertLedgerTxn(t));
+    out = {pack, internal::PaymentOf(t, a.id)};
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -160,65 +153,57 @@ Result<store::Pack> BillingService::GrantPack(const std::string& account, const 
                                               const std::string& key_in) {
   if (calls <= 0 || validity_months <= 0)
     return Status(errc::kInvalidParameterValue, "calls and validity must be positive");
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
   const std::string key = internal::KeyOrFresh(key_in, ids_);
   const UnixMicros now = clock_.NowMicros();
   store::Pack out;
-  Status s = store_.Write([&](store::Txn& txn) -> Status {
-    auto id = ResolveAccountId(txn, account);
-    if (!id.ok()) return id.status();
+  RETURN_IF_ERROR(store_.Write([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto id, ResolveAccountId(txn, account));
     const std::string hash = internal::RequestHash(
-        {"gift_pack", *id, action, std::to_string(calls), std::to_string(validity_months)});
-    auto retry = internal::FindRetry(txn, key, hash);
-    if (!retry.ok()) return retry.status();
-    if (*retry) {
-      auto pack = txn.FindPack((*retry)->ref);
-      if (!pack.ok()) return pack.status();
-      out = *pack;
+        {"gift_pack", id, action, std::to_string(calls), std::to_string(validity_months)});
+    ASSIGN_OR_RETURN(auto retry, internal::FindRetry(txn, key, hash));
+    if (retry) {
+      ASSIGN_OR_RETURN(auto pack, txn.FindPack(retry->ref));
+      out = pack;
       return Status::Ok();
     }
     out.id = ids_.Next(IdKind::kGiftPack);
-    out.account_id = *id;
+    out.account_id = id;
     out.kind = store::PackKind::kGift;
     out.actions = {action};
     out.calls = calls;
     out.created_at = now;
-    out.expires_at = AddMonths(now, validity_months, catalog->InForceAt(now).settings.utc_offset_s);
-    if (Status st = txn.InsertPack(out); !st.ok()) return st;
+    out.expires_at = AddMonths(now, validity_months, catalog.InForceAt(now).settings.utc_offset_s);
+    RETURN_IF_ERROR(txn.InsertPack(out));
     // A zero-value ledger entry keeps the grant idempotent and audited.
     return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn),
                                 key,
                                 hash,
-                                *id,
+                                id,
                                 store::LedgerKind::kPackGrant,
                                 now,
                                 out.id,
                                 "",
                                 {}});
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 
 Result<std::vector<store::Pack>> BillingService::ListPacks(const std::string& account) {
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
   std::vector<store::Pack> packs;
   const UnixMicros now = clock_.NowMicros();
   // A read, as a list should be; the write only when this month's free packs
   // are still to be issued (the month's first look, or a new free group).
   bool issued = false;
   auto list = [&](store::Txn& txn, bool issue) -> Status {
-    auto a = txn.FindAccount(account);
-    if (!a.ok()) return a.status();
+    ASSIGN_OR_RETURN(auto a, txn.FindAccount(account));
     if (issue) {
-      if (Status st = EnsureFreePacks(txn, *catalog, *a, now); !st.ok()) return st;
+      RETURN_IF_ERROR(EnsureFreePacks(txn, catalog, a, now));
     }
-    auto all = txn.ListPacks(a->id);
-    if (!all.ok()) return all.status();
-    packs = std::move(all).value();
-    issued = issue || FreePacksIssued(*catalog, *a, packs, now);
+    ASSIGN_OR_RETURN(auto all, txn.ListPacks(a.id));
+    packs = std::move(all);
+    issued = issue || FreePacksIssued(catalog, a, packs, now);
     return Status::Ok();
   };
   Status s = store_.Read([&](store::Txn& txn) { return list(txn, false); });
@@ -227,51 +212,46 @@ Result<std::vector<store::Pack>> BillingService::ListPacks(const std::string& ac
   return packs;
 }
 
-Status BillingService::RefundRefusal(store::Txn& txn, const store::Pack& pack,
-                                     const store::Account& account, const BillingSettings& settings,
-                                     UnixMicros now) {
+Status BillingService::CheckRefundAllowed(store::Txn& txn, const store::Pack& pack,
+                                          const store::Account& account,
+                                          const BillingSettings& settings, UnixMicros now) {
   const auto [year_start, year_end] = RefundYear(now, settings);
-  auto count = txn.CountLedgerTxns(account.id, store::LedgerKind::kRefund, year_start, year_end);
-  if (!count.ok()) return count.status();
+  ASSIGN_OR_RETURN(auto count, txn.CountLedgerTxns(account.id, store::LedgerKind::kRefund,
+                                                   year_start, year_end));
   const bool disabled_for_content = account.status == store::AccountStatus::kDisabled &&
                                     account.disabled_reason == "content-review";
-  return billing::RefundRefusal({pack, disabled_for_content, *count, now}, settings);
+  return billing::RefundRefusal({pack, disabled_for_content, count, now}, settings);
 }
 
-UnixMicros BillingService::RefundWindowEnd(const store::Pack& pack,
-                                           const BillingSettings& settings) {
+UnixMicros BillingService::PackRefundWindowEnd(const store::Pack& pack,
+                                               const BillingSettings& settings) {
   return billing::RefundWindowEnd(pack.created_at, settings);
 }
 
 Result<Payment> BillingService::RefundPack(const std::string& pack_id) {
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
   const UnixMicros now = clock_.NowMicros();
-  const BillingSettings& settings = catalog->InForceAt(now).settings;
+  const BillingSettings& settings = catalog.InForceAt(now).settings;
   Payment refunded;
   Status s = store_.Write([&](store::Txn& txn) -> Status {
-    auto pack = txn.FindPack(pack_id);
-    if (!pack.ok()) return pack.status();
-    auto account = txn.FindAccount(pack->account_id);
-    if (!account.ok()) return account.status();
-    if (Status refusal = RefundRefusal(txn, *pack, *account, settings, now); !refusal.ok())
-      return refusal;
+    ASSIGN_OR_RETURN(auto pack, txn.FindPack(pack_id));
+    ASSIGN_OR_RETURN(auto account, txn.FindAccount(pack.account_id));
+    RETURN_IF_ERROR(CheckRefundAllowed(txn, pack, account, settings, now));
 
     // Return each source's share to that source; the voucher share is not returned.
-    auto all = txn.ListLedgerTxns(account->id);
-    if (!all.ok()) return all.status();
+    ASSIGN_OR_RETURN(auto all, txn.ListLedgerTxns(account.id));
     const store::LedgerTxn* paid = nullptr;
-    for (const auto& t : *all) {
-      if (t.id == pack->purchase_txn) paid = &t;
+    for (const auto& t : all) {
+      if (t.id == pack.purchase_txn) paid = &t;
     }
     if (!paid)
       return Status(errc::kInternalError, "purchase transaction of " + pack_id + " is missing");
-    refunded = PaymentOf(*paid, account->id);
-    if (Status st = txn.MarkPackRefunded(pack_id, now); !st.ok()) return st;
+    refunded = PaymentOf(*paid, account.id);
+    RETURN_IF_ERROR(txn.MarkPackRefunded(pack_id, now));
     return txn.InsertLedgerTxn({ids_.Next(IdKind::kLedgerTxn), "refund:" + pack_id,
-                                internal::RequestHash({"refund", pack_id}), account->id,
+                                internal::RequestHash({"refund", pack_id}), account.id,
                                 store::LedgerKind::kRefund, now, pack_id, RefundReason(settings),
-                                RefundLegs(account->id, refunded)});
+                                RefundLegs(account.id, refunded)});
   });
   if (!s.ok()) return s;
   refunded.voucher = 0;  // never returned

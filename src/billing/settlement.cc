@@ -19,11 +19,10 @@
 namespace kanjian::billing {
 
 Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) {
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
-  const int offset = OffsetOf(*catalog, month);
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
+  const int offset = OffsetOf(catalog, month);
   const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
-  const CatalogVersion& version = catalog->InForceAt(start);
+  const CatalogVersion& version = catalog.InForceAt(start);
   const UnixMicros now = clock_.NowMicros();
   if (now < end)
     return Status(errc::kMonthNotEnded, month.ToString() + " has not ended yet (it ends " +
@@ -37,9 +36,8 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
   std::unordered_map<std::string, std::vector<ActionSums>> usage;
   Status overflow = Status::Ok();
   Status read = store_.Read([&](store::Txn& txn) -> Status {
-    auto all = txn.ListAccounts();
-    if (!all.ok()) return all.status();
-    for (auto& a : *all) {
+    ASSIGN_OR_RETURN(auto all, txn.ListAccounts());
+    for (auto& a : all) {
       if (a.activated_at && *a.activated_at < end) accounts.push_back(std::move(a));
     }
     std::string account_key;
@@ -74,25 +72,23 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
   for (size_t begin = 0; begin < accounts.size(); begin += kChunk) {
     const size_t stop = std::min(accounts.size(), begin + kChunk);
     int64_t created_here = 0;
-    Status s = store_.Write([&](store::Txn& txn) -> Status {
+    RETURN_IF_ERROR(store_.Write([&](store::Txn& txn) -> Status {
       created_here = 0;
       // Read inside the write transaction: no other writer can add one now.
-      auto billed = txn.BilledAccounts(month.ToString(), accounts[begin].id, accounts[stop - 1].id);
-      if (!billed.ok()) return billed.status();
-      const std::set<std::string> settled(billed->begin(), billed->end());
+      ASSIGN_OR_RETURN(auto billed, txn.BilledAccounts(month.ToString(), accounts[begin].id,
+                                                       accounts[stop - 1].id));
+      const std::set<std::string> settled(billed.begin(), billed.end());
       for (size_t i = begin; i < stop; ++i) {
         const store::Account& a = accounts[i];
         if (settled.count(a.id)) continue;  // settled before: change nothing
-        auto built = BillFor(a.id, month, version, sums_of(a.id), now);
-        if (!built.ok()) return built.status();
-        const store::Bill& bill = *built;
-        if (Status st = txn.InsertBill(bill); !st.ok()) return st;
+        ASSIGN_OR_RETURN(auto built, BillFor(a.id, month, version, sums_of(a.id), now));
+        const store::Bill& bill = built;
+        RETURN_IF_ERROR(txn.InsertBill(bill));
         if (bill.total_fen > 0) {
-          auto books = txn.Balances(a.id);
-          if (!books.ok()) return books.status();
+          ASSIGN_OR_RETURN(auto books, txn.Balances(a.id));
           // The payment order (payment_order.h): vouchers pay packs only;
           // cash pays what the other sources lack and may go negative.
-          PaymentPlan plan = PlanPayment(Payer::kSettlement, a.id, bill.total_fen, *books,
+          PaymentPlan plan = PlanPayment(Payer::kSettlement, a.id, bill.total_fen, books,
                                          version.settings.payment_order);
           plan.legs.push_back({kPlatform, "revenue:postpaid", bill.total_fen});
           store::LedgerTxn t{ids_.Next(IdKind::kLedgerTxn),
@@ -104,13 +100,12 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
                              bill.id,
                              "post-paid usage " + bill.month,
                              std::move(plan.legs)};
-          if (Status st = txn.InsertLedgerTxn(t); !st.ok()) return st;
+          RETURN_IF_ERROR(txn.InsertLedgerTxn(t));
         }
         ++created_here;
       }
       return Status::Ok();
-    });
-    if (!s.ok()) return s;
+    }));
     created += created_here;
     if (progress) progress(static_cast<int64_t>(stop), static_cast<int64_t>(accounts.size()));
   }
@@ -118,39 +113,32 @@ Result<int64_t> BillingService::RunBills(Month month, const Progress& progress) 
 }
 
 Result<BillView> BillingService::ShowBill(const std::string& account, Month month) {
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
-  const int offset = OffsetOf(*catalog, month);
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
+  const int offset = OffsetOf(catalog, month);
   const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
   BillView view;
   view.month = month.ToString();
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto id = ResolveAccountId(txn, account);
-    if (!id.ok()) return id.status();
-    auto bill = txn.FindBill(*id, view.month);
-    if (!bill.ok()) return bill.status();
-    if (*bill) {
-      view.lines = (*bill)->lines;
-      view.total = (*bill)->total_fen;
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto id, ResolveAccountId(txn, account));
+    ASSIGN_OR_RETURN(auto bill, txn.FindBill(id, view.month));
+    if (bill) {
+      view.lines = bill->lines;
+      view.total = bill->total_fen;
       view.status = BillState::kSettled;
       return Status::Ok();
     }
     // Not settled yet: what the bill would say now.
-    auto sums = txn.SumUsage(*id, start, end);
-    if (!sums.ok()) return sums.status();
+    ASSIGN_OR_RETURN(auto sums, txn.SumUsage(id, start, end));
     std::map<std::string, ActionSums> by_action;
-    for (const auto& row : *sums) {
-      if (Status st = AddUsage(by_action[row.action], row.source, row.quantity); !st.ok())
-        return st;
+    for (const auto& row : sums) {
+      RETURN_IF_ERROR(AddUsage(by_action[row.action], row.source, row.quantity));
     }
-    view.lines = BillLines(catalog->InForceAt(start), by_action);
-    auto total = BillTotal(view.lines);
-    if (!total.ok()) return total.status();
-    view.total = *total;
+    view.lines = BillLines(catalog.InForceAt(start), by_action);
+    ASSIGN_OR_RETURN(auto total, BillTotal(view.lines));
+    view.total = total;
     view.status = clock_.NowMicros() >= end ? BillState::kUnsettled : BillState::kOpen;
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   return view;
 }
 

@@ -10,32 +10,26 @@ Status BillingService::SetSpendBudget(const std::string& account, std::optional<
   if (budget && *budget < 0)
     return Status(errc::kInvalidParameterValue, "the budget must not be negative");
   return store_.Write([&](store::Txn& txn) -> Status {
-    auto id = ResolveAccountId(txn, account);
-    if (!id.ok()) return id.status();
-    return txn.SetSpendBudget(*id, budget, clock_.NowMicros());
+    ASSIGN_OR_RETURN(auto id, ResolveAccountId(txn, account));
+    return txn.SetSpendBudget(id, budget, clock_.NowMicros());
   });
 }
 
 Result<SpendGuardView> BillingService::SpendGuard(const std::string& account) {
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
   const UnixMicros now = clock_.NowMicros();
-  const Month month = MonthOf(now, catalog->InForceAt(now).settings.utc_offset_s);
+  const Month month = MonthOf(now, catalog.InForceAt(now).settings.utc_offset_s);
   SpendGuardView out;
   out.month = month.ToString();
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto id = ResolveAccountId(txn, account);
-    if (!id.ok()) return id.status();
-    auto budget = txn.FindSpendBudget(*id);
-    if (!budget.ok()) return budget.status();
-    out.budget = *budget;
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto id, ResolveAccountId(txn, account));
+    ASSIGN_OR_RETURN(auto budget, txn.FindSpendBudget(id));
+    out.budget = budget;
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   // The open month's bill is exactly what the guard compares (same pricing).
-  auto bill = ShowBill(account, month);
-  if (!bill.ok()) return bill.status();
-  out.spent = bill->total;
+  ASSIGN_OR_RETURN(auto bill, ShowBill(account, month));
+  out.spent = bill.total;
   if (out.budget) out.alert_percent = SpendAlertPercent(*out.budget, out.spent);
   return out;
 }

@@ -66,18 +66,16 @@ void SpendTally::Add(const std::string& action, int64_t calls, int64_t postpaid)
 
 Result<SpendTally> LoadSpendTally(store::Txn& txn, const Catalog& catalog,
                                   const std::string& account_id, UnixMicros start, UnixMicros end) {
-  auto budget = txn.FindSpendBudget(account_id);
-  if (!budget.ok()) return budget.status();
-  if (!*budget) return SpendTally();
-  auto sums = txn.SumUsage(account_id, start, end);
-  if (!sums.ok()) return sums.status();
+  ASSIGN_OR_RETURN(auto budget, txn.FindSpendBudget(account_id));
+  if (!budget) return SpendTally();
+  ASSIGN_OR_RETURN(auto sums, txn.SumUsage(account_id, start, end));
   std::map<std::string, ActionCalls> calls;
-  for (const store::UsageSum& row : *sums) {
+  for (const store::UsageSum& row : sums) {
     ActionCalls& c = calls[row.action];
     c.total += row.quantity;
     if (row.source == store::UsageSource::kPostpaid) c.postpaid += row.quantity;
   }
-  return SpendTally(**budget, catalog, start, std::move(calls));
+  return SpendTally(*budget, catalog, start, std::move(calls));
 }
 
 }  // namespace kanjian::billing

@@ -23,33 +23,29 @@ Status NotYours(const std::string& what) {
 }  // namespace
 
 Result<CatalogVersion> TenantView::CatalogNow() {
-  auto catalog = billing_.LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
-  return catalog->InForceAt(billing_.clock().NowMicros());
+  ASSIGN_OR_RETURN(auto catalog, billing_.LoadCatalog());
+  return catalog.InForceAt(billing_.clock().NowMicros());
 }
 
 Result<int> TenantView::OffsetNow() {
-  auto version = CatalogNow();
-  if (!version.ok()) return version.status();
-  return version->settings.utc_offset_s;
+  ASSIGN_OR_RETURN(auto version, CatalogNow());
+  return version.settings.utc_offset_s;
 }
 
 Result<Month> TenantView::CurrentMonth() {
-  auto offset = OffsetNow();
-  if (!offset.ok()) return offset.status();
-  return MonthOf(billing_.clock().NowMicros(), *offset);
+  ASSIGN_OR_RETURN(auto offset, OffsetNow());
+  return MonthOf(billing_.clock().NowMicros(), offset);
 }
 
 Result<UnixMicros> TenantView::DayStart(const std::string& date) {
-  auto offset = OffsetNow();
-  if (!offset.ok()) return offset.status();
+  ASSIGN_OR_RETURN(auto offset, OffsetNow());
   int y = 0, m = 0, d = 0;
   char tail = 0;
   if (date.size() != 10 || std::sscanf(date.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
       date[4] != '-' || date[7] != '-' || m < 1 || m > 12 || d < 1 ||
       d > (MonthEnd({y, m}, 0) - MonthStart({y, m}, 0)) / kMicrosPerDay)
     return Status(errc::kInvalidParameterValue, "'" + date + "' is not a date YYYY-MM-DD");
-  return MonthStart({y, m}, *offset) + (d - 1) * kMicrosPerDay;
+  return MonthStart({y, m}, offset) + (d - 1) * kMicrosPerDay;
 }
 
 Result<AccountView> TenantView::Account(const std::string& account_id) {
@@ -61,15 +57,14 @@ Result<Balance> TenantView::AccountBalance(const std::string& account_id) {
 }
 
 Result<TenantBill> TenantView::Bill(const std::string& account_id, Month month) {
-  auto bill = billing_.ShowBill(account_id, month);
-  if (!bill.ok()) return bill.status();
-  TenantBill out{std::move(bill).value(), {}};
+  ASSIGN_OR_RETURN(auto bill, billing_.ShowBill(account_id, month));
+  TenantBill out{std::move(bill), {}};
   if (out.bill.status != BillState::kSettled) return out;
   Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
     // Settlement's ledger entry is keyed by account and month (settlement.cc).
-    auto paid = txn.FindLedgerTxnByKey("settle:" + account_id + ":" + out.bill.month);
-    if (!paid.ok()) return paid.status();
-    if (*paid) out.paid = internal::PaymentOf(**paid, account_id);
+    ASSIGN_OR_RETURN(auto paid,
+                     txn.FindLedgerTxnByKey("settle:" + account_id + ":" + out.bill.month));
+    if (paid) out.paid = internal::PaymentOf(*paid, account_id);
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -78,42 +73,38 @@ Result<TenantBill> TenantView::Bill(const std::string& account_id, Month month) 
 
 Result<std::vector<DailyUsage>> TenantView::Daily(const std::string& account_id,
                                                   UnixMicros first_day, int days) {
-  auto offset = OffsetNow();
-  if (!offset.ok()) return offset.status();
+  ASSIGN_OR_RETURN(auto offset, OffsetNow());
   std::vector<DailyUsage> out;
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
     for (int i = 0; i < days; ++i) {
       const UnixMicros start = first_day + i * kMicrosPerDay;
-      auto sums = txn.SumUsage(account_id, start, start + kMicrosPerDay);
-      if (!sums.ok()) return sums.status();
+      ASSIGN_OR_RETURN(auto sums, txn.SumUsage(account_id, start, start + kMicrosPerDay));
       std::map<std::string, DailyUsage> by_action;
-      for (const auto& row : *sums) {
+      for (const auto& row : sums) {
         DailyUsage& d = by_action[row.action];
         d.action = row.action;
         CountBySource(d, row.source, row.quantity);
       }
-      const std::string day = DayName(start, *offset);
+      const std::string day = DayName(start, offset);
       for (auto& [action, d] : by_action) {
         d.day = day;
         out.push_back(std::move(d));
       }
     }
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 
 Result<std::vector<FreePackUsage>> TenantView::FreePacks(const std::string& account_id,
                                                          Month month) {
-  auto packs = billing_.ListPacks(account_id);  // issues this month's free packs first
-  if (!packs.ok()) return packs.status();
-  auto catalog = billing_.LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
-  const int offset = BillingService::OffsetOf(*catalog, month);
+  ASSIGN_OR_RETURN(auto packs,
+                   billing_.ListPacks(account_id));  // issues this month's free packs first
+  ASSIGN_OR_RETURN(auto catalog, billing_.LoadCatalog());
+  const int offset = BillingService::OffsetOf(catalog, month);
   const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
   std::vector<FreePackUsage> out;
-  for (const store::Pack& p : *packs) {
+  for (const store::Pack& p : packs) {
     if (p.kind != store::PackKind::kFree || p.created_at < start || p.created_at >= end) continue;
     out.push_back({month.ToString(), p.free_group, p.actions, p.calls, p.used});
   }
@@ -121,24 +112,20 @@ Result<std::vector<FreePackUsage>> TenantView::FreePacks(const std::string& acco
 }
 
 Result<std::vector<PackState>> TenantView::Packs(const std::string& account_id) {
-  auto catalog = billing_.LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
+  ASSIGN_OR_RETURN(auto catalog, billing_.LoadCatalog());
   const UnixMicros now = billing_.clock().NowMicros();
-  const BillingSettings& settings = catalog->InForceAt(now).settings;
+  const BillingSettings& settings = catalog.InForceAt(now).settings;
   std::vector<PackState> out;
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
-    auto account = txn.FindAccount(account_id);
-    if (!account.ok()) return account.status();
-    auto packs = txn.ListPacks(account->id);
-    if (!packs.ok()) return packs.status();
-    for (const store::Pack& p : *packs) {
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto account, txn.FindAccount(account_id));
+    ASSIGN_OR_RETURN(auto packs, txn.ListPacks(account.id));
+    for (const store::Pack& p : packs) {
       if (p.kind == store::PackKind::kFree) continue;
-      out.push_back({p, BillingService::RefundRefusal(txn, p, *account, settings, now),
-                     BillingService::RefundWindowEnd(p, settings)});
+      out.push_back({p, BillingService::CheckRefundAllowed(txn, p, account, settings, now),
+                     BillingService::PackRefundWindowEnd(p, settings)});
     }
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   std::stable_sort(out.begin(), out.end(), [](const PackState& a, const PackState& b) {
     return a.pack.created_at > b.pack.created_at;
   });
@@ -146,30 +133,25 @@ Result<std::vector<PackState>> TenantView::Packs(const std::string& account_id) 
 }
 
 Result<MonthCost> TenantView::CostThisMonth(const std::string& account_id) {
-  auto month = CurrentMonth();
-  if (!month.ok()) return month.status();
-  auto catalog = billing_.LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
-  const int offset = BillingService::OffsetOf(*catalog, *month);
-  const UnixMicros start = MonthStart(*month, offset), end = MonthEnd(*month, offset);
+  ASSIGN_OR_RETURN(auto month, CurrentMonth());
+  ASSIGN_OR_RETURN(auto catalog, billing_.LoadCatalog());
+  const int offset = BillingService::OffsetOf(catalog, month);
+  const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
   const UnixMicros now = std::clamp(billing_.clock().NowMicros(), start + 1, end);
-  const CatalogVersion& version = catalog->InForceAt(start);
+  const CatalogVersion& version = catalog.InForceAt(start);
 
-  auto bill = billing_.ShowBill(account_id, *month);
-  if (!bill.ok()) return bill.status();
-  auto usage = billing_.UsageForMonth(account_id, *month);
-  if (!usage.ok()) return usage.status();
-  auto packs = billing_.ListPacks(account_id);
-  if (!packs.ok()) return packs.status();
+  ASSIGN_OR_RETURN(auto bill, billing_.ShowBill(account_id, month));
+  ASSIGN_OR_RETURN(auto usage, billing_.UsageForMonth(account_id, month));
+  ASSIGN_OR_RETURN(auto packs, billing_.ListPacks(account_id));
 
-  MonthCost out{month->ToString(), bill->total, 0};
-  for (const UsageByAction& u : *usage) {
+  MonthCost out{month.ToString(), bill.total, 0};
+  for (const UsageByAction& u : usage) {
     // The same pace to the month's end; what is left in free and prepaid
     // packs covering the action absorbs the extra calls first.
     const int64_t projected =
         static_cast<int64_t>(static_cast<__int128>(u.total) * (end - start) / (now - start));
     int64_t covered = 0;
-    for (const store::Pack& p : *packs) {
+    for (const store::Pack& p : packs) {
       const bool covers =
           std::find(p.actions.begin(), p.actions.end(), u.action) != p.actions.end();
       if (covers && !p.refunded_at && p.expires_at > now) covered += p.calls - p.used;
@@ -183,12 +165,11 @@ Result<MonthCost> TenantView::CostThisMonth(const std::string& account_id) {
 
 Result<Payment> TenantView::RefundPack(const std::string& account_id, const std::string& pack_id) {
   bool mine = false;
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
     auto pack = txn.FindPack(pack_id);
     mine = pack.ok() && pack->account_id == account_id;
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   if (!mine) return NotYours("pack " + pack_id);
   return billing_.RefundPack(pack_id);
 }
@@ -210,20 +191,18 @@ Result<std::vector<HourlyUsage>> TenantView::Hourly(const std::string& account_i
                                                     const std::string& action,
                                                     UnixMicros day_start) {
   std::vector<HourlyUsage> out;
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
     for (int h = 0; h < 24; ++h) {
       HourlyUsage u{day_start + h * kMicrosPerHour};
-      auto sums = txn.SumUsage(account_id, u.hour, u.hour + kMicrosPerHour);
-      if (!sums.ok()) return sums.status();
-      for (const auto& row : *sums) {
+      ASSIGN_OR_RETURN(auto sums, txn.SumUsage(account_id, u.hour, u.hour + kMicrosPerHour));
+      for (const auto& row : sums) {
         if (row.action != action) continue;
         CountBySource(u, row.source, row.quantity);
       }
       out.push_back(u);
     }
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 
@@ -245,14 +224,12 @@ Result<CallPage> TenantView::Calls(const std::string& account_id, const std::str
     after_id = cursor.substr(dot + 1);
   }
   CallPage out;
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
-    auto page = txn.ListUsagePage(account_id, action, hour, hour + kMicrosPerHour, after_at,
-                                  after_id, limit);
-    if (!page.ok()) return page.status();
-    out.calls = std::move(page).value();
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto page, txn.ListUsagePage(account_id, action, hour, hour + kMicrosPerHour,
+                                                  after_at, after_id, limit));
+    out.calls = std::move(page);
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   if (static_cast<int64_t>(out.calls.size()) == limit)
     out.next = std::to_string(out.calls.back().at) + "." + out.calls.back().request_id;
   return out;
@@ -260,30 +237,25 @@ Result<CallPage> TenantView::Calls(const std::string& account_id, const std::str
 
 Result<std::vector<TenantNotice>> TenantView::Notices(const std::string& account_id) {
   NoticeFacts facts;
-  auto account = billing_.ViewAccount(account_id);
-  if (!account.ok()) return account.status();
-  facts.status = account->status;
-  facts.balance = account->balance.total();
-  auto month = CurrentMonth();
-  if (!month.ok()) return month.status();
-  auto catalog = billing_.LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
-  auto packs = billing_.ListPacks(account_id);  // issues this month's free packs first
-  if (!packs.ok()) return packs.status();
-  const int offset = BillingService::OffsetOf(*catalog, *month);
-  const UnixMicros start = MonthStart(*month, offset), end = MonthEnd(*month, offset);
-  for (const store::Pack& p : *packs) {  // this month's free packs, as FreePacks() selects them
+  ASSIGN_OR_RETURN(auto account, billing_.ViewAccount(account_id));
+  facts.status = account.status;
+  facts.balance = account.balance.total();
+  ASSIGN_OR_RETURN(auto month, CurrentMonth());
+  ASSIGN_OR_RETURN(auto catalog, billing_.LoadCatalog());
+  ASSIGN_OR_RETURN(auto packs,
+                   billing_.ListPacks(account_id));  // issues this month's free packs first
+  const int offset = BillingService::OffsetOf(catalog, month);
+  const UnixMicros start = MonthStart(month, offset), end = MonthEnd(month, offset);
+  for (const store::Pack& p : packs) {  // this month's free packs, as FreePacks() selects them
     if (p.kind == store::PackKind::kFree && p.created_at >= start && p.created_at < end)
       facts.free_packs.push_back({p.free_group, p.calls, p.used});
   }
-  facts.packs = std::move(packs).value();
-  auto stored = billing_.Notices(account_id);
-  if (!stored.ok()) return stored.status();
-  facts.stored = std::move(stored).value();
-  auto guard = billing_.SpendGuard(account_id);
-  if (!guard.ok()) return guard.status();
-  facts.budget = guard->budget;
-  facts.spent = guard->spent;
+  facts.packs = std::move(packs);
+  ASSIGN_OR_RETURN(auto stored, billing_.Notices(account_id));
+  facts.stored = std::move(stored);
+  ASSIGN_OR_RETURN(auto guard, billing_.SpendGuard(account_id));
+  facts.budget = guard.budget;
+  facts.spent = guard.spent;
   return ComputeNotices(facts, billing_.clock().NowMicros());
 }
 

@@ -30,15 +30,14 @@ std::string Unbilled(const std::vector<std::string>& missing) {
 Result<store::DetachedMonth> BillingService::DetachUsageMonth(Month utc_month) {
   if (!store_.DetachesUsageMonths())  // say so before any check that cannot help
     return store_.DetachUsageMonth(utc_month.ToString(), clock_.NowMicros());
-  auto catalog = LoadCatalog();
-  if (!catalog.ok()) return catalog.status();
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
   const UnixMicros from = MonthStart(utc_month, 0), to = MonthEnd(utc_month, 0);
   const UnixMicros now = clock_.NowMicros();
-  const Month first = MonthOf(from, catalog->InForceAt(from).settings.utc_offset_s);
-  const Month last = MonthOf(to - 1, catalog->InForceAt(to - 1).settings.utc_offset_s);
+  const Month first = MonthOf(from, catalog.InForceAt(from).settings.utc_offset_s);
+  const Month last = MonthOf(to - 1, catalog.InForceAt(to - 1).settings.utc_offset_s);
   std::vector<std::pair<Month, UnixMicros>> billing_months;  // and their ends
   for (Month m = first;; m = m.Next()) {
-    billing_months.emplace_back(m, MonthEnd(m, OffsetOf(*catalog, m)));
+    billing_months.emplace_back(m, MonthEnd(m, OffsetOf(catalog, m)));
     if (m == last) break;
   }
   for (const auto& [m, end] : billing_months) {
@@ -51,17 +50,15 @@ Result<store::DetachedMonth> BillingService::DetachUsageMonth(Month utc_month) {
   std::string unsettled;  // the first billing month still missing bills, and for whom
   Status s = store_.Read([&](store::Txn& txn) -> Status {
     unsettled.clear();
-    auto accounts = txn.ListAccounts();
-    if (!accounts.ok()) return accounts.status();
+    ASSIGN_OR_RETURN(auto accounts, txn.ListAccounts());
     for (const auto& [m, end] : billing_months) {
       std::vector<std::string> due, missing;
-      for (const auto& a : *accounts)
+      for (const auto& a : accounts)
         if (a.activated_at && *a.activated_at < end) due.push_back(a.id);
       if (due.empty()) continue;
       // The store's order (ListAccounts and BilledAccounts agree on it).
-      auto billed = txn.BilledAccounts(m.ToString(), due.front(), due.back());
-      if (!billed.ok()) return billed.status();
-      const std::set<std::string> has_bill(billed->begin(), billed->end());
+      ASSIGN_OR_RETURN(auto billed, txn.BilledAccounts(m.ToString(), due.front(), due.back()));
+      const std::set<std::string> has_bill(billed.begin(), billed.end());
       for (const auto& id : due)
         if (!has_bill.count(id)) missing.push_back(id);
       if (missing.empty()) continue;

@@ -25,10 +25,9 @@ std::string Joined(const std::string& key, const std::vector<std::string>& value
 
 Result<std::vector<ResolvedSetting>> ResolveServeSettings(CLI::App& serve,
                                                           const GlobalOptions& options) {
-  auto settings = ResolveSettings(serve, options.config.get(), ProcessEnv, {"db"});
-  if (!settings.ok()) return settings.status();
+  ASSIGN_OR_RETURN(auto settings, ResolveSettings(serve, options.config.get(), ProcessEnv, {"db"}));
   ResolvedSetting db{"db", {options.db}, options.db_source, options.db_where, false};
-  settings->insert(settings->begin(), std::move(db));
+  settings.insert(settings.begin(), std::move(db));
   return settings;
 }
 

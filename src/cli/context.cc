@@ -50,18 +50,17 @@ Result<store::Store*> Context::store() {
   if (!store_) {
     // A libpq URI selects PostgreSQL (scale-out, docs/operators/postgresql.md);
     // anything else is a SQLite file.
-    auto opened = store::pg::IsPostgresUri(options_.db) ? store::pg::OpenPgStore(options_.db)
-                                                        : store::OpenSqliteStore(options_.db);
-    if (!opened.ok()) return opened.status();
-    store_ = std::move(opened).value();
+    ASSIGN_OR_RETURN(auto opened, store::pg::IsPostgresUri(options_.db)
+                                      ? store::pg::OpenPgStore(options_.db)
+                                      : store::OpenSqliteStore(options_.db));
+    store_ = std::move(opened);
   }
   return store_.get();
 }
 
 Result<billing::AccountService*> Context::accounts() {
   if (!accounts_) {
-    auto s = store();
-    if (!s.ok()) return s.status();
+    ASSIGN_OR_RETURN(auto s, store());
     billing::MasterKeySource source;
     if (const char* env = std::getenv(billing::kMasterKeyVariable)) source.env_hex = env;
     // The sealed keys live in the shared database and every node must hold
@@ -73,28 +72,25 @@ Result<billing::AccountService*> Context::accounts() {
                         " (64 hex digits, the same on every node; generate one with "
                         "`openssl rand -hex 32` for a new database)");
     source.file_path = billing::MasterKeyFileFor(options_.db);
-    auto box = billing::OpenMasterKey(**s, source);
-    if (!box.ok()) return box.status();
-    box_ = std::move(box).value();
-    accounts_ = std::make_unique<billing::AccountService>(**s, *box_, clock());
+    ASSIGN_OR_RETURN(auto box, billing::OpenMasterKey(*s, source));
+    box_ = std::move(box);
+    accounts_ = std::make_unique<billing::AccountService>(*s, *box_, clock());
   }
   return accounts_.get();
 }
 
 Result<billing::AccountService*> Context::accounts_without_key() {
   if (!accounts_without_key_) {
-    auto s = store();
-    if (!s.ok()) return s.status();
-    accounts_without_key_ = std::make_unique<billing::AccountService>(**s, clock());
+    ASSIGN_OR_RETURN(auto s, store());
+    accounts_without_key_ = std::make_unique<billing::AccountService>(*s, clock());
   }
   return accounts_without_key_.get();
 }
 
 Result<billing::BillingService*> Context::billing() {
   if (!billing_) {
-    auto s = store();
-    if (!s.ok()) return s.status();
-    billing_ = std::make_unique<billing::BillingService>(**s, clock());
+    ASSIGN_OR_RETURN(auto s, store());
+    billing_ = std::make_unique<billing::BillingService>(*s, clock());
   }
   return billing_.get();
 }

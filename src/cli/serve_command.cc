@@ -123,9 +123,8 @@ void ReloadSettings(std::vector<ResolvedSetting>& running, const GlobalOptions& 
       option->run_callback();
     }
     if (!options.config_path.empty()) {
-      auto loaded = ConfigFile::Load(options.config_path);
-      if (!loaded.ok()) return loaded.status();
-      file = std::move(loaded).value();
+      ASSIGN_OR_RETURN(auto loaded, ConfigFile::Load(options.config_path));
+      file = std::move(loaded);
     }
     return ResolveSettings(fresh, file.get(), ProcessEnv, {"db"});
   }();

@@ -165,10 +165,9 @@ Result<std::shared_ptr<const ConfigFile>> ConfigFile::Parse(const std::string& t
   auto file = std::make_shared<ConfigFile>();
   file->path_ = path;
   for (auto&& [name, value] : table) {
-    auto entry = ToEntry(value, path, std::string(name.str()));
-    if (!entry.ok()) return entry.status();
-    entry->line = static_cast<int>(name.source().begin.line);
-    file->entries_[std::string(name.str())] = std::move(entry).value();
+    ASSIGN_OR_RETURN(auto entry, ToEntry(value, path, std::string(name.str())));
+    entry.line = static_cast<int>(name.source().begin.line);
+    file->entries_[std::string(name.str())] = std::move(entry);
   }
   return std::shared_ptr<const ConfigFile>(std::move(file));
 }
@@ -227,14 +226,14 @@ Result<std::vector<ResolvedSetting>> ResolveSettings(CLI::App& command, const Co
       setting.source = "env";
       setting.where = EnvNameOf(setting.key);
       const auto words = setting.multi ? SplitList(*value) : std::vector<std::string>{*value};
-      if (Status s = Apply(*option, words, setting.where, setting.key); !s.ok()) return s;
+      RETURN_IF_ERROR(Apply(*option, words, setting.where, setting.key));
     } else if (const ConfigFile::Entry* entry = file ? file->Find(setting.key) : nullptr) {
       setting.source = "file";
       setting.where = At(file->path(), entry->line);
       if (std::string want = CheckKind(*option, entry->kind); !want.empty())
         return Refuse(setting.where,
                       "'" + setting.key + "' must be " + want + ", not " + KindName(entry->kind));
-      if (Status s = Apply(*option, entry->words, setting.where, setting.key); !s.ok()) return s;
+      RETURN_IF_ERROR(Apply(*option, entry->words, setting.where, setting.key));
     } else {
       setting.source = "default";
     }
@@ -255,7 +254,7 @@ Result<std::vector<ResolvedSetting>> ResolveSettings(CLI::App& command, const Co
     out.push_back(std::move(setting));
   }
   if (file) {
-    if (Status s = file->CheckKeys(known); !s.ok()) return s;
+    RETURN_IF_ERROR(file->CheckKeys(known));
   }
   return out;
 }

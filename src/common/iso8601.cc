@@ -125,7 +125,9 @@ std::string UtcDate(int64_t unix_seconds) {
   int y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[16];
+  // Room for any int year and unsigned month and day, so that the compiler
+  // can see nothing is cut (-Wformat-truncation).
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }

@@ -77,7 +77,9 @@ std::string Utc(long long unix_ms) {
   const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
-  char text[40];
+  // Room for seven ints of any value, so that the compiler can see nothing
+  // is cut (-Wformat-truncation).
+  char text[96];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<int>(unix_ms % 1000));
@@ -114,7 +116,7 @@ Status ConfigureLogging(const LogOptions& options) {
   std::shared_ptr<ReopenableFileSink> file;
   if (!options.file.empty()) {
     file = std::make_shared<ReopenableFileSink>(options.file);
-    if (Status s = file->Reopen(); !s.ok()) return s;
+    RETURN_IF_ERROR(file->Reopen());
     sinks.push_back(file);
   }
   auto logger = std::make_shared<spdlog::logger>("kanjian", sinks.begin(), sinks.end());

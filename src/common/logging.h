@@ -12,7 +12,7 @@ namespace kanjian::logging {
 
 struct LogOptions {
   std::string format = "text";  // "text" (stderr) or "json" (stdout)
-  std::string file;             // "" = none; else appended to, in the same format
+  std::string file = "";        // "" = none; else appended to, in the same format
   std::string level = "info";   // trace, debug, info, warn, error, off
 };
 

@@ -95,7 +95,7 @@ Result<std::optional<std::string>> ReadPrivateFile(const std::string& path) {
     if (errno == ENOENT) return std::optional<std::string>();
     return Failed("cannot open", path);
   }
-  if (Status s = Restrict(file.fd, path); !s.ok()) return s;
+  RETURN_IF_ERROR(Restrict(file.fd, path));
   std::string contents;
   char buf[4096];
   while (true) {

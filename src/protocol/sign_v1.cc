@@ -108,10 +108,9 @@ Result<V1Caller> VerifyV1(std::string_view http_method, std::string_view host,
   if (!ParseDecimal(caller.nonce, &nonce)) return Garbled("Nonce must be an unsigned integer");
   if (!ParseDecimal(*Find(params, "Timestamp"), &caller.timestamp))
     return Garbled("Timestamp must be Unix seconds");
-  auto method = ParseMethod(params);
-  if (!method.ok()) return method.status();
+  ASSIGN_OR_RETURN(auto method, ParseMethod(params));
   const auto signature = crypto::Base64Decode(caller.signature);
-  const size_t digest_bytes = *method == V1Method::kHmacSha1 ? 20 : 32;
+  const size_t digest_bytes = method == V1Method::kHmacSha1 ? 20 : 32;
   // Canonical only: other texts of the same bytes (non-zero padding bits)
   // would pass the replay guard, which remembers the text.
   if (!signature || signature->size() != digest_bytes ||
@@ -125,13 +124,12 @@ Result<V1Caller> VerifyV1(std::string_view http_method, std::string_view host,
         errc::kSignatureExpire,
         "Timestamp is more than 5 minutes away from server time " + std::to_string(now_seconds));
 
-  auto secret = lookup(caller.secret_id);
-  if (!secret.ok()) return secret.status();
+  ASSIGN_OR_RETURN(auto secret, lookup(caller.secret_id));
   // Clients sign the endpoint they were given; the Node SDK keeps its port.
   const std::string bare_host = WithoutPort(host);
   for (std::string_view signed_host : {host, std::string_view(bare_host)}) {
     const std::string expected =
-        Mac(*secret, *method, V1StringToSign(http_method, signed_host, params));
+        Mac(secret, method, V1StringToSign(http_method, signed_host, params));
     if (crypto::ConstantTimeEquals(expected, *signature)) return caller;
     if (bare_host == host) break;
   }

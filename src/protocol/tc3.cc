@@ -167,8 +167,7 @@ Result<VerifiedCaller> Verify(const SignedRequest& request, int64_t now_seconds,
   auto header = request.headers.find("authorization");
   if (header == request.headers.end())
     return Status(errc::kInvalidAuthorization, "Authorization header is missing");
-  auto auth = ParseAuthorization(header->second);
-  if (!auth.ok()) return auth.status();
+  ASSIGN_OR_RETURN(auto auth, ParseAuthorization(header->second));
 
   auto ts_header = request.headers.find("x-tc-timestamp");
   int64_t timestamp = 0;
@@ -183,20 +182,19 @@ Result<VerifiedCaller> Verify(const SignedRequest& request, int64_t now_seconds,
     return Status(errc::kSignatureExpire,
                   "X-TC-Timestamp is more than 5 minutes away from server time " +
                       std::to_string(now_seconds));
-  if (auth->date != UtcDate(timestamp))
+  if (auth.date != UtcDate(timestamp))
     return Status(errc::kSignatureFailure,
-                  "credential scope date " + auth->date + " is not the UTC date of X-TC-Timestamp");
+                  "credential scope date " + auth.date + " is not the UTC date of X-TC-Timestamp");
 
-  auto secret = lookup(auth->secret_id);
-  if (!secret.ok()) return secret.status();
+  ASSIGN_OR_RETURN(auto secret, lookup(auth.secret_id));
 
   auto matches = [&](const SignedRequest& r) {
-    std::string sts = StringToSign(timestamp, auth->date, auth->service,
-                                   CanonicalRequest(r, auth->signed_headers));
-    return crypto::ConstantTimeEquals(Tc3Signature(*secret, auth->date, auth->service, sts),
-                                      auth->signature);
+    std::string sts =
+        StringToSign(timestamp, auth.date, auth.service, CanonicalRequest(r, auth.signed_headers));
+    return crypto::ConstantTimeEquals(Tc3Signature(secret, auth.date, auth.service, sts),
+                                      auth.signature);
   };
-  if (matches(request)) return VerifiedCaller{auth->secret_id, auth->signature, timestamp};
+  if (matches(request)) return VerifiedCaller{auth.secret_id, auth.signature, timestamp};
   // The Node SDK signs the host without the port it connects to.
   auto host = request.headers.find("host");
   if (host != request.headers.end()) {
@@ -205,7 +203,7 @@ Result<VerifiedCaller> Verify(const SignedRequest& request, int64_t now_seconds,
     if (colon != std::string::npos && h.find(']', colon) == std::string::npos) {
       SignedRequest without_port = request;
       without_port.headers["host"] = h.substr(0, colon);
-      if (matches(without_port)) return VerifiedCaller{auth->secret_id, auth->signature, timestamp};
+      if (matches(without_port)) return VerifiedCaller{auth.secret_id, auth.signature, timestamp};
     }
   }
   return Status(errc::kSignatureFailure,

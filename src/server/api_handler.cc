@@ -68,29 +68,27 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
 
 Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& request_id,
                                  ApiResponse* response) {
-  auto call = ParseEnvelope(request, response);
-  if (!call.ok()) return call.status();
-  const std::string& action = call->action;
+  ASSIGN_OR_RETURN(auto call, ParseEnvelope(request, response));
+  const std::string& action = call.action;
 
-  if (Status fresh = CheckReplay(*call); !fresh.ok()) return fresh;
-  accounts_.NoteKeyUsed(call->secret_id);  // coarse: at most one write a minute per key
+  RETURN_IF_ERROR(CheckReplay(call));
+  accounts_.NoteKeyUsed(call.secret_id);  // coarse: at most one write a minute per key
   // Account state: activated, not disabled, not in arrears (read per call,
   // so a CLI change reaches a running server at once).
-  if (Status serviceable = billing_.CheckServiceable(call->account_id); !serviceable.ok())
-    return serviceable;
+  RETURN_IF_ERROR(billing_.CheckServiceable(call.account_id));
   QpsLimiter& limiter = options_.shared_qps ? *options_.shared_qps : limiter_;
   const int qps = QpsFor(action);
-  if (!limiter.Allow(call->account_id, action, qps))
+  if (!limiter.Allow(call.account_id, action, qps))
     return Status(errc::kRequestLimitExceeded,
                   "more than " + std::to_string(qps) + " requests per second for " + action);
-  if (Status names = CheckParameterNames(action, call->params); !names.ok()) return names;
+  RETURN_IF_ERROR(CheckParameterNames(action, call.params));
 
   // A client that hung up does not get its call run (queued inference is
   // dropped, common/cancellation.h) nor billed (checked again just before
   // metering; one that leaves after this point is billed: docs/operators/http.md).
   Result<json> answer = [&] {
     CancelScope scope(request.client_gone);
-    return Recognize(action, call->params);
+    return Recognize(action, call.params);
   }();
   if (!answer.ok()) return answer;
   if (request.client_gone())
@@ -98,7 +96,7 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& r
                   "the client closed the connection before the answer; not billed");
 
   // Billed exactly once: durable before the answer leaves.
-  Status metered = meter_.Record({request_id, call->account_id, action, clock_.NowMicros(), 1,
+  Status metered = meter_.Record({request_id, call.account_id, action, clock_.NowMicros(), 1,
                                   /*spend_guarded=*/true});
   // The spend guard refused the post-paid call: the answer is withheld and
   // nothing was recorded (docs/tenants/console.md "Spend guard").
@@ -154,23 +152,20 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
 
   protocol::SignedRequest signed_request{request.method, request.query, request.headers,
                                          request.body};
-  auto verified =
-      protocol::Verify(signed_request, clock_.NowSeconds(), LookupInto(&response->account_id));
-  if (!verified.ok()) return verified.status();
+  ASSIGN_OR_RETURN(auto verified, protocol::Verify(signed_request, clock_.NowSeconds(),
+                                                   LookupInto(&response->account_id)));
   call.account_id = response->account_id;
-  call.secret_id = verified->secret_id;
-  call.replay_key = "tc3:" + verified->secret_id + ":" + verified->signature;
-  call.signed_at = verified->timestamp;
+  call.secret_id = verified.secret_id;
+  call.replay_key = "tc3:" + verified.secret_id + ":" + verified.signature;
+  call.signed_at = verified.timestamp;
 
   if (is_get) {
-    auto form = protocol::DecodeForm(request.query);
-    if (!form.ok()) return form.status();
-    call.params = protocol::V1ActionParams(call.action, *form);
+    ASSIGN_OR_RETURN(auto form, protocol::DecodeForm(request.query));
+    call.params = protocol::V1ActionParams(call.action, form);
     return call;
   }
-  auto params = ParseJsonParams(request.body);
-  if (!params.ok()) return params.status();
-  call.params = std::move(params).value();
+  ASSIGN_OR_RETURN(auto params, ParseJsonParams(request.body));
+  call.params = std::move(params);
   return call;
 }
 
@@ -185,38 +180,36 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseV1(const ApiRequest& request,
     return Status(errc::kInvalidParameter,
                   "a form-encoded POST carries every parameter in its "
                   "body; the query string must be empty");
-  auto form = protocol::DecodeForm(is_get ? request.query : request.body);
-  if (!form.ok()) return form.status();
-  if (auto language = form->find("Language"); language != form->end())
+  ASSIGN_OR_RETURN(auto form, protocol::DecodeForm(is_get ? request.query : request.body));
+  if (auto language = form.find("Language"); language != form.end())
     response->language = protocol::ParseLanguage(language->second);
 
   VerifiedCall call;
-  auto action = form->find("Action");
-  if (action == form->end())
+  auto action = form.find("Action");
+  if (action == form.end())
     return Status(errc::kMissingParameter, "the common parameter Action is missing");
   call.action = response->action = action->second;
-  auto version = form->find("Version");
-  if (version == form->end())
+  auto version = form.find("Version");
+  if (version == form.end())
     return Status(errc::kMissingParameter, "the common parameter Version is missing");
-  if (Status s = CheckActionAndVersion(call.action, &version->second, "Version"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckActionAndVersion(call.action, &version->second, "Version"));
 
-  auto verified = protocol::VerifyV1(request.method, request.Header("host"), *form,
-                                     clock_.NowSeconds(), LookupInto(&response->account_id));
-  if (!verified.ok()) return verified.status();
+  ASSIGN_OR_RETURN(auto verified,
+                   protocol::VerifyV1(request.method, request.Header("host"), form,
+                                      clock_.NowSeconds(), LookupInto(&response->account_id)));
   call.account_id = response->account_id;
-  call.secret_id = verified->secret_id;
-  call.replay_key = "v1:" + verified->secret_id + ":" + verified->nonce + ":" + verified->signature;
-  call.signed_at = verified->timestamp;
-  call.params = protocol::V1ActionParams(call.action, *form);
+  call.secret_id = verified.secret_id;
+  call.replay_key = "v1:" + verified.secret_id + ":" + verified.nonce + ":" + verified.signature;
+  call.signed_at = verified.timestamp;
+  call.params = protocol::V1ActionParams(call.action, form);
   return call;
 }
 
 protocol::SecretLookup ApiHandler::LookupInto(std::string* account_id) {
   return [this, account_id](const std::string& secret_id) -> Result<std::string> {
-    auto caller = accounts_.Authenticate(secret_id);
-    if (!caller.ok()) return caller.status();
-    *account_id = caller->account_id;
-    return caller->secret_key;
+    ASSIGN_OR_RETURN(auto caller, accounts_.Authenticate(secret_id));
+    *account_id = caller.account_id;
+    return caller.secret_key;
   };
 }
 
@@ -238,12 +231,11 @@ Status ApiHandler::CheckReplay(const VerifiedCall& call) {
 
 Result<json> ApiHandler::Recognize(const std::string& action, const json& params) {
   const protocol::ActionSpec& spec = *protocol::FindAction(action);
-  auto image = ImageBytesFromParams(params, spec, &fetcher_);
-  if (!image.ok()) return image.status();
+  ASSIGN_OR_RETURN(auto image, ImageBytesFromParams(params, spec, &fetcher_));
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.request_timeout_ms);
   const vision::ImageLimits limits = ImageLimitsFor(spec);
-  return HandlerFor(spec)(ActionCall{spec, limits, params, *image, deadline, vision_});
+  return HandlerFor(spec)(ActionCall{spec, limits, params, image, deadline, vision_});
 }
 
 int ApiHandler::QpsFor(const std::string& action) const {

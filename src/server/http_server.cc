@@ -663,7 +663,7 @@ Status HttpServer::Serve() {
 }
 
 Status HttpServer::Run() {
-  if (Status st = Bind(); !st.ok()) return st;
+  RETURN_IF_ERROR(Bind());
   return Serve();
 }
 

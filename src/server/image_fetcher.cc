@@ -175,20 +175,18 @@ Result<std::string> ImageFetcher::Fetch(const std::string& url_in, size_t max_by
   const std::string limit_text = std::to_string(options_.total_timeout_ms) + " ms";
   std::string url = url_in;
   for (int hop = 0; hop <= options_.max_redirects; ++hop) {
-    auto parts = ParseUrl(url);
-    if (!parts.ok()) return parts.status();
-    if (!HostAllowed(parts->host, options_.allow))
+    ASSIGN_OR_RETURN(auto parts, ParseUrl(url));
+    if (!HostAllowed(parts.host, options_.allow))
       return Status(errc::kUrlIllegal,
-                    "ImageUrl host '" + parts->host + "' is not on this server's allow-list");
-    auto addresses = Resolve(parts->host, deadline);
-    if (!addresses.ok()) return addresses.status();
-    for (const Resolved& r : *addresses) {
+                    "ImageUrl host '" + parts.host + "' is not on this server's allow-list");
+    ASSIGN_OR_RETURN(auto addresses, Resolve(parts.host, deadline));
+    for (const Resolved& r : addresses) {
       if (!AddressAllowed(reinterpret_cast<const sockaddr*>(&r.address),
                           options_.allow_loopback_for_tests))
         return Status(errc::kUrlIllegal,
-                      "ImageUrl host '" + parts->host + "' resolves to a non-public address");
+                      "ImageUrl host '" + parts.host + "' resolves to a non-public address");
     }
-    const Resolved& pinned = addresses->front();
+    const Resolved& pinned = addresses.front();
 
     const auto left_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now()).count();
@@ -202,7 +200,7 @@ Result<std::string> ImageFetcher::Fetch(const std::string& url_in, size_t max_by
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) return Status(errc::kInternalError, "cannot start a download");
     const std::string pin =
-        parts->host + ":" + parts->port + ":" +
+        parts.host + ":" + parts.port + ":" +
         (pinned.length == sizeof(sockaddr_in6) && pinned.address.ss_family == AF_INET6
              ? "[" + pinned.text + "]"
              : pinned.text);
@@ -231,7 +229,7 @@ Result<std::string> ImageFetcher::Fetch(const std::string& url_in, size_t max_by
       return Status(errc::kImageSizeExceed, "the image at ImageUrl is larger than " + size_text);
     if (t.refused_socket)
       return Status(errc::kUrlIllegal,
-                    "ImageUrl host '" + parts->host + "' tried to connect to an unchecked address");
+                    "ImageUrl host '" + parts.host + "' tried to connect to an unchecked address");
     if (rc == CURLE_OPERATION_TIMEDOUT)
       return Status(errc::kDownLoadError, "ImageUrl download took over " + limit_text);
     if (rc != CURLE_OK)

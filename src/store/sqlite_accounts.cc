@@ -9,9 +9,10 @@ namespace kanjian::store {
 
 namespace {
 
-Account ReadAccount(const Statement& s) {
-  return Account{s.Text(0), s.Text(1),        StoredWord(ParseAccountStatus(s.Text(2))),
-                 s.Int(3),  s.OptionalInt(4), s.Text(5)};
+Result<Account> ReadAccount(const Statement& s) {
+  ASSIGN_OR_RETURN(AccountStatus status,
+                   StoredWord(ParseAccountStatus, "accounts.status", s.TextView(2)));
+  return Account{s.Text(0), s.Text(1), status, s.Int(3), s.OptionalInt(4), s.Text(5)};
 }
 
 ApiKey ReadKey(const Statement& s) {
@@ -57,7 +58,7 @@ Status SqliteTxn::UpdateAccount(const Account& a) {
   s->Bind(1, a.id).Bind(2, a.name).Bind(3, ToString(a.status));
   BindOptional(*s, 4, a.activated_at);
   s->Bind(5, a.disabled_reason);
-  if (Status st = Run(*s, "an account named '" + a.name + "' already exists"); !st.ok()) return st;
+  RETURN_IF_ERROR(Run(*s, "an account named '" + a.name + "' already exists"));
   if (sqlite3_changes(cache_.db()) == 0) return NotFound("account", a.id);
   return Status::Ok();
 }

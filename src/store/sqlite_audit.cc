@@ -37,7 +37,7 @@ constexpr char kUsageTotalsMismatch[] =
 }  // namespace
 
 Result<std::vector<std::string>> SqliteTxn::UsageTotalsMismatch() {
-  if (Status s = FlushUsageTotals(); !s.ok()) return s;
+  RETURN_IF_ERROR(FlushUsageTotals());
   return QueryIds(kUsageTotalsMismatch);
 }
 

@@ -62,13 +62,11 @@ Status CopyPages(sqlite3* src, sqlite3* dst, const std::string& what) {
 // What a file written by BackupSqlite or the live database holds.
 Result<BackupSummary> Summarise(sqlite3* db, const std::string& path) {
   BackupSummary summary;
-  auto version = QueryInt(db, "PRAGMA user_version");
-  if (!version.ok()) return version.status();
-  summary.schema_version = *version;
-  if (*version > 0) {
-    auto records = QueryInt(db, "SELECT count(*) FROM usage_records");
-    if (!records.ok()) return records.status();
-    summary.usage_records = *records;
+  ASSIGN_OR_RETURN(auto version, QueryInt(db, "PRAGMA user_version"));
+  summary.schema_version = version;
+  if (version > 0) {
+    ASSIGN_OR_RETURN(auto records, QueryInt(db, "SELECT count(*) FROM usage_records"));
+    summary.usage_records = records;
   }
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) summary.bytes = st.st_size;
@@ -91,31 +89,27 @@ Status SchemaTooNew(int64_t database, int64_t binary) {
 
 Result<SchemaVersion> ReadSqliteSchemaVersion(const std::string& path) {
   if (!Exists(path)) return Status(errc::kNotFound, "no database at " + path);
-  auto db = OpenDb(path, SQLITE_OPEN_READONLY);
-  if (!db.ok()) return db.status();
-  auto version = QueryInt(db->get(), "PRAGMA user_version");
-  if (!version.ok()) return version.status();
-  return SchemaVersion{*version, SqliteSchemaSteps()};
+  ASSIGN_OR_RETURN(auto db, OpenDb(path, SQLITE_OPEN_READONLY));
+  ASSIGN_OR_RETURN(auto version, QueryInt(db.get(), "PRAGMA user_version"));
+  return SchemaVersion{version, SqliteSchemaSteps()};
 }
 
 Result<BackupSummary> BackupSqlite(const std::string& from, const std::string& to) {
   if (!Exists(from)) return Status(errc::kNotFound, "no database at " + from);
   if (Exists(to))
     return Status(errc::kAlreadyExists, to + " exists: a backup never replaces a file");
-  auto src = OpenDb(from, SQLITE_OPEN_READONLY);
-  if (!src.ok()) return src.status();
+  ASSIGN_OR_RETURN(auto src, OpenDb(from, SQLITE_OPEN_READONLY));
   const std::string partial = to + ".partial";
   std::remove(partial.c_str());
-  if (Status s = RestrictToOwner(partial, /*create=*/true); !s.ok()) return s;
+  RETURN_IF_ERROR(RestrictToOwner(partial, /*create=*/true));
   Result<BackupSummary> summary = [&]() -> Result<BackupSummary> {
-    auto dst = OpenDb(partial, SQLITE_OPEN_READWRITE);
-    if (!dst.ok()) return dst.status();
-    if (Status s = CopyPages(src->get(), dst->get(), "backup of " + from); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto dst, OpenDb(partial, SQLITE_OPEN_READWRITE));
+    RETURN_IF_ERROR(CopyPages(src.get(), dst.get(), "backup of " + from));
     // A self-contained file: the copy keeps no -wal beside it.
-    if (sqlite3_exec(dst->get(), "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) !=
+    if (sqlite3_exec(dst.get(), "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) !=
         SQLITE_OK)
-      return Status(errc::kInternalError, std::string("backup: ") + sqlite3_errmsg(dst->get()));
-    return Summarise(dst->get(), partial);
+      return Status(errc::kInternalError, std::string("backup: ") + sqlite3_errmsg(dst.get()));
+    return Summarise(dst.get(), partial);
   }();
   if (summary.ok() && std::rename(partial.c_str(), to.c_str()) != 0)
     summary = Status(errc::kInternalError, "cannot rename " + partial + " to " + to);
@@ -129,24 +123,21 @@ Result<BackupSummary> RestoreSqlite(const std::string& from, const std::string& 
   if (Exists(to) && !overwrite)
     return Status(errc::kAlreadyExists,
                   to + " exists: restore replaces a database only with --force");
-  auto src = OpenDb(from, SQLITE_OPEN_READONLY);
-  if (!src.ok()) return src.status();
-  auto checked = QueryInt(src->get(),
+  ASSIGN_OR_RETURN(auto src, OpenDb(from, SQLITE_OPEN_READONLY));
+  auto checked = QueryInt(src.get(),
                           "SELECT count(*) FROM pragma_integrity_check "
                           "WHERE integrity_check <> 'ok'");
   if (!checked.ok() || *checked != 0)
     return Status(errc::kInvalidParameterValue,
                   from + " is not a sound SQLite database (integrity_check failed)");
-  auto version = QueryInt(src->get(), "PRAGMA user_version");
-  if (!version.ok()) return version.status();
-  if (*version == 0)
+  ASSIGN_OR_RETURN(auto version, QueryInt(src.get(), "PRAGMA user_version"));
+  if (version == 0)
     return Status(errc::kInvalidParameterValue, from + " is not a Kanjian database");
-  if (*version > SqliteSchemaSteps()) return SchemaTooNew(*version, SqliteSchemaSteps());
-  if (Status s = RestrictToOwner(to, /*create=*/true); !s.ok()) return s;
-  auto dst = OpenDb(to, SQLITE_OPEN_READWRITE);
-  if (!dst.ok()) return dst.status();
-  if (Status s = CopyPages(src->get(), dst->get(), "restore into " + to); !s.ok()) return s;
-  return Summarise(dst->get(), to);
+  if (version > SqliteSchemaSteps()) return SchemaTooNew(version, SqliteSchemaSteps());
+  RETURN_IF_ERROR(RestrictToOwner(to, /*create=*/true));
+  ASSIGN_OR_RETURN(auto dst, OpenDb(to, SQLITE_OPEN_READWRITE));
+  RETURN_IF_ERROR(CopyPages(src.get(), dst.get(), "restore into " + to));
+  return Summarise(dst.get(), to);
 }
 
 }  // namespace kanjian::store

@@ -27,17 +27,17 @@ Result<std::optional<Bill>> SqliteTxn::QueryBill(const char* sql, std::string_vi
       if (!s->status().ok()) return s->status();
       return std::optional<Bill>();
     }
-    bill = Bill{s->Text(0), s->Text(1), s->Text(2),
-                s->Int(3),  s->Int(4),  StoredWord(ParseBillStatus(s->Text(5))),
-                {}};
+    ASSIGN_OR_RETURN(BillStatus status,
+                     StoredWord(ParseBillStatus, "bills.status", s->TextView(5)));
+    bill = Bill{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4), status, {}};
   }
   auto s = cache_.Get(kSelectBillLines);
   s->Bind(1, bill.id);
-  auto lines = Collect<BillLine>(*s, [](const Statement& r) {
-    return BillLine{r.Text(0), r.Int(1), static_cast<int>(r.Int(2)), r.Int(3), r.Int(4)};
-  });
-  if (!lines.ok()) return lines.status();
-  bill.lines = std::move(lines).value();
+  ASSIGN_OR_RETURN(
+      auto lines, Collect<BillLine>(*s, [](const Statement& r) {
+        return BillLine{r.Text(0), r.Int(1), static_cast<int>(r.Int(2)), r.Int(3), r.Int(4)};
+      }));
+  bill.lines = std::move(lines);
   return std::optional<Bill>(std::move(bill));
 }
 

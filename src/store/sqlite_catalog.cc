@@ -27,8 +27,7 @@ constexpr char kInsertCatalogVersion[] =
 Result<int64_t> SqliteTxn::InsertCatalogVersion(const CatalogVersion& v) {
   auto s = cache_.Get(kInsertCatalogVersion);
   s->Bind(1, v.version).Bind(2, v.effective_from).Bind(3, v.published_at).Bind(4, v.body);
-  if (Status st = Run(*s, "catalog version '" + v.version + "' already exists"); !st.ok())
-    return st;
+  RETURN_IF_ERROR(Run(*s, "catalog version '" + v.version + "' already exists"));
   return static_cast<int64_t>(sqlite3_last_insert_rowid(cache_.db()));
 }
 

@@ -80,7 +80,7 @@ Status SqliteTxn::UpdateSignIn(const char* sql, const ConsoleUser& u, std::strin
       .Bind(3, int64_t{u.enabled})
       .Bind(4, u.failed_logins)
       .Bind(5, u.locked_until);
-  if (Status st = Run(*s, ""); !st.ok()) return st;
+  RETURN_IF_ERROR(Run(*s, ""));
   if (sqlite3_changes(cache_.db()) == 0) return NotFound(what, u.login);
   return Status::Ok();
 }

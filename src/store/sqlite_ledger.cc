@@ -20,15 +20,10 @@ Result<std::vector<LedgerTxn>> ReadLedgerTxns(Statement& s) {
   while (s.Step()) {
     std::string id = s.Text(0);
     if (out.empty() || out.back().id != id) {
-      out.push_back(LedgerTxn{id,
-                              s.Text(1),
-                              s.Text(2),
-                              s.Text(3),
-                              StoredWord(ParseLedgerKind(s.Text(4))),
-                              s.Int(5),
-                              s.Text(6),
-                              s.Text(7),
-                              {}});
+      ASSIGN_OR_RETURN(LedgerKind kind,
+                       StoredWord(ParseLedgerKind, "ledger_txns.kind", s.TextView(4)));
+      out.push_back(
+          LedgerTxn{id, s.Text(1), s.Text(2), s.Text(3), kind, s.Int(5), s.Text(6), s.Text(7), {}});
     }
     if (auto amount = s.OptionalInt(10))
       out.back().postings.push_back({s.Text(8), s.Text(9), *amount});
@@ -47,10 +42,9 @@ constexpr char kSelectLedgerTxnByKey[] =
 Result<std::optional<LedgerTxn>> SqliteTxn::FindLedgerTxnByKey(std::string_view key) {
   auto s = cache_.Get(kSelectLedgerTxnByKey);
   s->Bind(1, key);
-  auto txns = ReadLedgerTxns(*s);
-  if (!txns.ok()) return txns.status();
-  if (txns->empty()) return std::optional<LedgerTxn>();
-  return std::optional<LedgerTxn>(std::move(txns->front()));
+  ASSIGN_OR_RETURN(auto txns, ReadLedgerTxns(*s));
+  if (txns.empty()) return std::optional<LedgerTxn>();
+  return std::optional<LedgerTxn>(std::move(txns.front()));
 }
 
 namespace {
@@ -62,7 +56,7 @@ constexpr char kInsertPosting[] =
 }  // namespace
 
 Status SqliteTxn::InsertLedgerTxn(const LedgerTxn& t) {
-  if (Status bad = CheckBalanced(t); !bad.ok()) return bad;
+  RETURN_IF_ERROR(CheckBalanced(t));
   {
     auto s = cache_.Get(kInsertLedgerTxn);
     s->Bind(1, t.id).Bind(2, t.idempotency_key).Bind(3, t.request_hash).Bind(4, t.account_id);

@@ -29,11 +29,11 @@ std::vector<std::string> DecodeActions(const std::string& text) {
   return out;
 }
 
-Pack ReadPack(const Statement& s) {
+Result<Pack> ReadPack(const Statement& s) {
   Pack p;
   p.id = s.Text(0);
   p.account_id = s.Text(1);
-  p.kind = StoredWord(ParsePackKind(s.Text(2)));
+  ASSIGN_OR_RETURN(p.kind, StoredWord(ParsePackKind, "packs.kind", s.TextView(2)));
   p.actions = DecodeActions(s.Text(3));
   p.free_group = s.Text(4);
   p.calls = s.Int(5);
@@ -115,7 +115,10 @@ Result<std::optional<Pack>> SqliteTxn::FindFreePack(std::string_view account_id,
                                                     UnixMicros month_start, UnixMicros month_end) {
   auto s = cache_.Get(kSelectFreePack);
   s->Bind(1, account_id).Bind(2, free_group).Bind(3, month_start).Bind(4, month_end);
-  if (s->Step()) return std::optional<Pack>(ReadPack(*s));
+  if (s->Step()) {
+    ASSIGN_OR_RETURN(Pack pack, ReadPack(*s));
+    return std::optional<Pack>(std::move(pack));
+  }
   if (!s->status().ok()) return s->status();
   return std::optional<Pack>();
 }

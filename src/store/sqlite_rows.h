@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "common/error_codes.h"
@@ -39,10 +41,19 @@ inline void BindOptional(Statement& s, int index, const std::optional<int64_t>& 
   }
 }
 
+// `read` returns a T, or a Result<T> when a row can be unreadable (a stored
+// word it does not know).
 template <typename T, typename Read>
 Result<std::vector<T>> Collect(Statement& s, Read read) {
   std::vector<T> out;
-  while (s.Step()) out.push_back(read(s));
+  while (s.Step()) {
+    if constexpr (std::is_same_v<std::invoke_result_t<Read, Statement&>, Result<T>>) {
+      ASSIGN_OR_RETURN(T row, read(s));
+      out.push_back(std::move(row));
+    } else {
+      out.push_back(read(s));
+    }
+  }
   if (!s.status().ok()) return s.status();
   return out;
 }

@@ -34,10 +34,10 @@ class SqliteStore final : public Store {
     // month-long index ranges stay in memory as the usage table grows.
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                                "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-65536"}) {
-      if (Status s = db_->Exec(pragma); !s.ok()) return s;
+      RETURN_IF_ERROR(db_->Exec(pragma));
     }
     std::lock_guard<std::mutex> lock(mu_);
-    if (Status s = db_->Exec(kBeginWrite); !s.ok()) return s;
+    RETURN_IF_ERROR(db_->Exec(kBeginWrite));
     Status s = MigrateLocked();
     if (s.ok()) s = db_->Exec(kCommit);
     if (!s.ok()) (void)db_->Exec(kRollback);
@@ -64,7 +64,7 @@ class SqliteStore final : public Store {
     if (current > static_cast<int64_t>(kSqliteMigrations.size()))
       return SchemaTooNew(current, static_cast<int64_t>(kSqliteMigrations.size()));
     for (size_t i = static_cast<size_t>(current); i < kSqliteMigrations.size(); ++i) {
-      if (Status s = db_->Exec(kSqliteMigrations[i]); !s.ok()) return s;
+      RETURN_IF_ERROR(db_->Exec(kSqliteMigrations[i]));
     }
     return db_->Exec("PRAGMA user_version=" + std::to_string(kSqliteMigrations.size()));
   }
@@ -80,7 +80,7 @@ class SqliteStore final : public Store {
       return Status(errc::kInternalError, "Store::Write/Read called inside a transaction");
     std::lock_guard<std::mutex> lock(mu_);
     Scope scope(*this, read_only);
-    if (Status s = db_->Exec(begin); !s.ok()) return s;
+    RETURN_IF_ERROR(db_->Exec(begin));
     scope.open = true;
     SqliteTxn txn(cache_, instance_, commits_, !read_only);
     Status status = body(txn);
@@ -134,15 +134,14 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   // SQLite creates -wal, -shm and -journal with the database file's mode, so
   // a database created 0600 keeps them 0600; stale looser ones are tightened.
   if (IsFilePath(path)) {
-    if (Status s = RestrictToOwner(path, /*create=*/true); !s.ok()) return s;
+    RETURN_IF_ERROR(RestrictToOwner(path, /*create=*/true));
     for (const char* suffix : {"-wal", "-shm", "-journal"}) {
-      if (Status s = RestrictToOwner(path + suffix, /*create=*/false); !s.ok()) return s;
+      RETURN_IF_ERROR(RestrictToOwner(path + suffix, /*create=*/false));
     }
   }
-  auto db = Database::Open(path);
-  if (!db.ok()) return db.status();
-  auto store = std::make_unique<SqliteStore>(std::move(db).value());
-  if (Status s = store->Migrate(); !s.ok()) return s;
+  ASSIGN_OR_RETURN(auto db, Database::Open(path));
+  auto store = std::make_unique<SqliteStore>(std::move(db));
+  RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
 }
 

@@ -545,6 +545,38 @@ LedgerTxn Recharge(const std::string& id, const std::string& key, UnixMicros at,
                    {{"acc-1", "cash", fen}, {"platform", "external", -fen}}};
 }
 
+// A word the store never writes, put there behind its back, makes the read
+// fail naming the column and the word; it is not read as the enum's first
+// value (a ledger kind of 'bogus' is not a recharge).
+TEST_F(SqliteStoreTest, AnUnknownStoredWordFailsTheReadNamingColumnAndWord) {
+  AddAccount("acc-1");
+  ASSERT_EQ(RawSql("INSERT INTO ledger_txns(id,idempotency_key,request_hash,account_id,kind,at,"
+                   "ref,reason) VALUES('tx-b','kb','hb','acc-1','bogus',10,'','')"),
+            "");
+  // The schema's CHECK admits only the store's words; an editor can turn it off.
+  ASSERT_EQ(RawSql("PRAGMA ignore_check_constraints=ON; "
+                   "UPDATE accounts SET status='frozen' WHERE id='acc-1'"),
+            "");
+  Status s = store_->Read([&](Txn& txn) -> Status {
+    auto found = txn.FindLedgerTxnByKey("kb");
+    EXPECT_FALSE(found.ok());
+    EXPECT_EQ(found.status().code(), errc::kInternalError);
+    EXPECT_NE(found.status().message().find("ledger_txns.kind holds 'bogus'"), std::string::npos)
+        << found.status().ToString();
+    auto listed = txn.ListLedgerTxns("acc-1");
+    EXPECT_FALSE(listed.ok());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  auto account = store_->FindAccount("acc-1");
+  ASSERT_FALSE(account.ok());
+  EXPECT_EQ(account.status().code(), errc::kInternalError);
+  EXPECT_NE(account.status().message().find("accounts.status holds 'frozen'"), std::string::npos)
+      << account.status().ToString();
+  EXPECT_EQ(store_->Read([](Txn& txn) { return txn.ListAccounts().status(); }).code(),
+            errc::kInternalError);
+}
+
 TEST_F(SqliteStoreTest, LedgerTakesBalancedTxnsOnceAndSumsBalances) {
   AddAccount("acc-1");
   LedgerTxn purchase{

@@ -11,10 +11,10 @@ namespace kanjian::store {
 
 namespace {
 
-UsageRecord ReadUsage(const Statement& s) {
-  return UsageRecord{s.Text(0), s.Text(1), s.Text(2),
-                     s.Int(3),  s.Int(4),  StoredWord(ParseUsageSource(s.Text(5))),
-                     s.Text(6)};
+Result<UsageRecord> ReadUsage(const Statement& s) {
+  ASSIGN_OR_RETURN(UsageSource source,
+                   StoredWord(ParseUsageSource, "usage_records.source", s.TextView(5)));
+  return UsageRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), source, s.Text(6)};
 }
 
 }  // namespace
@@ -34,7 +34,7 @@ constexpr char kInsertUsage[] =
 // Hot path. A new record goes into the log and its quantity into the
 // transaction's pending hourly totals; one already logged adds nothing.
 Result<bool> SqliteTxn::LogUsage(const UsageRecord& r) {
-  if (Status bad = CheckUsageRecord(r); !bad.ok()) return bad;
+  RETURN_IF_ERROR(CheckUsageRecord(r));
   auto s = cache_.Get(kInsertUsage);
   s->Bind(1, r.request_id).Bind(2, r.account_id).Bind(3, r.action).Bind(4, r.at);
   s->Bind(5, r.quantity).Bind(6, ToString(r.source)).Bind(7, r.pack_id).Step();
@@ -114,7 +114,7 @@ Result<std::vector<UsageSum>> SqliteTxn::SumUsage(std::string_view account_id, U
                                                   UnixMicros to) {
   if (HourOf(from) != from || HourOf(to) != to)
     return Status(errc::kInternalError, "SumUsage reads whole hours (hourly totals)");
-  if (Status s = FlushUsageTotals(); !s.ok()) return s;
+  RETURN_IF_ERROR(FlushUsageTotals());
   // Two statements, not "?1='' OR account_id=?1", so that the one-account
   // query is a range of the (account_id, hour) index.
   auto s = cache_.Get(account_id.empty() ? kScanHourlyOfAll : kScanHourlyOfAccount);
@@ -152,7 +152,7 @@ Result<std::vector<UsageSum>> SqliteTxn::SumUsage(std::string_view account_id, U
 Status SqliteTxn::ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) {
   if (HourOf(from) != from || HourOf(to) != to)
     return Status(errc::kInternalError, "ScanUsageTotals reads whole hours (hourly totals)");
-  if (Status s = FlushUsageTotals(); !s.ok()) return s;
+  RETURN_IF_ERROR(FlushUsageTotals());
   auto s = cache_.Get(kScanHourlyOfAll);
   s->Bind(1, from).Bind(2, to);
   while (s->Step()) {

@@ -76,7 +76,7 @@ Status CheckUsageRecord(const UsageRecord& r) {
 
 Status InsertUsageRecords(std::span<const UsageRecord> records, const LogUsageFn& log) {
   for (const UsageRecord& r : records) {
-    if (auto logged = log(r); !logged.ok()) return logged.status();
+    RETURN_IF_ERROR(log(r));
   }
   return Status::Ok();
 }
@@ -88,9 +88,8 @@ Result<bool> InsertCallRecords(std::span<const UsageRecord> records, const LogUs
   auto first = log(records[0]);
   if (!first.ok() || !*first) return first;
   for (const UsageRecord& r : records.subspan(1)) {
-    auto logged = log(r);
-    if (!logged.ok()) return logged.status();
-    if (!*logged)
+    ASSIGN_OR_RETURN(auto logged, log(r));
+    if (!logged)
       return Status(errc::kInternalError,
                     "usage record '" + r.request_id + "' exists without its call");
   }
@@ -134,13 +133,11 @@ template <typename T, typename Op>
 Result<T> ReadValue(Store& store, Op op, bool one_statement = false) {
   std::optional<T> out;
   auto body = [&](Txn& txn) -> Status {
-    Result<T> r = op(txn);
-    if (!r.ok()) return r.status();
-    out = std::move(r).value();
+    ASSIGN_OR_RETURN(T r, op(txn));
+    out = std::move(r);
     return Status::Ok();
   };
-  Status s = one_statement ? store.ReadOne(body) : store.Read(body);
-  if (!s.ok()) return s;
+  RETURN_IF_ERROR(one_statement ? store.ReadOne(body) : store.Read(body));
   return std::move(*out);
 }
 
@@ -154,7 +151,7 @@ Result<DetachedMonth> Store::DetachUsageMonth(std::string_view utc_month, UnixMi
 
 Status Store::CreateAccount(const Account& account, const ApiKey& first_key) {
   return Write([&](Txn& txn) -> Status {
-    if (Status s = txn.InsertAccount(account); !s.ok()) return s;
+    RETURN_IF_ERROR(txn.InsertAccount(account));
     return txn.InsertKey(first_key);
   });
 }
@@ -193,12 +190,11 @@ Status Store::SetKeyEnabled(std::string_view secret_id, bool enabled) {
 // the replacement's account.
 Status Store::RotateKey(std::string_view old_secret_id, const ApiKey& replacement) {
   return Write([&](Txn& txn) -> Status {
-    auto old = txn.FindKey(old_secret_id);
-    if (!old.ok()) return old.status();
-    if (old->account_id != replacement.account_id)
+    ASSIGN_OR_RETURN(auto old, txn.FindKey(old_secret_id));
+    if (old.account_id != replacement.account_id)
       return Status(errc::kInvalidParameterValue,
                     "key '" + std::string(old_secret_id) + "' belongs to another account");
-    if (Status s = txn.InsertKey(replacement); !s.ok()) return s;
+    RETURN_IF_ERROR(txn.InsertKey(replacement));
     return txn.SetKeyEnabled(old_secret_id, false);
   });
 }

@@ -48,12 +48,16 @@ std::optional<UsageSource> ParseUsageSource(std::string_view word);
 std::optional<PackKind> ParsePackKind(std::string_view word);
 std::optional<BillStatus> ParseBillStatus(std::string_view word);
 std::optional<LedgerKind> ParseLedgerKind(std::string_view word);
-// A word read back from the database: the store writes only ToString's words
-// (and the schema's CHECKs admit only those), so another is there only if
-// the database was edited behind the store; it reads as the first value.
+// A word read back from `column` of the database, parsed by `parse`. The
+// store writes only ToString's words, so another is there only if the
+// database was edited behind the store (or by a newer version): an
+// InternalError naming the column and the word, never a guess at a value.
 template <typename E>
-E StoredWord(std::optional<E> parsed) {
-  return parsed.value_or(E{});
+Result<E> StoredWord(std::optional<E> (*parse)(std::string_view), std::string_view column,
+                     std::string_view word) {
+  if (std::optional<E> value = parse(word)) return *value;
+  return Status(ErrorCode::kInternalError, std::string(column) + " holds '" + std::string(word) +
+                                               "', which is not a word this store writes");
 }
 
 struct Account {

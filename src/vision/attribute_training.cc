@@ -65,9 +65,8 @@ Status EmbedLabelledImages(const LabelledImages& set, const ModelSet& models,
     cv::Rect body(0, 0, image.cols, image.rows);
     std::vector<Detection> dets;
     if (options.detect_person && detector) {
-      auto d = detector->Detect(image);
-      if (!d.ok()) return d.status();
-      dets = std::move(d.value());
+      ASSIGN_OR_RETURN(auto d, detector->Detect(image));
+      dets = std::move(d);
       const Detection* best = nullptr;
       for (const Detection& det : dets)
         if (det.label == "person" && det.score >= 0.3f && (!best || det.score > best->score))
@@ -76,9 +75,8 @@ Status EmbedLabelledImages(const LabelledImages& set, const ModelSet& models,
     }
     std::vector<Face> faces;
     if (options.region == "head" && models.face_detector) {
-      auto f = models.face_detector->Detect(image);
-      if (!f.ok()) return f.status();
-      faces = std::move(f.value());
+      ASSIGN_OR_RETURN(auto f, models.face_detector->Detect(image));
+      faces = std::move(f);
     }
     BodyContext ctx{image, body, dets, faces};
     cv::Rect r = BodyRegion(ctx, options.region);
@@ -89,9 +87,8 @@ Status EmbedLabelledImages(const LabelledImages& set, const ModelSet& models,
       cv::flip(image(r), flipped, 1);
       crops.push_back(flipped);
     }
-    auto e = models.embedder->EmbedBatch(crops);
-    if (!e.ok()) return e.status();
-    for (auto& v : *e) {
+    ASSIGN_OR_RETURN(auto e, models.embedder->EmbedBatch(crops));
+    for (auto& v : e) {
       x->push_back(std::move(v));
       y->push_back(label);
     }

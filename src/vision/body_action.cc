@@ -30,9 +30,8 @@ Result<std::vector<Body>> DetectBodies(VisionEngine& engine, const ModelRegistry
        need_detections](const cv::Mat& image) -> Result<std::vector<Body>> {
         std::vector<Detection> detections;
         if (need_detections) {
-          auto d = engine.Detect(image);
-          if (!d.ok()) return d.status();
-          detections = std::move(d.value());
+          ASSIGN_OR_RETURN(auto d, engine.Detect(image));
+          detections = std::move(d);
         }
         return RecognizeBodies(image, detections, *models, action, options);
       });

@@ -108,9 +108,8 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
     dc.letterbox = config.detector_letterbox;
     dc.score_threshold = config.detector_score_threshold;
     dc.intra_op_threads = config.intra_op_threads;
-    auto loaded = YoloDetector::Load(dc);
-    if (!loaded.ok()) return loaded.status();
-    detector = std::move(loaded.value());
+    ASSIGN_OR_RETURN(auto loaded, YoloDetector::Load(dc));
+    detector = std::move(loaded);
   }
   std::shared_ptr<const ocr::OcrEngine> fixed_ocr;
   if (!models || !models->ocr) {
@@ -158,9 +157,8 @@ Result<std::vector<Pet>> VisionEngine::DetectPet(std::string_view image_bytes,
                                                  const ImageLimits& limits) {
   auto pets = RunOnImage<std::vector<Pet>>(
       image_bytes, limits, deadline, [this](const cv::Mat& image) -> Result<std::vector<Pet>> {
-        auto detections = Detect(image);
-        if (!detections.ok()) return detections.status();
-        return PetsFromDetections(*detections, config_.pet_min_score);
+        ASSIGN_OR_RETURN(auto detections, Detect(image));
+        return PetsFromDetections(detections, config_.pet_min_score);
       });
   if (pets.ok() && pets->empty()) {
     return Status(errc::kNoObjectDetected, "no cat or dog found in the image");

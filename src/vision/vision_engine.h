@@ -64,7 +64,7 @@ struct VisionConfig {
   // DetectProductBeta's SKU gallery (product_gallery.h) when the registry's
   // sets carry none (fixed); null = FindSKU 0. `serve` loads the gallery
   // through the registry instead (ExtraModelDirs), so that it reloads.
-  std::shared_ptr<const ProductGallery> product_gallery;
+  std::shared_ptr<const ProductGallery> product_gallery = nullptr;
   // PP-OCRv4 det/rec + keys (scripts/fetch_models.sh), relative to models_dir:
   // loaded once at start unless the registry's sets carry the OCR models
   // (ExtraModelDirs::ocr_dir, as `serve` wires it). Required either way.
@@ -74,7 +74,7 @@ struct VisionConfig {
   // reloadable; may be null (then the detector is loaded from detector_file
   // and DetectChefDress/DetectSecurity answer InternalError). Its snapshots
   // must hold a detector.
-  std::shared_ptr<ModelRegistry> registry;
+  std::shared_ptr<ModelRegistry> registry = nullptr;
 };
 
 class VisionEngine {
@@ -118,8 +118,7 @@ class VisionEngine {
   template <typename T>
   Result<T> RunOnImage(std::string_view bytes, const ImageLimits& limits,
                        Clock::time_point deadline, std::function<Result<T>(const cv::Mat&)> fn) {
-    Result<ImageInfo> info = InspectImage(bytes, limits);
-    if (!info.ok()) return info.status();
+    RETURN_IF_ERROR(InspectImage(bytes, limits));
     // Decoded here, in parallel with the workers' inference, when few
     // enough are already waiting; otherwise the worker decodes the bytes.
     DecodeAhead ahead = TryDecodeAhead(bytes, limits);
@@ -127,19 +126,19 @@ class VisionEngine {
     // The task owns a copy (bytes or pixels) and the detector pinned now:
     // it may still run after this call timed out, or after a reload.
     std::string copy = ahead.image.empty() ? std::string(bytes) : std::string();
-    auto submitted = pool_->Submit<T>(
-        deadline,
-        [bytes = std::move(copy), image = std::move(ahead.image), slot = std::move(ahead.slot),
-         limits, fn = std::move(fn), detector = CurrentDetector()]() mutable -> Result<T> {
-          slot.reset();  // a worker has it now: the next upload may decode ahead
-          PinnedDetectorScope pin(detector.get());
-          if (!image.empty()) return fn(image);
-          Result<cv::Mat> decoded = DecodeImage(bytes, limits);
-          if (!decoded.ok()) return decoded.status();
-          return fn(*decoded);
-        });
-    if (!submitted.ok()) return submitted.status();
-    auto& future = submitted.value();
+    ASSIGN_OR_RETURN(
+        auto submitted,
+        pool_->Submit<T>(
+            deadline,
+            [bytes = std::move(copy), image = std::move(ahead.image), slot = std::move(ahead.slot),
+             limits, fn = std::move(fn), detector = CurrentDetector()]() mutable -> Result<T> {
+              slot.reset();  // a worker has it now: the next upload may decode ahead
+              PinnedDetectorScope pin(detector.get());
+              if (!image.empty()) return fn(image);
+              ASSIGN_OR_RETURN(cv::Mat decoded, DecodeImage(bytes, limits));
+              return fn(decoded);
+            }));
+    auto& future = submitted;
     if (future.wait_until(deadline) != std::future_status::ready)
       return Status(errc::kRequestTimeout, "recognition did not finish in time");
     return future.get();

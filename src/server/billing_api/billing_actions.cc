@@ -62,9 +62,8 @@ Result<json> DescribeAccountBalance(billing::TenantView& view, const std::string
       !s.ok())
     return s;
   // The balance alone: the caller's key was just read, so its account exists.
-  auto balance = view.AccountBalance(account_id);
-  if (!balance.ok()) return balance.status();
-  const billing::Balance& b = *balance;
+  ASSIGN_OR_RETURN(auto balance, view.AccountBalance(account_id));
+  const billing::Balance& b = balance;
   // A settlement that finds too little takes the rest from cash, which goes
   // negative: that debt is OweAmount, and cash shows no less than 0, so
   // RealBalance = Cash + Income + Present − Freeze − Owe holds as documented.
@@ -97,7 +96,7 @@ Result<json> DescribeBillSummaryByProduct(billing::TenantView& view, const std::
                               {"PayType", json::value_t::string}});
       !s.ok())
     return s;
-  if (Status s = CheckPayer(params, account_id); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckPayer(params, account_id));
   if (!params.contains("BeginTime") || !params.contains("EndTime"))
     return Status(errc::kMissingParameter, "BeginTime and EndTime (YYYY-MM) are required");
   const std::string begin = Str(params, "BeginTime"), end = Str(params, "EndTime");
@@ -111,15 +110,13 @@ Result<json> DescribeBillSummaryByProduct(billing::TenantView& view, const std::
   if (!pay_type.empty() && pay_type != "consume")
     return Status(errc::kInvalidParameterValue,
                   "PayType: only 'consume' exists here (refunds return packs' money, not bills')");
-  auto current = view.CurrentMonth();
-  if (!current.ok()) return current.status();
-  if (std::pair{month->year, month->month} > std::pair{current->year, current->month})
+  ASSIGN_OR_RETURN(auto current, view.CurrentMonth());
+  if (std::pair{month->year, month->month} > std::pair{current.year, current.month})
     return Status(errc::kInvalidParameterValue, begin + " has not begun");
 
-  auto bill = view.Bill(account_id, *month);
-  if (!bill.ok()) return bill.status();
-  const Fen total = bill->bill.total;
-  const billing::Payment& paid = bill->paid;
+  ASSIGN_OR_RETURN(auto bill, view.Bill(account_id, *month));
+  const Fen total = bill.bill.total;
+  const billing::Payment& paid = bill.paid;
   const std::string total_yuan = billing::FormatYuan(total);
   json overview = json::array();
   if (total > 0) {
@@ -137,7 +134,7 @@ Result<json> DescribeBillSummaryByProduct(billing::TenantView& view, const std::
   // Ready 0 = the bill is being made ("retry in a few minutes"): a month
   // that has ended but is not settled yet (the server settles within 30 s).
   // An open month is ready: its cost so far, like the public cloud's.
-  return json{{"Ready", bill->bill.status == billing::BillState::kUnsettled ? 0 : 1},
+  return json{{"Ready", bill.bill.status == billing::BillState::kUnsettled ? 0 : 1},
               {"SummaryTotal",
                {{"RealTotalCost", total_yuan},
                 {"VoucherPayAmount", billing::FormatYuan(paid.voucher)},
@@ -179,13 +176,11 @@ Result<json> DescribeVoucherInfo(billing::TenantView& view, const std::string& a
   if (!sort_order.empty() && sort_order != "asc" && sort_order != "desc")
     return Status(errc::kInvalidParameterValue, "SortOrder must be asc or desc");
 
-  auto account = view.Account(account_id);
-  if (!account.ok()) return account.status();
-  auto offset = view.OffsetNow();
-  if (!offset.ok()) return offset.status();
+  ASSIGN_OR_RETURN(auto account, view.Account(account_id));
+  ASSIGN_OR_RETURN(auto offset, view.OffsetNow());
   const UnixMicros now = view.Now();
 
-  std::vector<billing::VoucherView> vouchers = account->vouchers;  // in grant order
+  std::vector<billing::VoucherView> vouchers = account.vouchers;  // in grant order
   if (sort_field == "EndTime") {
     constexpr UnixMicros kNever = INT64_MAX;
     std::stable_sort(vouchers.begin(), vouchers.end(), [&](const auto& a, const auto& b) {
@@ -211,13 +206,13 @@ Result<json> DescribeVoucherInfo(billing::TenantView& view, const std::string& a
          {"VoucherId", v.id},
          {"PayMode", "prePay"},
          {"PayScene", "purchase"},
-         {"BeginTime", v.granted_at ? LocalTime(v.granted_at, *offset) : ""},
-         {"EndTime", v.expires_at ? LocalTime(*v.expires_at, *offset) : ""},
+         {"BeginTime", v.granted_at ? LocalTime(v.granted_at, offset) : ""},
+         {"EndTime", v.expires_at ? LocalTime(*v.expires_at, offset) : ""},
          {"ApplicableProducts", {{"GoodsName", "图像分析资源包"}, {"PayMode", "prePay"}}},
          {"ExcludedProducts",
           json::array({{{"GoodsName", "图像分析后付费"}, {"PayMode", "postPay"}}})},
          {"PolicyRemark", "pays resource packs only (our rule)"},
-         {"CreateTime", v.granted_at ? LocalTime(v.granted_at, *offset) : ""}});
+         {"CreateTime", v.granted_at ? LocalTime(v.granted_at, offset) : ""}});
   }
   return json{{"TotalCount", matched},
               {"TotalBalance", total_balance},
@@ -238,7 +233,7 @@ Result<json> DescribeDosageDetailByDate(billing::TenantView& view, const std::st
                               {"PayerUin", json::value_t::string}});
       !s.ok())
     return s;
-  if (Status s = CheckPayer(params, account_id); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckPayer(params, account_id));
   if (!params.contains("StartDate") || !params.contains("EndDate"))
     return Status(errc::kMissingParameter, "StartDate and EndDate (YYYY-MM-DD) are required");
   const std::string product = Str(params, "ProductCode");
@@ -250,18 +245,14 @@ Result<json> DescribeDosageDetailByDate(billing::TenantView& view, const std::st
   if (!only.empty() && !protocol::FindAction(only))
     return Status(errc::kInvalidParameterValue,
                   "InstanceID must be a tiia action name, e.g. DetectPet");
-  auto first = view.DayStart(Str(params, "StartDate"));
-  if (!first.ok()) return first.status();
-  auto last = view.DayStart(Str(params, "EndDate"));
-  if (!last.ok()) return last.status();
-  const int64_t days = (*last - *first) / kMicrosPerDay + 1;
+  ASSIGN_OR_RETURN(auto first, view.DayStart(Str(params, "StartDate")));
+  ASSIGN_OR_RETURN(auto last, view.DayStart(Str(params, "EndDate")));
+  const int64_t days = (last - first) / kMicrosPerDay + 1;
   if (days < 1) return Status(errc::kInvalidParameterValue, "EndDate is before StartDate");
   if (days > 7) return Status(errc::kInvalidParameterValue, "at most 7 days per query");
 
-  auto daily = view.Daily(account_id, *first, static_cast<int>(days));
-  if (!daily.ok()) return daily.status();
-  auto offset = view.OffsetNow();
-  if (!offset.ok()) return offset.status();
+  ASSIGN_OR_RETURN(auto daily, view.Daily(account_id, first, static_cast<int>(days)));
+  ASSIGN_OR_RETURN(auto offset, view.OffsetNow());
   std::vector<std::string> actions;
   for (const auto& spec : protocol::AllActions()) {
     if (only.empty() || only == spec.name) actions.emplace_back(spec.name);
@@ -270,9 +261,9 @@ Result<json> DescribeDosageDetailByDate(billing::TenantView& view, const std::st
   for (const std::string& action : actions) {
     json points = json::array();
     for (int64_t i = 0; i < days; ++i) {
-      const std::string day = FormatIso8601(*first + i * kMicrosPerDay, *offset).substr(0, 10);
+      const std::string day = FormatIso8601(first + i * kMicrosPerDay, offset).substr(0, 10);
       int64_t calls = 0;
-      for (const auto& d : *daily) {
+      for (const auto& d : daily) {
         if (d.day == day && d.action == action) calls += d.free + d.pack + d.postpaid;
       }
       points.push_back({{"Time", day}, {"Value", std::to_string(calls)}});

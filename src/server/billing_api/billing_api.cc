@@ -62,15 +62,15 @@ Result<json> BillingApiHandler::Process(const BillingApiRequest& request, const 
 
   protocol::SignedRequest signed_request{request.method, request.query, request.headers,
                                          request.body};
-  auto verified = protocol::Verify(signed_request, clock_.NowSeconds(),
-                                   [&](const std::string& secret_id) -> Result<std::string> {
-                                     auto caller = accounts_.Authenticate(secret_id);
-                                     if (!caller.ok()) return caller.status();
-                                     *account_id = caller->account_id;
-                                     return caller->secret_key;
-                                   });
-  if (!verified.ok()) return verified.status();
-  accounts_.NoteKeyUsed(verified->secret_id);
+  ASSIGN_OR_RETURN(auto verified,
+                   protocol::Verify(signed_request, clock_.NowSeconds(),
+                                    [&](const std::string& secret_id) -> Result<std::string> {
+                                      ASSIGN_OR_RETURN(auto caller,
+                                                       accounts_.Authenticate(secret_id));
+                                      *account_id = caller.account_id;
+                                      return caller.secret_key;
+                                    }));
+  accounts_.NoteKeyUsed(verified.secret_id);
 
   if (!limiter_.Allow(*account_id, "billing:" + action, options_.qps))
     return Status(errc::kRequestLimitExceeded, "more than " + std::to_string(options_.qps) +

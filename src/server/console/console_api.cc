@@ -82,11 +82,10 @@ struct Context {
   billing::AccountService& accounts;
   billing::AlertService* alerts;
   const std::string& account_id() const { return session.user.account_id; }
-  int offset() const {
-    auto o = view.OffsetNow();
-    return o.ok() ? *o : 8 * 3600;
-  }
-  std::string Time(UnixMicros t) const { return FormatIso8601(t, offset()); }
+  // The billing zone's UTC offset now (the catalog's utc_offset setting):
+  // every time the API writes is in it, and the session states it.
+  int offset_s;
+  std::string Time(UnixMicros t) const { return FormatIso8601(t, offset_s); }
 };
 
 HttpResponse Overview(const Context& c) {
@@ -127,12 +126,10 @@ HttpResponse FreePacks(const Context& c) {
 Result<std::vector<billing::DailyUsage>> MonthDaily(const Context& c, billing::Month month,
                                                     int* days) {
   const std::string first = month.ToString() + "-01";
-  auto start = c.view.DayStart(first);
-  if (!start.ok()) return start.status();
-  auto next = c.view.DayStart(month.Next().ToString() + "-01");
-  if (!next.ok()) return next.status();
-  *days = static_cast<int>((*next - *start) / kMicrosPerDay);
-  return c.view.Daily(c.account_id(), *start, *days);
+  ASSIGN_OR_RETURN(auto start, c.view.DayStart(first));
+  ASSIGN_OR_RETURN(auto next, c.view.DayStart(month.Next().ToString() + "-01"));
+  *days = static_cast<int>((next - start) / kMicrosPerDay);
+  return c.view.Daily(c.account_id(), start, *days);
 }
 
 HttpResponse Usage(const Context& c, bool csv) {
@@ -507,7 +504,9 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& req) {
   if (post && !crypto::ConstantTimeEquals(req.Header("x-csrf-token"), session->csrf_token))
     return Fail(Status(errc::kCsrfTokenInvalid, "missing or wrong X-CSRF-Token"));
 
-  const Context c{req, *session, view_, accounts_, alerts_};
+  auto offset_s = view_.OffsetNow();
+  if (!offset_s.ok()) return Fail(offset_s.status());
+  const Context c{req, *session, view_, accounts_, alerts_, *offset_s};
   const auto time = [&c](UnixMicros t) { return c.Time(t); };
   if (!post) {
     if (route == "session") {
@@ -517,7 +516,8 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& req) {
                          {"AccountId", session->user.account_id},
                          {"AccountName", account->account.name},
                          {"CsrfToken", session->csrf_token},
-                         {"ExpiresAt", c.Time(session->expires_at)}});
+                         {"ExpiresAt", c.Time(session->expires_at)},
+                         {"UtcOffsetSeconds", c.offset_s}});
     }
     if (route == "overview") return Overview(c);
     if (route == "free-packs") return FreePacks(c);

@@ -76,8 +76,8 @@ json LinesJson(const std::vector<store::BillLine>& lines) {
 struct OperatorApi::Call {
   const HttpRequest& req;
   const Session& session;
-  json body;  // POST only
-  int offset = 8 * 3600;
+  json body;       // POST only
+  int offset = 0;  // the billing zone's UTC offset now, set by Handle
   const std::string& login() const { return session.user.login; }
   std::string Time(UnixMicros t) const { return FormatIso8601(t, offset); }
 };
@@ -132,7 +132,9 @@ HttpResponse OperatorApi::Handle(const HttpRequest& req) {
   auto session = operators_.Check(cookie);
   if (!session.ok()) return Fail(session.status());
   Call c{req, *session, nullptr};
-  if (auto offset = view_.OffsetNow(); offset.ok()) c.offset = *offset;
+  auto offset = view_.OffsetNow();
+  if (!offset.ok()) return Fail(offset.status());
+  c.offset = *offset;
   if (!post) return Get(c, route);
   if (!crypto::ConstantTimeEquals(req.Header("x-csrf-token"), session->csrf_token))
     return Fail(Status(errc::kCsrfTokenInvalid, "missing or wrong X-CSRF-Token"));
@@ -152,7 +154,8 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
   if (route == "session")
     return Reply(200, {{"Login", c.login()},
                        {"CsrfToken", c.session.csrf_token},
-                       {"ExpiresAt", c.Time(c.session.expires_at)}});
+                       {"ExpiresAt", c.Time(c.session.expires_at)},
+                       {"UtcOffsetSeconds", c.offset}});
   if (route == "accounts") {
     // ?status= narrows to one service state (the arrears worklist): every
     // matching account is looked at, the first kListLimit in that state kept.
@@ -315,9 +318,8 @@ HttpResponse OperatorApi::Get(const Call& c, const std::string& route) {
   if (route == "log") {
     std::vector<store::OperatorAction> rows;
     Status s = store_.Read([&](store::Txn& txn) -> Status {
-      auto list = txn.ListOperatorActions(kListLimit);
-      if (!list.ok()) return list.status();
-      rows = std::move(list).value();
+      ASSIGN_OR_RETURN(auto list, txn.ListOperatorActions(kListLimit));
+      rows = std::move(list);
       return Status::Ok();
     });
     if (!s.ok()) return Fail(s);

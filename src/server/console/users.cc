@@ -67,70 +67,61 @@ Status ConsoleUsers::Add(const std::string& account, const std::string& login,
   if (!std::regex_match(login, kLogin))
     return Status(errc::kInvalidParameterValue,
                   "a login has 3 to 64 characters: letters, digits and . _ @ -");
-  if (Status s = CheckPassword(password); !s.ok()) return s;
-  auto hash = password::Hash(password);
-  if (!hash.ok()) return hash.status();
+  RETURN_IF_ERROR(CheckPassword(password));
+  ASSIGN_OR_RETURN(auto hash, password::Hash(password));
   return store_.Write([&](store::Txn& txn) -> Status {
     if (realm_ == Realm::kOperator) {
       if (!account.empty())
         return Status(errc::kInvalidParameterValue, "an operator belongs to no account");
-      return txn.InsertOperator({login, "", *hash, true, clock_.NowMicros(), 0, 0});
+      return txn.InsertOperator({login, "", hash, true, clock_.NowMicros(), 0, 0});
     }
-    auto a = txn.FindAccount(account);
-    if (!a.ok()) return a.status();
-    return txn.InsertConsoleUser({login, a->id, *hash, true, clock_.NowMicros(), 0, 0});
+    ASSIGN_OR_RETURN(auto a, txn.FindAccount(account));
+    return txn.InsertConsoleUser({login, a.id, hash, true, clock_.NowMicros(), 0, 0});
   });
 }
 
 Result<std::vector<store::ConsoleUser>> ConsoleUsers::List(const std::string& account) {
   std::vector<store::ConsoleUser> out;
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
     if (realm_ == Realm::kOperator) {
-      auto ops = txn.ListOperators();
-      if (!ops.ok()) return ops.status();
-      out = std::move(ops).value();
+      ASSIGN_OR_RETURN(auto ops, txn.ListOperators());
+      out = std::move(ops);
       return Status::Ok();
     }
     std::string id;
     if (!account.empty()) {
-      auto a = txn.FindAccount(account);
-      if (!a.ok()) return a.status();
-      id = a->id;
+      ASSIGN_OR_RETURN(auto a, txn.FindAccount(account));
+      id = a.id;
     }
-    auto users = txn.ListConsoleUsers(id);
-    if (!users.ok()) return users.status();
-    out = std::move(users).value();
+    ASSIGN_OR_RETURN(auto users, txn.ListConsoleUsers(id));
+    out = std::move(users);
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   return out;
 }
 
 Status ConsoleUsers::SetEnabled(const std::string& login, bool enabled) {
   return store_.Write([&](store::Txn& txn) -> Status {
     Tables t{txn, realm_};
-    auto u = t.Find(login);
-    if (!u.ok()) return u.status();
-    u->enabled = enabled;
-    u->failed_logins = 0;
-    u->locked_until = 0;
-    if (Status s = t.Update(*u); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto u, t.Find(login));
+    u.enabled = enabled;
+    u.failed_logins = 0;
+    u.locked_until = 0;
+    RETURN_IF_ERROR(t.Update(u));
     return enabled ? Status::Ok() : t.DeleteSessionsOf(login);
   });
 }
 
 Status ConsoleUsers::SetPassword(const std::string& login, const std::string& password) {
-  if (Status s = CheckPassword(password); !s.ok()) return s;
-  auto hash = password::Hash(password);
-  if (!hash.ok()) return hash.status();
+  RETURN_IF_ERROR(CheckPassword(password));
+  ASSIGN_OR_RETURN(auto hash, password::Hash(password));
   return store_.Write([&](store::Txn& txn) -> Status {
     Tables t{txn, realm_};
-    auto u = t.Find(login);
-    if (!u.ok()) return u.status();
-    u->password_hash = *hash;
-    u->failed_logins = 0;
-    u->locked_until = 0;
-    if (Status s = t.Update(*u); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto u, t.Find(login));
+    u.password_hash = hash;
+    u.failed_logins = 0;
+    u.locked_until = 0;
+    RETURN_IF_ERROR(t.Update(u));
     return t.DeleteSessionsOf(login);
   });
 }
@@ -166,12 +157,11 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
                                           std::to_string((wait + 999'999) / 1'000'000) +
                                           " second(s)");
   std::optional<store::ConsoleUser> user;
-  Status read = store_.Read([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
     auto u = Tables{txn, realm_}.Find(login);
     if (u.ok()) user = *u;
     return u.ok() || u.status().code() == errc::kNotFound ? Status::Ok() : u.status();
-  });
-  if (!read.ok()) return read;
+  }));
   if (!user) {
     (void)password::Verify(DummyHash(), password);
     return Failed(login, address, now);
@@ -181,21 +171,19 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
     return Failed(login, address, now);
 
   NewSession out;
-  Status s = store_.Write([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(store_.Write([&](store::Txn& txn) -> Status {
     Tables t{txn, realm_};
-    auto u = t.Find(login);  // re-read: disabled meanwhile?
-    if (!u.ok()) return u.status();
-    if (!u->enabled) return Status::Ok();
-    u->failed_logins = 0;
-    u->locked_until = 0;
-    if (Status st = t.Update(*u); !st.ok()) return st;
+    ASSIGN_OR_RETURN(auto u, t.Find(login));  // re-read: disabled meanwhile?
+    if (!u.enabled) return Status::Ok();
+    u.failed_logins = 0;
+    u.locked_until = 0;
+    RETURN_IF_ERROR(t.Update(u));
     out.cookie = crypto::Hex(crypto::RandomBytes(32));
     out.csrf_token = crypto::Hex(crypto::RandomBytes(16));
-    out.user = *u;
+    out.user = u;
     return t.InsertSession(
         {TokenHash(out.cookie), login, out.csrf_token, now, now + kSessionMicros});
-  });
-  if (!s.ok()) return s;
+  }));
   if (out.cookie.empty()) return Failed(login, address, now);
   throttle_.Succeeded(login, address);
   return out;
@@ -206,20 +194,18 @@ Result<Session> ConsoleUsers::Check(const std::string& cookie) {
   if (cookie.size() != 64) return invalid;
   Session out;
   bool live = false;
-  Status s = store_.Read([&](store::Txn& txn) -> Status {
+  RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
     Tables t{txn, realm_};
     auto session = t.FindSession(TokenHash(cookie));
     if (!session.ok())
       return session.status().code() == errc::kNotFound ? Status::Ok() : session.status();
     if (session->expires_at <= clock_.NowMicros()) return Status::Ok();
-    auto user = t.Find(session->login);
-    if (!user.ok()) return user.status();
-    if (!user->enabled) return Status::Ok();
-    out = {*user, session->csrf_token, session->expires_at};
+    ASSIGN_OR_RETURN(auto user, t.Find(session->login));
+    if (!user.enabled) return Status::Ok();
+    out = {user, session->csrf_token, session->expires_at};
     live = true;
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   if (!live) return invalid;
   return out;
 }

@@ -28,20 +28,17 @@ double Round4(float v) {
 
 Result<nlohmann::json> HandleBodyAction(const ActionCall& call, vision::BodyAction action) {
   vision::BodyOptions options;
-  auto detect = BoolParam(call.params, "EnableDetect", true);
-  if (!detect.ok()) return detect.status();
-  auto preferred = BoolParam(call.params, "EnablePreferred", true);
-  if (!preferred.ok()) return preferred.status();
-  options.enable_detect = *detect;
-  options.enable_preferred = *preferred;
+  ASSIGN_OR_RETURN(auto detect, BoolParam(call.params, "EnableDetect", true));
+  ASSIGN_OR_RETURN(auto preferred, BoolParam(call.params, "EnablePreferred", true));
+  options.enable_detect = detect;
+  options.enable_preferred = preferred;
   const auto& registry = call.vision.config().registry;
   if (!registry) return Status(errc::kInternalError, "body models are not loaded on this server");
 
-  auto bodies = vision::DetectBodies(call.vision, *registry, action, options, call.image,
-                                     call.limits, call.deadline);
-  if (!bodies.ok()) return bodies.status();
+  ASSIGN_OR_RETURN(auto bodies, vision::DetectBodies(call.vision, *registry, action, options,
+                                                     call.image, call.limits, call.deadline));
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& b : *bodies) {
+  for (const auto& b : bodies) {
     nlohmann::json attributes = nlohmann::json::array();
     for (const auto& a : b.attributes)
       attributes.push_back(

@@ -7,13 +7,13 @@
 namespace kanjian::server {
 
 Result<nlohmann::json> HandleDetectEnvelope(const ActionCall& call) {
-  auto r = vision::DetectEnvelope(call.vision, call.image, call.limits, call.deadline);
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r,
+                   vision::DetectEnvelope(call.vision, call.image, call.limits, call.deadline));
   auto tag = [](const vision::EnvelopeTag& t) {
     return nlohmann::json{{"Name", t.name}, {"Confidence", t.confidence}};
   };
-  return nlohmann::json{{"FirstTags", nlohmann::json::array({tag(r->first)})},
-                        {"SecondTags", nlohmann::json::array({tag(r->second)})}};
+  return nlohmann::json{{"FirstTags", nlohmann::json::array({tag(r.first)})},
+                        {"SecondTags", nlohmann::json::array({tag(r.second)})}};
 }
 
 }  // namespace kanjian::server

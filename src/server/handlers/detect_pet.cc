@@ -4,10 +4,9 @@
 namespace kanjian::server {
 
 Result<nlohmann::json> HandleDetectPet(const ActionCall& call) {
-  auto pets = call.vision.DetectPet(call.image, call.deadline, call.limits);
-  if (!pets.ok()) return pets.status();
+  ASSIGN_OR_RETURN(auto pets, call.vision.DetectPet(call.image, call.deadline, call.limits));
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& p : *pets) {
+  for (const auto& p : pets) {
     list.push_back({{"Name", p.name},
                     {"Score", p.score},
                     {"Location",

@@ -11,17 +11,17 @@ constexpr float kMinScore = 0.30f;
 }  // namespace
 
 Result<nlohmann::json> HandleDetectProduct(const ActionCall& call) {
-  auto products = call.vision.RunOnImage<std::vector<vision::Product>>(
-      call.image, call.limits, call.deadline,
-      [&vision = call.vision](const cv::Mat& image) -> Result<std::vector<vision::Product>> {
-        auto detections = vision.Detect(image);
-        if (!detections.ok()) return detections.status();
-        return vision::ProductsFromDetections(*detections, kMinScore);
-      });
-  if (!products.ok()) return products.status();
-  if (products->empty()) return Status(errc::kNoObjectDetected, "no product found in the image");
+  ASSIGN_OR_RETURN(
+      auto products,
+      call.vision.RunOnImage<std::vector<vision::Product>>(
+          call.image, call.limits, call.deadline,
+          [&vision = call.vision](const cv::Mat& image) -> Result<std::vector<vision::Product>> {
+            ASSIGN_OR_RETURN(auto detections, vision.Detect(image));
+            return vision::ProductsFromDetections(detections, kMinScore);
+          }));
+  if (products.empty()) return Status(errc::kNoObjectDetected, "no product found in the image");
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& p : *products) {
+  for (const auto& p : products) {
     list.push_back({{"Name", p.name},
                     {"Parents", p.parents},
                     {"Confidence", p.confidence},

@@ -52,29 +52,29 @@ Result<json> HandleDetectProductBeta(const ActionCall& call) {
       return Status(errc::kInvalidParameterValue, "NeedLemma must be 0 or 1");
     need_lemma = it->get<int64_t>() == 1;
   }
-  auto result = call.vision.RunOnImage<vision::ProductBetaResult>(
-      call.image, call.limits, call.deadline,
-      [&vision = call.vision](const cv::Mat& image) -> Result<vision::ProductBetaResult> {
-        auto detections = vision.Detect(image);
-        if (!detections.ok()) return detections.status();
-        // The gallery this request pinned with its detector (reloadable).
-        return vision::RecognizeProductBeta(image, *detections, vision.product_gallery(),
-                                            vision::ProductBetaOptions{});
-      });
-  if (!result.ok()) return result.status();
-  if (result->regions.empty() && result->skus.empty())
+  ASSIGN_OR_RETURN(
+      auto result,
+      call.vision.RunOnImage<vision::ProductBetaResult>(
+          call.image, call.limits, call.deadline,
+          [&vision = call.vision](const cv::Mat& image) -> Result<vision::ProductBetaResult> {
+            ASSIGN_OR_RETURN(auto detections, vision.Detect(image));
+            // The gallery this request pinned with its detector (reloadable).
+            return vision::RecognizeProductBeta(image, detections, vision.product_gallery(),
+                                                vision::ProductBetaOptions{});
+          }));
+  if (result.regions.empty() && result.skus.empty())
     return Status(errc::kNoObjectDetected, "no product found in the image");
 
   json regions = json::array();
-  for (const auto& r : result->regions)
+  for (const auto& r : result.regions)
     regions.push_back(
         {{"Category", r.category}, {"CategoryScore", r.score}, {"Location", Location(r.box)}});
-  const vision::Box where = result->regions.empty() ? vision::Box{} : result->regions.front().box;
-  json info = Info(result->skus.empty() ? nullptr : &result->skus.front(), where, need_lemma);
+  const vision::Box where = result.regions.empty() ? vision::Box{} : result.regions.front().box;
+  json info = Info(result.skus.empty() ? nullptr : &result.skus.front(), where, need_lemma);
   json list = nullptr;
-  if (!result->skus.empty()) {
+  if (!result.skus.empty()) {
     list = json::array();
-    for (const auto& s : result->skus) list.push_back(Info(&s, s.box, need_lemma));
+    for (const auto& s : result.skus) list.push_back(Info(&s, s.box, need_lemma));
   }
   return json{{"RegionDetected", std::move(regions)},
               {"ProductInfo", std::move(info)},

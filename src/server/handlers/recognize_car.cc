@@ -27,10 +27,10 @@ json PlateJson(const vision::PlateInfo& p) {
 }
 
 Result<json> Handle(const ActionCall& call, bool pro) {
-  auto cars = vision::RecognizeCars(call.vision, call.image, call.limits, call.deadline, pro);
-  if (!cars.ok()) return cars.status();
+  ASSIGN_OR_RETURN(auto cars,
+                   vision::RecognizeCars(call.vision, call.image, call.limits, call.deadline, pro));
   json tags = json::array();
-  for (const auto& c : *cars) {
+  for (const auto& c : cars) {
     json tag = {{"Serial", ""},
                 {"Brand", ""},
                 {"Type", c.type},

@@ -30,8 +30,10 @@ constexpr char kSelectOldestKey[] =
 #undef KANJIAN_KEY_COLUMNS
 constexpr char kSetKeyEnabled[] = "UPDATE api_keys SET enabled=$2 WHERE secret_id=$1";
 
-Account ReadAccount(const PgResult& r, int i) {
-  return Account{r.Text(i, 0), r.Text(i, 1),        StoredWord(ParseAccountStatus(r.Text(i, 2))),
+Result<Account> ReadAccount(const PgResult& r, int i) {
+  ASSIGN_OR_RETURN(AccountStatus status,
+                   StoredWord(ParseAccountStatus, "accounts.status", r.Text(i, 2)));
+  return Account{r.Text(i, 0), r.Text(i, 1),        status,
                  r.Int(i, 3),  r.OptionalInt(i, 4), r.Text(i, 5)};
 }
 
@@ -86,10 +88,9 @@ Status PgTxn::InsertAccount(const Account& a) {
 }
 
 Result<Account> PgTxn::FindAccount(std::string_view id_or_name) {
-  auto r = Exec(kSelectAccount, {P(id_or_name)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("account", id_or_name);
-  return ReadAccount(*r, 0);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectAccount, {P(id_or_name)}));
+  if (r.rows() == 0) return NotFound("account", id_or_name);
+  return ReadAccount(r, 0);
 }
 
 Status PgTxn::UpdateAccount(const Account& a) {
@@ -101,10 +102,12 @@ Status PgTxn::UpdateAccount(const Account& a) {
 }
 
 Result<std::vector<Account>> PgTxn::ListAccounts() {
-  auto r = Exec(kSelectAccounts, {});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectAccounts, {}));
   std::vector<Account> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadAccount(*r, i));
+  for (int i = 0; i < r.rows(); ++i) {
+    ASSIGN_OR_RETURN(Account account, ReadAccount(r, i));
+    out.push_back(std::move(account));
+  }
   return out;
 }
 
@@ -116,31 +119,27 @@ Status PgTxn::InsertKey(const ApiKey& k) {
 }
 
 Result<ApiKey> PgTxn::FindKey(std::string_view secret_id) {
-  auto r = Exec(kSelectKey, {P(secret_id)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("key", secret_id);
-  return ReadKey(*r, 0);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectKey, {P(secret_id)}));
+  if (r.rows() == 0) return NotFound("key", secret_id);
+  return ReadKey(r, 0);
 }
 
 Result<std::vector<ApiKey>> PgTxn::ListKeys(std::string_view account_id) {
-  auto r = Exec(kSelectKeys, {P(account_id)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectKeys, {P(account_id)}));
   std::vector<ApiKey> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadKey(*r, i));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadKey(r, i));
   return out;
 }
 
 Result<std::optional<ApiKey>> PgTxn::OldestKey() {
-  auto r = Exec(kSelectOldestKey, {});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return std::optional<ApiKey>();
-  return std::optional<ApiKey>(ReadKey(*r, 0));
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectOldestKey, {}));
+  if (r.rows() == 0) return std::optional<ApiKey>();
+  return std::optional<ApiKey>(ReadKey(r, 0));
 }
 
 Status PgTxn::SetKeyEnabled(std::string_view secret_id, bool enabled) {
-  auto r = Exec(kSetKeyEnabled, {P(secret_id), PBool(enabled)});
-  if (!r.ok()) return r.status();
-  if (r->affected() == 0) return NotFound("key", secret_id);
+  ASSIGN_OR_RETURN(auto r, Exec(kSetKeyEnabled, {P(secret_id), PBool(enabled)}));
+  if (r.affected() == 0) return NotFound("key", secret_id);
   return Status::Ok();
 }
 

@@ -77,10 +77,9 @@ std::vector<AlertDelivery> ReadDeliveries(const PgResult& r) {
 }  // namespace
 
 Result<std::optional<AlertSubscription>> PgTxn::FindAlertSubscription(std::string_view account_id) {
-  auto r = Exec(kSelectSubscription, {P(account_id)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return std::optional<AlertSubscription>();
-  return std::optional<AlertSubscription>(ReadSubscription(*r, 0));
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectSubscription, {P(account_id)}));
+  if (r.rows() == 0) return std::optional<AlertSubscription>();
+  return std::optional<AlertSubscription>(ReadSubscription(r, 0));
 }
 
 Status PgTxn::SetAlertSubscription(std::string_view account_id,
@@ -93,55 +92,49 @@ Status PgTxn::SetAlertSubscription(std::string_view account_id,
 }
 
 Result<std::vector<AlertSubscription>> PgTxn::ListAlertSubscriptions() {
-  auto r = Exec(kSelectSubscriptions, {});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectSubscriptions, {}));
   std::vector<AlertSubscription> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadSubscription(*r, i));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadSubscription(r, i));
   return out;
 }
 
 Result<bool> PgTxn::InsertAlertNotice(const AlertNotice& n) {
-  auto r = Exec(kInsertNotice, {P(n.account_id), P(n.key), P(n.first_seen_at)});
-  if (!r.ok()) return r.status();
-  return r->affected() > 0;
+  ASSIGN_OR_RETURN(auto r, Exec(kInsertNotice, {P(n.account_id), P(n.key), P(n.first_seen_at)}));
+  return r.affected() > 0;
 }
 
 Result<std::vector<AlertNotice>> PgTxn::ListAlertNotices(std::string_view account_id) {
-  auto r = Exec(kSelectNotices, {P(account_id)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectNotices, {P(account_id)}));
   std::vector<AlertNotice> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back({r->Text(i, 0), r->Text(i, 1), r->Int(i, 2)});
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2)});
   return out;
 }
 
 Result<int64_t> PgTxn::InsertAlertDelivery(const AlertDelivery& d) {
-  auto r =
+  ASSIGN_OR_RETURN(
+      auto r,
       Exec(kInsertDelivery, {P(d.account_id), P(d.notice_key), P(d.kind), P(d.channel), P(d.target),
                              P(d.subject), P(d.body), P(d.status), P(d.attempts), P(d.created_at),
-                             P(d.next_attempt_at), P(d.last_attempt_at), P(d.log)});
-  if (!r.ok()) return r.status();
-  return r->Int(0, 0);
+                             P(d.next_attempt_at), P(d.last_attempt_at), P(d.log)}));
+  return r.Int(0, 0);
 }
 
 Result<bool> PgTxn::UpdateAlertDelivery(const AlertDelivery& d, UnixMicros expected_next_at) {
-  auto r =
-      Exec(kUpdateDelivery, {P(d.id), P(d.status), P(d.attempts), P(d.next_attempt_at),
-                             P(d.last_attempt_at), P(d.log), P(expected_next_at), P(d.target)});
-  if (!r.ok()) return r.status();
-  return r->affected() > 0;
+  ASSIGN_OR_RETURN(auto r, Exec(kUpdateDelivery, {P(d.id), P(d.status), P(d.attempts),
+                                                  P(d.next_attempt_at), P(d.last_attempt_at),
+                                                  P(d.log), P(expected_next_at), P(d.target)}));
+  return r.affected() > 0;
 }
 
 Result<std::vector<AlertDelivery>> PgTxn::ListDueAlertDeliveries(UnixMicros now, int64_t limit) {
-  auto r = Exec(kSelectDue, {P(now), P(limit)});
-  if (!r.ok()) return r.status();
-  return ReadDeliveries(*r);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectDue, {P(now), P(limit)}));
+  return ReadDeliveries(r);
 }
 
 Result<std::vector<AlertDelivery>> PgTxn::ListAlertDeliveries(std::string_view account_id,
                                                               int64_t limit) {
-  auto r = Exec(kSelectDeliveries, {P(account_id), P(limit)});
-  if (!r.ok()) return r.status();
-  return ReadDeliveries(*r);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectDeliveries, {P(account_id), P(limit)}));
+  return ReadDeliveries(r);
 }
 
 }  // namespace kanjian::store::pg

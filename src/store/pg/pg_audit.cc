@@ -75,8 +75,7 @@ Status PgTxn::Flush(bool commit) {
   if (commit && db_.begin_deferred() && db_.tracking_xid()) {
     // BEGIN and the id first: a COMMIT sent in the transaction's first round
     // trip could be in doubt with no id to look it up by.
-    auto begun = db_.ExecPipeline({});
-    if (!begun.ok()) return begun.status();
+    RETURN_IF_ERROR(db_.ExecPipeline({}));
   }
   if (commit) statements.push_back({"COMMIT", {}, /*prepared=*/false});
   if (statements.empty()) return Status::Ok();
@@ -96,16 +95,15 @@ Result<PgResult> PgTxn::Exec(const char* sql, const std::vector<Param>& params) 
     db_.BeginDeferred(kBeginRead);
   }
   if (!pending_usage_.empty() || !pending_pack_use_.empty() || (changed_ && !bumped_)) {
-    if (Status s = FlushUsageTotals(); !s.ok()) return s;
+    RETURN_IF_ERROR(FlushUsageTotals());
   }
   return db_.ExecPrepared(sql, params);
 }
 
 Result<uint64_t> PgTxn::StateAtStart() {
   if (!state_at_start_) {
-    auto r = Exec(kReadState, {});
-    if (!r.ok()) return r.status();
-    state_at_start_ = r->Int(0, 0) - (bumped_ ? 1 : 0);
+    ASSIGN_OR_RETURN(auto r, Exec(kReadState, {}));
+    state_at_start_ = r.Int(0, 0) - (bumped_ ? 1 : 0);
   }
   return static_cast<uint64_t>(*state_at_start_);
 }
@@ -114,17 +112,15 @@ Result<uint64_t> PgTxn::StateAtStart() {
 // (a later change is refused: the state would no longer be the one promised).
 Result<uint64_t> PgTxn::StateAfterCommit() {
   if (!write_) return Status(errc::kInternalError, "StateAfterCommit outside a write transaction");
-  auto start = StateAtStart();
-  if (!start.ok()) return start.status();
+  ASSIGN_OR_RETURN(auto start, StateAtStart());
   sealed_ = true;
-  return *start + (changed_ ? 1 : 0);
+  return start + (changed_ ? 1 : 0);
 }
 
 Result<std::vector<std::string>> PgTxn::QueryIds(const char* sql) {
-  auto r = Exec(sql, {});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(sql, {}));
   std::vector<std::string> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back(r->Text(i, 0));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(r.Text(i, 0));
   return out;
 }
 

@@ -28,21 +28,14 @@ constexpr char kSelectBillLines[] =
 }  // namespace
 
 Result<std::optional<Bill>> PgTxn::QueryBill(const char* sql, std::vector<Param> params) {
-  auto r = Exec(sql, params);
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return std::optional<Bill>();
-  Bill bill{r->Text(0, 0),
-            r->Text(0, 1),
-            r->Text(0, 2),
-            r->Int(0, 3),
-            r->Int(0, 4),
-            StoredWord(ParseBillStatus(r->Text(0, 5))),
-            {}};
-  auto lines = Exec(kSelectBillLines, {P(bill.id)});
-  if (!lines.ok()) return lines.status();
-  for (int i = 0; i < lines->rows(); ++i)
-    bill.lines.push_back({lines->Text(i, 0), lines->Int(i, 1), static_cast<int>(lines->Int(i, 2)),
-                          lines->Int(i, 3), lines->Int(i, 4)});
+  ASSIGN_OR_RETURN(auto r, Exec(sql, params));
+  if (r.rows() == 0) return std::optional<Bill>();
+  ASSIGN_OR_RETURN(BillStatus status, StoredWord(ParseBillStatus, "bills.status", r.Text(0, 5)));
+  Bill bill{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2), r.Int(0, 3), r.Int(0, 4), status, {}};
+  ASSIGN_OR_RETURN(auto lines, Exec(kSelectBillLines, {P(bill.id)}));
+  for (int i = 0; i < lines.rows(); ++i)
+    bill.lines.push_back({lines.Text(i, 0), lines.Int(i, 1), static_cast<int>(lines.Int(i, 2)),
+                          lines.Int(i, 3), lines.Int(i, 4)});
   return std::optional<Bill>(std::move(bill));
 }
 
@@ -57,10 +50,9 @@ Result<std::optional<Bill>> PgTxn::LatestBill(std::string_view account_id) {
 Result<std::vector<std::string>> PgTxn::BilledAccounts(std::string_view month,
                                                        std::string_view first,
                                                        std::string_view last) {
-  auto r = Exec(kSelectBilledAccounts, {P(month), P(first), P(last)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectBilledAccounts, {P(month), P(first), P(last)}));
   std::vector<std::string> ids;
-  for (int i = 0; i < r->rows(); ++i) ids.push_back(r->Text(i, 0));
+  for (int i = 0; i < r.rows(); ++i) ids.push_back(r.Text(i, 0));
   return ids;
 }
 

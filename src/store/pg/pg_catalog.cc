@@ -18,11 +18,10 @@ constexpr char kSelectNotices[] =
 }  // namespace
 
 Result<std::vector<CatalogVersion>> PgTxn::ListCatalogVersions() {
-  auto r = Exec(kSelectCatalogVersions, {});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectCatalogVersions, {}));
   std::vector<CatalogVersion> out;
-  for (int i = 0; i < r->rows(); ++i)
-    out.push_back({r->Int(i, 0), r->Text(i, 1), r->Int(i, 2), r->Int(i, 3), r->Text(i, 4)});
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.Int(i, 0), r.Text(i, 1), r.Int(i, 2), r.Int(i, 3), r.Text(i, 4)});
   return out;
 }
 
@@ -41,11 +40,10 @@ Status PgTxn::InsertNotice(const Notice& n) {
 }
 
 Result<std::vector<Notice>> PgTxn::ListNotices(std::string_view account_id) {
-  auto r = Exec(kSelectNotices, {P(account_id)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectNotices, {P(account_id)}));
   std::vector<Notice> out;
-  for (int i = 0; i < r->rows(); ++i)
-    out.push_back({r->Text(i, 0), r->Text(i, 1), r->Int(i, 2), r->Text(i, 3), r->Text(i, 4)});
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3), r.Text(i, 4)});
   return out;
 }
 

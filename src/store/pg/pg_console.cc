@@ -40,17 +40,15 @@ Status PgTxn::InsertConsoleUser(const ConsoleUser& u) {
 }
 
 Result<ConsoleUser> PgTxn::FindConsoleUser(std::string_view login) {
-  auto r = Exec(kSelectConsoleUser, {P(login)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("console user", login);
-  return ReadConsoleUser(*r, 0);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectConsoleUser, {P(login)}));
+  if (r.rows() == 0) return NotFound("console user", login);
+  return ReadConsoleUser(r, 0);
 }
 
 Result<std::vector<ConsoleUser>> PgTxn::ListConsoleUsers(std::string_view account_id) {
-  auto r = Exec(kSelectConsoleUsers, {P(account_id)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectConsoleUsers, {P(account_id)}));
   std::vector<ConsoleUser> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadConsoleUser(*r, i));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadConsoleUser(r, i));
   return out;
 }
 
@@ -77,10 +75,9 @@ Status PgTxn::DeleteConsoleSessionsOf(std::string_view login) {
 // What the tenant console and the operator console share.
 
 Status PgTxn::UpdateSignIn(const char* sql, const ConsoleUser& u, std::string_view what) {
-  auto r = Exec(sql, {P(u.login), P(u.password_hash), PBool(u.enabled), P(u.failed_logins),
-                      P(u.locked_until)});
-  if (!r.ok()) return r.status();
-  if (r->affected() == 0) return NotFound(what, u.login);
+  ASSIGN_OR_RETURN(auto r, Exec(sql, {P(u.login), P(u.password_hash), PBool(u.enabled),
+                                      P(u.failed_logins), P(u.locked_until)}));
+  if (r.affected() == 0) return NotFound(what, u.login);
   return Status::Ok();
 }
 
@@ -92,10 +89,9 @@ Status PgTxn::InsertSession(const SessionSql& sql, const ConsoleSession& c) {
 }
 
 Result<ConsoleSession> PgTxn::FindSession(const SessionSql& sql, std::string_view token_hash) {
-  auto r = Exec(sql.select, {P(token_hash)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("session", "(hidden)");
-  return ConsoleSession{r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Int(0, 3), r->Int(0, 4)};
+  ASSIGN_OR_RETURN(auto r, Exec(sql.select, {P(token_hash)}));
+  if (r.rows() == 0) return NotFound("session", "(hidden)");
+  return ConsoleSession{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2), r.Int(0, 3), r.Int(0, 4)};
 }
 
 }  // namespace kanjian::store::pg

@@ -133,13 +133,11 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const std::vector<Para
   if (deferred_begin_ && track_xid_ && params.empty()) {
     // A script runs on the simple protocol, which returns only its last
     // result: BEGIN and the id go first, in a round trip of their own.
-    auto begun = ExecPipeline({});
-    if (!begun.ok()) return begun.status();
+    RETURN_IF_ERROR(ExecPipeline({}));
   }
   if (deferred_begin_ && !params.empty()) {
-    auto r = ExecPipeline({{text.c_str(), params, /*prepared=*/false}});
-    if (!r.ok()) return r.status();
-    return std::move(r->back());
+    ASSIGN_OR_RETURN(auto r, ExecPipeline({{text.c_str(), params, /*prepared=*/false}}));
+    return std::move(r.back());
   }
   if (deferred_begin_) {  // a script: the simple protocol runs several statements at once
     text = std::string(deferred_begin_) + ";\n" + text;
@@ -167,9 +165,8 @@ Result<PgResult> PgConnection::ExecPrepared(const char* sql, const std::vector<P
   Drain();
   const std::string name = PreparedName(sql);
   if (deferred_begin_ || name.empty()) {  // BEGIN and/or PREPARE travel with it
-    auto r = ExecPipeline({{sql, params}});
-    if (!r.ok()) return r.status();
-    return std::move(r->back());
+    ASSIGN_OR_RETURN(auto r, ExecPipeline({{sql, params}}));
+    return std::move(r.back());
   }
   std::vector<const char*> values;
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);

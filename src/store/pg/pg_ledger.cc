@@ -42,20 +42,23 @@ Voucher ReadVoucher(const PgResult& r, int i) {
 
 }  // namespace
 
-std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r) {
+Result<std::vector<LedgerTxn>> ReadLedgerTxns(const PgResult& r) {
   std::vector<LedgerTxn> out;
   for (int i = 0; i < r.rows(); ++i) {
     std::string id = r.Text(i, 0);
-    if (out.empty() || out.back().id != id)
+    if (out.empty() || out.back().id != id) {
+      ASSIGN_OR_RETURN(LedgerKind kind,
+                       StoredWord(ParseLedgerKind, "ledger_txns.kind", r.Text(i, 4)));
       out.push_back(LedgerTxn{id,
                               r.Text(i, 1),
                               r.Text(i, 2),
                               r.Text(i, 3),
-                              StoredWord(ParseLedgerKind(r.Text(i, 4))),
+                              kind,
                               r.Int(i, 5),
                               r.Text(i, 6),
                               r.Text(i, 7),
                               {}});
+    }
     if (auto amount = r.OptionalInt(i, 10))
       out.back().postings.push_back({r.Text(i, 8), r.Text(i, 9), *amount});
   }
@@ -63,15 +66,14 @@ std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r) {
 }
 
 Result<std::optional<LedgerTxn>> PgTxn::FindLedgerTxnByKey(std::string_view key) {
-  auto r = Exec(kSelectLedgerTxnByKey, {P(key)});
-  if (!r.ok()) return r.status();
-  auto txns = ReadLedgerTxns(*r);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectLedgerTxnByKey, {P(key)}));
+  ASSIGN_OR_RETURN(auto txns, ReadLedgerTxns(r));
   if (txns.empty()) return std::optional<LedgerTxn>();
   return std::optional<LedgerTxn>(std::move(txns.front()));
 }
 
 Status PgTxn::InsertLedgerTxn(const LedgerTxn& t) {
-  if (Status bad = CheckBalanced(t); !bad.ok()) return bad;
+  RETURN_IF_ERROR(CheckBalanced(t));
   auto r =
       Exec(kInsertLedgerTxn, {P(t.id), P(t.idempotency_key), P(t.request_hash), P(t.account_id),
                               P(ToString(t.kind)), P(t.at), P(t.ref), P(t.reason)});
@@ -92,24 +94,22 @@ Status PgTxn::InsertLedgerTxn(const LedgerTxn& t) {
 }
 
 Result<std::map<std::string, int64_t>> PgTxn::Balances(std::string_view owner) {
-  auto r = Exec(kBalances, {P(owner)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kBalances, {P(owner)}));
   std::map<std::string, int64_t> out;
-  for (int i = 0; i < r->rows(); ++i) out[r->Text(i, 0)] = r->Int(i, 1);
+  for (int i = 0; i < r.rows(); ++i) out[r.Text(i, 0)] = r.Int(i, 1);
   return out;
 }
 
 Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxns(std::string_view account_id) {
-  auto r = Exec(kSelectLedgerTxnsOfAccount, {P(account_id)});
-  if (!r.ok()) return r.status();
-  return ReadLedgerTxns(*r);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectLedgerTxnsOfAccount, {P(account_id)}));
+  return ReadLedgerTxns(r);
 }
 
 Result<int64_t> PgTxn::CountLedgerTxns(std::string_view account_id, LedgerKind kind,
                                        UnixMicros from, UnixMicros to) {
-  auto r = Exec(kCountLedgerTxns, {P(account_id), P(ToString(kind)), P(from), P(to)});
-  if (!r.ok()) return r.status();
-  return r->Int(0, 0);
+  ASSIGN_OR_RETURN(auto r,
+                   Exec(kCountLedgerTxns, {P(account_id), P(ToString(kind)), P(from), P(to)}));
+  return r.Int(0, 0);
 }
 
 Status PgTxn::InsertVoucher(const Voucher& v) {
@@ -120,17 +120,15 @@ Status PgTxn::InsertVoucher(const Voucher& v) {
 }
 
 Result<Voucher> PgTxn::FindVoucher(std::string_view voucher_id) {
-  auto r = Exec(kSelectVoucher, {P(voucher_id)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("voucher", voucher_id);
-  return ReadVoucher(*r, 0);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectVoucher, {P(voucher_id)}));
+  if (r.rows() == 0) return NotFound("voucher", voucher_id);
+  return ReadVoucher(r, 0);
 }
 
 Result<std::vector<Voucher>> PgTxn::ListVouchers(std::string_view account_id) {
-  auto r = Exec(kSelectVouchers, {P(account_id)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectVouchers, {P(account_id)}));
   std::vector<Voucher> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadVoucher(*r, i));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadVoucher(r, i));
   return out;
 }
 

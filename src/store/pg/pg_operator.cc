@@ -61,17 +61,15 @@ Status PgTxn::InsertOperator(const ConsoleUser& u) {
 }
 
 Result<ConsoleUser> PgTxn::FindOperator(std::string_view login) {
-  auto r = Exec(kSelectOperator, {P(login)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("operator", login);
-  return ReadOperator(*r, 0);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectOperator, {P(login)}));
+  if (r.rows() == 0) return NotFound("operator", login);
+  return ReadOperator(r, 0);
 }
 
 Result<std::vector<ConsoleUser>> PgTxn::ListOperators() {
-  auto r = Exec(kSelectOperators, {});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectOperators, {}));
   std::vector<ConsoleUser> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadOperator(*r, i));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadOperator(r, i));
   return out;
 }
 
@@ -101,45 +99,40 @@ Status PgTxn::InsertOperatorAction(const OperatorAction& a) {
 }
 
 Result<std::vector<OperatorAction>> PgTxn::ListOperatorActions(int64_t limit) {
-  auto r = Exec(kSelectOperatorActions, {P(limit)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectOperatorActions, {P(limit)}));
   std::vector<OperatorAction> out;
-  for (int i = 0; i < r->rows(); ++i)
-    out.push_back({r->Int(i, 0), r->Int(i, 1), r->Text(i, 2), r->Text(i, 3), r->Text(i, 4),
-                   r->Text(i, 5), r->Text(i, 6)});
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.Int(i, 0), r.Int(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5),
+                   r.Text(i, 6)});
   return out;
 }
 
 Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) {
-  auto r = Exec(kSelectLedgerTxnsOfKind, {P(ToString(kind)), P(limit)});
-  if (!r.ok()) return r.status();
-  return ReadLedgerTxns(*r);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectLedgerTxnsOfKind, {P(ToString(kind)), P(limit)}));
+  return ReadLedgerTxns(r);
 }
 
 Result<std::vector<Voucher>> PgTxn::ListRecentVouchers(int64_t limit) {
-  auto r = Exec(kSelectRecentVouchers, {P(limit)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectRecentVouchers, {P(limit)}));
   std::vector<Voucher> out;
-  for (int i = 0; i < r->rows(); ++i)
-    out.push_back({r->Text(i, 0), r->Text(i, 1), r->Int(i, 2), r->Int(i, 3), r->OptionalInt(i, 4)});
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Int(i, 3), r.OptionalInt(i, 4)});
   return out;
 }
 
 Result<std::vector<BillMonth>> PgTxn::ListBillMonths(int64_t limit) {
-  auto r = Exec(kSelectBillMonths, {P(limit)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectBillMonths, {P(limit)}));
   std::vector<BillMonth> out;
-  for (int i = 0; i < r->rows(); ++i)
-    out.push_back({r->Text(i, 0), r->Int(i, 1), r->Int(i, 2), r->Int(i, 3), r->Int(i, 4)});
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.Text(i, 0), r.Int(i, 1), r.Int(i, 2), r.Int(i, 3), r.Int(i, 4)});
   return out;
 }
 
 Result<std::vector<NoticeBatch>> PgTxn::ListNoticeBatches(std::string_view kind, int64_t limit) {
-  auto r = Exec(kSelectNoticeBatches, {P(kind), P(limit)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectNoticeBatches, {P(kind), P(limit)}));
   std::vector<NoticeBatch> out;
-  for (int i = 0; i < r->rows(); ++i)
-    out.push_back({r->Int(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3)});
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3)});
   return out;
 }
 

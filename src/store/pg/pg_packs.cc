@@ -48,11 +48,11 @@ std::vector<std::string> DecodeActions(const std::string& text) {
   return out;
 }
 
-Pack ReadPack(const PgResult& r, int i) {
+Result<Pack> ReadPack(const PgResult& r, int i) {
   Pack p;
   p.id = r.Text(i, 0);
   p.account_id = r.Text(i, 1);
-  p.kind = StoredWord(ParsePackKind(r.Text(i, 2)));
+  ASSIGN_OR_RETURN(p.kind, StoredWord(ParsePackKind, "packs.kind", r.Text(i, 2)));
   p.actions = DecodeActions(r.Text(i, 3));
   p.free_group = r.Text(i, 4);
   p.calls = r.Int(i, 5);
@@ -70,7 +70,10 @@ Pack ReadPack(const PgResult& r, int i) {
 Result<std::vector<Pack>> Packs(Result<PgResult> r) {
   if (!r.ok()) return r.status();
   std::vector<Pack> out;
-  for (int i = 0; i < r->rows(); ++i) out.push_back(ReadPack(*r, i));
+  for (int i = 0; i < r->rows(); ++i) {
+    ASSIGN_OR_RETURN(Pack pack, ReadPack(*r, i));
+    out.push_back(std::move(pack));
+  }
   return out;
 }
 
@@ -87,10 +90,9 @@ Status PgTxn::InsertPack(const Pack& p) {
 }
 
 Result<Pack> PgTxn::FindPack(std::string_view pack_id) {
-  auto r = Exec(kSelectPack, {P(pack_id)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("pack", pack_id);
-  return ReadPack(*r, 0);
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectPack, {P(pack_id)}));
+  if (r.rows() == 0) return NotFound("pack", pack_id);
+  return ReadPack(r, 0);
 }
 
 Result<std::vector<Pack>> PgTxn::ListPacks(std::string_view account_id) {
@@ -104,10 +106,11 @@ Result<std::vector<Pack>> PgTxn::ListLivePacks(std::string_view account_id, Unix
 Result<std::optional<Pack>> PgTxn::FindFreePack(std::string_view account_id,
                                                 std::string_view free_group, UnixMicros month_start,
                                                 UnixMicros month_end) {
-  auto r = Exec(kSelectFreePack, {P(account_id), P(free_group), P(month_start), P(month_end)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return std::optional<Pack>();
-  return std::optional<Pack>(ReadPack(*r, 0));
+  ASSIGN_OR_RETURN(
+      auto r, Exec(kSelectFreePack, {P(account_id), P(free_group), P(month_start), P(month_end)}));
+  if (r.rows() == 0) return std::optional<Pack>();
+  ASSIGN_OR_RETURN(Pack pack, ReadPack(r, 0));
+  return std::optional<Pack>(std::move(pack));
 }
 
 // Hot path: queued, written with the batch (PgTxn::Flush). The schema
@@ -150,12 +153,10 @@ Status PgTxn::FlushFailed(const Status& failed, int usage_at, int pack_at,
 
 // A second refund is refused (errc::kAlreadyExists); the first time stays.
 Status PgTxn::MarkPackRefunded(std::string_view pack_id, UnixMicros at) {
-  auto r = Exec(kMarkPackRefunded, {P(pack_id), P(at)});
-  if (!r.ok()) return r.status();
-  if (r->affected() == 1) return Changed();
-  auto exists = Exec(kPackExists, {P(pack_id)});
-  if (!exists.ok()) return exists.status();
-  if (exists->rows() > 0)
+  ASSIGN_OR_RETURN(auto r, Exec(kMarkPackRefunded, {P(pack_id), P(at)}));
+  if (r.affected() == 1) return Changed();
+  ASSIGN_OR_RETURN(auto exists, Exec(kPackExists, {P(pack_id)}));
+  if (exists.rows() > 0)
     return Status(errc::kAlreadyExists, "pack '" + std::string(pack_id) + "' is already refunded");
   return NotFound("pack", pack_id);
 }

@@ -111,22 +111,21 @@ class PgStore final : public Store {
   explicit PgStore(std::string uri) : uri_(std::move(uri)) {}
 
   Status Open() {
-    auto c = Connect();
-    if (!c.ok()) return c.status();
-    if (auto n = Migrate(*(*c)->db); !n.ok()) return n.status();
-    auto parts = (*c)->db->Exec(
-        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_records'");
-    if (!parts.ok()) return parts.status();
+    ASSIGN_OR_RETURN(auto c, Connect());
+    RETURN_IF_ERROR(Migrate(*c->db));
+    ASSIGN_OR_RETURN(
+        auto parts,
+        c->db->Exec("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_records'"));
     {
       std::lock_guard<std::mutex> lock(months_mu_);
-      for (int i = 0; i < parts->rows(); ++i) {
-        std::string name = parts->Text(i, 0).substr(std::string_view("usage_records_").size());
+      for (int i = 0; i < parts.rows(); ++i) {
+        std::string name = parts.Text(i, 0).substr(std::string_view("usage_records_").size());
         if (name.size() == 7) name[4] = '-';
         months_.insert(name);
       }
     }
-    Release(std::move(c).value());
+    Release(std::move(c));
     return Status::Ok();
   }
 
@@ -147,15 +146,13 @@ class PgStore final : public Store {
 
   bool DetachesUsageMonths() const override { return true; }
   Result<DetachedMonth> DetachUsageMonth(std::string_view utc_month, UnixMicros now) override {
-    auto m = UtcMonthNamed(utc_month);
-    if (!m.ok()) return m.status();
-    auto c = Acquire();
-    if (!c.ok()) return c.status();
-    auto done = DetachUsagePartition(*(*c)->db, m->name, m->from, m->to, now);
-    Release(std::move(c).value());
+    ASSIGN_OR_RETURN(auto m, UtcMonthNamed(utc_month));
+    ASSIGN_OR_RETURN(auto c, Acquire());
+    auto done = DetachUsagePartition(*c->db, m.name, m.from, m.to, now);
+    Release(std::move(c));
     if (done.ok()) {
       std::lock_guard<std::mutex> lock(months_mu_);
-      months_.erase(m->name);  // a late call now asks EnsureMonth, which refuses
+      months_.erase(m.name);  // a late call now asks EnsureMonth, which refuses
     }
     return done;
   }
@@ -189,9 +186,8 @@ class PgStore final : public Store {
       if (status.ok() || !lost) return status;
       DropIdle();  // connections to the same server: most likely broken too
       if (!in_doubt.empty()) {
-        auto committed = Committed(in_doubt, give_up);
-        if (!committed.ok()) return committed.status();
-        if (*committed) return Status::Ok();
+        ASSIGN_OR_RETURN(auto committed, Committed(in_doubt, give_up));
+        if (committed) return Status::Ok();
       }
       if (std::chrono::steady_clock::now() >= give_up) return status;
       std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
@@ -272,7 +268,7 @@ class PgStore final : public Store {
       // waits for transactions using the log; ours has ended), then again.
       if (!memo.missing_partitions.empty()) {
         for (const std::string& month : memo.missing_partitions) {
-          if (Status s = EnsureMonth(db, month); !s.ok()) return s;
+          RETURN_IF_ERROR(EnsureMonth(db, month));
         }
         if (attempt < kMaxAttempts + 4) continue;
       }
@@ -299,11 +295,10 @@ class PgStore final : public Store {
   // Makes the month's partition and the next one's, so a month boundary
   // finds its partition made a month before (no node waits on DDL then).
   Status EnsureMonth(PgConnection& db, const std::string& month) {
-    auto m = UtcMonthNamed(month);
-    if (!m.ok()) return m.status();
-    for (const UtcMonth& one : {*m, NextUtcMonth(*m)}) {
+    ASSIGN_OR_RETURN(auto m, UtcMonthNamed(month));
+    for (const UtcMonth& one : {m, NextUtcMonth(m)}) {
       Status s = EnsureUsagePartition(db, one.name, one.from, one.to);
-      if (!s.ok() && one.name == m->name) {
+      if (!s.ok() && one.name == m.name) {
         std::lock_guard<std::mutex> lock(months_mu_);
         months_.erase(one.name);  // detached since listed: the next call asks anew too
         return s;
@@ -316,20 +311,18 @@ class PgStore final : public Store {
   }
 
   Result<std::unique_ptr<PooledConnection>> Connect() {
-    auto db = PgConnection::Open(uri_);
-    if (!db.ok()) return db.status();
+    ASSIGN_OR_RETURN(auto db, PgConnection::Open(uri_));
     auto conn = std::make_unique<PooledConnection>();
-    conn->db = std::move(db).value();
+    conn->db = std::move(db);
     // Claim a store_state slot no other live connection holds (a session
     // advisory lock, released when the connection ends).
     const int start = static_cast<int>(std::random_device{}() % kSlots);
     conn->slot = -1;
     for (int i = 0; i < kSlots && conn->slot < 0; ++i) {
       const int slot = (start + i) % kSlots;
-      auto r = conn->db->Exec("SELECT pg_try_advisory_lock($1, $2)",
-                              {P(int64_t{kSlotLockClass}), P(int64_t{slot})});
-      if (!r.ok()) return r.status();
-      if (r->Text(0, 0) == "t") conn->slot = slot;
+      ASSIGN_OR_RETURN(auto r, conn->db->Exec("SELECT pg_try_advisory_lock($1, $2)",
+                                              {P(int64_t{kSlotLockClass}), P(int64_t{slot})}));
+      if (r.Text(0, 0) == "t") conn->slot = slot;
     }
     // Every slot held: share one (two transactions on it may then conflict
     // and retry, still correct).
@@ -390,20 +383,17 @@ uint64_t PgRoundTrips() {
 
 Result<std::unique_ptr<Store>> OpenPgStore(const std::string& uri) {
   auto store = std::make_unique<PgStore>(uri);
-  if (Status s = store->Open(); !s.ok()) return s;
+  RETURN_IF_ERROR(store->Open());
   return std::unique_ptr<Store>(std::move(store));
 }
 
 Result<SchemaVersion> ReadPgSchemaVersion(const std::string& uri) {
-  auto db = PgConnection::Open(uri);
-  if (!db.ok()) return db.status();
+  ASSIGN_OR_RETURN(auto db, PgConnection::Open(uri));
   SchemaVersion version{0, static_cast<int64_t>(kPgMigrations.size())};
-  auto made = (*db)->Exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
-  if (!made.ok()) return made.status();
-  if (made->Text(0, 0) != "t") return version;
-  auto steps = (*db)->Exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
-  if (!steps.ok()) return steps.status();
-  version.database = steps->Int(0, 0);
+  ASSIGN_OR_RETURN(auto made, db->Exec("SELECT to_regclass('schema_migrations') IS NOT NULL"));
+  if (made.Text(0, 0) != "t") return version;
+  ASSIGN_OR_RETURN(auto steps, db->Exec("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  version.database = steps.Int(0, 0);
   return version;
 }
 

@@ -25,10 +25,9 @@ constexpr char kSelectUsagePage[] =
 }  // namespace
 
 Result<std::optional<int64_t>> PgTxn::FindSpendBudget(std::string_view account_id) {
-  auto r = Exec(kSelectSpendBudget, {P(account_id)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return std::optional<int64_t>();
-  return std::optional<int64_t>(r->Int(0, 0));
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectSpendBudget, {P(account_id)}));
+  if (r.rows() == 0) return std::optional<int64_t>();
+  return std::optional<int64_t>(r.Int(0, 0));
 }
 
 Status PgTxn::SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
@@ -44,10 +43,9 @@ Status PgTxn::TouchKey(std::string_view secret_id, UnixMicros at) {
 }
 
 Result<std::map<std::string, UnixMicros>> PgTxn::KeysLastUsed(std::string_view account_id) {
-  auto r = Exec(kSelectKeysLastUsed, {P(account_id)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectKeysLastUsed, {P(account_id)}));
   std::map<std::string, UnixMicros> out;
-  for (int i = 0; i < r->rows(); ++i) out[r->Text(i, 0)] = r->Int(i, 1);
+  for (int i = 0; i < r.rows(); ++i) out[r.Text(i, 0)] = r.Int(i, 1);
   return out;
 }
 
@@ -55,13 +53,15 @@ Result<std::vector<UsageRecord>> PgTxn::ListUsagePage(std::string_view account_i
                                                       std::string_view action, UnixMicros from,
                                                       UnixMicros to, UnixMicros after_at,
                                                       std::string_view after_id, int64_t limit) {
-  auto r = Exec(kSelectUsagePage,
-                {P(account_id), P(action), P(from), P(to), P(after_at), P(after_id), P(limit)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectUsagePage, {P(account_id), P(action), P(from), P(to),
+                                                   P(after_at), P(after_id), P(limit)}));
   std::vector<UsageRecord> out;
-  for (int i = 0; i < r->rows(); ++i)
-    out.push_back({r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3), r->Int(i, 4),
-                   StoredWord(ParseUsageSource(r->Text(i, 5))), r->Text(i, 6)});
+  for (int i = 0; i < r.rows(); ++i) {
+    ASSIGN_OR_RETURN(UsageSource source,
+                     StoredWord(ParseUsageSource, "usage_records.source", r.Text(i, 5)));
+    out.push_back(
+        {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), source, r.Text(i, 6)});
+  }
   return out;
 }
 

@@ -238,6 +238,6 @@ Param P(const std::optional<int64_t>& value);
 // Ledger transactions from rows of (id, idempotency_key, request_hash,
 // account_id, kind, at, ref, reason, owner, book, amount_fen), one row per
 // leg, a transaction's legs adjacent (pg_ledger.cc).
-std::vector<LedgerTxn> ReadLedgerTxns(const PgResult& r);
+Result<std::vector<LedgerTxn>> ReadLedgerTxns(const PgResult& r);
 
 }  // namespace kanjian::store::pg

@@ -64,7 +64,7 @@ Status UnknownSource(const std::string& word) {
 // Queues one record; false if this transaction (or, known from a
 // previous run of the body, the log) already has its RequestId.
 Result<bool> PgTxn::LogUsage(const UsageRecord& r) {
-  if (Status bad = CheckUsageRecord(r); !bad.ok()) return bad;
+  RETURN_IF_ERROR(CheckUsageRecord(r));
   const std::string month = UtcMonthOf(r.at).name;
   if (!has_month_(month)) {
     memo_.missing_partitions.insert(month);
@@ -132,12 +132,14 @@ Status PgTxn::UsageFailed(const Status& failed) {
 
 Result<std::vector<UsageRecord>> PgTxn::ListUsage(std::string_view account_id, UnixMicros from,
                                                   UnixMicros to) {
-  auto r = Exec(kSelectUsage, {P(account_id), P(from), P(to)});
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectUsage, {P(account_id), P(from), P(to)}));
   std::vector<UsageRecord> out;
-  for (int i = 0; i < r->rows(); ++i)
-    out.push_back({r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Int(i, 3), r->Int(i, 4),
-                   StoredWord(ParseUsageSource(r->Text(i, 5))), r->Text(i, 6)});
+  for (int i = 0; i < r.rows(); ++i) {
+    ASSIGN_OR_RETURN(UsageSource source,
+                     StoredWord(ParseUsageSource, "usage_records.source", r.Text(i, 5)));
+    out.push_back(
+        {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), source, r.Text(i, 6)});
+  }
   return out;
 }
 
@@ -145,15 +147,15 @@ Result<std::vector<UsageSum>> PgTxn::SumUsage(std::string_view account_id, UnixM
                                               UnixMicros to) {
   if (HourOf(from) != from || HourOf(to) != to)
     return Status(errc::kInternalError, "SumUsage reads whole hours (hourly totals)");
-  if (Status s = FlushUsageTotals(); !s.ok()) return s;
-  auto r = account_id.empty() ? Exec(kSumHourlyOfAll, {P(from), P(to)})
-                              : Exec(kSumHourlyOfAccount, {P(account_id), P(from), P(to)});
-  if (!r.ok()) return r.status();
+  RETURN_IF_ERROR(FlushUsageTotals());
+  ASSIGN_OR_RETURN(auto r, account_id.empty()
+                               ? Exec(kSumHourlyOfAll, {P(from), P(to)})
+                               : Exec(kSumHourlyOfAccount, {P(account_id), P(from), P(to)}));
   std::vector<UsageSum> out;
-  for (int i = 0; i < r->rows(); ++i) {
-    auto source = ParseUsageSource(r->Text(i, 2));
-    if (!source) return UnknownSource(r->Text(i, 2));
-    out.push_back({r->Text(i, 0), r->Text(i, 1), *source, r->Int(i, 3)});
+  for (int i = 0; i < r.rows(); ++i) {
+    auto source = ParseUsageSource(r.Text(i, 2));
+    if (!source) return UnknownSource(r.Text(i, 2));
+    out.push_back({r.Text(i, 0), r.Text(i, 1), *source, r.Int(i, 3)});
   }
   return out;
 }
@@ -161,13 +163,12 @@ Result<std::vector<UsageSum>> PgTxn::SumUsage(std::string_view account_id, UnixM
 Status PgTxn::ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) {
   if (HourOf(from) != from || HourOf(to) != to)
     return Status(errc::kInternalError, "ScanUsageTotals reads whole hours (hourly totals)");
-  if (Status s = FlushUsageTotals(); !s.ok()) return s;
-  auto r = Exec(kScanHourly, {P(from), P(to)});
-  if (!r.ok()) return r.status();
-  for (int i = 0; i < r->rows(); ++i) {
-    auto source = ParseUsageSource(r->Text(i, 2));
-    if (!source) return UnknownSource(r->Text(i, 2));
-    fn(r->Text(i, 0), r->Text(i, 1), *source, r->Int(i, 3));
+  RETURN_IF_ERROR(FlushUsageTotals());
+  ASSIGN_OR_RETURN(auto r, Exec(kScanHourly, {P(from), P(to)}));
+  for (int i = 0; i < r.rows(); ++i) {
+    auto source = ParseUsageSource(r.Text(i, 2));
+    if (!source) return UnknownSource(r.Text(i, 2));
+    fn(r.Text(i, 0), r.Text(i, 1), *source, r.Int(i, 3));
   }
   return Status::Ok();
 }

@@ -153,38 +153,37 @@ Result<std::unique_ptr<AttributeClassifier>> MakeAttributeClassifier(
           errc::kInvalidConfiguration,
           "attribute " + spec.name + " uses a trained head but no embedder is configured");
     }
-    auto head = AttributeHead::LoadFile(spec.model.path);
-    if (!head.ok()) return head.status();
-    if (head->attribute != spec.name) {
+    ASSIGN_OR_RETURN(auto head, AttributeHead::LoadFile(spec.model.path));
+    if (head.attribute != spec.name) {
       return Status(errc::kInvalidConfiguration, "head " + spec.model.path + " was trained for " +
-                                                     head->attribute + ", not " + spec.name);
+                                                     head.attribute + ", not " + spec.name);
     }
-    for (const auto& l : head->labels) {
+    for (const auto& l : head.labels) {
       const auto& allowed = AttributeLabels(spec.name);
       if (std::find(allowed.begin(), allowed.end(), l) == allowed.end())
         return Status(errc::kInvalidConfiguration, "head " + spec.model.path + ": label '" + l +
                                                        "' is not one of " + spec.name +
                                                        "'s labels");
     }
-    if (head->dim != embedder->dim()) {
+    if (head.dim != embedder->dim()) {
       return Status(errc::kInvalidConfiguration,
-                    "head " + spec.model.path + " expects " + std::to_string(head->dim) +
+                    "head " + spec.model.path + " expects " + std::to_string(head.dim) +
                         "-d embeddings; the embedder gives " + std::to_string(embedder->dim()));
     }
-    return MakeHeadClassifier(std::move(head.value()), std::move(embedder), spec.region);
+    return MakeHeadClassifier(std::move(head), std::move(embedder), spec.region);
   }
   // "onnx"
-  auto session = OpenOnnxSession(spec.model.path, intra_op_threads, "attribute " + spec.name);
-  if (!session.ok()) return session.status();
+  ASSIGN_OR_RETURN(auto session,
+                   OpenOnnxSession(spec.model.path, intra_op_threads, "attribute " + spec.name));
   std::string in, out;
   try {
     Ort::AllocatorWithDefaultOptions alloc;
-    in = (*session)->GetInputNameAllocated(0, alloc).get();
-    out = (*session)->GetOutputNameAllocated(0, alloc).get();
+    in = session->GetInputNameAllocated(0, alloc).get();
+    out = session->GetOutputNameAllocated(0, alloc).get();
   } catch (const Ort::Exception& e) {
     return Status(errc::kInternalError, "attribute model " + spec.model.path + ": " + e.what());
   }
-  auto c = std::make_unique<OnnxAttributeClassifier>(spec, std::move(session.value()), in, out);
+  auto c = std::make_unique<OnnxAttributeClassifier>(spec, std::move(session), in, out);
   // Trial run: catches wrong input sizes and label counts at start.
   cv::Mat probe(128, 64, CV_8UC3, cv::Scalar(100, 110, 120));
   std::vector<Detection> no_dets;

@@ -29,9 +29,8 @@ class HeadClassifier : public AttributeClassifier {
   Result<AttributeJudgement> Judge(const BodyContext& body) const override {
     cv::Rect r = BodyRegion(body, region_);
     if (r.area() <= 0) return Status(errc::kInternalError, "empty body region");
-    auto e = embedder_->Embed(body.image(r));
-    if (!e.ok()) return e.status();
-    std::vector<float> p = head_.Probabilities(*e);
+    ASSIGN_OR_RETURN(auto e, embedder_->Embed(body.image(r)));
+    std::vector<float> p = head_.Probabilities(e);
     size_t best = size_t(std::max_element(p.begin(), p.end()) - p.begin());
     return AttributeJudgement{head_.labels[best], p[best]};
   }

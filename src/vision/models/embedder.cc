@@ -21,9 +21,8 @@ Embedder::Embedder(ModelSpec spec, std::unique_ptr<Ort::Session> session, int di
 Embedder::~Embedder() = default;
 
 Result<std::unique_ptr<Embedder>> Embedder::Load(const ModelSpec& spec, int intra_op_threads) {
-  auto session = OpenOnnxSession(spec.path, intra_op_threads, "embedder");
-  if (!session.ok()) return session.status();
-  Ort::Session& s = **session;
+  ASSIGN_OR_RETURN(auto session, OpenOnnxSession(spec.path, intra_op_threads, "embedder"));
+  Ort::Session& s = *session;
   int dim = 0;
   std::string input_name, output_name;
   try {
@@ -41,8 +40,8 @@ Result<std::unique_ptr<Embedder>> Embedder::Load(const ModelSpec& spec, int intr
   } catch (const Ort::Exception& e) {
     return Status(errc::kInternalError, "embedder model " + spec.path + ": " + e.what());
   }
-  auto embedder = std::unique_ptr<Embedder>(new Embedder(
-      spec, std::move(session.value()), dim, std::move(input_name), std::move(output_name)));
+  auto embedder = std::unique_ptr<Embedder>(
+      new Embedder(spec, std::move(session), dim, std::move(input_name), std::move(output_name)));
   // A trial run catches an input size or layout the model does not take.
   auto trial = embedder->Embed(cv::Mat(64, 32, CV_8UC3, cv::Scalar(127, 127, 127)));
   if (!trial.ok()) {
@@ -53,9 +52,8 @@ Result<std::unique_ptr<Embedder>> Embedder::Load(const ModelSpec& spec, int intr
 }
 
 Result<std::vector<float>> Embedder::Embed(const cv::Mat& bgr_crop) const {
-  auto batch = EmbedBatch({bgr_crop});
-  if (!batch.ok()) return batch.status();
-  return std::move(batch.value()[0]);
+  ASSIGN_OR_RETURN(auto batch, EmbedBatch({bgr_crop}));
+  return std::move(batch[0]);
 }
 
 Result<std::vector<std::vector<float>>> Embedder::EmbedBatch(

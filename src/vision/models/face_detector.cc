@@ -48,9 +48,8 @@ Result<std::unique_ptr<FaceDetector>> FaceDetector::Load(const ModelSpec& spec,
     return Status(errc::kInvalidConfiguration,
                   "face detector decode '" + spec.decode + "' is not supported (use ultraface)");
   }
-  auto session = OpenOnnxSession(spec.path, intra_op_threads, "face detector");
-  if (!session.ok()) return session.status();
-  auto fd = std::unique_ptr<FaceDetector>(new FaceDetector(spec, std::move(session.value())));
+  ASSIGN_OR_RETURN(auto session, OpenOnnxSession(spec.path, intra_op_threads, "face detector"));
+  auto fd = std::unique_ptr<FaceDetector>(new FaceDetector(spec, std::move(session)));
   try {
     Ort::Session& s = *fd->session_;
     Ort::AllocatorWithDefaultOptions alloc;

@@ -114,9 +114,8 @@ Result<std::unique_ptr<ProductGallery>> ProductGallery::Load(const std::string& 
       cv::Mat image = cv::imread(photo.string(), cv::IMREAD_COLOR);
       if (image.empty())
         return Status(errc::kNotFound, "product gallery: cannot read image " + photo.string());
-      auto v = g->embed_(image);
-      if (!v.ok()) return v.status();
-      g->vectors_.push_back(std::move(v).value());
+      ASSIGN_OR_RETURN(auto v, g->embed_(image));
+      g->vectors_.push_back(std::move(v));
       g->owner_.push_back(g->products_.size() - 1);
     }
   }
@@ -144,9 +143,8 @@ std::vector<ProductGallery::Match> ProductGallery::Nearest(const std::vector<flo
 
 Result<std::vector<ProductGallery::Match>> ProductGallery::NearestTo(const cv::Mat& bgr_crop,
                                                                      size_t k) const {
-  auto v = embed_(bgr_crop);
-  if (!v.ok()) return v.status();
-  return Nearest(*v, k);
+  ASSIGN_OR_RETURN(auto v, embed_(bgr_crop));
+  return Nearest(v, k);
 }
 
 }  // namespace kanjian::vision

@@ -166,9 +166,9 @@ Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& c
                   "detector input size must be a positive multiple of 32, got " +
                       std::to_string(config.input_size));
   }
-  auto opened = OpenOnnxSession(path, config.intra_op_threads, "detector", config.allow_spinning);
-  if (!opened.ok()) return opened.status();
-  std::unique_ptr<Ort::Session> session = std::move(opened).value();
+  ASSIGN_OR_RETURN(auto opened, OpenOnnxSession(path, config.intra_op_threads, "detector",
+                                                config.allow_spinning));
+  std::unique_ptr<Ort::Session> session = std::move(opened);
   int num_classes = 0;
   std::string input_name, output_name;
   try {
@@ -215,9 +215,8 @@ Result<std::unique_ptr<YoloDetector>> YoloDetector::Load(const DetectorConfig& c
 }
 
 Result<std::vector<Detection>> YoloDetector::Detect(const cv::Mat& bgr) const {
-  auto batch = DetectBatch({bgr});
-  if (!batch.ok()) return batch.status();
-  return std::move(batch.value()[0]);
+  ASSIGN_OR_RETURN(auto batch, DetectBatch({bgr}));
+  return std::move(batch[0]);
 }
 
 Result<std::vector<std::vector<Detection>>> YoloDetector::DetectBatch(

@@ -24,9 +24,8 @@ void Widen(const float* p, size_t n, TensorRange* r) {
 Result<std::map<std::string, TensorRange>> CalibrateRanges(const CalibrationInput& in) {
   if (in.images.empty())
     return Status(errc::kInvalidParameterValue, "calibration needs at least one photo");
-  auto session = OpenOnnxSession(in.model_path, /*threads=*/1, "calibration");
-  if (!session.ok()) return session.status();
-  Ort::Session& s = **session;
+  ASSIGN_OR_RETURN(auto session, OpenOnnxSession(in.model_path, /*threads=*/1, "calibration"));
+  Ort::Session& s = *session;
   Ort::AllocatorWithDefaultOptions alloc;
   const std::string input_name = s.GetInputNameAllocated(0, alloc).get();
   std::vector<std::string> names;

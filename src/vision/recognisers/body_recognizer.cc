@@ -75,9 +75,8 @@ Result<std::vector<Body>> RecognizeBodies(const cv::Mat& image,
   }
   std::vector<Face> faces;
   if (!judges.empty() && models.face_detector) {
-    auto f = models.face_detector->Detect(image);
-    if (!f.ok()) return f.status();
-    faces = std::move(f.value());
+    ASSIGN_OR_RETURN(auto f, models.face_detector->Detect(image));
+    faces = std::move(f);
   }
 
   std::vector<Body> bodies;
@@ -100,9 +99,8 @@ Result<std::vector<Body>> RecognizeBodies(const cv::Mat& image,
         body.attributes.push_back({name, kPreferredFiltered, 1.0f});
         continue;
       }
-      auto j = judge->Judge(ctx);
-      if (!j.ok()) return j.status();
-      body.attributes.push_back({name, j->label, std::clamp(j->confidence, 0.f, 1.f)});
+      ASSIGN_OR_RETURN(auto j, judge->Judge(ctx));
+      body.attributes.push_back({name, j.label, std::clamp(j.confidence, 0.f, 1.f)});
     }
     bodies.push_back(std::move(body));
   }

@@ -189,10 +189,9 @@ bool HasBarcode(const cv::Mat& bgr) {
 }
 
 Result<EnvelopeResult> RecognizeEnvelope(const cv::Mat& bgr, const ocr::OcrEngine& ocr) {
-  auto lines = ocr.Read(bgr, ocr::DetectOptions{});
-  if (!lines.ok()) return lines.status();
+  ASSIGN_OR_RETURN(auto lines, ocr.Read(bgr, ocr::DetectOptions{}));
   std::vector<std::string> texts;
-  for (const auto& l : *lines)
+  for (const auto& l : lines)
     if (l.confidence >= 0.5f) texts.push_back(l.text);
   EnvelopeEvidence e = EvidenceFromText(texts);
   e.barcode = HasBarcode(bgr);

@@ -27,9 +27,8 @@ Result<ProductBetaResult> RecognizeProductBeta(const cv::Mat& image,
   for (const Box& b : crops) {
     if (b.width < 8 || b.height < 8) continue;
     const cv::Mat crop = image(cv::Rect(b.x, b.y, b.width, b.height));
-    auto matches = gallery->NearestTo(crop, options.max_skus);
-    if (!matches.ok()) return matches.status();
-    for (const auto& m : *matches) {
+    ASSIGN_OR_RETURN(auto matches, gallery->NearestTo(crop, options.max_skus));
+    for (const auto& m : matches) {
       const float score = std::clamp(m.score, 0.f, 1.f);
       if (score < options.sku_min_similarity) continue;
       auto it = best.find(m.product);

@@ -72,11 +72,10 @@ Result<std::optional<PlateInfo>> FindPlate(const cv::Mat& vehicle_bgr, Point off
   ocr::DetectOptions det;
   det.max_side = options.plate_ocr_max_side;
   det.db.box_threshold = 0.5f;
-  auto boxes = ocr.DetectText(vehicle_bgr, det);
-  if (!boxes.ok()) return boxes.status();
+  ASSIGN_OR_RETURN(auto boxes, ocr.DetectText(vehicle_bgr, det));
   // Most plate-like first: plates sit low in the box and are the strongest text.
   std::vector<ocr::TextBox> candidates;
-  for (const auto& b : *boxes)
+  for (const auto& b : boxes)
     if (PlateShaped(b)) candidates.push_back(b);
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const auto& a, const auto& b) { return a.score > b.score; });
@@ -88,16 +87,15 @@ Result<std::optional<PlateInfo>> FindPlate(const cv::Mat& vehicle_bgr, Point off
   std::vector<std::pair<const ocr::TextBox*, ocr::DecodedText>> bottom_rows;
   for (const auto& box : candidates) {
     cv::Mat crop = ocr::OcrEngine::CropBox(vehicle_bgr, box);
-    auto text = ocr.RecognizeLine(crop);
-    if (!text.ok()) return text.status();
-    auto parsed = ParsePlate(text->text);
+    ASSIGN_OR_RETURN(auto text, ocr.RecognizeLine(crop));
+    auto parsed = ParsePlate(text.text);
     if (!parsed) {
-      if (IsTwoRowBottom(text->text)) bottom_rows.emplace_back(&box, std::move(*text));
+      if (IsTwoRowBottom(text.text)) bottom_rows.emplace_back(&box, std::move(text));
       continue;
     }
-    int confidence = int(std::lround(100 * text->confidence));
+    int confidence = int(std::lround(100 * text.confidence));
     if (best && best->confidence >= confidence) continue;
-    best = MakePlateInfo(crop, box, *parsed, *text, offset);
+    best = MakePlateInfo(crop, box, *parsed, text, offset);
     // A confident read under the plate grammar is the plate: the weaker
     // candidates left are not read (up to 3 recognitions fewer per car).
     if (confidence >= options.plate_accept_confidence) break;
@@ -105,16 +103,15 @@ Result<std::optional<PlateInfo>> FindPlate(const cv::Mat& vehicle_bgr, Point off
   if (best) return best;  // single-row plates as before; two-row only without one
 
   for (const auto& [bottom, bottom_text] : bottom_rows) {
-    auto top = TwoRowTopLine(*bottom, *boxes);
+    auto top = TwoRowTopLine(*bottom, boxes);
     if (!top) continue;
-    auto top_text = ocr.RecognizeLine(ocr::OcrEngine::CropBox(vehicle_bgr, *top));
-    if (!top_text.ok()) return top_text.status();
-    auto parsed = ParseTwoRowPlate(top_text->text, bottom_text.text);
+    ASSIGN_OR_RETURN(auto top_text, ocr.RecognizeLine(ocr::OcrEngine::CropBox(vehicle_bgr, *top)));
+    auto parsed = ParseTwoRowPlate(top_text.text, bottom_text.text);
     if (!parsed) continue;
     // Both rows' characters judge the text; the box spans both rows.
     ocr::DecodedText joined;
     joined.text = parsed->plate;
-    joined.char_confidence = top_text->char_confidence;
+    joined.char_confidence = top_text.char_confidence;
     joined.char_confidence.insert(joined.char_confidence.end(), bottom_text.char_confidence.begin(),
                                   bottom_text.char_confidence.end());
     float sum = 0;
@@ -213,9 +210,9 @@ Result<std::vector<CarTag>> CarsFromDetections(const cv::Mat& image,
         // (a third less OCR detection work, no text from roofs/windows).
         const int top = int(r.height * options.plate_search_top);
         cv::Rect lower(r.x, r.y + top, r.width, r.height - top);
-        auto plate = FindPlate(image(lower), Point{lower.x, lower.y}, *ocr, options);
-        if (!plate.ok()) return plate.status();
-        if (*plate) none = std::move(**plate);
+        ASSIGN_OR_RETURN(auto plate,
+                         FindPlate(image(lower), Point{lower.x, lower.y}, *ocr, options));
+        if (plate) none = std::move(*plate);
       }
       tag.plate = std::move(none);
     }

@@ -62,17 +62,16 @@ Result<std::optional<CarTag>> VehicleFromPlate(const cv::Mat& image, const ocr::
   VehicleOptions whole = options;
   whole.plate_ocr_max_side = options.plate_first_ocr_max_side;
   whole.plate_candidates_max = options.plate_first_candidates_max;
-  auto plate = FindPlate(image, Point{0, 0}, ocr, whole);
-  if (!plate.ok()) return plate.status();
-  if (!*plate) return std::optional<CarTag>();
+  ASSIGN_OR_RETURN(auto plate, FindPlate(image, Point{0, 0}, ocr, whole));
+  if (!plate) return std::optional<CarTag>();
   CarTag tag;
-  tag.type = TypeFromPlate(**plate);
+  tag.type = TypeFromPlate(*plate);
   ColorName color = NameVehicleColor(image);
   tag.color = color.name;
   tag.color_confidence = color.confidence / 2;  // the frame is not all vehicle
   tag.confidence = kPlateFirstConfidence;
   tag.location = FrameQuad(image);
-  if (with_plate) tag.plate = std::move(**plate);
+  if (with_plate) tag.plate = std::move(*plate);
   return std::optional<CarTag>(std::move(tag));
 }
 
@@ -80,22 +79,19 @@ Result<std::vector<CarTag>> FindVehicles(const cv::Mat& image, const DetectFn& d
                                          const ocr::OcrEngine& ocr, bool pro,
                                          const VehicleOptions& options) {
   const ocr::OcrEngine* reader = pro ? &ocr : nullptr;
-  auto detections = detect(image);
-  if (!detections.ok()) return detections.status();
-  auto cars = CarsFromDetections(image, *detections, reader, options);
+  ASSIGN_OR_RETURN(auto detections, detect(image));
+  auto cars = CarsFromDetections(image, detections, reader, options);
   if (!cars.ok() || !cars->empty()) return cars;
 
   ShrunkCanvas shrunk = ShrinkIntoCanvas(image, options.closeup_canvas_scale);
-  auto shrunk_detections = detect(shrunk.canvas);
-  if (!shrunk_detections.ok()) return shrunk_detections.status();
-  cars = CarsFromDetections(
-      image, MapFromCanvas(*shrunk_detections, shrunk, image.cols, image.rows), reader, options);
+  ASSIGN_OR_RETURN(auto shrunk_detections, detect(shrunk.canvas));
+  cars = CarsFromDetections(image, MapFromCanvas(shrunk_detections, shrunk, image.cols, image.rows),
+                            reader, options);
   if (!cars.ok() || !cars->empty()) return cars;
 
-  auto from_plate = VehicleFromPlate(image, ocr, pro, options);
-  if (!from_plate.ok()) return from_plate.status();
+  ASSIGN_OR_RETURN(auto from_plate, VehicleFromPlate(image, ocr, pro, options));
   std::vector<CarTag> out;
-  if (*from_plate) out.push_back(std::move(**from_plate));
+  if (from_plate) out.push_back(std::move(*from_plate));
   return out;
 }
 

@@ -19,25 +19,23 @@ ModelRegistry::ModelRegistry(std::string config_file, std::string models_dir, in
 Result<std::shared_ptr<const ModelSet>> ModelRegistry::LoadFromFile(
     const std::string& config_file, const std::string& models_dir, int threads,
     const std::vector<std::string>& required_tasks, const ExtraModelDirs& extra) {
-  auto config = LoadModelsConfig(config_file, models_dir);
-  if (!config.ok()) return config.status();
+  ASSIGN_OR_RETURN(auto config, LoadModelsConfig(config_file, models_dir));
   for (const std::string& task : required_tasks) {
-    if (!config->Find(task))
-      return Status(errc::kInvalidConfiguration, ModelsConfigWhere(config->source, "task " + task) +
+    if (!config.Find(task))
+      return Status(errc::kInvalidConfiguration, ModelsConfigWhere(config.source, "task " + task) +
                                                      ": required by the server, not configured");
   }
-  return LoadModelSet(std::move(config.value()), threads, extra);
+  return LoadModelSet(std::move(config), threads, extra);
 }
 
 Result<std::unique_ptr<ModelRegistry>> ModelRegistry::Load(std::string config_file,
                                                            std::string models_dir, int threads,
                                                            std::vector<std::string> required_tasks,
                                                            ExtraModelDirs extra) {
-  auto set = LoadFromFile(config_file, models_dir, threads, required_tasks, extra);
-  if (!set.ok()) return set.status();
+  ASSIGN_OR_RETURN(auto set, LoadFromFile(config_file, models_dir, threads, required_tasks, extra));
   return std::unique_ptr<ModelRegistry>(
       new ModelRegistry(std::move(config_file), std::move(models_dir), threads,
-                        std::move(required_tasks), std::move(extra), std::move(set.value())));
+                        std::move(required_tasks), std::move(extra), std::move(set)));
 }
 
 std::shared_ptr<const ModelSet> ModelRegistry::Snapshot() const {
@@ -48,9 +46,9 @@ std::shared_ptr<const ModelSet> ModelRegistry::Snapshot() const {
 Status ModelRegistry::Reload() {
   std::lock_guard<std::mutex> reload(reload_mu_);
   // Everything loads before anything is installed: a failure changes nothing.
-  auto set = LoadFromFile(config_file_, models_dir_, intra_op_threads_, required_tasks_, extra_);
-  if (!set.ok()) return set.status();
-  Swap(std::move(set.value()));
+  ASSIGN_OR_RETURN(auto set, LoadFromFile(config_file_, models_dir_, intra_op_threads_,
+                                          required_tasks_, extra_));
+  Swap(std::move(set));
   return Status::Ok();
 }
 

@@ -109,14 +109,12 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
     set->detector = std::move(detector.value());
   }
   if (const ModelSpec* f = config.Find("face_detector")) {
-    auto fd = FaceDetector::Load(*f, threads);
-    if (!fd.ok()) return fd.status();
-    set->face_detector = std::move(fd.value());
+    ASSIGN_OR_RETURN(auto fd, FaceDetector::Load(*f, threads));
+    set->face_detector = std::move(fd);
   }
   if (const ModelSpec* e = config.Find("embedder")) {
-    auto em = Embedder::Load(*e, threads);
-    if (!em.ok()) return em.status();
-    set->embedder = std::move(em.value());
+    ASSIGN_OR_RETURN(auto em, Embedder::Load(*e, threads));
+    set->embedder = std::move(em);
   }
   for (const auto& [name, spec] : config.attributes) {
     auto c = MakeAttributeClassifier(spec, set->embedder, threads);
@@ -137,20 +135,18 @@ Result<std::shared_ptr<const ModelSet>> LoadModelSet(ModelsConfig config, int th
       oc.rec_file = rec->path;
       if (rec->raw.contains("keys_file")) oc.keys_file = rec->raw["keys_file"].get<std::string>();
     }
-    auto engine = ocr::OcrEngine::Load(oc);
-    if (!engine.ok()) return engine.status();
-    set->ocr = std::move(engine.value());
+    ASSIGN_OR_RETURN(auto engine, ocr::OcrEngine::Load(oc));
+    set->ocr = std::move(engine);
   }
   if (!extra.product_gallery_dir.empty()) {
-    auto gallery = ProductGallery::Load(extra.product_gallery_dir, [](const cv::Mat& bgr) {
-      return Result<std::vector<float>>(ClassicalProductEmbedding(bgr));
-    });
-    if (!gallery.ok()) return gallery.status();
-    set->product_gallery = std::move(gallery.value());
+    ASSIGN_OR_RETURN(auto gallery,
+                     ProductGallery::Load(extra.product_gallery_dir, [](const cv::Mat& bgr) {
+                       return Result<std::vector<float>>(ClassicalProductEmbedding(bgr));
+                     }));
+    set->product_gallery = std::move(gallery);
   }
-  auto hash = ModelSetHash(config, extra);
-  if (!hash.ok()) return hash.status();
-  set->hash = std::move(hash.value());
+  ASSIGN_OR_RETURN(auto hash, ModelSetHash(config, extra));
+  set->hash = std::move(hash);
   set->config = std::move(config);
   return std::shared_ptr<const ModelSet>(std::move(set));
 }

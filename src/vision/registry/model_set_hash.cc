@@ -21,18 +21,16 @@ Status AddModel(std::string* text, const std::string& label, nlohmann::json entr
   if (entry.is_object()) {
     for (auto& [key, value] : entry.items()) {
       if (key == "file" || !key.ends_with("_file") || !value.is_string()) continue;
-      auto digest = crypto::Sha256OfFile(value.get<std::string>());
-      if (!digest.ok()) return digest.status();
-      value = crypto::Hex(*digest);
+      ASSIGN_OR_RETURN(auto digest, crypto::Sha256OfFile(value.get<std::string>()));
+      value = crypto::Hex(digest);
     }
     entry.erase("file");
   }
   text->append(label).push_back('\0');
   text->append(entry.dump()).push_back('\0');
   if (!path.empty()) {
-    auto digest = crypto::Sha256OfFile(path);
-    if (!digest.ok()) return digest.status();
-    text->append(*digest);
+    ASSIGN_OR_RETURN(auto digest, crypto::Sha256OfFile(path));
+    text->append(digest);
   }
   text->push_back('\0');
   return Status::Ok();
@@ -48,8 +46,7 @@ Status AddDirectory(std::string* text, const std::string& label, const std::stri
   if (ec) return Status(errc::kInternalError, "cannot list " + dir + ": " + ec.message());
   std::sort(files.begin(), files.end());
   for (const fs::path& file : files) {
-    Status s = AddModel(text, label, fs::relative(file, dir).string(), file.string());
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(AddModel(text, label, fs::relative(file, dir).string(), file.string()));
   }
   return Status::Ok();
 }
@@ -59,18 +56,17 @@ Status AddDirectory(std::string* text, const std::string& label, const std::stri
 Result<std::string> ModelSetHash(const ModelsConfig& config, const ExtraModelDirs& extra) {
   std::string text;
   for (const auto& [task, spec] : config.tasks) {
-    if (Status s = AddModel(&text, "task " + task, spec.raw, spec.path); !s.ok()) return s;
+    RETURN_IF_ERROR(AddModel(&text, "task " + task, spec.raw, spec.path));
   }
   for (const auto& [name, spec] : config.attributes) {
     const nlohmann::json entry = {{"method", spec.method},
                                   {"builtin", spec.builtin},
                                   {"region", spec.region},
                                   {"model", spec.model.raw}};
-    if (Status s = AddModel(&text, "attribute " + name, entry, spec.model.path); !s.ok()) return s;
+    RETURN_IF_ERROR(AddModel(&text, "attribute " + name, entry, spec.model.path));
   }
-  if (Status s = AddDirectory(&text, "ocr", extra.ocr_dir); !s.ok()) return s;
-  if (Status s = AddDirectory(&text, "product_gallery", extra.product_gallery_dir); !s.ok())
-    return s;
+  RETURN_IF_ERROR(AddDirectory(&text, "ocr", extra.ocr_dir));
+  RETURN_IF_ERROR(AddDirectory(&text, "product_gallery", extra.product_gallery_dir));
   return crypto::Hex(crypto::Sha256(text));
 }
 

@@ -104,23 +104,21 @@ Result<ModelSpec> ParseModel(const std::string& task, const json& entry, const s
                                          " (scripts/make_int8_models.sh makes it from " + fp32 +
                                          ")");
   }
-  if (Status s = RequireFile(m.path, where); !s.ok()) return s;
+  RETURN_IF_ERROR(RequireFile(m.path, where));
   // Companion files (e.g. "keys_file" of ocr_rec) must exist too.
   for (const auto& [key, value] : entry.items()) {
     if (key.size() > 5 && key.compare(key.size() - 5, 5, "_file") == 0 && value.is_string()) {
       std::string p = Resolve(value.get<std::string>(), dir);
-      if (Status s = RequireFile(p, where + "." + key); !s.ok()) return s;
+      RETURN_IF_ERROR(RequireFile(p, where + "." + key));
       m.raw[key] = p;
     }
   }
   m.decode = entry.value("decode", "");
-  auto labels = Labels(entry, where);
-  if (!labels.ok()) return labels.status();
-  m.labels = std::move(labels.value());
+  ASSIGN_OR_RETURN(auto labels, Labels(entry, where));
+  m.labels = std::move(labels);
   if (entry.contains("input")) {
-    auto in = ParseInputSpec(entry["input"], where);
-    if (!in.ok()) return in.status();
-    m.input = *in;
+    ASSIGN_OR_RETURN(auto in, ParseInputSpec(entry["input"], where));
+    m.input = in;
   } else if (needs_input) {
     return Status(errc::kInvalidConfiguration, where + ": \"input\" is missing");
   }
@@ -149,15 +147,15 @@ Result<AttributeSpec> ParseAttribute(const std::string& name, const json& entry,
     return a;
   }
   if (a.method == "head") {
-    auto m = ParseModel("attribute:" + name, entry, dir, where, /*needs_input=*/false);
-    if (!m.ok()) return m.status();
-    a.model = std::move(m.value());
+    ASSIGN_OR_RETURN(auto m,
+                     ParseModel("attribute:" + name, entry, dir, where, /*needs_input=*/false));
+    a.model = std::move(m);
     return a;
   }
   if (a.method == "onnx") {
-    auto m = ParseModel("attribute:" + name, entry, dir, where, /*needs_input=*/true);
-    if (!m.ok()) return m.status();
-    a.model = std::move(m.value());
+    ASSIGN_OR_RETURN(auto m,
+                     ParseModel("attribute:" + name, entry, dir, where, /*needs_input=*/true));
+    a.model = std::move(m);
     static const std::set<std::string> kDecodes = {"softmax", "sigmoid", "probs"};
     if (!kDecodes.count(a.model.decode))
       return Status(errc::kInvalidConfiguration,
@@ -246,15 +244,15 @@ Result<ModelsConfig> ParseModelsConfig(const json& doc, const std::string& model
       auto known = TaskDecodes().find(task);
       if (known == TaskDecodes().end())
         return Status(errc::kInvalidConfiguration, where + ": unknown task");
-      auto m = ParseModel(task, entry, models_dir, where, /*needs_input=*/task != "ocr_det");
-      if (!m.ok()) return m.status();
-      if (!known->second.count(m->decode)) {
+      ASSIGN_OR_RETURN(
+          auto m, ParseModel(task, entry, models_dir, where, /*needs_input=*/task != "ocr_det"));
+      if (!known->second.count(m.decode)) {
         std::string kinds;
         for (const auto& k : known->second) kinds += (kinds.empty() ? "" : ", ") + k;
         return Status(errc::kInvalidConfiguration,
-                      where + ": decode '" + m->decode + "' is not one of: " + kinds);
+                      where + ": decode '" + m.decode + "' is not one of: " + kinds);
       }
-      c.tasks.emplace(task, std::move(m.value()));
+      c.tasks.emplace(task, std::move(m));
     }
   }
   if (doc.contains("attributes")) {
@@ -262,9 +260,9 @@ Result<ModelsConfig> ParseModelsConfig(const json& doc, const std::string& model
       return Status(errc::kInvalidConfiguration,
                     Where(source, "attributes") + " must be an object");
     for (const auto& [name, entry] : doc["attributes"].items()) {
-      auto a = ParseAttribute(name, entry, models_dir, Where(source, "attribute " + name));
-      if (!a.ok()) return a.status();
-      c.attributes.emplace(name, std::move(a.value()));
+      ASSIGN_OR_RETURN(auto a,
+                       ParseAttribute(name, entry, models_dir, Where(source, "attribute " + name)));
+      c.attributes.emplace(name, std::move(a));
     }
   }
   return c;

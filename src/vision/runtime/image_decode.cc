@@ -165,10 +165,9 @@ Result<ImageInfo> InspectImage(std::string_view bytes, const ImageLimits& limits
 }
 
 Result<cv::Mat> DecodeImage(std::string_view bytes, const ImageLimits& limits) {
-  Result<ImageInfo> info = InspectImage(bytes, limits);
-  if (!info.ok()) return info.status();
+  ASSIGN_OR_RETURN(ImageInfo info, InspectImage(bytes, limits));
   // JPEG through libjpeg directly, to see truncation (jpeg_decode.h).
-  if (info->format == ImageFormat::kJpeg) return DecodeJpeg(bytes);
+  if (info.format == ImageFormat::kJpeg) return DecodeJpeg(bytes);
   cv::Mat decoded;
   try {
     // imdecode does not modify its input; the const_cast only adapts the type.

@@ -63,8 +63,7 @@ class InferencePool {
         promise->set_value(Status(errc::kInternalError, "task failed"));
       }
     };
-    Status queued = Enqueue(std::move(task));
-    if (!queued.ok()) return queued;
+    RETURN_IF_ERROR(Enqueue(std::move(task)));
     return future;
   }
 

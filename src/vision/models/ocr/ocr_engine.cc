@@ -23,14 +23,13 @@ constexpr int kRecMaxWidth = 1280;
 // An OCR session, checked for one [N,3,H,W] input and one output.
 Result<std::unique_ptr<Ort::Session>> OpenSession(const std::string& path, int threads,
                                                   const char* what) {
-  auto session = OpenOnnxSession(path, threads, std::string("OCR ") + what);
-  if (!session.ok()) return session.status();
+  ASSIGN_OR_RETURN(auto session, OpenOnnxSession(path, threads, std::string("OCR ") + what));
   try {
-    if ((*session)->GetInputCount() != 1 || (*session)->GetOutputCount() != 1) {
+    if (session->GetInputCount() != 1 || session->GetOutputCount() != 1) {
       return Status(errc::kInternalError, std::string("OCR ") + what + " model " + path +
                                               " must have one input and one output");
     }
-    auto shape = (*session)->GetInputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
+    auto shape = session->GetInputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
     if (shape.size() != 4 || (shape[1] > 0 && shape[1] != 3)) {
       return Status(errc::kInternalError, std::string("OCR ") + what + " model " + path +
                                               " does not take [N,3,H,W] input");
@@ -77,28 +76,26 @@ OcrEngine::~OcrEngine() = default;
 
 Result<std::unique_ptr<OcrEngine>> OcrEngine::Load(const OcrConfig& config) {
   namespace fs = std::filesystem;
-  auto charset = LoadCharset((fs::path(config.models_dir) / config.keys_file).string());
-  if (!charset.ok()) return charset.status();
-  auto det = OpenSession((fs::path(config.models_dir) / config.det_file).string(),
-                         config.intra_op_threads, "detection");
-  if (!det.ok()) return det.status();
-  auto rec = OpenSession((fs::path(config.models_dir) / config.rec_file).string(),
-                         config.intra_op_threads, "recognition");
-  if (!rec.ok()) return rec.status();
+  ASSIGN_OR_RETURN(auto charset,
+                   LoadCharset((fs::path(config.models_dir) / config.keys_file).string()));
+  ASSIGN_OR_RETURN(auto det, OpenSession((fs::path(config.models_dir) / config.det_file).string(),
+                                         config.intra_op_threads, "detection"));
+  ASSIGN_OR_RETURN(auto rec, OpenSession((fs::path(config.models_dir) / config.rec_file).string(),
+                                         config.intra_op_threads, "recognition"));
   try {
-    auto out = (*rec)->GetOutputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
-    if (out.size() != 3 || (out[2] > 0 && out[2] < int64_t(charset->size()) + 1)) {
+    auto out = rec->GetOutputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
+    if (out.size() != 3 || (out[2] > 0 && out[2] < int64_t(charset.size()) + 1)) {
       return Status(errc::kInternalError,
                     "OCR recognition model " + config.rec_file + " has " +
                         (out.size() == 3 ? std::to_string(out[2]) : std::string("?")) +
-                        " classes, fewer than the " + std::to_string(charset->size()) +
+                        " classes, fewer than the " + std::to_string(charset.size()) +
                         " characters of " + config.keys_file + " + blank");
     }
   } catch (const Ort::Exception& e) {
     return Status(errc::kInternalError, std::string("OCR recognition model: ") + e.what());
   }
   return std::unique_ptr<OcrEngine>(
-      new OcrEngine(std::move(det.value()), std::move(rec.value()), std::move(charset.value())));
+      new OcrEngine(std::move(det), std::move(rec), std::move(charset)));
 }
 
 Result<std::vector<TextBox>> OcrEngine::DetectText(const cv::Mat& bgr,
@@ -177,14 +174,12 @@ Result<DecodedText> OcrEngine::RecognizeLine(const cv::Mat& line_bgr) const {
 
 Result<std::vector<TextLine>> OcrEngine::Read(const cv::Mat& bgr,
                                               const DetectOptions& options) const {
-  auto boxes = DetectText(bgr, options);
-  if (!boxes.ok()) return boxes.status();
+  ASSIGN_OR_RETURN(auto boxes, DetectText(bgr, options));
   std::vector<TextLine> lines;
-  for (const TextBox& box : *boxes) {
-    auto text = RecognizeLine(CropBox(bgr, box));
-    if (!text.ok()) return text.status();
-    if (text->text.empty()) continue;
-    lines.push_back({box, std::move(text->text), text->confidence});
+  for (const TextBox& box : boxes) {
+    ASSIGN_OR_RETURN(auto text, RecognizeLine(CropBox(bgr, box)));
+    if (text.text.empty()) continue;
+    lines.push_back({box, std::move(text.text), text.confidence});
   }
   return lines;
 }
