@@ -408,6 +408,7 @@ test("a session that ends under a state-changing action: sign in again in place,
   await page.type("#budget-input", "123.45");
   // The session ends on the server (as a timeout or a sign-out elsewhere would end it).
   const session = await pageFetch(page, "/console/api/session");
+  assert.equal(session.json.UtcOffsetSeconds, 8 * 3600, "the session states the billing zone (the bundled catalog's +08:00)");
   assert.equal((await pageFetch(page, "/console/api/logout", { method: "POST", body: {}, csrf: session.json.CsrfToken })).status, 200);
   await page.click("#budget-save");
   await confirmDialog(page, true);
