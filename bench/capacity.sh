@@ -32,7 +32,7 @@ for p in int8 fp32; do
     | [.offered_per_s, .p50_ms, .p99_ms] | @tsv' "$out/capacity.jsonl" >"$out/$p.tsv"
 done
 gnuplot <<GP
-set terminal pngcairo size 900,540 font "sans,11"
+set terminal pngcairo size 900,540 font "sans,11" noenhanced
 set output "$out/capacity.png"
 set title "Kanjian, one node: latency against offered load (mix of the eight actions)\n$(head -1 "$out/machine.txt" | sed 's/"/\\"/g')"
 set xlabel "offered calls/s"
