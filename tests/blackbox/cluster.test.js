@@ -11,7 +11,7 @@ const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { Sandbox, sdkClient, freePort, sleep, dogB64 } = require("./harness");
+const { Sandbox, sdkClient, freeClusterPort, sleep, dogB64 } = require("./harness");
 const { cluster, clusterAsync } = require("./cluster_script");
 const { httpGet } = require("./tc3");
 
@@ -35,9 +35,7 @@ before(async () => {
   sb = new Sandbox("cluster");
   acc = sb.createAccount("cluster-tenant");
   dir = path.join(sb.dir, "cluster");
-  // freePort() hands out one port; the stats listener takes the next and the
-  // nodes PORT+101…: take a port whose neighbours are free too.
-  port = await freePort();
+  port = await freeClusterPort(2);
   modelsConfig = path.join(sb.dir, "models.json");
   fs.writeFileSync(modelsConfig, "{}\n");  // the bundled set
   cluster(["start", dir, "--nodes", "2", "--port", String(port), "--db", sb.db,
@@ -109,7 +107,13 @@ test("a node killed under load: successes billed once, nothing failed billed", a
 });
 
 test("the restarted node is back in rotation", async () => {
-  const stats = cluster(["status", dir]);
+  // HAProxy marks a node UP after its health checks pass again (a few
+  // seconds after the restart).
+  let stats = "";
+  for (let i = 0; i < 60 && !/node1 UP[\s\S]*node2 UP/.test(stats); i++) {
+    if (i) await sleep(250);
+    stats = cluster(["status", dir]);
+  }
   assert.match(stats, /node1 UP/);
   assert.match(stats, /node2 UP/);
 });

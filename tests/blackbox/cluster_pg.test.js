@@ -14,7 +14,7 @@ const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { Sandbox, sdkClient, freePort, sleep, dogB64, childEnv, seededRandom } = require("./harness");
+const { Sandbox, sdkClient, freeClusterPort, sleep, dogB64, childEnv, seededRandom } = require("./harness");
 const { cluster, clusterAsync } = require("./cluster_script");
 
 const ROUNDS = Number(process.env.KANJIAN_CRASH_ROUNDS || 3);
@@ -31,7 +31,7 @@ before(async () => {
   fs.chmodSync(sb.dir, 0o711);
   dir = path.join(sb.dir, "cluster");
   // The stats listener takes PORT+1, PostgreSQL PORT+2, the nodes PORT+101….
-  port = await freePort();
+  port = await freeClusterPort(NODES);
   cluster(["start", dir, "--nodes", String(NODES), "--port", String(port)]);
   // `cluster.sh env` is how an operator points the CLI at the cluster.
   const env = Object.fromEntries([...cluster(["env", dir]).matchAll(/^export (\w+)=(.*)$/gm)]
@@ -149,6 +149,12 @@ test("nodes killed at random and PostgreSQL restarted: successes billed once, er
   });
 
 test("every node is back in rotation", async () => {
-  const stats = cluster(["status", dir]);
+  // HAProxy marks a node UP after its health checks pass again.
+  const allUp = (text) => Array.from({ length: NODES }, (_, i) => `node${i + 1} UP`).every((w) => text.includes(w));
+  let stats = "";
+  for (let i = 0; i < 60 && !allUp(stats); i++) {
+    if (i) await sleep(250);
+    stats = cluster(["status", dir]);
+  }
   for (let i = 1; i <= NODES; i++) assert.match(stats, new RegExp(`node${i} UP`));
 });

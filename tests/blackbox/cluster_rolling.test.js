@@ -15,7 +15,7 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
-const { Sandbox, BIN, REPO, sdkClient, freePort, sleep, dogB64 } = require("./harness");
+const { Sandbox, BIN, REPO, sdkClient, freeClusterPort, sleep, dogB64 } = require("./harness");
 const { httpGet } = require("./tc3");
 const { cluster, clusterAsync } = require("./cluster_script");
 
@@ -57,7 +57,7 @@ before(async () => {
   sb = new Sandbox("rolling");
   fs.chmodSync(sb.dir, 0o711); // as root the cluster's PostgreSQL runs as postgres
   dir = path.join(sb.dir, "cluster");
-  port = await freePort();
+  port = await freeClusterPort(NODES);
   cluster(["start", dir, "--nodes", String(NODES), "--port", String(port)], { KANJIAN_BIN: oldBin });
   sb.db = cluster(["env", dir]).match(/^export KANJIAN_DB=(.*)$/m)[1];
   for (const name of ["roll-a", "roll-b"]) accounts.push(sb.createAccount(name));

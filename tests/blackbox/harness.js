@@ -252,6 +252,33 @@ function freePort() {
   });
 }
 
+/** True when 127.0.0.1:port can be listened on now. */
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.unref();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port P for scripts/cluster.sh, which listens on P (HAProxy), P+1
+ * (its stats), P+2 (PostgreSQL) and P+101… (the nodes). Drawn below the
+ * kernel's ephemeral range (32768 and up), where client sockets never take
+ * a neighbour between this check and the start, and checked free.
+ */
+async function freeClusterPort(nodes = 4) {
+  const offsets = [0, 1, 2, ...Array.from({ length: nodes }, (_, i) => 101 + i)];
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 12000);
+    let free = true;
+    for (const o of offsets) if (!(await portIsFree(base + o))) { free = false; break; }
+    if (free) return base;
+  }
+  throw new Error("no free port range for a cluster");
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -377,5 +404,5 @@ function seededRandom(seed) {
 module.exports = {
   useServer, seededRandom, startDogImageServer,
   BIN, REPO, MASTER_KEY, DOG_JPG, EAGLE_JPG, UUID_RE,
-  Sandbox, Server, Ledger, sdkClient, freePort, sleep, expectSdkError, dogB64, requireBinary, childEnv,
+  Sandbox, Server, Ledger, sdkClient, freePort, freeClusterPort, sleep, expectSdkError, dogB64, requireBinary, childEnv,
 };
