@@ -117,3 +117,19 @@ export function zoneSuffix() {
   const a = Math.abs(zoneOffsetS);
   return `${zoneOffsetS < 0 ? "-" : "+"}${String(Math.floor(a / 3600)).padStart(2, "0")}:${String(Math.floor(a / 60) % 60).padStart(2, "0")}`;
 }
+
+// ECharts (1 MB, vendored at setup) is fetched only by the pages that draw a
+// chart, the first time one of them opens; every other page loads without it.
+let echartsLoading = null;
+export function loadECharts() {
+  echartsLoading ??= new Promise((resolve, reject) => {
+    const script = h("script", { src: "/console/vendor/echarts.min.js" });
+    script.addEventListener("load", () => resolve(window.echarts));
+    script.addEventListener("error", () => {
+      echartsLoading = null;
+      reject(new Error("ECharts could not be loaded"));
+    });
+    document.head.append(script);
+  });
+  return echartsLoading;
+}

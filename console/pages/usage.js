@@ -1,6 +1,6 @@
 // Calls per day, stacked free / pack / post-paid (ECharts, vendored at setup).
 import { get } from "../api.js";
-import { h, card, table, monthPicker, thisMonth } from "../dom.js";
+import { h, card, table, monthPicker, thisMonth, loadECharts } from "../dom.js";
 import { t, num } from "../i18n.js";
 
 export async function render(app, _ctx, month = thisMonth()) {
@@ -47,8 +47,9 @@ export async function render(app, _ctx, month = thisMonth()) {
       ),
     ),
   );
+  const echarts = await loadECharts();
   const started = performance.now();
-  const c = window.echarts.init(chart, null, { renderer: "canvas" });
+  const c = echarts.init(chart, null, { renderer: "canvas" });
   const series = (key, name) => ({ name, type: "bar", stack: "calls", data: sum[key] });
   c.setOption({
     animation: false,

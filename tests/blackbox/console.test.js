@@ -167,6 +167,7 @@ test("free-pack bars move after real recognition calls", async () => {
   assert.equal(await page.$eval(".used[data-group=DetectPet]", (e) => e.textContent), "2 / 1,000");
   const width = await page.$eval(".bar[data-group=DetectPet] > div", (e) => e.style.width);
   assert.equal(width, "0.2%");
+  assert.equal(await page.evaluate(() => typeof window.echarts), "undefined", "a page without a chart loads no ECharts");
   await shot(page, "free-packs");
 
   await goto(page, "usage", "#chart canvas");

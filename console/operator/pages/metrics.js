@@ -2,7 +2,7 @@
 // errors/s, mean inference latency and queue depth over each 3-second
 // interval (two snapshots' difference), and the result codes so far.
 import { get } from "../api.js";
-import { h, card, table, clockTime } from "../../dom.js";
+import { h, card, table, clockTime, loadECharts } from "../../dom.js";
 import { num } from "../../i18n.js";
 import { t } from "../i18n.js";
 
@@ -16,7 +16,8 @@ export async function render(app) {
     card(`${t("metrics")} · ${t("refreshEvery")}`, chartEl),
     card(t("code"), codes),
   );
-  const chart = window.echarts.init(chartEl, null, { renderer: "canvas" });
+  const echarts = await loadECharts();
+  const chart = echarts.init(chartEl, null, { renderer: "canvas" });
   const series = { rps: [], eps: [], infer: [], queue: [] };
   const times = [];
   let previous = null,
