@@ -353,7 +353,11 @@ test("a 未开通 account is activated from the console after a confirmation", a
   const fresh = sb.createAccount("fresh", { activate: false });
   await goto(page, "accounts");
   await page.reload({ waitUntil: "networkidle0" });
+  // The unfiltered list already holds the button, and the filter renders the
+  // page anew: mark the old filter and wait for its replacement before clicking.
+  await page.$eval("#account-status", (e) => { e.dataset.stale = "1"; });
   await page.select("#account-status", "inactive");
+  await page.waitForSelector("#account-status:not([data-stale])");
   await page.waitForSelector(`[data-activate='${fresh.AccountId}']`);
   await page.click(`[data-activate='${fresh.AccountId}']`);
   await confirmDialog(page, false);
