@@ -392,7 +392,8 @@ test("create and rotate a key after confirming; the SecretKey stays until dismis
   await shot(page, "keys");
 
   // Signing out forgets the SecretKey on screen: the next user of the tab never sees it.
-  await page.click("#logout");
+  // Signing out reloads the page: wait for the new one before looking in it.
+  await Promise.all([page.waitForNavigation({ waitUntil: "networkidle0" }), page.click("#logout")]);
   await page.waitForSelector("#login-form");
   await page.type("#login", "alice");
   await page.type("#password", PASSWORD);
