@@ -109,6 +109,8 @@ class BillingService {
 
   // Catalog (catalog_service.cc).
   Result<Catalog> LoadCatalog();
+  // The billing time zone's UTC offset now (the catalog version in force).
+  Result<int> OffsetNow();
   // Appends the versions in `document`. A version that lowers any free
   // quota must take effect at least notice_days after now; a valid one
   // stores a notice for every activated account it affects.

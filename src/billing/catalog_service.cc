@@ -35,6 +35,11 @@ Result<Catalog> BillingService::LoadCatalog() {
   return *catalog_;
 }
 
+Result<int> BillingService::OffsetNow() {
+  ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
+  return catalog.InForceAt(clock().NowMicros()).settings.utc_offset_s;
+}
+
 int BillingService::OffsetOf(const Catalog& catalog, Month month) {
   // The month's start depends on the offset and the offset on the version in
   // force then: resolve with the latest version's offset (they agree unless

@@ -50,8 +50,7 @@ Result<PlatformFigures> OperatorView::Figures() {
 }
 
 Result<int> OperatorView::OffsetNow() {
-  ASSIGN_OR_RETURN(auto catalog, billing_.LoadCatalog());
-  return catalog.InForceAt(billing_.clock().NowMicros()).settings.utc_offset_s;
+  return billing_.OffsetNow();
 }
 
 Result<Month> OperatorView::LastMonth() {

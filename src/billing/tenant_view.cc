@@ -28,8 +28,7 @@ Result<CatalogVersion> TenantView::CatalogNow() {
 }
 
 Result<int> TenantView::OffsetNow() {
-  ASSIGN_OR_RETURN(auto version, CatalogNow());
-  return version.settings.utc_offset_s;
+  return billing_.OffsetNow();
 }
 
 Result<Month> TenantView::CurrentMonth() {
