@@ -37,12 +37,13 @@ tool_hash=$(cat "$HERE/int8/qdq.py" "$HERE/int8/calibration_photos.txt" \
 ort_lib=$(ldd "$KANJIAN" | awk '/libonnxruntime/ && !seen { print $3; seen = 1 }')
 [[ -n $ort_lib ]] && tool_hash="$tool_hash ort=$(sha256_of "$ort_lib")"
 
-# make_one TASK FP32 INT8 CONFIG: the task of the models config says how a
-# photo becomes the input tensor.
+# make_one TASK FP32 INT8 CONFIG [QDQ_FLAG...]: the task of the models config
+# says how a photo becomes the input tensor; the flags go to both qdq.py steps.
 make_one() {
   local task=$1 fp32=$2 int8=$3 config=$4
+  local flags=("${@:5}")
   [[ -f $fp32 ]] || { echo "make_int8_models: missing $fp32 (scripts/fetch_models.sh)" >&2; exit 1; }
-  local want="fp32=$(sha256_of "$fp32") tools=$tool_hash"
+  local want="fp32=$(sha256_of "$fp32") tools=$tool_hash flags=${flags[*]}"
   if [[ -f $int8 && -f $int8.stamp && $(cat "$int8.stamp") == "$want int8=$(sha256_of "$int8")" ]]; then
     log "have $int8"
     return
@@ -50,10 +51,10 @@ make_one() {
   local work
   work=$(mktemp -d)
   log "calibrate $fp32 on ${#photos[@]} photos"
-  "$PYTHON" "$HERE/int8/qdq.py" augment "$fp32" "$work/augmented.onnx"
+  "$PYTHON" "$HERE/int8/qdq.py" augment "${flags[@]}" "$fp32" "$work/augmented.onnx"
   "$KANJIAN" model --models "$MODELS" --models-config "$config" calibrate \
     --task "$task" --model "$work/augmented.onnx" --output "$work/ranges.json" "${photos[@]}" >/dev/null
-  "$PYTHON" "$HERE/int8/qdq.py" rewrite "$fp32" "$work/ranges.json" "$work/int8.onnx"
+  "$PYTHON" "$HERE/int8/qdq.py" rewrite "${flags[@]}" "$fp32" "$work/ranges.json" "$work/int8.onnx"
   mv "$work/int8.onnx" "$int8"
   rm -rf "$work"
   printf '%s int8=%s' "$want" "$(sha256_of "$int8")" >"$int8.stamp"
@@ -82,7 +83,10 @@ cat >"$configs/square.json" <<JSON
 JSON
 
 start=$SECONDS
-make_one object_detector "$MODELS/yolov5s_dyn.onnx" "$MODELS/yolov5s_dyn.int8.onnx" "$configs/dyn.json"
-make_one object_detector "$MODELS/yolov5s.onnx" "$MODELS/yolov5s.int8.onnx" "$configs/square.json"
+# The detectors' Detect-head convs are quantized too; their decode stays FP32.
+make_one object_detector "$MODELS/yolov5s_dyn.onnx" "$MODELS/yolov5s_dyn.int8.onnx" "$configs/dyn.json" \
+  --quantize-head
+make_one object_detector "$MODELS/yolov5s.onnx" "$MODELS/yolov5s.int8.onnx" "$configs/square.json" \
+  --quantize-head
 make_one embedder "$MODELS/yolov5s_embed.onnx" "$MODELS/yolov5s_embed.int8.onnx" "$configs/dyn.json"
 log "done in $((SECONDS - start)) s"

@@ -5,12 +5,12 @@ Needs Debian's python3-onnx (and numpy) only; the calibration itself runs in
 C++ on ONNX Runtime (`kanjian model calibrate`). Three steps, driven by
 scripts/make_int8_models.sh:
 
-  qdq.py augment FP32.onnx AUGMENTED.onnx
+  qdq.py augment [--quantize-head] FP32.onnx AUGMENTED.onnx
       the same graph with every activation to be quantized also a graph
       output, so one Run() over a photo returns all of them.
   kanjian model calibrate ... --model AUGMENTED.onnx --output RANGES.json
       min and max of every output over the calibration photos.
-  qdq.py rewrite FP32.onnx RANGES.json INT8.onnx
+  qdq.py rewrite [--quantize-head] [--weight-bits 7|8] FP32.onnx RANGES.json INT8.onnx
       the QDQ graph: QuantizeLinear/DequantizeLinear around every quantized
       activation, int8 weights and int32 biases behind DequantizeLinear.
 
@@ -28,12 +28,17 @@ What is quantized and how, and why (docs/developers/int8.md):
     agreement figures with and without);
   - MaxPool and Resize outputs take their input's scale and zero point, so
     ONNX Runtime runs them on the uint8 tensor directly;
-  - Conv weights int8 per output channel, symmetric, |q| <= 63 (7 bits): the
-    AVX2 u8*s8 kernels add pairs of products in 16 bits, which full 8-bit
-    weights overflow; biases int32 with scale input_scale * weight_scale;
-  - the Detect head (the 1x1 convs whose outputs are reshaped, and all the
-    decoding after them) and anything downstream of a non-quantized op stay
-    FP32;
+  - Conv weights int8 per output channel, symmetric, |q| <= 63 (7 bits) by
+    default: the AVX2 u8*s8 kernels add pairs of products in 16 bits, which
+    full 8-bit weights overflow; `--weight-bits 8` (|q| <= 127) is for a
+    twin that only runs where VNNI sums into 32 bits. Biases int32 with
+    scale input_scale * weight_scale;
+  - the Detect head's decoding (everything after the 1x1 convs whose outputs
+    are reshaped) and anything downstream of a non-quantized op stay FP32;
+    those convs too unless --quantize-head. Quantized, their outputs (the
+    raw logits) are clipped below at -10 (sigmoid 4.5e-5: nothing a score
+    threshold or a box size can tell from lower), so that the calibrated
+    minimum (about -20) does not double the step of the values that matter;
   - per-channel DequantizeLinear needs opset 13: the graph is moved from 12
     to 13; Unsqueeze's `axes` attribute becomes an input (the one op among
     these whose signature changed).
@@ -41,6 +46,7 @@ What is quantized and how, and why (docs/developers/int8.md):
 Deterministic: the same FP32 file and ranges give the same bytes (no
 randomness, nodes in graph order, names derived from tensor names).
 """
+import argparse
 import json
 import sys
 
@@ -50,8 +56,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 QUANTIZED_OPS = {'Conv', 'Sigmoid', 'Mul', 'Add', 'Concat', 'MaxPool', 'Resize'}
 SHARES_INPUT_PARAMS = {'MaxPool', 'Resize'}
-WEIGHT_QMAX = 63  # 7-bit weights, see the module docstring
 SILU_INPUT_FLOOR = -6.0  # see the module docstring
+HEAD_OUTPUT_FLOOR = -10.0  # see the module docstring
 TARGET_OPSET = 13
 
 
@@ -63,11 +69,20 @@ def consumers_of(graph):
     return out
 
 
-def fp32_nodes(graph):
-    """Detect-head convs and everything downstream of them."""
+def head_convs(graph):
+    """The Detect head's convs: those whose output is reshaped for decoding."""
     consumers = consumers_of(graph)
-    stack = [n for n in graph.node if n.op_type == 'Conv'
-             and any(c.op_type == 'Reshape' for c in consumers.get(n.output[0], []))]
+    return [n for n in graph.node if n.op_type == 'Conv'
+            and any(c.op_type == 'Reshape' for c in consumers.get(n.output[0], []))]
+
+
+def fp32_nodes(graph, quantize_head):
+    """The decode (everything downstream of the Detect head's convs), and
+    the head's convs themselves unless quantize_head."""
+    consumers = consumers_of(graph)
+    stack = head_convs(graph)
+    if quantize_head:
+        stack = [c for n in stack for c in consumers.get(n.output[0], [])]
     seen = set()  # by first output: protobuf hands out a new wrapper per access
     while stack:
         node = stack.pop()
@@ -85,10 +100,10 @@ def constant_names(graph):
     return names
 
 
-def quantized_tensors(model):
+def quantized_tensors(model, quantize_head):
     """Ordered list of (tensor, node that produced it or None for an input)."""
     graph = model.graph
-    fp32 = fp32_nodes(graph)
+    fp32 = fp32_nodes(graph, quantize_head)
     constants = constant_names(graph)
     out = [(i.name, None) for i in graph.input
            if i.type.tensor_type.elem_type == TensorProto.FLOAT and i.name not in constants]
@@ -112,11 +127,11 @@ def quantized_tensors(model):
     return out
 
 
-def augment(src, dst):
+def augment(src, dst, quantize_head):
     model = onnx.load(src)
     graph = model.graph
     existing = {o.name for o in graph.output}
-    for name, node in quantized_tensors(model):
+    for name, node in quantized_tensors(model, quantize_head):
         if node is not None and node.op_type in SHARES_INPUT_PARAMS:
             continue
         if name not in existing:
@@ -148,12 +163,13 @@ def bump_opset(model):
                 node.input.append(name)
 
 
-def rewrite(src, ranges_file, dst):
+def rewrite(src, ranges_file, dst, quantize_head, weight_qmax):
     model = onnx.load(src)
     with open(ranges_file) as f:
         ranges = json.load(f)['ranges']
     graph = model.graph
-    tensors = quantized_tensors(model)
+    tensors = quantized_tensors(model, quantize_head)
+    head_outputs = {n.output[0] for n in head_convs(graph)}
     inits = {i.name: i for i in graph.initializer}
 
     consumers = consumers_of(graph)
@@ -167,6 +183,8 @@ def rewrite(src, ranges_file, dst):
         lo, hi = ranges[name]
         if sorted(c.op_type for c in consumers.get(name, [])) == ['Mul', 'Sigmoid']:
             lo = max(lo, SILU_INPUT_FLOOR)
+        if name in head_outputs:
+            lo = max(lo, HEAD_OUTPUT_FLOOR)
         params[name] = uint8_params(lo, hi)
 
     new_inits = []
@@ -189,16 +207,16 @@ def rewrite(src, ranges_file, dst):
         after[name] = [q, dq]
         renamed[name] = name + '_dequantized'
 
-    fp32 = fp32_nodes(graph)
+    fp32 = fp32_nodes(graph, quantize_head)
     dropped = set()
     for node in graph.node:
         if node.op_type != 'Conv' or node.output[0] in fp32:
             continue
         w = numpy_helper.to_array(inits[node.input[1]]).astype(np.float64)
-        w_scale = np.abs(w.reshape(w.shape[0], -1)).max(axis=1) / WEIGHT_QMAX
+        w_scale = np.abs(w.reshape(w.shape[0], -1)).max(axis=1) / weight_qmax
         w_scale = np.where(w_scale > 0, w_scale, 1.0).astype(np.float32)
         shape = (-1,) + (1,) * (w.ndim - 1)
-        w_q = np.clip(np.round(w / w_scale.reshape(shape)), -WEIGHT_QMAX, WEIGHT_QMAX)
+        w_q = np.clip(np.round(w / w_scale.reshape(shape)), -weight_qmax, weight_qmax)
         base = node.input[1]
         new_inits.append(numpy_helper.from_array(w_q.astype(np.int8), base + '_quantized'))
         new_inits.append(numpy_helper.from_array(w_scale, base + '_scale'))
@@ -255,12 +273,25 @@ def rewrite(src, ranges_file, dst):
 
 
 def main(argv):
-    if len(argv) == 4 and argv[1] == 'augment':
-        augment(argv[2], argv[3])
-    elif len(argv) == 5 and argv[1] == 'rewrite':
-        rewrite(argv[2], argv[3], argv[4])
+    parser = argparse.ArgumentParser(prog='qdq.py')
+    sub = parser.add_subparsers(dest='command', required=True)
+    a = sub.add_parser('augment')
+    r = sub.add_parser('rewrite')
+    for p in (a, r):
+        p.add_argument('--quantize-head', action='store_true',
+                       help="quantize the Detect head's convs too (the decode stays FP32)")
+    r.add_argument('--weight-bits', type=int, choices=(7, 8), default=7)
+    a.add_argument('fp32')
+    a.add_argument('augmented')
+    r.add_argument('fp32')
+    r.add_argument('ranges')
+    r.add_argument('int8')
+    args = parser.parse_args(argv[1:])
+    if args.command == 'augment':
+        augment(args.fp32, args.augmented, args.quantize_head)
     else:
-        sys.exit('usage: qdq.py augment FP32 AUGMENTED | rewrite FP32 RANGES.json INT8')
+        rewrite(args.fp32, args.ranges, args.int8, args.quantize_head,
+                2 ** (args.weight_bits - 1) - 1)
 
 
 if __name__ == '__main__':
