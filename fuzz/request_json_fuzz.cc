@@ -14,8 +14,8 @@
 #include "common/error_codes.h"
 #include "fuzz_check.h"
 #include "protocol/actions.h"
-#include "server/image_input.h"
-#include "server/request_params.h"
+#include "server/api/image_input.h"
+#include "server/api/request_params.h"
 
 using namespace kanjian;
 

@@ -23,7 +23,7 @@
 #include "protocol/actions.h"
 #include "protocol/form_params.h"
 #include "protocol/sign_v1.h"
-#include "server/request_params.h"
+#include "server/api/request_params.h"
 
 namespace kanjian::fuzz {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "vision/recognisers/body_recognizer.h"
+#include "vision/recognizers/body_recognizer.h"
 #include "vision/registry/model_registry.h"
 #include "vision/runtime/image_decode.h"
 

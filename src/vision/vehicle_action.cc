@@ -1,7 +1,7 @@
 #include "vision/vehicle_action.h"
 
 #include "common/error_codes.h"
-#include "vision/recognisers/vehicle_search.h"
+#include "vision/recognizers/vehicle_search.h"
 
 namespace kanjian::vision {
 

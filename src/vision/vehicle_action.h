@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "vision/recognisers/envelope_recognizer.h"
-#include "vision/recognisers/vehicle_recognizer.h"
+#include "vision/recognizers/envelope_recognizer.h"
+#include "vision/recognizers/vehicle_recognizer.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::vision {

@@ -25,7 +25,7 @@
 #include "vision/models/ocr/ocr_engine.h"
 #include "vision/models/product_gallery.h"
 #include "vision/models/yolo_detector.h"
-#include "vision/recognisers/pet_recognizer.h"
+#include "vision/recognizers/pet_recognizer.h"
 #include "vision/runtime/detect_batcher.h"
 #include "vision/runtime/image_decode.h"
 #include "vision/runtime/inference_pool.h"

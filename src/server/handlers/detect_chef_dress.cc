@@ -6,7 +6,7 @@
 #include "common/error_codes.h"
 #include "server/handlers/handlers.h"
 #include "vision/body_action.h"
-#include "vision/recognisers/body_recognizer.h"
+#include "vision/recognizers/body_recognizer.h"
 
 namespace kanjian::server {
 namespace {

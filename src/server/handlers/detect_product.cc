@@ -2,7 +2,7 @@
 // "XMin","YMin","XMax","YMax"}]}; no product → FailedOperation.NoObjectDetected.
 #include "common/error_codes.h"
 #include "server/handlers/handlers.h"
-#include "vision/recognisers/product_taxonomy.h"
+#include "vision/recognizers/product_taxonomy.h"
 
 namespace kanjian::server {
 

@@ -6,7 +6,7 @@
 // FailedOperation.NoObjectDetected.
 #include "common/error_codes.h"
 #include "server/handlers/handlers.h"
-#include "vision/recognisers/product_recognizer.h"
+#include "vision/recognizers/product_recognizer.h"
 
 namespace kanjian::server {
 namespace {

@@ -1,7 +1,7 @@
 // DetectSecurity (安全属性识别): the body-action handler of
 // detect_chef_dress.cc with the security attribute set.
 #include "server/handlers/handlers.h"
-#include "vision/recognisers/body_recognizer.h"
+#include "vision/recognizers/body_recognizer.h"
 
 namespace kanjian::server {
 

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "common/error_codes.h"
-#include "vision/recognisers/pet_recognizer.h"
+#include "vision/recognizers/pet_recognizer.h"
 #include "vision/runtime/image_decode.h"
 #include "vision/vision_engine.h"
 #include "vision/vision_test_util.h"
