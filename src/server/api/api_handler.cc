@@ -13,9 +13,9 @@
 #include "protocol/form_params.h"
 #include "protocol/sign_v1.h"
 #include "protocol/tc3.h"
-#include "server/handlers/handlers.h"
 #include "server/api/image_input.h"
 #include "server/api/request_params.h"
+#include "server/handlers/handlers.h"
 
 namespace kanjian::server {
 namespace {
@@ -25,14 +25,24 @@ using nlohmann::json;
 constexpr char kJson[] = "application/json";
 constexpr char kForm[] = "application/x-www-form-urlencoded";
 
-Status CheckActionAndVersion(const std::string& action, const std::string* version,
-                             const std::string& version_source) {
-  if (!protocol::FindAction(action))
+// The request's one lookup of its action: the name as sent and its row
+// (null if none), kept in *response as soon as the name is read, so that
+// the metrics label has them whatever check fails next.
+void NoteAction(std::string action, ApiResponse* response) {
+  response->action = std::move(action);
+  response->spec = protocol::FindAction(response->action);
+}
+
+// The row NoteAction found, once the action is known and the version right.
+Result<const protocol::ActionSpec*> CheckActionAndVersion(const ApiResponse& response,
+                                                          const std::string* version,
+                                                          const std::string& version_source) {
+  if (!response.spec)
     return Status(errc::kInvalidAction,
-                  "unknown action '" + ShownName(action) + "' for service tiia");
+                  "unknown action '" + ShownName(response.action) + "' for service tiia");
   if (!version || *version != protocol::kApiVersion)
     return Status(errc::kNoSuchVersion, version_source + " must be 2019-05-29");
-  return Status::Ok();
+  return response.spec;
 }
 
 }  // namespace
@@ -52,7 +62,7 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
 
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  const std::string action_label = protocol::FindAction(response.action) ? response.action : "-";
+  const std::string action_label = response.spec ? std::string(response.spec->name) : "-";
   metrics_.requests.Increment("action=\"" + action_label + "\",code=\"" +
                               (response.code.empty() ? "OK" : response.code) + "\"");
   metrics_.latency.For("action=\"" + action_label + "\"").Observe(ms);
@@ -69,7 +79,8 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
 Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& request_id,
                                  ApiResponse* response) {
   ASSIGN_OR_RETURN(auto call, ParseEnvelope(request, response));
-  const std::string& action = call.action;
+  const protocol::ActionSpec& spec = *call.spec;
+  const std::string action(spec.name);
 
   RETURN_IF_ERROR(CheckReplay(call));
   accounts_.NoteKeyUsed(call.secret_id);  // coarse: at most one write a minute per key
@@ -77,18 +88,18 @@ Result<json> ApiHandler::Process(const ApiRequest& request, const std::string& r
   // so a CLI change reaches a running server at once).
   RETURN_IF_ERROR(billing_.CheckServiceable(call.account_id));
   QpsLimiter& limiter = options_.shared_qps ? *options_.shared_qps : limiter_;
-  const int qps = QpsFor(action);
+  const int qps = QpsFor(spec);
   if (!limiter.Allow(call.account_id, action, qps))
     return Status(errc::kRequestLimitExceeded,
                   "more than " + std::to_string(qps) + " requests per second for " + action);
-  RETURN_IF_ERROR(CheckParameterNames(action, call.params));
+  RETURN_IF_ERROR(CheckParameterNames(spec, call.params));
 
   // A client that hung up does not get its call run (queued inference is
   // dropped, common/cancellation.h) nor billed (checked again just before
   // metering; one that leaves after this point is billed: docs/operators/http.md).
   Result<json> answer = [&] {
     CancelScope scope(request.client_gone);
-    return Recognize(action, call.params);
+    return Recognize(spec, call.params);
   }();
   if (!answer.ok()) return answer;
   if (request.client_gone())
@@ -141,14 +152,14 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
                   "Content-Type must be application/json (TC3-HMAC-SHA256) or "
                   "application/x-www-form-urlencoded (signature v1)");
   VerifiedCall call;
-  call.action = response->action = request.Header("x-tc-action");
-  if (call.action.empty()) return Status(errc::kMissingParameter, "X-TC-Action header is missing");
+  NoteAction(request.Header("x-tc-action"), response);
+  if (response->action.empty())
+    return Status(errc::kMissingParameter, "X-TC-Action header is missing");
   const auto version = request.headers.find("x-tc-version");
-  if (Status s = CheckActionAndVersion(
-          call.action, version == request.headers.end() ? nullptr : &version->second,
-          "X-TC-Version");
-      !s.ok())
-    return s;
+  ASSIGN_OR_RETURN(call.spec,
+                   CheckActionAndVersion(
+                       *response, version == request.headers.end() ? nullptr : &version->second,
+                       "X-TC-Version"));
 
   protocol::SignedRequest signed_request{request.method, request.query, request.headers,
                                          request.body};
@@ -161,7 +172,7 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseTc3(const ApiRequest& request,
 
   if (is_get) {
     ASSIGN_OR_RETURN(auto form, protocol::DecodeForm(request.query));
-    call.params = protocol::V1ActionParams(call.action, form);
+    call.params = protocol::V1ActionParams(*call.spec, form);
     return call;
   }
   ASSIGN_OR_RETURN(auto params, ParseJsonParams(request.body));
@@ -188,11 +199,11 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseV1(const ApiRequest& request,
   auto action = form.find("Action");
   if (action == form.end())
     return Status(errc::kMissingParameter, "the common parameter Action is missing");
-  call.action = response->action = action->second;
+  NoteAction(action->second, response);
   auto version = form.find("Version");
   if (version == form.end())
     return Status(errc::kMissingParameter, "the common parameter Version is missing");
-  RETURN_IF_ERROR(CheckActionAndVersion(call.action, &version->second, "Version"));
+  ASSIGN_OR_RETURN(call.spec, CheckActionAndVersion(*response, &version->second, "Version"));
 
   ASSIGN_OR_RETURN(auto verified,
                    protocol::VerifyV1(request.method, request.Header("host"), form,
@@ -201,7 +212,7 @@ Result<ApiHandler::VerifiedCall> ApiHandler::ParseV1(const ApiRequest& request,
   call.secret_id = verified.secret_id;
   call.replay_key = "v1:" + verified.secret_id + ":" + verified.nonce + ":" + verified.signature;
   call.signed_at = verified.timestamp;
-  call.params = protocol::V1ActionParams(call.action, form);
+  call.params = protocol::V1ActionParams(*call.spec, form);
   return call;
 }
 
@@ -229,8 +240,7 @@ Status ApiHandler::CheckReplay(const VerifiedCall& call) {
                 "shortly");
 }
 
-Result<json> ApiHandler::Recognize(const std::string& action, const json& params) {
-  const protocol::ActionSpec& spec = *protocol::FindAction(action);
+Result<json> ApiHandler::Recognize(const protocol::ActionSpec& spec, const json& params) {
   ASSIGN_OR_RETURN(auto image, ImageBytesFromParams(params, spec, &fetcher_));
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.request_timeout_ms);
@@ -238,11 +248,11 @@ Result<json> ApiHandler::Recognize(const std::string& action, const json& params
   return HandlerFor(spec)(ActionCall{spec, limits, params, image, deadline, vision_});
 }
 
-int ApiHandler::QpsFor(const std::string& action) const {
+int ApiHandler::QpsFor(const protocol::ActionSpec& spec) const {
   const auto qps = qps_.load();
-  auto it = qps->find(action);
+  auto it = qps->find(std::string(spec.name));
   if (it != qps->end()) return it->second;
-  return protocol::FindAction(action)->default_qps;
+  return spec.default_qps;
 }
 
 void ApiHandler::SetQpsOverrides(std::map<std::string, int> qps) {

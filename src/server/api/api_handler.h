@@ -3,7 +3,8 @@
 // and benchmarks call it directly. First the envelope — TC3 (JSON
 // body, X-TC-* headers, Authorization) or signature v1 (form-encoded GET
 // query or POST body) — becomes one VerifiedCall: transport → action/version
-// → signature → parameters as JSON. Then the same checks for both: replay
+// → signature → parameters as JSON. The action's row of protocol::kActions
+// is found there, once, and every later step reads that row. Then the same checks for both: replay
 // (optional) → account state → rate limit → parameter names → recognition →
 // metering. Only a call that passes them all is metered, and it is metered
 // durably before its answer is returned.
@@ -19,12 +20,13 @@
 #include "billing/billing.h"
 #include "billing/usage_meter.h"
 #include "common/clock.h"
+#include "protocol/actions.h"
 #include "protocol/error_messages.h"
 #include "protocol/tc3.h"
-#include "server/http_types.h"
 #include "server/api/image_fetcher.h"
-#include "server/rate_limiter.h"
 #include "server/api/replay_guard.h"
+#include "server/http_types.h"
+#include "server/rate_limiter.h"
 #include "server/server_metrics.h"
 #include "vision/vision_engine.h"
 
@@ -38,6 +40,9 @@ struct ApiResponse {
   std::string body;  // always an API 3.0 envelope, sent with HTTP 200
   std::string request_id;
   std::string action;
+  // The action's row of protocol::kActions once `action` is found there
+  // (the one lookup of a request); null for a missing or unknown action.
+  const protocol::ActionSpec* spec = nullptr;
   std::string account_id;  // "" before authentication
   std::string code;        // "" on success
   // X-TC-Language (TC3) or Language (v1): the language of Error.Message.
@@ -78,7 +83,7 @@ class ApiHandler {
  private:
   // A request whose envelope is parsed and whose signature holds.
   struct VerifiedCall {
-    std::string action;
+    const protocol::ActionSpec* spec = nullptr;  // never null once parsed
     nlohmann::json params;  // the action's own parameters, typed as in a TC3 body
     std::string account_id;
     std::string secret_id;
@@ -95,8 +100,8 @@ class ApiHandler {
   // Finds the account of a SecretId (and remembers it in *account_id).
   protocol::SecretLookup LookupInto(std::string* account_id);
   Status CheckReplay(const VerifiedCall& call);
-  Result<nlohmann::json> Recognize(const std::string& action, const nlohmann::json& params);
-  int QpsFor(const std::string& action) const;
+  Result<nlohmann::json> Recognize(const protocol::ActionSpec& spec, const nlohmann::json& params);
+  int QpsFor(const protocol::ActionSpec& spec) const;
 
   const ApiOptions options_;
   billing::AccountService& accounts_;

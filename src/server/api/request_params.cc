@@ -5,7 +5,6 @@
 #include <string>
 
 #include "common/error_codes.h"
-#include "protocol/actions.h"
 
 namespace kanjian::server {
 
@@ -65,11 +64,11 @@ Result<nlohmann::json> ParseJsonParams(std::string_view body) {
   return params;
 }
 
-Status CheckParameterNames(std::string_view action, const nlohmann::json& params) {
+Status CheckParameterNames(const protocol::ActionSpec& action, const nlohmann::json& params) {
   for (const auto& [name, value] : params.items()) {
     if (!protocol::FindParameter(action, name))
       return Status(errc::kUnknownParameter,
-                    "unknown parameter '" + Shown(name) + "' for " + Shown(action));
+                    "unknown parameter '" + Shown(name) + "' for " + std::string(action.name));
   }
   return Status::Ok();
 }

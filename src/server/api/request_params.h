@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "protocol/actions.h"
 
 namespace kanjian::server {
 
@@ -17,7 +18,7 @@ Result<nlohmann::json> ParseJsonParams(std::string_view body);
 
 // Errors: UnknownParameter naming the first name `action` does not take
 // (protocol::FindParameter).
-Status CheckParameterNames(std::string_view action, const nlohmann::json& params);
+Status CheckParameterNames(const protocol::ActionSpec& action, const nlohmann::json& params);
 
 // `name` as error messages show a client-supplied name: at most 64 bytes,
 // then a note of its full length.

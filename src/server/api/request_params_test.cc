@@ -19,7 +19,7 @@ TEST(ParseJsonParams, RefusesDeepNestingBeforeParsing) {
 
 TEST(CheckParameterNames, EchoesAtMost64BytesOfAnUnknownName) {
   nlohmann::json params = {{std::string(5000, 'k'), 1}};
-  Status s = CheckParameterNames("DetectPet", params);
+  Status s = CheckParameterNames(*protocol::FindAction("DetectPet"), params);
   EXPECT_EQ(s.code(), errc::kUnknownParameter);
   EXPECT_LT(s.message().size(), 200u);
   EXPECT_NE(s.message().find("5000 bytes"), std::string::npos) << s.message();
