@@ -15,6 +15,10 @@ struct Pet {
   Box location;      // original image pixels
 };
 
+// DetectPet's threshold: a cat or dog is reported at this detector score
+// (0..1) or above (docs/tenants/errors.md).
+inline constexpr float kPetMinScore = 0.30f;
+
 // Cat/dog detections at or above min_score (0..1), highest score first.
 // Empty when there is none; the caller maps that to errc::kNoObjectDetected.
 std::vector<Pet> PetsFromDetections(const std::vector<Detection>& detections, float min_score);

@@ -32,6 +32,10 @@ struct Product {
   float score = 0;     // detector score 0..1
 };
 
+// DetectProduct's threshold: a product is reported at this detector score
+// (0..1) or above.
+inline constexpr float kProductMinScore = 0.30f;
+
 // Product detections at or above min_score (0..1), highest score first.
 // Empty when there is none; the caller maps that to errc::kNoObjectDetected.
 std::vector<Product> ProductsFromDetections(const std::vector<Detection>& detections,
