@@ -22,6 +22,7 @@
 #include "billing/billing.h"
 #include "billing/usage_meter.h"
 #include "common/crypto.h"
+#include "vision/actions.h"
 #include "vision/runtime/image_decode.h"
 #include "vision/vision_engine.h"
 
@@ -85,7 +86,11 @@ int Main(int argc, char** argv) {
 
   // The vision engine alone: decode + pool hop + detect, no HTTP, no auth, no metering.
   auto engine_call = [&] {
-    return (*engine)->DetectPet(image, Steady::now() + std::chrono::seconds(30)).ok();
+    return (*engine)
+        ->RunOnImage<std::vector<vision::Pet>>(image, vision::VisionEngine::PetImageLimits(),
+                                               Steady::now() + std::chrono::seconds(30),
+                                               vision::DetectPet)
+        .ok();
   };
   Print("engine_detectpet", 1, Measure(1, seconds, engine_call));
   auto decode_call = [&] {

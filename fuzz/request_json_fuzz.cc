@@ -14,8 +14,8 @@
 #include "common/error_codes.h"
 #include "fuzz_check.h"
 #include "protocol/actions.h"
-#include "server/image_input.h"
-#include "server/request_params.h"
+#include "server/api/image_input.h"
+#include "server/api/request_params.h"
 
 using namespace kanjian;
 
@@ -32,13 +32,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   FUZZ_CHECK(params->is_object());
-  if (Status names = server::CheckParameterNames(action.name, *params); !names.ok()) {
+  if (Status names = server::CheckParameterNames(action, *params); !names.ok()) {
     FUZZ_CHECK(names.code() == errc::kUnknownParameter);
     fuzz::CheckEnvelope(names);
     return 0;
   }
   for (const auto& [name, value] : params->items())
-    FUZZ_CHECK(protocol::FindParameter(action.name, name).has_value());
+    FUZZ_CHECK(protocol::FindParameter(action, name).has_value());
   // A success envelope echoing the parameters is valid JSON too.
   auto echoed = nlohmann::json::parse(protocol::SuccessBody(*params, "id"), nullptr, false);
   FUZZ_CHECK(!echoed.is_discarded());

@@ -23,7 +23,7 @@
 #include "protocol/actions.h"
 #include "protocol/form_params.h"
 #include "protocol/sign_v1.h"
-#include "server/request_params.h"
+#include "server/api/request_params.h"
 
 namespace kanjian::fuzz {
 namespace {
@@ -65,7 +65,7 @@ void Wire(const uint8_t* data, size_t size) {
   const std::string http_method = data[0] & 1 ? "GET" : "POST";
   const std::string host = kHosts[(data[0] >> 1) % 4];
   const auto actions = protocol::AllActions();
-  const std::string_view action = actions[(data[0] >> 3) % actions.size()].name;
+  const protocol::ActionSpec& action = actions[(data[0] >> 3) % actions.size()];
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
 
   auto form = protocol::DecodeForm(text);

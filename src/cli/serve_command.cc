@@ -23,7 +23,7 @@
 #include "protocol/actions.h"
 #include "server/admin_reload.h"
 #include "server/alert_transport.h"
-#include "server/api_handler.h"
+#include "server/api/api_handler.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"
 #include "server/console/operator_api.h"

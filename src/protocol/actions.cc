@@ -13,11 +13,9 @@ const ActionSpec* FindAction(std::string_view name) {
   return nullptr;
 }
 
-std::optional<ParamType> FindParameter(std::string_view action, std::string_view name) {
+std::optional<ParamType> FindParameter(const ActionSpec& action, std::string_view name) {
   if (name == "ImageUrl" || name == "ImageBase64") return ParamType::kString;
-  const ActionSpec* spec = FindAction(action);
-  if (!spec) return std::nullopt;
-  for (const ParamSpec& p : spec->extra_params) {
+  for (const ParamSpec& p : action.extra_params) {
     if (p.name == name) return p.type;
   }
   return std::nullopt;

@@ -52,10 +52,12 @@ inline constexpr std::array<ActionSpec, 8> kActions = {{
 }};
 
 std::span<const ActionSpec> AllActions();
+// The row named `name`, or null. A request looks its action up once, when
+// its envelope is parsed, and passes the row along.
 const ActionSpec* FindAction(std::string_view name);
 
 // A parameter `action` accepts (ImageUrl, ImageBase64 and its own extras);
 // nullopt for any other name (→ UnknownParameter).
-std::optional<ParamType> FindParameter(std::string_view action, std::string_view name);
+std::optional<ParamType> FindParameter(const ActionSpec& action, std::string_view name);
 
 }  // namespace kanjian::protocol

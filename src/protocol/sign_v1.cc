@@ -137,7 +137,7 @@ Result<V1Caller> VerifyV1(std::string_view http_method, std::string_view host,
                 "the request signature we calculated does not match the signature you provided");
 }
 
-nlohmann::json V1ActionParams(std::string_view action, const FormParams& params) {
+nlohmann::json V1ActionParams(const ActionSpec& action, const FormParams& params) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [name, text] : params) {
     if (IsV1CommonParameter(name)) continue;

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "protocol/actions.h"
 #include "protocol/form_params.h"
 #include "protocol/tc3.h"
 
@@ -58,6 +59,6 @@ Result<V1Caller> VerifyV1(std::string_view http_method, std::string_view host,
 // Boolean parameters from "true"/"false", Integer ones from a decimal.
 // Text that is not of the type, and unknown names, stay strings, so the
 // handler's and the server's own checks refuse them exactly as for TC3.
-nlohmann::json V1ActionParams(std::string_view action, const FormParams& params);
+nlohmann::json V1ActionParams(const ActionSpec& action, const FormParams& params);
 
 }  // namespace kanjian::protocol

@@ -203,21 +203,21 @@ TEST(SignV1Test, NonceZeroIsAccepted) {
 
 TEST(SignV1Test, ActionParamsAreTypedLikeATc3Body) {
   FormParams form = Decoded(kKats[1].wire);  // DetectChefDress with two Booleans
-  EXPECT_EQ(V1ActionParams("DetectChefDress", form),
+  EXPECT_EQ(V1ActionParams(*FindAction("DetectChefDress"), form),
             nlohmann::json({{"ImageUrl", "https://example.com/a b.jpg?x=1&y=中"},
                             {"EnableDetect", false},
                             {"EnablePreferred", true}}));
-  EXPECT_EQ(V1ActionParams("DetectProductBeta", Decoded(kKats[0].wire)),
+  EXPECT_EQ(V1ActionParams(*FindAction("DetectProductBeta"), Decoded(kKats[0].wire)),
             nlohmann::json({{"ImageBase64", "/9j/4AAQ+SkZJRg=="}, {"NeedLemma", 1}}));
   // Python's str(True); and text that is not of the type stays text, so the
   // handler refuses it as it refuses a JSON string ("must be a Boolean").
-  EXPECT_EQ(
-      V1ActionParams("DetectSecurity", {{"EnableDetect", "True"}, {"EnablePreferred", "yes"}}),
-      nlohmann::json({{"EnableDetect", true}, {"EnablePreferred", "yes"}}));
-  EXPECT_EQ(V1ActionParams("DetectProductBeta", {{"NeedLemma", "-1"}, {"Limit", "3"}}),
+  EXPECT_EQ(V1ActionParams(*FindAction("DetectSecurity"),
+                           {{"EnableDetect", "True"}, {"EnablePreferred", "yes"}}),
+            nlohmann::json({{"EnableDetect", true}, {"EnablePreferred", "yes"}}));
+  EXPECT_EQ(V1ActionParams(*FindAction("DetectProductBeta"), {{"NeedLemma", "-1"}, {"Limit", "3"}}),
             nlohmann::json({{"NeedLemma", "-1"}, {"Limit", "3"}}));
   // A Boolean name on an action that has none is not converted (→ UnknownParameter later).
-  EXPECT_EQ(V1ActionParams("DetectPet", {{"EnableDetect", "true"}, {"Token", "t"}}),
+  EXPECT_EQ(V1ActionParams(*FindAction("DetectPet"), {{"EnableDetect", "true"}, {"Token", "t"}}),
             nlohmann::json({{"EnableDetect", "true"}}));
 }
 

@@ -12,7 +12,7 @@
 #include <memory>
 
 #include "server/admin_reload.h"
-#include "server/api_handler.h"
+#include "server/api/api_handler.h"
 #include "server/http_router.h"
 #include "server/server_metrics.h"
 

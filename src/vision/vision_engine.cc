@@ -8,28 +8,12 @@
 #include "vision/registry/model_registry.h"
 
 namespace kanjian::vision {
-namespace {
-
-// The detector RunOnImage's task pinned for the request running on this
-// thread; null outside such a task.
-thread_local const VisionEngine::DetectorSlot* pinned_detector = nullptr;
-
-}  // namespace
-
-VisionEngine::PinnedDetectorScope::PinnedDetectorScope(const DetectorSlot* slot)
-    : saved_(pinned_detector) {
-  pinned_detector = slot;
-}
-
-VisionEngine::PinnedDetectorScope::~PinnedDetectorScope() {
-  pinned_detector = saved_;
-}
 
 VisionEngine::VisionEngine(VisionConfig config, std::shared_ptr<const ModelSet> models,
                            std::shared_ptr<const YoloDetector> detector,
                            std::shared_ptr<const ocr::OcrEngine> fixed_ocr)
     : config_(std::move(config)), fixed_ocr_(std::move(fixed_ocr)) {
-  detector_ = MakeSlot(std::move(models), std::move(detector));
+  slot_ = MakeSlot(std::move(models), std::move(detector));
   InferencePool::Options options;
   options.workers = config_.workers * std::max(1, config_.batch_max);
   options.queue_max = config_.queue_max;
@@ -38,10 +22,11 @@ VisionEngine::VisionEngine(VisionConfig config, std::shared_ptr<const ModelSet> 
 
 VisionEngine::~VisionEngine() = default;
 
-std::shared_ptr<const VisionEngine::DetectorSlot> VisionEngine::MakeSlot(
+std::shared_ptr<const ModelSlot> VisionEngine::MakeSlot(
     std::shared_ptr<const ModelSet> models, std::shared_ptr<const YoloDetector> detector) const {
-  auto slot = std::make_shared<DetectorSlot>();
+  auto slot = std::make_shared<ModelSlot>();
   slot->detector = std::move(detector);
+  slot->inference_ms = &inference_ms_;
   slot->ocr = models && models->ocr ? models->ocr : fixed_ocr_;
   slot->product_gallery =
       models && models->product_gallery ? models->product_gallery : config_.product_gallery;
@@ -56,36 +41,19 @@ std::shared_ptr<const VisionEngine::DetectorSlot> VisionEngine::MakeSlot(
   return slot;
 }
 
-std::shared_ptr<const VisionEngine::DetectorSlot> VisionEngine::CurrentDetector() const {
+std::shared_ptr<const ModelSlot> VisionEngine::CurrentModels() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (config_.registry) {
     std::shared_ptr<const ModelSet> current = config_.registry->Snapshot();
     // A registry always holds a detector when the engine uses it (Load checks,
     // the server requires the task on every reload), and OCR models if it did
     // at start (its directories are fixed); keep the last slot if not.
-    if (current != detector_->models && current->detector && (current->ocr || fixed_ocr_)) {
+    if (current != slot_->models && current->detector && (current->ocr || fixed_ocr_)) {
       std::shared_ptr<const YoloDetector> detector = current->detector;
-      detector_ = MakeSlot(std::move(current), std::move(detector));
+      slot_ = MakeSlot(std::move(current), std::move(detector));
     }
   }
-  return detector_;
-}
-
-const VisionEngine::DetectorSlot& VisionEngine::PinnedOrCurrent(
-    std::shared_ptr<const DetectorSlot>* hold) const {
-  if (pinned_detector) return *pinned_detector;
-  *hold = CurrentDetector();
-  return **hold;
-}
-
-const ProductGallery* VisionEngine::product_gallery() const {
-  std::shared_ptr<const DetectorSlot> hold;
-  return PinnedOrCurrent(&hold).product_gallery.get();  // the set in service holds it
-}
-
-const ocr::OcrEngine& VisionEngine::ocr() const {
-  std::shared_ptr<const DetectorSlot> hold;
-  return *PinnedOrCurrent(&hold).ocr;  // the set in service holds it
+  return slot_;
 }
 
 Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& config) {
@@ -141,29 +109,6 @@ VisionEngine::DecodeAhead VisionEngine::TryDecodeAhead(std::string_view bytes,
   }
   out.image = std::move(image.value());
   return out;
-}
-
-Result<std::vector<Detection>> VisionEngine::Detect(const cv::Mat& image) {
-  std::shared_ptr<const DetectorSlot> hold;
-  const DetectorSlot& slot = PinnedOrCurrent(&hold);
-  auto start = Clock::now();
-  auto detections = slot.batcher ? slot.batcher->Detect(image) : slot.detector->Detect(image);
-  inference_ms_.Observe(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-  return detections;
-}
-
-Result<std::vector<Pet>> VisionEngine::DetectPet(std::string_view image_bytes,
-                                                 Clock::time_point deadline,
-                                                 const ImageLimits& limits) {
-  auto pets = RunOnImage<std::vector<Pet>>(
-      image_bytes, limits, deadline, [this](const cv::Mat& image) -> Result<std::vector<Pet>> {
-        ASSIGN_OR_RETURN(auto detections, Detect(image));
-        return PetsFromDetections(detections, config_.pet_min_score);
-      });
-  if (pets.ok() && pets->empty()) {
-    return Status(errc::kNoObjectDetected, "no cat or dog found in the image");
-  }
-  return pets;
 }
 
 }  // namespace kanjian::vision

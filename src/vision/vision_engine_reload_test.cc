@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/error_codes.h"
+#include "vision/engine_test_util.h"
 #include "vision/registry/model_registry.h"
 #include "vision/vision_engine.h"
 #include "vision/vision_test_util.h"
@@ -72,7 +73,7 @@ class DetectorReloadTest : public ::testing::Test {
   }
 
   Result<std::vector<Pet>> DetectDog() {
-    return engine_->DetectPet(dog_, std::chrono::steady_clock::now() + 60s);
+    return testing::DetectPetOn(*engine_, dog_, std::chrono::steady_clock::now() + 60s);
   }
 
   fs::path dir_;
@@ -86,7 +87,7 @@ TEST_F(DetectorReloadTest, InFlightRequestKeepsItsDetectorNewRequestsGetTheNewOn
   WriteConfig(DetectorOnlyConfig("yolov5s.onnx", 0.25));
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_TRUE(DetectDog().ok());
-  std::weak_ptr<const YoloDetector> old_detector = engine_->CurrentDetector()->detector;
+  std::weak_ptr<const YoloDetector> old_detector = engine_->CurrentModels()->detector;
   ASSERT_EQ(old_detector.lock(), registry_->Snapshot()->detector);
 
   // A request admitted now, held on its worker until the reload is done.
@@ -96,12 +97,10 @@ TEST_F(DetectorReloadTest, InFlightRequestKeepsItsDetectorNewRequestsGetTheNewOn
   std::thread request([&] {
     in_flight = engine_->RunOnImage<std::vector<Pet>>(
         dog_, VisionEngine::PetImageLimits(), std::chrono::steady_clock::now() + 60s,
-        [&](const cv::Mat& image) -> Result<std::vector<Pet>> {
+        [&](const cv::Mat& image, const ModelSlot& models) -> Result<std::vector<Pet>> {
           started.set_value();
           go_signal.wait();
-          auto detections = engine_->Detect(image);
-          if (!detections.ok()) return detections.status();
-          return PetsFromDetections(*detections, 0.30f);
+          return DetectPet(image, models);
         });
   });
   started.get_future().wait();
@@ -111,7 +110,7 @@ TEST_F(DetectorReloadTest, InFlightRequestKeepsItsDetectorNewRequestsGetTheNewOn
   ASSERT_TRUE(reloaded.ok()) << reloaded.ToString();
   // New requests use the new detector (threshold 0.99: no dog)…
   EXPECT_EQ(DetectDog().status().code(), errc::kNoObjectDetected);
-  EXPECT_EQ(engine_->CurrentDetector()->detector, registry_->Snapshot()->detector);
+  EXPECT_EQ(engine_->CurrentModels()->detector, registry_->Snapshot()->detector);
   // …while the old one stays loaded for the request that pinned it.
   EXPECT_FALSE(old_detector.expired());
   EXPECT_NE(old_detector.lock(), registry_->Snapshot()->detector);
@@ -132,7 +131,7 @@ TEST_F(DetectorReloadTest, FailedReloadChangesNothingAndNamesTheFile) {
   WriteConfig(DetectorOnlyConfig("yolov5s.onnx", 0.25));
   ASSERT_NO_FATAL_FAILURE(Start());
   const auto set_before = registry_->Snapshot();
-  const auto slot_before = engine_->CurrentDetector();
+  const auto slot_before = engine_->CurrentModels();
 
   const std::string corrupt = (dir_ / "corrupt.onnx").string();
   std::ofstream(corrupt) << "this is not an ONNX model";
@@ -153,7 +152,7 @@ TEST_F(DetectorReloadTest, FailedReloadChangesNothingAndNamesTheFile) {
     ASSERT_FALSE(s.ok()) << c.config;
     EXPECT_NE(s.message().find(c.named), std::string::npos) << s.message();
     EXPECT_EQ(registry_->Snapshot(), set_before);
-    EXPECT_EQ(engine_->CurrentDetector(), slot_before);
+    EXPECT_EQ(engine_->CurrentModels(), slot_before);
     auto pets = DetectDog();
     ASSERT_TRUE(pets.ok()) << pets.status().ToString();
     EXPECT_EQ((*pets)[0].name, "dog");
@@ -164,14 +163,14 @@ TEST_F(DetectorReloadTest, BatchedEngineGetsABatcherForTheNewDetector) {
   WriteConfig(DetectorOnlyConfig("yolov5s.onnx", 0.25));
   ASSERT_NO_FATAL_FAILURE(Start(/*batch_max=*/2));
   ASSERT_TRUE(DetectDog().ok());
-  const auto before = engine_->CurrentDetector();
+  const auto before = engine_->CurrentModels();
   ASSERT_NE(before->batcher, nullptr);
   EXPECT_EQ(before->batcher->images_run(), 1u);
 
   WriteConfig(DetectorOnlyConfig("yolov5s.onnx", 0.99));
   ASSERT_TRUE(registry_->Reload().ok());
   EXPECT_EQ(DetectDog().status().code(), errc::kNoObjectDetected);
-  const auto after = engine_->CurrentDetector();
+  const auto after = engine_->CurrentModels();
   ASSERT_NE(after->batcher, nullptr);
   EXPECT_NE(after->batcher.get(), before->batcher.get());
   EXPECT_EQ(after->batcher->images_run(), 1u);   // ran on the new detector's batcher
@@ -257,7 +256,7 @@ class OcrGalleryReloadTest : public ::testing::Test {
   // The best gallery product for the whole dog.jpg, as a new request sees it.
   std::string BestForDog() {
     cv::Mat dog = cv::imread(testing::DarknetImage("dog.jpg"), cv::IMREAD_COLOR);
-    auto matches = engine_->product_gallery()->NearestTo(dog, 1);
+    auto matches = engine_->CurrentModels()->product_gallery->NearestTo(dog, 1);
     if (!matches.ok() || matches->empty()) return "(none)";
     return (*matches)[0].product->name;
   }
@@ -274,8 +273,8 @@ TEST_F(OcrGalleryReloadTest, ReloadRereadsTheGalleryInFlightRequestKeepsTheOldMo
   const auto before = registry_->Snapshot();
   ASSERT_NE(before->ocr, nullptr);
   ASSERT_NE(before->product_gallery, nullptr);
-  EXPECT_EQ(&engine_->ocr(), before->ocr.get());
-  EXPECT_EQ(engine_->product_gallery(), before->product_gallery.get());
+  EXPECT_EQ(engine_->CurrentModels()->ocr, before->ocr);
+  EXPECT_EQ(engine_->CurrentModels()->product_gallery, before->product_gallery);
   EXPECT_EQ(BestForDog(), "长颈鹿玩偶");  // the only product
 
   // A request admitted now, held on its worker until the reload is done.
@@ -290,11 +289,12 @@ TEST_F(OcrGalleryReloadTest, ReloadRereadsTheGalleryInFlightRequestKeepsTheOldMo
   std::thread request([&] {
     in_flight = engine_->RunOnImage<Seen>(
         testing::ReadFile(testing::DarknetImage("dog.jpg")), VisionEngine::PetImageLimits(),
-        std::chrono::steady_clock::now() + 60s, [&](const cv::Mat&) -> Result<Seen> {
+        std::chrono::steady_clock::now() + 60s,
+        [&](const cv::Mat&, const ModelSlot& models) -> Result<Seen> {
           started.set_value();
           go_signal.wait();
-          return Seen{&engine_->ocr(), engine_->product_gallery(),
-                      engine_->product_gallery()->products()};
+          return Seen{models.ocr.get(), models.product_gallery.get(),
+                      models.product_gallery->products()};
         });
   });
   started.get_future().wait();
@@ -305,8 +305,8 @@ TEST_F(OcrGalleryReloadTest, ReloadRereadsTheGalleryInFlightRequestKeepsTheOldMo
   ASSERT_TRUE(reloaded.ok()) << reloaded.ToString();
   const auto after = registry_->Snapshot();
   EXPECT_EQ(after->product_gallery->products(), 2u);
-  EXPECT_EQ(BestForDog(), "捷安特自行车");       // new requests see the new SKU…
-  EXPECT_EQ(&engine_->ocr(), after->ocr.get());  // …and the reloaded OCR models
+  EXPECT_EQ(BestForDog(), "捷安特自行车");               // new requests see the new SKU…
+  EXPECT_EQ(engine_->CurrentModels()->ocr, after->ocr);  // …and the reloaded OCR models
   EXPECT_NE(after->ocr, before->ocr);
 
   go.set_value();
@@ -320,15 +320,15 @@ TEST_F(OcrGalleryReloadTest, ReloadRereadsTheGalleryInFlightRequestKeepsTheOldMo
 TEST_F(OcrGalleryReloadTest, BrokenGalleryOrOcrFileFailsTheReloadAndKeepsTheOldSet) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const auto set_before = registry_->Snapshot();
-  const auto slot_before = engine_->CurrentDetector();
+  const auto slot_before = engine_->CurrentModels();
   auto expect_refused = [&](const std::string& named) {
     Status s = registry_->Reload();
     ASSERT_FALSE(s.ok()) << named;
     EXPECT_NE(s.message().find(named), std::string::npos) << s.message();
     EXPECT_EQ(registry_->Snapshot(), set_before);
-    EXPECT_EQ(engine_->CurrentDetector(), slot_before);
-    EXPECT_EQ(engine_->product_gallery(), set_before->product_gallery.get());
-    EXPECT_EQ(&engine_->ocr(), set_before->ocr.get());
+    EXPECT_EQ(engine_->CurrentModels(), slot_before);
+    EXPECT_EQ(engine_->CurrentModels()->product_gallery, set_before->product_gallery);
+    EXPECT_EQ(engine_->CurrentModels()->ocr, set_before->ocr);
     EXPECT_EQ(BestForDog(), "长颈鹿玩偶");
   };
 

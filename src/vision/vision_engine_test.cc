@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error_codes.h"
+#include "vision/engine_test_util.h"
 #include "vision/vision_test_util.h"
 
 namespace kanjian::vision {
@@ -33,8 +34,8 @@ TEST(VisionEngine, DetectPetFindsTheDog) {
   KANJIAN_REQUIRE_FILE(testing::DarknetImage("dog.jpg"));
   auto engine = LoadEngine();
   ASSERT_NE(engine, nullptr);
-  auto pets = engine->DetectPet(testing::ReadFile(testing::DarknetImage("dog.jpg")),
-                                std::chrono::steady_clock::now() + 30s);
+  auto pets = testing::DetectPetOn(*engine, testing::ReadFile(testing::DarknetImage("dog.jpg")),
+                                   std::chrono::steady_clock::now() + 30s);
   ASSERT_TRUE(pets.ok()) << pets.status().ToString();
   ASSERT_EQ(pets->size(), 1u);
   EXPECT_EQ((*pets)[0].name, "dog");
@@ -50,7 +51,7 @@ TEST(VisionEngine, DetectPetFindsTheCat) {
   auto engine = LoadEngine();
   ASSERT_NE(engine, nullptr);
   std::string png = testing::ReadFile(testing::CatImage());
-  auto pets = engine->DetectPet(png, std::chrono::steady_clock::now() + 30s);
+  auto pets = testing::DetectPetOn(*engine, png, std::chrono::steady_clock::now() + 30s);
   ASSERT_TRUE(pets.ok()) << pets.status().ToString();
   ASSERT_GE(pets->size(), 1u);
   EXPECT_EQ((*pets)[0].name, "cat");
@@ -69,7 +70,7 @@ TEST(VisionEngine, ConcurrentCallersShareOneSession) {
   std::vector<std::thread> callers;
   for (int i = 0; i < 4; ++i) {
     callers.emplace_back([&] {
-      auto pets = engine->DetectPet(jpg, std::chrono::steady_clock::now() + 60s);
+      auto pets = testing::DetectPetOn(*engine, jpg, std::chrono::steady_clock::now() + 60s);
       if (pets.ok() && pets->size() == 1 && (*pets)[0].name == "dog") ++dogs;
     });
   }
@@ -90,8 +91,8 @@ TEST(VisionEngine, NoPetIsNoObjectDetected) {
   ASSERT_NE(engine, nullptr);
   std::vector<uchar> png;
   cv::imencode(".png", cv::Mat(480, 640, CV_8UC3, cv::Scalar(30, 160, 60)), png);
-  auto r = engine->DetectPet(std::string(png.begin(), png.end()),
-                             std::chrono::steady_clock::now() + 30s);
+  auto r = testing::DetectPetOn(*engine, std::string(png.begin(), png.end()),
+                                std::chrono::steady_clock::now() + 30s);
   EXPECT_EQ(r.status().code(), errc::kNoObjectDetected);
 }
 
@@ -100,8 +101,8 @@ TEST(VisionEngine, EagleIsNoObjectDetected) {
   KANJIAN_REQUIRE_FILE(testing::DarknetImage("eagle.jpg"));
   auto engine = LoadEngine();
   ASSERT_NE(engine, nullptr);
-  auto r = engine->DetectPet(testing::ReadFile(testing::DarknetImage("eagle.jpg")),
-                             std::chrono::steady_clock::now() + 30s);
+  auto r = testing::DetectPetOn(*engine, testing::ReadFile(testing::DarknetImage("eagle.jpg")),
+                                std::chrono::steady_clock::now() + 30s);
   EXPECT_EQ(r.status().code(), errc::kNoObjectDetected);
 }
 
@@ -110,17 +111,20 @@ TEST(VisionEngine, ImageErrorsComeBackBeforeQueueing) {
   auto engine = LoadEngine();
   ASSERT_NE(engine, nullptr);
   auto deadline = std::chrono::steady_clock::now() + 30s;
-  EXPECT_EQ(engine->DetectPet("", deadline).status().code(), errc::kEmptyImage);
-  EXPECT_EQ(engine->DetectPet("GIF89a......", deadline).status().code(), errc::kImageNotSupported);
+  EXPECT_EQ(testing::DetectPetOn(*engine, "", deadline).status().code(), errc::kEmptyImage);
+  EXPECT_EQ(testing::DetectPetOn(*engine, "GIF89a......", deadline).status().code(),
+            errc::kImageNotSupported);
   // The caller's limits (the action table's, in the server) are the ones applied.
   KANJIAN_REQUIRE_FILE(testing::CatImage());
   const std::string png = testing::ReadFile(testing::CatImage());
   ImageLimits jpg_only;
   jpg_only.jpg_only = true;
-  EXPECT_EQ(engine->DetectPet(png, deadline, jpg_only).status().code(), errc::kImageNotSupported);
+  EXPECT_EQ(testing::DetectPetOn(*engine, png, deadline, jpg_only).status().code(),
+            errc::kImageNotSupported);
   ImageLimits tiny;
   tiny.max_bytes = png.size() - 1;
-  EXPECT_EQ(engine->DetectPet(png, deadline, tiny).status().code(), errc::kImageSizeExceed);
+  EXPECT_EQ(testing::DetectPetOn(*engine, png, deadline, tiny).status().code(),
+            errc::kImageSizeExceed);
   EXPECT_EQ(engine->inference_histogram().count(), 0u);
 }
 
@@ -129,8 +133,8 @@ TEST(VisionEngine, PastDeadlineIsTimeout) {
   KANJIAN_REQUIRE_FILE(testing::DarknetImage("dog.jpg"));
   auto engine = LoadEngine();
   ASSERT_NE(engine, nullptr);
-  auto r = engine->DetectPet(testing::ReadFile(testing::DarknetImage("dog.jpg")),
-                             std::chrono::steady_clock::now() - 1ms);
+  auto r = testing::DetectPetOn(*engine, testing::ReadFile(testing::DarknetImage("dog.jpg")),
+                                std::chrono::steady_clock::now() - 1ms);
   EXPECT_EQ(r.status().code(), errc::kRequestTimeout);
 }
 

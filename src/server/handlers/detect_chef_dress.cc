@@ -4,9 +4,7 @@
 #include <cmath>
 
 #include "common/error_codes.h"
-#include "server/handlers/handlers.h"
-#include "vision/body_action.h"
-#include "vision/recognisers/body_recognizer.h"
+#include "server/handlers/detect_body.h"
 
 namespace kanjian::server {
 namespace {
@@ -26,17 +24,19 @@ double Round4(float v) {
 
 }  // namespace
 
-Result<nlohmann::json> HandleBodyAction(const ActionCall& call, vision::BodyAction action) {
+Result<nlohmann::json> HandleBodyAction(const ActionCall& call, BodyActionFn detect_bodies) {
   vision::BodyOptions options;
   ASSIGN_OR_RETURN(auto detect, BoolParam(call.params, "EnableDetect", true));
   ASSIGN_OR_RETURN(auto preferred, BoolParam(call.params, "EnablePreferred", true));
   options.enable_detect = detect;
   options.enable_preferred = preferred;
-  const auto& registry = call.vision.config().registry;
-  if (!registry) return Status(errc::kInternalError, "body models are not loaded on this server");
 
-  ASSIGN_OR_RETURN(auto bodies, vision::DetectBodies(call.vision, *registry, action, options,
-                                                     call.image, call.limits, call.deadline));
+  ASSIGN_OR_RETURN(
+      auto bodies,
+      RunAction<std::vector<vision::Body>>(
+          call, [detect_bodies, options](const cv::Mat& image, const vision::ModelSlot& models) {
+            return detect_bodies(image, models, options);
+          }));
   nlohmann::json list = nlohmann::json::array();
   for (const auto& b : bodies) {
     nlohmann::json attributes = nlohmann::json::array();
@@ -53,7 +53,7 @@ Result<nlohmann::json> HandleBodyAction(const ActionCall& call, vision::BodyActi
 }
 
 Result<nlohmann::json> HandleDetectChefDress(const ActionCall& call) {
-  return HandleBodyAction(call, vision::BodyAction::kChefDress);
+  return HandleBodyAction(call, vision::DetectChefDress);
 }
 
 }  // namespace kanjian::server

@@ -2,13 +2,11 @@
 // Confidence}]} Names: 文件封/非文件封; 非文件封, (非)顺丰文件封正面, (非)顺丰文件封反面.
 // Confidence Float 0–100.
 #include "server/handlers/handlers.h"
-#include "vision/vehicle_action.h"
 
 namespace kanjian::server {
 
 Result<nlohmann::json> HandleDetectEnvelope(const ActionCall& call) {
-  ASSIGN_OR_RETURN(auto r,
-                   vision::DetectEnvelope(call.vision, call.image, call.limits, call.deadline));
+  ASSIGN_OR_RETURN(auto r, RunAction<vision::EnvelopeResult>(call, vision::DetectEnvelope));
   auto tag = [](const vision::EnvelopeTag& t) {
     return nlohmann::json{{"Name", t.name}, {"Confidence", t.confidence}};
   };

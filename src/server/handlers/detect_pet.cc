@@ -4,7 +4,7 @@
 namespace kanjian::server {
 
 Result<nlohmann::json> HandleDetectPet(const ActionCall& call) {
-  ASSIGN_OR_RETURN(auto pets, call.vision.DetectPet(call.image, call.deadline, call.limits));
+  ASSIGN_OR_RETURN(auto pets, RunAction<std::vector<vision::Pet>>(call, vision::DetectPet));
   nlohmann::json list = nlohmann::json::array();
   for (const auto& p : pets) {
     list.push_back({{"Name", p.name},

@@ -1,25 +1,12 @@
 // DetectProduct (商品识别) → {"Products":[{"Name","Parents","Confidence",
 // "XMin","YMin","XMax","YMax"}]}; no product → FailedOperation.NoObjectDetected.
-#include "common/error_codes.h"
 #include "server/handlers/handlers.h"
-#include "vision/recognisers/product_taxonomy.h"
 
 namespace kanjian::server {
 
-namespace {
-constexpr float kMinScore = 0.30f;
-}  // namespace
-
 Result<nlohmann::json> HandleDetectProduct(const ActionCall& call) {
-  ASSIGN_OR_RETURN(
-      auto products,
-      call.vision.RunOnImage<std::vector<vision::Product>>(
-          call.image, call.limits, call.deadline,
-          [&vision = call.vision](const cv::Mat& image) -> Result<std::vector<vision::Product>> {
-            ASSIGN_OR_RETURN(auto detections, vision.Detect(image));
-            return vision::ProductsFromDetections(detections, kMinScore);
-          }));
-  if (products.empty()) return Status(errc::kNoObjectDetected, "no product found in the image");
+  ASSIGN_OR_RETURN(auto products,
+                   RunAction<std::vector<vision::Product>>(call, vision::DetectProduct));
   nlohmann::json list = nlohmann::json::array();
   for (const auto& p : products) {
     list.push_back({{"Name", p.name},

@@ -3,10 +3,9 @@
 // salient first), "ProductInfo":{"FindSKU",…}, "ProductInfoList":[…]|null}.
 // SKU fields come only from the operator's gallery (serve --product-gallery,
 // re-read on a models reload); without one FindSKU is 0. Nothing found →
-// FailedOperation.NoObjectDetected.
+// FailedOperation.NoObjectDetected (vision::DetectProductBeta).
 #include "common/error_codes.h"
 #include "server/handlers/handlers.h"
-#include "vision/recognisers/product_recognizer.h"
 
 namespace kanjian::server {
 namespace {
@@ -52,18 +51,8 @@ Result<json> HandleDetectProductBeta(const ActionCall& call) {
       return Status(errc::kInvalidParameterValue, "NeedLemma must be 0 or 1");
     need_lemma = it->get<int64_t>() == 1;
   }
-  ASSIGN_OR_RETURN(
-      auto result,
-      call.vision.RunOnImage<vision::ProductBetaResult>(
-          call.image, call.limits, call.deadline,
-          [&vision = call.vision](const cv::Mat& image) -> Result<vision::ProductBetaResult> {
-            ASSIGN_OR_RETURN(auto detections, vision.Detect(image));
-            // The gallery this request pinned with its detector (reloadable).
-            return vision::RecognizeProductBeta(image, detections, vision.product_gallery(),
-                                                vision::ProductBetaOptions{});
-          }));
-  if (result.regions.empty() && result.skus.empty())
-    return Status(errc::kNoObjectDetected, "no product found in the image");
+  ASSIGN_OR_RETURN(auto result,
+                   RunAction<vision::ProductBetaResult>(call, vision::DetectProductBeta));
 
   json regions = json::array();
   for (const auto& r : result.regions)

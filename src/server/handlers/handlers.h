@@ -1,15 +1,19 @@
-// One thin handler per action: read the action's own parameters, call the
-// plain recognition function in vision/, format the response fields. The
-// image bytes are already fetched/decoded from base64 and size-checked.
+// One thin handler per action: map the action's own parameters to the
+// arguments of its function in vision/actions.h, run that on the engine's
+// pool (RunAction), and map its result to the response fields. Thresholds
+// and "nothing found" answers belong to the function, not to the handler.
+// The image bytes are already fetched/decoded from base64 and size-checked.
 #pragma once
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/status.h"
 #include "protocol/actions.h"
+#include "vision/actions.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::server {
@@ -24,6 +28,13 @@ struct ActionCall {
 };
 
 using ActionHandler = Result<nlohmann::json> (*)(const ActionCall& call);
+
+// Runs an action function (vision/actions.h) on the call's image with the
+// models the engine pins for it, and waits until the call's deadline.
+template <typename T>
+Result<T> RunAction(const ActionCall& call, vision::VisionEngine::ImageFn<T> fn) {
+  return call.vision.RunOnImage<T>(call.image, call.limits, call.deadline, std::move(fn));
+}
 
 // The handler of a row of protocol::kActions (every row has one).
 // REQUIRES: `spec` is an element of protocol::kActions (FindAction's result).

@@ -5,7 +5,6 @@
 // Serial/Brand/Year/Orientation need a make/orientation model that is not bundled:
 // ""/0 (docs/developers/vision/ocr_car_envelope.md).
 #include "server/handlers/handlers.h"
-#include "vision/vehicle_action.h"
 
 namespace kanjian::server {
 namespace {
@@ -27,8 +26,8 @@ json PlateJson(const vision::PlateInfo& p) {
 }
 
 Result<json> Handle(const ActionCall& call, bool pro) {
-  ASSIGN_OR_RETURN(auto cars,
-                   vision::RecognizeCars(call.vision, call.image, call.limits, call.deadline, pro));
+  ASSIGN_OR_RETURN(auto cars, RunAction<std::vector<vision::CarTag>>(
+                                  call, pro ? vision::RecognizeCarPro : vision::RecognizeCar));
   json tags = json::array();
   for (const auto& c : cars) {
     json tag = {{"Serial", ""},

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <opencv2/imgcodecs.hpp>
 
-#include "vision/recognisers/body_test_util.h"
+#include "vision/recognizers/body_test_util.h"
 
 namespace kanjian::vision {
 namespace {

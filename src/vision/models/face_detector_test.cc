@@ -4,7 +4,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "vision/recognisers/body_test_util.h"
+#include "vision/recognizers/body_test_util.h"
 
 namespace kanjian::vision {
 namespace {

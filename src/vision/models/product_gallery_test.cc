@@ -9,7 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "vision/recognisers/product_recognizer.h"
+#include "vision/recognizers/product_recognizer.h"
 #include "vision/vision_test_util.h"
 
 namespace kanjian::vision {

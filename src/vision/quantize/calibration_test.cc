@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error_codes.h"
-#include "vision/recognisers/body_test_util.h"
+#include "vision/recognizers/body_test_util.h"
 #include "vision/vision_test_util.h"
 
 namespace kanjian::vision {

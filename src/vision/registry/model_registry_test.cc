@@ -9,7 +9,7 @@
 #include "common/error_codes.h"
 #include "vision/models/attribute_classifier.h"
 #include "vision/models/yolo_detector.h"
-#include "vision/recognisers/body_test_util.h"
+#include "vision/recognizers/body_test_util.h"
 
 namespace kanjian::vision {
 namespace {

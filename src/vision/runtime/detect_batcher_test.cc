@@ -9,7 +9,8 @@
 #include <thread>
 
 #include "common/error_codes.h"
-#include "vision/recognisers/pet_recognizer.h"
+#include "vision/engine_test_util.h"
+#include "vision/recognizers/pet_recognizer.h"
 #include "vision/runtime/image_decode.h"
 #include "vision/vision_engine.h"
 #include "vision/vision_test_util.h"
@@ -222,10 +223,10 @@ TEST(DetectBatcherTest, DetectPetIsIdenticalWithBatching) {
       testing::ReadFile(testing::DarknetImage("dog.jpg")), testing::ReadFile(testing::CatImage())};
   const auto deadline = Steady::now() + std::chrono::seconds(60);
   std::vector<Result<std::vector<Pet>>> want, got(images.size(), Status());
-  for (const auto& im : images) want.push_back((*a)->DetectPet(im, deadline));
+  for (const auto& im : images) want.push_back(testing::DetectPetOn(**a, im, deadline));
   std::vector<std::thread> threads;
   for (size_t i = 0; i < images.size(); ++i)
-    threads.emplace_back([&, i] { got[i] = (*b)->DetectPet(images[i], deadline); });
+    threads.emplace_back([&, i] { got[i] = testing::DetectPetOn(**b, images[i], deadline); });
   for (auto& t : threads) t.join();
   EXPECT_GT((*b)->batcher()->images_run(), (*b)->batcher()->batches_run());  // really batched
   for (size_t i = 0; i < images.size(); ++i) {
