@@ -1,5 +1,6 @@
 // kanjian account create|activate|show|key {list,create,disable,enable,rotate}
 #include "cli/commands.h"
+#include "server/console/billing_json.h"
 
 namespace kanjian::cli {
 namespace {
@@ -76,19 +77,10 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
     out["Status"] =
         std::string(billing::ToString(v->status));  // active | arrears | disabled | inactive
     if (!v->account.disabled_reason.empty()) out["DisabledReason"] = v->account.disabled_reason;
-    const auto& b = v->balance;
-    out["Balance"] = {{"Cash", billing::FormatYuan(b.cash)},
-                      {"Income", billing::FormatYuan(b.income)},
-                      {"Gift", billing::FormatYuan(b.gift)},
-                      {"Total", billing::FormatYuan(b.total())}};
+    out["Balance"] = server::console::BalanceJson(v->balance);
     out["Vouchers"] = json::array();
-    for (const auto& vc : v->vouchers) {
-      out["Vouchers"].push_back(
-          {{"VoucherId", vc.id},
-           {"Amount", billing::FormatYuan(vc.amount)},
-           {"Remaining", billing::FormatYuan(vc.remaining)},
-           {"ExpiresAt", vc.expires_at ? json(FormatTime(*vc.expires_at)) : json(nullptr)}});
-    }
+    for (const auto& vc : v->vouchers)
+      out["Vouchers"].push_back(server::console::VoucherJson(vc, FormatTime));
     *rc = ctx.Print(out, out.dump(2));
   });
 

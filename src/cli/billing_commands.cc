@@ -13,25 +13,21 @@
 #include "common/error_codes.h"
 #include "common/ids.h"
 #include "common/iso8601.h"
+#include "server/console/billing_json.h"
 
 namespace kanjian::cli {
 namespace {
 
 using billing::FormatYuan;
 using nlohmann::json;
+using server::console::BalanceJson;
+using server::console::BillLineJson;
 
 template <typename Body>
 int WithBilling(Context& ctx, Body body) {
   auto billing = ctx.billing();
   if (!billing.ok()) return ctx.Fail(billing.status());
   return body(**billing);
-}
-
-json BalanceJson(const billing::Balance& b) {
-  return {{"Cash", FormatYuan(b.cash)},
-          {"Income", FormatYuan(b.income)},
-          {"Gift", FormatYuan(b.gift)},
-          {"Total", FormatYuan(b.total())}};
 }
 
 std::string Join(const std::vector<std::string>& parts) {
@@ -51,15 +47,6 @@ json PackJson(const store::Pack& p) {
           {"ExpiresAt", FormatTime(p.expires_at)},
           {"Price", FormatYuan(p.price_fen)},
           {"Refunded", p.refunded_at.has_value()}};
-}
-
-json LineJson(const std::string& action, int64_t quantity, int tier, int64_t unit_price,
-              int64_t amount) {
-  return {{"Action", action},
-          {"Quantity", quantity},
-          {"Tier", tier},
-          {"UnitPrice", billing::FormatPriceE4(unit_price)},
-          {"Amount", FormatYuan(amount)}};
 }
 
 Result<billing::Month> MonthArg(const std::string& text) {
@@ -182,11 +169,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       if (!p.ok()) return ctx.Fail(p.status());
       return ctx.Print({{"PackId", p->pack.id},
                         {"Price", FormatYuan(p->pack.price_fen)},
-                        {"Paid",
-                         {{"Cash", FormatYuan(p->paid.cash)},
-                          {"Income", FormatYuan(p->paid.income)},
-                          {"Gift", FormatYuan(p->paid.gift)},
-                          {"Voucher", FormatYuan(p->paid.voucher)}}},
+                        {"Paid", server::console::PaidJson(p->paid)},
                         {"ExpiresAt", FormatTime(p->pack.expires_at)}},
                        p->pack.id + " " + FormatYuan(p->pack.price_fen));
     });
@@ -228,10 +211,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
     *rc = WithBilling(ctx, [&](billing::BillingService& b) {
       auto r = b.RefundPack(f->pack_id);
       if (!r.ok()) return ctx.Fail(r.status());
-      return ctx.Print({{"Refunded",
-                         {{"Cash", FormatYuan(r->cash)},
-                          {"Income", FormatYuan(r->income)},
-                          {"Gift", FormatYuan(r->gift)}}}},
+      return ctx.Print({{"Refunded", server::console::RefundedJson(*r)}},
                        "refunded " + FormatYuan(r->cash + r->income + r->gift));
     });
   });
@@ -335,7 +315,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       json lines = json::array();
       std::string text = v->month + " (" + std::string(billing::ToString(v->status)) + ")\n";
       for (const auto& l : v->lines) {
-        lines.push_back(LineJson(l.action, l.quantity, l.tier, l.unit_price_e4, l.amount_fen));
+        lines.push_back(BillLineJson(l.action, l.quantity, l.tier, l.unit_price_e4, l.amount_fen));
         text += l.action + "  " + std::to_string(l.quantity) + " calls  tier " +
                 std::to_string(l.tier) + "  " + billing::FormatPriceE4(l.unit_price_e4) +
                 " 元/千次  " + FormatYuan(l.amount_fen) + "\n";
@@ -363,7 +343,7 @@ void AddBillingCommands(CLI::App& app, Context& ctx, int* rc) {
       billing::Quote q = billing::QuoteMonth(version, f->action, f->calls);
       json lines = json::array();
       for (const auto& l : q.lines)
-        lines.push_back(LineJson(f->action, l.quantity, l.tier, l.unit_price, l.amount));
+        lines.push_back(BillLineJson(f->action, l.quantity, l.tier, l.unit_price, l.amount));
       json out = {{"Action", f->action},
                   {"Calls", q.calls},
                   {"Free", q.free},

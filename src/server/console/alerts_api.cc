@@ -10,10 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-HttpResponse Fail(const Status& s) {
-  return ErrorReply(s, "console");
-}
-
 json DeliveryJson(const store::AlertDelivery& d,
                   const std::function<std::string(UnixMicros)>& time) {
   json log = json::array();
@@ -41,55 +37,50 @@ json DeliveryJson(const store::AlertDelivery& d,
 
 }  // namespace
 
-HttpResponse GetAlerts(billing::AlertService& alerts, const std::string& account_id,
-                       const std::function<std::string(UnixMicros)>& time) {
-  auto sub = alerts.Subscription(account_id);
-  if (!sub.ok()) return Fail(sub.status());
-  auto deliveries = alerts.Deliveries(account_id, kDeliveriesShown);
-  if (!deliveries.ok()) return Fail(deliveries.status());
+Result<HttpResponse> GetAlerts(billing::AlertService& alerts, const std::string& account_id,
+                               const std::function<std::string(UnixMicros)>& time) {
+  ASSIGN_OR_RETURN(const auto sub, alerts.Subscription(account_id));
+  ASSIGN_OR_RETURN(const auto deliveries, alerts.Deliveries(account_id, kDeliveriesShown));
   json kinds = json::array();
   for (std::string_view k : billing::kAlertKinds) kinds.push_back(k);
   json subscription = nullptr;
-  if (*sub) {
-    const store::AlertSubscription& s = **sub;
+  if (sub) {
+    const store::AlertSubscription& s = *sub;
     subscription = {{"Email", s.email},       {"WebhookUrl", s.webhook_url},
                     {"Secret", s.secret},     {"Kinds", s.kinds},
                     {"Language", s.language}, {"UpdatedAt", time(s.updated_at)}};
   }
   json log = json::array();
-  for (const auto& d : *deliveries) log.push_back(DeliveryJson(d, time));
+  for (const auto& d : deliveries) log.push_back(DeliveryJson(d, time));
   return JsonReply(200, {{"Subscription", subscription}, {"Kinds", kinds}, {"Deliveries", log}});
 }
 
-HttpResponse SetAlerts(billing::AlertService& alerts, const std::string& account_id,
-                       const HttpRequest& req, const std::function<std::string(UnixMicros)>& time) {
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object())
-    return Fail(Status(errc::kInvalidParameter, "the body must be a JSON object"));
+Result<HttpResponse> SetAlerts(billing::AlertService& alerts, const std::string& account_id,
+                               const json& body,
+                               const std::function<std::string(UnixMicros)>& time) {
   billing::AlertRequest r;
   for (auto [name, out] : {std::pair{"Email", &r.email}, std::pair{"WebhookUrl", &r.webhook_url},
                            std::pair{"Language", &r.language}}) {
     if (!body.contains(name)) continue;
     if (!body[name].is_string())
-      return Fail(Status(errc::kInvalidParameterValue, std::string(name) + " must be a string"));
+      return Status(errc::kInvalidParameterValue, std::string(name) + " must be a string");
     *out = body[name].get<std::string>();
   }
   if (body.contains("Kinds")) {
     if (!body["Kinds"].is_array())
-      return Fail(Status(errc::kInvalidParameterValue, "Kinds must be an array of strings"));
+      return Status(errc::kInvalidParameterValue, "Kinds must be an array of strings");
     for (const json& k : body["Kinds"]) {
       if (!k.is_string())
-        return Fail(Status(errc::kInvalidParameterValue, "Kinds must be an array of strings"));
+        return Status(errc::kInvalidParameterValue, "Kinds must be an array of strings");
       r.kinds.push_back(k.get<std::string>());
     }
   }
   if (body.contains("NewSecret")) {
     if (!body["NewSecret"].is_boolean())
-      return Fail(Status(errc::kInvalidParameterValue, "NewSecret must be true or false"));
+      return Status(errc::kInvalidParameterValue, "NewSecret must be true or false");
     r.new_secret = body["NewSecret"].get<bool>();
   }
-  auto set = alerts.Subscribe(account_id, r);
-  if (!set.ok()) return Fail(set.status());
+  RETURN_IF_ERROR(alerts.Subscribe(account_id, r));
   return GetAlerts(alerts, account_id, time);
 }
 

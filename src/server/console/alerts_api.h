@@ -1,5 +1,5 @@
-// The tenant console's alerts API (docs/tenants/alerts.md), behind
-// ConsoleApi's gate (session, CSRF on POST, JSON body):
+// The tenant console's alerts API (docs/tenants/alerts.md), behind the
+// tenant console's gate (console_gate.h: session, CSRF on POST, JSON body):
 //   GET  /console/api/alerts  the subscription (with its webhook secret),
 //                             the kinds one may ask for, the last deliveries
 //   POST /console/api/alerts  {"Email","WebhookUrl","Kinds":[…],"Language",
@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "billing/alert_service.h"
@@ -18,10 +19,11 @@ namespace kanjian::server::console {
 // How many deliveries the console shows.
 inline constexpr int64_t kDeliveriesShown = 50;
 
-// `time` formats an instant for the tenant.
-HttpResponse GetAlerts(billing::AlertService& alerts, const std::string& account_id,
-                       const std::function<std::string(UnixMicros)>& time);
-HttpResponse SetAlerts(billing::AlertService& alerts, const std::string& account_id,
-                       const HttpRequest& req, const std::function<std::string(UnixMicros)>& time);
+// `time` formats an instant for the tenant; `body` is the POST's JSON object.
+Result<HttpResponse> GetAlerts(billing::AlertService& alerts, const std::string& account_id,
+                               const std::function<std::string(UnixMicros)>& time);
+Result<HttpResponse> SetAlerts(billing::AlertService& alerts, const std::string& account_id,
+                               const nlohmann::json& body,
+                               const std::function<std::string(UnixMicros)>& time);
 
 }  // namespace kanjian::server::console

@@ -1,6 +1,7 @@
-// The tenant console's JSON API under /console/api/. Thin: authenticate the
-// session, check the CSRF token on every POST, parse, call the billing
-// engine's tenant view or the account service, format. Every read and
+// The tenant console's JSON API under /console/api/. Thin: the gate
+// (console_gate.h) signs in and out, checks the session, the CSRF token on
+// every POST and the JSON body; each route calls the billing engine's
+// tenant view or the account service and formats (tenant_routes.h). Every read and
 // action is scoped to the signed-in user's account; an id of another
 // account is "not found". Errors: {"Error":{"Code","Message"}} with an HTTP
 // status (400 bad input, 401 not signed in, 403 CSRF, 404 not found,
@@ -12,9 +13,9 @@
 #include "billing/accounts.h"
 #include "billing/alert_service.h"
 #include "billing/tenant_view.h"
+#include "server/console/console_gate.h"
 #include "server/console/users.h"
 #include "server/http_types.h"
-#include "server/rate_limiter.h"
 
 namespace kanjian::server::console {
 
@@ -25,22 +26,17 @@ class ConsoleApi {
   // `alerts`: nullptr = no alerts API (the console's alerts routes are
   // then not found, and notices carry no first sighting).
   ConsoleApi(ConsoleUsers& users, billing::TenantView& view, billing::AccountService& accounts,
-             const Clock& clock, billing::AlertService* alerts = nullptr)
-      : users_(users), view_(view), accounts_(accounts), alerts_(alerts), limiter_(clock) {}
+             const Clock& clock, billing::AlertService* alerts = nullptr);
+  ConsoleApi(const ConsoleApi&) = delete;  // the gate's routes hold `this`
+  ConsoleApi& operator=(const ConsoleApi&) = delete;
 
-  HttpResponse Handle(const HttpRequest& request);
+  HttpResponse Handle(const HttpRequest& request) { return gate_.Handle(request); }
 
  private:
-  HttpResponse SignIn(const HttpRequest& request);
-
-  ConsoleUsers& users_;
   billing::TenantView& view_;
   billing::AccountService& accounts_;
   billing::AlertService* const alerts_;
-  RateLimiter limiter_;  // sign-in attempts per peer address
+  ConsoleGate gate_;
 };
-
-// The value of cookie `name` in a Cookie header, "" if absent.
-std::string CookieValue(const std::string& cookie_header, const std::string& name);
 
 }  // namespace kanjian::server::console

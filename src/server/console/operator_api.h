@@ -4,11 +4,11 @@
 // cookie (kanjian_operator, Path=/console/operator) and session: a tenant's
 // session never opens it, an operator's never opens the tenant API.
 //
-// Thin like the tenant API: every figure and every rule comes from the
-// billing engine (BillingService, OperatorView); recharge, disable, voucher,
-// catalog publish and bill run are the calls the CLI makes. Each
-// state-changing request (sign-in and sign-out included) is written to the
-// operator log, success or refusal: who, what, on what, when, outcome.
+// Thin like the tenant API, behind the same gate (console_gate.h): every figure and every rule
+// comes from the billing engine (BillingService, OperatorView); recharge, disable, voucher, catalog
+// publish and bill run are the calls the CLI makes. Each state-changing request (sign-in and
+// sign-out included) is written to the operator log, success or refusal: who, what, on what, when,
+// outcome.
 //
 //   GET  session | accounts?q=&status= | vouchers | catalog | bill-runs |
 //        refunds | audit | metrics | log
@@ -25,9 +25,9 @@
 #include "billing/accounts.h"
 #include "billing/billing.h"
 #include "billing/operator_view.h"
+#include "server/console/console_gate.h"
 #include "server/console/users.h"
 #include "server/http_types.h"
-#include "server/rate_limiter.h"
 #include "server/server_metrics.h"
 
 namespace kanjian::server::console {
@@ -40,35 +40,42 @@ class OperatorApi {
   // `metrics` may be null (no live metrics then).
   OperatorApi(ConsoleUsers& operators, billing::BillingService& billing,
               billing::AccountService& accounts, billing::OperatorView& view, store::Store& store,
-              const ServerMetrics* metrics, const Clock& clock)
-      : operators_(operators),
-        billing_(billing),
-        accounts_(accounts),
-        view_(view),
-        store_(store),
-        metrics_(metrics),
-        clock_(clock),
-        limiter_(clock) {}
+              const ServerMetrics* metrics, const Clock& clock);
+  OperatorApi(const OperatorApi&) = delete;  // the gate's routes hold `this`
+  OperatorApi& operator=(const OperatorApi&) = delete;
 
-  HttpResponse Handle(const HttpRequest& request);
+  HttpResponse Handle(const HttpRequest& request) { return gate_.Handle(request); }
 
  private:
-  struct Call;
-  HttpResponse SignIn(const HttpRequest& request);
-  HttpResponse Get(const Call& c, const std::string& route);
-  HttpResponse Post(const Call& c, const std::string& route);
+  // GET routes.
+  Result<HttpResponse> Accounts(const ConsoleCall& c);
+  Result<HttpResponse> Vouchers(const ConsoleCall& c);
+  Result<HttpResponse> Catalog(const ConsoleCall& c);
+  Result<HttpResponse> BillRuns(const ConsoleCall& c);
+  Result<HttpResponse> BillRun(const ConsoleCall& c);
+  Result<HttpResponse> Bill(const ConsoleCall& c);
+  Result<HttpResponse> Refunds(const ConsoleCall& c);
+  Result<HttpResponse> Audit(const ConsoleCall& c);
+  Result<HttpResponse> Metrics(const ConsoleCall& c);
+  Result<HttpResponse> Log(const ConsoleCall& c);
+  // POST routes; `account` is the body's Account ("" when absent).
+  HttpResponse Fund(const ConsoleCall& c, const std::string& account, bool voucher);
+  HttpResponse Activate(const ConsoleCall& c, const std::string& account);
+  HttpResponse SetDisabled(const ConsoleCall& c, const std::string& account, bool disable);
+  HttpResponse Publish(const ConsoleCall& c);
+  HttpResponse RunBills(const ConsoleCall& c);
+  Result<HttpResponse> WhatIf(const ConsoleCall& c);
   // Appends to the operator log; the answer says so if that fails.
   HttpResponse Logged(const std::string& login, const std::string& action,
                       const std::string& target, const std::string& detail, HttpResponse answer);
 
-  ConsoleUsers& operators_;
   billing::BillingService& billing_;
   billing::AccountService& accounts_;  // activation
   billing::OperatorView& view_;
   store::Store& store_;
   const ServerMetrics* metrics_;
   const Clock& clock_;
-  RateLimiter limiter_;  // sign-in attempts per peer address
+  ConsoleGate gate_;
 };
 
 }  // namespace kanjian::server::console
