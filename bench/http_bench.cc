@@ -12,7 +12,7 @@
 
 #include "bench_server.h"
 #include "bench_support.h"
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 #include "server/routes.h"
 
 namespace kanjian::bench {

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "fuzz_check.h"
-#include "server/http_framing.h"
+#include "server/http/http_framing.h"
 
 namespace http = boost::beast::http;
 using namespace kanjian::server;

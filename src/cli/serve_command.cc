@@ -28,7 +28,7 @@
 #include "server/console/console_api.h"
 #include "server/console/operator_api.h"
 #include "server/console/static_files.h"
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 #include "server/routes.h"
 #include "server/settlement_scheduler.h"
 #include "server/shared_rate_limiter.h"

@@ -11,7 +11,7 @@
 #include "billing/alert_service.h"
 #include "server/alert_scheduler.h"
 #include "server/api_handler.h"
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::cli {

@@ -21,7 +21,7 @@
 #include "common/clock.h"
 #include "protocol/error_messages.h"
 #include "protocol/tc3.h"
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 #include "server/image_fetcher.h"
 #include "server/rate_limiter.h"
 #include "server/replay_guard.h"

@@ -18,7 +18,7 @@
 #include "common/build_info.h"
 #include "common/crypto.h"
 #include "protocol/tc3.h"
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 #include "server/routes.h"
 #include "vision/vision_test_util.h"
 

@@ -18,7 +18,7 @@
 #include "server/rate_limiter.h"
 #include "server/server_metrics.h"
 
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 
 namespace kanjian::server {
 

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "billing/alert_service.h"
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 
 namespace kanjian::server::console {
 

@@ -13,7 +13,7 @@
 #include "billing/alert_service.h"
 #include "billing/tenant_view.h"
 #include "server/console/users.h"
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 #include "server/rate_limiter.h"
 
 namespace kanjian::server::console {

@@ -26,7 +26,7 @@
 #include "billing/billing.h"
 #include "billing/operator_view.h"
 #include "server/console/users.h"
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 #include "server/rate_limiter.h"
 #include "server/server_metrics.h"
 

@@ -1,4 +1,4 @@
-#include "server/http_router.h"
+#include "server/http/http_router.h"
 
 namespace kanjian::server {
 

@@ -1,4 +1,4 @@
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 
 #include <poll.h>
 #include <spdlog/spdlog.h>
@@ -19,7 +19,7 @@
 #include "common/error_codes.h"
 #include "common/ids.h"
 #include "protocol/envelope.h"
-#include "server/http_framing.h"
+#include "server/http/http_framing.h"
 
 namespace kanjian::server {
 namespace {

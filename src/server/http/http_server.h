@@ -15,7 +15,7 @@
 
 #include "common/metrics.h"
 #include "common/status.h"
-#include "server/http_router.h"
+#include "server/http/http_router.h"
 
 namespace kanjian::server {
 

@@ -1,6 +1,6 @@
 // The transport against real loopback sockets: framing, limits, pipelining,
 // deadlines, exceptions and the client-gone probe (docs/operators/http.md).
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

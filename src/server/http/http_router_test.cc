@@ -1,7 +1,7 @@
 // Routing: HttpRouter's matching rules, then the same rules through
 // HttpServer on real loopback sockets (what reaches a handler: path, query,
 // lowercase headers, peer address; which thread runs it).
-#include "server/http_router.h"
+#include "server/http/http_router.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 
 namespace kanjian::server {
 namespace {
