@@ -29,9 +29,9 @@
 #include "server/console/operator_api.h"
 #include "server/console/static_files.h"
 #include "server/http/http_server.h"
+#include "server/limits/shared_rate_limiter.h"
 #include "server/routes.h"
 #include "server/settlement_scheduler.h"
-#include "server/shared_rate_limiter.h"
 #include "vision/registry/model_registry.h"
 #include "vision/vision_engine.h"
 

@@ -23,7 +23,7 @@
 #include "protocol/tc3.h"
 #include "server/http/http_types.h"
 #include "server/image_fetcher.h"
-#include "server/rate_limiter.h"
+#include "server/limits/rate_limiter.h"
 #include "server/replay_guard.h"
 #include "server/server_metrics.h"
 #include "vision/vision_engine.h"

@@ -15,7 +15,7 @@
 #include "billing/accounts.h"
 #include "billing/tenant_view.h"
 #include "common/clock.h"
-#include "server/rate_limiter.h"
+#include "server/limits/rate_limiter.h"
 #include "server/server_metrics.h"
 
 #include "server/http/http_types.h"

@@ -14,7 +14,7 @@
 #include "billing/tenant_view.h"
 #include "server/console/users.h"
 #include "server/http/http_types.h"
-#include "server/rate_limiter.h"
+#include "server/limits/rate_limiter.h"
 
 namespace kanjian::server::console {
 

@@ -27,7 +27,7 @@
 #include "billing/operator_view.h"
 #include "server/console/users.h"
 #include "server/http/http_types.h"
-#include "server/rate_limiter.h"
+#include "server/limits/rate_limiter.h"
 #include "server/server_metrics.h"
 
 namespace kanjian::server::console {

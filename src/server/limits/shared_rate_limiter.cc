@@ -1,4 +1,4 @@
-#include "server/shared_rate_limiter.h"
+#include "server/limits/shared_rate_limiter.h"
 
 #include <hiredis/hiredis.h>
 #include <pthread.h>

@@ -18,8 +18,8 @@
 
 #include "common/clock.h"
 #include "common/status.h"
-#include "server/qps_limiter.h"
-#include "server/rate_limiter.h"
+#include "server/limits/qps_limiter.h"
+#include "server/limits/rate_limiter.h"
 
 struct redisContext;
 

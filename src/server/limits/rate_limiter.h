@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/clock.h"
-#include "server/qps_limiter.h"
+#include "server/limits/qps_limiter.h"
 
 namespace kanjian::server {
 

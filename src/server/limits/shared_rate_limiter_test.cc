@@ -1,7 +1,7 @@
 // Against a real redis-server (Debian's, started here on a private Unix
 // socket): limits hold across two "nodes", survive a script flush, and fall
 // back to per-node limits while Redis is down.
-#include "server/shared_rate_limiter.h"
+#include "server/limits/shared_rate_limiter.h"
 #include "server/redis_process.h"
 
 #include <gtest/gtest.h>
