@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "billing/alert_service.h"
-#include "server/alert_scheduler.h"
 #include "server/api_handler.h"
 #include "server/http/http_server.h"
+#include "server/jobs/alert_scheduler.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::cli {

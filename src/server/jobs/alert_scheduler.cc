@@ -1,4 +1,4 @@
-#include "server/alert_scheduler.h"
+#include "server/jobs/alert_scheduler.h"
 
 namespace kanjian::server {
 

@@ -1,4 +1,4 @@
-#include "server/alert_transport.h"
+#include "server/jobs/alert_transport.h"
 
 #include <curl/curl.h>
 

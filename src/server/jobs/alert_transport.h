@@ -2,7 +2,7 @@
 // libcurl: a webhook is an HTTP POST, an e-mail goes through the
 // operator's SMTP server (docs/operators/configuration.md "Alerts").
 // A webhook's URL is the tenant's, so it is held to the ImageUrl fetcher's
-// address policy (address_policy.h): every address a connection is opened
+// address policy (server/address_policy.h): every address a connection is opened
 // to must be public unicast (checked on the socket itself, so no resolver
 // answer or rebinding gets around it), redirects are not followed and no
 // proxy from the environment is used. DNS is within the attempt's limit.

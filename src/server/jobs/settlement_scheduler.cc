@@ -1,4 +1,4 @@
-#include "server/settlement_scheduler.h"
+#include "server/jobs/settlement_scheduler.h"
 
 #include <spdlog/spdlog.h>
 

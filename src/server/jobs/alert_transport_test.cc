@@ -1,7 +1,7 @@
 // The alert transports' refusals, without a network: a webhook whose host
 // is not public (or loopback without the test flag) is never connected to,
 // an e-mail without an SMTP server fails, and the message is well formed.
-#include "server/alert_transport.h"
+#include "server/jobs/alert_transport.h"
 
 #include <gtest/gtest.h>
 

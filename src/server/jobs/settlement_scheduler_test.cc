@@ -2,7 +2,7 @@
 // settles is decided by the billing time zone (Asia/Shanghai in the bundled
 // catalog), and it settles each month once per process. The test waits for
 // the scheduler's passes (an event), never for time.
-#include "server/settlement_scheduler.h"
+#include "server/jobs/settlement_scheduler.h"
 
 #include <gtest/gtest.h>
 
