@@ -14,7 +14,7 @@
 #include "bench_support.h"
 #include "server/limits/rate_limiter.h"
 #include "server/limits/shared_rate_limiter.h"
-#include "server/redis_process.h"
+#include "tests/support/redis_process.h"
 
 namespace kanjian {
 namespace {

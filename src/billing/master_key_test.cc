@@ -7,8 +7,8 @@
 #include <fstream>
 
 #include "billing/accounts.h"
-#include "billing/test_util.h"
 #include "common/error_codes.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::billing {
 namespace {

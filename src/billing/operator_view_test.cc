@@ -9,9 +9,9 @@
 
 #include "billing/accounts.h"
 #include "billing/operator_view.h"
-#include "billing/test_util.h"
 #include "common/crypto.h"
 #include "common/iso8601.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::billing {
 namespace {

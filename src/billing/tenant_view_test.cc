@@ -8,10 +8,10 @@
 #include <algorithm>
 
 #include "billing/accounts.h"
-#include "billing/test_util.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::billing {
 namespace {

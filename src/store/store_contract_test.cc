@@ -9,8 +9,8 @@
 
 #include "common/error_codes.h"
 #include "store/pg/pg_store.h"
-#include "store/pg/pg_test_env.h"
 #include "store/store.h"
+#include "tests/support/pg_test_env.h"
 
 namespace kanjian::store {
 namespace {

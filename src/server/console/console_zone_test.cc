@@ -9,11 +9,11 @@
 #include "billing/catalog.h"
 #include "billing/operator_view.h"
 #include "billing/tenant_view.h"
-#include "billing/test_util.h"
 #include "common/crypto.h"
 #include "common/iso8601.h"
 #include "server/console/console_api.h"
 #include "server/console/operator_api.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::server::console {
 namespace {

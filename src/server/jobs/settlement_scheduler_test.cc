@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "billing/accounts.h"
-#include "billing/test_util.h"
 #include "common/crypto.h"
 #include "common/iso8601.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::server {
 namespace {

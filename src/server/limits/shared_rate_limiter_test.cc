@@ -2,7 +2,7 @@
 // socket): limits hold across two "nodes", survive a script flush, and fall
 // back to per-node limits while Redis is down.
 #include "server/limits/shared_rate_limiter.h"
-#include "server/redis_process.h"
+#include "tests/support/redis_process.h"
 
 #include <gtest/gtest.h>
 

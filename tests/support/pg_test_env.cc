@@ -1,4 +1,4 @@
-#include "store/pg/pg_test_env.h"
+#include "tests/support/pg_test_env.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>

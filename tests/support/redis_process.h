@@ -1,5 +1,5 @@
 // A throwaway redis-server (Debian's) on a Unix socket in a directory, for
-// tests and benchmarks of the shared rate limiter. Not used by the server.
+// the tests and benchmarks of the shared rate limiter.
 #pragma once
 
 #include <sys/types.h>

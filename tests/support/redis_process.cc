@@ -1,4 +1,4 @@
-#include "server/redis_process.h"
+#include "tests/support/redis_process.h"
 
 #include <hiredis/hiredis.h>
 #include <signal.h>
