@@ -8,9 +8,9 @@
 #include <set>
 
 #include "billing/billing.h"
-#include "billing/consumption_order.h"
 #include "billing/ledger_util.h"
-#include "billing/usage_counts.h"
+#include "billing/rules/consumption_order.h"
+#include "billing/rules/usage_counts.h"
 
 namespace kanjian::billing {
 Status BillingService::RecordCalls(std::span<const BilledCall> calls,

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <thread>
 
-#include "billing/tenant_view.h"
 #include "billing/usage_meter.h"
+#include "billing/views/tenant_view.h"
 #include "cli/commands.h"
 #include "cli/install_paths.h"
 #include "cli/serve_flags.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "billing/alert_service.h"
+#include "billing/alerts/alert_service.h"
 #include "server/api_handler.h"
 #include "server/http/http_server.h"
 #include "server/jobs/alert_scheduler.h"
@@ -46,7 +46,7 @@ struct ServeFlags {
   std::string log_format = "text";  // text (stderr) or json (JSON lines on stdout)
   std::string log_file;             // "" = no file; reopened on SIGUSR1
   std::string log_level = "info";
-  // Alerts (billing/alert_service.h, server/alert_transport.h).
+  // Alerts (billing/alerts/alert_service.h, server/alert_transport.h).
   int alert_interval_ms = static_cast<int>(server::kAlertInterval.count());
   int alert_retry_ms = static_cast<int>(billing::AlertOptions{}.first_retry / 1000);
   std::string alert_console_url;

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "billing/accounts.h"
-#include "billing/tenant_view.h"
+#include "billing/views/tenant_view.h"
 #include "common/clock.h"
 #include "server/limits/rate_limiter.h"
 #include "server/server_metrics.h"

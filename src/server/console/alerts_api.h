@@ -10,7 +10,7 @@
 #include <functional>
 #include <string>
 
-#include "billing/alert_service.h"
+#include "billing/alerts/alert_service.h"
 #include "server/http/http_types.h"
 
 namespace kanjian::server::console {

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "billing/accounts.h"
-#include "billing/alert_service.h"
-#include "billing/tenant_view.h"
+#include "billing/alerts/alert_service.h"
+#include "billing/views/tenant_view.h"
 #include "server/console/users.h"
 #include "server/http/http_types.h"
 #include "server/limits/rate_limiter.h"

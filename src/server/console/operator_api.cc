@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "billing/money.h"
+#include "billing/rules/money.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"

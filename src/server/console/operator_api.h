@@ -24,7 +24,7 @@
 
 #include "billing/accounts.h"
 #include "billing/billing.h"
-#include "billing/operator_view.h"
+#include "billing/views/operator_view.h"
 #include "server/console/users.h"
 #include "server/http/http_types.h"
 #include "server/limits/rate_limiter.h"

@@ -1,4 +1,4 @@
-// Runs the alert dispatcher (billing/alert_service.h) from the server: a
+// Runs the alert dispatcher (billing/alerts/alert_service.h) from the server: a
 // pass at start and then every `interval`, on its own thread, so a slow or
 // failing receiver never holds up a request or the settlement.
 #pragma once
@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "billing/alert_service.h"
+#include "billing/alerts/alert_service.h"
 
 namespace kanjian::server {
 

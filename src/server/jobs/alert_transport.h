@@ -1,4 +1,4 @@
-// How alerts leave the server (billing/alert_service.h's transport), on
+// How alerts leave the server (billing/alerts/alert_service.h's transport), on
 // libcurl: a webhook is an HTTP POST, an e-mail goes through the
 // operator's SMTP server (docs/operators/configuration.md "Alerts").
 // A webhook's URL is the tenant's, so it is held to the ImageUrl fetcher's
@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "billing/alert_service.h"
+#include "billing/alerts/alert_service.h"
 
 namespace kanjian::server {
 

@@ -5,7 +5,7 @@
 // On its first pass and then every kAuditInterval it also runs the ledger
 // audit, so that /metrics can say whether the books still balance, and
 // every kFiguresInterval it reads the platform's revenue and arrears
-// (billing/operator_view.h PlatformFigures) for /metrics.
+// (billing/views/operator_view.h PlatformFigures) for /metrics.
 #pragma once
 
 #include <atomic>
@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "billing/billing.h"
-#include "billing/operator_view.h"
+#include "billing/views/operator_view.h"
 
 namespace kanjian::server {
 
