@@ -64,18 +64,4 @@ void SpendTally::Add(const std::string& action, int64_t calls, int64_t postpaid)
   spent_ += PostpaidAmount(Version(), action, c) - before_action;
 }
 
-Result<SpendTally> LoadSpendTally(store::Txn& txn, const Catalog& catalog,
-                                  const std::string& account_id, UnixMicros start, UnixMicros end) {
-  ASSIGN_OR_RETURN(auto budget, txn.FindSpendBudget(account_id));
-  if (!budget) return SpendTally();
-  ASSIGN_OR_RETURN(auto sums, txn.SumUsage(account_id, start, end));
-  std::map<std::string, ActionCalls> calls;
-  for (const store::UsageSum& row : sums) {
-    ActionCalls& c = calls[row.action];
-    c.total += row.quantity;
-    if (row.source == store::UsageSource::kPostpaid) c.postpaid += row.quantity;
-  }
-  return SpendTally(*budget, catalog, start, std::move(calls));
-}
-
 }  // namespace kanjian::billing

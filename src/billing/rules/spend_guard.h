@@ -15,7 +15,6 @@
 #include "billing/rules/catalog.h"
 #include "billing/rules/money.h"
 #include "common/status.h"
-#include "store/store.h"
 
 namespace kanjian::billing {
 
@@ -68,10 +67,5 @@ class SpendTally {
   std::map<std::string, ActionCalls> calls_;
   Fen spent_ = 0;
 };
-
-// The tally of an account for the month [start, end) as the store holds it.
-// REQUIRES: inside the write transaction that attributes the calls.
-Result<SpendTally> LoadSpendTally(store::Txn& txn, const Catalog& catalog,
-                                  const std::string& account_id, UnixMicros start, UnixMicros end);
 
 }  // namespace kanjian::billing
