@@ -1,4 +1,4 @@
-#include "billing/master_key.h"
+#include "auth/master_key.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "billing/accounts.h"
+#include "auth/api_keys.h"
 #include "common/error_codes.h"
 #include "tests/support/temp_sqlite.h"
 
-namespace kanjian::billing {
+namespace kanjian::auth {
 namespace {
 
 class MasterKeyTest : public ::testing::Test {
@@ -18,8 +18,12 @@ class MasterKeyTest : public ::testing::Test {
   MasterKeySource FileSource() const { return {"", MasterKeyFileFor(db_.path())}; }
   // Creates an account whose SecretKey is sealed under `box`.
   void CreateAccountWith(const crypto::SecretBox& box) {
-    AccountService accounts(db_.store(), box, clock_);
-    ASSERT_TRUE(accounts.Create("shop").ok());
+    NewKey plain;
+    auto sealed = ApiKeys(db_.store(), &box, clock_).Mint("acc-1", &plain);
+    ASSERT_TRUE(sealed.ok());
+    store::Account account{
+        "acc-1", "shop", store::AccountStatus::kInactive, clock_.NowMicros(), std::nullopt, ""};
+    ASSERT_TRUE(db_.store().CreateAccount(account, *sealed).ok());
   }
   std::string ReadFile(const std::string& path) const {
     std::ifstream in(path);
@@ -94,23 +98,5 @@ TEST_F(MasterKeyTest, MalformedKeysAreRefusedNamingTheirSource) {
   EXPECT_NE(file.status().message().find(MasterKeyFileFor(db_.path())), std::string::npos);
 }
 
-TEST_F(MasterKeyTest, WithoutTheKeyAccountsCanBeListedButNotSealedOrOpened) {
-  crypto::SecretBox box(std::string(32, 'k'));
-  AccountService with_key(db_.store(), box, clock_);
-  auto created = with_key.Create("shop");
-  ASSERT_TRUE(created.ok());
-  AccountService keyless(db_.store(), clock_);
-  EXPECT_TRUE(keyless.Activate("shop").ok());
-  EXPECT_EQ(keyless.ListKeys("shop")->size(), 1u);
-  EXPECT_TRUE(keyless.DisableKey(created->key.secret_id).ok());
-  EXPECT_TRUE(keyless.EnableKey(created->key.secret_id).ok());
-  EXPECT_EQ(keyless.Create("other").status().code(), errc::kMasterKeyMissing);
-  EXPECT_EQ(keyless.CreateKey("shop").status().code(), errc::kMasterKeyMissing);
-  EXPECT_EQ(keyless.RotateKey(created->key.secret_id).status().code(), errc::kMasterKeyMissing);
-  EXPECT_EQ(keyless.Authenticate(created->key.secret_id).status().code(), errc::kMasterKeyMissing);
-  EXPECT_EQ(keyless.ListKeys("shop")->size(), 1u);  // the refusals wrote nothing
-  EXPECT_FALSE(keyless.Find("other").ok());
-}
-
 }  // namespace
-}  // namespace kanjian::billing
+}  // namespace kanjian::auth

@@ -10,7 +10,7 @@
 #include "common/crypto.h"
 #include "store/store.h"
 
-namespace kanjian::billing {
+namespace kanjian::auth {
 
 inline constexpr char kMasterKeyVariable[] = "KANJIAN_MASTER_KEY";
 
@@ -32,4 +32,4 @@ std::string MasterKeyFileFor(const std::string& db_path);
 Result<std::unique_ptr<crypto::SecretBox>> OpenMasterKey(store::Store& store,
                                                          const MasterKeySource& source);
 
-}  // namespace kanjian::billing
+}  // namespace kanjian::auth

@@ -1,4 +1,4 @@
-#include "billing/master_key.h"
+#include "auth/master_key.h"
 
 #include <cctype>
 #include <optional>
@@ -6,7 +6,7 @@
 #include "common/error_codes.h"
 #include "common/private_file.h"
 
-namespace kanjian::billing {
+namespace kanjian::auth {
 namespace {
 
 constexpr size_t kKeyBytes = 32;
@@ -89,4 +89,4 @@ Result<std::unique_ptr<crypto::SecretBox>> OpenMasterKey(store::Store& store,
   return box;
 }
 
-}  // namespace kanjian::billing
+}  // namespace kanjian::auth
