@@ -492,7 +492,7 @@ TYPED_TEST(StoreContractTest, OperatorsAndTheirSessions) {
 }
 
 // The operator log (newest first, ids increasing) and the platform views
-// over every account (billing/operator_view).
+// over every account (billing/views/operator_view).
 TYPED_TEST(StoreContractTest, OperatorLogAndPlatformViews) {
   this->AddAccount("acc-1");
   this->AddAccount("acc-2");
