@@ -1,4 +1,4 @@
-// The request head as the HTTP front reads it (server/http_server.cc
+// The request head as the HTTP front reads it (server/http/http_server.cc
 // OnHead): CheckRawHead on the bytes through the blank line, Boost.Beast's
 // request parser (header-only, so instrumented here too), CheckFraming on
 // the fields it parsed, SplitTarget on the request-target, with the serve

@@ -1,6 +1,6 @@
 // Alerts, the service: each account's subscription (set from the tenant
 // console or `kanjian alert`), and the dispatcher pass the server runs on
-// a timer (server/alert_scheduler.h). A pass
+// a timer (server/jobs/alert_scheduler.h). A pass
 //   1. computes the notices of every subscribed account (TenantView's,
 //      plus "bill settled" for a recent bill), and for each wanted notice
 //      whose dedup key (alerts.h AlertKey) was not seen before records its
@@ -33,7 +33,7 @@ struct AlertAttempt {
   std::string result;
 };
 
-// How alerts leave the process (server/alert_transport.h). Blocking; called
+// How alerts leave the process (server/jobs/alert_transport.h). Blocking; called
 // from the dispatcher's thread only.
 class AlertTransport {
  public:

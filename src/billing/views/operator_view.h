@@ -34,7 +34,7 @@ struct WhatIfReport {
 };
 
 // The platform's books and arrears now, for /metrics
-// (server/settlement_scheduler.h), all in fen.
+// (server/jobs/settlement_scheduler.h), all in fen.
 struct PlatformFigures {
   Fen revenue_pack = 0;             // the platform's "revenue:pack" book: packs sold less refunds
   Fen revenue_postpaid = 0;         // "revenue:postpaid": settled post-paid bills

@@ -1,5 +1,5 @@
 // OperatorView::Figures: the platform's revenue books and what accounts in
-// arrears owe, as /metrics exports them (server/settlement_scheduler.h);
+// arrears owe, as /metrics exports them (server/jobs/settlement_scheduler.h);
 // SettlementRunOf: one month's run as the operator console shows it.
 #include <gtest/gtest.h>
 
