@@ -14,7 +14,7 @@
 #include "bench_support.h"
 #include "protocol/tc3.h"
 #include "server/api/api_handler.h"
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 #include "server/routes.h"
 #include "vision/vision_engine.h"
 

@@ -1,7 +1,7 @@
 // The HTTP front by signed requests/s, on a path that needs the signature,
 // an account read and the rate limiter but no inference (a DetectPet with no
 // image → MissingParameter, billed nothing): the Beast front that serves
-// today (src/server/http_server.cc) against the cpp-httplib 0.11 front it
+// today (src/server/http/http_server.cc) against the cpp-httplib 0.11 front it
 // replaced (baseline, rebuilt here as it was: one thread per connection
 // from a pool of 16), in one process over one ApiHandler, alternating.
 //   build/bench/http_bench [--seconds S] [--models DIR]
@@ -12,7 +12,7 @@
 
 #include "bench_server.h"
 #include "bench_support.h"
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 #include "server/routes.h"
 
 namespace kanjian::bench {

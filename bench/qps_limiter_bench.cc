@@ -12,9 +12,9 @@
 #include <string>
 
 #include "bench_support.h"
-#include "server/rate_limiter.h"
-#include "server/redis_process.h"
-#include "server/shared_rate_limiter.h"
+#include "server/limits/rate_limiter.h"
+#include "server/limits/shared_rate_limiter.h"
+#include "tests/support/redis_process.h"
 
 namespace kanjian {
 namespace {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "billing/catalog.h"
+#include "billing/rules/catalog.h"
 #include "common/error_codes.h"
 #include "fuzz_check.h"
 

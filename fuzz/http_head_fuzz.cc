@@ -1,4 +1,4 @@
-// The request head as the HTTP front reads it (server/http_server.cc
+// The request head as the HTTP front reads it (server/http/http_server.cc
 // OnHead): CheckRawHead on the bytes through the blank line, Boost.Beast's
 // request parser (header-only, so instrumented here too), CheckFraming on
 // the fields it parsed, SplitTarget on the request-target, with the serve
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "fuzz_check.h"
-#include "server/http_framing.h"
+#include "server/http/http_framing.h"
 
 namespace http = boost::beast::http;
 using namespace kanjian::server;

@@ -1,4 +1,4 @@
-// CLI money parsing (billing/money.h): `--amount 675.50`, prices "2.5".
+// CLI money parsing (billing/rules/money.h): `--amount 675.50`, prices "2.5".
 // Properties: parse → format → parse gives the same integer; the format of
 // a parsed value is canonical; a yuan amount read as a price is the same
 // money ×100; overflow and prices over kMaxPriceE4 are refused, and a bill
@@ -9,7 +9,7 @@
 #include <limits>
 #include <string>
 
-#include "billing/money.h"
+#include "billing/rules/money.h"
 #include "common/error_codes.h"
 #include "fuzz_check.h"
 

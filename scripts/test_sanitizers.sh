@@ -2,7 +2,7 @@
 # The unit tests (ctest) built a second time with AddressSanitizer and
 # UndefinedBehaviorSanitizer (CMake option KANJIAN_SANITIZE: -O1, frame
 # pointers, every UBSan finding fatal) into build-asan/, and run there:
-# common, protocol, store (SQLite and PostgreSQL), billing and the vision
+# common, protocol, store (SQLite and PostgreSQL), auth, billing and the vision
 # runtime's inference pool; KANJIAN_SANITIZE_ALL=1 adds the vision and server
 # tests (about three times the build). scripts/test.sh runs it after the
 # plain unit tests, so CI does. gcc and ccache as for build/; ONNX Runtime

@@ -1,4 +1,4 @@
-// Notices (通知): computed by the billing engine (src/billing/notices.h) from
+// Notices (通知): computed by the billing engine (src/billing/rules/notices.h) from
 // the account's state and the clock; the page only words them and links
 // each to the page where it is acted on.
 import { get } from "../api.js";

@@ -8,11 +8,33 @@
 #include <set>
 
 #include "billing/billing.h"
-#include "billing/consumption_order.h"
 #include "billing/ledger_util.h"
-#include "billing/usage_counts.h"
+#include "billing/rules/consumption_order.h"
+#include "billing/rules/spend_guard.h"
+#include "billing/rules/usage_counts.h"
 
 namespace kanjian::billing {
+namespace {
+
+// The spend guard's tally of an account for the month [start, end) as the
+// store holds it. REQUIRES: inside the write transaction that attributes
+// the calls.
+Result<SpendTally> LoadSpendTally(store::Txn& txn, const Catalog& catalog,
+                                  const std::string& account_id, UnixMicros start, UnixMicros end) {
+  ASSIGN_OR_RETURN(auto budget, txn.FindSpendBudget(account_id));
+  if (!budget) return SpendTally();
+  ASSIGN_OR_RETURN(auto sums, txn.SumUsage(account_id, start, end));
+  std::map<std::string, ActionCalls> calls;
+  for (const store::UsageSum& row : sums) {
+    ActionCalls& c = calls[row.action];
+    c.total += row.quantity;
+    if (row.source == store::UsageSource::kPostpaid) c.postpaid += row.quantity;
+  }
+  return SpendTally(*budget, catalog, start, std::move(calls));
+}
+
+}  // namespace
+
 Status BillingService::RecordCalls(std::span<const BilledCall> calls,
                                    std::vector<Status>* refusals) {
   if (calls.empty()) return Status::Ok();

@@ -13,10 +13,10 @@
 
 #include "billing/accounts.h"
 #include "billing/billing.h"
-#include "billing/test_util.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::billing {
 namespace {

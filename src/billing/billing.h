@@ -22,13 +22,13 @@
 #include <unordered_set>
 #include <vector>
 
-#include "billing/calendar.h"
-#include "billing/catalog.h"
 #include "billing/id_source.h"
-#include "billing/money.h"
-#include "billing/payment_order.h"
-#include "billing/service_state.h"
-#include "billing/spend_guard.h"
+#include "billing/rules/calendar.h"
+#include "billing/rules/catalog.h"
+#include "billing/rules/money.h"
+#include "billing/rules/payment_order.h"
+#include "billing/rules/service_state.h"
+#include "billing/rules/spend_guard.h"
 #include "common/clock.h"
 #include "store/store.h"
 

@@ -19,7 +19,7 @@
 #include "common/error_codes.h"
 #include "common/iso8601.h"
 #include "store/pg/pg_store.h"
-#include "store/pg/pg_test_env.h"
+#include "tests/support/pg_test_env.h"
 
 namespace kanjian::billing {
 namespace {

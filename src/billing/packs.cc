@@ -7,9 +7,9 @@
 
 #include "billing/billing.h"
 #include "billing/ledger_util.h"
-#include "billing/pack_rules.h"
-#include "billing/payment_order.h"
-#include "billing/refund_policy.h"
+#include "billing/rules/pack_rules.h"
+#include "billing/rules/payment_order.h"
+#include "billing/rules/refund_policy.h"
 
 namespace kanjian::billing {
 

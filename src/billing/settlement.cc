@@ -11,10 +11,10 @@
 #include <set>
 #include <unordered_map>
 
-#include "billing/bill_rules.h"
 #include "billing/billing.h"
 #include "billing/ledger_util.h"
-#include "billing/payment_order.h"
+#include "billing/rules/bill_rules.h"
+#include "billing/rules/payment_order.h"
 
 namespace kanjian::billing {
 

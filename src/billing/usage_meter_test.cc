@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "billing/billing.h"
-#include "billing/test_util.h"
 #include "common/error_codes.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::billing {
 namespace {

@@ -105,7 +105,7 @@ void AddAccountCommands(CLI::App& app, Context& ctx, int* rc) {
     });
   });
 
-  auto print_key = [&ctx](const billing::NewKey& k) {
+  auto print_key = [&ctx](const auth::NewKey& k) {
     return ctx.Print({{"SecretId", k.secret_id}, {"SecretKey", k.secret_key}},
                      "SecretId  " + k.secret_id + "\nSecretKey " + k.secret_key);
   };

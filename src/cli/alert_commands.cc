@@ -3,7 +3,7 @@
 // shows and sets, for the operator.
 #include <sstream>
 
-#include "billing/alert_service.h"
+#include "billing/alerts/alert_service.h"
 #include "cli/commands.h"
 #include "common/error_codes.h"
 

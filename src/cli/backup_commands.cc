@@ -4,7 +4,7 @@
 // (docs/operators/backup.md).
 #include <chrono>
 
-#include "billing/master_key.h"
+#include "auth/master_key.h"
 #include "cli/commands.h"
 #include "common/error_codes.h"
 #include "store/pg/pg_store.h"
@@ -23,10 +23,10 @@ Status PostgresRefusal(const std::string& what) {
 // Where the key that opens the database's SecretKeys is, and that it must be
 // kept apart from the database's backups.
 std::string MasterKeyNote(const std::string& db) {
-  if (std::getenv(billing::kMasterKeyVariable))
+  if (std::getenv(auth::kMasterKeyVariable))
     return std::string("The master key is not in the backup: it is in $") +
-           billing::kMasterKeyVariable + ". Back it up separately, apart from the database.";
-  return "The master key is not in the backup: it is " + billing::MasterKeyFileFor(db) +
+           auth::kMasterKeyVariable + ". Back it up separately, apart from the database.";
+  return "The master key is not in the backup: it is " + auth::MasterKeyFileFor(db) +
          ". Back it up separately, apart from the database.";
 }
 
@@ -88,7 +88,7 @@ void AddBackupCommands(CLI::App& app, Context& ctx, int* rc) {
     const std::string key =
         "Its SecretKeys open only with the master key it was backed up with: "
         "put that key at " +
-        billing::MasterKeyFileFor(db) + " or in $" + billing::kMasterKeyVariable +
+        auth::MasterKeyFileFor(db) + " or in $" + auth::kMasterKeyVariable +
         ". Then run kanjian audit.";
     nlohmann::json json = SummaryJson(*summary, db);
     json["MasterKey"] = key;

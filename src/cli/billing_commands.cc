@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "billing/pricing.h"
+#include "billing/rules/pricing.h"
 #include "cli/commands.h"
 #include "common/error_codes.h"
 #include "common/ids.h"

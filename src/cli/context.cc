@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "billing/master_key.h"
+#include "auth/master_key.h"
 #include "cli/install_paths.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
@@ -61,18 +61,18 @@ Result<store::Store*> Context::store() {
 Result<billing::AccountService*> Context::accounts() {
   if (!accounts_) {
     ASSIGN_OR_RETURN(auto s, store());
-    billing::MasterKeySource source;
-    if (const char* env = std::getenv(billing::kMasterKeyVariable)) source.env_hex = env;
+    auth::MasterKeySource source;
+    if (const char* env = std::getenv(auth::kMasterKeyVariable)) source.env_hex = env;
     // The sealed keys live in the shared database and every node must hold
     // the same key: no file beside a URI, the key comes from the variable.
     if (store::pg::IsPostgresUri(options_.db) && source.env_hex.empty())
       return Status(errc::kMasterKeyMissing,
                     std::string("a PostgreSQL database needs its master key in ") +
-                        billing::kMasterKeyVariable +
+                        auth::kMasterKeyVariable +
                         " (64 hex digits, the same on every node; generate one with "
                         "`openssl rand -hex 32` for a new database)");
-    source.file_path = billing::MasterKeyFileFor(options_.db);
-    ASSIGN_OR_RETURN(auto box, billing::OpenMasterKey(*s, source));
+    source.file_path = auth::MasterKeyFileFor(options_.db);
+    ASSIGN_OR_RETURN(auto box, auth::OpenMasterKey(*s, source));
     box_ = std::move(box);
     accounts_ = std::make_unique<billing::AccountService>(*s, *box_, clock());
   }

@@ -49,7 +49,7 @@ class Context {
   // on. Call before clock() is first used.
   void UseRunningClock();
   Result<store::Store*> store();
-  // With the master key, checked against the database (billing::OpenMasterKey):
+  // With the master key, checked against the database (auth::OpenMasterKey):
   // for commands that seal or open a SecretKey (account create, key create,
   // key rotate, serve).
   Result<billing::AccountService*> accounts();

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <thread>
 
-#include "billing/tenant_view.h"
 #include "billing/usage_meter.h"
+#include "billing/views/tenant_view.h"
 #include "cli/commands.h"
 #include "cli/install_paths.h"
 #include "cli/serve_flags.h"
@@ -22,16 +22,17 @@
 #include "common/logging.h"
 #include "protocol/actions.h"
 #include "server/admin_reload.h"
-#include "server/alert_transport.h"
+#include "server/jobs/alert_transport.h"
 #include "server/api/api_handler.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"
 #include "server/console/operator_api.h"
 #include "server/console/static_files.h"
-#include "server/http_server.h"
+#include "server/http/http_server.h"
+#include "server/jobs/alert_transport.h"
+#include "server/jobs/settlement_scheduler.h"
+#include "server/limits/shared_rate_limiter.h"
 #include "server/routes.h"
-#include "server/settlement_scheduler.h"
-#include "server/shared_rate_limiter.h"
 #include "vision/registry/model_registry.h"
 #include "vision/vision_engine.h"
 

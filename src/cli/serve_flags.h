@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "billing/alert_service.h"
-#include "server/alert_scheduler.h"
+#include "billing/alerts/alert_service.h"
+#include "server/jobs/alert_scheduler.h"
 #include "server/api/api_handler.h"
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::cli {
@@ -39,14 +39,14 @@ struct ServeFlags {
   // Billing API 3.0 reads per account and action per second (the public
   // cloud's billing reads are limited to 20/s).
   int billing_api_qps = 20;
-  std::string redis;             // shared QPS limits across nodes (server/shared_rate_limiter.h)
+  std::string redis;             // QPS limits across nodes (server/limits/shared_rate_limiter.h)
   int cluster_nodes = 1;         // without Redis, each node allows max(1, qps / cluster_nodes)
   std::string admin_token_file;  // lets /admin/reload answer other machines (admin_reload.h)
   // Logging (common/logging.h).
   std::string log_format = "text";  // text (stderr) or json (JSON lines on stdout)
   std::string log_file;             // "" = no file; reopened on SIGUSR1
   std::string log_level = "info";
-  // Alerts (billing/alert_service.h, server/alert_transport.h).
+  // Alerts (billing/alerts/alert_service.h, server/jobs/alert_transport.h).
   int alert_interval_ms = static_cast<int>(server::kAlertInterval.count());
   int alert_retry_ms = static_cast<int>(billing::AlertOptions{}.first_retry / 1000);
   std::string alert_console_url;

@@ -13,7 +13,7 @@
 
 #include "server/admin_reload.h"
 #include "server/api/api_handler.h"
-#include "server/http_router.h"
+#include "server/http/http_router.h"
 #include "server/server_metrics.h"
 
 namespace kanjian::vision {

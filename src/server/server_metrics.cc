@@ -1,7 +1,7 @@
 #include "server/server_metrics.h"
 
 #include "common/build_info.h"
-#include "server/settlement_scheduler.h"
+#include "server/jobs/settlement_scheduler.h"
 #include "store/store.h"
 
 namespace kanjian::server {

@@ -24,7 +24,7 @@ struct ServerMetrics {
   // With serve --redis: calls limited locally because Redis was down (0
   // without Redis, so that alerts on it always have a series).
   std::function<uint64_t()> qps_fallback_calls;  // kanjian_qps_fallback_calls_total
-  // From the settlement scheduler (server/settlement_scheduler.h).
+  // From the settlement scheduler (server/jobs/settlement_scheduler.h).
   const SettlementScheduler* settlement = nullptr;  // kanjian_settlement_overdue_seconds,
                                                     // kanjian_audit_problems,
                                                     // kanjian_background_failures_total{task},

@@ -248,7 +248,7 @@ CREATE TABLE spend_budgets (
 );
 ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
 )sql",
-    // Step 7: alerts (billing/alerts.h): each account's subscription (an
+    // Step 7: alerts (billing/alerts/alerts.h): each account's subscription (an
     // e-mail address and/or a webhook), the first sighting of each notice
     // (its dedup key; when it happened), and the outbox with its delivery log.
     R"sql(

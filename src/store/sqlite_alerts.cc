@@ -1,5 +1,5 @@
 // SqliteTxn: alerts (the alert_subscriptions, alert_notices and
-// alert_deliveries tables; billing/alerts.h says what they mean).
+// alert_deliveries tables; billing/alerts/alerts.h says what they mean).
 // Each statement is a named constant beside the function that runs it.
 #include "common/error_codes.h"
 #include "store/sqlite_rows.h"

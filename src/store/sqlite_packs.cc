@@ -1,5 +1,5 @@
 // SqliteTxn: Packs (the packs table). Candidates only: the consumption order is
-// billing's (billing/consumption_order.h).
+// billing's (billing/rules/consumption_order.h).
 // Each statement is a named constant beside the function that runs it.
 #include "store/sqlite_txn.h"
 

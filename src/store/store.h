@@ -259,13 +259,13 @@ struct NoticeBatch {
   int64_t accounts = 0;
 };
 
-// Alerts (billing/alerts.h): where an account wants its notices sent.
+// Alerts (billing/alerts/alerts.h): where an account wants its notices sent.
 struct AlertSubscription {
   std::string account_id;
   std::string email;        // "" = no e-mail
   std::string webhook_url;  // "" = no webhook
   // The webhook's HMAC-SHA256 key, made by the server; stored sealed under
-  // the master key (hex of crypto::SecretBox, billing/alert_service.h).
+  // the master key (hex of crypto::SecretBox, billing/alerts/alert_service.h).
   std::string secret;
   std::vector<std::string> kinds;  // notice kinds wanted; empty = every kind
   std::string language = "en";     // of the e-mail text: "en" | "zh-CN"
@@ -349,7 +349,7 @@ class Txn {
   virtual Result<std::vector<Pack>> ListPacks(std::string_view account_id) = 0;
   // Packs that may still pay for a call at or after `from`: not refunded,
   // not used up, expires_at > from; in no particular order (attribution's
-  // candidates: billing/consumption_order.h orders them).
+  // candidates: billing/rules/consumption_order.h orders them).
   virtual Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) = 0;
   // The account's free pack of `free_group` issued for the month starting
   // at `month_start` (free packs have created_at within that month).

@@ -9,8 +9,8 @@
 
 #include "common/error_codes.h"
 #include "store/pg/pg_store.h"
-#include "store/pg/pg_test_env.h"
 #include "store/store.h"
+#include "tests/support/pg_test_env.h"
 
 namespace kanjian::store {
 namespace {
@@ -492,7 +492,7 @@ TYPED_TEST(StoreContractTest, OperatorsAndTheirSessions) {
 }
 
 // The operator log (newest first, ids increasing) and the platform views
-// over every account (billing/operator_view).
+// over every account (billing/views/operator_view).
 TYPED_TEST(StoreContractTest, OperatorLogAndPlatformViews) {
   this->AddAccount("acc-1");
   this->AddAccount("acc-2");

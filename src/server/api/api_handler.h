@@ -25,8 +25,8 @@
 #include "protocol/tc3.h"
 #include "server/api/image_fetcher.h"
 #include "server/api/replay_guard.h"
-#include "server/http_types.h"
-#include "server/rate_limiter.h"
+#include "server/http/http_types.h"
+#include "server/limits/rate_limiter.h"
 #include "server/server_metrics.h"
 #include "vision/vision_engine.h"
 

@@ -14,12 +14,12 @@
 #include <string>
 #include <thread>
 
-#include "billing/test_util.h"
 #include "common/build_info.h"
 #include "common/crypto.h"
 #include "protocol/tc3.h"
-#include "server/http_server.h"
+#include "server/http/http_server.h"
 #include "server/routes.h"
+#include "tests/support/temp_sqlite.h"
 #include "vision/vision_test_util.h"
 
 namespace kanjian::server {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "billing/money.h"
+#include "billing/rules/money.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
 #include "protocol/actions.h"

@@ -13,12 +13,12 @@
 #include <string>
 
 #include "billing/accounts.h"
-#include "billing/tenant_view.h"
+#include "billing/views/tenant_view.h"
 #include "common/clock.h"
-#include "server/rate_limiter.h"
+#include "server/limits/rate_limiter.h"
 #include "server/server_metrics.h"
 
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 
 namespace kanjian::server {
 

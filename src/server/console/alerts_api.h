@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "billing/alert_service.h"
-#include "server/http_types.h"
+#include "billing/alerts/alert_service.h"
+#include "server/http/http_types.h"
 
 namespace kanjian::server::console {
 

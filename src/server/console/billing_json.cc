@@ -1,6 +1,6 @@
 #include "server/console/billing_json.h"
 
-#include "billing/money.h"
+#include "billing/rules/money.h"
 
 namespace kanjian::server::console {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "billing/billing.h"
-#include "billing/payment_order.h"
+#include "billing/rules/payment_order.h"
 #include "store/store.h"
 
 namespace kanjian::server::console {

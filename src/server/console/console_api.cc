@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "billing/money.h"
+#include "billing/rules/money.h"
 #include "common/error_codes.h"
 #include "protocol/actions.h"
 #include "protocol/error_table.h"

@@ -11,11 +11,11 @@
 #include <string>
 
 #include "billing/accounts.h"
-#include "billing/alert_service.h"
-#include "billing/tenant_view.h"
+#include "billing/alerts/alert_service.h"
+#include "billing/views/tenant_view.h"
 #include "server/console/console_gate.h"
 #include "server/console/users.h"
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 
 namespace kanjian::server::console {
 

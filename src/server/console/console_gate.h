@@ -29,8 +29,8 @@
 #include "common/iso8601.h"
 #include "server/console/console_reply.h"
 #include "server/console/users.h"
-#include "server/http_types.h"
-#include "server/rate_limiter.h"
+#include "server/http/http_types.h"
+#include "server/limits/rate_limiter.h"
 
 namespace kanjian::server::console {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "billing/accounts.h"
-#include "billing/test_util.h"
+#include "tests/support/temp_sqlite.h"
 #include "common/error_codes.h"
 #include "protocol/error_table.h"
 

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 
 namespace kanjian::server::console {
 

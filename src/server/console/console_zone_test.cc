@@ -6,14 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include "billing/accounts.h"
-#include "billing/catalog.h"
-#include "billing/operator_view.h"
-#include "billing/tenant_view.h"
-#include "billing/test_util.h"
+#include "billing/rules/catalog.h"
+#include "billing/views/operator_view.h"
+#include "billing/views/tenant_view.h"
 #include "common/crypto.h"
 #include "common/iso8601.h"
 #include "server/console/console_api.h"
 #include "server/console/operator_api.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::server::console {
 namespace {

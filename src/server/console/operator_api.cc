@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "billing/money.h"
+#include "billing/rules/money.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
 #include "server/console/billing_json.h"

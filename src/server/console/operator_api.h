@@ -24,10 +24,10 @@
 
 #include "billing/accounts.h"
 #include "billing/billing.h"
-#include "billing/operator_view.h"
+#include "billing/views/operator_view.h"
 #include "server/console/console_gate.h"
 #include "server/console/users.h"
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 #include "server/server_metrics.h"
 
 namespace kanjian::server::console {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "billing/accounts.h"
-#include "billing/alert_service.h"
-#include "billing/tenant_view.h"
+#include "billing/alerts/alert_service.h"
+#include "billing/views/tenant_view.h"
 #include "server/console/console_gate.h"
 
 namespace kanjian::server::console {

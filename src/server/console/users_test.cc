@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "billing/accounts.h"
-#include "billing/test_util.h"
 #include "common/error_codes.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::server::console {
 namespace {

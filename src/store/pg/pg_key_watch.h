@@ -1,5 +1,5 @@
 // Tells this process when any API key changes in the database, whichever
-// node or command changed it, so keys can be cached (AccountService): a
+// node or command changed it, so keys can be cached (auth::ApiKeys): a
 // trigger on api_keys sends NOTIFY kanjian_keys (schema step 6), and a
 // thread here LISTENs on a connection of its own and counts.
 #pragma once

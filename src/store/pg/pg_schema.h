@@ -283,7 +283,7 @@ CREATE TRIGGER api_keys_changed
 CREATE TRIGGER api_keys_truncated AFTER TRUNCATE ON api_keys
   FOR EACH STATEMENT EXECUTE FUNCTION kanjian_keys_changed();
 )sql",
-    // Step 7: alerts (billing/alerts.h), as SQLite's step 7: subscriptions,
+    // Step 7: alerts (billing/alerts/alerts.h), as SQLite's step 7: subscriptions,
     // the first sighting of each notice, the outbox with its delivery log.
     R"sql(
 CREATE TABLE alert_subscriptions (

@@ -16,7 +16,7 @@
 #include "store/pg/pg_migrate.h"
 #include "store/pg/pg_schema.h"
 #include "store/pg/pg_store.h"
-#include "store/pg/pg_test_env.h"
+#include "tests/support/pg_test_env.h"
 
 namespace kanjian::store::pg {
 namespace {
