@@ -1,4 +1,4 @@
-// SqliteTxn: Bills and their lines (bills, bill_lines): one bill per account and month.
+// SqliteTxn's BillTxn: bills and their lines (bills, bill_lines): one bill per account and month.
 // Each statement is a named constant beside the function that runs it.
 #include "store/sqlite_txn.h"
 
@@ -104,6 +104,20 @@ Status SqliteTxn::InsertBill(const Bill& b) {
     s->Reset();
   }
   return Status::Ok();
+}
+
+namespace {
+constexpr char kSelectBillMonths[] =
+    "SELECT month,COUNT(*),SUM(total_fen),MIN(created_at),MAX(created_at) FROM bills "
+    "GROUP BY month ORDER BY month DESC LIMIT ?1";
+}  // namespace
+
+Result<std::vector<BillMonth>> SqliteTxn::ListBillMonths(int64_t limit) {
+  auto s = cache_.Get(kSelectBillMonths);
+  s->Bind(1, limit);
+  return Collect<BillMonth>(*s, [](const Statement& r) {
+    return BillMonth{r.Text(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4)};
+  });
 }
 
 }  // namespace kanjian::store

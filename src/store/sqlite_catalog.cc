@@ -1,4 +1,4 @@
-// SqliteTxn: Catalog versions and notices.
+// SqliteTxn's CatalogTxn: the catalog's versions (catalog_versions).
 // Each statement is a named constant beside the function that runs it.
 #include "store/sqlite_txn.h"
 
@@ -29,30 +29,6 @@ Result<int64_t> SqliteTxn::InsertCatalogVersion(const CatalogVersion& v) {
   s->Bind(1, v.version).Bind(2, v.effective_from).Bind(3, v.published_at).Bind(4, v.body);
   RETURN_IF_ERROR(Run(*s, "catalog version '" + v.version + "' already exists"));
   return static_cast<int64_t>(sqlite3_last_insert_rowid(cache_.db()));
-}
-
-namespace {
-constexpr char kInsertNotice[] =
-    "INSERT INTO notices(id,account_id,at,kind,message) VALUES(?1,?2,?3,?4,?5)";
-}  // namespace
-
-Status SqliteTxn::InsertNotice(const Notice& n) {
-  auto s = cache_.Get(kInsertNotice);
-  s->Bind(1, n.id).Bind(2, n.account_id).Bind(3, n.at).Bind(4, n.kind).Bind(5, n.message);
-  return Run(*s, "notice '" + n.id + "' already exists");
-}
-
-namespace {
-constexpr char kSelectNotices[] =
-    "SELECT id,account_id,at,kind,message FROM notices WHERE account_id=?1 ORDER BY at, id";
-}  // namespace
-
-Result<std::vector<Notice>> SqliteTxn::ListNotices(std::string_view account_id) {
-  auto s = cache_.Get(kSelectNotices);
-  s->Bind(1, account_id);
-  return Collect<Notice>(*s, [](const Statement& r) {
-    return Notice{r.Text(0), r.Text(1), r.Int(2), r.Text(3), r.Text(4)};
-  });
 }
 
 }  // namespace kanjian::store

@@ -1,4 +1,5 @@
-// SqliteTxn: The ledger (ledger_txns, ledger_postings; append-only) and vouchers.
+// SqliteTxn's BooksTxn: the ledger (ledger_txns, ledger_postings;
+// append-only) and vouchers.
 // Each statement is a named constant beside the function that runs it.
 #include "store/sqlite_txn.h"
 
@@ -153,6 +154,31 @@ constexpr char kSelectVouchers[] =
 Result<std::vector<Voucher>> SqliteTxn::ListVouchers(std::string_view account_id) {
   auto s = cache_.Get(kSelectVouchers);
   s->Bind(1, account_id);
+  return Collect<Voucher>(*s, ReadVoucher);
+}
+
+// The operator console's views over every account.
+namespace {
+// The newest `limit` transactions of a kind (ledger_txns_by_kind_time), then their legs.
+constexpr char kSelectLedgerTxnsOfKind[] =
+    "SELECT t.id,t.idempotency_key,t.request_hash,t.account_id,t.kind,t.at,t.ref,t.reason,"
+    "p.owner,p.book,p.amount_fen FROM "
+    "(SELECT rowid AS r,* FROM ledger_txns WHERE kind=?1 ORDER BY at DESC, rowid DESC LIMIT ?2) t "
+    "LEFT JOIN ledger_postings p ON p.txn_id=t.id ORDER BY t.at DESC, t.r DESC, p.leg";
+constexpr char kSelectRecentVouchers[] =
+    "SELECT id,account_id,amount_fen,granted_at,expires_at FROM vouchers "
+    "ORDER BY granted_at DESC, id DESC LIMIT ?1";
+}  // namespace
+
+Result<std::vector<LedgerTxn>> SqliteTxn::ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) {
+  auto s = cache_.Get(kSelectLedgerTxnsOfKind);
+  s->Bind(1, ToString(kind)).Bind(2, limit);
+  return ReadLedgerTxns(*s);
+}
+
+Result<std::vector<Voucher>> SqliteTxn::ListRecentVouchers(int64_t limit) {
+  auto s = cache_.Get(kSelectRecentVouchers);
+  s->Bind(1, limit);
   return Collect<Voucher>(*s, ReadVoucher);
 }
 

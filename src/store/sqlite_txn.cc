@@ -1,7 +1,6 @@
 // SqliteTxn's plumbing: the statement cache and the state stamp caches
-// key on. The operations are one file per aggregate: sqlite_accounts.cc,
-// sqlite_usage.cc, sqlite_packs.cc, sqlite_ledger.cc, sqlite_bills.cc,
-// sqlite_catalog.cc, sqlite_console.cc, sqlite_audit.cc.
+// key on. The operations are one file per aggregate interface, as
+// sqlite_txn.h lists them.
 #include "store/sqlite_txn.h"
 
 #include "common/error_codes.h"

@@ -53,6 +53,7 @@ class SqliteTxn final : public Txn {
   SqliteTxn(StatementCache& cache, uint64_t instance, uint64_t commits, bool write)
       : cache_(cache), instance_(instance), commits_(commits), write_(write) {}
 
+  // AccountTxn (sqlite_accounts.cc).
   Status InsertAccount(const Account& account) override;
   Result<Account> FindAccount(std::string_view id_or_name) override;
   Status UpdateAccount(const Account& account) override;
@@ -62,72 +63,87 @@ class SqliteTxn final : public Txn {
   Result<std::vector<ApiKey>> ListKeys(std::string_view account_id) override;
   Status SetKeyEnabled(std::string_view secret_id, bool enabled) override;
   Result<std::optional<ApiKey>> OldestKey() override;
+  Status TouchKey(std::string_view secret_id, UnixMicros at) override;
+  Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) override;
+  Result<std::optional<int64_t>> FindSpendBudget(std::string_view account_id) override;
+  Status SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                        UnixMicros at) override;
 
+  // UsageTxn (sqlite_usage.cc).
   Status InsertUsage(std::span<const UsageRecord> records) override;
   Result<bool> InsertCall(std::span<const UsageRecord> records) override;
   Result<std::vector<UsageRecord>> ListUsage(std::string_view account_id, UnixMicros from,
                                              UnixMicros to) override;
   Result<std::vector<UsageSum>> SumUsage(std::string_view account_id, UnixMicros from,
                                          UnixMicros to) override;
+  Status ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) override;
+  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id,
+                                                 std::string_view action, UnixMicros from,
+                                                 UnixMicros to, UnixMicros after_at,
+                                                 std::string_view after_id, int64_t limit) override;
 
+  // PackTxn (sqlite_packs.cc).
   Status InsertPack(const Pack& pack) override;
   Result<Pack> FindPack(std::string_view pack_id) override;
   Result<std::vector<Pack>> ListPacks(std::string_view account_id) override;
-  Status ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) override;
   Result<std::vector<Pack>> ListLivePacks(std::string_view account_id, UnixMicros from) override;
   Result<std::optional<Pack>> FindFreePack(std::string_view account_id, std::string_view free_group,
                                            UnixMicros month_start, UnixMicros month_end) override;
   Status AddPackUsed(std::string_view pack_id, int64_t delta) override;
   Status MarkPackRefunded(std::string_view pack_id, UnixMicros at) override;
 
+  // BooksTxn (sqlite_ledger.cc).
   Result<std::optional<LedgerTxn>> FindLedgerTxnByKey(std::string_view idempotency_key) override;
   Status InsertLedgerTxn(const LedgerTxn& txn) override;
   Result<std::map<std::string, int64_t>> Balances(std::string_view owner) override;
   Result<std::vector<LedgerTxn>> ListLedgerTxns(std::string_view account_id) override;
   Result<int64_t> CountLedgerTxns(std::string_view account_id, LedgerKind kind, UnixMicros from,
                                   UnixMicros to) override;
-
+  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) override;
   Status InsertVoucher(const Voucher& voucher) override;
   Result<Voucher> FindVoucher(std::string_view voucher_id) override;
   Result<std::vector<Voucher>> ListVouchers(std::string_view account_id) override;
+  Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
 
-  Result<std::vector<std::string>> BilledAccounts(std::string_view month, std::string_view first,
-                                                  std::string_view last) override;
+  // BillTxn (sqlite_bills.cc).
   Result<std::optional<Bill>> FindBill(std::string_view account_id,
                                        std::string_view month) override;
   Status InsertBill(const Bill& bill) override;
+  Result<std::vector<std::string>> BilledAccounts(std::string_view month, std::string_view first,
+                                                  std::string_view last) override;
   Result<std::optional<Bill>> LatestBill(std::string_view account_id) override;
+  Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
 
+  // CatalogTxn (sqlite_catalog.cc).
   Result<std::vector<CatalogVersion>> ListCatalogVersions() override;
   Result<int64_t> InsertCatalogVersion(const CatalogVersion& version) override;
 
+  // NoticeTxn (sqlite_notices.cc).
   Status InsertNotice(const Notice& notice) override;
   Result<std::vector<Notice>> ListNotices(std::string_view account_id) override;
+  Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;
 
-  Status InsertConsoleUser(const ConsoleUser& user) override;
-  Result<ConsoleUser> FindConsoleUser(std::string_view login) override;
-  Result<std::vector<ConsoleUser>> ListConsoleUsers(std::string_view account_id) override;
-  Status UpdateConsoleUser(const ConsoleUser& user) override;
-  Status InsertConsoleSession(const ConsoleSession& session) override;
-  Result<ConsoleSession> FindConsoleSession(std::string_view token_hash) override;
-  Status DeleteConsoleSession(std::string_view token_hash) override;
-  Status DeleteConsoleSessionsOf(std::string_view login) override;
+  // SignInTxn (sqlite_sign_in.cc).
+  Status InsertUser(SignInRealm realm, const ConsoleUser& user) override;
+  Result<ConsoleUser> FindUser(SignInRealm realm, std::string_view login) override;
+  Result<std::vector<ConsoleUser>> ListUsers(SignInRealm realm,
+                                             std::string_view account_id) override;
+  Status UpdateUser(SignInRealm realm, const ConsoleUser& user) override;
+  Status InsertSession(SignInRealm realm, const ConsoleSession& session) override;
+  Result<ConsoleSession> FindSession(SignInRealm realm, std::string_view token_hash) override;
+  Status DeleteSession(SignInRealm realm, std::string_view token_hash) override;
+  Status DeleteSessionsOf(SignInRealm realm, std::string_view login) override;
 
-  // sqlite_operator_txn.cc
-  Status InsertOperator(const ConsoleUser& op) override;
-  Result<ConsoleUser> FindOperator(std::string_view login) override;
-  Result<std::vector<ConsoleUser>> ListOperators() override;
-  Status UpdateOperator(const ConsoleUser& op) override;
-  Status InsertOperatorSession(const ConsoleSession& session) override;
-  Result<ConsoleSession> FindOperatorSession(std::string_view token_hash) override;
-  Status DeleteOperatorSession(std::string_view token_hash) override;
-  Status DeleteOperatorSessionsOf(std::string_view login) override;
+  // OperatorLogTxn (sqlite_operator_log.cc).
   Status InsertOperatorAction(const OperatorAction& action) override;
   Result<std::vector<OperatorAction>> ListOperatorActions(int64_t limit) override;
-  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) override;
-  Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
-  Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
-  Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;
+
+  // AuditTxn (sqlite_audit.cc).
+  Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
+  Result<std::vector<std::string>> PacksWithUsageMismatch() override;
+  Result<std::vector<std::string>> UsageTotalsMismatch() override;
+
+  // AlertTxn (sqlite_alerts.cc).
   Result<std::optional<AlertSubscription>> FindAlertSubscription(
       std::string_view account_id) override;
   Status SetAlertSubscription(std::string_view account_id,
@@ -142,41 +158,15 @@ class SqliteTxn final : public Txn {
   Result<std::vector<AlertDelivery>> ListAlertDeliveries(std::string_view account_id,
                                                          int64_t limit) override;
 
-  Result<std::optional<int64_t>> FindSpendBudget(std::string_view account_id) override;
-  Status SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
-                        UnixMicros at) override;
-  Status TouchKey(std::string_view secret_id, UnixMicros at) override;
-  Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) override;
-  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id,
-                                                 std::string_view action, UnixMicros from,
-                                                 UnixMicros to, UnixMicros after_at,
-                                                 std::string_view after_id, int64_t limit) override;
-
-  Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
-  Result<std::vector<std::string>> PacksWithUsageMismatch() override;
-  Result<std::vector<std::string>> UsageTotalsMismatch() override;
+  // The transaction's state (sqlite_txn.cc).
   Result<uint64_t> StateAtStart() override { return State(commits_); }
   Result<uint64_t> StateAfterCommit() override;
 
-  // Writes the pending hourly totals. REQUIRES: called before COMMIT.
+  // Writes the pending hourly totals (sqlite_usage.cc). REQUIRES: called
+  // before COMMIT.
   Status FlushUsageTotals();
 
-  // Sessions of either realm: the same columns in separate tables
-  // (console_sessions, operator_sessions), so a session never crosses realms.
-  struct SessionSql {
-    const char* insert;
-    const char* select;
-    const char* remove;
-    const char* remove_of;
-  };
-
  private:
-  // sqlite_console.cc: what the tenant and operator sign-ins share.
-  Status InsertSession(const SessionSql& sql, const ConsoleSession& session);
-  Result<ConsoleSession> FindSession(const SessionSql& sql, std::string_view token_hash);
-  Status DeleteSessions(const char* sql, std::string_view key);  // by token_hash or login
-  // `sql` updates password_hash, enabled, failed_logins, locked_until by login.
-  Status UpdateSignIn(const char* sql, const ConsoleUser& user, std::string_view what);
   Result<std::optional<Bill>> QueryBill(const char* sql, std::string_view account_id,
                                         std::string_view month);
   Result<std::vector<std::string>> QueryIds(const char* sql);
@@ -205,17 +195,5 @@ class SqliteTxn final : public Txn {
   const uint64_t instance_, commits_;
   const bool write_;
 };
-
-// The session statements of one realm's table (string literals: the
-// statement cache keys on the text's address).
-#define KANJIAN_SQLITE_SESSION_SQL(table)                                                   \
-  SqliteTxn::SessionSql {                                                                   \
-    "INSERT INTO " table                                                                    \
-    "(token_hash,login,csrf_token,created_at,expires_at) "                                  \
-    "VALUES(?1,?2,?3,?4,?5)",                                                               \
-        "SELECT token_hash,login,csrf_token,created_at,expires_at FROM " table              \
-        " WHERE token_hash=?1",                                                             \
-        "DELETE FROM " table " WHERE token_hash=?1", "DELETE FROM " table " WHERE login=?1" \
-  }
 
 }  // namespace kanjian::store

@@ -15,6 +15,9 @@
 namespace kanjian::store {
 namespace {
 
+constexpr SignInRealm kTenant = SignInRealm::kTenant;
+constexpr SignInRealm kOperator = SignInRealm::kOperator;
+
 std::string TestName() {
   std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
   const std::string suite =
@@ -390,35 +393,38 @@ TYPED_TEST(StoreContractTest, VouchersBillsCatalogAndNotices) {
 TYPED_TEST(StoreContractTest, ConsoleUsersAndSessions) {
   this->AddAccount("acc-1");
   ConsoleUser u{"alice", "acc-1", "$argon2id$x", true, 1, 0, 0};
-  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.InsertConsoleUser(u); }).ok());
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertConsoleUser(u); }).code(),
-            errc::kAlreadyExists);
+  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.InsertUser(kTenant, u); }).ok());
+  const Status taken = this->Write([&](Txn& txn) { return txn.InsertUser(kTenant, u); });
+  EXPECT_EQ(taken.code(), errc::kAlreadyExists);
+  EXPECT_EQ(taken.message(), "a console user 'alice' already exists");
   u.failed_logins = 3;
   u.locked_until = 99;
   u.enabled = false;
-  ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-                    if (Status s = txn.UpdateConsoleUser(u); !s.ok()) return s;
-                    if (Status s = txn.InsertConsoleSession({"h1", "alice", "csrf", 1, 2}); !s.ok())
-                      return s;
-                    return txn.InsertConsoleSession({"h2", "alice", "csrf2", 1, 2});
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      this->Write([&](Txn& txn) -> Status {
+            if (Status s = txn.UpdateUser(kTenant, u); !s.ok()) return s;
+            if (Status s = txn.InsertSession(kTenant, {"h1", "alice", "csrf", 1, 2}); !s.ok())
+              return s;
+            return txn.InsertSession(kTenant, {"h2", "alice", "csrf2", 1, 2});
+          })
+          .ok());
   ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-                    auto back = txn.FindConsoleUser("alice");
+                    auto back = txn.FindUser(kTenant, "alice");
                     EXPECT_EQ(back->failed_logins, 3);
                     EXPECT_FALSE(back->enabled);
-                    EXPECT_EQ(txn.ListConsoleUsers("")->size(), 1u);
-                    EXPECT_TRUE(txn.ListConsoleUsers("acc-2")->empty());
-                    EXPECT_EQ(txn.FindConsoleSession("h1")->csrf_token, "csrf");
-                    EXPECT_EQ(txn.FindConsoleUser("bob").status().code(), errc::kNotFound);
+                    EXPECT_EQ(txn.ListUsers(kTenant, "")->size(), 1u);
+                    EXPECT_TRUE(txn.ListUsers(kTenant, "acc-2")->empty());
+                    EXPECT_EQ(txn.FindSession(kTenant, "h1")->csrf_token, "csrf");
+                    EXPECT_EQ(txn.FindUser(kTenant, "bob").status().message(),
+                              "no console user 'bob'");
                     return Status::Ok();
                   })
                   .ok());
-  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteConsoleSession("h1"); }).ok());
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindConsoleSession("h1").status(); }).code(),
+  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteSession(kTenant, "h1"); }).ok());
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindSession(kTenant, "h1").status(); }).code(),
             errc::kNotFound);
-  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteConsoleSessionsOf("alice"); }).ok());
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindConsoleSession("h2").status(); }).code(),
+  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteSessionsOf(kTenant, "alice"); }).ok());
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindSession(kTenant, "h2").status(); }).code(),
             errc::kNotFound);
 }
 
@@ -429,65 +435,71 @@ TYPED_TEST(StoreContractTest, OperatorsAndTheirSessions) {
   ConsoleUser op{"root", "", "$argon2id$r", true, 1, 0, 0};
   ConsoleUser ops2{"ann", "", "$argon2id$a", true, 2, 0, 0};
   ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-                    if (Status s = txn.InsertOperator(op); !s.ok()) return s;
-                    if (Status s = txn.InsertOperator(ops2); !s.ok()) return s;
+                    if (Status s = txn.InsertUser(kOperator, op); !s.ok()) return s;
+                    if (Status s = txn.InsertUser(kOperator, ops2); !s.ok()) return s;
                     // A tenant user of the same login is another person.
-                    return txn.InsertConsoleUser({"root", "acc-1", "$argon2id$t", true, 3, 0, 0});
+                    return txn.InsertUser(kTenant, {"root", "acc-1", "$argon2id$t", true, 3, 0, 0});
                   })
                   .ok());
-  EXPECT_EQ(this->Write([&](Txn& txn) { return txn.InsertOperator(op); }).code(),
-            errc::kAlreadyExists);
+  const Status taken = this->Write([&](Txn& txn) { return txn.InsertUser(kOperator, op); });
+  EXPECT_EQ(taken.code(), errc::kAlreadyExists);
+  EXPECT_EQ(taken.message(), "an operator 'root' already exists");
   op.password_hash = "$argon2id$r2";
   op.enabled = false;
   op.failed_logins = 4;
   op.locked_until = 77;
-  ASSERT_TRUE(this->Write([&](Txn& txn) -> Status {
-                    if (Status s = txn.UpdateOperator(op); !s.ok()) return s;
-                    if (Status s = txn.InsertOperatorSession({"oh1", "root", "c1", 1, 2}); !s.ok())
-                      return s;
-                    return txn.InsertOperatorSession({"oh2", "root", "c2", 1, 2});
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      this->Write([&](Txn& txn) -> Status {
+            if (Status s = txn.UpdateUser(kOperator, op); !s.ok()) return s;
+            if (Status s = txn.InsertSession(kOperator, {"oh1", "root", "c1", 1, 2}); !s.ok())
+              return s;
+            return txn.InsertSession(kOperator, {"oh2", "root", "c2", 1, 2});
+          })
+          .ok());
   EXPECT_EQ(this->Write([&](Txn& txn) {
-                  return txn.InsertOperatorSession({"oh1", "root", "c9", 1, 2});
+                  return txn.InsertSession(kOperator, {"oh1", "root", "c9", 1, 2});
                 })
                 .code(),
             errc::kAlreadyExists);
   EXPECT_EQ(this->Write([&](Txn& txn) {
-                  return txn.UpdateOperator({"nobody", "", "x", true, 1, 0, 0});
+                  return txn.UpdateUser(kOperator, {"nobody", "", "x", true, 1, 0, 0});
                 })
                 .code(),
             errc::kNotFound);
   ASSERT_TRUE(this->Read([&](Txn& txn) -> Status {
-                    auto back = txn.FindOperator("root");
+                    auto back = txn.FindUser(kOperator, "root");
                     EXPECT_EQ(back->password_hash, "$argon2id$r2");
                     EXPECT_FALSE(back->enabled);
                     EXPECT_EQ(back->failed_logins, 4);
                     EXPECT_EQ(back->locked_until, 77);
                     EXPECT_EQ(back->created_at, 1);
                     EXPECT_EQ(back->account_id, "");
-                    auto all = txn.ListOperators();
+                    auto all = txn.ListUsers(kOperator, "");
                     EXPECT_EQ(all->size(), 2u);
                     EXPECT_EQ(all->at(0).login, "ann");  // by login
                     EXPECT_TRUE(all->at(0).enabled);
-                    EXPECT_EQ(txn.FindOperator("bob").status().code(), errc::kNotFound);
-                    EXPECT_EQ(txn.FindConsoleUser("root")->password_hash, "$argon2id$t");
-                    auto session = txn.FindOperatorSession("oh1");
+                    // Operators belong to no account: the realm lists them all.
+                    EXPECT_EQ(txn.ListUsers(kOperator, "acc-1")->size(), 2u);
+                    EXPECT_EQ(txn.ListUsers(kTenant, "")->size(), 1u);
+                    EXPECT_EQ(txn.FindUser(kOperator, "bob").status().message(),
+                              "no operator 'bob'");
+                    EXPECT_EQ(txn.FindUser(kTenant, "root")->password_hash, "$argon2id$t");
+                    auto session = txn.FindSession(kOperator, "oh1");
                     EXPECT_EQ(session->login, "root");
                     EXPECT_EQ(session->csrf_token, "c1");
                     EXPECT_EQ(session->expires_at, 2);
                     // An operator's session is never a tenant's, nor the reverse.
-                    EXPECT_EQ(txn.FindConsoleSession("oh1").status().code(), errc::kNotFound);
+                    EXPECT_EQ(txn.FindSession(kTenant, "oh1").status().code(), errc::kNotFound);
                     return Status::Ok();
                   })
                   .ok());
-  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteOperatorSession("oh1"); }).ok());
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindOperatorSession("oh1").status(); }).code(),
+  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteSession(kOperator, "oh1"); }).ok());
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindSession(kOperator, "oh1").status(); }).code(),
             errc::kNotFound);
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindOperatorSession("oh2").status(); }).code(),
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindSession(kOperator, "oh2").status(); }).code(),
             errc::kOk);
-  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteOperatorSessionsOf("root"); }).ok());
-  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindOperatorSession("oh2").status(); }).code(),
+  ASSERT_TRUE(this->Write([&](Txn& txn) { return txn.DeleteSessionsOf(kOperator, "root"); }).ok());
+  EXPECT_EQ(this->Read([&](Txn& txn) { return txn.FindSession(kOperator, "oh2").status(); }).code(),
             errc::kNotFound);
 }
 

@@ -28,31 +28,6 @@ const std::string& DummyHash() {
   return hash;
 }
 
-// The realm's tables: console_users/console_sessions or operators/operator_sessions.
-struct Tables {
-  store::Txn& txn;
-  Realm realm;
-  bool op() const { return realm == Realm::kOperator; }
-  Result<store::ConsoleUser> Find(const std::string& login) {
-    return op() ? txn.FindOperator(login) : txn.FindConsoleUser(login);
-  }
-  Status Update(const store::ConsoleUser& u) {
-    return op() ? txn.UpdateOperator(u) : txn.UpdateConsoleUser(u);
-  }
-  Status InsertSession(const store::ConsoleSession& s) {
-    return op() ? txn.InsertOperatorSession(s) : txn.InsertConsoleSession(s);
-  }
-  Result<store::ConsoleSession> FindSession(const std::string& hash) {
-    return op() ? txn.FindOperatorSession(hash) : txn.FindConsoleSession(hash);
-  }
-  Status DeleteSession(const std::string& hash) {
-    return op() ? txn.DeleteOperatorSession(hash) : txn.DeleteConsoleSession(hash);
-  }
-  Status DeleteSessionsOf(const std::string& login) {
-    return op() ? txn.DeleteOperatorSessionsOf(login) : txn.DeleteConsoleSessionsOf(login);
-  }
-};
-
 }  // namespace
 
 Status ConsoleUsers::CheckPassword(const std::string& password) {
@@ -73,10 +48,10 @@ Status ConsoleUsers::Add(const std::string& account, const std::string& login,
     if (realm_ == Realm::kOperator) {
       if (!account.empty())
         return Status(errc::kInvalidParameterValue, "an operator belongs to no account");
-      return txn.InsertOperator({login, "", hash, true, clock_.NowMicros(), 0, 0});
+      return txn.InsertUser(realm_, {login, "", hash, true, clock_.NowMicros(), 0, 0});
     }
     ASSIGN_OR_RETURN(auto a, txn.FindAccount(account));
-    return txn.InsertConsoleUser({login, a.id, hash, true, clock_.NowMicros(), 0, 0});
+    return txn.InsertUser(realm_, {login, a.id, hash, true, clock_.NowMicros(), 0, 0});
   });
 }
 
@@ -84,7 +59,7 @@ Result<std::vector<store::ConsoleUser>> ConsoleUsers::List(const std::string& ac
   std::vector<store::ConsoleUser> out;
   RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
     if (realm_ == Realm::kOperator) {
-      ASSIGN_OR_RETURN(auto ops, txn.ListOperators());
+      ASSIGN_OR_RETURN(auto ops, txn.ListUsers(realm_, ""));
       out = std::move(ops);
       return Status::Ok();
     }
@@ -93,7 +68,7 @@ Result<std::vector<store::ConsoleUser>> ConsoleUsers::List(const std::string& ac
       ASSIGN_OR_RETURN(auto a, txn.FindAccount(account));
       id = a.id;
     }
-    ASSIGN_OR_RETURN(auto users, txn.ListConsoleUsers(id));
+    ASSIGN_OR_RETURN(auto users, txn.ListUsers(realm_, id));
     out = std::move(users);
     return Status::Ok();
   }));
@@ -102,13 +77,12 @@ Result<std::vector<store::ConsoleUser>> ConsoleUsers::List(const std::string& ac
 
 Status ConsoleUsers::SetEnabled(const std::string& login, bool enabled) {
   return store_.Write([&](store::Txn& txn) -> Status {
-    Tables t{txn, realm_};
-    ASSIGN_OR_RETURN(auto u, t.Find(login));
+    ASSIGN_OR_RETURN(auto u, txn.FindUser(realm_, login));
     u.enabled = enabled;
     u.failed_logins = 0;
     u.locked_until = 0;
-    RETURN_IF_ERROR(t.Update(u));
-    return enabled ? Status::Ok() : t.DeleteSessionsOf(login);
+    RETURN_IF_ERROR(txn.UpdateUser(realm_, u));
+    return enabled ? Status::Ok() : txn.DeleteSessionsOf(realm_, login);
   });
 }
 
@@ -116,13 +90,12 @@ Status ConsoleUsers::SetPassword(const std::string& login, const std::string& pa
   RETURN_IF_ERROR(CheckPassword(password));
   ASSIGN_OR_RETURN(auto hash, password::Hash(password));
   return store_.Write([&](store::Txn& txn) -> Status {
-    Tables t{txn, realm_};
-    ASSIGN_OR_RETURN(auto u, t.Find(login));
+    ASSIGN_OR_RETURN(auto u, txn.FindUser(realm_, login));
     u.password_hash = hash;
     u.failed_logins = 0;
     u.locked_until = 0;
-    RETURN_IF_ERROR(t.Update(u));
-    return t.DeleteSessionsOf(login);
+    RETURN_IF_ERROR(txn.UpdateUser(realm_, u));
+    return txn.DeleteSessionsOf(realm_, login);
   });
 }
 
@@ -158,7 +131,7 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
                                           " second(s)");
   std::optional<store::ConsoleUser> user;
   RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
-    auto u = Tables{txn, realm_}.Find(login);
+    auto u = txn.FindUser(realm_, login);
     if (u.ok()) user = *u;
     return u.ok() || u.status().code() == errc::kNotFound ? Status::Ok() : u.status();
   }));
@@ -172,17 +145,16 @@ Result<NewSession> ConsoleUsers::SignIn(const std::string& login, const std::str
 
   NewSession out;
   RETURN_IF_ERROR(store_.Write([&](store::Txn& txn) -> Status {
-    Tables t{txn, realm_};
-    ASSIGN_OR_RETURN(auto u, t.Find(login));  // re-read: disabled meanwhile?
+    ASSIGN_OR_RETURN(auto u, txn.FindUser(realm_, login));  // re-read: disabled meanwhile?
     if (!u.enabled) return Status::Ok();
     u.failed_logins = 0;
     u.locked_until = 0;
-    RETURN_IF_ERROR(t.Update(u));
+    RETURN_IF_ERROR(txn.UpdateUser(realm_, u));
     out.cookie = crypto::Hex(crypto::RandomBytes(32));
     out.csrf_token = crypto::Hex(crypto::RandomBytes(16));
     out.user = u;
-    return t.InsertSession(
-        {TokenHash(out.cookie), login, out.csrf_token, now, now + kSessionMicros});
+    return txn.InsertSession(
+        realm_, {TokenHash(out.cookie), login, out.csrf_token, now, now + kSessionMicros});
   }));
   if (out.cookie.empty()) return Failed(login, address, now);
   throttle_.Succeeded(login, address);
@@ -195,12 +167,11 @@ Result<Session> ConsoleUsers::Check(const std::string& cookie) {
   Session out;
   bool live = false;
   RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
-    Tables t{txn, realm_};
-    auto session = t.FindSession(TokenHash(cookie));
+    auto session = txn.FindSession(realm_, TokenHash(cookie));
     if (!session.ok())
       return session.status().code() == errc::kNotFound ? Status::Ok() : session.status();
     if (session->expires_at <= clock_.NowMicros()) return Status::Ok();
-    ASSIGN_OR_RETURN(auto user, t.Find(session->login));
+    ASSIGN_OR_RETURN(auto user, txn.FindUser(realm_, session->login));
     if (!user.enabled) return Status::Ok();
     out = {user, session->csrf_token, session->expires_at};
     live = true;
@@ -211,9 +182,8 @@ Result<Session> ConsoleUsers::Check(const std::string& cookie) {
 }
 
 Status ConsoleUsers::SignOut(const std::string& cookie) {
-  return store_.Write([&](store::Txn& txn) {
-    return Tables{txn, realm_}.DeleteSession(TokenHash(cookie));
-  });
+  return store_.Write(
+      [&](store::Txn& txn) { return txn.DeleteSession(realm_, TokenHash(cookie)); });
 }
 
 }  // namespace kanjian::server::console

@@ -40,7 +40,8 @@ struct Session {
   UnixMicros expires_at = 0;
 };
 
-enum class Realm { kTenant, kOperator };
+// Whose console: the store keeps each realm's users and sessions apart.
+using Realm = store::SignInRealm;
 
 class ConsoleUsers {
  public:

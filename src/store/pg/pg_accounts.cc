@@ -1,4 +1,5 @@
-// Accounts and API keys on PostgreSQL. Sealed secrets are bytes: they cross
+// PgTxn's AccountTxn: accounts, API keys (with their last use) and spend
+// budgets on PostgreSQL. Sealed secrets are bytes: they cross
 // libpq's text protocol as hex.
 #include "common/crypto.h"
 #include "common/error_codes.h"
@@ -29,6 +30,19 @@ constexpr char kSelectOldestKey[] =
     "SELECT " KANJIAN_KEY_COLUMNS " FROM api_keys ORDER BY created_at, secret_id LIMIT 1";
 #undef KANJIAN_KEY_COLUMNS
 constexpr char kSetKeyEnabled[] = "UPDATE api_keys SET enabled=$2 WHERE secret_id=$1";
+
+// Keys' last use and the spend budget (spend_budgets).
+constexpr char kSelectSpendBudget[] = "SELECT budget_fen FROM spend_budgets WHERE account_id=$1";
+constexpr char kUpsertSpendBudget[] =
+    "INSERT INTO spend_budgets(account_id,budget_fen,updated_at) VALUES($1,$2,$3) "
+    "ON CONFLICT(account_id) DO UPDATE SET "
+    "budget_fen=excluded.budget_fen,updated_at=excluded.updated_at";
+constexpr char kDeleteSpendBudget[] = "DELETE FROM spend_budgets WHERE account_id=$1";
+constexpr char kTouchKey[] =
+    "UPDATE api_keys SET last_used_at=$2 WHERE secret_id=$1 AND (last_used_at IS NULL OR "
+    "last_used_at<$2)";
+constexpr char kSelectKeysLastUsed[] =
+    "SELECT secret_id,last_used_at FROM api_keys WHERE account_id=$1 AND last_used_at IS NOT NULL";
 
 Result<Account> ReadAccount(const PgResult& r, int i) {
   ASSIGN_OR_RETURN(AccountStatus status,
@@ -141,6 +155,31 @@ Status PgTxn::SetKeyEnabled(std::string_view secret_id, bool enabled) {
   ASSIGN_OR_RETURN(auto r, Exec(kSetKeyEnabled, {P(secret_id), PBool(enabled)}));
   if (r.affected() == 0) return NotFound("key", secret_id);
   return Status::Ok();
+}
+
+Result<std::optional<int64_t>> PgTxn::FindSpendBudget(std::string_view account_id) {
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectSpendBudget, {P(account_id)}));
+  if (r.rows() == 0) return std::optional<int64_t>();
+  return std::optional<int64_t>(r.Int(0, 0));
+}
+
+Status PgTxn::SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                             UnixMicros at) {
+  auto r = budget_fen ? Exec(kUpsertSpendBudget, {P(account_id), P(*budget_fen), P(at)})
+                      : Exec(kDeleteSpendBudget, {P(account_id)});
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Status PgTxn::TouchKey(std::string_view secret_id, UnixMicros at) {
+  auto r = Exec(kTouchKey, {P(secret_id), P(at)});
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Result<std::map<std::string, UnixMicros>> PgTxn::KeysLastUsed(std::string_view account_id) {
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectKeysLastUsed, {P(account_id)}));
+  std::map<std::string, UnixMicros> out;
+  for (int i = 0; i < r.rows(); ++i) out[r.Text(i, 0)] = r.Int(i, 1);
+  return out;
 }
 
 }  // namespace kanjian::store::pg

@@ -1,4 +1,4 @@
-// Monthly bills on PostgreSQL: one per (account, month), by a unique key.
+// PgTxn's BillTxn: monthly bills on PostgreSQL, one per (account, month), by a unique key.
 #include "common/error_codes.h"
 #include "store/pg/pg_txn.h"
 
@@ -24,6 +24,9 @@ constexpr char kSelectLatestBill[] =
 constexpr char kSelectBillLines[] =
     "SELECT action,quantity,tier,unit_price_e4,amount_fen FROM bill_lines WHERE bill_id=$1 "
     "ORDER BY line";
+constexpr char kSelectBillMonths[] =
+    "SELECT month,count(*),sum(total_fen)::bigint,min(created_at),max(created_at) FROM bills "
+    "GROUP BY month ORDER BY month DESC LIMIT $1";
 
 }  // namespace
 
@@ -76,6 +79,14 @@ Status PgTxn::InsertBill(const Bill& b) {
       Exec(kInsertBillLines, {P(b.id), P(TextArray(actions)), P(TextArray(quantities)),
                               P(TextArray(tiers)), P(TextArray(prices)), P(TextArray(amounts))});
   return lines.ok() ? Status::Ok() : lines.status();
+}
+
+Result<std::vector<BillMonth>> PgTxn::ListBillMonths(int64_t limit) {
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectBillMonths, {P(limit)}));
+  std::vector<BillMonth> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.Text(i, 0), r.Int(i, 1), r.Int(i, 2), r.Int(i, 3), r.Int(i, 4)});
+  return out;
 }
 
 }  // namespace kanjian::store::pg

@@ -1,4 +1,4 @@
-// Catalog versions and notices on PostgreSQL.
+// PgTxn's CatalogTxn: the catalog's versions (catalog_versions).
 #include "common/error_codes.h"
 #include "store/pg/pg_txn.h"
 
@@ -10,10 +10,6 @@ constexpr char kSelectCatalogVersions[] =
 constexpr char kInsertCatalogVersion[] =
     "INSERT INTO catalog_versions(version,effective_from,published_at,body) VALUES($1,$2,$3,$4) "
     "RETURNING seq";
-constexpr char kInsertNotice[] =
-    "INSERT INTO notices(id,account_id,at,kind,message) VALUES($1,$2,$3,$4,$5)";
-constexpr char kSelectNotices[] =
-    "SELECT id,account_id,at,kind,message FROM notices WHERE account_id=$1 ORDER BY at, id";
 
 }  // namespace
 
@@ -31,20 +27,6 @@ Result<int64_t> PgTxn::InsertCatalogVersion(const CatalogVersion& v) {
   if (!r.ok())
     return UniqueAs(db_, r.status(), "catalog version '" + v.version + "' already exists");
   return r->Int(0, 0);
-}
-
-Status PgTxn::InsertNotice(const Notice& n) {
-  auto r = Exec(kInsertNotice, {P(n.id), P(n.account_id), P(n.at), P(n.kind), P(n.message)});
-  if (!r.ok()) return UniqueAs(db_, r.status(), "notice '" + n.id + "' already exists");
-  return Status::Ok();
-}
-
-Result<std::vector<Notice>> PgTxn::ListNotices(std::string_view account_id) {
-  ASSIGN_OR_RETURN(auto r, Exec(kSelectNotices, {P(account_id)}));
-  std::vector<Notice> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3), r.Text(i, 4)});
-  return out;
 }
 
 }  // namespace kanjian::store::pg

@@ -1,4 +1,4 @@
-// The double-entry ledger and vouchers on PostgreSQL. Append-only: the
+// PgTxn's BooksTxn: the double-entry ledger and vouchers on PostgreSQL. Append-only: the
 // schema's triggers refuse UPDATE, DELETE and TRUNCATE.
 #include "common/error_codes.h"
 #include "store/pg/pg_txn.h"
@@ -35,6 +35,17 @@ constexpr char kSelectVoucher[] =
 constexpr char kSelectVouchers[] =
     "SELECT id,account_id,amount_fen,granted_at,expires_at FROM vouchers WHERE account_id=$1 "
     "ORDER BY granted_at, id";
+
+// The newest `limit` transactions of a kind (ledger_txns_by_kind_time; seq
+// orders same-instant ones as inserted), then their legs.
+constexpr char kSelectLedgerTxnsOfKind[] =
+    "SELECT t.id,t.idempotency_key,t.request_hash,t.account_id,t.kind,t.at,t.ref,t.reason,"
+    "p.owner,p.book,p.amount_fen FROM "
+    "(SELECT * FROM ledger_txns WHERE kind=$1 ORDER BY at DESC, seq DESC LIMIT $2) t "
+    "LEFT JOIN ledger_postings p ON p.txn_id=t.id ORDER BY t.at DESC, t.seq DESC, p.leg";
+constexpr char kSelectRecentVouchers[] =
+    "SELECT id,account_id,amount_fen,granted_at,expires_at FROM vouchers "
+    "ORDER BY granted_at DESC, id DESC LIMIT $1";
 
 Voucher ReadVoucher(const PgResult& r, int i) {
   return Voucher{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Int(i, 3), r.OptionalInt(i, 4)};
@@ -127,6 +138,18 @@ Result<Voucher> PgTxn::FindVoucher(std::string_view voucher_id) {
 
 Result<std::vector<Voucher>> PgTxn::ListVouchers(std::string_view account_id) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectVouchers, {P(account_id)}));
+  std::vector<Voucher> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadVoucher(r, i));
+  return out;
+}
+
+Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) {
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectLedgerTxnsOfKind, {P(ToString(kind)), P(limit)}));
+  return ReadLedgerTxns(r);
+}
+
+Result<std::vector<Voucher>> PgTxn::ListRecentVouchers(int64_t limit) {
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectRecentVouchers, {P(limit)}));
   std::vector<Voucher> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(ReadVoucher(r, i));
   return out;

@@ -1,6 +1,6 @@
-// The PostgreSQL implementation of Txn (one file per aggregate: pg_accounts,
-// pg_usage, pg_packs, pg_ledger, pg_bills, pg_catalog, pg_console,
-// pg_audit, pg_tenant, pg_operator). A PgTxn lives for one attempt of a
+// The PostgreSQL implementation of Txn: one file per aggregate interface
+// (pg_accounts.cc, pg_usage.cc, ... as the class below lists them), and the
+// transaction's plumbing in pg_txn.cc. A PgTxn lives for one attempt of a
 // Store::Write/Read body on one pooled connection; pg_store.cc has begun
 // the transaction.
 #pragma once
@@ -42,6 +42,7 @@ class PgTxn final : public Txn {
         bool bare = false)
       : db_(db), write_(write), slot_(slot), has_month_(has_month), memo_(memo), bare_(bare) {}
 
+  // AccountTxn (pg_accounts.cc).
   Status InsertAccount(const Account& account) override;
   Result<Account> FindAccount(std::string_view id_or_name) override;
   Status UpdateAccount(const Account& account) override;
@@ -51,7 +52,13 @@ class PgTxn final : public Txn {
   Result<std::vector<ApiKey>> ListKeys(std::string_view account_id) override;
   Status SetKeyEnabled(std::string_view secret_id, bool enabled) override;
   Result<std::optional<ApiKey>> OldestKey() override;
+  Status TouchKey(std::string_view secret_id, UnixMicros at) override;
+  Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) override;
+  Result<std::optional<int64_t>> FindSpendBudget(std::string_view account_id) override;
+  Status SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
+                        UnixMicros at) override;
 
+  // UsageTxn (pg_usage.cc).
   Status InsertUsage(std::span<const UsageRecord> records) override;
   Result<bool> InsertCall(std::span<const UsageRecord> records) override;
   Result<std::vector<UsageRecord>> ListUsage(std::string_view account_id, UnixMicros from,
@@ -59,7 +66,12 @@ class PgTxn final : public Txn {
   Result<std::vector<UsageSum>> SumUsage(std::string_view account_id, UnixMicros from,
                                          UnixMicros to) override;
   Status ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn& fn) override;
+  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id,
+                                                 std::string_view action, UnixMicros from,
+                                                 UnixMicros to, UnixMicros after_at,
+                                                 std::string_view after_id, int64_t limit) override;
 
+  // PackTxn (pg_packs.cc).
   Status InsertPack(const Pack& pack) override;
   Result<Pack> FindPack(std::string_view pack_id) override;
   Result<std::vector<Pack>> ListPacks(std::string_view account_id) override;
@@ -69,63 +81,58 @@ class PgTxn final : public Txn {
   Status AddPackUsed(std::string_view pack_id, int64_t delta) override;
   Status MarkPackRefunded(std::string_view pack_id, UnixMicros at) override;
 
+  // BooksTxn (pg_ledger.cc).
   Result<std::optional<LedgerTxn>> FindLedgerTxnByKey(std::string_view idempotency_key) override;
   Status InsertLedgerTxn(const LedgerTxn& txn) override;
   Result<std::map<std::string, int64_t>> Balances(std::string_view owner) override;
   Result<std::vector<LedgerTxn>> ListLedgerTxns(std::string_view account_id) override;
   Result<int64_t> CountLedgerTxns(std::string_view account_id, LedgerKind kind, UnixMicros from,
                                   UnixMicros to) override;
-
+  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) override;
   Status InsertVoucher(const Voucher& voucher) override;
   Result<Voucher> FindVoucher(std::string_view voucher_id) override;
   Result<std::vector<Voucher>> ListVouchers(std::string_view account_id) override;
+  Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
 
+  // BillTxn (pg_bills.cc).
   Result<std::optional<Bill>> FindBill(std::string_view account_id,
                                        std::string_view month) override;
   Status InsertBill(const Bill& bill) override;
   Result<std::vector<std::string>> BilledAccounts(std::string_view month, std::string_view first,
                                                   std::string_view last) override;
   Result<std::optional<Bill>> LatestBill(std::string_view account_id) override;
+  Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
 
+  // CatalogTxn (pg_catalog.cc).
   Result<std::vector<CatalogVersion>> ListCatalogVersions() override;
   Result<int64_t> InsertCatalogVersion(const CatalogVersion& version) override;
+
+  // NoticeTxn (pg_notices.cc).
   Status InsertNotice(const Notice& notice) override;
   Result<std::vector<Notice>> ListNotices(std::string_view account_id) override;
+  Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;
 
-  Status InsertConsoleUser(const ConsoleUser& user) override;
-  Result<ConsoleUser> FindConsoleUser(std::string_view login) override;
-  Result<std::vector<ConsoleUser>> ListConsoleUsers(std::string_view account_id) override;
-  Status UpdateConsoleUser(const ConsoleUser& user) override;
-  Status InsertConsoleSession(const ConsoleSession& session) override;
-  Result<ConsoleSession> FindConsoleSession(std::string_view token_hash) override;
-  Status DeleteConsoleSession(std::string_view token_hash) override;
-  Status DeleteConsoleSessionsOf(std::string_view login) override;
+  // SignInTxn (pg_sign_in.cc).
+  Status InsertUser(SignInRealm realm, const ConsoleUser& user) override;
+  Result<ConsoleUser> FindUser(SignInRealm realm, std::string_view login) override;
+  Result<std::vector<ConsoleUser>> ListUsers(SignInRealm realm,
+                                             std::string_view account_id) override;
+  Status UpdateUser(SignInRealm realm, const ConsoleUser& user) override;
+  Status InsertSession(SignInRealm realm, const ConsoleSession& session) override;
+  Result<ConsoleSession> FindSession(SignInRealm realm, std::string_view token_hash) override;
+  Status DeleteSession(SignInRealm realm, std::string_view token_hash) override;
+  Status DeleteSessionsOf(SignInRealm realm, std::string_view login) override;
 
-  // Tenant console (pg_tenant.cc).
-  Result<std::optional<int64_t>> FindSpendBudget(std::string_view account_id) override;
-  Status SetSpendBudget(std::string_view account_id, std::optional<int64_t> budget_fen,
-                        UnixMicros at) override;
-  Status TouchKey(std::string_view secret_id, UnixMicros at) override;
-  Result<std::map<std::string, UnixMicros>> KeysLastUsed(std::string_view account_id) override;
-  Result<std::vector<UsageRecord>> ListUsagePage(std::string_view account_id,
-                                                 std::string_view action, UnixMicros from,
-                                                 UnixMicros to, UnixMicros after_at,
-                                                 std::string_view after_id, int64_t limit) override;
-  // Operator console (pg_operator.cc).
-  Status InsertOperator(const ConsoleUser& op) override;
-  Result<ConsoleUser> FindOperator(std::string_view login) override;
-  Result<std::vector<ConsoleUser>> ListOperators() override;
-  Status UpdateOperator(const ConsoleUser& op) override;
-  Status InsertOperatorSession(const ConsoleSession& session) override;
-  Result<ConsoleSession> FindOperatorSession(std::string_view token_hash) override;
-  Status DeleteOperatorSession(std::string_view token_hash) override;
-  Status DeleteOperatorSessionsOf(std::string_view login) override;
+  // OperatorLogTxn (pg_operator_log.cc).
   Status InsertOperatorAction(const OperatorAction& action) override;
   Result<std::vector<OperatorAction>> ListOperatorActions(int64_t limit) override;
-  Result<std::vector<LedgerTxn>> ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) override;
-  Result<std::vector<Voucher>> ListRecentVouchers(int64_t limit) override;
-  Result<std::vector<BillMonth>> ListBillMonths(int64_t limit) override;
-  Result<std::vector<NoticeBatch>> ListNoticeBatches(std::string_view kind, int64_t limit) override;
+
+  // AuditTxn (pg_audit.cc).
+  Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
+  Result<std::vector<std::string>> PacksWithUsageMismatch() override;
+  Result<std::vector<std::string>> UsageTotalsMismatch() override;
+
+  // AlertTxn (pg_alerts.cc).
   Result<std::optional<AlertSubscription>> FindAlertSubscription(
       std::string_view account_id) override;
   Status SetAlertSubscription(std::string_view account_id,
@@ -140,12 +147,9 @@ class PgTxn final : public Txn {
   Result<std::vector<AlertDelivery>> ListAlertDeliveries(std::string_view account_id,
                                                          int64_t limit) override;
 
+  // The transaction's state (pg_txn.cc).
   Result<uint64_t> StateAtStart() override;
   Result<uint64_t> StateAfterCommit() override;
-
-  Result<std::vector<std::string>> UnbalancedLedgerTxns() override;
-  Result<std::vector<std::string>> PacksWithUsageMismatch() override;
-  Result<std::vector<std::string>> UsageTotalsMismatch() override;
 
   // Writes what the transaction queued (usage records with their hourly
   // totals, pack use, the state bump) in one round trip. Every other
@@ -155,21 +159,7 @@ class PgTxn final : public Txn {
   // statement makes the server skip the COMMIT). pg_store.cc calls it.
   Status Commit() { return Flush(/*commit=*/true); }
 
-  // Sessions of either realm: the same columns in separate tables
-  // (console_sessions, operator_sessions), so a session never crosses realms.
-  struct SessionSql {
-    const char* insert;
-    const char* select;
-    const char* remove;
-    const char* remove_of;
-  };
-
  private:
-  // pg_console.cc: what the tenant and operator sign-ins share.
-  Status InsertSession(const SessionSql& sql, const ConsoleSession& session);
-  Result<ConsoleSession> FindSession(const SessionSql& sql, std::string_view token_hash);
-  // `sql` updates password_hash, enabled, failed_logins, locked_until by login.
-  Status UpdateSignIn(const char* sql, const ConsoleUser& user, std::string_view what);
   // Records that this transaction changes what the attribution cache holds
   // (packs, accounts): bumps this connection's store_state row once.
   Status Changed();
@@ -218,18 +208,6 @@ inline constexpr char kNoSuchPackState[] = KANJIAN_NO_SUCH_PACK;
 Status NotFound(std::string_view what, std::string_view id);
 // A failed statement as errc::kAlreadyExists when it broke a unique key
 // (SQLSTATE 23505), else its own status.
-// The session statements of one realm's table (string literals: prepared
-// statements are cached by the text's address).
-#define KANJIAN_PG_SESSION_SQL(table)                                                       \
-  PgTxn::SessionSql {                                                                       \
-    "INSERT INTO " table                                                                    \
-    "(token_hash,login,csrf_token,created_at,expires_at) "                                  \
-    "VALUES($1,$2,$3,$4,$5)",                                                               \
-        "SELECT token_hash,login,csrf_token,created_at,expires_at FROM " table              \
-        " WHERE token_hash=$1",                                                             \
-        "DELETE FROM " table " WHERE token_hash=$1", "DELETE FROM " table " WHERE login=$1" \
-  }
-
 Status UniqueAs(PgConnection& db, const Status& failed, std::string_view exists_message);
 Param PBool(bool value);
 // A PostgreSQL array literal ({"a","b"}), each element quoted.

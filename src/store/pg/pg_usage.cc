@@ -55,6 +55,11 @@ constexpr char kScanHourly[] =
     "SELECT account_id,action,source,sum(quantity)::bigint FROM usage_hourly "
     "WHERE hour>=$1 AND hour<$2 GROUP BY 1,2,3";
 
+constexpr char kSelectUsagePage[] =
+    "SELECT request_id,account_id,action,at,quantity,source,pack_id FROM usage_records "
+    "WHERE at>=$3 AND at<$4 AND account_id=$1 AND action=$2 "
+    "AND ($6='' OR at>$5 OR (at=$5 AND request_id>$6)) ORDER BY at, request_id LIMIT $7";
+
 Status UnknownSource(const std::string& word) {
   return Status(errc::kInternalError, "usage_hourly: unknown source '" + word + "'");
 }
@@ -171,6 +176,22 @@ Status PgTxn::ScanUsageTotals(UnixMicros from, UnixMicros to, const UsageTotalFn
     fn(r.Text(i, 0), r.Text(i, 1), *source, r.Int(i, 3));
   }
   return Status::Ok();
+}
+
+Result<std::vector<UsageRecord>> PgTxn::ListUsagePage(std::string_view account_id,
+                                                      std::string_view action, UnixMicros from,
+                                                      UnixMicros to, UnixMicros after_at,
+                                                      std::string_view after_id, int64_t limit) {
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectUsagePage, {P(account_id), P(action), P(from), P(to),
+                                                   P(after_at), P(after_id), P(limit)}));
+  std::vector<UsageRecord> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    ASSIGN_OR_RETURN(UsageSource source,
+                     StoredWord(ParseUsageSource, "usage_records.source", r.Text(i, 5)));
+    out.push_back(
+        {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3), r.Int(i, 4), source, r.Text(i, 6)});
+  }
+  return out;
 }
 
 }  // namespace kanjian::store::pg

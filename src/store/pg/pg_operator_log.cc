@@ -1,0 +1,35 @@
+// PgTxn's OperatorLogTxn: the operator log (operator_actions, schema step
+// 3), append-only.
+#include "store/pg/pg_txn.h"
+
+namespace kanjian::store::pg {
+namespace {
+
+constexpr char kInsertOperatorAction[] =
+    "INSERT INTO operator_actions(at,login,action,target,detail,outcome) "
+    "VALUES($1,$2,$3,$4,$5,$6)";
+constexpr char kSelectOperatorActions[] =
+    "SELECT id,at,login,action,target,detail,outcome FROM operator_actions "
+    "ORDER BY id DESC LIMIT $1";
+
+Status Done(const Result<PgResult>& r) {
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+}  // namespace
+
+Status PgTxn::InsertOperatorAction(const OperatorAction& a) {
+  return Done(Exec(kInsertOperatorAction,
+                   {P(a.at), P(a.login), P(a.action), P(a.target), P(a.detail), P(a.outcome)}));
+}
+
+Result<std::vector<OperatorAction>> PgTxn::ListOperatorActions(int64_t limit) {
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectOperatorActions, {P(limit)}));
+  std::vector<OperatorAction> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.Int(i, 0), r.Int(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5),
+                   r.Text(i, 6)});
+  return out;
+}
+
+}  // namespace kanjian::store::pg
