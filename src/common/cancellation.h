@@ -3,7 +3,7 @@
 // request on the thread that handles it (the probe asks the socket whether
 // the client hung up); work queued on the call's behalf (InferencePool)
 // captures it when queued and drops the work instead of running it for a
-// client that has gone. Thread-local, so layers in between (recognisers)
+// client that has gone. Thread-local, so layers in between (recognizers)
 // need not pass it along.
 #pragma once
 

@@ -6,7 +6,7 @@
 //
 // and the server's handlers (server/handlers/) only map request parameters
 // to their arguments and their results to the response JSON. Each function's
-// thresholds are named constants beside the recogniser it calls
+// thresholds are named constants beside the recognizer it calls
 // (recognizers/). Every function may also fail with the detector's or the
 // OCR engine's errors.
 #pragma once

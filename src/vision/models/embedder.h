@@ -1,7 +1,7 @@
 // Image embedder: a crop → an L2-normalised feature vector, for few-shot
 // attribute heads (attribute_head.h) and product SKU matching.
 //
-// API (stable; other recognisers may rely on it):
+// API (stable; other recognizers may rely on it):
 //   auto e = Embedder::Load(spec, threads);           // spec: ModelsConfig task "embedder"
 //   Result<std::vector<float>> v = (*e)->Embed(bgr);  // any size CV_8UC3 crop
 //   v->size() == (*e)->dim(); sum(v[i]^2) == 1 (all-zero output stays zero)

@@ -218,8 +218,8 @@ TEST(ModelRegistryTest, DetectorIsSwappedWithTheSet) {
 }
 
 // The ocr_det / ocr_rec entries name the files the OCR engine loads: a set
-// whose configured recogniser is a renamed copy loads, and one whose
-// configured recogniser is corrupt is refused naming it (the OCR dir's
+// whose configured recognizer is a renamed copy loads, and one whose
+// configured recognizer is corrupt is refused naming it (the OCR dir's
 // defaults are intact, so only the configured file can be the cause).
 TEST(ModelRegistryTest, OcrLoadsTheConfiguredFiles) {
   const std::string ocr_dir = ModelsDir() + "/ocr";

@@ -1,5 +1,5 @@
 // A detector's answer, in original image pixels (models/yolo_detector.h
-// produces it; the batcher and the recognisers pass it on).
+// produces it; the batcher and the recognizers pass it on).
 #pragma once
 
 #include <string>
