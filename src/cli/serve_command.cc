@@ -22,7 +22,6 @@
 #include "common/logging.h"
 #include "protocol/actions.h"
 #include "server/admin_reload.h"
-#include "server/jobs/alert_transport.h"
 #include "server/api/api_handler.h"
 #include "server/billing_api/billing_api.h"
 #include "server/console/console_api.h"

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "billing/alerts/alert_service.h"
-#include "server/jobs/alert_scheduler.h"
 #include "server/api/api_handler.h"
 #include "server/http/http_server.h"
+#include "server/jobs/alert_scheduler.h"
 #include "vision/vision_engine.h"
 
 namespace kanjian::cli {

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "billing/accounts.h"
-#include "tests/support/temp_sqlite.h"
 #include "common/error_codes.h"
 #include "protocol/error_table.h"
+#include "tests/support/temp_sqlite.h"
 
 namespace kanjian::server::console {
 namespace {
