@@ -61,8 +61,6 @@ constexpr RealmSql kTenantSql = {
     .select_users = kSelectConsoleUsers,
     .update_user = kUpdateConsoleUser,
     .read_user = ReadConsoleUser,
-    .user = "console user",
-    .a_user = "a console user",
     .sessions = {KANJIAN_SQLITE_SESSION_SQL("console_sessions")},
 };
 constexpr RealmSql kOperatorSql = {
@@ -71,8 +69,6 @@ constexpr RealmSql kOperatorSql = {
     .select_users = kSelectOperators,
     .update_user = kUpdateOperator,
     .read_user = ReadOperator,
-    .user = "operator",
-    .a_user = "an operator",
     .sessions = {KANJIAN_SQLITE_SESSION_SQL("operator_sessions")},
 };
 #undef KANJIAN_SQLITE_SESSION_SQL
@@ -94,14 +90,14 @@ Status SqliteTxn::InsertUser(SignInRealm realm, const ConsoleUser& u) {
       .Bind(after + 3, u.created_at)
       .Bind(after + 4, u.failed_logins)
       .Bind(after + 5, u.locked_until);
-  return Run(*s, std::string(sql.a_user) + " '" + u.login + "' already exists");
+  return Run(*s, UserExists(realm, u.login));
 }
 
 Result<ConsoleUser> SqliteTxn::FindUser(SignInRealm realm, std::string_view login) {
   const RealmSql& sql = Sql(realm);
   auto s = cache_.Get(sql.select_user);
   s->Bind(1, login);
-  return One<ConsoleUser>(*s, sql.read_user, sql.user, login);
+  return One<ConsoleUser>(*s, sql.read_user, NamesOf(realm).user, login);
 }
 
 Result<std::vector<ConsoleUser>> SqliteTxn::ListUsers(SignInRealm realm,
@@ -121,7 +117,7 @@ Status SqliteTxn::UpdateUser(SignInRealm realm, const ConsoleUser& u) {
       .Bind(4, u.failed_logins)
       .Bind(5, u.locked_until);
   RETURN_IF_ERROR(Run(*s, ""));
-  if (sqlite3_changes(cache_.db()) == 0) return NotFound(sql.user, u.login);
+  if (sqlite3_changes(cache_.db()) == 0) return NotFound(NamesOf(realm).user, u.login);
   return Status::Ok();
 }
 

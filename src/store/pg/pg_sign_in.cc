@@ -61,8 +61,6 @@ constexpr RealmSql kTenantSql = {
     .select_users = kSelectConsoleUsers,
     .update_user = kUpdateConsoleUser,
     .read_user = ReadConsoleUser,
-    .user = "console user",
-    .a_user = "a console user",
     .sessions = {KANJIAN_PG_SESSION_SQL("console_sessions")},
 };
 constexpr RealmSql kOperatorSql = {
@@ -71,8 +69,6 @@ constexpr RealmSql kOperatorSql = {
     .select_users = kSelectOperators,
     .update_user = kUpdateOperator,
     .read_user = ReadOperator,
-    .user = "operator",
-    .a_user = "an operator",
     .sessions = {KANJIAN_PG_SESSION_SQL("operator_sessions")},
 };
 #undef KANJIAN_PG_SESSION_SQL
@@ -94,15 +90,14 @@ Status PgTxn::InsertUser(SignInRealm realm, const ConsoleUser& u) {
                                P(u.locked_until)};
   if (realm == SignInRealm::kOperator) params.erase(params.begin() + 1);  // no account column
   auto r = Exec(sql.insert_user, params);
-  if (!r.ok())
-    return UniqueAs(db_, r.status(), std::string(sql.a_user) + " '" + u.login + "' already exists");
+  if (!r.ok()) return UniqueAs(db_, r.status(), UserExists(realm, u.login));
   return Status::Ok();
 }
 
 Result<ConsoleUser> PgTxn::FindUser(SignInRealm realm, std::string_view login) {
   const RealmSql& sql = Sql(realm);
   ASSIGN_OR_RETURN(auto r, Exec(sql.select_user, {P(login)}));
-  if (r.rows() == 0) return NotFound(sql.user, login);
+  if (r.rows() == 0) return NotFound(NamesOf(realm).user, login);
   return sql.read_user(r, 0);
 }
 
@@ -120,7 +115,7 @@ Status PgTxn::UpdateUser(SignInRealm realm, const ConsoleUser& u) {
   const RealmSql& sql = Sql(realm);
   ASSIGN_OR_RETURN(auto r, Exec(sql.update_user, {P(u.login), P(u.password_hash), PBool(u.enabled),
                                                   P(u.failed_logins), P(u.locked_until)}));
-  if (r.affected() == 0) return NotFound(sql.user, u.login);
+  if (r.affected() == 0) return NotFound(NamesOf(realm).user, u.login);
   return Status::Ok();
 }
 
