@@ -270,7 +270,7 @@ int Serve(Context& ctx, const ServeFlags& flags, std::vector<ResolvedSetting> se
   billing_api_options.qps = flags.billing_api_qps;
   server::BillingApiHandler billing_api(billing_api_options, **accounts, tenant_view, ctx.clock(),
                                         metrics);
-  server::console::ConsoleUsers console_users(**store, ctx.clock());
+  auth::ConsoleUsers console_users(**store, ctx.clock());
   // Alerts: notices sent to tenants by e-mail and webhook, on their own thread.
   billing::AlertService alerts(**store, tenant_view, *ctx.master_box(), ctx.clock(),
                                {.first_retry = int64_t{flags.alert_retry_ms} * 1000,
@@ -294,7 +294,7 @@ int Serve(Context& ctx, const ServeFlags& flags, std::vector<ResolvedSetting> se
   const server::console::StaticFiles console_files(
       {console_dir.path, FindEchartsFile(console_dir.path, CacheDir())});
   // The operator console: its own sign-ins, the same engine.
-  server::console::ConsoleUsers operators(**store, ctx.clock(), server::console::Realm::kOperator);
+  auth::ConsoleUsers operators(**store, ctx.clock(), auth::Realm::kOperator);
   billing::OperatorView operator_view(billing);
   server::console::OperatorApi operator_api(operators, billing, **accounts, operator_view, **store,
                                             &metrics, ctx.clock());

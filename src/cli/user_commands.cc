@@ -1,13 +1,13 @@
 // kanjian user add|list|disable|enable|passwd: the tenant console's users, and
 // kanjian operator add|list|disable|enable|passwd: the operator console's
 // sign-ins (/console/operator/), kept apart from tenants' (server/console/
-// users.h, Realm::kOperator). Passwords come on stdin, never on the command line.
+// auth/console_users.h, Realm::kOperator). Passwords come on stdin, never on the command line.
 #include <iostream>
 #include <memory>
 
+#include "auth/console_users.h"
 #include "cli/commands.h"
 #include "common/error_codes.h"
-#include "server/console/users.h"
 
 namespace kanjian::cli {
 namespace {
@@ -22,8 +22,8 @@ Result<std::string> ReadPasswordFromStdin() {
   return line;
 }
 
-using server::console::ConsoleUsers;
-using server::console::Realm;
+using auth::ConsoleUsers;
+using auth::Realm;
 
 template <typename Body>
 int WithUsers(Context& ctx, Realm realm, Body body) {

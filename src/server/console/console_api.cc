@@ -46,7 +46,7 @@ HttpResponse Csv(const std::string& filename, std::string body) {
 }
 
 Result<HttpResponse> SessionInfo(const TenantCall& c) {
-  const Session& session = c.call.session;
+  const auth::Session& session = c.call.session;
   ASSIGN_OR_RETURN(const auto account, c.view.Account(c.account_id()));
   return JsonReply(200, {{"Login", session.user.login},
                          {"AccountId", session.user.account_id},
@@ -273,7 +273,7 @@ GateRealm TenantRealm() {
                    .every_post_has_json_body = false};
 }
 
-json SignInBody(const NewSession& session) {
+json SignInBody(const auth::NewSession& session) {
   return {{"Login", session.user.login},
           {"AccountId", session.user.account_id},
           {"CsrfToken", session.csrf_token}};
@@ -281,7 +281,7 @@ json SignInBody(const NewSession& session) {
 
 }  // namespace
 
-ConsoleApi::ConsoleApi(ConsoleUsers& users, billing::TenantView& view,
+ConsoleApi::ConsoleApi(auth::ConsoleUsers& users, billing::TenantView& view,
                        billing::AccountService& accounts, const Clock& clock,
                        billing::AlertService* alerts)
     : view_(view),

@@ -10,11 +10,11 @@
 
 #include <string>
 
+#include "auth/console_users.h"
 #include "billing/accounts.h"
 #include "billing/alerts/alert_service.h"
 #include "billing/views/tenant_view.h"
 #include "server/console/console_gate.h"
-#include "server/console/users.h"
 #include "server/http/http_types.h"
 
 namespace kanjian::server::console {
@@ -25,8 +25,9 @@ class ConsoleApi {
  public:
   // `alerts`: nullptr = no alerts API (the console's alerts routes are
   // then not found, and notices carry no first sighting).
-  ConsoleApi(ConsoleUsers& users, billing::TenantView& view, billing::AccountService& accounts,
-             const Clock& clock, billing::AlertService* alerts = nullptr);
+  ConsoleApi(auth::ConsoleUsers& users, billing::TenantView& view,
+             billing::AccountService& accounts, const Clock& clock,
+             billing::AlertService* alerts = nullptr);
   ConsoleApi(const ConsoleApi&) = delete;  // the gate's routes hold `this`
   ConsoleApi& operator=(const ConsoleApi&) = delete;
 

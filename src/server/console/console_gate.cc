@@ -73,7 +73,7 @@ HttpResponse ConsoleGate::SignIn(const HttpRequest& req) {
   if (session.ok()) {
     answer = JsonReply(200, sign_in_body_(*session));
     answer.headers.push_back(
-        {"Set-Cookie", SessionCookie(session->cookie, req.tls, kSessionMicros / 1'000'000)});
+        {"Set-Cookie", SessionCookie(session->cookie, req.tls, auth::kSessionMicros / 1'000'000)});
   } else {
     answer = Fail(session.status());
   }
@@ -81,7 +81,7 @@ HttpResponse ConsoleGate::SignIn(const HttpRequest& req) {
   return audit_ ? audit_(login->substr(0, 64), "sign-in", std::move(answer)) : answer;
 }
 
-HttpResponse ConsoleGate::SignOut(const HttpRequest& req, const Session& session,
+HttpResponse ConsoleGate::SignOut(const HttpRequest& req, const auth::Session& session,
                                   const std::string& cookie) {
   if (Status s = users_.SignOut(cookie); !s.ok()) return Fail(s);
   HttpResponse answer = JsonReply(200, {{"SignedOut", true}});

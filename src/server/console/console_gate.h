@@ -26,9 +26,9 @@
 #include <string>
 #include <string_view>
 
+#include "auth/console_users.h"
 #include "common/iso8601.h"
 #include "server/console/console_reply.h"
-#include "server/console/users.h"
 #include "server/http/http_types.h"
 #include "server/limits/rate_limiter.h"
 
@@ -50,7 +50,7 @@ struct GateRealm {
 // A call that passed the gate.
 struct ConsoleCall {
   const HttpRequest& req;
-  const Session& session;
+  const auth::Session& session;
   const nlohmann::json& body;  // the JSON object on a POST with a body, else null
   int offset_s = 0;            // the billing zone's UTC offset now
   // An instant in the billing zone: every time the consoles write.
@@ -72,7 +72,7 @@ Result<std::string> StringField(const nlohmann::json& body, const std::string& n
 class ConsoleGate {
  public:
   // The sign-in answer's body for a new session.
-  using SignInBody = std::function<nlohmann::json(const NewSession&)>;
+  using SignInBody = std::function<nlohmann::json(const auth::NewSession&)>;
   // Sees each sign-in answer (once the credentials were looked at) and each
   // sign-out answer, with the login and "sign-in"/"sign-out"; what it
   // returns is sent. Null: answers go out as they are.
@@ -82,7 +82,7 @@ class ConsoleGate {
 
   // `users` checks the realm's sessions; `offset_now` is the billing zone's
   // UTC offset now (the catalog's utc_offset setting).
-  ConsoleGate(GateRealm realm, ConsoleUsers& users, std::function<Result<int>()> offset_now,
+  ConsoleGate(GateRealm realm, auth::ConsoleUsers& users, std::function<Result<int>()> offset_now,
               const Clock& clock, SignInBody sign_in_body, Audit audit = nullptr)
       : realm_(std::move(realm)),
         users_(users),
@@ -105,12 +105,12 @@ class ConsoleGate {
     Body body = Body::kNone;
   };
   HttpResponse SignIn(const HttpRequest& request);
-  HttpResponse SignOut(const HttpRequest& request, const Session& session,
+  HttpResponse SignOut(const HttpRequest& request, const auth::Session& session,
                        const std::string& cookie);
   std::string SessionCookie(const std::string& value, bool tls, int64_t max_age_s) const;
 
   const GateRealm realm_;
-  ConsoleUsers& users_;
+  auth::ConsoleUsers& users_;
   const std::function<Result<int>()> offset_now_;
   const SignInBody sign_in_body_;
   const Audit audit_;

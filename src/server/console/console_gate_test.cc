@@ -46,7 +46,7 @@ class ConsoleGateTest : public ::testing::Test {
   std::unique_ptr<ConsoleGate> MakeGate(bool every_post_has_json_body) {
     auto gate = std::make_unique<ConsoleGate>(
         TestRealm(every_post_has_json_body), users_, [] { return Result<int>(kOffset); }, clock_,
-        [](const NewSession& s) {
+        [](const auth::NewSession& s) {
           return json{{"Login", s.user.login}, {"CsrfToken", s.csrf_token}};
         },
         [this](const std::string& login, const std::string& action, HttpResponse answer) {
@@ -107,7 +107,7 @@ class ConsoleGateTest : public ::testing::Test {
   FakeClock clock_{1'800'000'000'000'000};
   crypto::SecretBox box_{std::string(32, 'g')};
   billing::AccountService accounts_{db_.store(), box_, clock_};
-  ConsoleUsers users_{db_.store(), clock_};
+  auth::ConsoleUsers users_{db_.store(), clock_};
   std::vector<std::string> audited_;
   std::unique_ptr<ConsoleGate> gate_;
   std::string cookie_, csrf_;
@@ -142,7 +142,7 @@ TEST_F(ConsoleGateTest, ARouteNeedsALiveSessionOfTheRealmsCookie) {
   HttpRequest other = Request("GET", "echo");
   other.headers["cookie"] = "kanjian_session=" + cookie_.substr(cookie_.find('=') + 1);
   EXPECT_EQ(gate_->Handle(other).status, 401);
-  clock_.Advance(kSessionMicros + 1);
+  clock_.Advance(auth::kSessionMicros + 1);
   EXPECT_EQ(gate_->Handle(Request("GET", "echo")).status, 401);
 }
 

@@ -54,8 +54,8 @@ class ConsoleZoneTest : public ::testing::Test {
   billing::BillingService billing_{db_.store(), clock_};
   billing::TenantView tenant_view_{billing_};
   billing::OperatorView operator_view_{billing_};
-  ConsoleUsers tenants_{db_.store(), clock_};
-  ConsoleUsers operators_{db_.store(), clock_, Realm::kOperator};
+  auth::ConsoleUsers tenants_{db_.store(), clock_};
+  auth::ConsoleUsers operators_{db_.store(), clock_, auth::Realm::kOperator};
 };
 
 TEST_F(ConsoleZoneTest, TheTenantSessionStatesTheBillingZoneAndItsTimesAreInIt) {

@@ -35,7 +35,7 @@ GateRealm OperatorRealm() {
                    .every_post_has_json_body = true};
 }
 
-json SignInBody(const NewSession& session) {
+json SignInBody(const auth::NewSession& session) {
   return {{"Login", session.user.login}, {"CsrfToken", session.csrf_token}};
 }
 
@@ -48,7 +48,7 @@ Result<HttpResponse> SessionInfo(const ConsoleCall& c) {
 
 }  // namespace
 
-OperatorApi::OperatorApi(ConsoleUsers& operators, billing::BillingService& billing,
+OperatorApi::OperatorApi(auth::ConsoleUsers& operators, billing::BillingService& billing,
                          billing::AccountService& accounts, billing::OperatorView& view,
                          store::Store& store, const ServerMetrics* metrics, const Clock& clock)
     : billing_(billing),

@@ -1,6 +1,6 @@
 // The operator console's JSON API under /console/operator/api/. Operators
 // sign in with their own logins (`kanjian operator add`), through the same
-// session rules as tenants (users.h, Realm::kOperator) but another table,
+// session rules as tenants (auth/console_users.h, Realm::kOperator) but another table,
 // cookie (kanjian_operator, Path=/console/operator) and session: a tenant's
 // session never opens it, an operator's never opens the tenant API.
 //
@@ -22,11 +22,11 @@
 
 #include <string>
 
+#include "auth/console_users.h"
 #include "billing/accounts.h"
 #include "billing/billing.h"
 #include "billing/views/operator_view.h"
 #include "server/console/console_gate.h"
-#include "server/console/users.h"
 #include "server/http/http_types.h"
 #include "server/server_metrics.h"
 
@@ -38,7 +38,7 @@ inline constexpr char kOperatorCookieName[] = "kanjian_operator";
 class OperatorApi {
  public:
   // `metrics` may be null (no live metrics then).
-  OperatorApi(ConsoleUsers& operators, billing::BillingService& billing,
+  OperatorApi(auth::ConsoleUsers& operators, billing::BillingService& billing,
               billing::AccountService& accounts, billing::OperatorView& view, store::Store& store,
               const ServerMetrics* metrics, const Clock& clock);
   OperatorApi(const OperatorApi&) = delete;  // the gate's routes hold `this`

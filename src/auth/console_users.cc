@@ -1,4 +1,4 @@
-#include "server/console/users.h"
+#include "auth/console_users.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,11 +6,11 @@
 #include <optional>
 #include <regex>
 
+#include "auth/password.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
-#include "server/console/password.h"
 
-namespace kanjian::server::console {
+namespace kanjian::auth {
 namespace {
 
 std::string TokenHash(const std::string& cookie) {
@@ -186,4 +186,4 @@ Status ConsoleUsers::SignOut(const std::string& cookie) {
       [&](store::Txn& txn) { return txn.DeleteSession(realm_, TokenHash(cookie)); });
 }
 
-}  // namespace kanjian::server::console
+}  // namespace kanjian::auth

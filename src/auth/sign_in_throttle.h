@@ -23,7 +23,7 @@
 
 #include "common/clock.h"
 
-namespace kanjian::server::console {
+namespace kanjian::auth {
 
 struct ThrottleRules {
   int free_failures = 5;  // per (login, address) before any wait
@@ -70,4 +70,4 @@ class SignInThrottle {
   std::map<std::string, Login> logins_;                        // guarded by mu_
 };
 
-}  // namespace kanjian::server::console
+}  // namespace kanjian::auth

@@ -1,4 +1,4 @@
-#include "server/console/password.h"
+#include "auth/password.h"
 
 #include <argon2.h>
 
@@ -7,7 +7,7 @@
 #include "common/crypto.h"
 #include "common/error_codes.h"
 
-namespace kanjian::password {
+namespace kanjian::auth::password {
 namespace {
 constexpr uint32_t kPasses = 2, kMemoryKiB = 19 * 1024, kLanes = 1;
 constexpr size_t kSaltBytes = 16, kHashBytes = 32;
@@ -30,4 +30,4 @@ bool Verify(std::string_view encoded_hash, std::string_view password) {
   return argon2id_verify(hash.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 
-}  // namespace kanjian::password
+}  // namespace kanjian::auth::password

@@ -1,15 +1,15 @@
 // Console users and sessions over a real SQLite store and a fake clock:
 // sign-in, throttling of wrong passwords per address, expiry, fixation-free
 // sessions, and disable / password change ending sessions.
-#include "server/console/users.h"
+#include "auth/console_users.h"
 
 #include <gtest/gtest.h>
 
-#include "billing/accounts.h"
+#include "auth/test_account.h"
 #include "common/error_codes.h"
 #include "tests/support/temp_sqlite.h"
 
-namespace kanjian::server::console {
+namespace kanjian::auth {
 namespace {
 
 constexpr char kAddress[] = "198.51.100.4";
@@ -17,14 +17,12 @@ constexpr char kAddress[] = "198.51.100.4";
 class UsersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto a = accounts_.Create("shop");
-    ASSERT_TRUE(a.ok());
+    testing::CreateTestAccount(db_.store(), clock_, "acc-1", "shop");
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(users_.Add("shop", "alice", "correct horse battery").ok());
   }
   testing::TempSqlite db_;
   FakeClock clock_{1'800'000'000'000'000};
-  crypto::SecretBox box_{std::string(32, 'k')};
-  billing::AccountService accounts_{db_.store(), box_, clock_};
   ConsoleUsers users_{db_.store(), clock_};
 };
 
@@ -99,4 +97,4 @@ TEST_F(UsersTest, DisableAndPasswordChangeEndSessions) {
 }
 
 }  // namespace
-}  // namespace kanjian::server::console
+}  // namespace kanjian::auth

@@ -3,12 +3,12 @@
 // operator log lists newest first.
 #include <gtest/gtest.h>
 
-#include "billing/accounts.h"
+#include "auth/console_users.h"
+#include "auth/test_account.h"
 #include "common/error_codes.h"
-#include "server/console/users.h"
 #include "tests/support/temp_sqlite.h"
 
-namespace kanjian::server::console {
+namespace kanjian::auth {
 namespace {
 
 constexpr char kAddress[] = "198.51.100.4";
@@ -16,14 +16,13 @@ constexpr char kAddress[] = "198.51.100.4";
 class OperatorUsersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(accounts_.Create("shop").ok());
+    testing::CreateTestAccount(db_.store(), clock_, "acc-1", "shop");
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(tenants_.Add("shop", "alice", "correct horse battery").ok());
     ASSERT_TRUE(operators_.Add("", "root", "operator password 1").ok());
   }
   testing::TempSqlite db_;
   FakeClock clock_{1'800'000'000'000'000};
-  crypto::SecretBox box_{std::string(32, 'k')};
-  billing::AccountService accounts_{db_.store(), box_, clock_};
   ConsoleUsers tenants_{db_.store(), clock_};
   ConsoleUsers operators_{db_.store(), clock_, Realm::kOperator};
 };
@@ -97,4 +96,4 @@ TEST_F(OperatorUsersTest, TheOperatorLogListsNewestFirst) {
 }
 
 }  // namespace
-}  // namespace kanjian::server::console
+}  // namespace kanjian::auth

@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "auth/sign_in_throttle.h"
 #include "common/clock.h"
-#include "server/console/sign_in_throttle.h"
 #include "store/store.h"
 
-namespace kanjian::server::console {
+namespace kanjian::auth {
 
 inline constexpr int64_t kSessionMicros = 8 * 3600 * 1'000'000LL;
 
@@ -78,4 +78,4 @@ class ConsoleUsers {
   SignInThrottle throttle_;
 };
 
-}  // namespace kanjian::server::console
+}  // namespace kanjian::auth

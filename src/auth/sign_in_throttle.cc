@@ -1,9 +1,9 @@
-#include "server/console/sign_in_throttle.h"
+#include "auth/sign_in_throttle.h"
 
 #include <algorithm>
 #include <vector>
 
-namespace kanjian::server::console {
+namespace kanjian::auth {
 namespace {
 
 // Logins have at most 64 bytes: a longer one cannot exist, and counts under
@@ -97,4 +97,4 @@ void SignInThrottle::Prune(UnixMicros now) {
   }
 }
 
-}  // namespace kanjian::server::console
+}  // namespace kanjian::auth

@@ -1,10 +1,10 @@
 // Sign-in throttling against a fake clock: free failures, doubling waits per
 // (login, address), addresses apart, forgetting, and the per-login ceiling.
-#include "server/console/sign_in_throttle.h"
+#include "auth/sign_in_throttle.h"
 
 #include <gtest/gtest.h>
 
-namespace kanjian::server::console {
+namespace kanjian::auth {
 namespace {
 
 constexpr int64_t kSecond = 1'000'000;
@@ -114,4 +114,4 @@ TEST_F(ThrottleTest, AFullTableForgetsOldPairsButKeepsTheNewest) {
 }
 
 }  // namespace
-}  // namespace kanjian::server::console
+}  // namespace kanjian::auth

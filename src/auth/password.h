@@ -7,11 +7,11 @@
 
 #include "common/status.h"
 
-namespace kanjian::password {
+namespace kanjian::auth::password {
 
 // OWASP's argon2id minimum: 19 MiB, 2 passes, 1 lane (~50 ms on one core).
 Result<std::string> Hash(std::string_view password);
 // Constant-time comparison inside libargon2; false for a malformed hash.
 bool Verify(std::string_view encoded_hash, std::string_view password);
 
-}  // namespace kanjian::password
+}  // namespace kanjian::auth::password
