@@ -20,11 +20,13 @@
 #                        a signed call as user kanjian, removed (as root)
 #   monitoring           the alert rules checked by promtool; a real
 #                        Prometheus scrapes a server; every panel has data
+#   tidy                 clang-tidy over src/ (.clang-tidy; files unchanged
+#                        since a clean check are skipped, scripts/tidy.py)
 #   docs                 every relative link and #anchor in README.md and
 #                        docs/ resolves; the README's quick start runs
 # The sanitizer and fuzz trees compile in the background (niced) while the
-# unit and black-box tests run; the ThreadSanitizer tree while the later
-# stages run.
+# unit and black-box tests run, and clang-tidy runs beside them; the
+# ThreadSanitizer tree compiles while the later stages run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/apt.sh
@@ -33,6 +35,7 @@ source scripts/lib/stages.sh
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev  # unit tests, benchmarks
   clang-format             # the C++ tree stays formatted (scripts/format.sh --check)
+  clang-tidy               # bugprone, performance and concurrency checks (scripts/tidy.py)
   clang libclang-rt-14-dev # libFuzzer harnesses (fuzz/run.sh)
   darknet                  # real photos: dog.jpg, eagle.jpg, person.jpg, …
   opencv-doc               # held-out evaluation photos (tests/eval/heldout.json)
@@ -54,6 +57,7 @@ stage testdata scripts/fetch_testdata.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 stage build-tests bash -c 'cmake -S . -B build >/dev/null && cmake --build build -j"$(nproc)"'
 stage_bg build-asan-fuzz bash -c 'scripts/test_sanitizers.sh --build-only && fuzz/run.sh --build-only'
+stage_bg tidy scripts/tidy.py
 stage npm bash -c 'cd tests/blackbox && { npm ls --silent >/dev/null 2>&1 || npm ci --prefer-offline --no-audit --no-fund; }'
 
 # Under the test command nothing may be skipped for want of a model or photo.
@@ -72,4 +76,5 @@ stage monitoring scripts/test_monitoring.sh
 stage package scripts/test_package.sh
 stage_wait build-tsan
 stage tsan scripts/test_tsan.sh
+stage_wait tidy
 stage docs scripts/check_links.sh   # the quick start itself runs with the black-box files (quickstart.test.js)

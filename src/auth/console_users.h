@@ -26,7 +26,7 @@
 
 namespace kanjian::auth {
 
-inline constexpr int64_t kSessionMicros = 8 * 3600 * 1'000'000LL;
+inline constexpr int64_t kSessionMicros = 8LL * 3600 * 1'000'000;
 
 struct NewSession {
   std::string cookie;  // the session cookie's value (shown only here)

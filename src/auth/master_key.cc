@@ -31,9 +31,8 @@ Result<std::optional<std::string>> ReadKey(const MasterKeySource& source) {
   }
   ASSIGN_OR_RETURN(auto text, ReadPrivateFile(source.file_path));
   if (!text.has_value()) return std::optional<std::string>();
-  auto key = ParseKey(*text, "master key file " + source.file_path);
-  if (!key.ok()) return key.status();
-  return std::optional<std::string>(std::move(key).value());
+  ASSIGN_OR_RETURN(auto key, ParseKey(*text, "master key file " + source.file_path));
+  return std::optional<std::string>(std::move(key));
 }
 
 Result<std::string> MintKey(const MasterKeySource& source) {

@@ -28,7 +28,7 @@ namespace kanjian::auth {
 struct ThrottleRules {
   int free_failures = 5;  // per (login, address) before any wait
   int64_t first_wait_micros = 15'000'000;
-  int64_t max_wait_micros = 15 * 60 * 1'000'000LL;
+  int64_t max_wait_micros = 15LL * 60 * 1'000'000;
   int64_t forget_micros = 3600 * 1'000'000LL;  // a quiet pair starts afresh
   int login_ceiling = 1000;                    // failures per login per window
   int64_t ceiling_window_micros = 3600 * 1'000'000LL;

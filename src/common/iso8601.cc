@@ -93,7 +93,8 @@ Result<UnixMicros> ParseIso8601(std::string_view s, int default_offset_s) {
       return Bad(s);
     }
   }
-  const int64_t local_s = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  const int64_t local_s =
+      DaysFromCivil(y, mo, d) * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + sec;
   return (local_s - offset_s) * 1'000'000 + frac_us;
 }
 

@@ -25,7 +25,8 @@ void Histogram::Render(const std::string& name, const std::string& labels, std::
     }
     *out += name + "_bucket{" + sep + "le=\"" + buf + "\"} " + std::to_string(cumulative) + "\n";
   }
-  std::snprintf(buf, sizeof buf, "%.3f", sum_us_.load(std::memory_order_relaxed) / 1000.0);
+  std::snprintf(buf, sizeof buf, "%.3f",
+                static_cast<double>(sum_us_.load(std::memory_order_relaxed)) / 1000.0);
   const std::string braces = labels.empty() ? "" : "{" + labels + "}";
   *out += name + "_sum" + braces + " " + buf + "\n";
   *out += name + "_count" + braces + " " + std::to_string(count()) + "\n";

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include "common/error_codes.h"
 
@@ -16,7 +16,8 @@ namespace {
 constexpr mode_t kOwnerOnly = 0600;
 
 Status Failed(const std::string& what, const std::string& path) {
-  return Status(errc::kInternalError, what + " " + path + ": " + std::strerror(errno));
+  return Status(errc::kInternalError,
+                what + " " + path + ": " + std::generic_category().message(errno));
 }
 
 // Closes the descriptor on every path out.

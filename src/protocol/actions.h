@@ -34,7 +34,7 @@ struct ActionSpec {
 };
 
 namespace actions_detail {
-inline constexpr size_t kMB = 1024 * 1024;
+inline constexpr size_t kMB = size_t{1024} * 1024;
 inline constexpr ParamSpec kBody[] = {{"EnableDetect", ParamType::kBoolean},
                                       {"EnablePreferred", ParamType::kBoolean}};
 inline constexpr ParamSpec kProductBeta[] = {{"NeedLemma", ParamType::kInteger}};

@@ -85,18 +85,17 @@ Result<FormParams> DecodeForm(std::string_view text) {
     if (++pairs > kMaxFormParams)
       return Refused("more than " + std::to_string(kMaxFormParams) + " parameters");
     const size_t eq = pair.find('=');
-    auto name = PercentDecode(pair.substr(0, eq), "a parameter name");
-    if (!name.ok()) return name.status();
-    if (name->empty()) return Refused("a parameter has an empty name");
-    if (name->size() > kMaxFormNameBytes)
+    ASSIGN_OR_RETURN(auto name, PercentDecode(pair.substr(0, eq), "a parameter name"));
+    if (name.empty()) return Refused("a parameter has an empty name");
+    if (name.size() > kMaxFormNameBytes)
       return Refused("a parameter name is longer than " + std::to_string(kMaxFormNameBytes) +
                      " bytes");
     // The name is UTF-8 now, so it may appear in messages.
-    auto value = PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1),
-                               "the value of " + *name);
-    if (!value.ok()) return value.status();
-    if (!params.emplace(*name, std::move(*value)).second)
-      return Refused("parameter " + *name + " is given more than once");
+    ASSIGN_OR_RETURN(auto value,
+                     PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1),
+                                   "the value of " + name));
+    if (!params.emplace(name, std::move(value)).second)
+      return Refused("parameter " + name + " is given more than once");
   }
   return params;
 }

@@ -22,7 +22,7 @@ HttpResponse Json(int status, std::string body) {
 }  // namespace
 
 HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
-                      std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant,
+                      const std::shared_ptr<vision::ModelRegistry>& models, TenantRoutes tenant,
                       AdminAccess admin) {
   HttpRouter router;
   // The billing service shares the endpoint; its version tells it apart.

@@ -45,7 +45,7 @@ inline constexpr char kAdminHeaderValue[] = "reload";
 
 // `models` may be null: then there is no /admin/reload.
 HttpRouter MakeRoutes(ApiHandler& api, const ServerMetrics& metrics,
-                      std::shared_ptr<vision::ModelRegistry> models, TenantRoutes tenant = {},
-                      AdminAccess admin = {});
+                      const std::shared_ptr<vision::ModelRegistry>& models,
+                      TenantRoutes tenant = {}, AdminAccess admin = {});
 
 }  // namespace kanjian::server

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 
@@ -185,8 +186,12 @@ class SqliteTxn final : public Txn {
     using is_transparent = void;
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
-      return std::tie(a.hour, a.account_id, a.action, a.source) <
-             std::tie(b.hour, b.account_id, b.action, b.source);
+      return View(a) < View(b);
+    }
+    template <typename K>
+    static auto View(const K& k) {
+      return std::tuple<UnixMicros, std::string_view, std::string_view, std::string_view>(
+          k.hour, k.account_id, k.action, k.source);
     }
   };
   std::map<HourKey, int64_t, HourKeyLess> pending_totals_;

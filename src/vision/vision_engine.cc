@@ -84,9 +84,7 @@ Result<std::unique_ptr<VisionEngine>> VisionEngine::Load(const VisionConfig& con
     ocr::OcrConfig oc;
     oc.models_dir = (std::filesystem::path(config.models_dir) / config.ocr_subdir).string();
     oc.intra_op_threads = config.intra_op_threads;
-    auto ocr = ocr::OcrEngine::Load(oc);
-    if (!ocr.ok()) return ocr.status();
-    fixed_ocr = std::move(ocr.value());
+    ASSIGN_OR_RETURN(fixed_ocr, ocr::OcrEngine::Load(oc));
   }
   return std::unique_ptr<VisionEngine>(
       new VisionEngine(config, std::move(models), std::move(detector), std::move(fixed_ocr)));

@@ -15,7 +15,7 @@ namespace {
 // A claimed delivery is not due again for this long: the time one attempt
 // may take (the transports' own timeouts are far shorter), after which a
 // node that died mid-attempt leaves it to another.
-constexpr UnixMicros kClaimLease = 10 * 60 * 1'000'000LL;
+constexpr UnixMicros kClaimLease = 10LL * 60 * 1'000'000;
 
 bool CleanText(const std::string& s, std::string_view forbidden) {
   for (unsigned char c : s)
@@ -87,9 +87,8 @@ Result<std::optional<store::AlertSubscription>> AlertService::Subscription(
     const std::string& account_id) {
   std::optional<store::AlertSubscription> out;
   RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
-    auto found = Find(txn, account_id);
-    if (found.ok()) out = *found;
-    return found.status();
+    ASSIGN_OR_RETURN(out, Find(txn, account_id));
+    return Status::Ok();
   }));
   return out;
 }
@@ -98,9 +97,8 @@ Result<std::vector<store::AlertDelivery>> AlertService::Deliveries(const std::st
                                                                    int64_t limit) {
   std::vector<store::AlertDelivery> out;
   RETURN_IF_ERROR(store_.Read([&](store::Txn& txn) -> Status {
-    auto found = txn.ListAlertDeliveries(account_id, limit);
-    if (found.ok()) out = std::move(found).value();
-    return found.status();
+    ASSIGN_OR_RETURN(out, txn.ListAlertDeliveries(account_id, limit));
+    return Status::Ok();
   }));
   return out;
 }
@@ -124,9 +122,8 @@ AlertPass AlertService::RunOnce(AlertTransport& transport) {
   AlertPass pass;
   std::vector<store::AlertSubscription> subs;
   Status s = store_.Read([&](store::Txn& txn) -> Status {
-    auto all = txn.ListAlertSubscriptions();
-    if (all.ok()) subs = std::move(all).value();
-    return all.status();
+    ASSIGN_OR_RETURN(subs, txn.ListAlertSubscriptions());
+    return Status::Ok();
   });
   auto month = view_.CurrentMonth();
   auto offset = view_.OffsetNow();
@@ -146,9 +143,8 @@ AlertPass AlertService::RunOnce(AlertTransport& transport) {
   }
   std::vector<store::AlertDelivery> due;
   s = store_.Read([&](store::Txn& txn) -> Status {
-    auto found = txn.ListDueAlertDeliveries(clock_.NowMicros(), options_.batch);
-    if (found.ok()) due = std::move(found).value();
-    return found.status();
+    ASSIGN_OR_RETURN(due, txn.ListDueAlertDeliveries(clock_.NowMicros(), options_.batch));
+    return Status::Ok();
   });
   if (!s.ok()) {
     spdlog::error("alerts: outbox: {}", s.ToString());

@@ -57,8 +57,8 @@ UnixMicros AddMonths(UnixMicros t, int months, int offset_s) {
   int y;
   unsigned m, d;
   CivilFromDays(day, &y, &m, &d);
-  int total = y * 12 + static_cast<int>(m) - 1 + months;
-  int ny = FloorDiv(total, 12);
+  const int total = y * 12 + static_cast<int>(m) - 1 + months;
+  const int ny = static_cast<int>(FloorDiv(total, 12));  // a year, well inside int
   unsigned nm = static_cast<unsigned>(total - ny * 12 + 1);
   unsigned nd = d > DaysIn(ny, nm) ? DaysIn(ny, nm) : d;
   return DaysFromCivil(ny, nm, nd) * kMicrosPerDay + time_of_day -

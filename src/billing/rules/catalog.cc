@@ -185,18 +185,16 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
   }
 
   std::set<std::string> grouped, group_names;
-  auto free_groups = ReadArray(d, "free_groups");
-  if (!free_groups.ok()) return free_groups.status();
-  for (const auto& g : **free_groups) {
+  ASSIGN_OR_RETURN(auto free_groups, ReadArray(d, "free_groups"));
+  for (const auto& g : *free_groups) {
     FreeGroup group;
     if (!g.contains("name") || !g["name"].is_string()) return Invalid("free group needs a name");
     group.name = g["name"];
     if (!group_names.insert(group.name).second)
       return Invalid("duplicate free group " + group.name);
     RETURN_IF_ERROR(ReadInt(g, "quota", 0, INT64_MAX, &group.quota, true));
-    auto actions = ReadArray(g, "actions");
-    if (!actions.ok()) return actions.status();
-    for (const auto& a : **actions) {
+    ASSIGN_OR_RETURN(auto actions, ReadArray(g, "actions"));
+    for (const auto& a : *actions) {
       if (!a.is_string() || !v.tiers.count(a.get<std::string>()))
         return Invalid("free group " + group.name + " names an action without tiers");
       if (!grouped.insert(a.get<std::string>()).second)
@@ -207,9 +205,8 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
     v.free_groups.push_back(std::move(group));
   }
 
-  auto packs = ReadArray(d, "packs");
-  if (!packs.ok()) return packs.status();
-  for (const auto& p : **packs) {
+  ASSIGN_OR_RETURN(auto packs, ReadArray(d, "packs"));
+  for (const auto& p : *packs) {
     PackSku sku;
     if (!p.contains("action") || !p["action"].is_string() ||
         !v.tiers.count(p["action"].get<std::string>()))
@@ -229,9 +226,8 @@ Result<CatalogVersion> ParseCatalogVersion(const json& d) {
     v.packs.push_back(sku);
   }
 
-  auto promotions = ReadArray(d, "promotions");
-  if (!promotions.ok()) return promotions.status();
-  for (const auto& p : **promotions) {
+  ASSIGN_OR_RETURN(auto promotions, ReadArray(d, "promotions"));
+  for (const auto& p : *promotions) {
     Promotion promo;
     if (!p.contains("name") || !p["name"].is_string()) return Invalid("a promotion needs a name");
     promo.name = p["name"];

@@ -107,14 +107,12 @@ Result<std::vector<store::BillMonth>> OperatorView::BillMonths(int64_t limit) {
 Result<SettlementRun> OperatorView::SettlementRunOf(Month month, int64_t limit) {
   SettlementRun run;
   run.month = month.ToString();
-  Status s = billing_.store_.Read([&](store::Txn& txn) -> Status {
-    auto accounts = txn.ListAccounts();
-    if (!accounts.ok()) return accounts.status();
-    for (const auto& a : *accounts) {
-      auto bill = txn.FindBill(a.id, run.month);
-      if (!bill.ok()) return bill.status();
-      if (!*bill) continue;
-      const store::Bill& b = **bill;
+  RETURN_IF_ERROR(billing_.store_.Read([&](store::Txn& txn) -> Status {
+    ASSIGN_OR_RETURN(auto accounts, txn.ListAccounts());
+    for (const auto& a : accounts) {
+      ASSIGN_OR_RETURN(auto bill, txn.FindBill(a.id, run.month));
+      if (!bill) continue;
+      const store::Bill& b = *bill;
       ++run.bill_count;
       run.total += b.total_fen;
       if (static_cast<int64_t>(run.bills.size()) < limit)
@@ -122,10 +120,9 @@ Result<SettlementRun> OperatorView::SettlementRunOf(Month month, int64_t limit) 
       if (b.total_fen <= 0) continue;  // nothing deducted
       // The balance just after the run's deduction: the account's ledger in
       // order, up to the settlement transaction that names this bill.
-      auto ledger = txn.ListLedgerTxns(a.id);
-      if (!ledger.ok()) return ledger.status();
+      ASSIGN_OR_RETURN(auto ledger, txn.ListLedgerTxns(a.id));
       Fen balance = 0;
-      for (const auto& t : *ledger) {
+      for (const auto& t : ledger) {
         Fen delta = 0;
         for (const auto& p : t.postings) {
           if (p.owner == a.id && (p.book == "cash" || p.book == "income" || p.book == "gift"))
@@ -140,12 +137,10 @@ Result<SettlementRun> OperatorView::SettlementRunOf(Month month, int64_t limit) 
       }
     }
     return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  }));
   for (auto& d : run.went_negative) {
-    auto view = billing_.ViewAccount(d.account_id);
-    if (!view.ok()) return view.status();
-    d.status_now = view->status;
+    ASSIGN_OR_RETURN(auto view, billing_.ViewAccount(d.account_id));
+    d.status_now = view.status;
   }
   return run;
 }

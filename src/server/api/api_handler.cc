@@ -53,11 +53,12 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
   response.request_id = ids::NewRequestId();
 
   Result<json> result = Process(request, response.request_id, &response);
-  if (result.ok()) {
+  const Status status = result.status();
+  if (status.ok()) {
     response.body = protocol::SuccessBody(std::move(result).value(), response.request_id);
   } else {
-    response.code = protocol::WireCode(result.status().code());
-    response.body = protocol::ErrorBody(result.status(), response.request_id, response.language);
+    response.code = protocol::WireCode(status.code());
+    response.body = protocol::ErrorBody(status, response.request_id, response.language);
   }
 
   const double ms =
@@ -70,9 +71,10 @@ ApiResponse ApiHandler::Handle(const ApiRequest& request) {
       R"({{"RequestId":"{}","Account":"{}","Action":"{}","Code":"{}","LatencyMs":{:.1f}{}}})",
       response.request_id, response.account_id, action_label,
       response.code.empty() ? "OK" : response.code, ms,
-      result.ok() ? ""
-                  : ",\"Detail\":" + json(result.status().message())
-                                         .dump(-1, ' ', false, json::error_handler_t::replace));
+      status.ok()
+          ? ""
+          : ",\"Detail\":" +
+                json(status.message()).dump(-1, ' ', false, json::error_handler_t::replace));
   return response;
 }
 

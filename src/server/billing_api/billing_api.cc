@@ -23,11 +23,11 @@ std::string BillingApiHandler::Handle(const BillingApiRequest& request) {
   const std::string action = request.Header("x-tc-action");
   std::string account_id;
   Result<json> result = Process(request, action, &account_id);
-  const std::string code =
-      result.ok() ? "OK" : std::string(protocol::WireCode(result.status().code()));
-  const std::string body =
-      result.ok() ? protocol::SuccessBody(std::move(result).value(), request_id)
-                  : protocol::ErrorBody(result.status(), request_id,
+  const Status status = result.status();
+  const std::string code = status.ok() ? "OK" : std::string(protocol::WireCode(status.code()));
+  std::string body =
+      status.ok() ? protocol::SuccessBody(std::move(result).value(), request_id)
+                  : protocol::ErrorBody(status, request_id,
                                         protocol::ParseLanguage(request.Header("x-tc-language")));
 
   const double ms =
@@ -38,7 +38,7 @@ std::string BillingApiHandler::Handle(const BillingApiRequest& request) {
   spdlog::info(
       R"({{"RequestId":"{}","Account":"{}","Action":"{}","Code":"{}","LatencyMs":{:.1f}{}}})",
       request_id, account_id, label, code, ms,
-      result.ok() ? "" : ",\"Detail\":" + json(result.status().message()).dump());
+      status.ok() ? "" : ",\"Detail\":" + json(status.message()).dump());
   return body;
 }
 

@@ -33,7 +33,7 @@ using namespace std::chrono_literals;
 
 // Bytes read per read call while waiting for a request head; also bounds
 // what one connection buffers beyond max_head_bytes.
-constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kReadChunk = size_t{16} * 1024;
 
 // Tells whether the peer has closed (or half-closed) the connection, from
 // any thread, without reading: poll(POLLRDHUP) on the socket. `closed` is

@@ -32,7 +32,7 @@ struct HttpOptions {
   int max_connections = 1024;  // beyond this a new connection is closed at once
   // Request line + headers: a GET carries its parameters in the query, and
   // the public cloud takes GET requests up to 32 KB.
-  size_t max_head_bytes = 40 * 1024;
+  size_t max_head_bytes = size_t{40} * 1024;
   int max_header_fields = 64;
   size_t max_body_bytes = kDefaultMaxBodyBytes;  // → RequestSizeLimitExceeded, unread
   size_t max_buffered_body_bytes = 256u << 20;   // all connections' bodies together

@@ -150,7 +150,7 @@ std::unique_ptr<SharedRateLimiter::Connection> SharedRateLimiter::Borrow() {
 }
 
 std::unique_ptr<SharedRateLimiter::Connection> SharedRateLimiter::Connect() const {
-  const timeval tv{options_.timeout_ms / 1000, (options_.timeout_ms % 1000) * 1000};
+  const timeval tv{options_.timeout_ms / 1000, suseconds_t{options_.timeout_ms % 1000} * 1000};
   const RedisAddress& a = options_.address;
   auto c = std::make_unique<Connection>();
   c->context = a.unix_socket.empty() ? redisConnectWithTimeout(a.host.c_str(), a.port, tv)

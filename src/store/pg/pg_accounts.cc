@@ -140,9 +140,7 @@ Result<ApiKey> PgTxn::FindKey(std::string_view secret_id) {
 
 Result<std::vector<ApiKey>> PgTxn::ListKeys(std::string_view account_id) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectKeys, {P(account_id)}));
-  std::vector<ApiKey> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadKey(r, i));
-  return out;
+  return r.Rows(ReadKey);
 }
 
 Result<std::optional<ApiKey>> PgTxn::OldestKey() {

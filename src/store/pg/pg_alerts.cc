@@ -93,9 +93,7 @@ Status PgTxn::SetAlertSubscription(std::string_view account_id,
 
 Result<std::vector<AlertSubscription>> PgTxn::ListAlertSubscriptions() {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectSubscriptions, {}));
-  std::vector<AlertSubscription> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadSubscription(r, i));
-  return out;
+  return r.Rows(ReadSubscription);
 }
 
 Result<bool> PgTxn::InsertAlertNotice(const AlertNotice& n) {
@@ -105,9 +103,9 @@ Result<bool> PgTxn::InsertAlertNotice(const AlertNotice& n) {
 
 Result<std::vector<AlertNotice>> PgTxn::ListAlertNotices(std::string_view account_id) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectNotices, {P(account_id)}));
-  std::vector<AlertNotice> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2)});
-  return out;
+  return r.Rows([](const PgResult& row, int i) {
+    return AlertNotice{row.Text(i, 0), row.Text(i, 1), row.Int(i, 2)};
+  });
 }
 
 Result<int64_t> PgTxn::InsertAlertDelivery(const AlertDelivery& d) {

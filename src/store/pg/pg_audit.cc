@@ -33,9 +33,7 @@ constexpr char kPacksWithUsageMismatch[] =
 
 Result<std::vector<std::string>> PgTxn::QueryIds(const char* sql) {
   ASSIGN_OR_RETURN(auto r, Exec(sql, {}));
-  std::vector<std::string> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(r.Text(i, 0));
-  return out;
+  return r.Rows([](const PgResult& row, int i) { return row.Text(i, 0); });
 }
 
 Result<std::vector<std::string>> PgTxn::UnbalancedLedgerTxns() {

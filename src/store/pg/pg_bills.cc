@@ -30,7 +30,7 @@ constexpr char kSelectBillMonths[] =
 
 }  // namespace
 
-Result<std::optional<Bill>> PgTxn::QueryBill(const char* sql, std::vector<Param> params) {
+Result<std::optional<Bill>> PgTxn::QueryBill(const char* sql, const std::vector<Param>& params) {
   ASSIGN_OR_RETURN(auto r, Exec(sql, params));
   if (r.rows() == 0) return std::optional<Bill>();
   ASSIGN_OR_RETURN(BillStatus status, StoredWord(ParseBillStatus, "bills.status", r.Text(0, 5)));
@@ -54,9 +54,7 @@ Result<std::vector<std::string>> PgTxn::BilledAccounts(std::string_view month,
                                                        std::string_view first,
                                                        std::string_view last) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectBilledAccounts, {P(month), P(first), P(last)}));
-  std::vector<std::string> ids;
-  for (int i = 0; i < r.rows(); ++i) ids.push_back(r.Text(i, 0));
-  return ids;
+  return r.Rows([](const PgResult& row, int i) { return row.Text(i, 0); });
 }
 
 Status PgTxn::InsertBill(const Bill& b) {
@@ -83,10 +81,9 @@ Status PgTxn::InsertBill(const Bill& b) {
 
 Result<std::vector<BillMonth>> PgTxn::ListBillMonths(int64_t limit) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectBillMonths, {P(limit)}));
-  std::vector<BillMonth> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.Text(i, 0), r.Int(i, 1), r.Int(i, 2), r.Int(i, 3), r.Int(i, 4)});
-  return out;
+  return r.Rows([](const PgResult& row, int i) {
+    return BillMonth{row.Text(i, 0), row.Int(i, 1), row.Int(i, 2), row.Int(i, 3), row.Int(i, 4)};
+  });
 }
 
 }  // namespace kanjian::store::pg

@@ -15,10 +15,10 @@ constexpr char kInsertCatalogVersion[] =
 
 Result<std::vector<CatalogVersion>> PgTxn::ListCatalogVersions() {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectCatalogVersions, {}));
-  std::vector<CatalogVersion> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.Int(i, 0), r.Text(i, 1), r.Int(i, 2), r.Int(i, 3), r.Text(i, 4)});
-  return out;
+  return r.Rows([](const PgResult& row, int i) {
+    return CatalogVersion{row.Int(i, 0), row.Text(i, 1), row.Int(i, 2), row.Int(i, 3),
+                          row.Text(i, 4)};
+  });
 }
 
 Result<int64_t> PgTxn::InsertCatalogVersion(const CatalogVersion& v) {

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
-#include <cstring>
+#include <system_error>
 
 #include "common/error_codes.h"
 
@@ -115,7 +115,8 @@ Result<int> PgConnection::WaitForNotifications(int timeout_ms) {
   if (fd.fd < 0) return Status(errc::kInternalError, "PostgreSQL: the connection is closed");
   const int ready = ::poll(&fd, 1, timeout_ms);
   if (ready < 0 && errno != EINTR)
-    return Status(errc::kInternalError, std::string("PostgreSQL: poll: ") + std::strerror(errno));
+    return Status(errc::kInternalError,
+                  "PostgreSQL: poll: " + std::generic_category().message(errno));
   if (ready > 0 && (!PQconsumeInput(conn_) || PQstatus(conn_) != CONNECTION_OK)) {
     broken_ = true;
     return Status(errc::kInternalError, std::string("PostgreSQL: ") + PQerrorMessage(conn_));
@@ -149,6 +150,7 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const std::vector<Para
     r = PQexec(conn_, text.c_str());
   } else {
     std::vector<const char*> values;
+    values.reserve(params.size());
     for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
     r = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
                      nullptr, nullptr, 0);
@@ -169,6 +171,7 @@ Result<PgResult> PgConnection::ExecPrepared(const char* sql, const std::vector<P
     return std::move(r.back());
   }
   std::vector<const char*> values;
+  values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
   CountRoundTrip();
   return Check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
@@ -204,6 +207,7 @@ Result<std::vector<PgResult>> PgConnection::ExecPipeline(const std::vector<State
   for (size_t i = 0; i < all.size(); ++i) {
     const Statement& st = all[i];
     std::vector<const char*> values;
+    values.reserve(st.params.size());
     for (const Param& p : st.params) values.push_back(p ? p->c_str() : nullptr);
     const int n = static_cast<int>(st.params.size());
     int ok = 0;

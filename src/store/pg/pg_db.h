@@ -33,6 +33,14 @@ class PgResult {
   bool IsNull(int row, int column) const;
   // Rows changed by INSERT/UPDATE/DELETE.
   int64_t affected() const;
+  // Every row in order, each made by read(*this, row).
+  template <typename Read>
+  auto Rows(Read read) const {
+    std::vector<decltype(read(*this, 0))> out;
+    out.reserve(static_cast<size_t>(rows()));
+    for (int i = 0; i < rows(); ++i) out.push_back(read(*this, i));
+    return out;
+  }
 
  private:
   struct Clear {

@@ -138,9 +138,7 @@ Result<Voucher> PgTxn::FindVoucher(std::string_view voucher_id) {
 
 Result<std::vector<Voucher>> PgTxn::ListVouchers(std::string_view account_id) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectVouchers, {P(account_id)}));
-  std::vector<Voucher> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadVoucher(r, i));
-  return out;
+  return r.Rows(ReadVoucher);
 }
 
 Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(LedgerKind kind, int64_t limit) {
@@ -150,9 +148,7 @@ Result<std::vector<LedgerTxn>> PgTxn::ListLedgerTxnsOfKind(LedgerKind kind, int6
 
 Result<std::vector<Voucher>> PgTxn::ListRecentVouchers(int64_t limit) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectRecentVouchers, {P(limit)}));
-  std::vector<Voucher> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(ReadVoucher(r, i));
-  return out;
+  return r.Rows(ReadVoucher);
 }
 
 }  // namespace kanjian::store::pg

@@ -111,9 +111,8 @@ Result<DetachedMonth> DetachUsagePartition(PgConnection& db, std::string_view mo
     out = {std::string(month), name, 0, now};
     const bool made = attached.rows() > 0;
     if (made) {
-      auto count = db.Exec("SELECT count(*) FROM " + name);
-      if (!count.ok()) return count.status();
-      out.records = count->Int(0, 0);
+      ASSIGN_OR_RETURN(auto count, db.Exec("SELECT count(*) FROM " + name));
+      out.records = count.Int(0, 0);
     }
     // A month never made is recorded too, so no late call can make it.
     auto recorded = db.Exec("INSERT INTO usage_detached VALUES ($1, $2, $3, $4, $5, $6)",

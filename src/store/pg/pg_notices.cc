@@ -22,18 +22,16 @@ Status PgTxn::InsertNotice(const Notice& n) {
 
 Result<std::vector<Notice>> PgTxn::ListNotices(std::string_view account_id) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectNotices, {P(account_id)}));
-  std::vector<Notice> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3), r.Text(i, 4)});
-  return out;
+  return r.Rows([](const PgResult& row, int i) {
+    return Notice{row.Text(i, 0), row.Text(i, 1), row.Int(i, 2), row.Text(i, 3), row.Text(i, 4)};
+  });
 }
 
 Result<std::vector<NoticeBatch>> PgTxn::ListNoticeBatches(std::string_view kind, int64_t limit) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectNoticeBatches, {P(kind), P(limit)}));
-  std::vector<NoticeBatch> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3)});
-  return out;
+  return r.Rows([](const PgResult& row, int i) {
+    return NoticeBatch{row.Int(i, 0), row.Text(i, 1), row.Text(i, 2), row.Int(i, 3)};
+  });
 }
 
 }  // namespace kanjian::store::pg

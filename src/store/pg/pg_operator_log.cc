@@ -25,11 +25,10 @@ Status PgTxn::InsertOperatorAction(const OperatorAction& a) {
 
 Result<std::vector<OperatorAction>> PgTxn::ListOperatorActions(int64_t limit) {
   ASSIGN_OR_RETURN(auto r, Exec(kSelectOperatorActions, {P(limit)}));
-  std::vector<OperatorAction> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.Int(i, 0), r.Int(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5),
-                   r.Text(i, 6)});
-  return out;
+  return r.Rows([](const PgResult& row, int i) {
+    return OperatorAction{row.Int(i, 0),  row.Int(i, 1),  row.Text(i, 2), row.Text(i, 3),
+                          row.Text(i, 4), row.Text(i, 5), row.Text(i, 6)};
+  });
 }
 
 }  // namespace kanjian::store::pg

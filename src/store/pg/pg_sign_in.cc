@@ -106,9 +106,7 @@ Result<std::vector<ConsoleUser>> PgTxn::ListUsers(SignInRealm realm, std::string
   std::vector<Param> params;
   if (realm == SignInRealm::kTenant) params.push_back(P(account_id));
   ASSIGN_OR_RETURN(auto r, Exec(sql.select_users, params));
-  std::vector<ConsoleUser> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(sql.read_user(r, i));
-  return out;
+  return r.Rows(sql.read_user);
 }
 
 Status PgTxn::UpdateUser(SignInRealm realm, const ConsoleUser& u) {

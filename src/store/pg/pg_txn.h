@@ -175,7 +175,7 @@ class PgTxn final : public Txn {
   Status FlushFailed(const Status& failed, int usage_at, int pack_at,
                      const std::map<std::string, int64_t>& pack_use);
   Result<bool> LogUsage(const UsageRecord& r);
-  Result<std::optional<Bill>> QueryBill(const char* sql, std::vector<Param> params);
+  Result<std::optional<Bill>> QueryBill(const char* sql, const std::vector<Param>& params);
   Result<std::vector<std::string>> QueryIds(const char* sql);
 
   PgConnection& db_;

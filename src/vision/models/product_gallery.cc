@@ -51,7 +51,7 @@ std::vector<float> ClassicalProductEmbedding(const cv::Mat& bgr) {
   grey.convertTo(grey, CV_32F);
   cv::Sobel(grey, gx, CV_32F, 1, 0, 1);
   cv::Sobel(grey, gy, CV_32F, 0, 1, 1);
-  const size_t base = kH * kS * kV;
+  const size_t base = size_t{kH} * kS * kV;
   for (int y = 0; y < kSide; ++y) {
     for (int x = 0; x < kSide; ++x) {
       const float dx = gx.at<float>(y, x), dy = gy.at<float>(y, x);
@@ -60,7 +60,7 @@ std::vector<float> ClassicalProductEmbedding(const cv::Mat& bgr) {
       if (angle < 0) angle += 180.f;
       const int bin = std::min(kBins - 1, int(angle / (180.f / kBins)));
       const int cell = (y / kCell) * (kSide / kCell) + x / kCell;
-      v[base + cell * kBins + bin] += mag;
+      v[base + size_t(cell) * kBins + bin] += mag;
     }
   }
   // Clip large HOG entries (Lowe/Dalal style) so one strong edge cannot dominate.

@@ -36,6 +36,7 @@ Result<std::map<std::string, TensorRange>> CalibrateRanges(const CalibrationInpu
       names.push_back(s.GetOutputNameAllocated(i, alloc).get());
   }
   std::vector<const char*> output_names;
+  output_names.reserve(names.size());
   for (const auto& n : names) output_names.push_back(n.c_str());
   const char* input_names[] = {input_name.c_str()};
 

@@ -21,6 +21,7 @@ Result<ProductBetaResult> RecognizeProductBeta(const cv::Mat& image,
 
   // Match each region and the whole picture; keep each product's best match.
   std::vector<Box> crops;
+  crops.reserve(products.size());
   for (const Product& p : products) crops.push_back(p.box);
   crops.push_back(Box{0, 0, image.cols, image.rows});
   std::map<const GalleryProduct*, SkuCandidate> best;

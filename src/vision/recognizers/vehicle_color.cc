@@ -13,7 +13,7 @@ template <typename Classify, typename Weight>
 ColorName Vote(const cv::Mat& bgr, Classify classify, Weight weight) {
   if (bgr.empty()) return {};
   cv::Mat small = bgr;
-  if (bgr.total() > 160 * 160) {  // the vote needs no more pixels than this
+  if (bgr.total() > size_t{160} * 160) {  // the vote needs no more pixels than this
     double f = std::sqrt(160.0 * 160.0 / bgr.total());
     cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
   }

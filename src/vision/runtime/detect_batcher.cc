@@ -39,8 +39,9 @@ Result<std::vector<Detection>> DetectBatcher::Detect(const cv::Mat& image) {
   const size_t n =
       std::min((pending_.size() + free_slots - 1) / free_slots, size_t(options_.batch_max));
   ++inflight_;
-  std::vector<Waiter*> batch(pending_.begin(), pending_.begin() + n);
-  pending_.erase(pending_.begin(), pending_.begin() + n);
+  const auto end = pending_.begin() + static_cast<std::ptrdiff_t>(n);
+  std::vector<Waiter*> batch(pending_.begin(), end);
+  pending_.erase(pending_.begin(), end);
   if (pending_.empty()) {
     gathering_ = false;
   } else {  // the next in line gathers the next batch while this one runs

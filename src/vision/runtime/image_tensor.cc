@@ -68,7 +68,7 @@ InputGeometry FillInputTensor(const cv::Mat& bgr, const InputSpec& spec, float* 
   for (int y = 0; y < H; ++y) {
     const uint8_t* row = canvas.ptr<uint8_t>(y);
     for (int x = 0; x < W; ++x) {
-      const uint8_t* px = row + 3 * x;
+      const uint8_t* px = row + ptrdiff_t{3} * x;
       const size_t i = size_t(y) * W + x;
       for (int c = 0; c < 3; ++c) dst[i * 3 + c] = px[src[c]] * mul[c] + add[c];
     }
@@ -111,12 +111,8 @@ Result<InputSpec> ParseInputSpec(const json& j, const std::string& where) {
   }
   if (s.width <= 0 || s.height <= 0 || s.width > 4096 || s.height > 4096)
     return Status(errc::kInvalidConfiguration, where + ": input.width/height must be 1..4096");
-  auto mean = Triple(j, "mean", 0, where);
-  if (!mean.ok()) return mean.status();
-  auto std = Triple(j, "std", 1, where);
-  if (!std.ok()) return std.status();
-  s.mean = *mean;
-  s.std = *std;
+  ASSIGN_OR_RETURN(s.mean, Triple(j, "mean", 0, where));
+  ASSIGN_OR_RETURN(s.std, Triple(j, "std", 1, where));
   for (float v : s.std)
     if (v == 0) return Status(errc::kInvalidConfiguration, where + ": input.std must not be 0");
   return s;

@@ -16,7 +16,9 @@ namespace kanjian::vision {
 // switches off whatever an older library started anyway.
 Ort::Env& OrtEnv() {
   static Ort::Env* env = [] {
-    setenv("ORT_DISABLE_TELEMETRY", "1", /*overwrite=*/0);
+    // The first model load comes before the server or a command starts
+    // any thread that could read the environment meanwhile.
+    setenv("ORT_DISABLE_TELEMETRY", "1", /*overwrite=*/0);  // NOLINT(concurrency-mt-unsafe)
     auto* created = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "kanjian");  // never freed
     created->DisableTelemetryEvents();
     return created;
