@@ -7,6 +7,7 @@
 set -euo pipefail
 
 CACHE="${KANJIAN_CACHE:-$HOME/.cache/kanjian}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/npm_tarball.sh"
 ECHARTS_VER=5.6.0
 ECHARTS_SHA512='sha512-oTbVTsXfKuEhxftHqL5xprgLoc0k7uScAwtryCgWF6hPYFLRwOUHiFmHGCBKP5NPFNkDVopOieyUqYGH8Fa3kA=='
 DEST="$CACHE/console/echarts.min.js"
@@ -18,14 +19,8 @@ if [[ -f $DEST && -f $DEST.version && $(cat "$DEST.version") == "$ECHARTS_VER" ]
   log "have $DEST ($ECHARTS_VER)"
   exit 0
 fi
-tgz="$CACHE/npm/echarts-$ECHARTS_VER.tgz"
-mkdir -p "$CACHE/npm" "$CACHE/console"
-if [[ ! -f $tgz ]]; then
-  log "npm pack echarts@$ECHARTS_VER -> $CACHE/npm"
-  (cd "$CACHE/npm" && npm pack --silent "echarts@$ECHARTS_VER" >/dev/null) || die "npm pack echarts failed"
-fi
-got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
-[[ $got == "$ECHARTS_SHA512" ]] || die "checksum mismatch for $tgz (want $ECHARTS_SHA512, got $got); delete it to re-download"
+mkdir -p "$CACHE/console"
+tgz=$(npm_tarball echarts "$ECHARTS_VER" "$ECHARTS_SHA512") || die "could not fetch echarts@$ECHARTS_VER"
 tar -xzf "$tgz" -O package/dist/echarts.min.js >"$DEST.tmp"
 mv "$DEST.tmp" "$DEST"
 echo "$ECHARTS_VER" >"$DEST.version"

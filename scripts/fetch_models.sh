@@ -4,6 +4,10 @@
 # the weights to ONNX. Idempotent: a second run touches no network and does no
 # work. See shared/models.md for where each file comes from.
 #
+#   scripts/fetch_models.sh                 ONNX Runtime and every model
+#   scripts/fetch_models.sh --runtime-only  ONNX Runtime only: all the build
+#                                           needs (setup builds while the
+#                                           models are fetched and converted)
 #   KANJIAN_CACHE   cache root (default ~/.cache/kanjian)
 #   KANJIAN_PYTHON  interpreter with torch (default /usr/bin/python3, Debian's)
 #
@@ -20,6 +24,7 @@ set -euo pipefail
 CACHE="${KANJIAN_CACHE:-$HOME/.cache/kanjian}"
 PYTHON="${KANJIAN_PYTHON:-/usr/bin/python3}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$HERE/lib/npm_tarball.sh"
 
 # name version sha512-integrity (as the npm registry publishes it).
 ORT_PKG=com.github.asus4.onnxruntime
@@ -48,28 +53,10 @@ integrity_of() {  # file -> sha512-<base64>
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 # fetch_tarball NAME VERSION INTEGRITY -> prints the tarball path on stdout.
-fetch_tarball() {
-  local name=$1 ver=$2 want=$3
-  local base=${name#@}
-  local tgz="$CACHE/npm/${base//\//-}-$ver.tgz"
-  mkdir -p "$CACHE/npm"
-  if [[ -f $tgz ]]; then
-    log "have $tgz" >&2
-  else
-    log "npm pack $name@$ver -> $CACHE/npm" >&2
-    (cd "$CACHE/npm" && npm pack --silent "$name@$ver" >/dev/null) \
-      || die "npm pack $name@$ver failed"
-    [[ -f $tgz ]] || die "npm pack did not produce $tgz"
-  fi
-  local got
-  got=$(integrity_of "$tgz")
-  if [[ $got != "$want" ]]; then
-    die "checksum mismatch for $tgz
-  want $want
-  got  $got
-(delete the file to re-download, or fix the pin)"
-  fi
-  log "verified $name@$ver ($want)" >&2
+fetch_tarball() {  # name version integrity -> cached path
+  local tgz
+  tgz=$(npm_tarball "$@") || die "could not fetch $1@$2"
+  log "verified $1@$2 ($3)" >&2
   printf '%s' "$tgz"
 }
 
@@ -106,6 +93,8 @@ else
 fi
 
 # --- YOLOv5s ----------------------------------------------------------------
+[[ "${1:-}" == --runtime-only ]] && exit 0
+
 MODELS="$CACHE/models"
 PT="$MODELS/yolov5s.pt"
 ONNX="$MODELS/yolov5s.onnx"

@@ -11,7 +11,7 @@
 namespace kanjian::auth {
 namespace {
 
-constexpr char kAddress[] = "198.51.100.4";
+constexpr char kClient[] = "198.51.100.4";
 
 class OperatorUsersTest : public ::testing::Test {
  protected:
@@ -28,17 +28,17 @@ class OperatorUsersTest : public ::testing::Test {
 };
 
 TEST_F(OperatorUsersTest, SessionsNeverCrossRealms) {
-  auto op = operators_.SignIn("root", "operator password 1", kAddress);
+  auto op = operators_.SignIn("root", "operator password 1", kClient);
   ASSERT_TRUE(op.ok()) << op.status().ToString();
-  auto tenant = tenants_.SignIn("alice", "correct horse battery", kAddress);
+  auto tenant = tenants_.SignIn("alice", "correct horse battery", kClient);
   ASSERT_TRUE(tenant.ok());
   EXPECT_TRUE(operators_.Check(op->cookie).ok());
   EXPECT_EQ(operators_.Check(tenant->cookie).status().code(), errc::kSessionInvalid);
   EXPECT_EQ(tenants_.Check(op->cookie).status().code(), errc::kSessionInvalid);
   // Logins are per realm: neither signs in on the other side.
-  EXPECT_EQ(operators_.SignIn("alice", "correct horse battery", kAddress).status().code(),
+  EXPECT_EQ(operators_.SignIn("alice", "correct horse battery", kClient).status().code(),
             errc::kInvalidCredentials);
-  EXPECT_EQ(tenants_.SignIn("root", "operator password 1", kAddress).status().code(),
+  EXPECT_EQ(tenants_.SignIn("root", "operator password 1", kClient).status().code(),
             errc::kInvalidCredentials);
   auto listed = operators_.List("");
   ASSERT_TRUE(listed.ok());
@@ -50,20 +50,20 @@ TEST_F(OperatorUsersTest, SessionsNeverCrossRealms) {
 
 TEST_F(OperatorUsersTest, ThrottlingDisableAndPasswordChangeApplyToOperators) {
   for (int i = 0; i < 5; ++i)
-    EXPECT_EQ(operators_.SignIn("root", "wrong password", kAddress).status().code(),
+    EXPECT_EQ(operators_.SignIn("root", "wrong password", kClient).status().code(),
               errc::kInvalidCredentials);
-  EXPECT_EQ(operators_.SignIn("root", "operator password 1", kAddress).status().code(),
+  EXPECT_EQ(operators_.SignIn("root", "operator password 1", kClient).status().code(),
             errc::kLoginLocked);
-  EXPECT_TRUE(tenants_.SignIn("alice", "correct horse battery", kAddress).ok())
+  EXPECT_TRUE(tenants_.SignIn("alice", "correct horse battery", kClient).ok())
       << "the tenant is not locked";
   EXPECT_TRUE(operators_.SignIn("root", "operator password 1", "192.0.2.7").ok())
       << "nor root from elsewhere";
   clock_.Advance(15'000'000);
-  auto s = operators_.SignIn("root", "operator password 1", kAddress);
+  auto s = operators_.SignIn("root", "operator password 1", kClient);
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE(operators_.SetPassword("root", "operator password 2").ok());
   EXPECT_EQ(operators_.Check(s->cookie).status().code(), errc::kSessionInvalid);
-  s = operators_.SignIn("root", "operator password 2", kAddress);
+  s = operators_.SignIn("root", "operator password 2", kClient);
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE(operators_.SetEnabled("root", false).ok());
   EXPECT_EQ(operators_.Check(s->cookie).status().code(), errc::kSessionInvalid);

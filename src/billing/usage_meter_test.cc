@@ -69,18 +69,19 @@ bool WaitUntil(const std::function<bool()>& done) {
 
 // 2023-03-01T00:00:00+08:00.
 constexpr UnixMicros kT0 = 1'677'600'000'000'000;
-constexpr UnixMicros kDay = 86'400'000'000;
 
 class UsageMeterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(db_.store()
-                    .CreateAccount({"acc-1", "shop", store::AccountStatus::kActive, kT0 - kDay,
-                                    kT0 - kDay, ""},
-                                   {"AKID1", "acc-1", "x", true, kT0 - kDay})
+                    .CreateAccount({"acc-1", "shop", store::AccountStatus::kActive,
+                                    kT0 - kMicrosPerDay, kT0 - kMicrosPerDay, ""},
+                                   {"AKID1", "acc-1", "x", true, kT0 - kMicrosPerDay})
                     .ok());
   }
-  size_t StoredRecords() { return db_.store().ListUsage("acc-1", kT0, kT0 + kDay)->size(); }
+  size_t StoredRecords() {
+    return db_.store().ListUsage("acc-1", kT0, kT0 + kMicrosPerDay)->size();
+  }
 
   testing::TempSqlite db_;
   GatedStore store_{db_.store()};

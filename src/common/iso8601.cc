@@ -106,7 +106,7 @@ std::string FormatIso8601(UnixMicros t, int offset_s) {
   int y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[40];
+  char buf[64];  // room for any year and offset the types allow (gcc checks the widest)
   const int oabs = offset_s < 0 ? -offset_s : offset_s;
   if (offset_s == 0) {
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d,

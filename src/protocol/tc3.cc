@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/ascii.h"
 #include "common/crypto.h"
 #include "common/error_codes.h"
 #include "common/iso8601.h"
@@ -23,12 +24,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
@@ -75,7 +70,7 @@ Result<Tc3Authorization> ParseAuthorization(std::string_view header) {
     } else if (key == "SignedHeaders") {
       for (std::string_view h : Split(value, ';')) {
         if (h.empty()) return Malformed("empty name in SignedHeaders");
-        auth.signed_headers.push_back(Lower(h));
+        auth.signed_headers.push_back(AsciiLower(h));
       }
       have_headers = true;
     } else if (key == "Signature") {
@@ -83,7 +78,7 @@ Result<Tc3Authorization> ParseAuthorization(std::string_view header) {
             return std::isxdigit(static_cast<unsigned char>(c));
           }))
         return Malformed("Signature must be 64 hex digits");
-      auth.signature = Lower(value);
+      auth.signature = AsciiLower(value);
       have_signature = true;
     } else {
       return Malformed("unknown field " + std::string(key));
@@ -104,7 +99,7 @@ std::string CanonicalRequest(const SignedRequest& request,
   std::string headers, list;
   for (const auto& name : names) {
     auto it = request.headers.find(name);
-    std::string value = it == request.headers.end() ? "" : Lower(Trim(it->second));
+    std::string value = it == request.headers.end() ? "" : AsciiLower(Trim(it->second));
     headers += name + ":" + value + "\n";
     list += (list.empty() ? "" : ";") + name;
   }

@@ -1,19 +1,13 @@
 #include "server/address_policy.h"
+#include "common/ascii.h"
 
 #include <arpa/inet.h>
 
-#include <cctype>
 #include <cstdint>
 #include <cstring>
 
 namespace kanjian::server {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool Ipv4Allowed(uint32_t a, bool allow_loopback) {
   auto in = [a](uint32_t net, int bits) {
@@ -61,11 +55,11 @@ bool Ipv6Allowed(const uint8_t b[16], bool allow_loopback) {
 }  // namespace
 
 bool HostAllowed(std::string_view host_in, const std::vector<std::string>& allow) {
-  std::string host = Lower(host_in);
+  std::string host = AsciiLower(host_in);
   if (!host.empty() && host.back() == '.') host.pop_back();
   if (host.empty()) return false;
   for (const std::string& entry_in : allow) {
-    std::string entry = Lower(entry_in);
+    std::string entry = AsciiLower(entry_in);
     if (!entry.empty() && entry.back() == '.') entry.pop_back();
     if (entry.empty()) continue;
     if (entry == "*") return true;

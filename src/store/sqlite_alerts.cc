@@ -21,10 +21,10 @@ constexpr char kUpsertSubscription[] =
     "email=excluded.email,webhook_url=excluded.webhook_url,secret=excluded.secret,"
     "kinds=excluded.kinds,language=excluded.language,updated_at=excluded.updated_at";
 constexpr char kDeleteSubscription[] = "DELETE FROM alert_subscriptions WHERE account_id=?1";
-constexpr char kInsertNotice[] =
+constexpr char kInsertAlertNotice[] =
     "INSERT INTO alert_notices(account_id,key,first_seen_at) VALUES(?1,?2,?3) "
     "ON CONFLICT DO NOTHING";
-constexpr char kSelectNotices[] =
+constexpr char kSelectAlertNotices[] =
     "SELECT account_id,key,first_seen_at FROM alert_notices WHERE account_id=?1 ORDER BY key";
 constexpr char kInsertDelivery[] =
     "INSERT INTO alert_deliveries(account_id,notice_key,kind,channel,target,subject,body,status,"
@@ -107,14 +107,14 @@ Result<std::vector<AlertSubscription>> SqliteTxn::ListAlertSubscriptions() {
 }
 
 Result<bool> SqliteTxn::InsertAlertNotice(const AlertNotice& notice) {
-  auto s = cache_.Get(kInsertNotice);
+  auto s = cache_.Get(kInsertAlertNotice);
   s->Bind(1, notice.account_id).Bind(2, notice.key).Bind(3, notice.first_seen_at).Step();
   if (!s->status().ok()) return s->status();
   return sqlite3_changes(cache_.db()) > 0;
 }
 
 Result<std::vector<AlertNotice>> SqliteTxn::ListAlertNotices(std::string_view account_id) {
-  auto s = cache_.Get(kSelectNotices);
+  auto s = cache_.Get(kSelectAlertNotices);
   s->Bind(1, account_id);
   return Collect<AlertNotice>(*s, [](Statement& r) {
     return AlertNotice{r.Text(0), r.Text(1), r.Int(2)};

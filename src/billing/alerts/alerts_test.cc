@@ -18,7 +18,7 @@
 namespace kanjian::billing {
 namespace {
 
-constexpr UnixMicros kMinute = 60 * 1'000'000LL;
+constexpr UnixMicros kOneMinute = 60 * 1'000'000LL;
 
 TenantNotice Make(std::string kind, std::string subject = "", int percent = 0) {
   TenantNotice n;
@@ -42,12 +42,12 @@ TEST(Alerts, KeysSeparateThresholdsAndMonthsButNotReads) {
 }
 
 TEST(Alerts, RetryDelayDoublesUpToTheCap) {
-  EXPECT_EQ(RetryDelay(1, kMinute), kMinute);
-  EXPECT_EQ(RetryDelay(2, kMinute), 2 * kMinute);
-  EXPECT_EQ(RetryDelay(4, kMinute), 8 * kMinute);
-  EXPECT_EQ(RetryDelay(9, kMinute),
-            256 * kMinute > kAlertRetryCap ? kAlertRetryCap : 256 * kMinute);
-  EXPECT_EQ(RetryDelay(1000, kMinute), kAlertRetryCap);
+  EXPECT_EQ(RetryDelay(1, kOneMinute), kOneMinute);
+  EXPECT_EQ(RetryDelay(2, kOneMinute), 2 * kOneMinute);
+  EXPECT_EQ(RetryDelay(4, kOneMinute), 8 * kOneMinute);
+  EXPECT_EQ(RetryDelay(9, kOneMinute),
+            256 * kOneMinute > kAlertRetryCap ? kAlertRetryCap : 256 * kOneMinute);
+  EXPECT_EQ(RetryDelay(1000, kOneMinute), kAlertRetryCap);
 }
 
 TEST(Alerts, SignatureIsHmacOfTimestampDotBody) {
@@ -117,7 +117,8 @@ class AlertServiceTest : public ::testing::Test {
   AccountService accounts_{db_.store(), box_, clock_};
   BillingService billing_{db_.store(), clock_};
   TenantView view_{billing_};
-  AlertService alerts_{db_.store(), view_, box_, clock_, {kMinute, "https://console.example", 100}};
+  AlertService alerts_{
+      db_.store(), view_, box_, clock_, {kOneMinute, "https://console.example", 100}};
   FakeTransport transport_;
 };
 
@@ -155,7 +156,7 @@ TEST_F(AlertServiceTest, EachNoticeOncePerChannelWithRetries) {
   EXPECT_EQ(alerts_.RunOnce(transport_).delivered, 0);
   ASSERT_TRUE(
       alerts_.Subscribe(a, {"ops@example.com", "https://hooks.example/new", "en", {}}).ok());
-  clock_.Advance(kMinute);
+  clock_.Advance(kOneMinute);
   EXPECT_EQ(alerts_.RunOnce(transport_).delivered, 1);
   ASSERT_EQ(transport_.posts.size(), 2u);
   const auto& post = transport_.posts[1];
@@ -202,7 +203,7 @@ TEST_F(AlertServiceTest, AFailingReceiverIsTriedOncePerPass) {
   EXPECT_EQ(transport_.posts.size(), 1u) << "the second waits for the next pass";
   AlertPass second = alerts_.RunOnce(transport_);
   EXPECT_EQ(second.delivered, 1);
-  clock_.Advance(kMinute);
+  clock_.Advance(kOneMinute);
   EXPECT_EQ(alerts_.RunOnce(transport_).delivered, 1);
 }
 

@@ -3,14 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "common/iso8601.h"
+#include "tests/support/beijing_time.h"
 
 namespace kanjian::billing {
 namespace {
 
 constexpr int kCst = 8 * 3600;
-UnixMicros T(const char* iso) {
-  return *ParseIso8601(iso, kCst);
-}
+using testing::T;
 
 TEST(CalendarTest, MonthBoundaryIsInShanghaiTime) {
   EXPECT_EQ(MonthOf(T("2026-10-31T23:59:59+08:00"), kCst).ToString(), "2026-10");

@@ -3,13 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "common/iso8601.h"
+#include "tests/support/beijing_time.h"
 
 namespace kanjian::billing {
 namespace {
 
-UnixMicros T(const char* iso) {
-  return *ParseIso8601(iso, 8 * 3600);
-}
+using testing::T;
 
 TEST(CatalogTest, BundledFreeQuotaChangesOn20221024) {
   Catalog c = Catalog::Bundled();

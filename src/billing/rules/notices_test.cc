@@ -7,7 +7,6 @@ namespace kanjian::billing {
 namespace {
 
 constexpr UnixMicros kNow = 1'790'000'000'000'000;
-constexpr UnixMicros kDay = 86'400'000'000;
 
 std::string Kinds(const std::vector<TenantNotice>& notices) {
   std::string out;
@@ -45,14 +44,14 @@ TEST(Notices, Table) {
        "free_pack:100/critical"},
       {"free group without quota", {ServiceState::kActive, 0, {{"X", 0, 0}}}, ""},
       {"pack expiring in 7 days",
-       {ServiceState::kActive, 0, {}, {Bought("p1", 10, 1, kNow + 7 * kDay)}},
+       {ServiceState::kActive, 0, {}, {Bought("p1", 10, 1, kNow + 7 * kMicrosPerDay)}},
        "pack_expiring/warning"},
       {"pack expiring in 8 days",
-       {ServiceState::kActive, 0, {}, {Bought("p1", 10, 1, kNow + 8 * kDay)}},
+       {ServiceState::kActive, 0, {}, {Bought("p1", 10, 1, kNow + 8 * kMicrosPerDay)}},
        ""},
       {"pack expired", {ServiceState::kActive, 0, {}, {Bought("p1", 10, 1, kNow)}}, ""},
       {"used-up pack expiring",
-       {ServiceState::kActive, 0, {}, {Bought("p1", 10, 10, kNow + kDay)}},
+       {ServiceState::kActive, 0, {}, {Bought("p1", 10, 10, kNow + kMicrosPerDay)}},
        ""},
       {"spend at 49 %", {ServiceState::kActive, 0, {}, {}, {}, 100, 49}, ""},
       {"spend at 50 %", {ServiceState::kActive, 0, {}, {}, {}, 100, 50}, "spend_guard:50/info"},
@@ -66,17 +65,21 @@ TEST(Notices, Table) {
         0,
         {},
         {},
-        {{"n1", "a", kNow - 89 * kDay, "catalog_change", "quota"}}},
+        {{"n1", "a", kNow - 89 * kMicrosPerDay, "catalog_change", "quota"}}},
        "catalog_change/info"},
       {"old catalog notice",
-       {ServiceState::kActive, 0, {}, {}, {{"n1", "a", kNow - 91 * kDay, "catalog_change", "q"}}},
+       {ServiceState::kActive,
+        0,
+        {},
+        {},
+        {{"n1", "a", kNow - 91 * kMicrosPerDay, "catalog_change", "q"}}},
        ""},
       {"most urgent first",
        {ServiceState::kArrears,
         -1,
         {{"DetectPet", 10, 8}},
         {},
-        {{"n1", "a", kNow - kDay, "catalog_change", "q"}},
+        {{"n1", "a", kNow - kMicrosPerDay, "catalog_change", "q"}},
         10,
         10},
        "arrears/critical spend_guard:100/critical free_pack:80/warning catalog_change/info"},
@@ -88,7 +91,7 @@ TEST(Notices, CarryTheirFigures) {
   NoticeFacts facts{ServiceState::kArrears,
                     -250,
                     {{"DetectPet", 1000, 850}},
-                    {Bought("p1", 10, 4, kNow + kDay)},
+                    {Bought("p1", 10, 4, kNow + kMicrosPerDay)},
                     {},
                     1000,
                     900};
@@ -104,7 +107,7 @@ TEST(Notices, CarryTheirFigures) {
   EXPECT_EQ(free.quota, 1000);
   const auto& pack = notices[2].kind == "pack_expiring" ? notices[2] : notices[3];
   EXPECT_EQ(pack.subject, "p1");
-  EXPECT_EQ(pack.expires_at, kNow + kDay);
+  EXPECT_EQ(pack.expires_at, kNow + kMicrosPerDay);
   EXPECT_EQ(pack.action, "DetectPet");
 }
 

@@ -9,13 +9,12 @@
 
 #include "common/error_codes.h"
 #include "common/iso8601.h"
+#include "tests/support/beijing_time.h"
 
 namespace kanjian::billing {
 namespace {
 
-UnixMicros T(const char* iso) {
-  return *ParseIso8601(iso, kShanghaiOffsetS);
-}
+using testing::T;
 
 RefundCase Refundable() {
   RefundCase c;

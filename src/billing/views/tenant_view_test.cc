@@ -16,11 +16,11 @@
 namespace kanjian::billing {
 namespace {
 
-constexpr int kShanghai = 8 * 3600;
+constexpr int kBeijing = 8 * 3600;
 
 class TenantViewTest : public ::testing::Test {
  protected:
-  static UnixMicros At(std::string_view iso) { return *ParseIso8601(iso, kShanghai); }
+  static UnixMicros At(std::string_view iso) { return *ParseIso8601(iso, kBeijing); }
   std::string NewAccount(const std::string& name) {
     auto created = accounts_.Create(name);
     EXPECT_TRUE(created.ok());
@@ -135,7 +135,7 @@ class WriteCountingStore final : public store::Store {
 // notices never queues behind billed calls for the write lock).
 TEST(TenantViewWritesTest, ViewsWriteOnlyToIssueTheMonthsFreePacks) {
   testing::TempSqlite db;
-  FakeClock clock{*ParseIso8601("2026-10-01T09:00:00+08:00", kShanghai)};
+  FakeClock clock{*ParseIso8601("2026-10-01T09:00:00+08:00", kBeijing)};
   WriteCountingStore counted(db.store());
   crypto::SecretBox box{std::string(32, 'm')};
   AccountService accounts{counted, box, clock};
@@ -146,7 +146,7 @@ TEST(TenantViewWritesTest, ViewsWriteOnlyToIssueTheMonthsFreePacks) {
   ASSERT_TRUE(accounts.Activate(created->account_id).ok());
   const std::string a = created->account_id;
 
-  clock.Set(*ParseIso8601("2026-11-03T09:00:00+08:00", kShanghai));  // November's packs not issued
+  clock.Set(*ParseIso8601("2026-11-03T09:00:00+08:00", kBeijing));  // November's packs not issued
   int before = counted.writes;
   auto notices = view.Notices(a);
   ASSERT_TRUE(notices.ok()) << notices.status().ToString();
@@ -163,7 +163,7 @@ TEST(TenantViewWritesTest, ViewsWriteOnlyToIssueTheMonthsFreePacks) {
   EXPECT_EQ(counted.writes - before, 0);
   const auto november = std::count_if(issued->begin(), issued->end(), [&](const store::Pack& p) {
     return p.kind == store::PackKind::kFree &&
-           p.created_at >= *ParseIso8601("2026-11-01T00:00:00+08:00", kShanghai);
+           p.created_at >= *ParseIso8601("2026-11-01T00:00:00+08:00", kBeijing);
   });
   EXPECT_GT(november, 0);
 }

@@ -28,8 +28,8 @@ namespace {
 using nlohmann::json;
 
 // 2026-10-05T10:00:00+08:00.
-constexpr UnixMicros kT0 = 1'791'165'600'000'000;
-constexpr int64_t kSecond = 1'000'000;
+constexpr UnixMicros kCallTime = 1'791'165'600'000'000;
+constexpr int64_t kOneSecond = 1'000'000;
 
 std::string Base64File(const std::string& path) {
   return crypto::Base64Encode(vision::testing::ReadFile(path));
@@ -90,7 +90,8 @@ class ApiHandlerTest : public ::testing::Test {
   }
 
   size_t Metered() {
-    auto usage = db_.store().ListUsage(account_.account_id, 0, kT0 + 365 * 86400 * kSecond);
+    auto usage =
+        db_.store().ListUsage(account_.account_id, 0, kCallTime + 365 * 86400 * kOneSecond);
     EXPECT_TRUE(usage.ok()) << usage.status().ToString();
     return usage.ok() ? usage->size() : 0;
   }
@@ -101,7 +102,7 @@ class ApiHandlerTest : public ::testing::Test {
   static inline std::string* load_error_ = nullptr;
 
   testing::TempSqlite db_;
-  FakeClock clock_{kT0};
+  FakeClock clock_{kCallTime};
   crypto::SecretBox box_{std::string(32, 'k')};
   billing::AccountService accounts_{db_.store(), box_, clock_};
   billing::BillingService billing_{db_.store(), clock_};
@@ -122,12 +123,12 @@ TEST_F(ApiHandlerTest, ASignedCallIsAnsweredAndMeteredOnce) {
   EXPECT_EQ(body["Response"]["RequestId"], r.request_id);
   ASSERT_FALSE(body["Response"]["Pets"].empty()) << r.body;
   EXPECT_EQ(body["Response"]["Pets"][0]["Name"], "dog");
-  auto usage = db_.store().ListUsage(account_.account_id, 0, kT0 + kSecond);
+  auto usage = db_.store().ListUsage(account_.account_id, 0, kCallTime + kOneSecond);
   ASSERT_TRUE(usage.ok());
   ASSERT_EQ(usage->size(), 1u);
   EXPECT_EQ((*usage)[0].request_id, r.request_id);
   EXPECT_EQ((*usage)[0].action, "DetectPet");
-  EXPECT_EQ((*usage)[0].at, kT0);  // metered at the injected clock's time
+  EXPECT_EQ((*usage)[0].at, kCallTime);  // metered at the injected clock's time
 }
 
 TEST_F(ApiHandlerTest, RefusalsCarryTheirCodeInTheEnvelopeAndAreNotMetered) {
@@ -164,7 +165,7 @@ TEST_F(ApiHandlerTest, SignatureAgeIsJudgedOnTheInjectedClock) {
             "FailedOperation.ImageDecodeFailed");
   EXPECT_EQ(api.Handle(Signed("DetectPet", params, "", now - 301)).code,
             "AuthFailure.SignatureExpire");
-  clock_.Advance(-302 * kSecond);  // the same request, judged earlier, is fresh again
+  clock_.Advance(-302 * kOneSecond);  // the same request, judged earlier, is fresh again
   EXPECT_NE(api.Handle(Signed("DetectPet", params, "", now - 301)).code,
             "AuthFailure.SignatureExpire");
 }
@@ -183,7 +184,7 @@ TEST_F(ApiHandlerTest, TheQpsBucketRefillsOnTheInjectedClock) {
   EXPECT_EQ(api.Handle(Signed("DetectPet", params)).code, "RequestLimitExceeded");
   // Another action has its own bucket.
   EXPECT_NE(api.Handle(Signed("DetectProduct", params)).code, "RequestLimitExceeded");
-  clock_.Advance(kSecond / 2 - 1);  // not quite one token yet
+  clock_.Advance(kOneSecond / 2 - 1);  // not quite one token yet
   EXPECT_EQ(api.Handle(Signed("DetectPet", params)).code, "RequestLimitExceeded");
   clock_.Advance(1);
   EXPECT_EQ(api.Handle(Signed("DetectPet", params)).code, passed);

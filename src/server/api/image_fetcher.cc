@@ -5,7 +5,6 @@
 #include <netdb.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -13,18 +12,15 @@
 #include <mutex>
 #include <thread>
 
+#include "common/ascii.h"
 #include "common/error_codes.h"
 #include "server/address_policy.h"
+#include "server/curl_init.h"
 
 namespace kanjian::server {
 namespace {
 
 using Steady = std::chrono::steady_clock;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 // An address resolved for a host: the sockaddr and its numeric text.
 struct Resolved {
@@ -111,10 +107,10 @@ Result<UrlParts> ParseUrl(const std::string& url) {
     return out;
   };
   UrlParts p;
-  p.scheme = Lower(part(CURLUPART_SCHEME, 0));
+  p.scheme = AsciiLower(part(CURLUPART_SCHEME, 0));
   if (p.scheme != "http" && p.scheme != "https")
     return Status(errc::kUrlIllegal, "ImageUrl must use http or https");
-  p.host = Lower(part(CURLUPART_HOST, 0));
+  p.host = AsciiLower(part(CURLUPART_HOST, 0));
   if (p.host.size() > 2 && p.host.front() == '[' && p.host.back() == ']')
     p.host = p.host.substr(1, p.host.size() - 2);
   if (p.host.empty()) return Status(errc::kUrlIllegal, "ImageUrl has no host");
@@ -144,7 +140,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 
 // The last line of defence: curl may only ever connect to the address we
 // checked, whatever its resolver or the environment (proxies) says.
-curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+curl_socket_t OnOpenPinnedSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(user);
   const sockaddr* sa = &address->addr;
   if (purpose != CURLSOCKTYPE_IPCXN || !SameAddress(sa, t->pinned) ||
@@ -155,15 +151,10 @@ curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* addr
   return socket(address->family, address->socktype, address->protocol);
 }
 
-void GlobalInitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 }  // namespace
 
 ImageFetcher::ImageFetcher(ImageFetcherOptions options) : options_(std::move(options)) {
-  GlobalInitOnce();
+  CurlGlobalInitOnce();
 }
 
 Result<std::string> ImageFetcher::Fetch(const std::string& url_in, size_t max_bytes) const {
@@ -216,7 +207,7 @@ Result<std::string> ImageFetcher::Fetch(const std::string& url_in, size_t max_by
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(left_ms));
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, long(left_ms));
     curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
-    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &OnOpenPinnedSocket);
     curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);

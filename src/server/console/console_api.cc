@@ -45,7 +45,7 @@ HttpResponse Csv(const std::string& filename, std::string body) {
   return res;
 }
 
-Result<HttpResponse> SessionInfo(const TenantCall& c) {
+Result<HttpResponse> TenantSessionInfo(const TenantCall& c) {
   const auth::Session& session = c.call.session;
   ASSIGN_OR_RETURN(const auto account, c.view.Account(c.account_id()));
   return JsonReply(200, {{"Login", session.user.login},
@@ -273,7 +273,7 @@ GateRealm TenantRealm() {
                    .every_post_has_json_body = false};
 }
 
-json SignInBody(const auth::NewSession& session) {
+json TenantSignInBody(const auth::NewSession& session) {
   return {{"Login", session.user.login},
           {"AccountId", session.user.account_id},
           {"CsrfToken", session.csrf_token}};
@@ -288,14 +288,14 @@ ConsoleApi::ConsoleApi(auth::ConsoleUsers& users, billing::TenantView& view,
       accounts_(accounts),
       alerts_(alerts),
       gate_(
-          TenantRealm(), users, [&view] { return view.OffsetNow(); }, clock, SignInBody) {
+          TenantRealm(), users, [&view] { return view.OffsetNow(); }, clock, TenantSignInBody) {
   using Route = std::function<Result<HttpResponse>(const TenantCall&)>;
   const auto tenant = [this](Route route) -> ConsoleHandler {
     return [this, route = std::move(route)](const ConsoleCall& call) {
       return route(TenantCall{call, view_, accounts_, alerts_});
     };
   };
-  gate_.Get("session", tenant(SessionInfo));
+  gate_.Get("session", tenant(TenantSessionInfo));
   gate_.Get("overview", tenant(Overview));
   gate_.Get("free-packs", tenant(FreePacks));
   gate_.Get("usage", tenant([](const TenantCall& c) { return Usage(c, false); }));

@@ -19,7 +19,7 @@ namespace kanjian::server::console {
 namespace {
 
 constexpr int kMinus5 = -5 * 3600;
-constexpr char kAddress[] = "198.51.100.9";
+constexpr char kClient[] = "198.51.100.9";
 
 class ConsoleZoneTest : public ::testing::Test {
  protected:
@@ -43,7 +43,7 @@ class ConsoleZoneTest : public ::testing::Test {
     req.method = "GET";
     req.path = path;
     req.headers["cookie"] = cookie;
-    req.peer_address = kAddress;
+    req.peer_address = kClient;
     return req;
   }
 
@@ -59,7 +59,7 @@ class ConsoleZoneTest : public ::testing::Test {
 };
 
 TEST_F(ConsoleZoneTest, TheTenantSessionStatesTheBillingZoneAndItsTimesAreInIt) {
-  auto signed_in = tenants_.SignIn("alice", "correct horse battery", kAddress);
+  auto signed_in = tenants_.SignIn("alice", "correct horse battery", kClient);
   ASSERT_TRUE(signed_in.ok()) << signed_in.status().ToString();
   ConsoleApi api(tenants_, tenant_view_, accounts_, clock_);
   HttpResponse res =
@@ -71,7 +71,7 @@ TEST_F(ConsoleZoneTest, TheTenantSessionStatesTheBillingZoneAndItsTimesAreInIt) 
 }
 
 TEST_F(ConsoleZoneTest, TheOperatorSessionStatesTheBillingZoneAndItsTimesAreInIt) {
-  auto signed_in = operators_.SignIn("root", "correct horse battery", kAddress);
+  auto signed_in = operators_.SignIn("root", "correct horse battery", kClient);
   ASSERT_TRUE(signed_in.ok()) << signed_in.status().ToString();
   OperatorApi api(operators_, billing_, accounts_, operator_view_, db_.store(), nullptr, clock_);
   HttpResponse res = api.Handle(Get(std::string(kOperatorApiPrefix) + "session",

@@ -35,11 +35,11 @@ GateRealm OperatorRealm() {
                    .every_post_has_json_body = true};
 }
 
-json SignInBody(const auth::NewSession& session) {
+json OperatorSignInBody(const auth::NewSession& session) {
   return {{"Login", session.user.login}, {"CsrfToken", session.csrf_token}};
 }
 
-Result<HttpResponse> SessionInfo(const ConsoleCall& c) {
+Result<HttpResponse> OperatorSessionInfo(const ConsoleCall& c) {
   return JsonReply(200, {{"Login", c.session.user.login},
                          {"CsrfToken", c.session.csrf_token},
                          {"ExpiresAt", c.Time(c.session.expires_at)},
@@ -58,7 +58,8 @@ OperatorApi::OperatorApi(auth::ConsoleUsers& operators, billing::BillingService&
       metrics_(metrics),
       clock_(clock),
       gate_(
-          OperatorRealm(), operators, [&view] { return view.OffsetNow(); }, clock, SignInBody,
+          OperatorRealm(), operators, [&view] { return view.OffsetNow(); }, clock,
+          OperatorSignInBody,
           [this](const std::string& login, const std::string& action, HttpResponse answer) {
             return Logged(login, action, "", "{}", std::move(answer));
           }) {
@@ -66,7 +67,7 @@ OperatorApi::OperatorApi(auth::ConsoleUsers& operators, billing::BillingService&
   const auto get = [this](const std::string& name, Route route) {
     gate_.Get(name, [this, route](const ConsoleCall& c) { return (this->*route)(c); });
   };
-  gate_.Get("session", SessionInfo);
+  gate_.Get("session", OperatorSessionInfo);
   get("accounts", &OperatorApi::Accounts);
   get("vouchers", &OperatorApi::Vouchers);
   get("catalog", &OperatorApi::Catalog);

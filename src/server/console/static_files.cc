@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "common/ascii.h"
 #include "common/crypto.h"
 #include "server/console/compress.h"
 
@@ -93,8 +93,7 @@ Coding ChooseCoding(std::string_view accept_encoding, bool have_gzip, bool have_
   double gzip = -1, brotli = -1, any = -1;  // -1: not named
   ForEachItem(accept_encoding, [&](std::string_view item) {
     const size_t semi = item.find(';');
-    std::string name(Trim(item.substr(0, semi)));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = AsciiLower(Trim(item.substr(0, semi)));
     const double q = semi == std::string_view::npos ? 1 : QualityOf(item.substr(semi + 1));
     if (name == "gzip" || name == "x-gzip") gzip = q;
     if (name == "br") brotli = q;

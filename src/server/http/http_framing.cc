@@ -1,16 +1,10 @@
 #include "server/http/http_framing.h"
+#include "common/ascii.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace kanjian::server {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -23,7 +17,7 @@ bool ContainsToken(std::string_view list, std::string_view token) {
   while (start <= list.size()) {
     size_t comma = list.find(',', start);
     if (comma == std::string_view::npos) comma = list.size();
-    if (Lower(Trim(list.substr(start, comma - start))) == token) return true;
+    if (AsciiLower(Trim(list.substr(start, comma - start))) == token) return true;
     start = comma + 1;
   }
   return false;
@@ -71,16 +65,16 @@ Framing CheckFraming(int version, const std::vector<std::pair<std::string, std::
       content_length = std::string(Trim(value));
     } else if (name == "transfer-encoding") {
       ++transfer_encodings;
-      transfer_encoding = Lower(Trim(value));
+      transfer_encoding = AsciiLower(Trim(value));
     } else if (name == "host") {
       ++hosts;
     } else if (name == "content-encoding") {
       if (!f.content_encoding.empty()) f.content_encoding += ", ";
-      f.content_encoding += Lower(Trim(value));
+      f.content_encoding += AsciiLower(Trim(value));
     } else if (name == "expect") {
-      f.expect_continue = Lower(Trim(value)) == "100-continue";
+      f.expect_continue = AsciiLower(Trim(value)) == "100-continue";
     } else if (name == "connection") {
-      connection += Lower(value) + ",";
+      connection += AsciiLower(value) + ",";
     }
   }
   if (version == 11 && hosts != 1) {

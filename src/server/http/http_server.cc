@@ -16,6 +16,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/ascii.h"
 #include "common/error_codes.h"
 #include "common/ids.h"
 #include "protocol/envelope.h"
@@ -304,9 +305,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     const auto& message = parser_->get();
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      fields.emplace_back(std::move(name), std::string(field.value()));
+      fields.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
     }
     framing_ = CheckFraming(static_cast<int>(message.version()), fields);
     if (!framing_.error.empty() ||

@@ -3,13 +3,14 @@
 // tests never see Boost.
 #pragma once
 
-#include <cctype>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "common/ascii.h"
 
 namespace kanjian::server {
 
@@ -39,8 +40,7 @@ struct HttpRequest {
     std::string value = Header("content-type");
     value = value.substr(0, value.find(';'));
     while (!value.empty() && value.back() == ' ') value.pop_back();
-    for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return value;
+    return AsciiLower(value);
   }
 };
 

@@ -6,20 +6,16 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
-#include <mutex>
 
+#include "common/ascii.h"
 #include "common/crypto.h"
 #include "server/address_policy.h"
+#include "server/curl_init.h"
 
 namespace kanjian::server {
 namespace {
 
 using billing::AlertAttempt;
-
-void GlobalInitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct SocketPolicy {
   bool allow_loopback = false;
@@ -27,7 +23,7 @@ struct SocketPolicy {
 };
 
 // The address policy, applied to every address curl is about to connect to.
-curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+curl_socket_t OnOpenAlertSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
   auto* p = static_cast<SocketPolicy*>(user);
   if (purpose != CURLSOCKTYPE_IPCXN || !AddressAllowed(&address->addr, p->allow_loopback)) {
     p->refused = true;
@@ -70,7 +66,7 @@ std::string Part(CURLU* u, CURLUPart which) {
 
 CurlAlertTransport::CurlAlertTransport(AlertTransportOptions options)
     : options_(std::move(options)) {
-  GlobalInitOnce();
+  CurlGlobalInitOnce();
 }
 
 AlertAttempt CurlAlertTransport::PostWebhook(const std::string& url, const Headers& headers,
@@ -78,8 +74,7 @@ AlertAttempt CurlAlertTransport::PostWebhook(const std::string& url, const Heade
   std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
   if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
     return {false, "not a valid URL"};
-  std::string scheme = Part(u.get(), CURLUPART_SCHEME);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+  const std::string scheme = AsciiLower(Part(u.get(), CURLUPART_SCHEME));
   if (scheme != "http" && scheme != "https") return {false, "not an http(s) URL"};
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(nullptr,
                                                                           &curl_slist_free_all);
@@ -89,7 +84,7 @@ AlertAttempt CurlAlertTransport::PostWebhook(const std::string& url, const Heade
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return {false, "cannot start a request"};
   // curl resolves the host within the attempt's time limit; every address
-  // it then connects to passes the policy in OnOpenSocket, so no answer of
+  // it then connects to passes the policy in OnOpenAlertSocket, so no answer of
   // the resolver (a private address, a rebinding) is ever connected to.
   SocketPolicy policy{options_.allow_loopback_for_tests};
   CURL* c = curl.get();
@@ -99,7 +94,7 @@ AlertAttempt CurlAlertTransport::PostWebhook(const std::string& url, const Heade
   curl_easy_setopt(c, CURLOPT_PROXY, "");  // ignore http_proxy & co. from the environment
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(options_.timeout_ms));
-  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &OnOpenAlertSocket);
   curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &policy);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());

@@ -18,10 +18,10 @@ constexpr char kUpsertSubscription[] =
     "email=excluded.email,webhook_url=excluded.webhook_url,secret=excluded.secret,"
     "kinds=excluded.kinds,language=excluded.language,updated_at=excluded.updated_at";
 constexpr char kDeleteSubscription[] = "DELETE FROM alert_subscriptions WHERE account_id=$1";
-constexpr char kInsertNotice[] =
+constexpr char kInsertAlertNotice[] =
     "INSERT INTO alert_notices(account_id,key,first_seen_at) VALUES($1,$2,$3) "
     "ON CONFLICT DO NOTHING";
-constexpr char kSelectNotices[] =
+constexpr char kSelectAlertNotices[] =
     "SELECT account_id,key,first_seen_at FROM alert_notices WHERE account_id=$1 ORDER BY key";
 constexpr char kInsertDelivery[] =
     "INSERT INTO alert_deliveries(account_id,notice_key,kind,channel,target,subject,body,status,"
@@ -97,12 +97,13 @@ Result<std::vector<AlertSubscription>> PgTxn::ListAlertSubscriptions() {
 }
 
 Result<bool> PgTxn::InsertAlertNotice(const AlertNotice& n) {
-  ASSIGN_OR_RETURN(auto r, Exec(kInsertNotice, {P(n.account_id), P(n.key), P(n.first_seen_at)}));
+  ASSIGN_OR_RETURN(auto r,
+                   Exec(kInsertAlertNotice, {P(n.account_id), P(n.key), P(n.first_seen_at)}));
   return r.affected() > 0;
 }
 
 Result<std::vector<AlertNotice>> PgTxn::ListAlertNotices(std::string_view account_id) {
-  ASSIGN_OR_RETURN(auto r, Exec(kSelectNotices, {P(account_id)}));
+  ASSIGN_OR_RETURN(auto r, Exec(kSelectAlertNotices, {P(account_id)}));
   return r.Rows([](const PgResult& row, int i) {
     return AlertNotice{row.Text(i, 0), row.Text(i, 1), row.Int(i, 2)};
   });

@@ -146,4 +146,9 @@ class PgConnection {
 // The URI with any password replaced by "***", for logs and errors.
 std::string RedactUri(std::string_view uri);
 
+// The outcome of a statement whose rows nobody reads.
+inline Status Done(const Result<PgResult>& r) {
+  return r.ok() ? Status::Ok() : r.status();
+}
+
 }  // namespace kanjian::store::pg

@@ -12,10 +12,6 @@ constexpr char kSelectOperatorActions[] =
     "SELECT id,at,login,action,target,detail,outcome FROM operator_actions "
     "ORDER BY id DESC LIMIT $1";
 
-Status Done(const Result<PgResult>& r) {
-  return r.ok() ? Status::Ok() : r.status();
-}
-
 }  // namespace
 
 Status PgTxn::InsertOperatorAction(const OperatorAction& a) {

@@ -77,10 +77,6 @@ const RealmSql& Sql(SignInRealm realm) {
   return realm == SignInRealm::kOperator ? kOperatorSql : kTenantSql;
 }
 
-Status Done(const Result<PgResult>& r) {
-  return r.ok() ? Status::Ok() : r.status();
-}
-
 }  // namespace
 
 Status PgTxn::InsertUser(SignInRealm realm, const ConsoleUser& u) {

@@ -12,7 +12,7 @@ namespace {
 
 using namespace testing;
 
-std::unique_ptr<Embedder> LoadBundled() {
+std::unique_ptr<Embedder> LoadBundledEmbedder() {
   auto config = LoadModelsConfig("", ModelsDir());
   EXPECT_TRUE(config.ok()) << config.status().ToString();
   if (!config.ok()) return nullptr;
@@ -24,7 +24,7 @@ std::unique_ptr<Embedder> LoadBundled() {
 TEST(EmbedderTest, UnitLengthAndStable) {
   KANJIAN_REQUIRE_FILE(EmbedModelPath());
   KANJIAN_REQUIRE_FILE(PersonImage());
-  auto e = LoadBundled();
+  auto e = LoadBundledEmbedder();
   ASSERT_TRUE(e);
   EXPECT_EQ(e->dim(), 512);
   cv::Mat img = cv::imread(PersonImage());
@@ -41,7 +41,7 @@ TEST(EmbedderTest, SimilarCropsAreCloserThanUnrelatedOnes) {
   KANJIAN_REQUIRE_FILE(EmbedModelPath());
   KANJIAN_REQUIRE_FILE(DarknetImage("dog.jpg"));
   KANJIAN_REQUIRE_FILE(DarknetImage("eagle.jpg"));
-  auto e = LoadBundled();
+  auto e = LoadBundledEmbedder();
   ASSERT_TRUE(e);
   cv::Mat dog = cv::imread(DarknetImage("dog.jpg"));
   cv::Mat dog_flipped, dog_dim;

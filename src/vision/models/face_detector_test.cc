@@ -11,7 +11,7 @@ namespace {
 
 using namespace testing;
 
-std::unique_ptr<FaceDetector> LoadBundled() {
+std::unique_ptr<FaceDetector> LoadBundledFaceDetector() {
   auto config = LoadModelsConfig("", ModelsDir());
   EXPECT_TRUE(config.ok()) << config.status().ToString();
   if (!config.ok()) return nullptr;
@@ -24,7 +24,7 @@ std::unique_ptr<FaceDetector> LoadBundled() {
 TEST(FaceDetectorTest, FindsTheAstronautsFace) {
   KANJIAN_REQUIRE_FILE(FaceModelPath());
   KANJIAN_REQUIRE_FILE(AstronautImage());
-  auto fd = LoadBundled();
+  auto fd = LoadBundledFaceDetector();
   ASSERT_TRUE(fd);
   auto faces = fd->Detect(cv::imread(AstronautImage()));
   ASSERT_TRUE(faces.ok()) << faces.status().ToString();
@@ -39,7 +39,7 @@ TEST(FaceDetectorTest, FindsTheAstronautsFace) {
 TEST(FaceDetectorTest, NoFaceOnAnEagle) {
   KANJIAN_REQUIRE_FILE(FaceModelPath());
   KANJIAN_REQUIRE_FILE(DarknetImage("eagle.jpg"));
-  auto fd = LoadBundled();
+  auto fd = LoadBundledFaceDetector();
   ASSERT_TRUE(fd);
   auto faces = fd->Detect(cv::imread(DarknetImage("eagle.jpg")));
   ASSERT_TRUE(faces.ok());

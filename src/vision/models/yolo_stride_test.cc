@@ -13,7 +13,7 @@
 namespace kanjian::vision {
 namespace {
 
-const Detection* Find(const std::vector<Detection>& d, const std::string& label) {
+const Detection* FindLabel(const std::vector<Detection>& d, const std::string& label) {
   auto it = std::find_if(d.begin(), d.end(), [&](const Detection& x) { return x.label == label; });
   return it == d.end() ? nullptr : &*it;
 }
@@ -61,8 +61,8 @@ TEST(YoloStride, FindsWhatSquareFindsOnDarknetDog) {
   auto b = stride->Detect(img);
   ASSERT_TRUE(a.ok() && b.ok());
   for (const char* label : {"dog", "bicycle"}) {
-    const Detection* da = Find(*a, label);
-    const Detection* db = Find(*b, label);
+    const Detection* da = FindLabel(*a, label);
+    const Detection* db = FindLabel(*b, label);
     ASSERT_TRUE(da && db) << label;
     ExpectSameObject(*da, *db);
   }
@@ -87,8 +87,8 @@ TEST(YoloStride, BatchOfMixedShapesMatchesSingles) {
   for (size_t i = 0; i < images.size(); ++i) {
     auto single = detector->Detect(images[i]);
     ASSERT_TRUE(single.ok());
-    const Detection* s = Find(*single, "dog");
-    const Detection* m = Find((*batch)[i], "dog");
+    const Detection* s = FindLabel(*single, "dog");
+    const Detection* m = FindLabel((*batch)[i], "dog");
     ASSERT_TRUE(s && m) << "image " << i;
     ExpectSameObject(*s, *m);
   }

@@ -11,7 +11,7 @@
 namespace kanjian::vision {
 namespace {
 
-constexpr int kStride = 32;  // YOLOv5's largest stride
+constexpr int kLargestStride = 32;  // YOLOv5's largest stride
 
 void Widen(const float* p, size_t n, TensorRange* r) {
   auto [lo, hi] = std::minmax_element(p, p + n);
@@ -47,7 +47,8 @@ Result<std::map<std::string, TensorRange>> CalibrateRanges(const CalibrationInpu
     if (bgr.empty()) return Status(errc::kImageDecodeFailed, "calibration: cannot read " + path);
     InputSpec spec = in.spec;
     if (in.stride_letterbox) {
-      cv::Size size = StrideAlignedSize(bgr.size(), std::max(spec.width, spec.height), kStride);
+      cv::Size size =
+          StrideAlignedSize(bgr.size(), std::max(spec.width, spec.height), kLargestStride);
       spec.width = size.width;
       spec.height = size.height;
     }
