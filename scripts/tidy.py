@@ -64,7 +64,9 @@ def closure(source, dirs):
 
 def key_of(source, entry, salt):
     h = hashlib.sha256(salt)
-    h.update(entry.get("command", " ".join(entry.get("arguments", []))).encode())
+    # The checkout's own path left out, so every clone on a machine shares the cache.
+    command = entry.get("command", " ".join(entry.get("arguments", [])))
+    h.update(command.replace(str(ROOT), "<root>").encode())
     for path in closure(source, include_dirs(entry)):
         h.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode())
         h.update(path.read_bytes())
